@@ -1,0 +1,53 @@
+/** Typed errors; the API maps each to one HTTP status in one place (src/api/errors.ts). */
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, readonly field?: string) {
+    super('validation_error', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'missing or invalid credentials') {
+    super('unauthorized', message);
+  }
+}
+
+/** A failed send. `retryable` failures go back to the outbox with backoff; permanent ones are shown to agents. */
+export class ChannelError extends AppError {
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  constructor(message: string, opts: { retryable: boolean; retryAfterMs?: number; code?: string; cause?: unknown }) {
+    super(opts.code ?? (opts.retryable ? 'channel_retryable' : 'channel_permanent'), message);
+    this.retryable = opts.retryable;
+    this.retryAfterMs = opts.retryAfterMs;
+    if (opts.cause !== undefined) this.cause = opts.cause;
+  }
+}
