@@ -1,0 +1,21 @@
+import type { ChannelAdapter } from './domain/channel.js';
+import type { ChannelStateStore } from './domain/state-port.js';
+import type { Clock } from './domain/clock.js';
+import type { Logger } from './log.js';
+
+/** What the composition root gives every adapter. Adapters never read process.env themselves. */
+export interface AdapterDeps {
+  clock: Clock;
+  log: Logger;
+  /** Durable per-channel state (cursors, UIDs), namespaced by channel. */
+  state: ChannelStateStore;
+}
+
+/**
+ * Builds the optional channels whose credentials are present in `env`.
+ * Web chat is built-in and always on; it is wired in main.ts because it reads the store.
+ */
+export function buildChannelAdapters(_env: Record<string, string | undefined>, _deps: AdapterDeps): ChannelAdapter[] {
+  const adapters: ChannelAdapter[] = [];
+  return adapters;
+}
