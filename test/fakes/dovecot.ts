@@ -1,0 +1,210 @@
+/**
+ * A private, real Dovecot IMAP server on 127.0.0.1 for tests: temp config, passwd-file user, maildir
+ * under a temp folder, plaintext auth, no SSL. Needs Debian's `dovecot-imapd` (`.ci/run` installs it).
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, writeFile, readFile, rm, chmod, chown } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ImapFlow } from 'imapflow';
+
+const run = promisify(execFile);
+
+export interface DovecotServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Appends a raw RFC 822 message to a mailbox (INBOX by default) over IMAP; returns its UID. */
+  append(raw: string | Buffer, opts?: { mailbox?: string; flags?: string[] }): Promise<number>;
+  /** UIDs and flags of every message in the mailbox, read over IMAP. */
+  listMessages(mailbox?: string): Promise<{ uid: number; flags: string[] }[]>;
+  /**
+   * Drops every client connection of the user. `hard` SIGKILLs the imap processes, so the client sees
+   * the socket close without a BYE, as after a network failure; otherwise `doveadm kick` (BYE first).
+   */
+  kick(opts?: { hard?: boolean }): Promise<void>;
+  /** Deletes and recreates the mailbox, which gives it a new UIDVALIDITY. */
+  recreateMailbox(mailbox?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDovecot(): Promise<DovecotServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-dovecot-'));
+  await chmod(dir, 0o755);
+  const port = await freePort();
+  const user = 'support';
+  const password = 'support-password';
+  // Dovecot refuses UID 0 for mail processes, so under root (CI) the mailbox belongs to `nobody`.
+  const me = userInfo();
+  const mailUid = me.uid === 0 ? 65534 : me.uid;
+  const mailGid = me.uid === 0 ? 65534 : me.gid;
+  const mailDir = join(dir, 'mail');
+  await mkdir(mailDir);
+  if (me.uid === 0) await chown(mailDir, mailUid, mailGid);
+  await mkdir(join(dir, 'run'));
+  await mkdir(join(dir, 'state'));
+  await writeFile(join(dir, 'passwd'), `${user}:{PLAIN}${password}:${mailUid}:${mailGid}::${join(mailDir, user)}\n`);
+  const conf = join(dir, 'dovecot.conf');
+  await writeFile(conf, config(dir, port, me.uid === 0 ? undefined : me.username));
+
+  const master = spawn('dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  master.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => master.once('exit', () => resolve()));
+  try {
+    await waitUntilLoginWorks(port, user, password, master, () => stderr, dir);
+  } catch (err) {
+    master.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const connect = async () => {
+    const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user, pass: password }, logger: false, disableAutoIdle: true });
+    await client.connect();
+    return client;
+  };
+  const withClient = async <T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> => {
+    const client = await connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  };
+  const imapPids = async (): Promise<number[]> => {
+    const { stdout } = await run('doveadm', ['-c', conf, 'who', '-1', user]);
+    return [...stdout.matchAll(/\bimap\s+(\d+)/g)].map((m) => Number(m[1]));
+  };
+
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    append: (raw, opts = {}) =>
+      withClient(async (c) => {
+        const res = await c.append(opts.mailbox ?? 'INBOX', raw, opts.flags ?? []);
+        if (!res || res.uid === undefined) throw new Error('APPEND returned no UID');
+        return res.uid;
+      }),
+    listMessages: (mailbox = 'INBOX') =>
+      withClient(async (c) => {
+        const box = await c.mailboxOpen(mailbox, { readOnly: true });
+        if (box.exists === 0) return [];
+        const msgs = await c.fetchAll('1:*', { uid: true, flags: true });
+        // \Recent belongs to this session, not to the message.
+        return msgs.map((m) => ({ uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent') }));
+      }),
+    kick: async ({ hard = false } = {}) => {
+      if (!hard) {
+        await run('doveadm', ['-c', conf, 'kick', user]);
+        return;
+      }
+      for (const pid of await imapPids()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    },
+    recreateMailbox: (mailbox = 'INBOX') =>
+      withClient(async (c) => {
+        // INBOX cannot be deleted over IMAP; renaming it away and back gives an empty INBOX with a new UIDVALIDITY.
+        if (mailbox.toUpperCase() === 'INBOX') {
+          const aside = `old-${Date.now()}`;
+          await c.mailboxRename('INBOX', aside);
+          await c.mailboxOpen('INBOX');
+          return;
+        }
+        await c.mailboxDelete(mailbox);
+        await c.mailboxCreate(mailbox);
+      }),
+    stop: async () => {
+      if (master.exitCode === null) {
+        master.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function config(dir: string, port: number, runAs: string | undefined): string {
+  const users = runAs ? `default_login_user = ${runAs}\ndefault_internal_user = ${runAs}\ndefault_internal_group = ${runAs}\n` : '';
+  return `base_dir = ${dir}/run
+state_dir = ${dir}/state
+instance_name = switchboard-test-${port}
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+log_path = ${dir}/dovecot.log
+mail_location = maildir:~/Maildir
+${users}passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${dir}/passwd
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u ${dir}/passwd
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilLoginWorks(
+  port: number,
+  user: string,
+  pass: string,
+  master: ChildProcess,
+  stderr: () => string,
+  dir: string,
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (master.exitCode !== null) break;
+    const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user, pass }, logger: false, disableAutoIdle: true });
+    try {
+      await client.connect();
+      await client.logout();
+      return;
+    } catch (err) {
+      lastError = err;
+      client.close();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const log = await readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
+  throw new Error(`Dovecot did not start on port ${port}: ${String(lastError)}\n${stderr()}\n${log}`);
+}
