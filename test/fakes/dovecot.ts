@@ -26,8 +26,10 @@ export interface DovecotServer {
    * the socket close without a BYE, as after a network failure; otherwise `doveadm kick` (BYE first).
    */
   kick(opts?: { hard?: boolean }): Promise<void>;
-  /** Deletes and recreates the mailbox, which gives it a new UIDVALIDITY. */
-  recreateMailbox(mailbox?: string): Promise<void>;
+  /** Creates a fresh mailbox (a unique name unless given), so each test can start from an empty one. */
+  createMailbox(name?: string): Promise<string>;
+  /** Deletes and recreates a mailbox, which gives it a new UIDVALIDITY. Dovecot cannot do this to INBOX. */
+  recreateMailbox(mailbox: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startDovecot(): Promise<DovecotServer> {
       await client.logout().catch(() => client.close());
     }
   };
+  let mailboxes = 0;
   const imapPids = async (): Promise<number[]> => {
     const { stdout } = await run('doveadm', ['-c', conf, 'who', '-1', user]);
     return [...stdout.matchAll(/\bimap\s+(\d+)/g)].map((m) => Number(m[1]));
@@ -113,15 +116,14 @@ export async function startDovecot(): Promise<DovecotServer> {
         }
       }
     },
-    recreateMailbox: (mailbox = 'INBOX') =>
+    createMailbox: (name) =>
       withClient(async (c) => {
-        // INBOX cannot be deleted over IMAP; renaming it away and back gives an empty INBOX with a new UIDVALIDITY.
-        if (mailbox.toUpperCase() === 'INBOX') {
-          const aside = `old-${Date.now()}`;
-          await c.mailboxRename('INBOX', aside);
-          await c.mailboxOpen('INBOX');
-          return;
-        }
+        const path = name ?? `test-${++mailboxes}`;
+        await c.mailboxCreate(path);
+        return path;
+      }),
+    recreateMailbox: (mailbox) =>
+      withClient(async (c) => {
         await c.mailboxDelete(mailbox);
         await c.mailboxCreate(mailbox);
       }),
@@ -145,6 +147,7 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 log_path = ${dir}/dovecot.log
 mail_location = maildir:~/Maildir
 ${users}passdb {

@@ -1,0 +1,52 @@
+/**
+ * Builds the outgoing email for a reply so mail clients thread it: a stable Message-ID derived from
+ * the outbox row, In-Reply-To and References from the message answered, and a "Re:" subject.
+ */
+import type { OutboundMessage } from '../../src/domain/channel.js';
+import { ChannelError } from '../../src/domain/errors.js';
+import { normalizeId, outboundMessageId, parseIdList } from './message-ids.js';
+
+export interface ComposedEmail {
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
+/** Prefixes a reply may already carry: English, German, Nordic, Chinese. */
+const REPLY_PREFIX = /^\s*(re|aw|sv|antw|回复|回覆|答复)\s*(\[\d+\])?\s*[:：]/i;
+/** Keep References bounded, as mail clients do: the root plus the most recent ids. */
+const MAX_REFERENCES = 20;
+
+export function replySubject(subject: string | undefined): string {
+  const s = subject?.replace(/\s+/g, ' ').trim();
+  if (!s) return 'Re: your message';
+  return REPLY_PREFIX.test(s) ? s : `Re: ${s}`;
+}
+
+export function composeReply(m: OutboundMessage, from: string): ComposedEmail {
+  const to = m.to.email ?? (m.to.channelUserId.includes('@') ? m.to.channelUserId : undefined);
+  if (!to) throw new ChannelError(`no email address for recipient ${m.to.channelUserId}`, { retryable: false, code: 'no_recipient' });
+  const composed: ComposedEmail = {
+    messageId: outboundMessageId(m.outboxId, from),
+    from,
+    to: m.to.displayName ? `${quoteName(m.to.displayName)} <${to}>` : to,
+    subject: replySubject(m.replyTo?.subject),
+    text: m.text,
+  };
+  // Without a specific message to answer, the thread root still keeps the reply in the customer's thread.
+  const parent = normalizeId(m.replyTo?.externalMessageId) ?? normalizeId(m.threadKey);
+  if (parent) {
+    const chain = [...new Set([...parseIdList(m.replyTo?.references), parent])];
+    composed.inReplyTo = parent;
+    composed.references = chain.length > MAX_REFERENCES ? [chain[0]!, ...chain.slice(-(MAX_REFERENCES - 1))] : chain;
+  }
+  return composed;
+}
+
+function quoteName(name: string): string {
+  return `"${name.replace(/["\\\r\n]/g, ' ').trim()}"`;
+}

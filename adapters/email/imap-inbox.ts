@@ -1,0 +1,178 @@
+/**
+ * Watches one IMAP mailbox: IDLE for new mail (imapflow falls back to polling where IDLE is missing),
+ * a periodic sync as a safety net, reconnect with backoff after a drop.
+ *
+ * Nothing lost, nothing twice: a message is flagged \Seen only after `deliver` resolved (it is stored);
+ * the cursor (UIDVALIDITY + last UID) resumes after a restart; every sync also sweeps unseen messages
+ * below the cursor, which picks up anything whose delivery failed or was cut short. Re-delivering
+ * one is harmless because the pipeline dedupes by Message-ID.
+ */
+import { ImapFlow } from 'imapflow';
+import type { Deliver } from '../../src/domain/channel.js';
+import type { Clock } from '../../src/domain/clock.js';
+import type { ChannelStateStore } from '../../src/domain/state-port.js';
+import type { Logger } from '../../src/log.js';
+import type { EmailConfig } from './config.js';
+import { CursorStore } from './cursor.js';
+import { fetchMessage } from './fetch-message.js';
+
+export interface InboxDeps {
+  clock: Clock;
+  log: Logger;
+  state: ChannelStateStore;
+}
+
+type InboxSettings = Pick<EmailConfig, 'imap' | 'maxMessageBytes' | 'pollIntervalMs' | 'idleDelayMs'>;
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 60_000;
+/** Restart IDLE before servers and NAT boxes give up on a silent connection. */
+const MAX_IDLE_MS = 4 * 60_000;
+
+export class ImapInbox {
+  private client: ImapFlow | undefined;
+  private stopping = false;
+  private syncing: Promise<void> | undefined;
+  private syncAgain = false;
+  private failures = 0;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly cursor: CursorStore;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly settings: InboxSettings,
+    private readonly deps: InboxDeps,
+    private readonly deliver: Deliver,
+  ) {
+    this.cursor = new CursorStore(deps.state, settings.imap);
+    this.log = deps.log.child({ channel: 'email', mailbox: settings.imap.mailbox });
+  }
+
+  /** Resolves after the first connection attempt; if it failed, reconnecting continues in the background. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.connect();
+    this.pollTimer = setInterval(() => this.requestSync(), this.settings.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.reconnectTimer);
+    await this.syncing;
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref());
+    await Promise.race([client.logout().catch(() => undefined), timeout]);
+    client.close();
+  }
+
+  /** Runs a sync now, or once more after the running one: new-mail events never get lost in between. */
+  requestSync(): void {
+    if (this.stopping) return;
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = (async () => {
+      do {
+        this.syncAgain = false;
+        await this.syncOnce().catch((err: unknown) => this.log.warn('imap sync interrupted', { err }));
+      } while (this.syncAgain && !this.stopping);
+    })().finally(() => (this.syncing = undefined));
+  }
+
+  private async connect(): Promise<void> {
+    const { imap, idleDelayMs } = this.settings;
+    const client = new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: imap.secure,
+      auth: { user: imap.user, pass: imap.password },
+      logger: false,
+      autoIdleDelay: idleDelayMs,
+      maxIdleTime: MAX_IDLE_MS,
+    });
+    this.client = client;
+    client.on('error', (err: Error) => this.log.warn('imap connection error', { err }));
+    client.on('exists', () => this.requestSync());
+    client.on('mailboxOpen', () => this.requestSync());
+    client.on('close', () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.log.warn('imap connection closed; reconnecting');
+      this.scheduleReconnect();
+    });
+    try {
+      await client.connect();
+      await client.mailboxOpen(imap.mailbox);
+      this.failures = 0;
+      this.log.info('imap connected', { host: imap.host, idle: client.capabilities.has('IDLE') });
+      this.requestSync();
+    } catch (err) {
+      this.log.error('imap connect failed', { err, host: imap.host, port: imap.port });
+      if (this.client === client) this.client = undefined;
+      client.close();
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.failures);
+    this.failures++;
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, delay);
+  }
+
+  private async syncOnce(): Promise<void> {
+    const client = this.client;
+    if (!client?.usable || !client.mailbox) return;
+    const box = client.mailbox;
+    const uidValidity = box.uidValidity.toString();
+    let cursor = await this.cursor.load();
+    if (cursor?.uidValidity !== uidValidity) {
+      if (cursor) this.log.warn('mailbox UIDVALIDITY changed; re-reading its unseen mail (known Message-IDs are skipped)', { from: cursor.uidValidity, to: uidValidity });
+      // A new (or renumbered) mailbox: older mail counts as handled unless it is still unseen — the sweep below takes those.
+      cursor = { uidValidity, lastUid: Math.max(0, box.uidNext - 1) };
+      await this.cursor.save(cursor);
+    }
+
+    const lastUid = cursor.lastUid;
+    const unseen = (await client.search({ seen: false }, { uid: true })) || [];
+    const newer = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid);
+    const sweep = unseen.filter((u) => u <= lastUid);
+
+    for (const uid of sweep.sort((a, b) => a - b)) {
+      if (this.stopping) return;
+      await this.handle(client, uid, uidValidity);
+    }
+    for (const uid of newer.sort((a, b) => a - b)) {
+      if (this.stopping) return;
+      await this.handle(client, uid, uidValidity);
+      await this.cursor.save({ uidValidity, lastUid: uid });
+    }
+  }
+
+  /** Fetches, delivers and acknowledges one message. A failure specific to this message leaves it unseen for the next sweep. */
+  private async handle(client: ImapFlow, uid: number, uidValidity: string): Promise<void> {
+    const position = { mailbox: this.settings.imap.mailbox, uidValidity, fetchedAt: this.deps.clock.now() };
+    try {
+      const message = await fetchMessage(client, uid, position, this.settings.maxMessageBytes);
+      if (!message) return;
+      const result = await this.deliver(message);
+      this.log.debug('email delivered', { uid, messageId: message.externalMessageId, duplicate: result.duplicate });
+    } catch (err) {
+      if (!client.usable) throw err;
+      this.log.error('email not delivered; it stays unseen and is retried on the next sync', { uid, err });
+      return;
+    }
+    await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+  }
+}

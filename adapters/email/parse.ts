@@ -1,0 +1,97 @@
+/**
+ * Parses a raw RFC 822 message with mailparser. Attachments are streamed and only counted, so a
+ * 20 MB attachment costs no more memory than its encoded source; charsets (GBK, Big5, ISO-2022-JP, …)
+ * and encoded-word headers are decoded by mailparser.
+ */
+import { MailParser, type AddressObject, type HeaderValue, type Headers } from 'mailparser';
+import type { Attachment } from '../../src/domain/channel.js';
+import type { HeaderReader } from './auto-generated.js';
+
+export interface ParsedEmail {
+  headers: HeaderReader;
+  messageId?: string;
+  inReplyTo?: string;
+  references: string[];
+  subject?: string;
+  from?: { address: string; name?: string };
+  replyTo?: string;
+  date?: Date;
+  text?: string;
+  html?: string;
+  attachments: Attachment[];
+  /** What went wrong while reading the message, for agents; the message is still delivered. */
+  problems: string[];
+}
+
+export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> {
+  const parser = new MailParser({ skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, checksumAlgo: false });
+  let headers: Headers = new Map();
+  let text: string | undefined;
+  let html: string | undefined;
+  const attachments: Attachment[] = [];
+  const problems: string[] = [];
+
+  parser.on('headers', (h: Headers) => (headers = h));
+  parser.on('data', (data) => {
+    if (data.type === 'text') {
+      text = data.text || undefined;
+      html = data.html || undefined;
+      return;
+    }
+    let size = 0;
+    data.content.on('data', (chunk: Buffer) => (size += chunk.length));
+    data.content.on('end', () => {
+      attachments.push({ name: data.filename ?? 'unnamed', mime: data.contentType, size });
+      data.release?.();
+    });
+  });
+
+  await new Promise<void>((resolve) => {
+    parser.once('end', () => resolve());
+    parser.once('error', (err: Error) => {
+      problems.push(`the MIME structure could not be fully read: ${err.message}`);
+      resolve();
+    });
+    parser.end(source);
+  });
+
+  const from = firstAddress(parser.from);
+  return {
+    headers: headerReader(headers),
+    messageId: parser.messageId,
+    inReplyTo: parser.inReplyTo,
+    references: typeof parser.references === 'string' ? [parser.references] : (parser.references ?? []),
+    subject: parser.subject,
+    from,
+    replyTo: firstAddress(parser.replyTo)?.address,
+    date: parser.date,
+    text,
+    html,
+    attachments,
+    problems,
+  };
+}
+
+function firstAddress(obj: AddressObject | undefined): { address: string; name?: string } | undefined {
+  const flat = (obj?.value ?? []).flatMap((a) => (a.group ? a.group : [a]));
+  const first = flat.find((a) => a.address);
+  if (!first?.address) return undefined;
+  return { address: first.address.toLowerCase(), name: first.name || undefined };
+}
+
+function headerReader(headers: Headers): HeaderReader {
+  return { get: (name) => headerText(headers.get(name.toLowerCase())) };
+}
+
+function headerText(value: HeaderValue | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map((v) => headerText(v as HeaderValue) ?? '').join(', ');
+  if ('text' in value && typeof value.text === 'string') return value.text;
+  if ('value' in value && typeof value.value === 'string') {
+    const params = Object.entries((value as { params: Record<string, string> }).params ?? {});
+    return [value.value, ...params.map(([k, v]) => `${k}=${v}`)].join('; ');
+  }
+  return JSON.stringify(value);
+}
