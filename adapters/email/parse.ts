@@ -3,7 +3,7 @@
  * 20 MB attachment costs no more memory than its encoded source; charsets (GBK, Big5, ISO-2022-JP, …)
  * and encoded-word headers are decoded by mailparser.
  */
-import { MailParser, type AddressObject, type HeaderValue, type Headers } from 'mailparser';
+import { MailParser, type AddressObject, type HeaderLines } from 'mailparser';
 import type { Attachment } from '../../src/domain/channel.js';
 import type { HeaderReader } from './auto-generated.js';
 
@@ -25,13 +25,13 @@ export interface ParsedEmail {
 
 export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> {
   const parser = new MailParser({ skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, checksumAlgo: false });
-  let headers: Headers = new Map();
+  let headerLines: HeaderLines = [];
   let text: string | undefined;
   let html: string | undefined;
   const attachments: Attachment[] = [];
   const problems: string[] = [];
 
-  parser.on('headers', (h: Headers) => (headers = h));
+  parser.on('headerLines', (lines: HeaderLines) => (headerLines = lines));
   parser.on('data', (data) => {
     if (data.type === 'text') {
       text = data.text || undefined;
@@ -57,7 +57,7 @@ export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> 
 
   const from = firstAddress(parser.from);
   return {
-    headers: headerReader(headers),
+    headers: headerReader(headerLines),
     messageId: parser.messageId,
     inReplyTo: parser.inReplyTo,
     references: typeof parser.references === 'string' ? [parser.references] : (parser.references ?? []),
@@ -79,19 +79,16 @@ function firstAddress(obj: AddressObject | undefined): { address: string; name?:
   return { address: first.address.toLowerCase(), name: first.name || undefined };
 }
 
-function headerReader(headers: Headers): HeaderReader {
-  return { get: (name) => headerText(headers.get(name.toLowerCase())) };
-}
-
-function headerText(value: HeaderValue | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((v) => headerText(v as HeaderValue) ?? '').join(', ');
-  if ('text' in value && typeof value.text === 'string') return value.text;
-  if ('value' in value && typeof value.value === 'string') {
-    const params = Object.entries((value as { params: Record<string, string> }).params ?? {});
-    return [value.value, ...params.map(([k, v]) => `${k}=${v}`)].join('; ');
-  }
-  return JSON.stringify(value);
+/** Raw header values (unfolded), as sent: the checks on them want exactly what the sender wrote. */
+function headerReader(lines: HeaderLines): HeaderReader {
+  return {
+    get(name) {
+      const found = lines.find((l) => l.key === name.toLowerCase());
+      if (!found) return undefined;
+      return found.line
+        .slice(found.line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim();
+    },
+  };
 }
