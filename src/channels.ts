@@ -1,3 +1,4 @@
+import { createEmailAdapter, emailConfigFromEnv } from '../adapters/email/index.js';
 import type { ChannelAdapter } from './domain/channel.js';
 import type { ChannelStateStore } from './domain/state-port.js';
 import type { Clock } from './domain/clock.js';
@@ -15,7 +16,8 @@ export interface AdapterDeps {
  * Builds the optional channels whose credentials are present in `env`.
  * Web chat is built-in and always on; it is wired in main.ts because it reads the store.
  */
-export function buildChannelAdapters(_env: Record<string, string | undefined>, _deps: AdapterDeps): ChannelAdapter[] {
+export function buildChannelAdapters(env: Record<string, string | undefined>, deps: AdapterDeps): ChannelAdapter[] {
   const adapters: ChannelAdapter[] = [];
+  if (env.IMAP_HOST) adapters.push(createEmailAdapter(emailConfigFromEnv(env), deps));
   return adapters;
 }

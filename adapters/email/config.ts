@@ -57,7 +57,7 @@ export function emailConfigFromEnv(env: Record<string, string | undefined>): Ema
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || 'email settings';
-    const missing = issue.path.length === 1 && !(String(issue.path[0]) in present);
+    const missing = issue.code === 'invalid_type' && !(String(issue.path[0]) in present);
     throw new ValidationError(`email channel: ${field} ${missing ? 'is required' : issue.message}`, field);
   }
   const e = parsed.data;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { emailConfigFromEnv } from '../../adapters/email/config.js';
+import { ValidationError } from '../../src/domain/errors.js';
+
+const base = {
+  IMAP_HOST: 'imap.shop.example',
+  IMAP_USER: 'support@shop.example',
+  IMAP_PASSWORD: 'imap-secret',
+  SMTP_HOST: 'smtp.shop.example',
+  EMAIL_FROM: 'Shop Support <support@shop.example>',
+};
+
+describe('emailConfigFromEnv', () => {
+  it('applies defaults: IMAPS on 993, submission on 587 with STARTTLS, INBOX', () => {
+    expect(emailConfigFromEnv(base)).toMatchObject({
+      imap: { host: 'imap.shop.example', port: 993, secure: true, user: 'support@shop.example', password: 'imap-secret', mailbox: 'INBOX' },
+      smtp: { host: 'smtp.shop.example', port: 587, secure: false },
+      from: 'Shop Support <support@shop.example>',
+    });
+  });
+
+  it('reads ports, TLS flags, SMTP credentials and the mailbox', () => {
+    const c = emailConfigFromEnv({ ...base, IMAP_PORT: '143', IMAP_TLS: 'false', IMAP_MAILBOX: 'Support', SMTP_PORT: '465', SMTP_USER: 'relay', SMTP_PASSWORD: 'pw', SMTP_TLS: '' });
+    expect(c.imap).toMatchObject({ port: 143, secure: false, mailbox: 'Support' });
+    expect(c.smtp).toEqual({ host: 'smtp.shop.example', port: 465, secure: true, user: 'relay', password: 'pw' });
+  });
+
+  it.each([
+    [{ IMAP_PASSWORD: undefined }, 'IMAP_PASSWORD is required'],
+    [{ SMTP_HOST: '' }, 'SMTP_HOST is required'],
+    [{ IMAP_PORT: 'abc' }, 'IMAP_PORT'],
+    [{ IMAP_TLS: 'maybe' }, 'IMAP_TLS'],
+    [{ EMAIL_FROM: 'support' }, 'EMAIL_FROM must be an email address'],
+    [{ SMTP_USER: 'relay' }, 'set both SMTP_USER and SMTP_PASSWORD'],
+  ])('rejects %o with a clear message', (patch, message) => {
+    let error: unknown;
+    try {
+      emailConfigFromEnv({ ...base, ...patch });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain('imap-secret');
+  });
+});
