@@ -12,7 +12,7 @@ export interface WebchatBackend {
   createSession(secretHash: string): Promise<string>;
   sessionSecretHash(sessionId: string): Promise<string | undefined>;
   /** Messages the customer can see (inbound, and outbound once delivered), after an opaque cursor. */
-  itemsAfter(sessionId: string, cursor: number, limit: number): Promise<{ items: WebchatItem[]; cursor: number }>;
+  itemsAfter(sessionId: string, cursor: number, limit: number): Promise<{ items: { seq: number; item: WebchatItem }[]; cursor: number }>;
   /** Calls `listener` whenever something may have changed; returns an unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }

@@ -24,13 +24,14 @@ export function webchatBackend(store: Store, clock: Clock): WebchatBackend {
         const visible = evs.flatMap((e) => {
           const data = JSON.parse(e.data) as { messageId: string; direction?: string; status?: string };
           const show = e.type === 'message' ? data.direction === 'in' : data.status === 'sent';
-          return show ? [data.messageId] : [];
+          return show ? [{ seq: e.seq, messageId: data.messageId }] : [];
         });
-        const byId = new Map((await r.messages.byIds(visible)).map((m) => [m.id, m]));
-        const items: WebchatItem[] = visible.flatMap((id) => {
-          const m = byId.get(id);
+        const byId = new Map((await r.messages.byIds(visible.map((v) => v.messageId))).map((m) => [m.id, m]));
+        const items = visible.flatMap(({ seq, messageId }) => {
+          const m = byId.get(messageId);
           if (!m) return [];
-          return [{ id: m.id, direction: m.direction as 'in' | 'out', author: m.author as WebchatItem['author'], text: m.text, createdAt: new Date(m.createdAt).toISOString() }];
+          const item: WebchatItem = { id: m.id, direction: m.direction as 'in' | 'out', author: m.author as WebchatItem['author'], text: m.text, createdAt: new Date(m.createdAt).toISOString() };
+          return [{ seq, item }];
         });
         return { items, cursor: evs.at(-1)?.seq ?? cursor };
       });
