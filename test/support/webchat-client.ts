@@ -15,6 +15,11 @@ export class WebchatCustomer {
     readonly secret: string,
   ) {}
 
+  /** The same customer on another server instance (after a restart). */
+  static resume(baseUrl: string, sessionId: string, secret: string): WebchatCustomer {
+    return new WebchatCustomer(baseUrl, sessionId, secret);
+  }
+
   static async open(baseUrl: string): Promise<WebchatCustomer> {
     const res = await fetch(`${baseUrl}/webchat/sessions`, { method: 'POST' });
     if (res.status !== 201) throw new Error(`session: ${res.status}`);
