@@ -2,6 +2,7 @@ import { ConversationsRepo } from './conversations-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { AgentsRepo, ChannelStateRepo, EventsRepo, WebchatSessionsRepo } from './misc-repo.js';
+import { sql } from 'drizzle-orm';
 import { openPostgres, openSqlite, type Database, type Db } from './database.js';
 
 /** The repositories, bound to one transaction. This is the only storage interface the rest of the code sees. */
@@ -13,6 +14,11 @@ export interface Repos {
   events: EventsRepo;
   webchat: WebchatSessionsRepo;
   state: ChannelStateRepo;
+  /**
+   * Serialises transactions that touch the same key (a thread, an identity) until this one ends:
+   * a transaction-scoped advisory lock on PostgreSQL; SQLite transactions are already exclusive.
+   */
+  lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */
   afterCommit(fn: () => void): void;
 }
@@ -55,6 +61,9 @@ export class Store {
       events: new EventsRepo(db, onEvent),
       webchat: new WebchatSessionsRepo(db),
       state: new ChannelStateRepo(db),
+      lock: async (key) => {
+        if (this.database.dialect === 'pg') await this.database.execute(db, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+      },
       afterCommit: (fn) => hooks.push(fn),
     };
   }
