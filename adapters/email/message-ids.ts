@@ -23,9 +23,13 @@ export interface Threading {
   replyToExternalIds: string[];
 }
 
-/** The thread root is the first id in References, else In-Reply-To, else the message itself. */
+/**
+ * The thread root is the first id in References, else In-Reply-To, else the message itself.
+ * replyToExternalIds is oldest first (References order, then In-Reply-To), so it doubles as the
+ * References chain of our answer.
+ */
 export function threading(messageId: string, inReplyTo: string | undefined, references: string[]): Threading {
-  const replyToExternalIds = [...new Set([...(inReplyTo ? [inReplyTo] : []), ...references])];
+  const replyToExternalIds = [...new Set([...references, ...(inReplyTo ? [inReplyTo] : [])])];
   return { threadKey: references[0] ?? inReplyTo ?? messageId, replyToExternalIds };
 }
 

@@ -55,7 +55,7 @@ describe('email inbound (IMAP)', () => {
       channel: 'email',
       externalMessageId: '<reply-2@example.com>',
       threadKey: '<root-0@example.com>',
-      replyToExternalIds: ['<ours-1@shop.example>', '<root-0@example.com>'],
+      replyToExternalIds: ['<root-0@example.com>', '<ours-1@shop.example>'],
       sender: { channelUserId: 'alice@example.com', email: 'alice@example.com', displayName: 'Alice Customer', locale: 'en-GB' },
       text: 'It has not arrived yet.',
       subject: 'Re: Where is my order?',
