@@ -200,7 +200,7 @@ describe('email through the running app', () => {
         body: png.toString('base64'),
       }),
     ];
-    const uids = [];
+    const uids: number[] = [];
     for (const raw of cases) uids.push(await dovecot.append(raw, { mailbox }));
 
     const broken = await get(await conversationIdOf(app, '<broken@example.com>', 30_000));

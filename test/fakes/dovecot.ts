@@ -33,7 +33,8 @@ export interface DovecotServer {
   stop(): Promise<void>;
 }
 
-export async function startDovecot(): Promise<DovecotServer> {
+/** `idle: false` leaves IDLE out of the advertised capabilities, as on servers without it. */
+export async function startDovecot(opts: { idle?: boolean } = {}): Promise<DovecotServer> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-dovecot-'));
   await chmod(dir, 0o755);
   const port = await freePort();
@@ -50,7 +51,7 @@ export async function startDovecot(): Promise<DovecotServer> {
   await mkdir(join(dir, 'state'));
   await writeFile(join(dir, 'passwd'), `${user}:{PLAIN}${password}:${mailUid}:${mailGid}::${join(mailDir, user)}\n`);
   const conf = join(dir, 'dovecot.conf');
-  await writeFile(conf, config(dir, port, me.uid === 0 ? undefined : me.username));
+  await writeFile(conf, config(dir, port, me.uid === 0 ? undefined : me.username, opts.idle ?? true));
 
   const master = spawn('dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -137,8 +138,9 @@ export async function startDovecot(): Promise<DovecotServer> {
   };
 }
 
-function config(dir: string, port: number, runAs: string | undefined): string {
+function config(dir: string, port: number, runAs: string | undefined, idle: boolean): string {
   const users = runAs ? `default_login_user = ${runAs}\ndefault_internal_user = ${runAs}\ndefault_internal_group = ${runAs}\n` : '';
+  const capability = idle ? '' : 'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS NAMESPACE CHILDREN\n';
   return `base_dir = ${dir}/run
 state_dir = ${dir}/state
 instance_name = switchboard-test-${port}
@@ -150,7 +152,7 @@ auth_mechanisms = plain login
 auth_failure_delay = 0
 log_path = ${dir}/dovecot.log
 mail_location = maildir:~/Maildir
-${users}passdb {
+${users}${capability}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/passwd
 }
