@@ -9,7 +9,7 @@ import { normalizeId, outboundMessageId, parseIdList } from './message-ids.js';
 export interface ComposedEmail {
   messageId: string;
   from: string;
-  to: string;
+  to: { name?: string; address: string };
   subject: string;
   text: string;
   inReplyTo?: string;
@@ -33,7 +33,7 @@ export function composeReply(m: OutboundMessage, from: string): ComposedEmail {
   const composed: ComposedEmail = {
     messageId: outboundMessageId(m.outboxId, from),
     from,
-    to: m.to.displayName ? `${quoteName(m.to.displayName)} <${to}>` : to,
+    to: m.to.displayName ? { name: m.to.displayName, address: to } : { address: to },
     subject: replySubject(m.replyTo?.subject),
     text: m.text,
   };
@@ -45,8 +45,4 @@ export function composeReply(m: OutboundMessage, from: string): ComposedEmail {
     composed.references = chain.length > MAX_REFERENCES ? [chain[0]!, ...chain.slice(-(MAX_REFERENCES - 1))] : chain;
   }
   return composed;
-}
-
-function quoteName(name: string): string {
-  return `"${name.replace(/["\\\r\n]/g, ' ').trim()}"`;
 }

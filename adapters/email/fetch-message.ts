@@ -14,8 +14,9 @@ export async function fetchMessage(
   client: ImapFlow,
   uid: number,
   position: Omit<MailboxPosition, 'uid' | 'internalDate'>,
-  maxMessageBytes: number,
+  opts: { maxMessageBytes: number; ownAddress: string },
 ): Promise<InboundMessage | undefined> {
+  const { maxMessageBytes, ownAddress } = opts;
   const meta = await client.fetchOne(String(uid), { uid: true, size: true, internalDate: true }, { uid: true });
   if (!meta) return undefined;
   const where = { ...position, uid, internalDate: meta.internalDate ? new Date(meta.internalDate) : undefined };
@@ -24,7 +25,7 @@ export async function fetchMessage(
     const full = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
     if (!full || !full.source) return undefined;
     const raw = full.source;
-    return toInbound(await parseEmail(raw), where, { raw, rawBody: () => rawBodyOf(raw) });
+    return toInbound(await parseEmail(raw), where, { raw, rawBody: () => rawBodyOf(raw) }, ownAddress);
   }
 
   const head = await client.fetchOne(String(uid), { uid: true, headers: true, bodyStructure: true }, { uid: true });
@@ -39,7 +40,7 @@ export async function fetchMessage(
   }
   parsed.attachments = parts.filter((p) => p !== textPart && !p.type.startsWith('multipart/')).map(toAttachment);
   parsed.problems.push(`the email is ${formatBytes(meta.size ?? 0)}, over the ${formatBytes(maxMessageBytes)} limit: attachments were listed, not downloaded`);
-  return toInbound(parsed, where, { raw: head.headers });
+  return toInbound(parsed, where, { raw: head.headers }, ownAddress);
 }
 
 function flatten(node: MessageStructureObject): MessageStructureObject[] {

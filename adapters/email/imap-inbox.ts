@@ -15,6 +15,7 @@ import type { Logger } from '../../src/log.js';
 import type { EmailConfig } from './config.js';
 import { CursorStore } from './cursor.js';
 import { fetchMessage } from './fetch-message.js';
+import { bareAddress } from './message-ids.js';
 
 export interface InboxDeps {
   clock: Clock;
@@ -22,12 +23,17 @@ export interface InboxDeps {
   state: ChannelStateStore;
 }
 
-type InboxSettings = Pick<EmailConfig, 'imap' | 'maxMessageBytes' | 'pollIntervalMs' | 'idleDelayMs'>;
+type InboxSettings = Pick<EmailConfig, 'imap' | 'from' | 'maxMessageBytes' | 'pollIntervalMs' | 'idleDelayMs'>;
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 60_000;
 /** Restart IDLE before servers and NAT boxes give up on a silent connection. */
 const MAX_IDLE_MS = 4 * 60_000;
+const STOP_GRACE_MS = 10_000;
+const RETRY_MIN_MS = 30_000;
+const RETRY_MAX_MS = 30 * 60_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export class ImapInbox {
   private client: ImapFlow | undefined;
@@ -35,10 +41,14 @@ export class ImapInbox {
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
   private failures = 0;
+  private connecting: Promise<void> | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  /** Messages whose delivery failed, by UIDVALIDITY:UID, and when the sweep may try them again. */
+  private readonly retryAt = new Map<string, { attempts: number; at: number }>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly cursor: CursorStore;
   private readonly log: Logger;
+  private readonly ownAddress: string;
 
   constructor(
     private readonly settings: InboxSettings,
@@ -46,13 +56,14 @@ export class ImapInbox {
     private readonly deliver: Deliver,
   ) {
     this.cursor = new CursorStore(deps.state, settings.imap);
+    this.ownAddress = bareAddress(settings.from);
     this.log = deps.log.child({ channel: 'email', mailbox: settings.imap.mailbox });
   }
 
-  /** Resolves after the first connection attempt; if it failed, reconnecting continues in the background. */
+  /** Returns at once: connecting (and reconnecting) happens in the background, so a mail server that is down never holds up the app. */
   async start(): Promise<void> {
     this.stopping = false;
-    await this.connect();
+    this.connecting = this.connect();
     this.pollTimer = setInterval(() => this.requestSync(), this.settings.pollIntervalMs);
     this.pollTimer.unref();
   }
@@ -61,12 +72,13 @@ export class ImapInbox {
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
-    await this.syncing;
+    await this.connecting;
+    // A message being delivered gets time to finish; a sync stuck on a dead socket does not hold up shutdown.
+    await Promise.race([this.syncing, sleep(STOP_GRACE_MS)]);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref());
-    await Promise.race([client.logout().catch(() => undefined), timeout]);
+    await Promise.race([client.logout().catch(() => undefined), sleep(2_000)]);
     client.close();
   }
 
@@ -109,6 +121,10 @@ export class ImapInbox {
     try {
       await client.connect();
       await client.mailboxOpen(imap.mailbox);
+      if (this.stopping) {
+        client.close();
+        return;
+      }
       this.failures = 0;
       this.log.info('imap connected', { host: imap.host, idle: client.capabilities.has('IDLE') });
       this.requestSync();
@@ -127,7 +143,7 @@ export class ImapInbox {
     const delay = base / 2 + Math.random() * (base / 2);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      void this.connect();
+      this.connecting = this.connect();
     }, delay);
   }
 
@@ -147,7 +163,8 @@ export class ImapInbox {
     const lastUid = cursor.lastUid;
     const unseen = (await client.search({ seen: false }, { uid: true })) || [];
     const newer = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid);
-    const sweep = unseen.filter((u) => u <= lastUid);
+    const now = this.deps.clock.now().getTime();
+    const sweep = unseen.filter((u) => u <= lastUid && (this.retryAt.get(`${uidValidity}:${u}`)?.at ?? 0) <= now);
 
     for (const uid of sweep.sort((a, b) => a - b)) {
       if (this.stopping) return;
@@ -160,19 +177,27 @@ export class ImapInbox {
     }
   }
 
-  /** Fetches, delivers and acknowledges one message. A failure specific to this message leaves it unseen for the next sweep. */
+  /**
+   * Fetches, delivers and acknowledges one message. A failure specific to this message leaves it
+   * unseen; the sweep retries it with growing pauses, so one bad message never blocks the others.
+   */
   private async handle(client: ImapFlow, uid: number, uidValidity: string): Promise<void> {
+    const key = `${uidValidity}:${uid}`;
     const position = { mailbox: this.settings.imap.mailbox, uidValidity, fetchedAt: this.deps.clock.now() };
     try {
-      const message = await fetchMessage(client, uid, position, this.settings.maxMessageBytes);
+      const message = await fetchMessage(client, uid, position, { maxMessageBytes: this.settings.maxMessageBytes, ownAddress: this.ownAddress });
       if (!message) return;
       const result = await this.deliver(message);
       this.log.debug('email delivered', { uid, messageId: message.externalMessageId, duplicate: result.duplicate });
     } catch (err) {
       if (!client.usable) throw err;
-      this.log.error('email not delivered; it stays unseen and is retried on the next sync', { uid, err });
+      const attempts = (this.retryAt.get(key)?.attempts ?? 0) + 1;
+      const pause = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (attempts - 1));
+      this.retryAt.set(key, { attempts, at: this.deps.clock.now().getTime() + pause });
+      this.log.error('email not delivered; it stays unseen and will be retried', { uid, attempts, retryInMs: pause, err });
       return;
     }
+    this.retryAt.delete(key);
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
   }
 }

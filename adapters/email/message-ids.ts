@@ -43,8 +43,13 @@ export function outboundMessageId(outboxId: string, fromAddress: string): string
   return `<${outboxId}@${domainOf(fromAddress)}>`;
 }
 
+/** `Support <support@shop.example>` → `support@shop.example`. */
+export function bareAddress(address: string): string {
+  return (address.match(/<([^<>]+)>\s*$/)?.[1] ?? address).trim().toLowerCase();
+}
+
 export function domainOf(address: string): string {
-  const bare = address.match(/<([^<>]+)>\s*$/)?.[1] ?? address;
+  const bare = bareAddress(address);
   const domain = bare.slice(bare.lastIndexOf('@') + 1).trim().toLowerCase();
   if (!domain || !bare.includes('@')) throw new Error(`not an email address: ${address}`);
   return domain;

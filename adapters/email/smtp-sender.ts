@@ -32,7 +32,7 @@ export class SmtpSender {
       await this.transport.sendMail({
         messageId: mail.messageId,
         from: mail.from,
-        to: mail.to,
+        to: { name: mail.to.name ?? '', address: mail.to.address },
         subject: mail.subject,
         text: mail.text,
         textEncoding: 'quoted-printable',
