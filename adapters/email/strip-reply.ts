@@ -6,7 +6,7 @@
 /** A line that introduces the quoted previous message in common mail clients (several languages). */
 const QUOTE_INTRO = [
   /^on\b.{0,300}\bwrote:?$/i,
-  /^(le|am|el|il|op)\b.{0,300}\b(a écrit|schrieb|escribió|ha scritto|schreef)\s*:?$/i,
+  /^(le|am|el|il|op)\b.{0,300}\b(a écrit|schrieb|escribió|ha scritto|schreef)\b.{0,200}:$/i,
   /^在.{0,200}(写道|寫道)\s*[:：]?$/,
   /^-{2,}\s*(original message|forwarded message|原始邮件|原始郵件|邮件原文)\s*-{2,}$/i,
   /^_{10,}$/,
