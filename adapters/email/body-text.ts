@@ -42,8 +42,9 @@ export function bodyText(part: { text?: string; html?: string; attachments: Atta
     return { text: list ? `[Email without text; attachments: ${list}]` : '[Empty email]', problems };
   }
   if (full.length > MAX_TEXT_CHARS) {
-    problems.push(`text cut to ${MAX_TEXT_CHARS} of ${full.length} characters; the original stays in the mailbox`);
-    full = full.slice(0, MAX_TEXT_CHARS);
+    const note = `[… ${full.length - MAX_TEXT_CHARS} more characters cut; the whole email stays in the mailbox]`;
+    problems.push(note);
+    full = `${full.slice(0, MAX_TEXT_CHARS)}\n\n${note}`;
   }
   const text = stripReply(full);
   return text === full ? { text, problems } : { text, fullText: full, problems };

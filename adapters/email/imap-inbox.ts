@@ -30,6 +30,7 @@ const RECONNECT_MAX_MS = 60_000;
 /** Restart IDLE before servers and NAT boxes give up on a silent connection. */
 const MAX_IDLE_MS = 4 * 60_000;
 const STOP_GRACE_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 30_000;
 const RETRY_MIN_MS = 30_000;
 const RETRY_MAX_MS = 30 * 60_000;
 
@@ -72,8 +73,8 @@ export class ImapInbox {
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
-    await this.connecting;
-    // A message being delivered gets time to finish; a sync stuck on a dead socket does not hold up shutdown.
+    // A message being delivered gets time to finish; a connect or sync stuck on a dead socket does not hold up shutdown.
+    await Promise.race([this.connecting, sleep(STOP_GRACE_MS)]);
     await Promise.race([this.syncing, sleep(STOP_GRACE_MS)]);
     const client = this.client;
     this.client = undefined;
@@ -105,6 +106,7 @@ export class ImapInbox {
       secure: imap.secure,
       auth: { user: imap.user, pass: imap.password },
       logger: false,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
       autoIdleDelay: idleDelayMs,
       maxIdleTime: MAX_IDLE_MS,
     });
