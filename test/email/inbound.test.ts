@@ -111,6 +111,16 @@ describe('email inbound (IMAP)', () => {
     expect(rec.calls()).toBe(3);
   });
 
+  it('a message fetched again (marked unread by someone) produces nothing new and is flagged \\Seen again', async () => {
+    const { rec } = await startAdapter(undefined, undefined, { pollIntervalMs: 200 });
+    const uid = await dovecot.append(rawMail({ messageId: '<once@example.com>' }), { mailbox: box });
+    await waitFor('\\Seen', () => seen(uid));
+    await dovecot.markUnseen(uid, box);
+    await waitFor('re-fetched', () => rec.calls() === 2);
+    await waitFor('\\Seen again', () => seen(uid));
+    expect(rec.stored.map((m) => m.externalMessageId)).toEqual(['<once@example.com>']);
+  });
+
   it('mail from our own address (a copy of our reply) is stored as auto-generated, never answered', async () => {
     const { rec } = await startAdapter();
     await dovecot.append(rawMail({ from: 'Shop Support <Support@Shop.Example>', messageId: '<copy@shop.example>' }), { mailbox: box });

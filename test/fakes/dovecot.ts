@@ -21,6 +21,8 @@ export interface DovecotServer {
   append(raw: string | Buffer, opts?: { mailbox?: string; flags?: string[] }): Promise<number>;
   /** UIDs and flags of every message in the mailbox, read over IMAP. */
   listMessages(mailbox?: string): Promise<{ uid: number; flags: string[] }[]>;
+  /** Removes \Seen from a message, as a person marking it unread in a mail client does. */
+  markUnseen(uid: number, mailbox?: string): Promise<void>;
   /**
    * Drops every client connection of the user. `hard` SIGKILLs the imap processes, so the client sees
    * the socket close without a BYE, as after a network failure; otherwise `doveadm kick` (BYE first).
@@ -103,6 +105,11 @@ export async function startDovecot(opts: { idle?: boolean } = {}): Promise<Dovec
         const msgs = await c.fetchAll('1:*', { uid: true, flags: true });
         // \Recent belongs to this session, not to the message.
         return msgs.map((m) => ({ uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent') }));
+      }),
+    markUnseen: (uid, mailbox = 'INBOX') =>
+      withClient(async (c) => {
+        await c.mailboxOpen(mailbox);
+        await c.messageFlagsRemove(String(uid), ['\\Seen'], { uid: true });
       }),
     kick: async ({ hard = false } = {}) => {
       if (!hard) {
