@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { tables, type Db } from './database.js';
 import type { AgentRow, EventRow, WebchatSessionRow } from './rows.js';
 
@@ -43,6 +43,11 @@ export class EventsRepo {
     const conds = [gt(events.seq, seq)];
     if (opts.conversationId) conds.push(eq(events.conversationId, opts.conversationId));
     return this.db.select().from(events).where(and(...conds)).orderBy(asc(events.seq)).limit(opts.limit);
+  }
+
+  async maxSeq(): Promise<number> {
+    const rows = await this.db.select({ seq: sql<number>`coalesce(max(${events.seq}), 0)` }).from(events);
+    return Number(rows[0]?.seq ?? 0);
   }
 
   /** Events of the given types on every conversation of one thread (a web-chat session), after `seq`. */
