@@ -75,7 +75,7 @@ export class Store {
       messages: new MessagesRepo(db),
       outbox: new OutboxRepo(db, this.database),
       agents: new AgentsRepo(db),
-      events: new EventsRepo(db, onEvent),
+      events: new EventsRepo(db, this.database.dialect, onEvent),
       webchat: new WebchatSessionsRepo(db),
       state: new ChannelStateRepo(db),
       lock: async (key) => {
