@@ -31,8 +31,7 @@ describe('a failing or slow LLM never holds up the customer or the queue', () =>
     }, 5_000, 'holding reply');
     expect(items[1]!.text).toMatch(/person will reply/);
     await app.draftsIdle();
-    const list = (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items as { id: string; lastMessage: { text: string } }[];
-    const conv = list.find((c) => /person will reply/.test(c.lastMessage.text));
+    const conv = await app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId));
     return (await api(app, agent.token, 'GET', `/api/conversations/${conv!.id}`)).body;
   }
 
