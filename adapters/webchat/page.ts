@@ -45,7 +45,7 @@ button{font:inherit;padding:8px 16px}
       div.appendChild(who);
     }
     // FAQ answers use **bold**; build the nodes by hand so no text is ever parsed as HTML.
-    m.text.split(/\*\*(.+?)\*\*/s).forEach((part, i) => {
+    m.text.split(/\\*\\*(.+?)\\*\\*/s).forEach((part, i) => {
       if (!part) return;
       if (i % 2) { const b = document.createElement('strong'); b.textContent = part; div.appendChild(b); }
       else div.appendChild(document.createTextNode(part));
