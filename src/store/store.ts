@@ -48,6 +48,23 @@ export class Store {
     for (const l of this.commitListeners) l();
   }
 
+  /**
+   * With several instances on one PostgreSQL, another instance's commits raise no local
+   * notification; one cheap query a second finds them and wakes the local streams and outbox.
+   * The first check always wakes them, covering commits made before the watch began.
+   */
+  watchForeignEvents(intervalMs = 1000): () => void {
+    if (this.database.dialect !== 'pg') return () => {};
+    let last = -1;
+    const timer = setInterval(async () => {
+      const seq = await this.tx((r) => r.events.maxSeq()).catch(() => last);
+      if (seq !== last) this.notifyEvents();
+      last = seq;
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   close(): Promise<void> {
     return this.database.close();
   }
@@ -58,7 +75,7 @@ export class Store {
       messages: new MessagesRepo(db),
       outbox: new OutboxRepo(db, this.database),
       agents: new AgentsRepo(db),
-      events: new EventsRepo(db, onEvent),
+      events: new EventsRepo(db, this.database.dialect, onEvent),
       webchat: new WebchatSessionsRepo(db),
       state: new ChannelStateRepo(db),
       lock: async (key) => {
