@@ -11,6 +11,8 @@ export function createEmailAdapter(config: EmailConfig, deps: InboxDeps): Channe
 
   return {
     channel: 'email',
+    // Two readers of one mailbox would race on every message; with several instances only the leader reads.
+    singleConsumer: true,
     async start(deliver: Deliver) {
       inbox = new ImapInbox(config, deps, deliver);
       await inbox.start();
