@@ -1,2 +1,2 @@
 export { createEmailAdapter } from './adapter.js';
-export { emailConfigFromEnv, EMAIL_DEFAULTS, type EmailConfig } from './config.js';
+export { emailConfigFromEnv, type EmailConfig } from './config.js';

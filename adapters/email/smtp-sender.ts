@@ -6,6 +6,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { EmailConfig } from './config.js';
 import type { ComposedEmail } from './compose.js';
+import { replyHtml, replyText } from './reply-body.js';
 
 /** Failures that say nothing about the message itself: wait a little and try again. */
 const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROXY', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
@@ -34,7 +35,8 @@ export class SmtpSender {
         from: mail.from,
         to: { name: mail.to.name ?? '', address: mail.to.address },
         subject: mail.subject,
-        text: mail.text,
+        text: replyText(mail.text),
+        html: replyHtml(mail.text),
         textEncoding: 'quoted-printable',
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: mail.references } : {}),
       });

@@ -61,7 +61,18 @@ describe('email outbound (SMTP)', () => {
     expect(p.to && !Array.isArray(p.to) ? p.to.value[0] : undefined).toEqual({ address: 'alice@example.com', name: 'Alice Customer' });
     expect(mail!.envelope).toEqual({ from: 'support@shop.example', to: ['alice@example.com'] });
     expect(mail!.user).toBe(smtp.user);
-    expect(String(p.headers.get('content-type') && (p.headers.get('content-type') as { params: Record<string, string> }).params.charset)).toBe('utf-8');
+    expect(mail!.raw.toString()).toMatch(/Content-Type: text\/plain; charset=utf-8/i);
+  });
+
+  it('renders **bold** as bold in the HTML part and plain in the text part, escaping everything else', async () => {
+    const before = smtp.messages.length;
+    await adapter.send(reply({ outboxId: 'o-html', text: 'Go to **My account → Orders**.\n<script>alert(1)</script> & "quotes"' }));
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(mail!.parsed.text?.trim()).toBe('Go to My account → Orders.\n<script>alert(1)</script> & "quotes"');
+    const html = String(mail!.parsed.html);
+    expect(html).toContain('<strong>My account → Orders</strong>');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;quotes&#34;');
   });
 
   it('a resend of the same outbox row carries the same Message-ID, so the customer can tell it is one email', async () => {
