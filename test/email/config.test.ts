@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { emailConfigFromEnv } from '../../adapters/email/config.js';
+import { buildChannelAdapters } from '../../src/channels.js';
+import { systemClock } from '../../src/domain/clock.js';
 import { ValidationError } from '../../src/domain/errors.js';
+import { silentLogger } from '../../src/log.js';
+import { memoryState } from './support.js';
 
 const base = {
   IMAP_HOST: 'imap.shop.example',
@@ -42,5 +46,19 @@ describe('emailConfigFromEnv', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain(message);
     expect((error as Error).message).not.toContain('imap-secret');
+  });
+});
+
+describe('buildChannelAdapters and the email channel', () => {
+  const deps = { clock: systemClock, log: silentLogger, state: memoryState() };
+
+  it('builds the email adapter only when IMAP_HOST is set', () => {
+    expect(buildChannelAdapters({}, deps).map((a) => a.channel)).not.toContain('email');
+    const email = buildChannelAdapters(base, deps).find((a) => a.channel === 'email');
+    expect(email?.singleConsumer).toBe(true);
+  });
+
+  it('stops start-up with the missing variable named when IMAP_HOST is set alone', () => {
+    expect(() => buildChannelAdapters({ IMAP_HOST: 'imap.shop.example' }, deps)).toThrow(/email channel: IMAP_USER is required/);
   });
 });
