@@ -7,6 +7,10 @@ import { MailParser, type AddressObject, type HeaderLines } from 'mailparser';
 import type { Attachment } from '../../src/domain/channel.js';
 import type { HeaderReader } from './auto-generated.js';
 
+/** Beyond this many attachments only the count is kept; a name longer than this is shortened. */
+const MAX_ATTACHMENTS = 100;
+const MAX_NAME_CHARS = 255;
+
 export interface ParsedEmail {
   headers: HeaderReader;
   messageId?: string;
@@ -30,6 +34,7 @@ export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> 
   let html: string | undefined;
   const attachments: Attachment[] = [];
   const problems: string[] = [];
+  let unlisted = 0;
 
   parser.on('headerLines', (lines: HeaderLines) => (headerLines = lines));
   parser.on('data', (data) => {
@@ -41,7 +46,8 @@ export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> 
     let size = 0;
     data.content.on('data', (chunk: Buffer) => (size += chunk.length));
     data.content.on('end', () => {
-      attachments.push({ name: data.filename ?? 'unnamed', mime: data.contentType, size });
+      if (attachments.length < MAX_ATTACHMENTS) attachments.push({ name: (data.filename ?? 'unnamed').slice(0, MAX_NAME_CHARS), mime: data.contentType, size });
+      else unlisted++;
       data.release?.();
     });
   });
@@ -55,6 +61,7 @@ export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> 
     parser.end(source);
   });
 
+  if (unlisted) problems.push(`${unlisted} more attachments not listed`);
   const from = firstAddress(parser.from);
   return {
     headers: headerReader(headerLines),
