@@ -1,0 +1,128 @@
+import { Api, GrammyError } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
+import { ChannelError } from '../../src/domain/errors.js';
+import type { ChannelStateStore } from '../../src/domain/state-port.js';
+import type { Logger } from '../../src/log.js';
+import type { TelegramConfig } from './config.js';
+import { createUpdateHandler, type UpdateHandler } from './deliver-update.js';
+import { ALLOWED_UPDATES, externalMessageId } from './normalize.js';
+import { startPolling, type Polling } from './polling.js';
+import { splitText } from './split-text.js';
+import { toChannelError } from './send-error.js';
+import { createWebhookRoute } from './webhook-route.js';
+
+export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
+
+export interface TelegramAdapterDeps {
+  log: Logger;
+  /** Remembers how far a multi-part reply got, so a retry does not resend the parts already delivered. */
+  state: ChannelStateStore;
+}
+
+/**
+ * The Telegram channel: long polling by default, a webhook when `config.webhook` is set.
+ * Replies are sent as plain text (no parse_mode), so nothing a customer or an FAQ answer
+ * contains can be misread as Markdown or HTML markup; long replies are split into parts.
+ */
+export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdapterDeps): ChannelAdapter {
+  const log = deps.log.child({ channel: 'telegram' });
+  const api = new Api(config.token, config.apiRoot ? { apiRoot: config.apiRoot } : undefined);
+  const retryDelayMs = config.retryDelayMs ?? 1000;
+  let handler: UpdateHandler | undefined;
+  let polling: Polling | undefined;
+  let webhookRetry: NodeJS.Timeout | undefined;
+
+  let identity: Promise<UserFromGetMe> | undefined;
+  const botIdentity = () => {
+    identity ??= api.getMe().catch((err: unknown) => {
+      identity = undefined;
+      throw err;
+    });
+    return identity;
+  };
+
+  const routes: AdapterRoute[] = config.webhook
+    ? [createWebhookRoute({ path: webhookPath(config.webhook.url), secret: config.webhook.secret, handle: () => handler })]
+    : [];
+
+  const setWebhook = async (attempt: number): Promise<void> => {
+    const hook = config.webhook!;
+    try {
+      await api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+      log.info('telegram: webhook set', { path: webhookPath(hook.url) });
+    } catch (err) {
+      const delay = Math.min(retryDelayMs * 2 ** attempt, 60_000);
+      log.error('telegram: setWebhook failed, retrying', { error: err, retryInMs: delay });
+      webhookRetry = setTimeout(() => void setWebhook(attempt + 1), delay);
+    }
+  };
+
+  return {
+    channel: 'telegram',
+    routes,
+
+    async start(deliver: Deliver) {
+      try {
+        const me = await botIdentity();
+        log.info('telegram: connected', { bot: me.username, mode: config.webhook ? 'webhook' : 'polling' });
+      } catch (err) {
+        if (err instanceof GrammyError && err.error_code === 401) {
+          throw new ChannelError('Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized); check it with @BotFather', { retryable: false, code: 'telegram_unauthorized' });
+        }
+        log.warn('telegram: getMe failed, updates wait until Telegram answers', { error: err });
+      }
+      handler = createUpdateHandler({ deliver, botIdentity, log });
+      if (config.webhook) {
+        await setWebhook(0);
+        return;
+      }
+      // getUpdates is refused while a webhook is set, e.g. by an earlier deployment.
+      await api.deleteWebhook().catch((err: unknown) => log.warn('telegram: deleteWebhook failed', { error: err }));
+      polling = startPolling({ api, handle: handler, log, timeoutSeconds: config.pollTimeoutSeconds ?? 30, retryDelayMs });
+    },
+
+    async send(m: OutboundMessage) {
+      const chunks = splitText(m.text);
+      if (chunks.length === 0) throw new ChannelError('reply is empty', { retryable: false, code: 'telegram_empty_reply' });
+      const chatId = /^-?\d+$/.test(m.threadKey) ? Number(m.threadKey) : m.threadKey;
+      const replyTo = replyTarget(m);
+      const progressKey = `send-progress:${m.outboxId}`;
+      const progress = chunks.length > 1 ? parseProgress(await deps.state.get(progressKey)) : { sent: 0 };
+      let first = progress.first;
+      for (let i = progress.sent; i < chunks.length; i++) {
+        const sent = await api
+          .sendMessage(chatId, chunks[i]!, i === 0 && replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {})
+          .catch((err: unknown) => {
+            throw toChannelError(err);
+          });
+        first ??= externalMessageId(chatId, sent.message_id);
+        if (chunks.length > 1) await deps.state.set(progressKey, JSON.stringify({ sent: i + 1, first }));
+      }
+      return { externalId: first! };
+    },
+
+    async stop() {
+      handler = undefined;
+      clearTimeout(webhookRetry);
+      await polling?.stop();
+      polling = undefined;
+    },
+  };
+}
+
+/** The route is mounted at the webhook URL's own path, so the public URL and the app agree. */
+function webhookPath(url: string): string {
+  const path = new URL(url).pathname.replace(/\/+$/, '');
+  return path === '' ? DEFAULT_WEBHOOK_PATH : path;
+}
+
+/** Quote the customer's message only when it is in the same chat (`chatId:messageId[:edited:…]`). */
+function replyTarget(m: OutboundMessage): number | undefined {
+  const [chat, messageId] = m.replyTo?.externalMessageId.split(':') ?? [];
+  return chat === m.threadKey && messageId && /^\d+$/.test(messageId) ? Number(messageId) : undefined;
+}
+
+function parseProgress(saved: string | undefined): { sent: number; first?: string } {
+  return saved ? (JSON.parse(saved) as { sent: number; first?: string }) : { sent: 0 };
+}
