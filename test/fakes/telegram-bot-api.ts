@@ -138,12 +138,21 @@ export class FakeTelegramBotApi {
     return full;
   }
 
-  /** Pushes a previously pushed update again (Telegram re-sends when it thinks delivery failed). */
+  /**
+   * Queues an update again under its own update_id, as Telegram does when it thinks delivery
+   * failed. A webhook gets it again; a poller only if its offset is not already past it.
+   */
   redeliver(update: Update): void {
     this.pending.push(update);
     this.pending.sort((a, b) => a.update_id - b.update_id);
     this.wakePollers();
     this.changed();
+  }
+
+  /** The same message again under a new update_id, as after a lost acknowledgement on a restarted bot. */
+  duplicate(update: Update): Update {
+    const { update_id: _, ...rest } = update;
+    return this.pushUpdate(rest);
   }
 
   /** A customer's private-chat message; chat id = user id, as in Telegram. */
@@ -186,7 +195,7 @@ export class FakeTelegramBotApi {
     return this.sent.filter((m) => m.chat_id === chatId);
   }
 
-  /** Resolves once `predicate` holds, checked after every change; rejects after `timeoutMs`. */
+  /** Resolves once `predicate` holds (checked on every change and every 10 ms); rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
     if (predicate()) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -195,11 +204,13 @@ export class FakeTelegramBotApi {
         cleanup();
         resolve();
       };
+      const poll = setInterval(check, 10);
       const timer = setTimeout(() => {
         cleanup();
         reject(new Error(`fake Telegram: timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
       const cleanup = () => {
+        clearInterval(poll);
         clearTimeout(timer);
         this.changeListeners.delete(check);
       };
