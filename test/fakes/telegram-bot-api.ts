@@ -31,6 +31,8 @@ export interface InjectedFailure {
   chatId?: number;
   /** How many calls fail before the method works again (default 1). */
   times?: number;
+  /** How many matching calls succeed before the failures start (default 0). */
+  after?: number;
 }
 
 export interface ApiCall {
@@ -287,6 +289,10 @@ export class FakeTelegramBotApi {
     const i = this.failures.findIndex((f) => f.method === method && (f.chatId === undefined || Number(p.chat_id) === f.chatId));
     if (i < 0) return;
     const f = this.failures[i]!;
+    if (f.after) {
+      f.after--;
+      return;
+    }
     f.times = (f.times ?? 1) - 1;
     if (f.times <= 0) this.failures.splice(i, 1);
     throw new ApiFailure(f.error_code, f.description, f.parameters);

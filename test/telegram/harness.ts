@@ -83,14 +83,17 @@ export async function startHarness(config: Partial<TelegramConfig> = {}, opts: {
   };
 }
 
-/** Serves adapter routes on loopback the way the app mounts them, so the fake can post to them. */
-export async function serveRoutes(routes: readonly AdapterRoute[]): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves adapter routes on loopback the way the app mounts them, so the fake can post to
+ * them. Routes are looked up per request: the server's URL is needed to build the adapter.
+ */
+export async function serveRoutes(routes: () => readonly AdapterRoute[]): Promise<{ url: string; close(): Promise<void> }> {
   const server = serve({
     hostname: '127.0.0.1',
     port: 0,
     fetch: (req) => {
       const path = new URL(req.url).pathname;
-      const route = routes.find((r) => r.method === req.method && r.path === path);
+      const route = routes().find((r) => r.method === req.method && r.path === path);
       return route ? route.handle(req, {}) : new Response('not found', { status: 404 });
     },
   }) as Server;
