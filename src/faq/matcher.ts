@@ -16,6 +16,8 @@ export interface FaqResult {
   confidence: number;
   /** The team hand-offs on this topic go to, from the entry's front matter. */
   team?: string;
+  /** Tags of the best candidate, e.g. `handoff` for an entry that asks for a person. */
+  tags?: string[];
   /** Best candidates first (the best included), for agents' drafts when not answered. */
   candidates: FaqCandidate[];
 }

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AdapterRoute } from '../domain/channel.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { QueueActions } from '../queue/actions.js';
+import { agentRole, createAgent } from '../queue/agents.js';
+import type { Store } from '../store/store.js';
+import { requireAgent, requireRole, type ApiEnv } from './auth.js';
+import { parseBody } from './body.js';
+import { conversationRoutes } from './conversations.js';
+import { errorHandler } from './errors.js';
+
+export interface ApiDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  actions: QueueActions;
+  /** HTTP surfaces of channel adapters (web chat, Telegram webhook). */
+  adapterRoutes: AdapterRoute[];
+}
+
+export function createApi(d: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.onError(errorHandler(d.log));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.get('/', (c) => c.redirect('/chat'));
+  app.get('/healthz', async (c) => {
+    await d.store.tx((r) => r.agents.get('healthz'));
+    return c.json({ ok: true });
+  });
+
+  for (const route of d.adapterRoutes) {
+    const handler = (c: { req: { raw: Request; param(): Record<string, string> } }) => route.handle(c.req.raw, c.req.param());
+    if (route.method === 'GET') app.get(route.path, handler);
+    else app.post(route.path, handler);
+  }
+
+  const api = new Hono<ApiEnv>();
+  api.use('*', requireAgent(d.store));
+  api.get('/me', (c) => {
+    const { id, name, role } = c.get('agent');
+    return c.json({ id, name, role });
+  });
+  api.get('/agents', async (c) => {
+    const rows = await d.store.tx((r) => r.agents.list());
+    return c.json({ items: rows.map(({ id, name, role }) => ({ id, name, role })) });
+  });
+  api.post('/agents', requireRole('admin'), async (c) => {
+    const body = await parseBody(c, z.object({ name: z.string().min(1).max(100), role: agentRole.default('agent') }));
+    return c.json(await createAgent(d.store, d.clock, body.name, body.role), 201);
+  });
+  api.route('/conversations', conversationRoutes(d.store, d.actions));
+  app.route('/api', api);
+  return app;
+}

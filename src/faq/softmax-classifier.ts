@@ -1,0 +1,83 @@
+/**
+ * Multinomial logistic regression over sparse TF-IDF vectors, trained by SGD. It weighs
+ * every example question of an entry against all the others, so words that tell entries
+ * apart count and words every entry shares ("how", "can I", "我") do not.
+ */
+import type { SparseVector } from './vectorizer.js';
+
+export interface TrainOptions {
+  epochs: number;
+  learningRate: number;
+  /** L2 penalty, applied as weight decay on the rows an example touches. */
+  l2: number;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 12, learningRate: 0.8, l2: 1e-5 };
+
+export class SoftmaxClassifier {
+  private readonly w: Float32Array;
+  private readonly bias: Float32Array;
+
+  constructor(
+    readonly classes: number,
+    readonly dims: number,
+    examples: readonly { x: SparseVector; y: number }[],
+    opts: TrainOptions = DEFAULT_TRAIN,
+  ) {
+    this.w = new Float32Array(dims * classes);
+    this.bias = new Float32Array(classes);
+    const order = examples.map((_, i) => i);
+    const random = seededRandom(1);
+    const p = new Float64Array(classes);
+    let step = 0;
+    const total = Math.max(1, opts.epochs * examples.length);
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      shuffle(order, random);
+      for (const i of order) {
+        const { x, y } = examples[i]!;
+        const lr = opts.learningRate * (1 - step++ / total) + 0.01;
+        this.probabilities(x, p);
+        p[y]! -= 1;
+        const decay = 1 - lr * opts.l2;
+        for (let k = 0; k < x.index.length; k++) {
+          const row = x.index[k]! * classes;
+          const v = x.value[k]! * lr;
+          for (let c = 0; c < classes; c++) this.w[row + c] = this.w[row + c]! * decay - v * p[c]!;
+        }
+        for (let c = 0; c < classes; c++) this.bias[c]! -= lr * 0.1 * p[c]!;
+      }
+    }
+  }
+
+  /** Writes P(class | x) into `out` and returns it. */
+  probabilities(x: SparseVector, out = new Float64Array(this.classes)): Float64Array {
+    const classes = this.classes;
+    for (let c = 0; c < classes; c++) out[c] = this.bias[c]!;
+    for (let k = 0; k < x.index.length; k++) {
+      const row = x.index[k]! * classes;
+      const v = x.value[k]!;
+      for (let c = 0; c < classes; c++) out[c]! += v * this.w[row + c]!;
+    }
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, out[c]!);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += out[c] = Math.exp(out[c]! - max);
+    for (let c = 0; c < classes; c++) out[c]! /= sum;
+    return out;
+  }
+}
+
+function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function shuffle(a: number[], random: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Turns normalized text into weighted features. Chinese has no spaces, so Han runs give both
+ * Intl.Segmenter words and character 1–3-grams (robust to segmenter mistakes and to word
+ * choice); Latin words give stems and character n-grams inside each word (robust to typos and
+ * inflections); word bigrams of both keep a little word order ("cancel order" vs "order cancel").
+ */
+import { isHan } from './normalize.js';
+import { stem } from './stem.js';
+
+export type Features = Map<string, number>;
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+export interface Token {
+  text: string;
+  han: boolean;
+}
+
+/** Word-like segments of normalized text; Latin words are kept whole, Han runs are segmented. */
+export function segment(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const s of segmenter.segment(text)) {
+    if (!s.isWordLike) continue;
+    tokens.push({ text: s.segment, han: [...s.segment].some(isHan) });
+  }
+  return tokens;
+}
+
+export function features(text: string): Features {
+  const out: Features = new Map();
+  const add = (key: string) => out.set(key, (out.get(key) ?? 0) + 1);
+  const tokens = segment(text);
+  const words = tokens.map((t) => (t.han ? t.text : stem(t.text)));
+
+  words.forEach((w, i) => {
+    add(`w:${w}`);
+    if (i > 0) add(`b:${words[i - 1]} ${w}`);
+  });
+
+  let hanRun = '';
+  const flushHan = () => {
+    const chars = [...hanRun];
+    for (let n = 1; n <= 3; n++) {
+      for (let i = 0; i + n <= chars.length; i++) add(`h:${chars.slice(i, i + n).join('')}`);
+    }
+    hanRun = '';
+  };
+  for (const t of tokens) {
+    if (t.han) {
+      hanRun += t.text;
+      continue;
+    }
+    flushHan();
+    const padded = `<${t.text}>`;
+    for (let n = 3; n <= 5; n++) {
+      for (let i = 0; i + n <= padded.length; i++) add(`c:${padded.slice(i, i + n)}`);
+    }
+  }
+  flushHan();
+  return out;
+}
