@@ -6,6 +6,7 @@ import type { ChannelStateStore } from '../../src/domain/state-port.js';
 import type { Logger } from '../../src/log.js';
 import type { TelegramConfig } from './config.js';
 import { createUpdateHandler, type UpdateHandler } from './deliver-update.js';
+import { LatestMessages } from './latest-messages.js';
 import { ALLOWED_UPDATES, externalMessageId } from './normalize.js';
 import { startPolling, type Polling } from './polling.js';
 import { splitText } from './split-text.js';
@@ -32,6 +33,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
   let handler: UpdateHandler | undefined;
   let polling: Polling | undefined;
   let webhookRetry: NodeJS.Timeout | undefined;
+  const latest = new LatestMessages();
 
   let identity: Promise<UserFromGetMe> | undefined;
   const botIdentity = () => {
@@ -72,7 +74,12 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
         }
         log.warn('telegram: getMe failed, updates wait until Telegram answers', { error: err });
       }
-      handler = createUpdateHandler({ deliver, botIdentity, log });
+      const noteAndDeliver: Deliver = (m) => {
+        const [chatId, messageId] = m.externalMessageId.split(':');
+        if (!m.raw?.edited) latest.note(chatId!, Number(messageId));
+        return deliver(m);
+      };
+      handler = createUpdateHandler({ deliver: noteAndDeliver, botIdentity, log });
       if (config.webhook) {
         await setWebhook(0);
         return;
@@ -86,8 +93,9 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       const chunks = splitText(m.text);
       if (chunks.length === 0) throw new ChannelError('reply is empty', { retryable: false, code: 'telegram_empty_reply' });
       const chatId = /^-?\d+$/.test(m.threadKey) ? Number(m.threadKey) : m.threadKey;
-      const replyTo = replyTarget(m);
-      const progressKey = `send-progress:${m.outboxId}`;
+      const target = replyTarget(m);
+      const replyTo = target !== undefined && latest.shouldQuote(m.threadKey, target) ? target : undefined;
+      const progressKey = `telegram:send-progress:${m.outboxId}`;
       const progress = chunks.length > 1 ? parseProgress(await deps.state.get(progressKey)) : { sent: 0 };
       let first = progress.first;
       for (let i = progress.sent; i < chunks.length; i++) {
@@ -96,6 +104,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
           .catch((err: unknown) => {
             throw toChannelError(err);
           });
+        latest.note(m.threadKey, sent.message_id);
         first ??= externalMessageId(chatId, sent.message_id);
         if (chunks.length > 1) await deps.state.set(progressKey, JSON.stringify({ sent: i + 1, first }));
       }
@@ -117,7 +126,7 @@ function webhookPath(url: string): string {
   return path === '' ? DEFAULT_WEBHOOK_PATH : path;
 }
 
-/** Quote the customer's message only when it is in the same chat (`chatId:messageId[:edited:…]`). */
+/** The customer's message to quote, when it is in the same chat (`chatId:messageId[:edited:…]`). */
 function replyTarget(m: OutboundMessage): number | undefined {
   const [chat, messageId] = m.replyTo?.externalMessageId.split(':') ?? [];
   return chat === m.threadKey && messageId && /^\d+$/.test(messageId) ? Number(messageId) : undefined;

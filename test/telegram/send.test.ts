@@ -40,14 +40,25 @@ describe('Telegram send', () => {
     expect(externalId).toBe(`${alice.id}:${sent!.message_id}`);
   });
 
-  it("quotes the customer's message it answers when it is in the same chat", async () => {
-    h = await startHarness({}, { start: false });
+  it("quotes the customer's message only when other messages came after it", async () => {
+    h = await startHarness();
     const question = h.fake.pushMessage(alice, { text: 'How do I return an item?' });
-    const messageId = question.message!.message_id;
-    await h.adapter.send(reply('Send it back within 30 days.', { replyTo: { externalMessageId: `${alice.id}:${messageId}` } }));
-    await h.adapter.send(reply('Other chat, no quote.', { replyTo: { externalMessageId: `555:${messageId}` } }));
+    await h.fake.waitFor(() => h.recorder.stored.length === 1, 5000, 'question stored');
+    const replyTo = { externalMessageId: `${alice.id}:${question.message!.message_id}` };
+    await h.adapter.send(reply('Directly below the question: no quote needed.', { replyTo }));
+    await h.adapter.send(reply('Later, after other messages: quoted.', { replyTo }));
+    await h.adapter.send(reply('A message from another chat is never quoted.', { replyTo: { externalMessageId: `555:${question.message!.message_id}` } }));
     const sent = h.fake.sentTo(alice.id);
-    expect(sent.map((s) => s.reply_to_message_id)).toEqual([messageId, undefined]);
+    expect(sent.map((s) => s.reply_to_message_id)).toEqual([undefined, question.message!.message_id, undefined]);
+  });
+
+  it('always quotes in a group, where several people talk', async () => {
+    h = await startHarness();
+    const group = { id: -100777, type: 'supergroup' as const, title: 'Customers' };
+    const question = h.fake.pushMessage(alice, { chat: group, text: '@switchboard_support_bot hours?', entities: [{ type: 'mention', offset: 0, length: 24 }] });
+    await h.fake.waitFor(() => h.recorder.stored.length === 1, 5000, 'question stored');
+    await h.adapter.send(reply('9 to 5.', { threadKey: String(group.id), replyTo: { externalMessageId: `${group.id}:${question.message!.message_id}` } }));
+    expect(h.fake.sentTo(group.id)[0]?.reply_to_message_id).toBe(question.message!.message_id);
   });
 
   it('still sends when the quoted message was deleted', async () => {
