@@ -38,6 +38,8 @@ export interface InjectedFailure {
 export interface ApiCall {
   method: string;
   params: Record<string, unknown>;
+  /** Date.now() when the request arrived. */
+  at: number;
 }
 
 interface Webhook {
@@ -236,7 +238,7 @@ export class FakeTelegramBotApi {
       const method = match[2]!;
       try {
         const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
-        this.calls.push({ method, params });
+        this.calls.push({ method, params, at: Date.now() });
         answer = await this.call(method, params, res);
       } catch (e) {
         if (!(e instanceof ApiFailure)) throw e;
