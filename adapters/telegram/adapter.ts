@@ -9,6 +9,7 @@ import { createUpdateHandler, type UpdateHandler } from './deliver-update.js';
 import { LatestMessages } from './latest-messages.js';
 import { ALLOWED_UPDATES, externalMessageId } from './normalize.js';
 import { startPolling, type Polling } from './polling.js';
+import { markdownToTelegramHtml } from './render-html.js';
 import { splitText } from './split-text.js';
 import { toChannelError } from './send-error.js';
 import { createWebhookRoute } from './webhook-route.js';
@@ -23,8 +24,8 @@ export interface TelegramAdapterDeps {
 
 /**
  * The Telegram channel: long polling by default, a webhook when `config.webhook` is set.
- * Replies are sent as plain text (no parse_mode), so nothing a customer or an FAQ answer
- * contains can be misread as Markdown or HTML markup; long replies are split into parts.
+ * Replies go out as Telegram HTML rendered from a small Markdown subset with everything else
+ * escaped (see render-html.ts); long replies are split into parts.
  */
 export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdapterDeps): ChannelAdapter {
   const log = deps.log.child({ channel: 'telegram' });
@@ -99,8 +100,14 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       const progress = chunks.length > 1 ? parseProgress(await deps.state.get(progressKey)) : { sent: 0 };
       let first = progress.first;
       for (let i = progress.sent; i < chunks.length; i++) {
+        const quote = i === 0 && replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
         const sent = await api
-          .sendMessage(chatId, chunks[i]!, i === 0 && replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {})
+          .sendMessage(chatId, markdownToTelegramHtml(chunks[i]!), { parse_mode: 'HTML', ...quote })
+          .catch((err: unknown) => {
+            // Should Telegram still refuse the markup, the words matter more than the bold.
+            if (err instanceof GrammyError && /can't parse entities/i.test(err.description)) return api.sendMessage(chatId, chunks[i]!, quote);
+            throw err;
+          })
           .catch((err: unknown) => {
             throw toChannelError(err);
           });

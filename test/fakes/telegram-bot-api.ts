@@ -15,7 +15,10 @@ import type { Chat, Message, Update, User } from 'grammy/types';
 export interface SentMessage {
   chat_id: number;
   message_id: number;
+  /** As sent, markup included. */
   text: string;
+  /** What the customer sees once Telegram parsed the markup. */
+  shown: string;
   parse_mode?: string;
   /** From reply_parameters.message_id or the older reply_to_message_id. */
   reply_to_message_id?: number;
@@ -361,7 +364,7 @@ export class FakeTelegramBotApi {
     const messageId = this.newMessageId(chatId);
     this.remember(chat, messageId);
     const date = Math.floor(Date.now() / 1000);
-    this.sent.push({ chat_id: chatId, message_id: messageId, text, parse_mode: parseMode, reply_to_message_id: known ? replyTo : undefined, date });
+    this.sent.push({ chat_id: chatId, message_id: messageId, text, shown: visible, parse_mode: parseMode, reply_to_message_id: known ? replyTo : undefined, date });
     return { message_id: messageId, date, chat, from: this.bot, text: visible } as Message;
   }
 

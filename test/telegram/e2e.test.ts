@@ -53,7 +53,9 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
     const ann = { id: 2001, first_name: 'Ann', language_code: 'en' };
     fake.pushMessage(ann, { text: 'How do I return an item?' });
     await fake.waitFor(() => fake.sentTo(ann.id).length === 1, 10_000, 'FAQ answer');
-    expect(fake.sentTo(ann.id)[0]!.text).toMatch(/return unused items within 30 days/i);
+    const shown = fake.sentTo(ann.id)[0]!.shown;
+    expect(shown).toMatch(/return unused items within 30 days/i);
+    expect(shown).toContain('Start a return under My account → Orders → Return,');
 
     const conv = await conversationOf(app, agent.token, 'Ann');
     expect(conv.status).toBe('bot');

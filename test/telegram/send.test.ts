@@ -30,14 +30,33 @@ async function sendError(p: Promise<unknown>): Promise<ChannelError> {
 }
 
 describe('Telegram send', () => {
-  it('sends plain text, so markup characters arrive exactly as written', async () => {
+  it('escapes markup characters, so the customer sees exactly what was written', async () => {
     h = await startHarness({}, { start: false });
     h.fake.pushMessage(alice, { text: 'hi' });
-    const text = 'Use code *SAVE_10* at <checkout> & pay [now](later). 1 + 1 = 2!';
+    const text = 'Use code *SAVE_10* at <checkout> & pay [now](later). 1 + 1 = 2! &amp; stays &amp;';
     const { externalId } = await h.adapter.send(reply(text));
     const [sent] = h.fake.sentTo(alice.id);
-    expect(sent).toMatchObject({ text, parse_mode: undefined });
+    expect(sent).toMatchObject({ shown: text, parse_mode: 'HTML' });
     expect(externalId).toBe(`${alice.id}:${sent!.message_id}`);
+  });
+
+  it('renders **bold**, `code` and links from FAQ answers instead of showing the asterisks', async () => {
+    h = await startHarness({}, { start: false });
+    h.fake.pushMessage(alice, { text: 'hi' });
+    await h.adapter.send(reply('Go to **My account → Orders**, enter `SAVE10` or see [our terms](https://shop.example/terms?a=1&b="2").'));
+    const [sent] = h.fake.sentTo(alice.id);
+    expect(sent!.text).toBe(
+      'Go to <b>My account → Orders</b>, enter <code>SAVE10</code> or see <a href="https://shop.example/terms?a=1&amp;b=&quot;2&quot;">our terms</a>.',
+    );
+    expect(sent!.shown).toBe('Go to My account → Orders, enter SAVE10 or see our terms.');
+  });
+
+  it('falls back to plain text when Telegram cannot parse the markup', async () => {
+    h = await startHarness({}, { start: false });
+    h.fake.pushMessage(alice, { text: 'hi' });
+    h.fake.failNext({ method: 'sendMessage', error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
+    await h.adapter.send(reply('See **Returns**.'));
+    expect(h.fake.sentTo(alice.id).map((s) => [s.shown, s.parse_mode])).toEqual([['See **Returns**.', undefined]]);
   });
 
   it("quotes the customer's message only when other messages came after it", async () => {
@@ -65,7 +84,7 @@ describe('Telegram send', () => {
     h = await startHarness({}, { start: false });
     h.fake.pushMessage(alice, { text: 'hi' });
     await h.adapter.send(reply('Answer', { replyTo: { externalMessageId: `${alice.id}:9999` } }));
-    expect(h.fake.sentTo(alice.id).map((s) => s.text)).toEqual(['Answer']);
+    expect(h.fake.sentTo(alice.id).map((s) => s.shown)).toEqual(['Answer']);
   });
 
   it('splits a reply longer than 4096 characters into parts that each fit', async () => {
@@ -77,8 +96,8 @@ describe('Telegram send', () => {
     await h.adapter.send(reply(text));
     const sent = h.fake.sentTo(alice.id);
     expect(sent.length).toBe(2);
-    expect(sent.every((s) => s.text.length <= 4096)).toBe(true);
-    expect(sent.map((s) => s.text).join('\n\n')).toBe(text);
+    expect(sent.every((s) => s.shown.length <= 4096)).toBe(true);
+    expect(sent.map((s) => s.shown).join('\n\n')).toBe(text);
   });
 
   it('resumes a split reply after a failure without resending the parts already delivered', async () => {
