@@ -29,7 +29,9 @@ export interface TelegramAdapterDeps {
  */
 export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdapterDeps): ChannelAdapter {
   const log = deps.log.child({ channel: 'telegram' });
-  const api = new Api(config.token, config.apiRoot ? { apiRoot: config.apiRoot } : undefined);
+  const pollTimeoutSeconds = config.pollTimeoutSeconds ?? 30;
+  // A hung connection must not stall start-up or a send for grammY's default 500 s; long polls need their wait plus slack.
+  const api = new Api(config.token, { timeoutSeconds: pollTimeoutSeconds + 30, ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}) });
   const retryDelayMs = config.retryDelayMs ?? 1000;
   let handler: UpdateHandler | undefined;
   let polling: Polling | undefined;
@@ -55,6 +57,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       await api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...ALLOWED_UPDATES] });
       log.info('telegram: webhook set', { path: webhookPath(hook.url) });
     } catch (err) {
+      if (!handler) return;
       const delay = Math.min(retryDelayMs * 2 ** attempt, 60_000);
       log.error('telegram: setWebhook failed, retrying', { error: err, retryInMs: delay });
       webhookRetry = setTimeout(() => void setWebhook(attempt + 1), delay);
@@ -87,7 +90,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       }
       // getUpdates is refused while a webhook is set, e.g. by an earlier deployment.
       await api.deleteWebhook().catch((err: unknown) => log.warn('telegram: deleteWebhook failed', { error: err }));
-      polling = startPolling({ api, handle: handler, log, timeoutSeconds: config.pollTimeoutSeconds ?? 30, retryDelayMs });
+      polling = startPolling({ api, handle: handler, log, timeoutSeconds: pollTimeoutSeconds, retryDelayMs });
     },
 
     async send(m: OutboundMessage) {
