@@ -156,6 +156,39 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
   });
 });
 
+describe('Telegram across a restart of the app', () => {
+  it('answers what arrived while it was down, and nothing twice when Telegram re-sends after a crash', async () => {
+    const fake = await FakeTelegramBotApi.start();
+    const dir = await tempDir();
+    const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
+    const jo = { id: 4001, first_name: 'Jo', language_code: 'en' };
+    try {
+      let app = await startApp(env, dir.path);
+      const first = fake.pushMessage(jo, { text: 'How do I return an item?' });
+      await fake.waitFor(() => fake.sentTo(jo.id).length === 1, 10_000, 'first answer');
+      await app.stop();
+      expect(fake.pendingCount).toBe(0);
+
+      fake.pushMessage(jo, { text: 'How long does shipping take?' });
+      // As if the acknowledgement of the first update had been lost in a crash.
+      fake.redeliver(first);
+      app = await startApp(env, dir.path);
+      await fake.waitFor(() => fake.sentTo(jo.id).length === 2 && fake.pendingCount === 0, 10_000, 'answer after restart');
+      const agent = await app.createAgent('Restart Agent');
+      const conv = await eventually(async () => {
+        const c = await conversationOf(app, agent.token, 'Jo');
+        return c.messages.length === 4 && c.messages.every((m) => m.direction === 'in' || m.delivery === 'sent') ? c : undefined;
+      }, 10_000, 'both answers recorded');
+      expect(conv.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
+      expect(fake.sentTo(jo.id)).toHaveLength(2);
+      await app.stop();
+    } finally {
+      await fake.close();
+      await dir.rm();
+    }
+  });
+});
+
 describe('Telegram webhook mode through the running app', () => {
   const secret = 'e2e-webhook-secret';
   let fake: FakeTelegramBotApi;
