@@ -72,7 +72,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 
     const outbox = new OutboxWorker({ store, adapters: byChannel, clock, log: log.child({ part: 'outbox' }) });
     const stopKick = store.onEvents(() => outbox.kick());
-    cleanups.unshift(() => outbox.stop(), stopKick);
+    const stopWatching = store.watchForeignEvents();
+    cleanups.unshift(() => outbox.stop(), stopKick, stopWatching);
 
     const pipeline = {
       store,

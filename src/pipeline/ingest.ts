@@ -33,6 +33,9 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
   try {
     const result = await deps.store.tx(async (r) => {
       const now = deps.clock.now().getTime();
+      // Concurrent deliveries on one thread (or from one new sender) must not open two conversations or customers.
+      await r.lock(`thread:${m.channel}:${m.threadKey}`);
+      await r.lock(`identity:${m.channel}:${m.sender.channelUserId}`);
       const customerId = await upsertIdentity(r, m, now);
       const conversation = await findOrOpenConversation(deps, r, m, customerId, now);
       const messageId = newId(now);

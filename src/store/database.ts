@@ -73,7 +73,13 @@ export function openSqlite(file: string): Database {
 }
 
 export async function openPostgres(url: string): Promise<Database> {
+  // Repositories build queries from the SQLite table objects, whose integer columns do no
+  // conversion, so int8 must already arrive as a number (epoch ms and sequence numbers fit).
+  // drizzle passes pg's global parsers per query, so the global one is what counts.
+  pg.types.setTypeParser(pg.types.builtins.INT8, Number);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection dropped by the server must not crash the process; the pool reconnects.
+  pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema: pgSchema });
   // Several instances may start at once: one migrates, the others wait on the advisory lock.
   const conn = await pool.connect();

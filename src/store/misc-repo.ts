@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import { tables, type Db } from './database.js';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { tables, type Db, type Dialect } from './database.js';
 import type { AgentRow, EventRow, WebchatSessionRow } from './rows.js';
 
 const { agents, events, webchatSessions, channelState, conversations } = tables;
@@ -24,11 +24,23 @@ export class AgentsRepo {
   }
 }
 
+/**
+ * Sequence numbers are handed out at insert but become visible at commit, so on PostgreSQL a
+ * reader could see seq 11 before seq 10 commits and then skip 10 for ever. Readers therefore only
+ * see events of transactions older than every transaction still running.
+ */
+const settled = sql`${events.txId} < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+
 export class EventsRepo {
   constructor(
     private readonly db: Db,
+    private readonly dialect: Dialect,
     private readonly onAppend: () => void,
   ) {}
+
+  private visible(conds: SQL[]): SQL[] {
+    return this.dialect === 'pg' ? [...conds, settled] : conds;
+  }
 
   async append(conversationId: string | null, type: string, data: unknown, now: number): Promise<number> {
     const rows = await this.db
@@ -42,7 +54,15 @@ export class EventsRepo {
   async after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]> {
     const conds = [gt(events.seq, seq)];
     if (opts.conversationId) conds.push(eq(events.conversationId, opts.conversationId));
-    return this.db.select().from(events).where(and(...conds)).orderBy(asc(events.seq)).limit(opts.limit);
+    return this.db.select().from(events).where(and(...this.visible(conds))).orderBy(asc(events.seq)).limit(opts.limit);
+  }
+
+  async maxSeq(): Promise<number> {
+    const rows = await this.db
+      .select({ seq: sql<number>`coalesce(max(${events.seq}), 0)` })
+      .from(events)
+      .where(and(...this.visible([])));
+    return Number(rows[0]?.seq ?? 0);
   }
 
   /** Events of the given types on every conversation of one thread (a web-chat session), after `seq`. */
@@ -51,7 +71,7 @@ export class EventsRepo {
       .select({ e: events })
       .from(events)
       .innerJoin(conversations, eq(events.conversationId, conversations.id))
-      .where(and(eq(conversations.channel, channel), eq(conversations.threadKey, threadKey), inArray(events.type, types), gt(events.seq, seq)))
+      .where(and(...this.visible([eq(conversations.channel, channel), eq(conversations.threadKey, threadKey), inArray(events.type, types), gt(events.seq, seq)])))
       .orderBy(asc(events.seq))
       .limit(limit);
     return rows.map((r) => r.e);

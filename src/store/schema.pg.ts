@@ -1,4 +1,5 @@
 import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 /* Mirrors schema.sqlite.ts column for column: timestamps are epoch milliseconds (bigint as number), JSON is text. */
 
@@ -114,6 +115,8 @@ export const events = pgTable(
     type: text('type').notNull(),
     data: text('data').notNull(),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    /** The writing transaction, so readers skip events whose transaction may still be open. */
+    txId: bigint('tx_id', { mode: 'number' }).default(sql`pg_current_xact_id()::text::bigint`),
   },
   (t) => [index('events_conversation').on(t.conversationId, t.seq)],
 );

@@ -114,6 +114,8 @@ export const events = sqliteTable(
     type: text('type').notNull(),
     data: text('data').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** PostgreSQL only: the writing transaction, so readers skip events whose transaction may still be open. */
+    txId: integer('tx_id'),
   },
   (t) => [index('events_conversation').on(t.conversationId, t.seq)],
 );

@@ -2,6 +2,7 @@ import { ConversationsRepo } from './conversations-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { AgentsRepo, ChannelStateRepo, EventsRepo, WebchatSessionsRepo } from './misc-repo.js';
+import { sql } from 'drizzle-orm';
 import { openPostgres, openSqlite, type Database, type Db } from './database.js';
 
 /** The repositories, bound to one transaction. This is the only storage interface the rest of the code sees. */
@@ -13,6 +14,11 @@ export interface Repos {
   events: EventsRepo;
   webchat: WebchatSessionsRepo;
   state: ChannelStateRepo;
+  /**
+   * Serialises transactions that touch the same key (a thread, an identity) until this one ends:
+   * a transaction-scoped advisory lock on PostgreSQL; SQLite transactions are already exclusive.
+   */
+  lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */
   afterCommit(fn: () => void): void;
 }
@@ -42,6 +48,23 @@ export class Store {
     for (const l of this.commitListeners) l();
   }
 
+  /**
+   * With several instances on one PostgreSQL, another instance's commits raise no local
+   * notification; one cheap query a second finds them and wakes the local streams and outbox.
+   * The first check always wakes them, covering commits made before the watch began.
+   */
+  watchForeignEvents(intervalMs = 1000): () => void {
+    if (this.database.dialect !== 'pg') return () => {};
+    let last = -1;
+    const timer = setInterval(async () => {
+      const seq = await this.tx((r) => r.events.maxSeq()).catch(() => last);
+      if (seq !== last) this.notifyEvents();
+      last = seq;
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   close(): Promise<void> {
     return this.database.close();
   }
@@ -52,9 +75,12 @@ export class Store {
       messages: new MessagesRepo(db),
       outbox: new OutboxRepo(db, this.database),
       agents: new AgentsRepo(db),
-      events: new EventsRepo(db, onEvent),
+      events: new EventsRepo(db, this.database.dialect, onEvent),
       webchat: new WebchatSessionsRepo(db),
       state: new ChannelStateRepo(db),
+      lock: async (key) => {
+        if (this.database.dialect === 'pg') await this.database.execute(db, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+      },
       afterCommit: (fn) => hooks.push(fn),
     };
   }

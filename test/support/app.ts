@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSwitchboard, type Running } from '../../src/main.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, type LogLevel } from '../../src/log.js';
 
 export const SAMPLE_FAQ = join(import.meta.dirname, '..', '..', 'faq');
 
@@ -15,8 +15,9 @@ export async function tempDir(prefix = 'switchboard-'): Promise<{ path: string; 
 /** Starts the real app on a random loopback port with the sample FAQ and a fresh SQLite file. */
 export async function startApp(env: Record<string, string | undefined> = {}, dataDir?: string): Promise<Running> {
   return startSwitchboard(
-    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir ?? env.DATA_DIR },
-    { log: silentLogger },
+    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, ...env, DATA_DIR: dataDir ?? env.DATA_DIR },
+    // TEST_LOG_LEVEL=debug shows the app's logs while debugging a test.
+    { log: createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent') },
   );
 }
 

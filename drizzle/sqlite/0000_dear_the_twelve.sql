@@ -72,7 +72,8 @@ CREATE TABLE `events` (
 	`conversation_id` text,
 	`type` text NOT NULL,
 	`data` text NOT NULL,
-	`created_at` integer NOT NULL
+	`created_at` integer NOT NULL,
+	`tx_id` integer
 );
 --> statement-breakpoint
 CREATE INDEX `events_conversation` ON `events` (`conversation_id`,`seq`);--> statement-breakpoint

@@ -65,7 +65,8 @@ CREATE TABLE "events" (
 	"conversation_id" text,
 	"type" text NOT NULL,
 	"data" text NOT NULL,
-	"created_at" bigint NOT NULL
+	"created_at" bigint NOT NULL,
+	"tx_id" bigint DEFAULT pg_current_xact_id()::text::bigint
 );
 --> statement-breakpoint
 CREATE TABLE "messages" (
