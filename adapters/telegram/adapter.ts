@@ -1,5 +1,5 @@
 import { Api, GrammyError } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
@@ -90,7 +90,11 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       }
       // getUpdates is refused while a webhook is set, e.g. by an earlier deployment.
       await api.deleteWebhook().catch((err: unknown) => log.warn('telegram: deleteWebhook failed', { error: err }));
-      polling = startPolling({ api, handle: handler, log, timeoutSeconds: pollTimeoutSeconds, retryDelayMs });
+      const park = async (update: Update) => {
+        await deps.state.set(`telegram:parked-update:${update.update_id}`, JSON.stringify(update));
+        log.error('telegram: update keeps failing while others are stored; parked in channel state', { updateId: update.update_id, key: `telegram:parked-update:${update.update_id}` });
+      };
+      polling = startPolling({ api, handle: handler, park, log, timeoutSeconds: pollTimeoutSeconds, retryDelayMs });
     },
 
     async send(m: OutboundMessage) {

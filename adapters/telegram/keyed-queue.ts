@@ -15,9 +15,4 @@ export class KeyedQueue {
     });
     return result;
   }
-
-  /** Resolves when every task queued so far has settled. */
-  async idle(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all(this.tails.values());
-  }
 }

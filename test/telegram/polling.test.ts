@@ -107,6 +107,39 @@ describe('Telegram long polling', () => {
     expect(h.recorder.texts()).toEqual(['good']);
   });
 
+  it('parks an update that keeps failing while others are stored, so chats behind it are not starved', async () => {
+    h = await startHarness();
+    h.recorder.before = (m) => {
+      if (m.text === 'poison') throw new Error('cannot store this one');
+    };
+    const poison = h.fake.pushMessage(alice, { text: 'poison' });
+    // More than one getUpdates page (100) behind the poison update.
+    const others = Array.from({ length: 150 }, (_, i) => ({ id: 5000 + i, first_name: `C${i}` }));
+    for (const u of others) h.fake.pushMessage(u, { text: `hello from ${u.id}` });
+    h.fake.pushMessage(alice, { text: 'after the poison' });
+
+    await h.fake.waitFor(() => h.fake.pendingCount === 0, 10_000, 'everything acknowledged');
+    expect(h.recorder.stored).toHaveLength(151);
+    expect(h.recorder.texts(String(alice.id))).toEqual(['after the poison']);
+    const parked = h.state.values.get(`telegram:parked-update:${poison.update_id}`);
+    expect(JSON.parse(parked!)).toMatchObject({ update_id: poison.update_id, message: { text: 'poison' } });
+  });
+
+  it('parks nothing while every update fails (the store is down), and stores them all once it is back', async () => {
+    h = await startHarness();
+    let outage = true;
+    h.recorder.before = () => {
+      if (outage) throw new Error('connection refused');
+    };
+    h.fake.pushMessage(alice, { text: 'a1' });
+    h.fake.pushMessage(bo, { text: 'b1' });
+    await h.fake.waitFor(() => h.recorder.attempts.length >= 12, 10_000, 'six failed rounds');
+    outage = false;
+    await h.fake.waitFor(() => h.fake.pendingCount === 0, 10_000, 'acknowledged after the outage');
+    expect(h.recorder.texts().sort()).toEqual(['a1', 'b1']);
+    expect([...h.state.values.keys()].filter((k) => k.includes('parked'))).toEqual([]);
+  });
+
   it('gives a message Telegram sends twice the same external id, so it is stored once', async () => {
     h = await startHarness();
     const update = h.fake.pushMessage(alice, { text: 'twice' });
