@@ -7,26 +7,20 @@ import type { Logger } from '../../src/log.js';
 import type { TelegramConfig } from './config.js';
 import { createUpdateHandler, type UpdateHandler } from './deliver-update.js';
 import { LatestMessages } from './latest-messages.js';
-import { ALLOWED_UPDATES, externalMessageId } from './normalize.js';
+import { ALLOWED_UPDATES } from './normalize.js';
 import { startPolling, type Polling } from './polling.js';
-import { markdownToTelegramHtml } from './render-html.js';
-import { splitText } from './split-text.js';
-import { toChannelError } from './send-error.js';
+import { createReplySender } from './send-reply.js';
 import { createWebhookRoute } from './webhook-route.js';
 
 export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
 
 export interface TelegramAdapterDeps {
   log: Logger;
-  /** Remembers how far a multi-part reply got, so a retry does not resend the parts already delivered. */
+  /** Channel state: how far a multi-part reply got, and updates parked because they could not be stored. */
   state: ChannelStateStore;
 }
 
-/**
- * The Telegram channel: long polling by default, a webhook when `config.webhook` is set.
- * Replies go out as Telegram HTML rendered from a small Markdown subset with everything else
- * escaped (see render-html.ts); long replies are split into parts.
- */
+/** The Telegram channel: long polling by default, a webhook when `config.webhook` is set. See README.md. */
 export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdapterDeps): ChannelAdapter {
   const log = deps.log.child({ channel: 'telegram' });
   const pollTimeoutSeconds = config.pollTimeoutSeconds ?? 30;
@@ -37,6 +31,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
   let polling: Polling | undefined;
   let webhookRetry: NodeJS.Timeout | undefined;
   const latest = new LatestMessages();
+  const sendReply = createReplySender({ api, state: deps.state, latest });
 
   let identity: Promise<UserFromGetMe> | undefined;
   const botIdentity = () => {
@@ -97,33 +92,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       polling = startPolling({ api, handle: handler, park, log, timeoutSeconds: pollTimeoutSeconds, retryDelayMs });
     },
 
-    async send(m: OutboundMessage) {
-      const chunks = splitText(m.text);
-      if (chunks.length === 0) throw new ChannelError('reply is empty', { retryable: false, code: 'telegram_empty_reply' });
-      const chatId = /^-?\d+$/.test(m.threadKey) ? Number(m.threadKey) : m.threadKey;
-      const target = replyTarget(m);
-      const replyTo = target !== undefined && latest.shouldQuote(m.threadKey, target) ? target : undefined;
-      const progressKey = `telegram:send-progress:${m.outboxId}`;
-      const progress = chunks.length > 1 ? parseProgress(await deps.state.get(progressKey)) : { sent: 0 };
-      let first = progress.first;
-      for (let i = progress.sent; i < chunks.length; i++) {
-        const quote = i === 0 && replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
-        const sent = await api
-          .sendMessage(chatId, markdownToTelegramHtml(chunks[i]!), { parse_mode: 'HTML', ...quote })
-          .catch((err: unknown) => {
-            // Should Telegram still refuse the markup, the words matter more than the bold.
-            if (err instanceof GrammyError && /can't parse entities/i.test(err.description)) return api.sendMessage(chatId, chunks[i]!, quote);
-            throw err;
-          })
-          .catch((err: unknown) => {
-            throw toChannelError(err);
-          });
-        latest.note(m.threadKey, sent.message_id);
-        first ??= externalMessageId(chatId, sent.message_id);
-        if (chunks.length > 1) await deps.state.set(progressKey, JSON.stringify({ sent: i + 1, first }));
-      }
-      return { externalId: first! };
-    },
+    send: (m: OutboundMessage) => sendReply(m),
 
     async stop() {
       handler = undefined;
@@ -138,14 +107,4 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
 function webhookPath(url: string): string {
   const path = new URL(url).pathname.replace(/\/+$/, '');
   return path === '' ? DEFAULT_WEBHOOK_PATH : path;
-}
-
-/** The customer's message to quote, when it is in the same chat (`chatId:messageId[:edited:…]`). */
-function replyTarget(m: OutboundMessage): number | undefined {
-  const [chat, messageId] = m.replyTo?.externalMessageId.split(':') ?? [];
-  return chat === m.threadKey && messageId && /^\d+$/.test(messageId) ? Number(messageId) : undefined;
-}
-
-function parseProgress(saved: string | undefined): { sent: number; first?: string } {
-  return saved ? (JSON.parse(saved) as { sent: number; first?: string }) : { sent: 0 };
 }
