@@ -156,6 +156,21 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
   });
 });
 
+describe('Telegram configuration at start-up', () => {
+  it('names a malformed Telegram variable, and says when Telegram refuses the token', async () => {
+    const fake = await FakeTelegramBotApi.start();
+    const dir = await tempDir();
+    try {
+      await expect(startApp({ TELEGRAM_BOT_TOKEN: 'not-a-token' }, dir.path)).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
+      await expect(startApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: 'not a url' }, dir.path)).rejects.toThrow(/TELEGRAM_API_ROOT/);
+      await expect(startApp({ TELEGRAM_BOT_TOKEN: '42:revoked', TELEGRAM_API_ROOT: fake.apiRoot }, dir.path)).rejects.toThrow(/refused TELEGRAM_BOT_TOKEN \(401/);
+    } finally {
+      await fake.close();
+      await dir.rm();
+    }
+  });
+});
+
 describe('Telegram across a restart of the app', () => {
   it('answers what arrived while it was down, and nothing twice when Telegram re-sends after a crash', async () => {
     const fake = await FakeTelegramBotApi.start();
