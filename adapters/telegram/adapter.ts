@@ -12,7 +12,7 @@ import { startPolling, type Polling } from './polling.js';
 import { createReplySender } from './send-reply.js';
 import { createWebhookRoute } from './webhook-route.js';
 
-export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
+const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
 
 export interface TelegramAdapterDeps {
   log: Logger;

@@ -1,2 +1,2 @@
-export { createTelegramAdapter, DEFAULT_WEBHOOK_PATH, type TelegramAdapterDeps } from './adapter.js';
+export { createTelegramAdapter, type TelegramAdapterDeps } from './adapter.js';
 export { telegramConfigFromEnv, type TelegramConfig } from './config.js';
