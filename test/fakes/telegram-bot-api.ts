@@ -80,7 +80,6 @@ export class FakeTelegramBotApi {
   private nextMessageId = new Map<number, number>();
   /** Pushed and not yet confirmed, ascending by update_id. */
   private pending: Update[] = [];
-  private confirmedBelow = 0;
   private waiters = new Set<() => void>();
   private pollAbort: (() => void) | null = null;
   private failures: InjectedFailure[] = [];
@@ -150,7 +149,7 @@ export class FakeTelegramBotApi {
    * failed. A webhook gets it again; a poller only if its offset is not already past it.
    */
   redeliver(update: Update): void {
-    this.pending.push(update);
+    this.pending.push({ ...update });
     this.pending.sort((a, b) => a.update_id - b.update_id);
     this.wakePollers();
     this.changed();
@@ -311,7 +310,6 @@ export class FakeTelegramBotApi {
     this.pollAbort?.();
     const offset = p.offset === undefined ? undefined : Number(p.offset);
     if (offset !== undefined && offset > 0) {
-      this.confirmedBelow = Math.max(this.confirmedBelow, offset);
       this.pending = this.pending.filter((u) => u.update_id >= offset);
     }
     const limit = Math.min(Math.max(Number(p.limit ?? 100), 1), 100);
