@@ -62,6 +62,8 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
   return {
     channel: 'telegram',
     routes,
+    // Telegram hands each update to one getUpdates caller; webhooks may be served by every instance.
+    singleConsumer: !config.webhook,
 
     async start(deliver: Deliver) {
       try {
