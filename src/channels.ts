@@ -1,5 +1,7 @@
 import { createEmailAdapter, emailConfigFromEnv } from '../adapters/email/index.js';
+import { createTelegramAdapter, telegramConfigFromEnv } from '../adapters/telegram/index.js';
 import type { ChannelAdapter } from './domain/channel.js';
+import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
@@ -18,6 +20,7 @@ export interface AdapterDeps {
  */
 export function buildChannelAdapters(env: Record<string, string | undefined>, deps: AdapterDeps): ChannelAdapter[] {
   const adapters: ChannelAdapter[] = [];
+  if (env.TELEGRAM_BOT_TOKEN) adapters.push(createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps));
   if (env.IMAP_HOST) adapters.push(createEmailAdapter(emailConfigFromEnv(env), deps));
   return adapters;
 }

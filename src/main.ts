@@ -90,13 +90,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     if ('closeAllConnections' in server) cleanups.unshift(() => (server as { closeAllConnections(): void }).closeAllConnections());
     const port = (server.address() as AddressInfo).port;
 
-    const leaderLog = log.child({ part: 'leader' });
-    const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, leaderLog) : soleLeadership(leaderLog);
+    const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, log.child({ part: 'leader' })) : soleLeadership();
     cleanups.unshift(() => leadership.close());
     const deliver = (m: InboundMessage) => ingest(pipeline, m);
     for (const adapter of adapters) {
       if (adapter.singleConsumer) {
-        leadership.hold(`switchboard:inbound:${adapter.channel}`, () => adapter.start(deliver), () => adapter.stop());
+        await leadership.hold(`switchboard:inbound:${adapter.channel}`, () => adapter.start(deliver), () => adapter.stop());
       } else {
         await adapter.start(deliver);
         cleanups.unshift(() => adapter.stop());

@@ -6,17 +6,18 @@ import type { Logger } from '../log.js';
  * `hold` runs `start` while this instance holds the named lock and `stop` when it loses it.
  */
 export interface Leadership {
-  hold(name: string, start: () => Promise<void>, stop: () => Promise<void>): void;
+  /** Resolves once the first attempt is made; with a sole instance, start's failure is thrown here. */
+  hold(name: string, start: () => Promise<void>, stop: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
-/** SQLite runs one instance: it always leads. */
-export function soleLeadership(log: Logger): Leadership {
+/** SQLite runs one instance: it always leads, so a channel that cannot start stops start-up. */
+export function soleLeadership(): Leadership {
   const stops: (() => Promise<void>)[] = [];
   return {
-    hold(name, start, stop) {
+    async hold(_name, start, stop) {
+      await start();
       stops.push(stop);
-      start().catch((err: unknown) => log.error('could not start', { name, err }));
     },
     async close() {
       for (const s of stops) await s();
@@ -73,7 +74,7 @@ export function postgresLeadership(url: string, log: Logger, retryMs = 5_000): L
   }
 
   return {
-    hold(name, start, stop) {
+    async hold(name, start, stop) {
       loops.push(lead(name, start, stop));
     },
     async close() {
