@@ -11,6 +11,7 @@ import { ImapFlow } from 'imapflow';
 import type { Deliver } from '../../src/domain/channel.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
+import { ValidationError } from '../../src/domain/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { EmailConfig } from './config.js';
 import { CursorStore } from './cursor.js';
@@ -31,6 +32,7 @@ const RECONNECT_MAX_MS = 60_000;
 const MAX_IDLE_MS = 4 * 60_000;
 const STOP_GRACE_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 30_000;
+const FIRST_CONNECT_WAIT_MS = 10_000;
 const RETRY_MIN_MS = 30_000;
 const RETRY_MAX_MS = 30 * 60_000;
 
@@ -61,10 +63,21 @@ export class ImapInbox {
     this.log = deps.log.child({ channel: 'email', mailbox: settings.imap.mailbox });
   }
 
-  /** Returns at once: connecting (and reconnecting) happens in the background, so a mail server that is down never holds up the app. */
+  /**
+   * Waits for the first connection only so long: wrong credentials or a missing mailbox fail start-up
+   * with a clear error, while a server that is down or slow is retried in the background.
+   */
   async start(): Promise<void> {
     this.stopping = false;
-    this.connecting = this.connect();
+    const first = this.connect(true);
+    this.connecting = first.then(() => undefined);
+    const problem = await Promise.race([first, sleep(FIRST_CONNECT_WAIT_MS).then(() => undefined)]);
+    if (problem) {
+      this.stopping = true;
+      throw problem;
+    }
+    // A first attempt that outlives the wait and then finds a configuration problem is retried like any other.
+    void first.then((late) => late && this.scheduleReconnect());
     this.pollTimer = setInterval(() => this.requestSync(), this.settings.pollIntervalMs);
     this.pollTimer.unref();
   }
@@ -98,7 +111,8 @@ export class ImapInbox {
     })().finally(() => (this.syncing = undefined));
   }
 
-  private async connect(): Promise<void> {
+  /** Connects and opens the mailbox. On a first attempt, a configuration problem is returned instead of retried. */
+  private async connect(first = false): Promise<ValidationError | undefined> {
     const { imap, idleDelayMs } = this.settings;
     const client = new ImapFlow({
       host: imap.host,
@@ -120,21 +134,32 @@ export class ImapInbox {
       this.log.warn('imap connection closed; reconnecting');
       this.scheduleReconnect();
     });
+    let opening = false;
     try {
       await client.connect();
+      opening = true;
       await client.mailboxOpen(imap.mailbox);
       if (this.stopping) {
         client.close();
-        return;
+        return undefined;
       }
       this.failures = 0;
       this.log.info('imap connected', { host: imap.host, idle: client.capabilities.has('IDLE') });
       this.requestSync();
+      return undefined;
     } catch (err) {
-      this.log.error('imap connect failed', { err, host: imap.host, port: imap.port });
+      const e = err as Error & { authenticationFailed?: boolean; responseText?: string };
+      const problem = e.authenticationFailed
+        ? new ValidationError(`email channel: IMAP login as ${imap.user} at ${imap.host} failed: ${e.responseText ?? e.message}`, 'IMAP_PASSWORD')
+        : opening && client.usable
+          ? new ValidationError(`email channel: mailbox "${imap.mailbox}" cannot be opened: ${e.responseText ?? e.message}`, 'IMAP_MAILBOX')
+          : undefined;
+      this.log.error('imap connect failed', { err: problem ?? err, host: imap.host, port: imap.port });
       if (this.client === client) this.client = undefined;
       client.close();
+      if (first && problem) return problem;
       this.scheduleReconnect();
+      return undefined;
     }
   }
 
@@ -145,7 +170,7 @@ export class ImapInbox {
     const delay = base / 2 + Math.random() * (base / 2);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      this.connecting = this.connect();
+      this.connecting = this.connect().then(() => undefined);
     }, delay);
   }
 

@@ -5,6 +5,8 @@ import type { ChannelAdapter } from '../../src/domain/channel.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { startDovecot, type DovecotServer } from '../fakes/dovecot.js';
+import { startTcpProxy } from './tcp-proxy.js';
+import { ValidationError } from '../../src/domain/errors.js';
 import { emailConfig, memoryState, rawMail, recordingDeliver, waitFor } from './support.js';
 
 let dovecot: DovecotServer;
@@ -193,14 +195,61 @@ describe('email inbound (IMAP)', () => {
     expect(JSON.parse([...state.data.values()][0]!).uidValidity).not.toBe(JSON.parse(cursorBefore).uidValidity);
   });
 
-  it('a failing login does not make start() throw: the rest of the app keeps running while it retries', async () => {
-    const rec = recordingDeliver();
+  it('a wrong password fails start() with a clear error that names the login, not the password', async () => {
     const config = emailConfig(dovecot, smtp);
-    const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box, password: 'wrong' } }, { clock: systemClock, log: silentLogger, state: memoryState() });
-    running.push(adapter);
-    await expect(adapter.start(rec.deliver)).resolves.toBeUndefined();
-    await dovecot.append(rawMail({}), { mailbox: box });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(rec.calls()).toBe(0);
+    const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box, password: 'not-the-password' } }, { clock: systemClock, log: silentLogger, state: memoryState() });
+    const err = await adapter.start(recordingDeliver().deliver).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ field: 'IMAP_PASSWORD', message: expect.stringMatching(/^email channel: IMAP login as support at 127\.0\.0\.1 failed/) });
+    expect((err as Error).message).not.toContain('not-the-password');
+  });
+
+  it('a mailbox that does not exist fails start() with a clear error', async () => {
+    const config = emailConfig(dovecot, smtp);
+    const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: 'Nowhere' } }, { clock: systemClock, log: silentLogger, state: memoryState() });
+    await expect(adapter.start(recordingDeliver().deliver)).rejects.toMatchObject({ field: 'IMAP_MAILBOX', message: expect.stringContaining('mailbox "Nowhere" cannot be opened') });
+  });
+
+  it('a server that is down at start does not fail start(): mail is picked up once it is reachable', async () => {
+    const proxy = await startTcpProxy(dovecot);
+    try {
+      proxy.setUp(false);
+      const rec = recordingDeliver();
+      const config = emailConfig(dovecot, smtp);
+      const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, port: proxy.port, mailbox: box } }, { clock: systemClock, log: silentLogger, state: memoryState() });
+      running.push(adapter);
+      await adapter.start(rec.deliver);
+      await dovecot.append(rawMail({ messageId: '<while-unreachable@example.com>' }), { mailbox: box });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(rec.calls()).toBe(0);
+      proxy.setUp(true);
+      await waitFor('delivery after the server came back', () => rec.stored.length === 1, 20_000);
+      expect(rec.stored[0]!.externalMessageId).toBe('<while-unreachable@example.com>');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a network drop (connections cut, server unreachable for a while) loses and duplicates nothing', async () => {
+    const proxy = await startTcpProxy(dovecot);
+    try {
+      const rec = recordingDeliver();
+      const config = emailConfig(dovecot, smtp);
+      const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, port: proxy.port, mailbox: box } }, { clock: systemClock, log: silentLogger, state: memoryState() });
+      running.push(adapter);
+      await adapter.start(rec.deliver);
+      await dovecot.append(rawMail({ messageId: '<net-1@example.com>' }), { mailbox: box });
+      await waitFor('first', () => rec.stored.length === 1);
+      proxy.setUp(false);
+      await dovecot.append(rawMail({ messageId: '<net-2@example.com>' }), { mailbox: box });
+      await dovecot.append(rawMail({ messageId: '<net-3@example.com>' }), { mailbox: box });
+      await new Promise((r) => setTimeout(r, 1_500));
+      proxy.setUp(true);
+      await waitFor('after the network is back', () => rec.stored.length === 3, 20_000);
+      expect(rec.stored.map((m) => m.externalMessageId)).toEqual(['<net-1@example.com>', '<net-2@example.com>', '<net-3@example.com>']);
+      expect(rec.calls()).toBe(3);
+    } finally {
+      await proxy.close();
+    }
   });
 });
