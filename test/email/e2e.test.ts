@@ -255,3 +255,28 @@ describe('a dropped IMAP connection and an app restart', () => {
     }
   });
 });
+
+describe('email settings at start-up', () => {
+  it('a wrong IMAP password stops start-up with a message naming the problem, not the password', async () => {
+    const dir = await tempDir();
+    try {
+      const mailbox = await dovecot.createMailbox();
+      const err = await startApp({ ...emailEnv(mailbox), IMAP_PASSWORD: 'definitely-wrong' }, dir.path).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(/email channel: IMAP login as support at 127\.0\.0\.1 failed/);
+      expect((err as Error).message).not.toContain('definitely-wrong');
+    } finally {
+      await dir.rm();
+    }
+  });
+
+  it('missing email settings stop start-up naming the variable', async () => {
+    const dir = await tempDir();
+    try {
+      const err = await startApp({ IMAP_HOST: '127.0.0.1' }, dir.path).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/IMAP_USER is required/);
+    } finally {
+      await dir.rm();
+    }
+  });
+});
