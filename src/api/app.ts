@@ -8,6 +8,7 @@ import { agentRole, createAgent } from '../queue/agents.js';
 import type { Store } from '../store/store.js';
 import { requireAgent, requireRole, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
+import { consolePageResponse } from './console-page.js';
 import { conversationRoutes } from './conversations.js';
 import { errorHandler } from './errors.js';
 
@@ -26,6 +27,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
   app.get('/', (c) => c.redirect('/chat'));
+  app.get('/console', () => consolePageResponse());
   app.get('/healthz', async (c) => {
     await d.store.tx((r) => r.agents.get('healthz'));
     return c.json({ ok: true });
