@@ -8,6 +8,8 @@ export const chromiumMissing: string | undefined = existsSync(CHROMIUM_PATH)
   ? undefined
   : `${CHROMIUM_PATH} is absent (install it: apt-get install -y chromium)`;
 
+if (chromiumMissing) console.warn(`browser tests skipped: ${chromiumMissing}`);
+
 /** The title of a browser suite, naming the skip reason when it cannot run. */
 export const browserSuite = (title: string) => (chromiumMissing ? `${title} — skipped: ${chromiumMissing}` : title);
 
