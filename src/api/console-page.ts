@@ -32,7 +32,8 @@ header{display:flex;align-items:center;gap:12px;padding:10px 16px;background:#1f
 header .grow{flex:1}
 button{font:inherit;padding:6px 12px;cursor:pointer}
 button:disabled{cursor:not-allowed;opacity:.5}
-#notice{padding:4px 16px;font-size:13px;color:#a00;min-height:1em}
+#notice{padding:4px 16px;font-size:13px;color:#166534;min-height:1em}
+#notice.error{color:#b00020}
 #login{margin:48px auto;display:flex;flex-direction:column;gap:8px;width:min(420px,90vw)}
 #login input{font:inherit;padding:8px}
 #app{flex:1;display:grid;grid-template-columns:320px 1fr;min-height:0}
@@ -50,7 +51,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
 #conv-head h2{margin:12px 0 2px;font-size:18px}
 #conv-meta{font-size:13px;color:#555}
 #actions{display:flex;flex-wrap:wrap;gap:6px;padding:8px 0;border-bottom:1px solid #ddd}
-#messages{flex:1;overflow-y:auto;display:flex;flex-direction:column;gap:8px;padding:12px 0}
+#messages{flex:1;min-height:160px;overflow-y:auto;display:flex;flex-direction:column;gap:8px;padding:12px 0}
 .msg{max-width:80%;padding:8px 12px;border-radius:10px;background:#fff;border:1px solid #ddd}
 .msg.in{align-self:flex-start}
 .msg.out{align-self:flex-end;background:#e8f0fe}
@@ -59,7 +60,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
 .msg .text,.draft .text{white-space:pre-wrap;word-wrap:break-word}
 .delivery.failed,.delivery-error{color:#b00020;font-weight:600}
 .delivery-error{margin-top:4px;font-size:13px}
-#drafts{border-top:1px solid #ddd}
+#drafts{border-top:1px solid #ddd;max-height:30vh;overflow-y:auto}
 .draft{background:#f0fdf4;border:1px solid #bbf7d0;border-radius:8px;padding:8px;margin:8px 0}
 .draft .meta{font-size:12px;color:#555;margin-bottom:4px}
 #reply-form{display:flex;flex-direction:column;gap:6px;padding:8px 0 12px}
@@ -126,7 +127,10 @@ button:disabled{cursor:not-allowed;opacity:.5}
     return node;
   }
 
-  function notice(text) { $('notice').textContent = text || ''; }
+  function notice(text, isError) {
+    $('notice').textContent = text || '';
+    $('notice').classList.toggle('error', !!isError);
+  }
 
   async function call(method, path, body) {
     const headers = { authorization: 'Bearer ' + state.token };
@@ -166,7 +170,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
     state.timer = setInterval(poll, POLL_MS);
   }
 
-  function signOut(reason) {
+  function signOut(reason, isError = true) {
     clearInterval(state.timer);
     sessionStorage.removeItem(TOKEN_KEY);
     Object.assign(state, { token: null, me: null, openId: null, conv: null, draftId: null, listKey: '', detailKey: '' });
@@ -177,7 +181,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
     $('placeholder').hidden = false;
     $('login').hidden = false;
     $('token').value = '';
-    notice(reason || '');
+    notice(reason || '', isError);
   }
 
   $('login').addEventListener('submit', async (e) => {
@@ -189,10 +193,10 @@ button:disabled{cursor:not-allowed;opacity:.5}
       await signIn();
       sessionStorage.setItem(TOKEN_KEY, token);
     } catch (err) {
-      if (state.token) notice('Could not sign in: ' + err.message);
+      if (state.token) notice('Could not sign in: ' + err.message, true);
     }
   });
-  $('logout').addEventListener('click', () => signOut('Signed out.'));
+  $('logout').addEventListener('click', () => signOut('Signed out.', false));
 
   // ---- polling ----
   // One poll at a time; a request for a fresh view during a poll runs one more right after it.
@@ -206,8 +210,8 @@ button:disabled{cursor:not-allowed;opacity:.5}
           await Promise.all([loadList(), loadDetail()]);
           if ($('notice').dataset.kind === 'network') { notice(''); delete $('notice').dataset.kind; }
         } catch (err) {
-          if (state.token && err instanceof TypeError) { notice('Connection problem, retrying…'); $('notice').dataset.kind = 'network'; }
-          else if (state.token) notice(err.message);
+          if (state.token && err instanceof TypeError) { notice('Connection problem, retrying…', true); $('notice').dataset.kind = 'network'; }
+          else if (state.token) notice(err.message, true);
         }
       } while (state.again && state.token);
       state.polling = null;
@@ -218,7 +222,8 @@ button:disabled{cursor:not-allowed;opacity:.5}
   async function loadList() {
     const tab = state.tab;
     const data = await call('GET', '/conversations' + LISTS[tab]);
-    const key = tab + JSON.stringify(data.items) + state.openId;
+    // The minute is part of the key so "waiting N min" keeps counting while nothing else changes.
+    const key = tab + JSON.stringify(data.items) + state.openId + Math.floor(Date.now() / 60000);
     if (tab !== state.tab || key === state.listKey) return;
     state.listKey = key;
     renderList(data.items);
@@ -287,10 +292,10 @@ button:disabled{cursor:not-allowed;opacity:.5}
     $('claim').disabled = c.status !== 'queued';
     $('release').disabled = !(c.status === 'assigned' && mayAct);
     $('resolve').disabled = !(['bot', 'queued', 'assigned'].includes(c.status) && mayAct);
-    $('transfer').disabled = !((c.status === 'queued' || c.status === 'assigned') && mayAct);
     $('send').disabled = !mine;
     $('send').title = mine ? '' : 'Claim the conversation to reply';
     renderTransferTargets(c);
+    $('transfer').disabled = !((c.status === 'queued' || c.status === 'assigned') && mayAct && $('transfer-to').options.length);
 
     const box = $('messages');
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
@@ -366,7 +371,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
       await poll();
       return true;
     } catch (err) {
-      if (state.token) notice(err.message);
+      if (state.token) notice(err.message, true);
       return false;
     }
   }
@@ -392,7 +397,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
     if (await act('Note added.', 'POST', '/notes', { text })) { $('reply').value = ''; useDraft(null); }
   });
 
-  if (state.token) signIn().catch((err) => { if (state.token) notice('Could not sign in: ' + err.message); });
+  if (state.token) signIn().catch((err) => { if (state.token) notice('Could not sign in: ' + err.message, true); });
 })();
 </script>
 </body></html>`;
