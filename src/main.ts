@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { WebchatAdapter } from '../adapters/webchat/adapter.js';
-import type { ChannelAdapter, ChannelId } from './domain/channel.js';
+import type { ChannelAdapter, ChannelId, InboundMessage } from './domain/channel.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { ValidationError } from './domain/errors.js';
 import { buildChannelAdapters } from './channels.js';
@@ -9,6 +9,7 @@ import { loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
 import { webchatBackend } from './store/webchat-backend.js';
+import { postgresLeadership, soleLeadership } from './store/leadership.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
 import type { FaqMatcher } from './faq/matcher.js';
@@ -89,9 +90,16 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     if ('closeAllConnections' in server) cleanups.unshift(() => (server as { closeAllConnections(): void }).closeAllConnections());
     const port = (server.address() as AddressInfo).port;
 
+    const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, log.child({ part: 'leader' })) : soleLeadership();
+    cleanups.unshift(() => leadership.close());
+    const deliver = (m: InboundMessage) => ingest(pipeline, m);
     for (const adapter of adapters) {
-      await adapter.start((m) => ingest(pipeline, m));
-      cleanups.unshift(() => adapter.stop());
+      if (adapter.singleConsumer) {
+        await leadership.hold(`switchboard:inbound:${adapter.channel}`, () => adapter.start(deliver), () => adapter.stop());
+      } else {
+        await adapter.start(deliver);
+        cleanups.unshift(() => adapter.stop());
+      }
     }
     outbox.start();
 

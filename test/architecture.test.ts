@@ -33,7 +33,7 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
           if (!i.startsWith('.')) continue;
           const target = relative(root, join(f, '..', i));
           const otherAdapter = target.startsWith('adapters/') && !target.startsWith(`adapters/${channel}/`);
-          const srcOutsideDomain = target.startsWith('src/') && !target.startsWith('src/domain/') && target !== 'src/log.ts';
+          const srcOutsideDomain = target.startsWith('src/') && !target.startsWith('src/domain/') && target !== 'src/log.js';
           if (otherAdapter || srcOutsideDomain) offenders.push(`${relative(root, f)} → ${i}`);
         }
       }

@@ -2,7 +2,6 @@ import { createHash, timingSafeEqual, randomBytes } from 'node:crypto';
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import type { WebchatBackend } from '../../src/domain/webchat.js';
 import { bearer, error, json, readJson } from './http.js';
-import { messageStream } from './sse.js';
 import { chatPage } from './page.js';
 
 export const MAX_TEXT_BYTES = 16 * 1024;
@@ -101,7 +100,7 @@ export class WebchatAdapter implements ChannelAdapter {
     const last = req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('after') ?? '0';
     const cursor = Number(last);
     if (!Number.isSafeInteger(cursor) || cursor < 0) return error(400, 'validation_error', 'Last-Event-ID: must be a cursor sent by this stream');
-    return messageStream(this.backend, sessionId, cursor, req.signal);
+    return this.backend.stream(sessionId, cursor, req.signal);
   }
 }
 

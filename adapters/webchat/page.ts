@@ -1,4 +1,4 @@
-/** The customer's chat page: no framework, text only (rendered with textContent, never as HTML). */
+/** The customer's chat page: no framework; message text is put in the DOM as text nodes, never parsed as HTML. */
 export function chatPage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -44,7 +44,12 @@ button{font:inherit;padding:8px 16px}
       who.textContent = m.author === 'agent' ? 'Support' : 'Assistant';
       div.appendChild(who);
     }
-    div.appendChild(document.createTextNode(m.text));
+    // FAQ answers use **bold**; build the nodes by hand so no text is ever parsed as HTML.
+    m.text.split(/\\*\\*(.+?)\\*\\*/s).forEach((part, i) => {
+      if (!part) return;
+      if (i % 2) { const b = document.createElement('strong'); b.textContent = part; div.appendChild(b); }
+      else div.appendChild(document.createTextNode(part));
+    });
     log.appendChild(div);
     log.scrollTop = log.scrollHeight;
   }

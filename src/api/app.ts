@@ -11,6 +11,8 @@ import { parseBody } from './body.js';
 import { consolePageResponse } from './console-page.js';
 import { conversationRoutes } from './conversations.js';
 import { errorHandler } from './errors.js';
+import { parseCursor, sseResponse } from '../sse.js';
+import { ValidationError } from '../domain/errors.js';
 
 export interface ApiDeps {
   store: Store;
@@ -54,6 +56,20 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     return c.json(await createAgent(d.store, d.clock, body.name, body.role), 201);
   });
   api.route('/conversations', conversationRoutes(d.store, d.actions));
+  // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
+  api.get('/events', (c) => {
+    const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));
+    if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be an event id sent by this stream', 'after');
+    const source = {
+      read: async (from: number) => {
+        const rows = await d.store.tx((r) => r.events.after(from, { limit: 500 }));
+        const events = rows.map((e) => ({ id: e.seq, event: e.type, data: { conversationId: e.conversationId, ...JSON.parse(e.data), at: new Date(e.createdAt).toISOString() } }));
+        return { events, cursor: rows.at(-1)?.seq ?? from };
+      },
+      subscribe: (listener: () => void) => d.store.onEvents(listener),
+    };
+    return sseResponse(source, cursor, c.req.raw.signal);
+  });
   app.route('/api', api);
   return app;
 }

@@ -13,6 +13,6 @@ export interface WebchatBackend {
   sessionSecretHash(sessionId: string): Promise<string | undefined>;
   /** Messages the customer can see (inbound, and outbound once delivered), after an opaque cursor. */
   itemsAfter(sessionId: string, cursor: number, limit: number): Promise<{ items: { seq: number; item: WebchatItem }[]; cursor: number }>;
-  /** Calls `listener` whenever something may have changed; returns an unsubscribe function. */
-  subscribe(listener: () => void): () => void;
+  /** Server-Sent Events of the same items from `cursor` on, until `signal` aborts. */
+  stream(sessionId: string, cursor: number, signal: AbortSignal): Response;
 }

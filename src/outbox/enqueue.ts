@@ -17,10 +17,11 @@ export interface ReplyInput {
  */
 export async function enqueueReply(r: Repos, input: ReplyInput): Promise<MessageRow> {
   const { conversation: c, now } = input;
-  const [customer, identity, lastIn] = await Promise.all([
+  const [customer, identity, lastIn, pendingUntil] = await Promise.all([
     r.conversations.getCustomer(c.customerId),
     r.conversations.identitiesOf(c.customerId).then((ids) => ids.find((i) => i.channel === c.channel)),
     r.messages.lastInbound(c.id),
+    r.outbox.pendingUntil(c.id),
   ]);
   const messageId = newId(now);
   const outboxId = newId(now);
@@ -62,7 +63,8 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     payload: JSON.stringify(payload),
     status: 'pending',
     attempts: 0,
-    nextAttemptAt: now,
+    // Behind any earlier reply still waiting for a retry, so the customer reads them in order.
+    nextAttemptAt: Math.max(now, pendingUntil ?? now),
     leaseUntil: null,
     lastError: null,
     externalId: null,

@@ -55,6 +55,16 @@ export class OutboxRepo {
     return new Map(rows.map((r) => [r.messageId, r]));
   }
 
+  /** The latest retry time among this conversation's unsent rows, so a new row can queue behind them. */
+  async pendingUntil(conversationId: string): Promise<number | undefined> {
+    const rows = await this.db
+      .select({ at: sql<number>`max(${outbox.nextAttemptAt})` })
+      .from(outbox)
+      .where(and(eq(outbox.conversationId, conversationId), eq(outbox.status, 'pending')));
+    const at = rows[0]?.at;
+    return at == null ? undefined : Number(at);
+  }
+
   /** When the next row becomes due, so the worker can sleep until then. */
   async nextDueAt(): Promise<number | undefined> {
     const rows = await this.db

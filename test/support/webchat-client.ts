@@ -44,19 +44,20 @@ export class WebchatCustomer {
   }
 
   /** Opens the SSE stream; collected messages accumulate in `items`. */
-  stream(lastEventId?: string): SseReader {
-    return new SseReader(`${this.baseUrl}/webchat/sessions/${this.sessionId}/events`, { authorization: `Bearer ${this.secret}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+  stream(lastEventId?: string): ChatStream {
+    return new ChatStream(`${this.baseUrl}/webchat/sessions/${this.sessionId}/events`, { authorization: `Bearer ${this.secret}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
   }
 }
 
-export class SseReader {
-  readonly items: ChatItem[] = [];
+/** Reads any SSE endpoint, keeping every event's name, id and parsed data. */
+export class RawSseReader {
+  readonly events: { id?: string; event: string; data: any }[] = [];
+  /** As a browser keeps it: the last `id:` seen, including cursor-only blocks without data. */
   lastEventId: string | undefined;
   private readonly controller = new AbortController();
-  readonly done: Promise<void>;
 
   constructor(url: string, headers: Record<string, string>) {
-    this.done = this.read(url, headers).catch(() => undefined);
+    void this.read(url, headers).catch(() => undefined);
   }
 
   private async read(url: string, headers: Record<string, string>) {
@@ -70,17 +71,27 @@ export class SseReader {
       while ((idx = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, idx);
         buf = buf.slice(idx + 2);
+        let id: string | undefined;
+        let event = 'message';
         let data = '';
         for (const line of block.split('\n')) {
-          if (line.startsWith('id: ')) this.lastEventId = line.slice(4);
+          if (line.startsWith('id: ')) id = this.lastEventId = line.slice(4);
+          else if (line.startsWith('event: ')) event = line.slice(7);
           else if (line.startsWith('data: ')) data += line.slice(6);
         }
-        if (data) this.items.push(JSON.parse(data) as ChatItem);
+        if (data) this.events.push({ id, event, data: JSON.parse(data) });
       }
     }
   }
 
   close(): void {
     this.controller.abort();
+  }
+}
+
+/** The web chat's stream: its `message` events are the customer-visible items. */
+export class ChatStream extends RawSseReader {
+  get items(): ChatItem[] {
+    return this.events.filter((e) => e.event === 'message').map((e) => e.data as ChatItem);
   }
 }
