@@ -31,6 +31,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answ
     await page.locator('#t').press('Enter');
     await page.locator('.msg.in', { hasText: 'How do I return an item?' }).waitFor();
     await page.locator('.msg.out', { hasText: /return unused items within 30 days/i }).waitFor();
+    expect(await page.locator('.msg.out strong').first().textContent()).toBe('My account → Orders → Return');
 
     await page.locator('#t').fill('human');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -39,11 +40,15 @@ describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answ
     const agent = await app.createAgent('Alice');
     const queued = await eventually(async () => (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0], 10_000, 'queued conversation');
     expect((await api(app, agent.token, 'POST', `/api/conversations/${queued.id}/claim`)).status).toBe(200);
-    const reply = 'Hi, this is Alice. I can help with your return.';
+    // Markup in a reply (an agent quoting what a customer pasted) must reach the page as text.
+    const reply = 'Hi, this is Alice. You wrote <b>urgent</b> <img src=x onerror=window.__pwned=1>';
     expect((await api(app, agent.token, 'POST', `/api/conversations/${queued.id}/messages`, { text: reply })).status).toBe(201);
     const agentBubble = page.locator('.msg.out', { hasText: reply });
     await agentBubble.waitFor();
     expect(await agentBubble.locator('.who').textContent()).toBe('Support');
+    expect(await agentBubble.textContent()).toBe(`Support${reply}`);
+    expect(await page.locator('#log img, #log b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
 
     const before = await page.locator('.msg').allTextContents();
     expect(before).toHaveLength(5);
@@ -58,7 +63,8 @@ describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answ
     const { sessionId, secret } = JSON.parse(session!) as { sessionId: string; secret: string };
     const history = await WebchatCustomer.resume(app.url, sessionId, secret).history();
     expect(history.items.map((i) => i.text)).toEqual(['How do I return an item?', expect.stringMatching(/30 days/), 'human', expect.stringMatching(/person will reply/i), reply]);
-    before.forEach((text, i) => expect(text).toContain(history.items[i]!.text));
+    // FAQ answers' **bold** is shown as <strong>, so compare without the markers.
+    before.forEach((text, i) => expect(text).toContain(history.items[i]!.text.replace(/\*\*(.+?)\*\*/gs, '$1')));
     await context.close();
   });
 });
