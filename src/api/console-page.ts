@@ -117,7 +117,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
     resolved: '?status=resolved',
   };
   const $ = (id) => document.getElementById(id);
-  const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, agents: new Map(), tab: 'queue', openId: null, conv: null, draftId: null, listKey: '', detailKey: '', timer: null, polling: null, again: false };
+  const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, agents: new Map(), tab: 'queue', openId: null, draftId: null, listKey: '', detailKey: '', timer: null, polling: null, again: false };
 
   // The only way this page creates content: elements plus text nodes (append() turns strings into text).
   function el(tag, className, ...children) {
@@ -173,7 +173,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
   function signOut(reason, isError = true) {
     clearInterval(state.timer);
     sessionStorage.removeItem(TOKEN_KEY);
-    Object.assign(state, { token: null, me: null, openId: null, conv: null, draftId: null, listKey: '', detailKey: '' });
+    Object.assign(state, { token: null, me: null, openId: null, draftId: null, listKey: '', detailKey: '' });
     $('who').textContent = '';
     $('logout').hidden = true;
     $('app').hidden = true;
@@ -281,7 +281,6 @@ button:disabled{cursor:not-allowed;opacity:.5}
   // ---- conversation ----
   function renderDetail(d) {
     const c = d.conversation;
-    state.conv = c;
     $('conv-title').textContent = customerName(d.customer);
     const facts = [c.channel, c.status, c.assigneeId ? 'assigned to ' + agentName(c.assigneeId) : '', d.customer && d.customer.email, c.subject ? 'Subject: ' + c.subject : '', waited(c.waitingSince)];
     $('conv-meta').textContent = facts.filter(Boolean).join(' · ');
