@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { QueueActions } from '../queue/actions.js';
 import { agentRole, createAgent } from '../queue/agents.js';
+import { summarize } from '../queue/report.js';
 import type { Store } from '../store/store.js';
 import { requireAgent, requireRole, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
@@ -54,6 +55,13 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.post('/agents', requireRole('admin'), async (c) => {
     const body = await parseBody(c, z.object({ name: z.string().min(1).max(100), role: agentRole.default('agent') }));
     return c.json(await createAgent(d.store, d.clock, body.name, body.role), 201);
+  });
+  api.get('/reports/summary', requireRole('admin'), async (c) => {
+    const raw = c.req.query('since');
+    const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;
+    if (Number.isNaN(since)) throw new ValidationError('since: must be an ISO date', 'since');
+    const events = await d.store.tx((r) => r.events.since(since));
+    return c.json(summarize(events, since));
   });
   api.route('/conversations', conversationRoutes(d.store, d.actions));
   // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
