@@ -4,8 +4,9 @@
  *
  * Nothing lost, nothing twice: a message is flagged \Seen only after `deliver` resolved (it is stored);
  * the cursor (UIDVALIDITY + last UID) resumes after a restart; every sync also sweeps unseen messages
- * below the cursor, which picks up anything whose delivery failed or was cut short. Re-delivering
- * one is harmless because the pipeline dedupes by Message-ID.
+ * of the last week below the cursor, which picks up anything whose delivery failed or was cut short
+ * (and, on a first start, the unread mail already waiting). Re-delivering one is harmless because
+ * the pipeline dedupes by Message-ID.
  */
 import { ImapFlow } from 'imapflow';
 import type { Deliver } from '../../src/domain/channel.js';
@@ -33,6 +34,8 @@ const MAX_IDLE_MS = 4 * 60_000;
 const STOP_GRACE_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 30_000;
 const FIRST_CONNECT_WAIT_MS = 10_000;
+/** How far back the sweep looks for unseen mail (by arrival date). */
+const SWEEP_DAYS = 7;
 const RETRY_MIN_MS = 30_000;
 const RETRY_MAX_MS = 30 * 60_000;
 
@@ -188,9 +191,10 @@ export class ImapInbox {
     }
 
     const lastUid = cursor.lastUid;
-    const unseen = (await client.search({ seen: false }, { uid: true })) || [];
-    const newer = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid);
     const now = this.deps.clock.now().getTime();
+    // Old unread mail (say, a backlog from before switchboard) is left to people: answering it now would surprise everyone.
+    const unseen = (await client.search({ seen: false, since: new Date(now - SWEEP_DAYS * 86_400_000) }, { uid: true })) || [];
+    const newer = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid);
     const sweep = unseen.filter((u) => u <= lastUid && (this.retryAt.get(`${uidValidity}:${u}`)?.at ?? 0) <= now);
 
     for (const uid of sweep.sort((a, b) => a - b)) {

@@ -150,14 +150,16 @@ describe('email inbound (IMAP)', () => {
     expect(second.rec.calls()).toBe(3);
   });
 
-  it('on a first start takes the unseen mail already waiting and skips what was read', async () => {
+  it('on a first start takes the unseen mail of the last week and leaves what was read or is older', async () => {
     await dovecot.append(rawMail({ messageId: '<old-read@example.com>' }), { mailbox: box, flags: ['\\Seen'] });
+    const ancient = await dovecot.append(rawMail({ messageId: '<ancient-unread@example.com>' }), { mailbox: box, arrived: new Date(Date.now() - 30 * 86_400_000) });
     await dovecot.append(rawMail({ messageId: '<old-unread@example.com>' }), { mailbox: box });
     const { rec } = await startAdapter();
     await waitFor('backlog', () => rec.stored.length === 1);
     await dovecot.append(rawMail({ messageId: '<new@example.com>' }), { mailbox: box });
     await waitFor('live', () => rec.stored.length === 2);
     expect(rec.stored.map((m) => m.externalMessageId)).toEqual(['<old-unread@example.com>', '<new@example.com>']);
+    expect(await seen(ancient)).toBe(false);
   });
 
   for (const hard of [false, true]) {

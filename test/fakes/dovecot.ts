@@ -18,7 +18,7 @@ export interface DovecotServer {
   user: string;
   password: string;
   /** Appends a raw RFC 822 message to a mailbox (INBOX by default) over IMAP; returns its UID. */
-  append(raw: string | Buffer, opts?: { mailbox?: string; flags?: string[] }): Promise<number>;
+  append(raw: string | Buffer, opts?: { mailbox?: string; flags?: string[]; arrived?: Date }): Promise<number>;
   /** UIDs and flags of every message in the mailbox, read over IMAP. */
   listMessages(mailbox?: string): Promise<{ uid: number; flags: string[] }[]>;
   /** Removes \Seen from a message, as a person marking it unread in a mail client does. */
@@ -95,7 +95,7 @@ export async function startDovecot(opts: { idle?: boolean } = {}): Promise<Dovec
     password,
     append: (raw, opts = {}) =>
       withClient(async (c) => {
-        const res = await c.append(opts.mailbox ?? 'INBOX', raw, opts.flags ?? []);
+        const res = await c.append(opts.mailbox ?? 'INBOX', raw, opts.flags ?? [], opts.arrived);
         if (!res || res.uid === undefined) throw new Error('APPEND returned no UID');
         return res.uid;
       }),
