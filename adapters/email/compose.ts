@@ -14,6 +14,8 @@ export interface ComposedEmail {
   text: string;
   inReplyTo?: string;
   references?: string[];
+  /** RFC 3834: the bot's replies say they are automatic, so other autoresponders do not answer them. */
+  autoSubmitted: boolean;
 }
 
 /** Prefixes a reply may already carry: English, German, Nordic, Chinese. */
@@ -36,6 +38,7 @@ export function composeReply(m: OutboundMessage, from: string): ComposedEmail {
     to: m.to.displayName ? { name: m.to.displayName, address: to } : { address: to },
     subject: replySubject(m.replyTo?.subject),
     text: m.text,
+    autoSubmitted: m.author === 'bot',
   };
   // Without a specific message to answer, the thread root still keeps the reply in the customer's thread.
   const parent = normalizeId(m.replyTo?.externalMessageId) ?? normalizeId(m.threadKey);

@@ -39,6 +39,7 @@ export class SmtpSender {
         html: replyHtml(mail.text),
         textEncoding: 'quoted-printable',
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: mail.references } : {}),
+        ...(mail.autoSubmitted ? { headers: { 'Auto-Submitted': 'auto-replied' } } : {}),
       });
     } catch (err) {
       throw toChannelError(err);

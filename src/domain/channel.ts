@@ -53,6 +53,8 @@ export interface OutboundMessage {
   threadKey: string;
   to: SenderIdentity;
   text: string;
+  /** Who wrote it: bot replies are marked automatic where the channel can say so (email Auto-Submitted). */
+  author: 'bot' | 'agent';
   /** The customer message this answers, when there is one. */
   replyTo?: {
     externalMessageId: string;

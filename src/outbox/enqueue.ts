@@ -38,6 +38,7 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
       locale: customer?.locale ?? undefined,
     },
     text: input.text,
+    author: input.author,
     replyTo: lastIn?.externalId
       ? { externalMessageId: lastIn.externalId, subject: lastMeta.subject ?? c.subject ?? undefined, references: lastMeta.references }
       : undefined,

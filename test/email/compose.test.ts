@@ -9,6 +9,7 @@ const base: OutboundMessage = {
   threadKey: '<root@example.com>',
   to: { channelUserId: 'alice@example.com', email: 'alice@example.com' },
   text: 'Hello',
+  author: 'agent',
 };
 
 describe('replySubject', () => {

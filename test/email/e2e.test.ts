@@ -205,10 +205,12 @@ describe('email through the running app', () => {
 
     const broken = await get(await conversationIdOf(app, '<broken@example.com>', 30_000));
     expect(broken.messages[0]!.text).toMatch(/structure could not be read[\s\S]*My order 1234 arrived broken/);
+    expect(broken.messages[0]!.problems.length).toBeGreaterThan(0);
     const bigConv = await get(await conversationIdOf(app, '<big@example.com>', 30_000));
     expect(bigConv.messages[0]).toMatchObject({ text: 'Video of the problem attached.', attachments: [{ name: 'problem.mp4', mime: 'video/mp4', size: big.length }] });
     const noText = await get(await conversationIdOf(app, '<notext@example.com>', 30_000));
     expect(noText.messages[0]!.text).toBe(`[Email without text; attachments: receipt.png (image/png, ${png.length} B)]`);
+    expect(noText.messages[0]!.problems).toContain('the email has no text');
     for (const conv of [broken, bigConv, noText]) {
       // None of them is an FAQ question: each went to a person, with the usual holding reply by email.
       expect(conv.conversation.status).toBe('queued');

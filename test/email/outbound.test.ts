@@ -31,6 +31,7 @@ function reply(over: Partial<OutboundMessage> = {}): OutboundMessage {
     threadKey: '<root@example.com>',
     to: { channelUserId: 'alice@example.com', email: 'alice@example.com', displayName: 'Alice Customer' },
     text: '您好！Your refund is on its way. — Grüße',
+    author: 'agent',
     replyTo: { externalMessageId: '<q2@example.com>', subject: 'Refund', references: ['<root@example.com>', '<ours-1@shop.example>'] },
     ...over,
   };
@@ -62,6 +63,15 @@ describe('email outbound (SMTP)', () => {
     expect(mail!.envelope).toEqual({ from: 'support@shop.example', to: ['alice@example.com'] });
     expect(mail!.user).toBe(smtp.user);
     expect(mail!.raw.toString()).toMatch(/Content-Type: text\/plain; charset=utf-8/i);
+  });
+
+  it('marks the bot’s replies Auto-Submitted: auto-replied (RFC 3834) and an agent’s not', async () => {
+    const before = smtp.messages.length;
+    await adapter.send(reply({ outboxId: '0193a1b2-c3d4-7e5f-8a6b-0000000000b0', author: 'bot' }));
+    await adapter.send(reply({ outboxId: '0193a1b2-c3d4-7e5f-8a6b-0000000000a0', author: 'agent' }));
+    const [bot, agent] = (await smtp.waitFor(before + 2)).slice(before);
+    expect(bot!.parsed.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(agent!.parsed.headers.get('auto-submitted')).toBeUndefined();
   });
 
   it('renders **bold** as bold in the HTML part and plain in the text part, escaping everything else', async () => {

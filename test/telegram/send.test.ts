@@ -16,6 +16,7 @@ function reply(text: string, extra: Partial<OutboundMessage> = {}): OutboundMess
     threadKey: String(alice.id),
     to: { channelUserId: String(alice.id) },
     text,
+    author: 'agent',
     ...extra,
   };
 }
