@@ -1,7 +1,10 @@
 import { ConversationsRepo } from './conversations-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
-import { AgentsRepo, ChannelStateRepo, EventsRepo, WebchatSessionsRepo } from './misc-repo.js';
+import { AgentsRepo } from './agents-repo.js';
+import { ChannelStateRepo } from './channel-state-repo.js';
+import { EventsRepo } from './events-repo.js';
+import { WebchatSessionsRepo } from './webchat-sessions-repo.js';
 import { sql } from 'drizzle-orm';
 import { openPostgres, openSqlite, type Database, type Db } from './database.js';
 

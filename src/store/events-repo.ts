@@ -1,28 +1,8 @@
 import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { tables, type Db, type Dialect } from './database.js';
-import type { AgentRow, EventRow, WebchatSessionRow } from './rows.js';
+import type { EventRow } from './rows.js';
 
-const { agents, events, webchatSessions, channelState, conversations } = tables;
-
-export class AgentsRepo {
-  constructor(private readonly db: Db) {}
-
-  async insert(row: AgentRow): Promise<void> {
-    await this.db.insert(agents).values(row);
-  }
-
-  async byTokenHash(tokenHash: string): Promise<AgentRow | undefined> {
-    return (await this.db.select().from(agents).where(eq(agents.tokenHash, tokenHash)).limit(1))[0];
-  }
-
-  async get(id: string): Promise<AgentRow | undefined> {
-    return (await this.db.select().from(agents).where(eq(agents.id, id)).limit(1))[0];
-  }
-
-  async list(): Promise<AgentRow[]> {
-    return this.db.select().from(agents).orderBy(asc(agents.name));
-  }
-}
+const { events, conversations } = tables;
 
 /**
  * Sequence numbers are handed out at insert but become visible at commit, so on PostgreSQL a
@@ -79,32 +59,5 @@ export class EventsRepo {
       .orderBy(asc(events.seq))
       .limit(limit);
     return rows.map((r) => r.e);
-  }
-}
-
-export class WebchatSessionsRepo {
-  constructor(private readonly db: Db) {}
-
-  async insert(row: WebchatSessionRow): Promise<void> {
-    await this.db.insert(webchatSessions).values(row);
-  }
-
-  async get(id: string): Promise<WebchatSessionRow | undefined> {
-    return (await this.db.select().from(webchatSessions).where(eq(webchatSessions.id, id)).limit(1))[0];
-  }
-}
-
-export class ChannelStateRepo {
-  constructor(private readonly db: Db) {}
-
-  async get(key: string): Promise<string | undefined> {
-    return (await this.db.select().from(channelState).where(eq(channelState.key, key)).limit(1))[0]?.value;
-  }
-
-  async set(key: string, value: string, now: number): Promise<void> {
-    await this.db
-      .insert(channelState)
-      .values({ key, value, updatedAt: now })
-      .onConflictDoUpdate({ target: channelState.key, set: { value, updatedAt: now } });
   }
 }
