@@ -25,17 +25,16 @@ export function conversationRoutes(store: Store, actions: QueueActions) {
     const items = await store.tx(async (r) => {
       const rows = await r.conversations.list({ status, assigneeId: mine ? c.get('agent').id : undefined, limit: 200 });
       const last = await r.messages.lastOf(rows.map((x) => x.id));
-      return Promise.all(
-        rows.map(async (row) => {
-          const lastMessage = last.get(row.id);
-          const customer = await r.conversations.getCustomer(row.customerId);
-          return {
-            ...conversationView(row),
-            customer: customer ? { id: customer.id, displayName: customer.displayName, email: customer.email } : null,
-            lastMessage: lastMessage ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() } : null,
-          };
-        }),
-      );
+      const customers = await r.conversations.customersByIds([...new Set(rows.map((x) => x.customerId))]);
+      return rows.map((row) => {
+        const lastMessage = last.get(row.id);
+        const customer = customers.get(row.customerId);
+        return {
+          ...conversationView(row),
+          customer: customer ? { id: customer.id, displayName: customer.displayName, email: customer.email } : null,
+          lastMessage: lastMessage ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() } : null,
+        };
+      });
     });
     return c.json({ items });
   });
@@ -45,12 +44,10 @@ export function conversationRoutes(store: Store, actions: QueueActions) {
     const body = await store.tx(async (r) => {
       const conv = await r.conversations.get(id);
       if (!conv) throw new NotFoundError(`conversation ${id} not found`);
-      const [customer, identities, messages, drafts] = await Promise.all([
-        r.conversations.getCustomer(conv.customerId),
-        r.conversations.identitiesOf(conv.customerId),
-        r.messages.list(id, { includeInternal: true }),
-        r.messages.drafts(id),
-      ]);
+      const customer = await r.conversations.getCustomer(conv.customerId);
+      const identities = await r.conversations.identitiesOf(conv.customerId);
+      const messages = await r.messages.list(id, { includeInternal: true });
+      const drafts = await r.messages.drafts(id);
       const deliveries = await r.outbox.forMessages(messages.filter((m) => m.direction === 'out').map((m) => m.id));
       return {
         conversation: conversationView(conv),

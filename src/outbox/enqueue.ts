@@ -17,12 +17,11 @@ export interface ReplyInput {
  */
 export async function enqueueReply(r: Repos, input: ReplyInput): Promise<MessageRow> {
   const { conversation: c, now } = input;
-  const [customer, identity, lastIn, pendingUntil] = await Promise.all([
-    r.conversations.getCustomer(c.customerId),
-    r.conversations.identitiesOf(c.customerId).then((ids) => ids.find((i) => i.channel === c.channel)),
-    r.messages.lastInbound(c.id),
-    r.outbox.pendingUntil(c.id),
-  ]);
+  // Sequential on purpose: a transaction is one connection, which runs one query at a time.
+  const customer = await r.conversations.getCustomer(c.customerId);
+  const identity = (await r.conversations.identitiesOf(c.customerId)).find((i) => i.channel === c.channel);
+  const lastIn = await r.messages.lastInbound(c.id);
+  const pendingUntil = await r.outbox.pendingUntil(c.id);
   const messageId = newId(now);
   const outboxId = newId(now);
   const lastMeta = lastIn?.meta ? (JSON.parse(lastIn.meta) as { subject?: string; references?: string[] }) : {};

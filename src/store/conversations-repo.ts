@@ -31,6 +31,12 @@ export class ConversationsRepo {
     return (await this.db.select().from(customers).where(eq(customers.id, id)).limit(1))[0];
   }
 
+  async customersByIds(ids: string[]): Promise<Map<string, CustomerRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.select().from(customers).where(inArray(customers.id, ids));
+    return new Map(rows.map((c) => [c.id, c]));
+  }
+
   async identitiesOf(customerId: string): Promise<IdentityRow[]> {
     return this.db.select().from(channelIdentities).where(eq(channelIdentities.customerId, customerId));
   }
