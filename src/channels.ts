@@ -1,3 +1,4 @@
+import { createDiscordAdapter, discordConfigFromEnv } from '../adapters/discord/index.js';
 import { createTelegramAdapter, telegramConfigFromEnv } from '../adapters/telegram/index.js';
 import type { ChannelAdapter } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
@@ -20,5 +21,6 @@ export interface AdapterDeps {
 export function buildChannelAdapters(env: Record<string, string | undefined>, deps: AdapterDeps): ChannelAdapter[] {
   const adapters: ChannelAdapter[] = [];
   if (env.TELEGRAM_BOT_TOKEN) adapters.push(createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps));
+  if (env.DISCORD_BOT_TOKEN) adapters.push(createDiscordAdapter(discordConfigFromEnv(env), deps));
   return adapters;
 }
