@@ -56,7 +56,10 @@ export interface InjectedFailure {
   retryAfter?: number;
   message?: string;
   code?: number;
+  /** How many calls fail before the route works again (default 1). */
   times?: number;
+  /** How many matching calls succeed before the failures start (default 0). */
+  after?: number;
 }
 
 interface Channel {
@@ -478,6 +481,10 @@ export class FakeDiscordApi {
     const i = this.failures.findIndex((f) => f.method === method && f.path === path);
     if (i < 0) return undefined;
     const f = this.failures[i]!;
+    if (f.after) {
+      f.after--;
+      return undefined;
+    }
     f.times = (f.times ?? 1) - 1;
     if (f.times <= 0) this.failures.splice(i, 1);
     if (f.status === 429) {
