@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
-import { ann, ben, startHarness, type Harness } from './harness.js';
+import { createDiscordAdapter } from '../../adapters/discord/index.js';
+import { silentLogger } from '../../src/log.js';
+import { FakeDiscordApi } from '../fakes/discord-api.js';
+import { ann, ben, MemoryState, RecordingDeliver, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -113,10 +116,34 @@ describe('Discord inbound through the gateway', () => {
 describe('Discord start-up', () => {
   it('says when Discord refuses the token', async () => {
     h = await startHarness({}, { start: false });
-    const { createDiscordAdapter } = await import('../../adapters/discord/index.js');
-    const { silentLogger } = await import('../../src/log.js');
     const bad = createDiscordAdapter({ token: 'bad.token.value', apiUrl: h.fake.apiUrl }, { log: silentLogger, state: h.state });
     await expect(bad.start(h.recorder.deliver)).rejects.toThrow(/refused DISCORD_BOT_TOKEN \(401/);
     await bad.stop();
+  });
+
+  it('says when the bot lacks the Message Content intent (gateway close 4014)', async () => {
+    h = await startHarness({}, { start: false });
+    h.fake.messageContentIntentEnabled = false;
+    await expect(h.adapter.start(h.recorder.deliver)).rejects.toThrow(/disallowed intents.*Message Content intent/i);
+  });
+
+  it('starts while Discord is unreachable and connects once it answers', async () => {
+    const probe = await FakeDiscordApi.start();
+    const port = probe.port;
+    await probe.close();
+    const state = new MemoryState();
+    const recorder = new RecordingDeliver();
+    const adapter = createDiscordAdapter({ token: probe.token, apiUrl: `http://127.0.0.1:${port}/api`, retryDelayMs: 50, readyTimeoutMs: 2000 }, { log: silentLogger, state });
+    await adapter.start(recorder.deliver);
+    const fake = await FakeDiscordApi.start({ port });
+    try {
+      await fake.waitFor(() => fake.connected, 5000, 'late connection');
+      fake.pushMessage(ann, 'are you there?');
+      await fake.waitFor(() => recorder.stored.length === 1, 5000, 'message after the late connection');
+      expect(recorder.texts()).toEqual(['are you there?']);
+    } finally {
+      await adapter.stop();
+      await fake.close();
+    }
   });
 });

@@ -21,6 +21,7 @@ import type { APIAttachment, APIMessage, APIUser } from 'discord.js';
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const CONTENT_LIMIT = 2000;
+const MESSAGE_CONTENT_INTENT = 1 << 15;
 
 export interface FakeUser {
   id: string;
@@ -94,6 +95,8 @@ export class FakeDiscordApi {
   heartbeats = 0;
   /** Sent in HELLO; short in tests so heartbeats really happen. */
   heartbeatIntervalMs = 41_250;
+  /** Off, IDENTIFY with the Message Content intent is closed with 4014, as for a bot without it enabled in the Developer Portal. */
+  messageContentIntentEnabled = true;
 
   private server!: Server;
   private wss!: WebSocketServer;
@@ -113,19 +116,24 @@ export class FakeDiscordApi {
     this.applicationId = bot.id;
   }
 
-  static async start(opts: { token?: string } = {}): Promise<FakeDiscordApi> {
+  /** `port` lets a test bring the API up where a client is already trying to reach it. */
+  static async start(opts: { token?: string; port?: number } = {}): Promise<FakeDiscordApi> {
     const botId = '1100000000000000001';
     const token = opts.token ?? `${Buffer.from(botId).toString('base64url')}.GfAkE1.${'t'.repeat(38)}`;
     const fake = new FakeDiscordApi(token, { id: botId, username: 'Switchboard Support', bot: true, global_name: null });
     fake.server = createServer((req, res) => void fake.handle(req, res));
     fake.wss = new WebSocketServer({ server: fake.server, path: '/gateway' });
     fake.wss.on('connection', (socket) => fake.onConnection(socket));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => fake.server.listen(opts.port ?? 0, '127.0.0.1', resolve));
     return fake;
   }
 
   get apiUrl(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
   }
 
   get gatewayUrl(): string {
@@ -277,6 +285,7 @@ export class FakeDiscordApi {
         case 2: {
           if (identified) return socket.close(4005, 'Already authenticated.');
           if (payload.d?.token !== this.token) return socket.close(4004, 'Authentication failed.');
+          if (!this.messageContentIntentEnabled && (payload.d.intents & MESSAGE_CONTENT_INTENT) !== 0) return socket.close(4014, 'Disallowed intent(s).');
           identified = true;
           this.identifies.push({ intents: payload.d.intents, token: payload.d.token });
           const session: Session = { id: this.snowflake(), seq: 0, socket, log: [] };
