@@ -42,6 +42,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       log.info('discord: connected', { bot: c.user?.username });
       if (inbound) inbound.catchUp(c.rest);
     });
+    c.on('shardReconnecting', () => inbound?.markGap());
     c.on('shardResume', (_id, replayed) => log.info('discord: session resumed', { replayed }));
     c.on('shardDisconnect', (event) => log.error('discord: gateway closed for good', { code: event.code }));
     c.on('error', (err) => log.error('discord: client error', { error: err }));
@@ -100,6 +101,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       const cursors = new ChannelCursors(deps.state, log, config.catchUpChannels);
       await cursors.load();
       inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, log, retryDelayMs });
+      inbound.markGap();
       await connect(0);
     },
 

@@ -11,7 +11,12 @@ const MAX_PAGES = 10;
 export interface Inbound {
   /** A MESSAGE_CREATE from the gateway. */
   onMessage(m: GatewayMessage): void;
-  /** After a fresh session (not a resume): fetch what recently active channels got meanwhile. */
+  /**
+   * The connection closed (or is about to open): remember where each channel stood, as the
+   * point to catch up from should the next session be a fresh one rather than a resume.
+   */
+  markGap(): void;
+  /** After a fresh session (not a resume): fetch what recently active channels got since the gap. */
   catchUp(rest: REST): void;
   /** Stops retrying and waits for the work in hand. */
   stop(): Promise<void>;
@@ -29,6 +34,9 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
   const tails = new Map<string, Promise<void>>();
   const wakers = new Set<() => void>();
   let stopped = false;
+  /** Where each channel stood when the gateway connection was last lost; consumed by the next catch-up. */
+  let gap: Map<string, string> | undefined;
+  const positions = () => new Map(cursors.recent().map((id) => [id, cursors.get(id)!.last]));
 
   const inChannel = (channelId: string, task: () => Promise<void>) => {
     const tail = (tails.get(channelId) ?? Promise.resolve())
@@ -81,13 +89,14 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
     return false;
   };
 
-  const fetchMissed = async (rest: REST, channelId: string) => {
+  const fetchMissed = async (rest: REST, channelId: string, from: string) => {
+    let after = from;
     for (let page = 0; page < MAX_PAGES && !stopped; page++) {
       const cursor = cursors.get(channelId);
       if (!cursor) return;
       let batch: GatewayMessage[];
       try {
-        batch = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after: cursor.last, limit: String(PAGE) }) })) as GatewayMessage[];
+        batch = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after, limit: String(PAGE) }) })) as GatewayMessage[];
       } catch (err) {
         if (err instanceof DiscordAPIError && (err.status === 403 || err.status === 404)) {
           log.info('discord: channel no longer readable, not caught up again', { channelId, status: err.status });
@@ -101,6 +110,7 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
       for (const m of batch.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) {
         if (!(await handle(m, cursor.guildId))) return;
         cursors.advance(channelId, m.id);
+        after = m.id;
       }
       if (batch.length < PAGE) return;
     }
@@ -114,10 +124,18 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
       });
     },
 
+    markGap() {
+      // The earliest position wins: fetching a little more only yields duplicates the store ignores.
+      gap ??= positions();
+    },
+
     catchUp(rest) {
-      const channels = cursors.recent();
-      if (channels.length) log.info('discord: catching up recently active channels', { channels: channels.length });
-      for (const channelId of channels) inChannel(channelId, () => fetchMissed(rest, channelId));
+      // Live messages of the new session may have been handled before this runs and moved the
+      // cursors past the gap, so the catch-up starts from where channels stood at the gap.
+      const from = gap ?? positions();
+      gap = undefined;
+      if (from.size) log.info('discord: catching up recently active channels', { channels: from.size });
+      for (const [channelId, last] of from) inChannel(channelId, () => fetchMissed(rest, channelId, last));
     },
 
     async stop() {

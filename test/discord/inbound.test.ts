@@ -84,6 +84,27 @@ describe('Discord inbound through the gateway', () => {
     expect(h.recorder.texts()).toEqual(['before', 'while disconnected']);
   });
 
+  it('after Discord ends the session, identifies anew and fetches what was missed, even when a live message came first', async () => {
+    h = await startHarness();
+    // With a guild, discord.js reports ready only after GUILD_CREATE, so a message dispatched in
+    // between is handled before the catch-up starts (and must not move it past the gap).
+    h.fake.guildChannel();
+    await h.restart();
+    h.fake.pushMessage(ann, 'before');
+    await h.fake.waitFor(() => h.recorder.stored.length === 1, 5000, 'first');
+    h.fake.dropConnection({ endSession: true });
+    h.fake.pushMessage(ann, 'missed');
+    h.fake.afterReady = () => {
+      h.fake.afterReady = undefined;
+      h.fake.pushMessage(ann, 'live, right after READY');
+    };
+    h.fake.guildCreateDelayMs = 200;
+    // discord.js waits out Discord's one-IDENTIFY-per-5-seconds limit before identifying again.
+    await h.fake.waitFor(() => h.recorder.stored.length === 3, 10_000, 'all three');
+    expect(h.fake.identifies).toHaveLength(3);
+    expect(h.recorder.texts().sort()).toEqual(['before', 'live, right after READY', 'missed']);
+  });
+
   it('after a restart, fetches what known channels got while it was offline, in order', async () => {
     h = await startHarness();
     h.fake.pushMessage(ann, 'before');

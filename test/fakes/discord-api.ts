@@ -95,6 +95,10 @@ export class FakeDiscordApi {
   heartbeats = 0;
   /** Sent in HELLO; short in tests so heartbeats really happen. */
   heartbeatIntervalMs = 41_250;
+  /** Runs right after READY is dispatched and before GUILD_CREATE, e.g. to dispatch a message in that window. */
+  afterReady: (() => void) | undefined;
+  /** Discord streams GUILD_CREATE after READY as guilds load; a delay widens that window. */
+  guildCreateDelayMs = 0;
   /** Off, IDENTIFY with the Message Content intent is closed with 4014, as for a bot without it enabled in the Developer Portal. */
   messageContentIntentEnabled = true;
 
@@ -229,10 +233,18 @@ export class FakeDiscordApi {
     this.failures.push({ times: 1, ...failure });
   }
 
-  /** Drops the gateway connection without a close frame; the session stays resumable. */
-  dropConnection(): void {
-    const socket = this.current?.socket;
-    if (this.current) this.current.socket = null;
+  /**
+   * Drops the gateway connection without a close frame. The session stays resumable unless
+   * `endSession`, in which case the client's RESUME gets INVALID_SESSION and it identifies anew.
+   */
+  dropConnection(opts: { endSession?: boolean } = {}): void {
+    const session = this.current;
+    const socket = session?.socket;
+    if (session) session.socket = null;
+    if (session && opts.endSession) {
+      this.sessions.delete(session.id);
+      this.current = null;
+    }
     socket?.terminate();
   }
 
@@ -300,7 +312,12 @@ export class FakeDiscordApi {
             shard: [0, 1],
             application: { id: this.applicationId, flags: 0 },
           });
-          for (const guild of this.guilds.values()) this.dispatch('GUILD_CREATE', this.guildPayload(guild));
+          this.afterReady?.();
+          const announce = () => {
+            for (const guild of this.guilds.values()) this.dispatch('GUILD_CREATE', this.guildPayload(guild));
+          };
+          if (this.guildCreateDelayMs > 0) setTimeout(announce, this.guildCreateDelayMs);
+          else announce();
           break;
         }
         case 6: {
