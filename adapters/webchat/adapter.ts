@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual, randomBytes } from 'node:crypto';
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import type { WebchatBackend } from '../../src/domain/webchat.js';
 import { bearer, error, json, readJson } from './http.js';
-import { chatPage } from './page.js';
+import { chatPageResponse } from './page.js';
 
 export const MAX_TEXT_BYTES = 16 * 1024;
 const MAX_CLIENT_ID = 200;
@@ -20,7 +20,7 @@ export class WebchatAdapter implements ChannelAdapter {
 
   constructor(private readonly backend: WebchatBackend) {
     this.routes = [
-      { method: 'GET', path: '/chat', handle: async () => new Response(chatPage(), { headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" } }) },
+      { method: 'GET', path: '/chat', handle: async () => chatPageResponse() },
       { method: 'POST', path: '/webchat/sessions', handle: () => this.createSession() },
       { method: 'POST', path: '/webchat/sessions/:id/messages', handle: (req, p) => this.postMessage(req, p.id!) },
       { method: 'GET', path: '/webchat/sessions/:id/messages', handle: (req, p) => this.listMessages(req, p.id!) },

@@ -1,9 +1,26 @@
-/** The customer's chat page: no framework; message text is put in the DOM as text nodes, never parsed as HTML. */
-export function chatPage(): string {
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The customer's chat page: no framework; message text is put in the DOM as text nodes, never
+ * parsed as HTML. A per-response nonce lets only this page's own script and style run.
+ */
+export function chatPageResponse(): Response {
+  const nonce = randomBytes(16).toString('base64');
+  return new Response(chatPage(nonce), {
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'`,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+  });
+}
+
+function chatPage(nonce: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Chat with us</title>
-<style>
+<style nonce="${nonce}">
 body{font:16px system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f4f5f7}
 header{padding:12px 16px;background:#1f2937;color:#fff;font-weight:600}
 #log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:8px}
@@ -21,7 +38,7 @@ button{font:inherit;padding:8px 16px}
 <div id="log" aria-live="polite"></div>
 <div id="status"></div>
 <form id="f"><textarea id="t" rows="2" maxlength="16000" placeholder="Type your message… (type “human” to reach a person)"></textarea><button>Send</button></form>
-<script>
+<script nonce="${nonce}">
 (() => {
   const log = document.getElementById('log'), form = document.getElementById('f'), input = document.getElementById('t'), status = document.getElementById('status');
   const seen = new Set();

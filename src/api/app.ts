@@ -5,9 +5,11 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { QueueActions } from '../queue/actions.js';
 import { agentRole, createAgent } from '../queue/agents.js';
+import { summarize } from '../queue/report.js';
 import type { Store } from '../store/store.js';
 import { requireAgent, requireRole, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
+import { consolePageResponse } from './console-page.js';
 import { conversationRoutes } from './conversations.js';
 import { errorHandler } from './errors.js';
 import { parseCursor, sseResponse } from '../sse.js';
@@ -28,6 +30,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
   app.get('/', (c) => c.redirect('/chat'));
+  app.get('/console', () => consolePageResponse());
   app.get('/healthz', async (c) => {
     await d.store.tx((r) => r.agents.get('healthz'));
     return c.json({ ok: true });
@@ -52,6 +55,13 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.post('/agents', requireRole('admin'), async (c) => {
     const body = await parseBody(c, z.object({ name: z.string().min(1).max(100), role: agentRole.default('agent') }));
     return c.json(await createAgent(d.store, d.clock, body.name, body.role), 201);
+  });
+  api.get('/reports/summary', requireRole('admin'), async (c) => {
+    const raw = c.req.query('since');
+    const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;
+    if (Number.isNaN(since)) throw new ValidationError('since: must be an ISO date', 'since');
+    const events = await d.store.tx((r) => r.events.since(since));
+    return c.json(summarize(events, since));
   });
   api.route('/conversations', conversationRoutes(d.store, d.actions));
   // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.

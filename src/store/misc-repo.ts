@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { tables, type Db, type Dialect } from './database.js';
 import type { AgentRow, EventRow, WebchatSessionRow } from './rows.js';
 
@@ -55,6 +55,10 @@ export class EventsRepo {
     const conds = [gt(events.seq, seq)];
     if (opts.conversationId) conds.push(eq(events.conversationId, opts.conversationId));
     return this.db.select().from(events).where(and(...this.visible(conds))).orderBy(asc(events.seq)).limit(opts.limit);
+  }
+
+  async since(createdAt: number): Promise<EventRow[]> {
+    return this.db.select().from(events).where(gte(events.createdAt, createdAt)).orderBy(asc(events.seq));
   }
 
   async maxSeq(): Promise<number> {
