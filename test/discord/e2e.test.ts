@@ -111,12 +111,13 @@ describe('Discord customers through the running app (SQLite)', () => {
   it('retries a 429 after retry_after and delivers once', async () => {
     const dee = user(14, 'Dee');
     const dm = fake.dmChannel(dee);
-    fake.failNext({ method: 'POST', path: `/channels/${dm}/messages`, status: 429, retryAfter: 1 });
+    // Longer than the adapter waits inside a send, so the outbox does the retry.
+    fake.failNext({ method: 'POST', path: `/channels/${dm}/messages`, status: 429, retryAfter: 3 });
     fake.pushMessage(dee, 'How do I return an item?');
     await fake.waitFor(() => fake.sentTo(dm).length === 1, 10_000, 'answer after the rate limit');
     const attempts = fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${dm}/messages`);
     expect(attempts).toHaveLength(2);
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(3000);
     const conv = await eventually(async () => {
       const c = await conversationOf(app, agent.token, 'Dee');
       return c.messages[1]?.delivery === 'sent' ? c : undefined;

@@ -57,6 +57,17 @@ describe('Discord send (without start: any instance may send)', () => {
     expect(h.fake.sentTo(dm)).toHaveLength(0);
   });
 
+  it('waits out a short rate limit inside the send instead of failing it', async () => {
+    h = await startHarness({}, { start: false });
+    const dm = h.fake.dmChannel(ann);
+    h.fake.failNext({ method: 'POST', path: `/channels/${dm}/messages`, status: 429, retryAfter: 0.3 });
+    await h.adapter.send(reply(dm, 'hi'));
+    const posts = h.fake.calls.filter((c) => c.method === 'POST');
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(300);
+    expect(h.fake.sentTo(dm)).toHaveLength(1);
+  });
+
   it('maps server errors and an unreachable API to retryable errors', async () => {
     h = await startHarness({}, { start: false });
     const dm = h.fake.dmChannel(ann);

@@ -397,7 +397,7 @@ export class FakeDiscordApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const body = await readJson(req);
     let answer: Answer;
     if (!url.pathname.startsWith('/api/v10/')) {
