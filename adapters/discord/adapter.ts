@@ -102,7 +102,14 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       await cursors.load();
       inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, log, retryDelayMs });
       inbound.markGap();
-      await connect(0);
+      try {
+        await connect(0);
+      } catch (err) {
+        stopped = true;
+        await inbound.stop();
+        inbound = undefined;
+        throw err;
+      }
     },
 
     send: (m: OutboundMessage) => sendReply(m),
