@@ -62,7 +62,11 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
   /** True when the message needs nothing more: stored, a duplicate, not for us, or refused for good. */
   const handle = async (m: GatewayMessage, guildId: string | undefined): Promise<boolean> => {
     const me = botId();
-    if (!me) return false;
+    if (!me) {
+      // Cannot happen after READY; left unhandled, the next catch-up fetches it again.
+      log.warn('discord: bot identity unknown, message left for the next catch-up', { messageId: m.id });
+      return false;
+    }
     let message;
     try {
       message = normalizeMessage(m, { botId: me, ...(guildId ? { guildId } : {}) });
