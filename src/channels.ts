@@ -1,6 +1,7 @@
+import { createDiscordAdapter, discordConfigFromEnv } from '../adapters/discord/index.js';
 import { createEmailAdapter, emailConfigFromEnv } from '../adapters/email/index.js';
 import { createTelegramAdapter, telegramConfigFromEnv } from '../adapters/telegram/index.js';
-import type { ChannelAdapter } from './domain/channel.js';
+import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
 import type { Clock } from './domain/clock.js';
@@ -14,13 +15,19 @@ export interface AdapterDeps {
   state: ChannelStateStore;
 }
 
+type Env = Record<string, string | undefined>;
+
 /**
- * Builds the optional channels whose credentials are present in `env`.
+ * Every optional channel, keyed by id so a channel added to ChannelId without an entry here fails
+ * to compile. Each is on when its credentials are set; its factory validates the rest.
  * Web chat is built-in and always on; it is wired in main.ts because it reads the store.
  */
-export function buildChannelAdapters(env: Record<string, string | undefined>, deps: AdapterDeps): ChannelAdapter[] {
-  const adapters: ChannelAdapter[] = [];
-  if (env.TELEGRAM_BOT_TOKEN) adapters.push(createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps));
-  if (env.IMAP_HOST) adapters.push(createEmailAdapter(emailConfigFromEnv(env), deps));
-  return adapters;
+const OPTIONAL_CHANNELS: Record<Exclude<ChannelId, 'webchat'>, (env: Env, deps: AdapterDeps) => ChannelAdapter | undefined> = {
+  telegram: (env, deps) => (env.TELEGRAM_BOT_TOKEN ? createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps) : undefined),
+  discord: (env, deps) => (env.DISCORD_BOT_TOKEN ? createDiscordAdapter(discordConfigFromEnv(env), deps) : undefined),
+  email: (env, deps) => (env.IMAP_HOST ? createEmailAdapter(emailConfigFromEnv(env), deps) : undefined),
+};
+
+export function buildChannelAdapters(env: Env, deps: AdapterDeps): ChannelAdapter[] {
+  return Object.values(OPTIONAL_CHANNELS).flatMap((build) => build(env, deps) ?? []);
 }

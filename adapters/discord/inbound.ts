@@ -1,0 +1,152 @@
+import { DiscordAPIError, Routes, type REST } from 'discord.js';
+import type { Deliver } from '../../src/domain/channel.js';
+import { ValidationError } from '../../src/domain/errors.js';
+import type { Logger } from '../../src/log.js';
+import type { ChannelCursors } from './channel-cursors.js';
+import { normalizeMessage, type GatewayMessage } from './normalize.js';
+
+const PAGE = 100;
+const MAX_PAGES = 10;
+
+export interface Inbound {
+  /** A MESSAGE_CREATE from the gateway. */
+  onMessage(m: GatewayMessage): void;
+  /**
+   * The connection closed (or is about to open): remember where each channel stood, as the
+   * point to catch up from should the next session be a fresh one rather than a resume.
+   */
+  markGap(): void;
+  /** After a fresh session (not a resume): fetch what recently active channels got since the gap. */
+  catchUp(rest: REST): void;
+  /** Stops retrying and waits for the work in hand. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Hands gateway messages to the pipeline one after another per channel (concurrently across
+ * channels). Discord has no acknowledgement and never redelivers, so a message the store
+ * refuses is retried here with back-off until it is stored or the adapter stops; its channel
+ * waits behind it so order holds. The channel's cursor moves only past stored messages, which
+ * is what the catch-up after a reconnect or restart starts from.
+ */
+export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors; botId: () => string | undefined; log: Logger; retryDelayMs: number }): Inbound {
+  const { deliver, cursors, botId, log, retryDelayMs } = deps;
+  const tails = new Map<string, Promise<void>>();
+  const wakers = new Set<() => void>();
+  let stopped = false;
+  /** Where each channel stood when the gateway connection was last lost; consumed by the next catch-up. */
+  let gap: Map<string, string> | undefined;
+  const positions = () => new Map(cursors.recent().map((id) => [id, cursors.get(id)!.last]));
+
+  const inChannel = (channelId: string, task: () => Promise<void>) => {
+    const tail = (tails.get(channelId) ?? Promise.resolve())
+      .then(task)
+      .catch((err: unknown) => log.error('discord: inbound task failed', { channelId, error: err }));
+    tails.set(channelId, tail);
+    void tail.then(() => {
+      if (tails.get(channelId) === tail) tails.delete(channelId);
+    });
+  };
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
+    });
+
+  /** True when the message needs nothing more: stored, a duplicate, not for us, or refused for good. */
+  const handle = async (m: GatewayMessage, guildId: string | undefined): Promise<boolean> => {
+    const me = botId();
+    if (!me) {
+      // Cannot happen after READY; left unhandled, the next catch-up fetches it again.
+      log.warn('discord: bot identity unknown, message left for the next catch-up', { messageId: m.id });
+      return false;
+    }
+    let message;
+    try {
+      message = normalizeMessage(m, { botId: me, ...(guildId ? { guildId } : {}) });
+    } catch (err) {
+      log.error('discord: malformed message dropped', { messageId: m.id, channelId: m.channel_id, error: err });
+      return true;
+    }
+    if (!message) return true;
+    cursors.track(m.channel_id, m.id, guildId);
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        await deliver(message);
+        return true;
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          log.error('discord: message rejected by the pipeline, dropped', { messageId: m.id, error: err });
+          return true;
+        }
+        const delay = Math.min(retryDelayMs * 2 ** attempt, 30_000);
+        log.warn('discord: storing message failed, retrying', { messageId: m.id, channelId: m.channel_id, retryInMs: delay, error: err });
+        await pause(delay);
+      }
+    }
+    return false;
+  };
+
+  const fetchMissed = async (rest: REST, channelId: string, from: string) => {
+    let after = from;
+    for (let page = 0; page < MAX_PAGES && !stopped; page++) {
+      const cursor = cursors.get(channelId);
+      if (!cursor) return;
+      let batch: GatewayMessage[];
+      try {
+        batch = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after, limit: String(PAGE) }) })) as GatewayMessage[];
+      } catch (err) {
+        if (err instanceof DiscordAPIError && (err.status === 403 || err.status === 404)) {
+          log.info('discord: channel no longer readable, not caught up again', { channelId, status: err.status });
+          cursors.forget(channelId);
+        } else {
+          log.warn('discord: catching up a channel failed', { channelId, error: err });
+        }
+        return;
+      }
+      // Discord lists newest first; the pipeline wants them as they were written.
+      for (const m of batch.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) {
+        if (!(await handle(m, cursor.guildId))) return;
+        cursors.advance(channelId, m.id);
+        after = m.id;
+      }
+      if (batch.length < PAGE) return;
+    }
+  };
+
+  return {
+    onMessage(m) {
+      const known = cursors.get(m.channel_id);
+      inChannel(m.channel_id, async () => {
+        if (await handle(m, m.guild_id ?? known?.guildId)) cursors.advance(m.channel_id, m.id);
+      });
+    },
+
+    markGap() {
+      // The earliest position wins: fetching a little more only yields duplicates the store ignores.
+      gap ??= positions();
+    },
+
+    catchUp(rest) {
+      // Live messages of the new session may have been handled before this runs and moved the
+      // cursors past the gap, so the catch-up starts from where channels stood at the gap.
+      const from = gap ?? positions();
+      gap = undefined;
+      if (from.size) log.info('discord: catching up recently active channels', { channels: from.size });
+      for (const [channelId, last] of from) inChannel(channelId, () => fetchMissed(rest, channelId, last));
+    },
+
+    async stop() {
+      stopped = true;
+      for (const wake of [...wakers]) wake();
+      while (tails.size) await Promise.all([...tails.values()]);
+      await cursors.flush();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createDiscordAdapter, type DiscordAdapterDeps } from './adapter.js';
+export { discordConfigFromEnv, type DiscordConfig } from './config.js';

@@ -1,0 +1,61 @@
+import { MessageReferenceType, MessageType, type APIMessage } from 'discord.js';
+import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
+
+/** A MESSAGE_CREATE dispatch: the message plus the guild fields only the gateway adds. */
+export type GatewayMessage = APIMessage & { guild_id?: string; member?: { nick?: string | null } };
+
+/** Customer-written kinds; joins, pins, boosts, slash-command traces and the like are not. */
+const CUSTOMER_MESSAGE_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
+
+/**
+ * Turns a Discord message into the normalized message, or null when it is not for the
+ * pipeline: messages by bots (our own replies included) and webhooks, system messages, and
+ * guild messages that do not address the bot (an @mention or a reply to one of its messages).
+ * `guildId` comes from the dispatch, or from what is known about the channel for messages
+ * fetched over REST, which carry no guild id.
+ */
+export function normalizeMessage(m: GatewayMessage, ctx: { botId: string; guildId?: string }): InboundMessage | null {
+  if (m.author.bot || m.author.system || m.webhook_id) return null;
+  if (!CUSTOMER_MESSAGE_TYPES.has(m.type)) return null;
+  const guildId = m.guild_id ?? ctx.guildId;
+  if (guildId && !addressesBot(m, ctx.botId)) return null;
+
+  const text = readText(m, ctx.botId);
+  const attachments = readAttachments(m);
+  if (text === '' && attachments.length === 0) return null;
+
+  const ref = m.message_reference;
+  const isReply = ref?.message_id !== undefined && (ref.type ?? MessageReferenceType.Default) === MessageReferenceType.Default;
+  const displayName = m.member?.nick ?? m.author.global_name ?? m.author.username;
+  return {
+    channel: 'discord',
+    externalMessageId: m.id,
+    threadKey: m.channel_id,
+    sender: { channelUserId: m.author.id, displayName, username: m.author.username },
+    text,
+    attachments,
+    receivedAt: new Date(m.timestamp),
+    ...(isReply ? { replyToExternalIds: [ref.message_id!] } : {}),
+    raw: { channelId: m.channel_id, ...(guildId ? { guildId } : {}), type: m.type },
+  };
+}
+
+function addressesBot(m: GatewayMessage, botId: string): boolean {
+  return m.mentions.some((u) => u.id === botId) || m.referenced_message?.author.id === botId;
+}
+
+/**
+ * The bot's own mention is removed (`@Support where is my order?` reads as the question);
+ * other user mentions read as `@name` instead of `<@id>`.
+ */
+function readText(m: GatewayMessage, botId: string): string {
+  const names = new Map(m.mentions.map((u) => [u.id, u.global_name ?? u.username]));
+  let text = m.content.replace(/<@!?(\d+)>/g, (whole, id: string) => (id === botId ? '' : names.has(id) ? `@${names.get(id)}` : whole));
+  if (text.trim() === '' && m.sticker_items?.length) text = m.sticker_items.map((s) => `Sticker: ${s.name}`).join('\n');
+  return text.normalize('NFC').replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').trim();
+}
+
+/** Files stay on Discord's CDN; `url` is the attachment URL as Discord gave it (signed, it expires after a while). */
+function readAttachments(m: GatewayMessage): Attachment[] {
+  return m.attachments.map((a) => ({ name: a.filename, mime: a.content_type ?? 'application/octet-stream', size: a.size, url: a.url }));
+}
