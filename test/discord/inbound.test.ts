@@ -39,7 +39,7 @@ describe('Discord inbound through the gateway', () => {
     await h.restart(); // GUILD_CREATE for the new guild comes with a fresh IDENTIFY
     h.fake.pushMessage(ann, 'anyone know the store hours?', { channelId });
     h.fake.pushMessage(ann, `<@${h.fake.bot.id}> what are your opening hours? cc <@${ben.id}>`, { channelId, mentions: [h.fake.bot, ben] });
-    const { externalId: botMessage } = await h.adapter.send({ outboxId: 'o1', conversationId: 'c', channel: 'discord', threadKey: channelId, to: { channelUserId: ann.id }, text: '9 to 5.' });
+    const { externalId: botMessage } = await h.adapter.send({ outboxId: 'o1', conversationId: 'c', channel: 'discord', threadKey: channelId, to: { channelUserId: ann.id }, text: '9 to 5.', author: 'agent' });
     h.fake.pushMessage(ben, 'and on Sundays?', { channelId, replyTo: botMessage });
     await h.fake.waitFor(() => h.recorder.stored.length === 2, 5000, 'addressed guild messages');
     // Everything after the reply in the same channel was handled too.
@@ -52,7 +52,7 @@ describe('Discord inbound through the gateway', () => {
   it("ignores the bot's own messages and other bots", async () => {
     h = await startHarness();
     const dm = h.fake.dmChannel(ann);
-    await h.adapter.send({ outboxId: 'o2', conversationId: 'c', channel: 'discord', threadKey: dm, to: { channelUserId: ann.id }, text: 'Hello from support' });
+    await h.adapter.send({ outboxId: 'o2', conversationId: 'c', channel: 'discord', threadKey: dm, to: { channelUserId: ann.id }, text: 'Hello from support', author: 'agent' });
     h.fake.pushMessage({ id: '3333', username: 'other-bot', bot: true }, 'beep', { channelId: dm });
     h.fake.pushMessage(ann, 'hi', { channelId: dm });
     await h.fake.waitFor(() => h.recorder.attempts.length >= 1, 5000, 'customer message');

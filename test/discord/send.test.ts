@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 function reply(threadKey: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
-  return { outboxId: `out-${Math.random()}`, conversationId: 'conv-1', channel: 'discord', threadKey, to: { channelUserId: ann.id }, text, ...extra };
+  return { outboxId: `out-${Math.random()}`, conversationId: 'conv-1', channel: 'discord', threadKey, to: { channelUserId: ann.id }, text, author: 'agent', ...extra };
 }
 
 async function sendError(p: Promise<unknown>): Promise<ChannelError> {
