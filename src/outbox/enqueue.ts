@@ -21,7 +21,6 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
   const customer = await r.conversations.getCustomer(c.customerId);
   const identity = (await r.conversations.identitiesOf(c.customerId)).find((i) => i.channel === c.channel);
   const lastIn = await r.messages.lastInbound(c.id);
-  const pendingUntil = await r.outbox.pendingUntil(c.id);
   const messageId = newId(now);
   const outboxId = newId(now);
   const lastMeta = lastIn?.meta ? (JSON.parse(lastIn.meta) as { subject?: string; references?: string[] }) : {};
@@ -63,8 +62,7 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     payload: JSON.stringify(payload),
     status: 'pending',
     attempts: 0,
-    // Behind any earlier reply still waiting for a retry, so the customer reads them in order.
-    nextAttemptAt: Math.max(now, pendingUntil ?? now),
+    nextAttemptAt: now,
     leaseUntil: null,
     lastError: null,
     externalId: null,

@@ -75,10 +75,8 @@ export class OutboxWorker {
         const now = clock.now().getTime();
         const rows = await store.tx((r) => r.outbox.leaseDue(now, now + leaseMs, 20));
         if (rows.length === 0) break;
-        // Rows of one conversation go out in order; different conversations in parallel.
-        const byConversation = new Map<string, OutboxRow[]>();
-        for (const row of rows) byConversation.set(row.conversationId, [...(byConversation.get(row.conversationId) ?? []), row]);
-        await Promise.all([...byConversation.values()].map((list) => this.track(this.sendInOrder(list))));
+        // One row per conversation per lease (see leaseDue), so conversations go out in parallel.
+        await Promise.all(rows.map((row) => this.track(this.sendOne(row))));
       }
     } catch (err) {
       log.error('outbox drain failed', { err });
@@ -101,24 +99,7 @@ export class OutboxWorker {
     this.timer.unref();
   }
 
-  private async sendInOrder(rows: OutboxRow[]): Promise<void> {
-    for (const [i, row] of rows.entries()) {
-      const retryAt = await this.sendOne(row);
-      if (retryAt !== undefined) {
-        // Later messages of this conversation wait behind the one being retried, so order holds.
-        const rest = rows.slice(i + 1);
-        if (rest.length) {
-          await this.o.store.tx(async (r) => {
-            for (const later of rest) await r.outbox.update(later.id, { nextAttemptAt: retryAt, leaseUntil: null });
-          });
-        }
-        return;
-      }
-    }
-  }
-
-  /** Returns when to retry if the send failed retryably; undefined when done (sent or failed for good). */
-  private async sendOne(row: OutboxRow): Promise<number | undefined> {
+  private async sendOne(row: OutboxRow): Promise<void> {
     const { store, clock, log } = this.o;
     const adapter = this.o.adapters[row.channel as ChannelId];
     const message: OutboundMessage = { outboxId: row.id, ...(JSON.parse(row.payload) as Omit<OutboundMessage, 'outboxId'>) };
@@ -132,7 +113,6 @@ export class OutboxWorker {
         await r.messages.setExternalId(row.messageId, externalId);
         await r.events.append(row.conversationId, 'delivery', { messageId: row.messageId, status: 'sent' }, now);
       });
-      return undefined;
     } catch (err) {
       const now = clock.now().getTime();
       const ce = err instanceof ChannelError ? err : new ChannelError(String((err as Error)?.message ?? err), { retryable: true });
@@ -144,11 +124,10 @@ export class OutboxWorker {
           await r.outbox.update(row.id, { status: 'failed', attempts: attempt, lastError, leaseUntil: null });
           await r.events.append(row.conversationId, 'delivery', { messageId: row.messageId, status: 'failed', error: lastError }, now);
         });
-        return undefined;
+        return;
       }
       const nextAttemptAt = now + retryDelayMs(attempt, ce.retryAfterMs);
       await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
-      return nextAttemptAt;
     }
   }
 }

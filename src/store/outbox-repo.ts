@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, or, isNull, lt, asc, sql } from 'drizzle-orm';
+import { and, eq, inArray, asc, sql } from 'drizzle-orm';
 import { tables, type Database, type Db } from './database.js';
 import type { OutboxRow } from './rows.js';
 
@@ -15,27 +15,22 @@ export class OutboxRepo {
   }
 
   /**
-   * Leases up to `limit` due rows to this worker until `leaseUntil`. A row whose lease expired
-   * (its worker crashed mid-send) is due again: that is the "at most one resend" case.
+   * Leases up to `limit` due rows to this worker until `leaseUntil`: only the earliest unsent row
+   * of each conversation, so replies leave in order even when one is waiting for a retry or is
+   * in flight on another instance. A row whose lease expired (its worker crashed mid-send) is due
+   * again: that is the "at most one resend" case.
    */
   async leaseDue(now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
-    const due = and(
-      eq(outbox.status, 'pending'),
-      lte(outbox.nextAttemptAt, now),
-      or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+    const rows = await this.database.execute(
+      this.db,
+      sql`select id from outbox where status = 'pending' and next_attempt_at <= ${now}
+          and (lease_until is null or lease_until < ${now})
+          and not exists (select 1 from outbox earlier where earlier.conversation_id = outbox.conversation_id
+                          and earlier.status = 'pending' and earlier.id < outbox.id)
+          order by next_attempt_at, id limit ${limit}
+          ${this.database.dialect === 'pg' ? sql`for update skip locked` : sql``}`,
     );
-    let ids: string[];
-    if (this.database.dialect === 'pg') {
-      const rows = await this.database.execute(
-        this.db,
-        sql`select id from outbox where status = 'pending' and next_attempt_at <= ${now}
-            and (lease_until is null or lease_until < ${now})
-            order by next_attempt_at, id limit ${limit} for update skip locked`,
-      );
-      ids = rows.map((r) => String(r.id));
-    } else {
-      ids = (await this.db.select({ id: outbox.id }).from(outbox).where(due).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit)).map((r) => r.id);
-    }
+    const ids = rows.map((r) => String(r.id));
     if (ids.length === 0) return [];
     await this.db.update(outbox).set({ leaseUntil }).where(inArray(outbox.id, ids));
     return this.db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id));
@@ -53,16 +48,6 @@ export class OutboxRepo {
     if (messageIds.length === 0) return new Map();
     const rows = await this.db.select().from(outbox).where(inArray(outbox.messageId, messageIds));
     return new Map(rows.map((r) => [r.messageId, r]));
-  }
-
-  /** The latest retry time among this conversation's unsent rows, so a new row can queue behind them. */
-  async pendingUntil(conversationId: string): Promise<number | undefined> {
-    const rows = await this.db
-      .select({ at: sql<number>`max(${outbox.nextAttemptAt})` })
-      .from(outbox)
-      .where(and(eq(outbox.conversationId, conversationId), eq(outbox.status, 'pending')));
-    const at = rows[0]?.at;
-    return at == null ? undefined : Number(at);
   }
 
   /** When the next row becomes due, so the worker can sleep until then. */

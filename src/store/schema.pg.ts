@@ -96,7 +96,12 @@ export const outbox = pgTable(
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     sentAt: bigint('sent_at', { mode: 'number' }),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), uniqueIndex('outbox_message').on(t.messageId)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    uniqueIndex('outbox_message').on(t.messageId),
+    // leaseDue looks for an earlier unsent row of the same conversation.
+    index('outbox_conversation').on(t.conversationId, t.status, t.id),
+  ],
 );
 
 export const agents = pgTable('agents', {

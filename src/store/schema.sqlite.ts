@@ -95,7 +95,12 @@ export const outbox = sqliteTable(
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), uniqueIndex('outbox_message').on(t.messageId)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    uniqueIndex('outbox_message').on(t.messageId),
+    // leaseDue looks for an earlier unsent row of the same conversation.
+    index('outbox_conversation').on(t.conversationId, t.status, t.id),
+  ],
 );
 
 export const agents = sqliteTable('agents', {

@@ -62,6 +62,33 @@ describe('outbox worker', () => {
     expect(first).toMatchObject({ status: 'sent', attempts: 2, externalId: `x-${first!.id}` });
   });
 
+  it('never sends a later reply while an earlier one of the same conversation is in flight and then fails', async () => {
+    let failFirst!: () => void;
+    const inFlight = new Promise<void>((r) => (failFirst = r));
+    const channel = new ScriptedChannel([]);
+    const send = channel.send.bind(channel);
+    let first = true;
+    channel.send = async (m) => {
+      if (first) {
+        first = false;
+        channel.calls.push(m);
+        await inFlight;
+        throw new ChannelError('502 from the platform', { retryable: true, retryAfterMs: 200 });
+      }
+      return send(m);
+    };
+    const conversation = await setup(channel);
+    worker!.start();
+    await eventually(async () => channel.calls.length === 1, 5000, 'first reply in flight');
+    await store.tx((r) => enqueueReply(r, { conversation, author: 'agent', text: 'later reply', now: Date.now() }));
+    worker!.kick();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(channel.calls).toHaveLength(1);
+    failFirst();
+    await eventually(async () => channel.sent.length === 2, 5000, 'both sent');
+    expect(channel.sent.map((m) => m.text)).toEqual([channel.calls[0]!.text, 'later reply']);
+  });
+
   it('marks a permanent failure failed, once, and moves on', async () => {
     const channel = new ScriptedChannel([() => new ChannelError('Forbidden: bot was blocked by the user', { retryable: false })]);
     const conversation = await setup(channel);

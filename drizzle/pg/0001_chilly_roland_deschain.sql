@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_conversation" ON "outbox" USING btree ("conversation_id","status","id");

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_conversation` ON `outbox` (`conversation_id`,`status`,`id`);
