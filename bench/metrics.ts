@@ -66,12 +66,15 @@ export function auroc(preds: Prediction[]): number {
  * recall on the validation predictions (each counted as a share, so the small out-of-scope
  * set weighs as much as the large in-scope one).
  */
-export function pickThreshold(preds: Prediction[]): number {
-  const values = [...new Set(preds.map((p) => p.confidence))].sort((a, b) => a - b);
+export function pickThreshold(...sets: Prediction[][]): number {
+  const values = [...new Set(sets.flat().map((p) => p.confidence))].sort((a, b) => a - b);
   let best = 0, bestScore = -Infinity;
   for (const t of [0, ...values]) {
-    const f = figures(preds, t);
-    const score = f.inScopeAccuracy + f.oosRecall;
+    // With several sets (one per dataset), each counts equally.
+    const score = sets.reduce((sum, preds) => {
+      const f = figures(preds, t);
+      return sum + f.inScopeAccuracy + f.oosRecall;
+    }, 0);
     if (score > bestScore) {
       bestScore = score;
       best = t;

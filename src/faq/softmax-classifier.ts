@@ -9,12 +9,11 @@ export interface TrainOptions {
   /** Few passes on purpose: stopping early is what keeps the weights small (no L2 term needed). */
   epochs: number;
   learningRate: number;
+  /** Classes whose gradient is below this are not updated for an example: nearly all of them, so training is fast. */
+  skipBelow: number;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 6, learningRate: 0.8 };
-
-/** Classes whose gradient is below this are skipped: after the first pass that is nearly all of them. */
-const NEGLIGIBLE = 1e-3;
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 12, learningRate: 0.8, skipBelow: 1e-3 };
 
 export class SoftmaxClassifier {
   private readonly w: Float32Array;
@@ -42,7 +41,7 @@ export class SoftmaxClassifier {
         this.probabilities(x, p);
         p[y]! -= 1;
         let n = 0;
-        for (let c = 0; c < classes; c++) if (Math.abs(p[c]!) > NEGLIGIBLE) active[n++] = c;
+        for (let c = 0; c < classes; c++) if (Math.abs(p[c]!) > opts.skipBelow) active[n++] = c;
         for (let k = 0; k < x.index.length; k++) {
           const row = x.index[k]! * classes;
           const v = x.value[k]! * lr;
@@ -51,6 +50,7 @@ export class SoftmaxClassifier {
             this.w[row + c]! -= v * p[c]!;
           }
         }
+        // A slow bias: entries with many examples should not win on priors alone.
         for (let a = 0; a < n; a++) this.bias[active[a]!]! -= lr * 0.1 * p[active[a]!]!;
       }
     }
