@@ -16,7 +16,7 @@ import { features } from './tokenize.js';
 import { DEFAULT_KIND_WEIGHTS, Vectorizer, type KindWeights, type SparseVector } from './vectorizer.js';
 
 /** Picked on the CLINC150 and xSID validation splits; see docs/faq-quality.md. */
-export const DEFAULT_MIN_CONFIDENCE = 0.48;
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export interface EngineOptions {
   minConfidence: number;
