@@ -87,4 +87,9 @@ export interface ChannelAdapter {
   send(m: OutboundMessage): Promise<{ externalId: string }>;
   stop(): Promise<void>;
   readonly routes?: AdapterRoute[];
+  /**
+   * True when inbound must run on one instance only (long polling, an IMAP mailbox). With several
+   * instances, only the leader calls `start`; every instance may `send` without having started.
+   */
+  readonly singleConsumer?: boolean;
 }

@@ -1,10 +1,25 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
-/** Time-ordered ids (UUIDv7 layout) so rows sort by creation in every database. */
-export function newId(now: number = Date.now()): string {
-  const hex = now.toString(16).padStart(12, '0') + randomUUID().replace(/-/g, '').slice(12);
-  const v = hex.slice(0, 12) + '7' + hex.slice(13, 16) + ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16) + hex.slice(17, 32);
-  return `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20, 32)}`;
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * Time-ordered ids in the UUIDv7 layout. Within one process they are strictly increasing (a
+ * 12-bit counter fills rand_a when two ids share a millisecond), so they double as cursors.
+ */
+export function newId(nowMs: number = Date.now()): string {
+  if (nowMs > lastMs) {
+    lastMs = nowMs;
+    counter = 0;
+  } else if (++counter > 0xfff) {
+    lastMs += 1;
+    counter = 0;
+  }
+  const rand = randomBytes(8);
+  rand[0] = (rand[0]! & 0x3f) | 0x80;
+  const hex =
+    lastMs.toString(16).padStart(12, '0') + '7' + counter.toString(16).padStart(3, '0') + rand.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** A secret for bearer tokens: 32 random bytes, URL-safe. */

@@ -1,0 +1,51 @@
+import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Deliver } from '../../src/domain/channel.js';
+import { ValidationError } from '../../src/domain/errors.js';
+import type { Logger } from '../../src/log.js';
+import { normalizeUpdate } from './normalize.js';
+
+/**
+ * Hands one update to the pipeline. True means Telegram may forget the update: it was
+ * stored, was a duplicate, is not for us, or can never be stored (a validation error, logged
+ * so it is not silently dropped). False means try again later: nothing acknowledged.
+ */
+export type UpdateHandler = (update: Update) => Promise<boolean>;
+
+export function createUpdateHandler(deps: {
+  deliver: Deliver;
+  botIdentity: () => Promise<UserFromGetMe>;
+  log: Logger;
+}): UpdateHandler {
+  const { deliver, botIdentity, log } = deps;
+  return async (update) => {
+    let me: UserFromGetMe;
+    try {
+      me = await botIdentity();
+    } catch (err) {
+      log.warn('telegram: bot identity unknown, update left for later', { updateId: update.update_id, error: err });
+      return false;
+    }
+    let message;
+    try {
+      message = normalizeUpdate(update, me);
+    } catch (err) {
+      log.error('telegram: malformed update dropped', { updateId: update.update_id, error: err });
+      return true;
+    }
+    if (!message) {
+      log.debug('telegram: update ignored', { updateId: update.update_id });
+      return true;
+    }
+    try {
+      await deliver(message);
+      return true;
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        log.error('telegram: update rejected by the pipeline, dropped', { updateId: update.update_id, externalMessageId: message.externalMessageId, error: err });
+        return true;
+      }
+      log.warn('telegram: storing update failed, will retry', { updateId: update.update_id, error: err });
+      return false;
+    }
+  };
+}

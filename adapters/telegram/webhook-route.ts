@@ -1,0 +1,47 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Update } from 'grammy/types';
+import type { AdapterRoute } from '../../src/domain/channel.js';
+import type { UpdateHandler } from './deliver-update.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { updateChatKey } from './normalize.js';
+
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/**
+ * The callback Telegram posts updates to. A request without the secret given to setWebhook
+ * is refused with 401 and not read. The 200 goes out only after the update was handled;
+ * any other answer makes Telegram deliver it again. Updates of one chat are handled in order.
+ */
+export function createWebhookRoute(opts: { path: string; secret: string; handle: () => UpdateHandler | undefined }): AdapterRoute {
+  const queue = new KeyedQueue();
+  const expected = Buffer.from(opts.secret);
+  return {
+    method: 'POST',
+    path: opts.path,
+    async handle(req) {
+      const given = Buffer.from(req.headers.get(SECRET_HEADER) ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return problem(401, 'unauthorized', 'missing or wrong X-Telegram-Bot-Api-Secret-Token');
+      }
+      const handle = opts.handle();
+      if (!handle) return problem(503, 'not_started', 'the Telegram channel is not running');
+      let update: unknown;
+      try {
+        update = await req.json();
+      } catch {
+        return problem(400, 'validation_error', 'body is not JSON');
+      }
+      if (!isUpdate(update)) return problem(400, 'validation_error', 'body is not a Telegram update');
+      const handled = await queue.run(updateChatKey(update), () => handle(update));
+      return handled ? new Response(null, { status: 200 }) : problem(503, 'not_stored', 'update not stored yet; deliver it again');
+    },
+  };
+}
+
+function isUpdate(v: unknown): v is Update {
+  return typeof v === 'object' && v !== null && Number.isInteger((v as { update_id?: unknown }).update_id);
+}
+
+function problem(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}

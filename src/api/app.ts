@@ -1,0 +1,83 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AdapterRoute } from '../domain/channel.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { QueueActions } from '../queue/actions.js';
+import { agentRole, createAgent } from '../queue/agents.js';
+import { summarize } from '../queue/report.js';
+import type { Store } from '../store/store.js';
+import { requireAgent, requireRole, type ApiEnv } from './auth.js';
+import { parseBody } from './body.js';
+import { consolePageResponse } from './console-page.js';
+import { conversationRoutes } from './conversations.js';
+import { errorHandler } from './errors.js';
+import { parseCursor, sseResponse } from '../sse.js';
+import { ValidationError } from '../domain/errors.js';
+
+export interface ApiDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  actions: QueueActions;
+  /** HTTP surfaces of channel adapters (web chat, Telegram webhook). */
+  adapterRoutes: AdapterRoute[];
+}
+
+export function createApi(d: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.onError(errorHandler(d.log));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.get('/', (c) => c.redirect('/chat'));
+  app.get('/console', () => consolePageResponse());
+  app.get('/healthz', async (c) => {
+    await d.store.tx((r) => r.agents.get('healthz'));
+    return c.json({ ok: true });
+  });
+
+  for (const route of d.adapterRoutes) {
+    const handler = (c: { req: { raw: Request; param(): Record<string, string> } }) => route.handle(c.req.raw, c.req.param());
+    if (route.method === 'GET') app.get(route.path, handler);
+    else app.post(route.path, handler);
+  }
+
+  const api = new Hono<ApiEnv>();
+  api.use('*', requireAgent(d.store));
+  api.get('/me', (c) => {
+    const { id, name, role } = c.get('agent');
+    return c.json({ id, name, role });
+  });
+  api.get('/agents', async (c) => {
+    const rows = await d.store.tx((r) => r.agents.list());
+    return c.json({ items: rows.map(({ id, name, role }) => ({ id, name, role })) });
+  });
+  api.post('/agents', requireRole('admin'), async (c) => {
+    const body = await parseBody(c, z.object({ name: z.string().min(1).max(100), role: agentRole.default('agent') }));
+    return c.json(await createAgent(d.store, d.clock, body.name, body.role), 201);
+  });
+  api.get('/reports/summary', requireRole('admin'), async (c) => {
+    const raw = c.req.query('since');
+    const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;
+    if (Number.isNaN(since)) throw new ValidationError('since: must be an ISO date', 'since');
+    const events = await d.store.tx((r) => r.events.since(since));
+    return c.json(summarize(events, since));
+  });
+  api.route('/conversations', conversationRoutes(d.store, d.actions));
+  // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
+  api.get('/events', (c) => {
+    const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));
+    if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be an event id sent by this stream', 'after');
+    const source = {
+      read: async (from: number) => {
+        const rows = await d.store.tx((r) => r.events.after(from, { limit: 500 }));
+        const events = rows.map((e) => ({ id: e.seq, event: e.type, data: { conversationId: e.conversationId, ...JSON.parse(e.data), at: new Date(e.createdAt).toISOString() } }));
+        return { events, cursor: rows.at(-1)?.seq ?? from };
+      },
+      subscribe: (listener: () => void) => d.store.onEvents(listener),
+    };
+    return sseResponse(source, cursor, c.req.raw.signal);
+  });
+  app.route('/api', api);
+  return app;
+}

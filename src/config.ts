@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ValidationError } from './domain/errors.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optional = z.string().trim().min(1).optional().catch(undefined);
+
+/** Core settings (DESIGN.md § Configuration). Channel settings are validated by each channel's factory. */
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  FAQ_DIR: z.string().min(1).default('./faq'),
+  FAQ_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
+  ANTHROPIC_API_KEY: optional,
+  ANTHROPIC_MODEL: optional,
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  DRAFT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema> & { sqliteFile: string };
+
+/** Validates the environment once at start; every problem is reported by variable name. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset" so a blank line in .env does not override a default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ValidationError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return { ...parsed.data, sqliteFile: join(resolve(parsed.data.DATA_DIR), 'switchboard.db') };
+}
+
+/** The process environment plus `.env` in the working directory (the environment wins). */
+export function readEnv(cwd = process.cwd()): Record<string, string | undefined> {
+  const file = join(cwd, '.env');
+  if (existsSync(file)) {
+    const before = { ...process.env };
+    process.loadEnvFile(file);
+    Object.assign(process.env, before);
+  }
+  return { ...process.env };
+}

@@ -1,0 +1,154 @@
+import { hostname } from 'node:os';
+import type { ChannelAdapter, ChannelId, OutboundMessage } from '../domain/channel.js';
+import { ChannelError } from '../domain/errors.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import type { OutboxRow } from '../store/rows.js';
+import { retryDelayMs } from './backoff.js';
+
+export interface OutboxWorkerOptions {
+  store: Store;
+  adapters: Partial<Record<ChannelId, ChannelAdapter>>;
+  clock: Clock;
+  log: Logger;
+  /** A send that takes longer than this is presumed dead and may be retried by another worker. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Upper bound on sleeping between polls; other instances' rows are found at least this often. */
+  pollMs?: number;
+}
+
+/**
+ * Sends outbox rows through their channel. Delivery is at-least-once with at most one resend after
+ * a crash mid-send (lease expiry); adapters that can use `outboxId` as an idempotency key
+ * (email Message-ID) make that resend harmless.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = true;
+  private again = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly owner = `${hostname()}:${process.pid}`;
+
+  constructor(private readonly o: OutboxWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Wake the worker now (after a commit that enqueued something). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    while (this.running || this.inFlight.size) {
+      await Promise.all([...this.inFlight]);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private async drain(): Promise<void> {
+    const { store, clock, log } = this.o;
+    const leaseMs = this.o.leaseMs ?? 60_000;
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const now = clock.now().getTime();
+        const rows = await store.tx((r) => r.outbox.leaseDue(now, now + leaseMs, 20));
+        if (rows.length === 0) break;
+        // Rows of one conversation go out in order; different conversations in parallel.
+        const byConversation = new Map<string, OutboxRow[]>();
+        for (const row of rows) byConversation.set(row.conversationId, [...(byConversation.get(row.conversationId) ?? []), row]);
+        await Promise.all([...byConversation.values()].map((list) => this.track(this.sendInOrder(list))));
+      }
+    } catch (err) {
+      log.error('outbox drain failed', { err });
+    }
+    this.schedule();
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    this.inFlight.add(p);
+    return p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async schedule(): Promise<void> {
+    if (this.stopped) return;
+    const pollMs = this.o.pollMs ?? 1000;
+    const next = await this.o.store.tx((r) => r.outbox.nextDueAt()).catch(() => undefined);
+    const wait = next === undefined ? pollMs : Math.min(pollMs, Math.max(0, next - this.o.clock.now().getTime()));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), wait);
+    this.timer.unref();
+  }
+
+  private async sendInOrder(rows: OutboxRow[]): Promise<void> {
+    for (const [i, row] of rows.entries()) {
+      const retryAt = await this.sendOne(row);
+      if (retryAt !== undefined) {
+        // Later messages of this conversation wait behind the one being retried, so order holds.
+        const rest = rows.slice(i + 1);
+        if (rest.length) {
+          await this.o.store.tx(async (r) => {
+            for (const later of rest) await r.outbox.update(later.id, { nextAttemptAt: retryAt, leaseUntil: null });
+          });
+        }
+        return;
+      }
+    }
+  }
+
+  /** Returns when to retry if the send failed retryably; undefined when done (sent or failed for good). */
+  private async sendOne(row: OutboxRow): Promise<number | undefined> {
+    const { store, clock, log } = this.o;
+    const adapter = this.o.adapters[row.channel as ChannelId];
+    const message: OutboundMessage = { outboxId: row.id, ...(JSON.parse(row.payload) as Omit<OutboundMessage, 'outboxId'>) };
+    const attempt = row.attempts + 1;
+    try {
+      if (!adapter) throw new ChannelError(`channel ${row.channel} is not enabled`, { retryable: true, code: 'channel_disabled' });
+      const { externalId } = await adapter.send(message);
+      const now = clock.now().getTime();
+      await store.tx(async (r) => {
+        await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
+        await r.messages.setExternalId(row.messageId, externalId);
+        await r.events.append(row.conversationId, 'delivery', { messageId: row.messageId, status: 'sent' }, now);
+      });
+      return undefined;
+    } catch (err) {
+      const now = clock.now().getTime();
+      const ce = err instanceof ChannelError ? err : new ChannelError(String((err as Error)?.message ?? err), { retryable: true });
+      const permanent = !ce.retryable || attempt >= (this.o.maxAttempts ?? 12);
+      const lastError = `${ce.code}: ${ce.message}`.slice(0, 500);
+      log.warn('outbox send failed', { outboxId: row.id, channel: row.channel, attempt, permanent, error: lastError });
+      if (permanent) {
+        await store.tx(async (r) => {
+          await r.outbox.update(row.id, { status: 'failed', attempts: attempt, lastError, leaseUntil: null });
+          await r.events.append(row.conversationId, 'delivery', { messageId: row.messageId, status: 'failed', error: lastError }, now);
+        });
+        return undefined;
+      }
+      const nextAttemptAt = now + retryDelayMs(attempt, ce.retryAfterMs);
+      await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
+      return nextAttemptAt;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { transition, type ConversationEvent, type ConversationStatus } from '../domain/conversation.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Clock } from '../domain/clock.js';
+import type { Repos, Store } from '../store/store.js';
+import type { AgentRow, ConversationRow, MessageRow } from '../store/rows.js';
+import { enqueueReply } from '../outbox/enqueue.js';
+
+/** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
+export class QueueActions {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  claim(agent: AgentRow, id: string): Promise<ConversationRow> {
+    return this.apply(id, { type: 'claim', agentId: agent.id }, agent);
+  }
+
+  async release(agent: AgentRow, id: string): Promise<ConversationRow> {
+    return this.apply(id, { type: 'release' }, agent, (c) => this.mustHold(agent, c));
+  }
+
+  async transfer(agent: AgentRow, id: string, toAgentId: string): Promise<ConversationRow> {
+    return this.store.tx(async (r) => {
+      if (!(await r.agents.get(toAgentId))) throw new ValidationError(`unknown agent ${toAgentId}`, 'agentId');
+      return this.applyIn(r, id, { type: 'transfer', agentId: toAgentId }, agent, (c) => this.mustHold(agent, c));
+    });
+  }
+
+  async resolve(agent: AgentRow, id: string): Promise<ConversationRow> {
+    return this.apply(id, { type: 'resolve' }, agent, (c) => this.mustHold(agent, c));
+  }
+
+  /** An agent's reply: only the holder may speak, and it leaves through the outbox. */
+  async reply(agent: AgentRow, id: string, text: string, draftId?: string): Promise<MessageRow> {
+    return this.store.tx(async (r) => {
+      const c = await this.load(r, id);
+      if (c.status !== 'assigned' || c.assigneeId !== agent.id) throw new ForbiddenError('claim the conversation before replying');
+      if (draftId) {
+        const draft = await r.messages.getDraft(draftId);
+        if (!draft || draft.conversationId !== id) throw new ValidationError(`draft ${draftId} does not belong to this conversation`, 'draftId');
+      }
+      const now = this.clock.now().getTime();
+      const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now });
+      if (c.waitingSince != null) await r.conversations.update(id, { waitingSince: null });
+      return message;
+    });
+  }
+
+  /** Internal note: visible to agents only, never sent. */
+  async note(agent: AgentRow, id: string, text: string): Promise<MessageRow> {
+    return this.store.tx(async (r) => {
+      const c = await this.load(r, id);
+      const now = this.clock.now().getTime();
+      const note: MessageRow = { id: newId(now), conversationId: c.id, channel: c.channel, externalId: null, direction: 'internal', author: 'agent', agentId: agent.id, text, meta: null, createdAt: now };
+      await r.messages.insert(note);
+      await r.events.append(c.id, 'note', { messageId: note.id, agentId: agent.id }, now);
+      return note;
+    });
+  }
+
+  private mustHold(agent: AgentRow, c: ConversationRow): void {
+    if (c.status === 'assigned' && c.assigneeId !== agent.id && agent.role !== 'admin') {
+      throw new ForbiddenError('conversation is held by another agent');
+    }
+  }
+
+  private apply(id: string, event: ConversationEvent, agent: AgentRow, check?: (c: ConversationRow) => void): Promise<ConversationRow> {
+    return this.store.tx((r) => this.applyIn(r, id, event, agent, check));
+  }
+
+  private async applyIn(r: Repos, id: string, event: ConversationEvent, agent: AgentRow, check?: (c: ConversationRow) => void): Promise<ConversationRow> {
+    const c = await this.load(r, id);
+    check?.(c);
+    const next = transition({ status: c.status as ConversationStatus, assigneeId: c.assigneeId }, event);
+    if (next.status === c.status && next.assigneeId === c.assigneeId) return c;
+    const now = this.clock.now().getTime();
+    const patch: Partial<ConversationRow> = { status: next.status, assigneeId: next.assigneeId, updatedAt: now };
+    if (next.assigneeId) patch.lastAssigneeId = next.assigneeId;
+    if (next.status === 'queued') patch.waitingSince = now;
+    if (next.status === 'resolved') Object.assign(patch, { resolvedAt: now, waitingSince: null });
+    await r.conversations.update(id, patch);
+    await r.events.append(id, 'status', { status: next.status, assigneeId: next.assigneeId, by: agent.id, action: event.type }, now);
+    return { ...c, ...patch };
+  }
+
+  private async load(r: Repos, id: string): Promise<ConversationRow> {
+    const c = await r.conversations.get(id, { lock: true });
+    if (!c) throw new NotFoundError(`conversation ${id} not found`);
+    return c;
+  }
+}

@@ -1,0 +1,46 @@
+import type { EventRow } from '../store/rows.js';
+
+/** Service figures over a window of the event log: what operators watch (DESIGN.md § Who uses it). */
+export interface Summary {
+  since: string;
+  conversationsOpened: number;
+  handedOff: number;
+  /** Share of opened conversations the bot handled without a person; null when none opened. */
+  botDeflectionRate: number | null;
+  resolved: number;
+  /** Hand-offs answered by an agent: median and 90th percentile, in seconds. */
+  firstResponseSeconds: { median: number | null; p90: number | null; answered: number; waiting: number };
+  deliveryFailures: number;
+}
+
+export function summarize(events: EventRow[], since: number): Summary {
+  const opened = new Set<string>();
+  const handoffAt = new Map<string, number>();
+  const firstResponse = new Map<string, number>();
+  const resolved = new Set<string>();
+  let deliveryFailures = 0;
+  for (const e of events) {
+    const c = e.conversationId;
+    if (!c) continue;
+    const data = JSON.parse(e.data) as { status?: string; reason?: string; author?: string; direction?: string };
+    if (e.type === 'status' && data.reason === 'opened') opened.add(c);
+    if (e.type === 'status' && data.reason === 'handoff' && !handoffAt.has(c)) handoffAt.set(c, e.createdAt);
+    if (e.type === 'status' && data.status === 'resolved') resolved.add(c);
+    if (e.type === 'message' && data.author === 'agent' && handoffAt.has(c) && !firstResponse.has(c)) firstResponse.set(c, e.createdAt - handoffAt.get(c)!);
+    if (e.type === 'delivery' && data.status === 'failed') deliveryFailures++;
+  }
+  const waits = [...firstResponse.values()].sort((a, b) => a - b);
+  const pick = (q: number) => (waits.length ? Math.round(waits[Math.min(waits.length - 1, Math.floor(q * waits.length))]! / 1000) : null);
+  const handedOffOpened = [...opened].filter((c) => handoffAt.has(c)).length;
+  return {
+    since: new Date(since).toISOString(),
+    conversationsOpened: opened.size,
+    handedOff: handoffAt.size,
+    botDeflectionRate: opened.size ? round((opened.size - handedOffOpened) / opened.size) : null,
+    resolved: resolved.size,
+    firstResponseSeconds: { median: pick(0.5), p90: pick(0.9), answered: waits.length, waiting: handoffAt.size - waits.length },
+    deliveryFailures,
+  };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

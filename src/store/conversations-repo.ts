@@ -1,0 +1,97 @@
+import { and, desc, eq, inArray, ne, asc, gt, sql } from 'drizzle-orm';
+import { tables, type Database, type Db } from './database.js';
+import type { ConversationRow, CustomerRow, IdentityRow } from './rows.js';
+
+const { customers, channelIdentities, conversations, messages } = tables;
+
+export class ConversationsRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly database: Database,
+  ) {}
+
+  async findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.channelUserId, channelUserId)))
+      .limit(1);
+    return rows[0];
+  }
+
+  async insertCustomer(row: CustomerRow): Promise<void> {
+    await this.db.insert(customers).values(row);
+  }
+
+  async insertIdentity(row: IdentityRow): Promise<void> {
+    await this.db.insert(channelIdentities).values(row);
+  }
+
+  async getCustomer(id: string): Promise<CustomerRow | undefined> {
+    return (await this.db.select().from(customers).where(eq(customers.id, id)).limit(1))[0];
+  }
+
+  async identitiesOf(customerId: string): Promise<IdentityRow[]> {
+    return this.db.select().from(channelIdentities).where(eq(channelIdentities.customerId, customerId));
+  }
+
+  /** Reads a conversation; with `lock`, holds a row lock until the transaction ends (PostgreSQL; SQLite transactions are already exclusive). */
+  async get(id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow | undefined> {
+    if (opts.lock && this.database.dialect === 'pg') {
+      await this.database.execute(this.db, sql`select id from conversations where id = ${id} for update`);
+    }
+    return (await this.db.select().from(conversations).where(eq(conversations.id, id)).limit(1))[0];
+  }
+
+  async latestForThread(channel: string, threadKey: string): Promise<ConversationRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.channel, channel), eq(conversations.threadKey, threadKey)))
+      .orderBy(desc(conversations.createdAt), desc(conversations.id))
+      .limit(1);
+    return rows[0];
+  }
+
+  /** The conversation holding any of these external message ids (email In-Reply-To / References). */
+  async findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined> {
+    if (externalIds.length === 0) return undefined;
+    const rows = await this.db
+      .select({ conversationId: messages.conversationId })
+      .from(messages)
+      .where(and(eq(messages.channel, channel), inArray(messages.externalId, externalIds)))
+      .orderBy(desc(messages.id))
+      .limit(1);
+    return rows[0]?.conversationId;
+  }
+
+  async insert(row: ConversationRow): Promise<void> {
+    await this.db.insert(conversations).values(row);
+  }
+
+  async update(id: string, patch: Partial<Omit<ConversationRow, 'id'>>): Promise<void> {
+    await this.db.update(conversations).set(patch).where(eq(conversations.id, id));
+  }
+
+  async list(filter: { status?: string; assigneeId?: string; limit: number; afterId?: string }): Promise<ConversationRow[]> {
+    const conds = [];
+    if (filter.status) conds.push(eq(conversations.status, filter.status));
+    else conds.push(ne(conversations.status, 'closed'));
+    if (filter.assigneeId) conds.push(eq(conversations.assigneeId, filter.assigneeId));
+    if (filter.afterId) conds.push(gt(conversations.id, filter.afterId));
+    return this.db
+      .select()
+      .from(conversations)
+      .where(and(...conds))
+      .orderBy(asc(conversations.waitingSince), asc(conversations.id))
+      .limit(filter.limit);
+  }
+
+  async countQueuedBefore(waitingSince: number): Promise<number> {
+    const rows = await this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(conversations)
+      .where(and(eq(conversations.status, 'queued'), sql`${conversations.waitingSince} < ${waitingSince}`));
+    return Number(rows[0]?.n ?? 0);
+  }
+}

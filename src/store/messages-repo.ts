@@ -1,0 +1,87 @@
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { tables, type Db } from './database.js';
+import type { DraftRow, MessageRow } from './rows.js';
+
+const { messages, drafts } = tables;
+
+export class MessagesRepo {
+  constructor(private readonly db: Db) {}
+
+  async findByExternal(channel: string, externalId: string): Promise<MessageRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId)))
+      .limit(1);
+    return rows[0];
+  }
+
+  /** Inserts unless (channel, externalId) exists; returns false on that conflict. */
+  async insert(row: MessageRow): Promise<boolean> {
+    const inserted = await this.db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
+    return inserted.length === 1;
+  }
+
+  async byIds(ids: string[]): Promise<MessageRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(messages).where(inArray(messages.id, ids));
+  }
+
+  async get(id: string): Promise<MessageRow | undefined> {
+    return (await this.db.select().from(messages).where(eq(messages.id, id)).limit(1))[0];
+  }
+
+  async setExternalId(id: string, externalId: string): Promise<void> {
+    await this.db.update(messages).set({ externalId }).where(eq(messages.id, id));
+  }
+
+  async list(conversationId: string, opts: { includeInternal: boolean }): Promise<MessageRow[]> {
+    const conds = [eq(messages.conversationId, conversationId)];
+    if (!opts.includeInternal) conds.push(ne(messages.direction, 'internal'));
+    return this.db.select().from(messages).where(and(...conds)).orderBy(asc(messages.id));
+  }
+
+  async recent(conversationId: string, limit: number): Promise<MessageRow[]> {
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), ne(messages.direction, 'internal')))
+      .orderBy(desc(messages.id))
+      .limit(limit);
+    return rows.reverse();
+  }
+
+  async lastInbound(conversationId: string): Promise<MessageRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+      .orderBy(desc(messages.id))
+      .limit(1);
+    return rows[0];
+  }
+
+  async lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>> {
+    const out = new Map<string, MessageRow>();
+    if (conversationIds.length === 0) return out;
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(inArray(messages.conversationId, conversationIds), ne(messages.direction, 'internal')))
+      .orderBy(asc(messages.id));
+    for (const r of rows) out.set(r.conversationId, r);
+    return out;
+  }
+
+  async insertDraft(row: DraftRow): Promise<void> {
+    await this.db.insert(drafts).values(row);
+  }
+
+  async drafts(conversationId: string): Promise<DraftRow[]> {
+    return this.db.select().from(drafts).where(eq(drafts.conversationId, conversationId)).orderBy(asc(drafts.id));
+  }
+
+  async getDraft(id: string): Promise<DraftRow | undefined> {
+    return (await this.db.select().from(drafts).where(eq(drafts.id, id)).limit(1))[0];
+  }
+}

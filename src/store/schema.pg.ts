@@ -1,0 +1,134 @@
+import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+
+/* Mirrors schema.sqlite.ts column for column: timestamps are epoch milliseconds (bigint as number), JSON is text. */
+
+export const customers = pgTable('customers', {
+  id: text('id').primaryKey(),
+  displayName: text('display_name'),
+  email: text('email'),
+  locale: text('locale'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
+
+export const channelIdentities = pgTable(
+  'channel_identities',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull().references(() => customers.id),
+    channel: text('channel').notNull(),
+    channelUserId: text('channel_user_id').notNull(),
+    displayName: text('display_name'),
+    username: text('username'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('channel_identities_channel_user').on(t.channel, t.channelUserId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull().references(() => customers.id),
+    channel: text('channel').notNull(),
+    threadKey: text('thread_key').notNull(),
+    status: text('status').notNull(),
+    assigneeId: text('assignee_id'),
+    lastAssigneeId: text('last_assignee_id'),
+    team: text('team'),
+    locale: text('locale'),
+    subject: text('subject'),
+    waitingSince: bigint('waiting_since', { mode: 'number' }),
+    lastMessageAt: bigint('last_message_at', { mode: 'number' }).notNull(),
+    resolvedAt: bigint('resolved_at', { mode: 'number' }),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    channel: text('channel').notNull(),
+    externalId: text('external_id'),
+    direction: text('direction').notNull(),
+    author: text('author').notNull(),
+    agentId: text('agent_id'),
+    text: text('text').notNull(),
+    meta: text('meta'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('messages_channel_external').on(t.channel, t.externalId), index('messages_conversation').on(t.conversationId, t.id)],
+);
+
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    messageId: text('message_id').notNull(),
+    text: text('text').notNull(),
+    kind: text('kind').notNull(),
+    entryIds: text('entry_ids').notNull(),
+    model: text('model'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('drafts_conversation').on(t.conversationId)],
+);
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id').notNull().references(() => messages.id),
+    conversationId: text('conversation_id').notNull(),
+    channel: text('channel').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
+    leaseUntil: bigint('lease_until', { mode: 'number' }),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    sentAt: bigint('sent_at', { mode: 'number' }),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), uniqueIndex('outbox_message').on(t.messageId)],
+);
+
+export const agents = pgTable('agents', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
+
+export const events = pgTable(
+  'events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    conversationId: text('conversation_id'),
+    type: text('type').notNull(),
+    data: text('data').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    /** The writing transaction, so readers skip events whose transaction may still be open. */
+    txId: bigint('tx_id', { mode: 'number' }).default(sql`pg_current_xact_id()::text::bigint`),
+  },
+  (t) => [index('events_conversation').on(t.conversationId, t.seq)],
+);
+
+export const webchatSessions = pgTable('webchat_sessions', {
+  id: text('id').primaryKey(),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
+
+export const channelState = pgTable('channel_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+});

@@ -1,0 +1,133 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/* Mirrors schema.pg.ts column for column: timestamps are epoch milliseconds, JSON is text. */
+
+export const customers = sqliteTable('customers', {
+  id: text('id').primaryKey(),
+  displayName: text('display_name'),
+  email: text('email'),
+  locale: text('locale'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const channelIdentities = sqliteTable(
+  'channel_identities',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull().references(() => customers.id),
+    channel: text('channel').notNull(),
+    channelUserId: text('channel_user_id').notNull(),
+    displayName: text('display_name'),
+    username: text('username'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('channel_identities_channel_user').on(t.channel, t.channelUserId)],
+);
+
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull().references(() => customers.id),
+    channel: text('channel').notNull(),
+    threadKey: text('thread_key').notNull(),
+    status: text('status').notNull(),
+    assigneeId: text('assignee_id'),
+    lastAssigneeId: text('last_assignee_id'),
+    team: text('team'),
+    locale: text('locale'),
+    subject: text('subject'),
+    waitingSince: integer('waiting_since'),
+    lastMessageAt: integer('last_message_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    channel: text('channel').notNull(),
+    externalId: text('external_id'),
+    direction: text('direction').notNull(),
+    author: text('author').notNull(),
+    agentId: text('agent_id'),
+    text: text('text').notNull(),
+    meta: text('meta'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('messages_channel_external').on(t.channel, t.externalId), index('messages_conversation').on(t.conversationId, t.id)],
+);
+
+export const drafts = sqliteTable(
+  'drafts',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    messageId: text('message_id').notNull(),
+    text: text('text').notNull(),
+    kind: text('kind').notNull(),
+    entryIds: text('entry_ids').notNull(),
+    model: text('model'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('drafts_conversation').on(t.conversationId)],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id').notNull().references(() => messages.id),
+    conversationId: text('conversation_id').notNull(),
+    channel: text('channel').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), uniqueIndex('outbox_message').on(t.messageId)],
+);
+
+export const agents = sqliteTable('agents', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    conversationId: text('conversation_id'),
+    type: text('type').notNull(),
+    data: text('data').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** PostgreSQL only: the writing transaction, so readers skip events whose transaction may still be open. */
+    txId: integer('tx_id'),
+  },
+  (t) => [index('events_conversation').on(t.conversationId, t.seq)],
+);
+
+export const webchatSessions = sqliteTable('webchat_sessions', {
+  id: text('id').primaryKey(),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const channelState = sqliteTable('channel_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { OutboxWorker } from '../../src/outbox/worker.js';
+import { enqueueReply } from '../../src/outbox/enqueue.js';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { ChannelError } from '../../src/domain/errors.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { silentLogger } from '../../src/log.js';
+import type { ChannelAdapter, OutboundMessage } from '../../src/domain/channel.js';
+import type { FaqMatcher } from '../../src/faq/matcher.js';
+import { eventually, tempDir } from '../support/app.js';
+
+/** A channel that fails the way it is told to, recording what it was asked to send. */
+class ScriptedChannel implements ChannelAdapter {
+  readonly channel = 'webchat' as const;
+  readonly sent: OutboundMessage[] = [];
+  readonly calls: OutboundMessage[] = [];
+  constructor(private readonly failures: ((m: OutboundMessage) => ChannelError | undefined)[]) {}
+  async start() {}
+  async stop() {}
+  async send(m: OutboundMessage) {
+    this.calls.push(m);
+    const fail = this.failures.shift()?.(m);
+    if (fail) throw fail;
+    this.sent.push(m);
+    return { externalId: `x-${m.outboxId}` };
+  }
+}
+
+const noFaq: FaqMatcher = { match: () => ({ answered: false, entryId: null, locale: 'en', answer: null, confidence: 0, candidates: [] }), entry: () => undefined };
+
+describe('outbox worker', () => {
+  let store: Store;
+  let worker: OutboxWorker | undefined;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  afterEach(async () => {
+    await worker?.stop();
+    await store?.close();
+    await dir?.rm();
+  });
+
+  async function setup(channel: ScriptedChannel) {
+    dir = await tempDir();
+    store = await openStore({ sqliteFile: `${dir.path}/db.sqlite` });
+    const { conversationId } = await ingest({ store, clock: systemClock, faq: () => noFaq, reopenWindowMs: 0 }, {
+      channel: 'webchat', externalMessageId: 'm1', threadKey: 't1', sender: { channelUserId: 'u1' }, text: 'hello', attachments: [], receivedAt: new Date(),
+    });
+    worker = new OutboxWorker({ store, adapters: { webchat: channel }, clock: systemClock, log: silentLogger, pollMs: 50 });
+    return (await store.tx((r) => r.conversations.get(conversationId)))!;
+  }
+
+  it('retries after the platform’s retry-after and keeps a conversation’s replies in order', async () => {
+    const channel = new ScriptedChannel([() => new ChannelError('429', { retryable: true, retryAfterMs: 300 })]);
+    const conversation = await setup(channel);
+    worker!.start();
+    await eventually(async () => channel.calls.length >= 1, 5000, 'first attempt');
+    await store.tx((r) => enqueueReply(r, { conversation, author: 'agent', text: 'second', now: Date.now() }));
+    worker!.kick();
+    await eventually(async () => channel.sent.length === 2, 5000, 'both sent');
+    expect(channel.sent.map((m) => m.text)).toEqual([channel.calls[0]!.text, 'second']);
+    const first = await store.tx((r) => r.outbox.get(channel.sent[0]!.outboxId));
+    expect(first).toMatchObject({ status: 'sent', attempts: 2, externalId: `x-${first!.id}` });
+  });
+
+  it('marks a permanent failure failed, once, and moves on', async () => {
+    const channel = new ScriptedChannel([() => new ChannelError('Forbidden: bot was blocked by the user', { retryable: false })]);
+    const conversation = await setup(channel);
+    await store.tx((r) => enqueueReply(r, { conversation, author: 'agent', text: 'after the failure', now: Date.now() }));
+    worker!.start();
+    await eventually(async () => channel.sent.length === 1, 5000, 'second message');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(channel.calls).toHaveLength(2);
+    const failed = await store.tx((r) => r.outbox.get(channel.calls[0]!.outboxId));
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed!.lastError).toMatch(/blocked/);
+    const events = await store.tx((r) => r.events.after(0, { limit: 100 }));
+    const delivery = events.filter((e) => e.type === 'delivery').map((e) => JSON.parse(e.data));
+    expect(delivery.map((d) => d.status)).toEqual(['failed', 'sent']);
+    expect(delivery[0].error).toMatch(/blocked/);
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSwitchboard, type Running } from '../../src/main.js';
+import { createLogger, type LogLevel } from '../../src/log.js';
+
+export const SAMPLE_FAQ = join(import.meta.dirname, '..', '..', 'faq');
+
+/** A temporary data directory; `rm()` deletes it. */
+export async function tempDir(prefix = 'switchboard-'): Promise<{ path: string; rm(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, rm: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Starts the real app on a random loopback port with the sample FAQ and a fresh SQLite file. */
+export async function startApp(env: Record<string, string | undefined> = {}, dataDir?: string): Promise<Running> {
+  return startSwitchboard(
+    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, ...env, DATA_DIR: dataDir ?? env.DATA_DIR },
+    // TEST_LOG_LEVEL=debug shows the app's logs while debugging a test.
+    { log: createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent') },
+  );
+}
+
+export async function api(app: Running, token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(app.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Polls `fn` until it returns a truthy value (or throws after `ms`). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
