@@ -1,13 +1,14 @@
 /**
  * The FAQ engine: every example question of every locale trains one classifier over entry
- * ids, and the confidence blends the classifier's probability with how close the question
- * came to an example of that entry. It answers only above the threshold, and only in the
- * language the customer wrote in.
+ * ids. Confidence is the classifier's probability, rescaled so that "no idea" (the same
+ * probability for every entry) is 0 whatever the number of entries, and damped when the
+ * question shares little with any example of the entry — without that, a knowledge base of
+ * two entries would be at least 50 % sure of anything. It answers only above the threshold,
+ * and only in the language the customer wrote in.
  */
 import type { FaqEntry } from './entry.js';
 import type { FaqCandidate, FaqEntryView, FaqMatcher, FaqResult } from './matcher.js';
 import { questionLocale } from './locale.js';
-import { NearestExamples } from './nearest-examples.js';
 import { normalize } from './normalize.js';
 import { SoftmaxClassifier, DEFAULT_TRAIN, type TrainOptions } from './softmax-classifier.js';
 import { applySynonyms, type SynonymRule } from './synonyms.js';
@@ -19,8 +20,8 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export interface EngineOptions {
   minConfidence: number;
-  /** Share of the classifier's probability in the confidence; the rest is example similarity. */
-  classifierShare: number;
+  /** Below this cosine similarity to the entry's closest example, confidence is scaled down. */
+  fullSimilarity: number;
   candidates: number;
   kinds: KindWeights;
   train: TrainOptions;
@@ -28,7 +29,7 @@ export interface EngineOptions {
 
 export const DEFAULT_ENGINE: EngineOptions = {
   minConfidence: DEFAULT_MIN_CONFIDENCE,
-  classifierShare: 0.5,
+  fullSimilarity: 0.2,
   candidates: 5,
   kinds: DEFAULT_KIND_WEIGHTS,
   train: DEFAULT_TRAIN,
@@ -39,7 +40,9 @@ export class FaqIndex implements FaqMatcher {
   private readonly byId = new Map<string, Map<string, FaqEntry>>();
   private readonly vectorizer: Vectorizer;
   private readonly classifier: SoftmaxClassifier;
-  private readonly nearest: NearestExamples;
+  private readonly examples: SparseVector[][];
+  /** The question as a dense vector while its similarities are computed; all zeros otherwise. */
+  private readonly scratch: Float64Array;
   private readonly opts: EngineOptions;
 
   constructor(
@@ -59,7 +62,9 @@ export class FaqIndex implements FaqMatcher {
     this.vectorizer = new Vectorizer(docs.map((d) => d.f), this.opts.kinds);
     const examples = docs.map((d) => ({ x: this.vectorizer.vector(d.f), y: d.y }));
     this.classifier = new SoftmaxClassifier(this.ids.length, this.vectorizer.size, examples, this.opts.train);
-    this.nearest = new NearestExamples(this.ids.length, examples);
+    this.scratch = new Float64Array(this.vectorizer.size);
+    this.examples = this.ids.map(() => []);
+    for (const e of examples) this.examples[e.y]!.push(e.x);
   }
 
   get entryIds(): readonly string[] {
@@ -95,10 +100,29 @@ export class FaqIndex implements FaqMatcher {
 
   private rank(x: SparseVector): FaqCandidate[] {
     const p = this.classifier.probabilities(x);
-    const s = this.nearest.similarities(x);
-    const share = this.opts.classifierShare;
-    const scored = this.ids.map((entryId, i) => ({ entryId, score: clamp01(share * p[i]! + (1 - share) * s[i]!) }));
-    return scored.sort((a, b) => b.score - a.score).slice(0, this.opts.candidates);
+    const k = this.ids.length;
+    const top = [...p.keys()].sort((a, b) => p[b]! - p[a]!).slice(0, this.opts.candidates);
+    return top
+      .map((c) => {
+        const chance = k > 1 ? (p[c]! - 1 / k) / (1 - 1 / k) : 1;
+        const nearest = this.nearestExample(x, c);
+        return { entryId: this.ids[c]!, score: clamp01(chance * Math.min(1, nearest / this.opts.fullSimilarity)) };
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /** Highest cosine similarity between x and an example of class c. */
+  private nearestExample(x: SparseVector, c: number): number {
+    const scratch = this.scratch;
+    for (let k = 0; k < x.index.length; k++) scratch[x.index[k]!] = x.value[k]!;
+    let best = 0;
+    for (const e of this.examples[c]!) {
+      let sum = 0;
+      for (let k = 0; k < e.index.length; k++) sum += scratch[e.index[k]!]! * e.value[k]!;
+      if (sum > best) best = sum;
+    }
+    for (let k = 0; k < x.index.length; k++) scratch[x.index[k]!] = 0;
+    return best;
   }
 
   private features(text: string, locale: string) {

@@ -1,8 +1,9 @@
 /**
- * Turns normalized text into weighted features. Chinese has no spaces, so Han runs give both
- * Intl.Segmenter words and character 1–3-grams (robust to segmenter mistakes and to word
- * choice); Latin words give stems and character n-grams inside each word (robust to typos and
- * inflections); word bigrams of both keep a little word order ("cancel order" vs "order cancel").
+ * Turns normalized text into features, each named `kind:value`. Chinese has no spaces, so Han
+ * runs give Intl.Segmenter words (w) plus single characters (u) and character pairs (h): robust
+ * to segmenter mistakes and word choice, and one character often carries a word's meaning.
+ * Latin words give stems (w) and character 3–5-grams inside each word (c), robust to typos and
+ * inflections. Word bigrams (b) keep a little word order ("cancel order" vs "order cancel").
  */
 import { isHan } from './normalize.js';
 import { stem } from './stem.js';
@@ -40,9 +41,10 @@ export function features(text: string): Features {
   let hanRun = '';
   const flushHan = () => {
     const chars = [...hanRun];
-    for (let n = 1; n <= 3; n++) {
-      for (let i = 0; i + n <= chars.length; i++) add(`h:${chars.slice(i, i + n).join('')}`);
-    }
+    chars.forEach((ch, i) => {
+      add(`u:${ch}`);
+      if (i > 0) add(`h:${chars[i - 1]}${ch}`);
+    });
     hanRun = '';
   };
   for (const t of tokens) {

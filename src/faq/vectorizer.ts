@@ -9,10 +9,10 @@ export interface SparseVector {
   value: Float32Array;
 }
 
-/** Relative weight of each feature kind (the prefix before ':'), tuned on validation data. */
+/** Relative weight of each feature kind (the prefix before ":", see tokenize.ts), tuned on validation data. */
 export type KindWeights = Record<string, number>;
 
-export const DEFAULT_KIND_WEIGHTS: KindWeights = { w: 1, b: 0.6, c: 0.5, h: 0.7 };
+export const DEFAULT_KIND_WEIGHTS: KindWeights = { w: 0.8, b: 0.6, c: 0.5, h: 1.5, u: 2.5 };
 
 export class Vectorizer {
   private readonly ids = new Map<string, number>();
