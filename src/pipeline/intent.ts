@@ -1,5 +1,7 @@
 /** Recognising what a customer asks for before the FAQ is consulted. */
 
+import { questionLocale } from '../faq/locale.js';
+
 const HUMAN_WORDS = new Set(['human', 'agent', 'a human', 'an agent', 'person', 'a person', 'operator', 'real person', 'human please', 'agent please', 'talk to a human', 'talk to an agent', 'speak to a human', 'speak to an agent', '人工', '转人工', '人工客服', '真人', '客服', '找人工']);
 
 /** Explicit request for a person: `/human`, or a short message that is just one of the words. */
@@ -23,9 +25,7 @@ function normalizeCommand(text: string): string {
     .trim();
 }
 
-/** The customer's language: Han characters mean Chinese; otherwise the platform's hint, else English. */
+/** The language the bot replies in: the question's own (src/faq/locale.ts), narrowed to those it speaks. */
 export function detectLocale(text: string, hint?: string | null): 'zh' | 'en' {
-  if (/\p{Script=Han}/u.test(text)) return 'zh';
-  if (hint?.toLowerCase().startsWith('zh') && !/[a-z]{3,}/i.test(text)) return 'zh';
-  return 'en';
+  return questionLocale(text, hint ?? undefined) === 'zh' ? 'zh' : 'en';
 }

@@ -48,7 +48,7 @@ describe('a failing or slow LLM never holds up the customer or the queue', () =>
   it('an LLM slower than DRAFT_TIMEOUT_MS is abandoned; the holding reply did not wait for it', async () => {
     // A minute-long LLM: the holding reply arriving at all (handOff waits 5 s for it) shows it did not wait.
     llm.delayMs = 60_000;
-    const detail = await handOff('Do you ship to Antarctica research stations?');
+    const detail = await handOff('My toaster sings opera at night, is that covered?');
     expect(detail.conversation.status).toBe('queued');
     expect(detail.drafts).toEqual([]);
     llm.delayMs = 0;

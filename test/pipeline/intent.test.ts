@@ -23,7 +23,7 @@ describe('explicit requests', () => {
   it('detects Chinese from the text, otherwise uses the hint', () => {
     expect(detectLocale('我的 iPhone 订单在哪里')).toBe('zh');
     expect(detectLocale('where is my order', 'zh-CN')).toBe('en');
-    expect(detectLocale('ok', 'zh-TW')).toBe('zh');
+    expect(detectLocale('？', 'zh-TW')).toBe('zh');
     expect(detectLocale('ok')).toBe('en');
   });
 });
