@@ -1,13 +1,13 @@
 /**
  * Prints how fast the email adapter drains a backlog from a real Dovecot: N unseen emails, each
- * fetched, parsed (with a quoted reply to strip) and delivered. Run: npx tsx test/email/ingest-bench.ts [N]
+ * fetched, parsed (with a quoted reply to strip) and delivered. Run: npm run bench:email [-- N]
  */
 import { ImapFlow } from 'imapflow';
-import { createEmailAdapter } from '../../adapters/email/index.js';
-import { systemClock } from '../../src/domain/clock.js';
-import { silentLogger } from '../../src/log.js';
-import { startDovecot } from '../fakes/dovecot.js';
-import { emailConfig, memoryState, rawMail, recordingDeliver, waitFor } from './support.js';
+import { createEmailAdapter } from '../adapters/email/index.js';
+import { systemClock } from '../src/domain/clock.js';
+import { silentLogger } from '../src/log.js';
+import { startDovecot } from '../test/fakes/dovecot.js';
+import { emailConfig, memoryState, rawMail, recordingDeliver, waitFor } from '../test/email/support.js';
 
 const n = Number(process.argv[2] ?? 500);
 const dovecot = await startDovecot();
