@@ -4,7 +4,10 @@ import type { OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
 import { toChannelError } from './send-error.js';
-import { splitText } from './split-text.js';
+import { splitText } from '../../src/domain/split-text.js';
+
+/** Discord rejects message content longer than this many characters (UTF-16 code units). */
+export const DISCORD_TEXT_LIMIT = 2000;
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
@@ -17,7 +20,7 @@ const SNOWFLAKE = /^\d{1,20}$/;
 export function createReplySender(deps: { rest: REST; state: ChannelStateStore }) {
   const { rest, state } = deps;
   return async (m: OutboundMessage): Promise<{ externalId: string }> => {
-    const chunks = splitText(m.text);
+    const chunks = splitText(m.text, DISCORD_TEXT_LIMIT);
     if (chunks.length === 0) throw new ChannelError('reply is empty', { retryable: false, code: 'discord_empty_reply' });
     if (!SNOWFLAKE.test(m.threadKey)) throw new ChannelError(`not a Discord channel id: ${m.threadKey}`, { retryable: false, code: 'discord_bad_channel' });
     const target = m.replyTo && SNOWFLAKE.test(m.replyTo.externalMessageId) ? m.replyTo.externalMessageId : undefined;

@@ -6,7 +6,10 @@ import type { LatestMessages } from './latest-messages.js';
 import { externalMessageId } from './normalize.js';
 import { markdownToTelegramHtml } from './render-html.js';
 import { toChannelError } from './send-error.js';
-import { splitText } from './split-text.js';
+import { splitText } from '../../src/domain/split-text.js';
+
+/** Telegram rejects texts longer than this many UTF-16 code units ("message is too long"). */
+export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /**
  * Sends one outbox message as one or more Telegram messages and returns the first one's id.
@@ -16,7 +19,7 @@ import { splitText } from './split-text.js';
 export function createReplySender(deps: { api: Api; state: ChannelStateStore; latest: LatestMessages }) {
   const { api, state, latest } = deps;
   return async (m: OutboundMessage): Promise<{ externalId: string }> => {
-    const chunks = splitText(m.text);
+    const chunks = splitText(m.text, TELEGRAM_TEXT_LIMIT);
     if (chunks.length === 0) throw new ChannelError('reply is empty', { retryable: false, code: 'telegram_empty_reply' });
     const chatId = /^-?\d+$/.test(m.threadKey) ? Number(m.threadKey) : m.threadKey;
     const target = replyTarget(m);

@@ -1,11 +1,9 @@
-/** Telegram rejects texts longer than this many UTF-16 code units ("message is too long"). */
-export const TELEGRAM_TEXT_LIMIT = 4096;
-
 /**
- * Splits a reply into chunks Telegram accepts, preferring paragraph, line and word breaks so
- * a long answer reads naturally, and never cutting a surrogate pair (an emoji) in half.
+ * Splits a reply into chunks a platform accepts (`limit` UTF-16 code units: Telegram 4096,
+ * Discord 2000), preferring paragraph, line and word breaks so a long answer reads naturally,
+ * and never cutting a surrogate pair (an emoji) in half.
  */
-export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+export function splitText(text: string, limit: number): string[] {
   const chunks: string[] = [];
   let rest = text.trim();
   while (rest.length > limit) {
