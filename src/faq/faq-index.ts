@@ -44,6 +44,8 @@ export class FaqIndex implements FaqMatcher {
   /** The question as a dense vector while its similarities are computed; all zeros otherwise. */
   private readonly scratch: Float64Array;
   private readonly opts: EngineOptions;
+  /** Normalized small-talk openers ("hi", "您好"), longest first, so "你好，请问怎么退货" is matched as "请问怎么退货". */
+  private readonly openers: string[];
 
   constructor(
     entries: readonly FaqEntry[],
@@ -65,6 +67,8 @@ export class FaqIndex implements FaqMatcher {
     this.scratch = new Float64Array(this.vectorizer.size);
     this.examples = this.ids.map(() => []);
     for (const e of examples) this.examples[e.y]!.push(e.x);
+    const smalltalk = entries.filter((e) => e.tags.includes('smalltalk')).flatMap((e) => e.questions.map(normalize));
+    this.openers = [...new Set(smalltalk.filter((q) => q.length > 0 && q.split(' ').length <= 3))].sort((a, b) => b.length - a.length);
   }
 
   get entryIds(): readonly string[] {
@@ -72,6 +76,24 @@ export class FaqIndex implements FaqMatcher {
   }
 
   match(text: string, opts: { locale?: string } = {}): FaqResult {
+    const whole = this.matchText(text, opts);
+    if (whole.answered && !whole.tags?.includes('smalltalk')) return whole;
+    // A greeting in front of a real question should not drown the question.
+    const rest = this.afterOpener(text);
+    if (rest === undefined) return whole;
+    const question = this.matchText(rest, { locale: opts.locale ?? whole.locale });
+    return question.answered && !question.tags?.includes('smalltalk') ? question : whole;
+  }
+
+  private afterOpener(text: string): string | undefined {
+    const folded = normalize(text);
+    const opener = this.openers.find((o) => folded.startsWith(o) && folded.length > o.length);
+    if (!opener) return undefined;
+    const rest = folded.slice(opener.length).trim();
+    return rest.length > 0 ? rest : undefined;
+  }
+
+  private matchText(text: string, opts: { locale?: string }): FaqResult {
     const locale = questionLocale(text, opts.locale);
     const x = this.vectorizer.vector(this.features(text, locale));
     const candidates = x.index.length > 0 && this.ids.length > 0 ? this.rank(x) : [];
