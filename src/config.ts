@@ -19,6 +19,7 @@ const schema = z.object({
   ANTHROPIC_BASE_URL: z.url().optional(),
   DRAFT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
+  CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

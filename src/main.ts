@@ -19,6 +19,7 @@ import { DraftJobs } from './pipeline/drafting.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { QueueActions } from './queue/actions.js';
 import { createAgent, type AgentRole } from './queue/agents.js';
+import { scheduleCloseResolved } from './queue/close-resolved.js';
 import { createApi } from './api/app.js';
 
 export interface Running {
@@ -74,7 +75,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const outbox = new OutboxWorker({ store, adapters: byChannel, clock, log: log.child({ part: 'outbox' }) });
     const stopKick = store.onEvents(() => outbox.kick());
     const stopWatching = store.watchForeignEvents();
-    cleanups.unshift(() => outbox.stop(), stopKick, stopWatching);
+    const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
+    cleanups.unshift(() => outbox.stop(), stopKick, stopWatching, stopClosing);
 
     const pipeline = {
       store,

@@ -17,6 +17,7 @@ export function conversationView(c: ConversationRow) {
     lastMessageAt: iso(c.lastMessageAt),
     createdAt: iso(c.createdAt),
     resolvedAt: iso(c.resolvedAt),
+    csat: c.csat,
   };
 }
 

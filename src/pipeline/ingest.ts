@@ -6,8 +6,8 @@ import type { FaqMatcher } from '../faq/matcher.js';
 import type { Repos, Store } from '../store/store.js';
 import type { ConversationRow } from '../store/rows.js';
 import { enqueueReply } from '../outbox/enqueue.js';
-import { asksForHuman, detectLocale, isStartCommand } from './intent.js';
-import { greeting, holdingReply } from './replies.js';
+import { asksForHuman, csatScore, detectLocale, isStartCommand } from './intent.js';
+import { csatThanks, greeting, holdingReply } from './replies.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -116,6 +116,8 @@ async function findOrOpenConversation(
   if (current && current.status !== 'closed') {
     const locked = joinedId ? current : (await r.conversations.get(current.id, { lock: true }))!;
     if (locked.status !== 'resolved') return { conversation: locked, reopened: false };
+    const score = locked.csat == null ? csatScore(m.text) : undefined;
+    if (score !== undefined) return { conversation: await recordCsat(r, locked, score, now), reopened: false };
     const withinWindow = locked.resolvedAt != null && now - locked.resolvedAt <= deps.reopenWindowMs;
     const next = transition(
       { status: 'resolved', assigneeId: locked.assigneeId },
@@ -140,12 +142,24 @@ async function findOrOpenConversation(
     waitingSince: null,
     lastMessageAt: now,
     resolvedAt: null,
+    csat: null,
     createdAt: now,
     updatedAt: now,
   };
   await r.conversations.insert(conversation);
   await r.events.append(conversation.id, 'status', { status: 'bot', reason: 'opened' }, now);
   return { conversation, reopened: false };
+}
+
+/** The customer rated the help they got: recorded, thanked, and the conversation closes. */
+async function recordCsat(r: Repos, c: ConversationRow, score: number, now: number): Promise<ConversationRow> {
+  const next = transition({ status: 'resolved', assigneeId: c.assigneeId }, { type: 'close' });
+  await r.conversations.update(c.id, { status: next.status, csat: score, updatedAt: now });
+  await r.events.append(c.id, 'csat', { score, assigneeId: c.lastAssigneeId }, now);
+  await r.events.append(c.id, 'status', { status: next.status, reason: 'csat' }, now);
+  const closed = { ...c, status: next.status, csat: score };
+  await enqueueReply(r, { conversation: closed, author: 'bot', text: csatThanks(c.locale === 'zh' ? 'zh' : 'en'), now });
+  return closed;
 }
 
 /** Returns true when the conversation was handed off (or, already queued, needs a fresh draft). */

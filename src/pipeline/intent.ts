@@ -29,3 +29,11 @@ function normalizeCommand(text: string): string {
 export function detectLocale(text: string, hint?: string | null): 'zh' | 'en' {
   return questionLocale(text, hint ?? undefined) === 'zh' ? 'zh' : 'en';
 }
+
+/** A satisfaction score: the message is just a digit 1–5 (full-width too) or one to five stars. */
+export function csatScore(text: string): number | undefined {
+  const t = text.normalize('NFKC').replace(/\uFE0F/g, '').trim();
+  if (/^[1-5]$/.test(t)) return Number(t);
+  if (/^(⭐|★){1,5}$/u.test(t)) return [...t].length;
+  return undefined;
+}

@@ -1,6 +1,6 @@
 /** The bot's own words, in each language it speaks. */
 
-type Locale = 'en' | 'zh';
+export type Locale = 'en' | 'zh';
 
 export function greeting(locale: Locale): string {
   return locale === 'zh'
@@ -18,4 +18,15 @@ export function holdingReply(locale: Locale, ahead: number): string {
   return ahead > 0
     ? `I've passed your message to our team; ${ahead} ${ahead === 1 ? 'customer is' : 'customers are'} ahead of you. A person will reply here.`
     : "I've passed your message to our team. A person will reply here shortly.";
+}
+
+/** Sent when an agent resolves a conversation; a reply of 1–5 is recorded instead of reopening it. */
+export function csatQuestion(locale: Locale): string {
+  return locale === 'zh'
+    ? '问题已解决。请为本次服务打分：回复 1–5（5 表示非常满意）。如还有其他问题，直接回复即可。'
+    : 'Glad we could help. How did we do? Reply with a number from 1 (poor) to 5 (great). If something is still open, just write back.';
+}
+
+export function csatThanks(locale: Locale): string {
+  return locale === 'zh' ? '感谢您的评价！' : 'Thank you for your feedback!';
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Repos, Store } from '../store/store.js';
 import type { AgentRow, ConversationRow, MessageRow } from '../store/rows.js';
 import { enqueueReply } from '../outbox/enqueue.js';
+import { csatQuestion } from '../pipeline/replies.js';
 
 /** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
 export class QueueActions {
@@ -28,8 +29,20 @@ export class QueueActions {
     });
   }
 
+  /** Resolves, and asks the customer to rate the help when a person handled it. */
   async resolve(agent: AgentRow, id: string): Promise<ConversationRow> {
-    return this.apply(id, { type: 'resolve' }, agent, (c) => this.mustHold(agent, c));
+    return this.store.tx(async (r) => {
+      let handledByPerson = false;
+      const resolved = await this.applyIn(r, id, { type: 'resolve' }, agent, (c) => {
+        this.mustHold(agent, c);
+        handledByPerson = c.status === 'queued' || c.status === 'assigned';
+      });
+      if (handledByPerson) {
+        const now = this.clock.now().getTime();
+        await enqueueReply(r, { conversation: resolved, author: 'bot', text: csatQuestion(resolved.locale === 'zh' ? 'zh' : 'en'), now });
+      }
+      return resolved;
+    });
   }
 
   /** An agent's reply: only the holder may speak, and it leaves through the outbox. */

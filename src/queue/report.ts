@@ -11,6 +11,8 @@ export interface Summary {
   /** Hand-offs answered by an agent: median and 90th percentile, in seconds. */
   firstResponseSeconds: { median: number | null; p90: number | null; answered: number; waiting: number };
   deliveryFailures: number;
+  /** Satisfaction scores (1–5) customers gave after a resolution. */
+  csat: { responses: number; average: number | null };
 }
 
 export function summarize(events: EventRow[], since: number): Summary {
@@ -19,6 +21,7 @@ export function summarize(events: EventRow[], since: number): Summary {
   const firstResponse = new Map<string, number>();
   const resolved = new Set<string>();
   let deliveryFailures = 0;
+  const scores: number[] = [];
   for (const e of events) {
     const c = e.conversationId;
     if (!c) continue;
@@ -28,6 +31,7 @@ export function summarize(events: EventRow[], since: number): Summary {
     if (e.type === 'status' && data.status === 'resolved') resolved.add(c);
     if (e.type === 'message' && data.author === 'agent' && handoffAt.has(c) && !firstResponse.has(c)) firstResponse.set(c, e.createdAt - handoffAt.get(c)!);
     if (e.type === 'delivery' && data.status === 'failed') deliveryFailures++;
+    if (e.type === 'csat') scores.push((data as { score: number }).score);
   }
   const waits = [...firstResponse.values()].sort((a, b) => a - b);
   const pick = (q: number) => (waits.length ? Math.round(waits[Math.min(waits.length - 1, Math.floor(q * waits.length))]! / 1000) : null);
@@ -40,6 +44,7 @@ export function summarize(events: EventRow[], since: number): Summary {
     resolved: resolved.size,
     firstResponseSeconds: { median: pick(0.5), p90: pick(0.9), answered: waits.length, waiting: handoffAt.size - waits.length },
     deliveryFailures,
+    csat: { responses: scores.length, average: scores.length ? round(scores.reduce((a, b) => a + b, 0) / scores.length) : null },
   };
 }
 

@@ -93,6 +93,15 @@ export class ConversationsRepo {
       .limit(filter.limit);
   }
 
+  async resolvedBefore(cutoff: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.status, 'resolved'), sql`${conversations.resolvedAt} < ${cutoff}`))
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
   async countQueuedBefore(waitingSince: number): Promise<number> {
     const rows = await this.db
       .select({ n: sql<number>`count(*)` })

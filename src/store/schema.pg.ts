@@ -41,6 +41,8 @@ export const conversations = pgTable(
     waitingSince: bigint('waiting_since', { mode: 'number' }),
     lastMessageAt: bigint('last_message_at', { mode: 'number' }).notNull(),
     resolvedAt: bigint('resolved_at', { mode: 'number' }),
+    /** Customer satisfaction, 1–5, answered to the question sent on resolve. */
+    csat: integer('csat'),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },

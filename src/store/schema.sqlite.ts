@@ -40,6 +40,8 @@ export const conversations = sqliteTable(
     waitingSince: integer('waiting_since'),
     lastMessageAt: integer('last_message_at').notNull(),
     resolvedAt: integer('resolved_at'),
+    /** Customer satisfaction, 1–5, answered to the question sent on resolve. */
+    csat: integer('csat'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -71,6 +71,14 @@ describe('web chat customer → FAQ bot → human queue → back (real HTTP, SQL
     expect(resolved.body.conversation.status).toBe('resolved');
     expect((await api(app, alice.token, 'GET', '/api/conversations?status=resolved')).body.items.map((c: { id: string }) => c.id)).toContain(queued.id);
 
+    // Resolving asks for a rating; a bare "5" is recorded, thanked and closes the conversation.
+    const question = await eventually(async () => stream.items.find((i) => /1 \(poor\) to 5/.test(i.text)), 10_000, 'CSAT question');
+    expect(question.author).toBe('bot');
+    await customer.say('5');
+    await eventually(async () => stream.items.find((i) => /thank you for your feedback/i.test(i.text)), 10_000, 'CSAT thanks');
+    const rated = (await api(app, alice.token, 'GET', `/api/conversations/${queued.id}`)).body.conversation;
+    expect(rated).toMatchObject({ status: 'closed', csat: 5 });
+
     // The stream and the history endpoint agree, in order, with nothing twice.
     const history = await customer.history();
     expect(history.items.map((i) => i.id)).toEqual(stream.items.map((i) => i.id));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForHuman, detectLocale, isStartCommand } from '../../src/pipeline/intent.js';
+import { asksForHuman, csatScore, detectLocale, isStartCommand } from '../../src/pipeline/intent.js';
 
 describe('explicit requests', () => {
   it('recognises a request for a person in English and Chinese, with punctuation and width variants', () => {
@@ -25,5 +25,15 @@ describe('explicit requests', () => {
     expect(detectLocale('where is my order', 'zh-CN')).toBe('en');
     expect(detectLocale('？', 'zh-TW')).toBe('zh');
     expect(detectLocale('ok')).toBe('en');
+  });
+});
+
+describe('satisfaction replies', () => {
+  it('reads a bare 1–5, full-width digits and stars as a score, and nothing else', () => {
+    expect(csatScore('5')).toBe(5);
+    expect(csatScore(' ４ ')).toBe(4);
+    expect(csatScore('⭐⭐⭐')).toBe(3);
+    expect(csatScore('⭐️⭐️')).toBe(2);
+    for (const t of ['0', '6', '10', '5 stars but the parcel is late', 'five', '']) expect(csatScore(t), t).toBeUndefined();
   });
 });

@@ -1,0 +1,35 @@
+import { transition } from '../domain/conversation.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Resolved conversations nobody came back to are closed after `afterMs` (DESIGN.md: resolved →
+ * closed after CSAT or timeout). A customer who writes after that starts a new conversation with
+ * the bot instead of reopening an old one.
+ */
+export async function closeResolved(store: Store, clock: Clock, afterMs: number): Promise<number> {
+  const now = clock.now().getTime();
+  const ids = await store.tx((r) => r.conversations.resolvedBefore(now - afterMs, 200));
+  let closed = 0;
+  for (const id of ids) {
+    await store.tx(async (r) => {
+      const c = await r.conversations.get(id, { lock: true });
+      if (!c || c.status !== 'resolved' || c.resolvedAt == null || c.resolvedAt >= now - afterMs) return;
+      const next = transition({ status: 'resolved', assigneeId: c.assigneeId }, { type: 'close' });
+      await r.conversations.update(id, { status: next.status, updatedAt: now });
+      await r.events.append(id, 'status', { status: next.status, reason: 'timeout' }, now);
+      closed++;
+    });
+  }
+  return closed;
+}
+
+/** Runs `closeResolved` every `everyMs`; returns a stop function. */
+export function scheduleCloseResolved(store: Store, clock: Clock, afterMs: number, log: Logger, everyMs = 60_000): () => void {
+  const timer = setInterval(() => {
+    closeResolved(store, clock, afterMs).catch((err: unknown) => log.warn('closing resolved conversations failed', { err }));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
