@@ -11,7 +11,7 @@ import type { Logger } from './log.js';
 export interface AdapterDeps {
   clock: Clock;
   log: Logger;
-  /** Durable per-channel state (cursors, UIDs), namespaced by channel. */
+  /** Durable key/value state (cursors, UIDs); each adapter prefixes its keys with its channel id. */
   state: ChannelStateStore;
 }
 
