@@ -1,5 +1,6 @@
 /** One FAQ entry in one locale, as loaded from `faq/<locale>/<id>.md`. */
 import { z } from 'zod';
+import type { FaqEntryView } from './matcher.js';
 
 export const ENTRY_ID = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -16,14 +17,8 @@ export const frontMatterSchema = z.object({
   team: z.string().min(1).optional(),
 });
 
-export interface FaqEntry {
-  id: string;
-  locale: string;
-  questions: string[];
-  answer: string;
-  tags: string[];
-  team?: string;
-  /** Where it came from, for messages. */
+/** An entry as loaded: what matchers show, plus where it came from for messages. */
+export interface FaqEntry extends FaqEntryView {
   path?: string;
 }
 
