@@ -1,0 +1,128 @@
+/**
+ * One contract for every channel, run against the real app and the channel's loopback peer
+ * (as drizzle runs one `tests()` against every driver): what a customer sees must not depend
+ * on where they write from.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelId } from '../../src/domain/channel.js';
+import type { Running } from '../../src/main.js';
+import { api, eventually } from '../support/app.js';
+
+/** One person writing on the channel; each test gets a new one so conversations stay apart. */
+export interface ChannelCustomer {
+  /** Sends a message as this customer; resolves with the external id the app stores it under. */
+  says(text: string): Promise<string>;
+  /** Delivers this customer's last message again under the same external id, as a platform retrying would. */
+  redeliverLast(): Promise<void>;
+  /** The texts this customer has received on the channel, oldest first. */
+  received(): Promise<string[]>;
+}
+
+export interface ChannelHarness {
+  channel: ChannelId;
+  app: Running;
+  newCustomer(): Promise<ChannelCustomer>;
+  close(): Promise<void>;
+}
+
+interface ConversationView {
+  conversation: { id: string; channel: string; status: string };
+  messages: { direction: 'in' | 'out'; author: string; text: string; externalId: string | null; delivery: string | null }[];
+}
+
+const WAIT_MS = 15_000;
+
+export function channelContract(name: string, makeHarness: () => Promise<ChannelHarness>): void {
+  describe(`${name}: the channel contract`, () => {
+    let h: ChannelHarness;
+    let agent: { token: string };
+
+    beforeAll(async () => {
+      h = await makeHarness();
+      agent = await h.app.createAgent('Contract Agent');
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    const conversationIdOf = async (externalId: string): Promise<string> => {
+      const row = await eventually(() => h.app.store.tx((r) => r.messages.findByExternal(h.channel, externalId)), WAIT_MS, `${externalId} stored`);
+      return row.conversationId;
+    };
+    /** The conversation once no reply is still waiting in the outbox. */
+    const settled = (id: string): Promise<ConversationView> =>
+      eventually(async () => {
+        const view = (await api(h.app, agent.token, 'GET', `/api/conversations/${id}`)).body as ConversationView;
+        return view.messages.some((m) => m.delivery === 'pending') ? undefined : view;
+      }, WAIT_MS, `replies of ${id} delivered`);
+    const replies = (customer: ChannelCustomer, count: number): Promise<string[]> =>
+      eventually(async () => {
+        const texts = await customer.received();
+        return texts.length >= count ? texts : undefined;
+      }, WAIT_MS, `${count} replies to the customer`);
+
+    it('answers an FAQ question from the FAQ, once', async () => {
+      const customer = await h.newCustomer();
+      const id = await customer.says('How do I return an item?');
+      const [answer] = await replies(customer, 1);
+      expect(answer).toContain('30 days');
+
+      const view = await settled(await conversationIdOf(id));
+      expect(view.conversation).toMatchObject({ channel: h.channel, status: 'bot' });
+      expect(view.messages.map((m) => [m.author, m.delivery])).toEqual([
+        ['customer', null],
+        ['bot', 'sent'],
+      ]);
+      expect(await customer.received()).toEqual([answer]);
+    });
+
+    it('queues an unknown question with a holding reply, and brings the agent reply back on the channel', async () => {
+      const customer = await h.newCustomer();
+      const id = await customer.says('My toaster sings opera at night, is that covered?');
+      const [holding] = await replies(customer, 1);
+      expect(holding).toMatch(/person will reply/i);
+
+      const conversationId = await conversationIdOf(id);
+      const queued = await api(h.app, agent.token, 'GET', '/api/conversations?status=queued');
+      expect((queued.body.items as { id: string }[]).map((c) => c.id)).toContain(conversationId);
+
+      expect((await api(h.app, agent.token, 'POST', `/api/conversations/${conversationId}/claim`)).status).toBe(200);
+      const text = 'Singing toasters are covered for two years; we will send you a quieter one.';
+      expect((await api(h.app, agent.token, 'POST', `/api/conversations/${conversationId}/messages`, { text })).status).toBe(201);
+      expect(await replies(customer, 2)).toEqual([holding, text]);
+
+      const view = await settled(conversationId);
+      expect(view.conversation.status).toBe('assigned');
+      expect(view.messages.map((m) => [m.author, m.delivery])).toEqual([
+        ['customer', null],
+        ['bot', 'sent'],
+        ['agent', 'sent'],
+      ]);
+    });
+
+    it('stores a redelivered message once and answers it once', async () => {
+      const customer = await h.newCustomer();
+      const id = await customer.says('How do I return an item?');
+      await replies(customer, 1);
+      await customer.redeliverLast();
+      // The channel handles one customer's messages in order: once this is answered, the redelivery has been dealt with.
+      await customer.says('How long does shipping take?');
+      await replies(customer, 2);
+
+      const view = await settled(await conversationIdOf(id));
+      expect(view.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
+      expect(view.messages.filter((m) => m.externalId === id)).toHaveLength(1);
+      expect(await customer.received()).toHaveLength(2);
+    });
+
+    it('hands off on "人工" with the Chinese holding reply', async () => {
+      const customer = await h.newCustomer();
+      const id = await customer.says('人工');
+      const [holding] = await replies(customer, 1);
+      expect(holding).toContain('人工客服');
+      const view = await settled(await conversationIdOf(id));
+      expect(view.conversation.status).toBe('queued');
+      expect(await customer.received()).toEqual([holding]);
+    });
+  });
+}

@@ -1,0 +1,40 @@
+import { startApp, tempDir } from '../support/app.js';
+import { WebchatCustomer } from '../support/webchat-client.js';
+import { channelContract, type ChannelCustomer, type ChannelHarness } from './contract.js';
+
+async function webchatHarness(): Promise<ChannelHarness> {
+  const dir = await tempDir();
+  const app = await startApp({}, dir.path);
+  return {
+    channel: 'webchat',
+    app,
+    async newCustomer(): Promise<ChannelCustomer> {
+      const widget = await WebchatCustomer.open(app.url);
+      let last: { text: string; clientMessageId: string } | undefined;
+      const post = async (text: string, clientMessageId: string) => {
+        const res = await widget.say(text, clientMessageId);
+        if (res.status !== 202) throw new Error(`web chat refused the message: ${res.status} ${JSON.stringify(res.body)}`);
+      };
+      return {
+        async says(text) {
+          last = { text, clientMessageId: crypto.randomUUID() };
+          await post(text, last.clientMessageId);
+          return `${widget.sessionId}:${last.clientMessageId}`;
+        },
+        async redeliverLast() {
+          if (!last) throw new Error('nothing to redeliver');
+          await post(last.text, last.clientMessageId);
+        },
+        async received() {
+          return (await widget.history()).items.filter((i) => i.direction === 'out').map((i) => i.text);
+        },
+      };
+    },
+    async close() {
+      await app.stop();
+      await dir.rm();
+    },
+  };
+}
+
+channelContract('web chat', webchatHarness);
