@@ -20,6 +20,7 @@ const schema = z.object({
   DRAFT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
+  SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

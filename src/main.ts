@@ -85,7 +85,14 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
       onHandoff: (conversationId: string, messageId: string) => drafts.request(conversationId, messageId),
     };
-    const api = createApi({ store, clock, log, actions: new QueueActions(store, clock), adapterRoutes: adapters.flatMap((a) => a.routes ?? []) });
+    const api = createApi({
+      store,
+      clock,
+      log,
+      actions: new QueueActions(store, clock),
+      adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
+      slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
+    });
 
     const server = await listen(api.fetch, config.PORT, config.HOST);
     cleanups.unshift(() => new Promise<void>((res) => server.close(() => res())));

@@ -22,6 +22,8 @@ export interface ApiDeps {
   actions: QueueActions;
   /** HTTP surfaces of channel adapters (web chat, Telegram webhook). */
   adapterRoutes: AdapterRoute[];
+  /** First-response target: a conversation waiting longer is shown as overdue. */
+  slaFirstResponseMs: number;
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
@@ -63,7 +65,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     const events = await d.store.tx((r) => r.events.since(since));
     return c.json(summarize(events, since));
   });
-  api.route('/conversations', conversationRoutes(d.store, d.actions));
+  api.route('/conversations', conversationRoutes(d.store, d.actions, { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }));
   // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
   api.get('/events', (c) => {
     const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));

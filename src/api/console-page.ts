@@ -242,7 +242,7 @@ button:disabled{cursor:not-allowed;opacity:.5}
   // ---- list ----
   function renderList(items) {
     const nodes = items.map((c) => {
-      const meta = [c.channel, c.status, c.assigneeId ? 'with ' + agentName(c.assigneeId) : '', waited(c.waitingSince)].filter(Boolean).join(' · ');
+      const meta = [c.channel, c.status, c.assigneeId ? 'with ' + agentName(c.assigneeId) : '', waited(c.waitingSince), c.overdue ? 'OVERDUE' : ''].filter(Boolean).join(' · ');
       const button = el('button', '', el('div', 'name', customerName(c.customer)), el('div', 'meta', meta), c.subject ? el('div', 'preview', c.subject) : null, c.lastMessage ? el('div', 'preview', c.lastMessage.text) : null);
       button.type = 'button';
       button.addEventListener('click', () => open(c.id));

@@ -4,6 +4,8 @@ import { STATUSES } from '../domain/conversation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
+import type { ConversationRow } from '../store/rows.js';
+import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
 import { conversationView, customerView, draftView, messageView } from './views.js';
@@ -13,8 +15,9 @@ const replyBody = z.object({ text: z.string().trim().min(1, 'must not be empty')
 const noteBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
 
-export function conversationRoutes(store: Store, actions: QueueActions) {
+export function conversationRoutes(store: Store, actions: QueueActions, sla: { firstResponseMs: number; clock: Clock }) {
   const app = new Hono<ApiEnv>();
+  const view = (row: ConversationRow) => conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() });
 
   app.get('/', async (c) => {
     const status = c.req.query('status');
@@ -30,7 +33,7 @@ export function conversationRoutes(store: Store, actions: QueueActions) {
         const lastMessage = last.get(row.id);
         const customer = customers.get(row.customerId);
         return {
-          ...conversationView(row),
+          ...view(row),
           customer: customer ? { id: customer.id, displayName: customer.displayName, email: customer.email } : null,
           lastMessage: lastMessage ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() } : null,
         };
@@ -50,7 +53,7 @@ export function conversationRoutes(store: Store, actions: QueueActions) {
       const drafts = await r.messages.drafts(id);
       const deliveries = await r.outbox.forMessages(messages.filter((m) => m.direction === 'out').map((m) => m.id));
       return {
-        conversation: conversationView(conv),
+        conversation: view(conv),
         customer: customerView(customer, identities),
         messages: messages.map((m) => messageView(m, deliveries.get(m.id))),
         drafts: drafts.map(draftView),
@@ -59,12 +62,12 @@ export function conversationRoutes(store: Store, actions: QueueActions) {
     return c.json(body);
   });
 
-  app.post('/:id/claim', async (c) => c.json({ conversation: conversationView(await actions.claim(c.get('agent'), c.req.param('id'))) }));
-  app.post('/:id/release', async (c) => c.json({ conversation: conversationView(await actions.release(c.get('agent'), c.req.param('id'))) }));
-  app.post('/:id/resolve', async (c) => c.json({ conversation: conversationView(await actions.resolve(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/claim', async (c) => c.json({ conversation: view(await actions.claim(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/release', async (c) => c.json({ conversation: view(await actions.release(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/resolve', async (c) => c.json({ conversation: view(await actions.resolve(c.get('agent'), c.req.param('id'))) }));
   app.post('/:id/transfer', async (c) => {
     const { agentId } = await parseBody(c, transferBody);
-    return c.json({ conversation: conversationView(await actions.transfer(c.get('agent'), c.req.param('id'), agentId)) });
+    return c.json({ conversation: view(await actions.transfer(c.get('agent'), c.req.param('id'), agentId)) });
   });
 
   app.post('/:id/messages', async (c) => {

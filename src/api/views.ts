@@ -4,7 +4,14 @@ import type { ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, O
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
-export function conversationView(c: ConversationRow) {
+/** Waiting longer than the first-response target: `overdue` lets the queue show it. */
+export interface SlaClock {
+  firstResponseMs: number;
+  now: number;
+}
+
+export function conversationView(c: ConversationRow, sla: SlaClock) {
+  const dueAt = c.waitingSince == null ? null : c.waitingSince + sla.firstResponseMs;
   return {
     id: c.id,
     channel: c.channel,
@@ -14,6 +21,8 @@ export function conversationView(c: ConversationRow) {
     locale: c.locale,
     subject: c.subject,
     waitingSince: iso(c.waitingSince),
+    slaDueAt: iso(dueAt),
+    overdue: dueAt != null && sla.now > dueAt,
     lastMessageAt: iso(c.lastMessageAt),
     createdAt: iso(c.createdAt),
     resolvedAt: iso(c.resolvedAt),
