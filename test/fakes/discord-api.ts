@@ -15,6 +15,7 @@
  * is disconnected they are kept for its RESUME.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { waitForChange } from './wait-for.js';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { APIAttachment, APIMessage, APIUser } from 'discord.js';
@@ -254,25 +255,7 @@ export class FakeDiscordApi {
 
   /** Resolves once `predicate` holds (checked on every change and every 10 ms). */
   waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const poll = setInterval(check, 10);
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`fake Discord: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      this.listeners.add(check);
-    });
+    return waitForChange(this.listeners, predicate, timeoutMs, `fake Discord: waiting for ${what}`);
   }
 
   // ---- gateway ----

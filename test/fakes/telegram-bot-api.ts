@@ -9,6 +9,7 @@
  * a 2xx answer from the webhook (non-2xx and network errors are retried).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { waitForChange } from './wait-for.js';
 import type { AddressInfo } from 'node:net';
 import type { Chat, Message, Update, User } from 'grammy/types';
 
@@ -203,25 +204,7 @@ export class FakeTelegramBotApi {
 
   /** Resolves once `predicate` holds (checked on every change and every 10 ms); rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const poll = setInterval(check, 10);
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`fake Telegram: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.changeListeners.delete(check);
-      };
-      this.changeListeners.add(check);
-    });
+    return waitForChange(this.changeListeners, predicate, timeoutMs, `fake Telegram: waiting for ${what}`);
   }
 
   // ---- the wire protocol ----
