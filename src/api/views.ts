@@ -1,4 +1,4 @@
-import type { ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/rows.js';
+import type { ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 

@@ -4,7 +4,7 @@ import { ChannelError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { OutboxRow } from '../store/rows.js';
+import type { OutboxRow } from '../store/ports.js';
 import { retryDelayMs } from './backoff.js';
 
 export interface OutboxWorkerOptions {

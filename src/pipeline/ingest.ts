@@ -4,7 +4,7 @@ import type { DeliverResult, InboundMessage } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import type { Repos, Store } from '../store/store.js';
-import type { ConversationRow } from '../store/rows.js';
+import type { ConversationRow } from '../store/ports.js';
 import { enqueueReply } from '../outbox/enqueue.js';
 import { asksForHuman, csatScore, detectLocale, isStartCommand } from './intent.js';
 import { csatThanks, greeting, holdingReply } from './replies.js';

@@ -1,4 +1,4 @@
-import type { EventRow } from '../store/rows.js';
+import type { EventRow } from '../store/ports.js';
 
 /** Service figures over a window of the event log: what operators watch (DESIGN.md § Who uses it). */
 export interface Summary {
