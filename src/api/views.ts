@@ -59,7 +59,7 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
     problems: Array.isArray(meta.raw?.problems) ? (meta.raw.problems as string[]) : [],
     createdAt: iso(m.createdAt),
     externalId: m.externalId,
-    delivery: delivery ? (delivery.status as 'pending' | 'sent' | 'failed') : null,
+    delivery: delivery ? delivery.status : null,
     deliveryError: delivery?.status === 'failed' ? delivery.lastError : null,
     deliveryAttempts: delivery?.attempts ?? null,
   };
