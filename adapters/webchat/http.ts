@@ -1,10 +1,13 @@
 import type { AdapterRoute } from '../../src/domain/channel.js';
-import { PayloadTooLargeError, ValidationError } from '../../src/domain/errors.js';
+import { AppError, PayloadTooLargeError, ValidationError } from '../../src/domain/errors.js';
 import { errorResponse } from '../../src/kit/http-errors.js';
 
 /** Small fetch-style helpers so the web chat needs no web framework. */
 
-/** A route whose handler may throw the domain's errors; they become the shared JSON error shape. */
+/**
+ * A route whose handler may throw the domain's errors; they become the shared JSON error shape.
+ * Anything else goes on to the app's error hook, which logs it and answers 500.
+ */
 export function route(method: AdapterRoute['method'], path: string, handle: AdapterRoute['handle']): AdapterRoute {
   return {
     method,
@@ -13,6 +16,7 @@ export function route(method: AdapterRoute['method'], path: string, handle: Adap
       try {
         return await handle(req, params);
       } catch (err) {
+        if (!(err instanceof AppError)) throw err;
         return errorResponse(err);
       }
     },
