@@ -1,6 +1,7 @@
 /**
  * Rewrites the SQLite core's `?` placeholders as PostgreSQL's `$1, $2, …`. Only `?` outside
  * quoted strings and identifiers is a placeholder; drizzle passes every value as a parameter.
+ * (So repository SQL cannot use PostgreSQL's jsonb `?` operators; it has no need to.)
  */
 export function numberedParams(sql: string): string {
   let out = '';
