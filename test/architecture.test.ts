@@ -25,7 +25,7 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('no adapter imports another adapter, and adapters reach into src/ only for the domain and the logger type', () => {
+  it('no adapter imports another adapter, and adapters reach into src/ only for the domain, the channel kit and the logger type', () => {
     const offenders: string[] = [];
     for (const channel of readdirSync(join(root, 'adapters'))) {
       for (const f of files(join(root, 'adapters', channel))) {
@@ -33,11 +33,22 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
           if (!i.startsWith('.')) continue;
           const target = relative(root, join(f, '..', i));
           const otherAdapter = target.startsWith('adapters/') && !target.startsWith(`adapters/${channel}/`);
-          const srcOutsideDomain = target.startsWith('src/') && !target.startsWith('src/domain/') && target !== 'src/log.js';
-          if (otherAdapter || srcOutsideDomain) offenders.push(`${relative(root, f)} → ${i}`);
+          const allowedInSrc = target.startsWith('src/domain/') || target.startsWith('src/kit/') || target === 'src/log.js';
+          if (otherAdapter || (target.startsWith('src/') && !allowedInSrc)) offenders.push(`${relative(root, f)} → ${i}`);
         }
       }
     }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the channel kit imports nothing of the project but the domain, and no adapter', () => {
+    const offenders = files(join(root, 'src', 'kit')).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith('.'))
+        .map((i) => relative(root, join(f, '..', i)))
+        .filter((target) => !target.startsWith('src/kit/') && !target.startsWith('src/domain/'))
+        .map((target) => `${relative(root, f)} → ${target}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Update } from 'grammy/types';
 import type { AdapterRoute } from '../../src/domain/channel.js';
 import type { UpdateHandler } from './deliver-update.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import { updateChatKey } from './normalize.js';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';

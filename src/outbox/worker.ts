@@ -2,10 +2,13 @@ import { hostname } from 'node:os';
 import type { ChannelAdapter, ChannelId, OutboundMessage } from '../domain/channel.js';
 import { ChannelError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
+import { backoffDelay, type Backoff } from '../kit/backoff.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { OutboxRow } from '../store/rows.js';
-import { retryDelayMs } from './backoff.js';
+
+/** Pauses between attempts at a send; a platform's own retry-after wins when longer. */
+export const OUTBOX_BACKOFF: Backoff = { initialMs: 500, maxMs: 60_000 };
 
 export interface OutboxWorkerOptions {
   store: Store;
@@ -126,7 +129,7 @@ export class OutboxWorker {
         });
         return;
       }
-      const nextAttemptAt = now + retryDelayMs(attempt, ce.retryAfterMs);
+      const nextAttemptAt = now + backoffDelay(OUTBOX_BACKOFF, attempt, { retryAfterMs: ce.retryAfterMs });
       await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
     }
   }
