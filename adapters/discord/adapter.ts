@@ -3,6 +3,7 @@ import type { ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
 import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
+import { sleep } from '../../src/kit/sleep.js';
 import type { Logger } from '../../src/log.js';
 import { ChannelCursors } from './channel-cursors.js';
 import type { DiscordConfig } from './config.js';
@@ -50,10 +51,10 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     c.on('error', (err) => log.error('discord: client error', { error: err }));
 
     const login = c.login(config.token);
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), readyTimeoutMs)));
+    const settled = new AbortController();
+    const waited = sleep(readyTimeoutMs, settled.signal).then(() => 'timeout' as const);
     const outcome = await Promise.race([login.then(() => 'ready' as const, (err: unknown) => err), waited]);
-    clearTimeout(timer);
+    settled.abort();
     if (outcome === 'ready') return;
     if (outcome === 'timeout') {
       log.warn('discord: gateway not ready yet, still connecting in the background', { waitedMs: readyTimeoutMs });

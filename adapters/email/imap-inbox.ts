@@ -14,6 +14,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
+import { CoalescedRunner } from '../../src/kit/coalesced-runner.js';
 import { sleep } from '../../src/kit/sleep.js';
 import type { Logger } from '../../src/log.js';
 import type { EmailConfig } from './config.js';
@@ -46,8 +47,11 @@ const timeLimit = (ms: number) => sleep(ms, undefined, { ref: false });
 export class ImapInbox {
   private client: ImapFlow | undefined;
   private stopping = false;
-  private syncing: Promise<void> | undefined;
-  private syncAgain = false;
+  /** Runs a sync now, or once more after the running one: new-mail events never get lost in between. */
+  private readonly syncs = new CoalescedRunner(() => this.syncOnce(), {
+    onError: (err) => this.log.warn('imap sync interrupted', { err }),
+    mayRunAgain: () => !this.stopping,
+  });
   private failures = 0;
   private connecting: Promise<void> | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -93,7 +97,7 @@ export class ImapInbox {
     clearTimeout(this.reconnectTimer);
     // A message being delivered gets time to finish; a connect or sync stuck on a dead socket does not hold up shutdown.
     await Promise.race([this.connecting, timeLimit(STOP_GRACE_MS)]);
-    await Promise.race([this.syncing, timeLimit(STOP_GRACE_MS)]);
+    await Promise.race([this.syncs.running, timeLimit(STOP_GRACE_MS)]);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
@@ -101,19 +105,8 @@ export class ImapInbox {
     client.close();
   }
 
-  /** Runs a sync now, or once more after the running one: new-mail events never get lost in between. */
   requestSync(): void {
-    if (this.stopping) return;
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncing = (async () => {
-      do {
-        this.syncAgain = false;
-        await this.syncOnce().catch((err: unknown) => this.log.warn('imap sync interrupted', { err }));
-      } while (this.syncAgain && !this.stopping);
-    })().finally(() => (this.syncing = undefined));
+    if (!this.stopping) this.syncs.request();
   }
 
   /** Connects and opens the mailbox. On a first attempt, a configuration problem is returned instead of retried. */
