@@ -4,7 +4,7 @@ import type { AdapterRoute } from '../../src/domain/channel.js';
 import { UnauthorizedError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import { errorResponse } from '../../src/kit/http-errors.js';
 import type { UpdateHandler } from './deliver-update.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import { updateChatKey } from './normalize.js';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
