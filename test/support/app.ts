@@ -31,13 +31,5 @@ export async function api(app: Running, token: string, method: string, path: str
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Polls `fn` until it returns a truthy value (or throws after `ms`). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// Kept here too for the tests that import it with the app helpers.
+export { eventually } from './eventually.js';
