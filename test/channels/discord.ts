@@ -1,6 +1,6 @@
 import type { APIMessage } from 'discord.js';
 import { FakeDiscordApi } from '../fakes/discord-api.js';
-import { startApp, tempDir } from '../support/app.js';
+import { appOnOwnData } from '../support/app.js';
 import type { PlatformCustomer, PlatformHarness } from './bot-platform.js';
 
 /** The running app with Discord against the fake REST API and gateway, customers writing in DMs. */
@@ -12,13 +12,15 @@ export interface DiscordAppHarness extends PlatformHarness {
 
 export async function discordHarness(): Promise<DiscordAppHarness> {
   const fake = await FakeDiscordApi.start();
-  const dir = await tempDir();
   const env = { DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl };
   let nextUser = 1;
+  const running = await appOnOwnData(env);
   const h: DiscordAppHarness = {
     channel: 'discord',
     fake,
-    app: await startApp(env, dir.path),
+    get app() {
+      return running.app;
+    },
     badEnvironments: [
       { env: { DISCORD_BOT_TOKEN: 'not-a-token' }, error: /DISCORD_BOT_TOKEN/ },
       { env: { DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: 'not a url' }, error: /DISCORD_API_URL/ },
@@ -54,15 +56,10 @@ export async function discordHarness(): Promise<DiscordAppHarness> {
         },
       };
     },
-    async restart(whileDown) {
-      await h.app.stop();
-      await whileDown?.();
-      h.app = await startApp(env, dir.path);
-    },
+    restart: (whileDown) => running.restart(whileDown),
     async close() {
-      await h.app.stop();
+      await running.close();
       await fake.close();
-      await dir.rm();
     },
   };
   return h;

@@ -1,6 +1,6 @@
 import { startDovecot } from '../fakes/dovecot.js';
 import { startSmtpReceiver } from '../fakes/smtp-receiver.js';
-import { rawMail } from '../email/support.js';
+import { emailEnv, rawMail } from '../email/support.js';
 import { startApp, tempDir } from '../support/app.js';
 import type { ChannelCustomer, ChannelHarness } from './contract.js';
 
@@ -8,21 +8,7 @@ import type { ChannelCustomer, ChannelHarness } from './contract.js';
 export async function emailHarness(): Promise<ChannelHarness> {
   const [dovecot, smtp, dir] = await Promise.all([startDovecot(), startSmtpReceiver(), tempDir()]);
   const mailbox = await dovecot.createMailbox();
-  const app = await startApp(
-    {
-      IMAP_HOST: dovecot.host,
-      IMAP_PORT: String(dovecot.port),
-      IMAP_TLS: 'false',
-      IMAP_USER: dovecot.user,
-      IMAP_PASSWORD: dovecot.password,
-      IMAP_MAILBOX: mailbox,
-      SMTP_HOST: smtp.host,
-      SMTP_PORT: String(smtp.port),
-      SMTP_TLS: 'false',
-      EMAIL_FROM: 'Shop Support <support@shop.example>',
-    },
-    dir.path,
-  );
+  const app = await startApp(emailEnv(dovecot, smtp, mailbox), dir.path);
   let nextCustomer = 1;
   return {
     channel: 'email',

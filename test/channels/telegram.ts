@@ -1,6 +1,6 @@
 import type { Update } from 'grammy/types';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
-import { startApp, tempDir } from '../support/app.js';
+import { appOnOwnData } from '../support/app.js';
 import type { PlatformCustomer, PlatformHarness } from './bot-platform.js';
 
 /** The running app with Telegram on long polling against the fake Bot API, as the shared suites drive it. */
@@ -14,14 +14,16 @@ export interface TelegramAppHarness extends PlatformHarness {
 
 export async function telegramHarness(): Promise<TelegramAppHarness> {
   const fake = await FakeTelegramBotApi.start();
-  const dir = await tempDir();
   const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
   let nextUserId = 7001;
+  const running = await appOnOwnData(env);
   const h: TelegramAppHarness = {
     channel: 'telegram',
     fake,
     acknowledgedAll: () => fake.pendingCount === 0,
-    app: await startApp(env, dir.path),
+    get app() {
+      return running.app;
+    },
     badEnvironments: [
       { env: { TELEGRAM_BOT_TOKEN: 'not-a-token' }, error: /TELEGRAM_BOT_TOKEN/ },
       { env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: 'not a url' }, error: /TELEGRAM_API_ROOT/ },
@@ -53,15 +55,10 @@ export async function telegramHarness(): Promise<TelegramAppHarness> {
         },
       };
     },
-    async restart(whileDown) {
-      await h.app.stop();
-      await whileDown?.();
-      h.app = await startApp(env, dir.path);
-    },
+    restart: (whileDown) => running.restart(whileDown),
     async close() {
-      await h.app.stop();
+      await running.close();
       await fake.close();
-      await dir.rm();
     },
   };
   return h;

@@ -15,6 +15,22 @@ export function emailConfig(dovecot: DovecotServer, smtp: SmtpReceiver | { host:
   };
 }
 
+/** The app's environment for email against the fakes, reading `mailbox`. */
+export function emailEnv(dovecot: DovecotServer, smtp: SmtpReceiver, mailbox: string): Record<string, string> {
+  return {
+    IMAP_HOST: dovecot.host,
+    IMAP_PORT: String(dovecot.port),
+    IMAP_TLS: 'false',
+    IMAP_USER: dovecot.user,
+    IMAP_PASSWORD: dovecot.password,
+    IMAP_MAILBOX: mailbox,
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_TLS: 'false',
+    EMAIL_FROM: 'Shop Support <support@shop.example>',
+  };
+}
+
 export function rawMail(opts: {
   from?: string;
   to?: string;

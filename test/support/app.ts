@@ -21,6 +21,31 @@ export async function startApp(env: Record<string, string | undefined> = {}, dat
   );
 }
 
+/** The app on a data directory of its own, which a test may restart on the same data; `close()` stops it and removes the directory. */
+export async function appOnOwnData(env: Record<string, string | undefined>): Promise<{
+  readonly app: Running;
+  /** Stops the app, runs `whileDown`, and starts it again on the same data. */
+  restart(whileDown?: () => Promise<void> | void): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const dir = await tempDir();
+  let app = await startApp(env, dir.path);
+  return {
+    get app() {
+      return app;
+    },
+    async restart(whileDown) {
+      await app.stop();
+      await whileDown?.();
+      app = await startApp(env, dir.path);
+    },
+    async close() {
+      await app.stop();
+      await dir.rm();
+    },
+  };
+}
+
 export async function api(app: Running, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(app.url + path, {
     method,
