@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelId } from '../../src/domain/channel.js';
 import type { Running } from '../../src/main.js';
-import { api, eventually } from '../support/app.js';
+import { api } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 
 /** One person writing on the channel; each test gets a new one so conversations stay apart. */
 export interface ChannelCustomer {

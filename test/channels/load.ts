@@ -4,7 +4,8 @@
  * customer's answers in the order of their questions. Prints throughput.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually } from '../support/app.js';
+import { api } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 import type { ChannelCustomer, ChannelHarness } from './contract.js';
 
 const QUESTIONS = [

@@ -1,6 +1,7 @@
 import type { ChannelId } from '../../src/domain/channel.js';
 import type { Running } from '../../src/main.js';
-import { api, eventually } from './app.js';
+import { api } from './app.js';
+import { eventually } from './eventually.js';
 
 interface ConversationItem {
   id: string;
