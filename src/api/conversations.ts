@@ -28,7 +28,7 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
     const items = await store.tx(async (r) => {
       const rows = await r.conversations.list({ status, assigneeId: mine ? c.get('agent').id : undefined, limit: 200 });
       const last = await r.messages.lastOf(rows.map((x) => x.id));
-      const customers = await r.conversations.customersByIds([...new Set(rows.map((x) => x.customerId))]);
+      const customers = await r.customers.byIds([...new Set(rows.map((x) => x.customerId))]);
       return rows.map((row) => {
         const lastMessage = last.get(row.id);
         const customer = customers.get(row.customerId);
@@ -47,10 +47,10 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
     const body = await store.tx(async (r) => {
       const conv = await r.conversations.get(id);
       if (!conv) throw new NotFoundError(`conversation ${id} not found`);
-      const customer = await r.conversations.getCustomer(conv.customerId);
-      const identities = await r.conversations.identitiesOf(conv.customerId);
+      const customer = await r.customers.get(conv.customerId);
+      const identities = await r.customers.identitiesOf(conv.customerId);
       const messages = await r.messages.list(id, { includeInternal: true });
-      const drafts = await r.messages.drafts(id);
+      const drafts = await r.drafts.list(id);
       const deliveries = await r.outbox.forMessages(messages.filter((m) => m.direction === 'out').map((m) => m.id));
       return {
         conversation: view(conv),

@@ -18,8 +18,8 @@ export interface ReplyInput {
 export async function enqueueReply(r: Repos, input: ReplyInput): Promise<MessageRow> {
   const { conversation: c, now } = input;
   // Sequential on purpose: a transaction is one connection, which runs one query at a time.
-  const customer = await r.conversations.getCustomer(c.customerId);
-  const identity = (await r.conversations.identitiesOf(c.customerId)).find((i) => i.channel === c.channel);
+  const customer = await r.customers.get(c.customerId);
+  const identity = (await r.customers.identitiesOf(c.customerId)).find((i) => i.channel === c.channel);
   const lastIn = await r.messages.lastInbound(c.id);
   const messageId = newId(now);
   const outboxId = newId(now);

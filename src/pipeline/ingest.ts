@@ -80,17 +80,17 @@ function metaOf(m: InboundMessage) {
 }
 
 async function upsertIdentity(r: Repos, m: InboundMessage, now: number): Promise<string> {
-  const found = await r.conversations.findIdentity(m.channel, m.sender.channelUserId);
+  const found = await r.customers.findIdentity(m.channel, m.sender.channelUserId);
   if (found) return found.customerId;
   const customerId = newId(now);
-  await r.conversations.insertCustomer({
+  await r.customers.insert({
     id: customerId,
     displayName: m.sender.displayName ?? m.sender.username ?? null,
     email: m.sender.email ?? null,
     locale: m.sender.locale ?? null,
     createdAt: now,
   });
-  await r.conversations.insertIdentity({
+  await r.customers.insertIdentity({
     id: newId(now),
     customerId,
     channel: m.channel,

@@ -51,7 +51,7 @@ export class QueueActions {
       const c = await this.load(r, id);
       if (c.status !== 'assigned' || c.assigneeId !== agent.id) throw new ForbiddenError('claim the conversation before replying');
       if (draftId) {
-        const draft = await r.messages.getDraft(draftId);
+        const draft = await r.drafts.get(draftId);
         if (!draft || draft.conversationId !== id) throw new ValidationError(`draft ${draftId} does not belong to this conversation`, 'draftId');
       }
       const now = this.clock.now().getTime();

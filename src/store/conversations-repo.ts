@@ -1,45 +1,14 @@
 import { and, desc, eq, inArray, ne, asc, gt, sql } from 'drizzle-orm';
 import { tables, type Database, type Db } from './database.js';
-import type { ConversationRow, CustomerRow, IdentityRow } from './rows.js';
+import type { ConversationRow } from './rows.js';
 
-const { customers, channelIdentities, conversations, messages } = tables;
+const { conversations, messages } = tables;
 
 export class ConversationsRepo {
   constructor(
     private readonly db: Db,
     private readonly database: Database,
   ) {}
-
-  async findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined> {
-    const rows = await this.db
-      .select()
-      .from(channelIdentities)
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.channelUserId, channelUserId)))
-      .limit(1);
-    return rows[0];
-  }
-
-  async insertCustomer(row: CustomerRow): Promise<void> {
-    await this.db.insert(customers).values(row);
-  }
-
-  async insertIdentity(row: IdentityRow): Promise<void> {
-    await this.db.insert(channelIdentities).values(row);
-  }
-
-  async getCustomer(id: string): Promise<CustomerRow | undefined> {
-    return (await this.db.select().from(customers).where(eq(customers.id, id)).limit(1))[0];
-  }
-
-  async customersByIds(ids: string[]): Promise<Map<string, CustomerRow>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db.select().from(customers).where(inArray(customers.id, ids));
-    return new Map(rows.map((c) => [c.id, c]));
-  }
-
-  async identitiesOf(customerId: string): Promise<IdentityRow[]> {
-    return this.db.select().from(channelIdentities).where(eq(channelIdentities.customerId, customerId));
-  }
 
   /** Reads a conversation; with `lock`, holds a row lock until the transaction ends (PostgreSQL; SQLite transactions are already exclusive). */
   async get(id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow | undefined> {

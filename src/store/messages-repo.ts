@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { tables, type Db } from './database.js';
-import type { DraftRow, MessageRow } from './rows.js';
+import type { MessageRow } from './rows.js';
 
-const { messages, drafts } = tables;
+const { messages } = tables;
 
 export class MessagesRepo {
   constructor(private readonly db: Db) {}
@@ -71,17 +71,5 @@ export class MessagesRepo {
       .orderBy(asc(messages.id));
     for (const r of rows) out.set(r.conversationId, r);
     return out;
-  }
-
-  async insertDraft(row: DraftRow): Promise<void> {
-    await this.db.insert(drafts).values(row);
-  }
-
-  async drafts(conversationId: string): Promise<DraftRow[]> {
-    return this.db.select().from(drafts).where(eq(drafts.conversationId, conversationId)).orderBy(asc(drafts.id));
-  }
-
-  async getDraft(id: string): Promise<DraftRow | undefined> {
-    return (await this.db.select().from(drafts).where(eq(drafts.id, id)).limit(1))[0];
   }
 }

@@ -1,4 +1,6 @@
 import { ConversationsRepo } from './conversations-repo.js';
+import { CustomersRepo } from './customers-repo.js';
+import { DraftsRepo } from './drafts-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { AgentsRepo } from './agents-repo.js';
@@ -11,6 +13,8 @@ import { openPostgres, openSqlite, type Database, type Db } from './database.js'
 /** The repositories, bound to one transaction. This is the only storage interface the rest of the code sees. */
 export interface Repos {
   conversations: ConversationsRepo;
+  customers: CustomersRepo;
+  drafts: DraftsRepo;
   messages: MessagesRepo;
   outbox: OutboxRepo;
   agents: AgentsRepo;
@@ -75,6 +79,8 @@ export class Store {
   private repos(db: Db, hooks: (() => void)[], onEvent: () => void): Repos {
     return {
       conversations: new ConversationsRepo(db, this.database),
+      customers: new CustomersRepo(db),
+      drafts: new DraftsRepo(db),
       messages: new MessagesRepo(db),
       outbox: new OutboxRepo(db, this.database),
       agents: new AgentsRepo(db),

@@ -1,0 +1,41 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { tables, type Db } from './database.js';
+import type { CustomerRow, IdentityRow } from './rows.js';
+
+const { customers, channelIdentities } = tables;
+
+/** Customers and the channel identities (a Telegram user, an email address…) that belong to them. */
+export class CustomersRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: CustomerRow): Promise<void> {
+    await this.db.insert(customers).values(row);
+  }
+
+  async get(id: string): Promise<CustomerRow | undefined> {
+    return (await this.db.select().from(customers).where(eq(customers.id, id)).limit(1))[0];
+  }
+
+  async byIds(ids: string[]): Promise<Map<string, CustomerRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.select().from(customers).where(inArray(customers.id, ids));
+    return new Map(rows.map((c) => [c.id, c]));
+  }
+
+  async findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.channelUserId, channelUserId)))
+      .limit(1);
+    return rows[0];
+  }
+
+  async insertIdentity(row: IdentityRow): Promise<void> {
+    await this.db.insert(channelIdentities).values(row);
+  }
+
+  async identitiesOf(customerId: string): Promise<IdentityRow[]> {
+    return this.db.select().from(channelIdentities).where(eq(channelIdentities.customerId, customerId));
+  }
+}

@@ -1,0 +1,22 @@
+import { asc, eq } from 'drizzle-orm';
+import { tables, type Db } from './database.js';
+import type { DraftRow } from './rows.js';
+
+const { drafts } = tables;
+
+/** Reply suggestions for agents (LLM or FAQ fallback), kept beside the conversation, never sent by themselves. */
+export class DraftsRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: DraftRow): Promise<void> {
+    await this.db.insert(drafts).values(row);
+  }
+
+  async list(conversationId: string): Promise<DraftRow[]> {
+    return this.db.select().from(drafts).where(eq(drafts.conversationId, conversationId)).orderBy(asc(drafts.id));
+  }
+
+  async get(id: string): Promise<DraftRow | undefined> {
+    return (await this.db.select().from(drafts).where(eq(drafts.id, id)).limit(1))[0];
+  }
+}
