@@ -7,7 +7,10 @@ import { createEmailAdapter } from '../adapters/email/index.js';
 import { systemClock } from '../src/domain/clock.js';
 import { silentLogger } from '../src/log.js';
 import { startDovecot } from '../test/fakes/dovecot.js';
-import { emailConfig, memoryState, rawMail, recordingDeliver, waitFor } from '../test/email/support.js';
+import { emailConfig, rawMail } from '../test/email/support.js';
+import { eventually } from '../test/support/eventually.js';
+import { MemoryState } from '../test/support/memory-state.js';
+import { RecordingDeliver } from '../test/support/recording-deliver.js';
 
 const n = Number(process.argv[2] ?? 500);
 const dovecot = await startDovecot();
@@ -20,12 +23,12 @@ try {
   }
   await client.logout();
 
-  const rec = recordingDeliver();
+  const rec = new RecordingDeliver();
   const config = emailConfig(dovecot, { host: '127.0.0.1', port: 9 });
-  const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box } }, { clock: systemClock, log: silentLogger, state: memoryState() });
+  const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
   const started = performance.now();
   await adapter.start(rec.deliver);
-  await waitFor('backlog drained', () => rec.stored.length === n, 300_000);
+  await eventually(() => rec.stored.length === n, 300_000, 'backlog drained');
   const ms = performance.now() - started;
   await adapter.stop();
   console.log(`email backlog: ${n} messages delivered in ${ms.toFixed(0)} ms (${((n * 1000) / ms).toFixed(0)} messages/s), one IMAP connection`);

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelId } from '../../src/domain/channel.js';
 import type { Running } from '../../src/main.js';
-import { api, eventually } from '../support/app.js';
+import { api } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 
 /** One person writing on the channel; each test gets a new one so conversations stay apart. */
 export interface ChannelCustomer {
@@ -20,17 +21,45 @@ export interface ChannelCustomer {
 
 export interface ChannelHarness {
   channel: ChannelId;
+  /** The running app (a harness that restarts it puts the new one here). */
   app: Running;
-  newCustomer(): Promise<ChannelCustomer>;
+  /** A new customer; `name` is the display name the channel shows, where it has one. */
+  newCustomer(name?: string): Promise<ChannelCustomer>;
   close(): Promise<void>;
 }
 
-interface ConversationView {
+export interface ConversationView {
   conversation: { id: string; channel: string; status: string };
-  messages: { direction: 'in' | 'out'; author: string; text: string; externalId: string | null; delivery: string | null }[];
+  messages: { direction: 'in' | 'out'; author: string; text: string; externalId: string | null; delivery: string | null; deliveryError: string | null }[];
 }
 
-const WAIT_MS = 15_000;
+export const WAIT_MS = 15_000;
+
+export async function conversationIdOf(h: ChannelHarness, externalId: string): Promise<string> {
+  const row = await eventually(() => h.app.store.tx((r) => r.messages.findByExternal(h.channel, externalId)), WAIT_MS, `${externalId} stored`);
+  return row.conversationId;
+}
+
+/** The conversation once `ready` holds for it; by default, once no reply is still waiting in the outbox. */
+export function settled(
+  h: ChannelHarness,
+  token: string,
+  id: string,
+  ready: (view: ConversationView) => boolean = (view) => !view.messages.some((m) => m.delivery === 'pending'),
+): Promise<ConversationView> {
+  return eventually(async () => {
+    const view = (await api(h.app, token, 'GET', `/api/conversations/${id}`)).body as ConversationView;
+    return ready(view) ? view : undefined;
+  }, WAIT_MS, `conversation ${id} settled`);
+}
+
+/** The texts the customer has received once there are at least `count`. */
+export function replies(customer: ChannelCustomer, count: number): Promise<string[]> {
+  return eventually(async () => {
+    const texts = await customer.received();
+    return texts.length >= count ? texts : undefined;
+  }, WAIT_MS, `${count} replies to the customer`);
+}
 
 export function channelContract(name: string, makeHarness: () => Promise<ChannelHarness>): void {
   describe(`${name}: the channel contract`, () => {
@@ -45,29 +74,13 @@ export function channelContract(name: string, makeHarness: () => Promise<Channel
       await h?.close();
     });
 
-    const conversationIdOf = async (externalId: string): Promise<string> => {
-      const row = await eventually(() => h.app.store.tx((r) => r.messages.findByExternal(h.channel, externalId)), WAIT_MS, `${externalId} stored`);
-      return row.conversationId;
-    };
-    /** The conversation once no reply is still waiting in the outbox. */
-    const settled = (id: string): Promise<ConversationView> =>
-      eventually(async () => {
-        const view = (await api(h.app, agent.token, 'GET', `/api/conversations/${id}`)).body as ConversationView;
-        return view.messages.some((m) => m.delivery === 'pending') ? undefined : view;
-      }, WAIT_MS, `replies of ${id} delivered`);
-    const replies = (customer: ChannelCustomer, count: number): Promise<string[]> =>
-      eventually(async () => {
-        const texts = await customer.received();
-        return texts.length >= count ? texts : undefined;
-      }, WAIT_MS, `${count} replies to the customer`);
-
     it('answers an FAQ question from the FAQ, once', async () => {
       const customer = await h.newCustomer();
       const id = await customer.says('How do I return an item?');
       const [answer] = await replies(customer, 1);
       expect(answer).toContain('30 days');
 
-      const view = await settled(await conversationIdOf(id));
+      const view = await settled(h, agent.token, await conversationIdOf(h, id));
       expect(view.conversation).toMatchObject({ channel: h.channel, status: 'bot' });
       expect(view.messages.map((m) => [m.author, m.delivery])).toEqual([
         ['customer', null],
@@ -82,7 +95,7 @@ export function channelContract(name: string, makeHarness: () => Promise<Channel
       const [holding] = await replies(customer, 1);
       expect(holding).toMatch(/person will reply/i);
 
-      const conversationId = await conversationIdOf(id);
+      const conversationId = await conversationIdOf(h, id);
       const queued = await api(h.app, agent.token, 'GET', '/api/conversations?status=queued');
       expect((queued.body.items as { id: string }[]).map((c) => c.id)).toContain(conversationId);
 
@@ -91,7 +104,7 @@ export function channelContract(name: string, makeHarness: () => Promise<Channel
       expect((await api(h.app, agent.token, 'POST', `/api/conversations/${conversationId}/messages`, { text })).status).toBe(201);
       expect(await replies(customer, 2)).toEqual([holding, text]);
 
-      const view = await settled(conversationId);
+      const view = await settled(h, agent.token, conversationId);
       expect(view.conversation.status).toBe('assigned');
       expect(view.messages.map((m) => [m.author, m.delivery])).toEqual([
         ['customer', null],
@@ -109,7 +122,7 @@ export function channelContract(name: string, makeHarness: () => Promise<Channel
       await customer.says('How long does shipping take?');
       await replies(customer, 2);
 
-      const view = await settled(await conversationIdOf(id));
+      const view = await settled(h, agent.token, await conversationIdOf(h, id));
       expect(view.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
       expect(view.messages.filter((m) => m.externalId === id)).toHaveLength(1);
       expect(await customer.received()).toHaveLength(2);
@@ -120,7 +133,7 @@ export function channelContract(name: string, makeHarness: () => Promise<Channel
       const id = await customer.says('人工');
       const [holding] = await replies(customer, 1);
       expect(holding).toContain('人工客服');
-      const view = await settled(await conversationIdOf(id));
+      const view = await settled(h, agent.token, await conversationIdOf(h, id));
       expect(view.conversation.status).toBe('queued');
       expect(await customer.received()).toEqual([holding]);
     });

@@ -1,40 +1,10 @@
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import type { DiscordConfig } from '../../adapters/discord/config.js';
-import type { ChannelAdapter, DeliverResult, InboundMessage } from '../../src/domain/channel.js';
-import type { ChannelStateStore } from '../../src/domain/state-port.js';
+import type { ChannelAdapter } from '../../src/domain/channel.js';
 import { silentLogger } from '../../src/log.js';
+import { MemoryState } from '../support/memory-state.js';
+import { RecordingDeliver } from '../support/recording-deliver.js';
 import { FakeDiscordApi } from '../fakes/discord-api.js';
-
-/** Stands in for the pipeline at adapter level: keeps each external id once, like the store; a test may make storing fail. */
-export class RecordingDeliver {
-  readonly stored: InboundMessage[] = [];
-  readonly attempts: InboundMessage[] = [];
-  /** Called before storing; may throw to simulate a failing store. */
-  before: (m: InboundMessage) => Promise<void> | void = () => {};
-
-  readonly deliver = async (m: InboundMessage): Promise<DeliverResult> => {
-    this.attempts.push(m);
-    await this.before(m);
-    const i = this.stored.findIndex((s) => s.externalMessageId === m.externalMessageId);
-    if (i >= 0) return { messageId: String(i), conversationId: m.threadKey, duplicate: true };
-    this.stored.push(m);
-    return { messageId: String(this.stored.length - 1), conversationId: m.threadKey, duplicate: false };
-  };
-
-  texts(): string[] {
-    return this.stored.map((m) => m.text);
-  }
-}
-
-export class MemoryState implements ChannelStateStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async set(key: string, value: string) {
-    this.values.set(key, value);
-  }
-}
 
 export interface Harness {
   fake: FakeDiscordApi;

@@ -3,7 +3,9 @@ import { GatewayIntentBits } from 'discord.js';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import { silentLogger } from '../../src/log.js';
 import { FakeDiscordApi } from '../fakes/discord-api.js';
-import { ann, ben, MemoryState, RecordingDeliver, startHarness, type Harness } from './harness.js';
+import { MemoryState } from '../support/memory-state.js';
+import { RecordingDeliver } from '../support/recording-deliver.js';
+import { ann, ben, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/domain/channel.js';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
-import { ChannelError } from '../../src/domain/errors.js';
+import { sendError } from '../support/send-error.js';
 import { silentLogger } from '../../src/log.js';
 import { ann, startHarness, type Harness } from './harness.js';
 
@@ -12,15 +12,6 @@ afterEach(async () => {
 
 function reply(threadKey: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
   return { outboxId: `out-${Math.random()}`, conversationId: 'conv-1', channel: 'discord', threadKey, to: { channelUserId: ann.id }, text, author: 'agent', ...extra };
-}
-
-async function sendError(p: Promise<unknown>): Promise<ChannelError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ChannelError);
-  return err as ChannelError;
 }
 
 describe('Discord send (without start: any instance may send)', () => {

@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, startApp, tempDir } from '../support/app.js';
+import { api, appOnOwnData, eventually } from '../support/app.js';
 import { RawSseReader, WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 
 describe('agent event stream /api/events', () => {
+  let running: Awaited<ReturnType<typeof appOnOwnData>>;
   let app: Running;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
   let agent: { id: string; token: string };
 
   beforeAll(async () => {
-    dir = await tempDir();
-    app = await startApp({}, dir.path);
+    running = await appOnOwnData({});
+    app = running.app;
     agent = await app.createAgent('Ann');
   });
   afterAll(async () => {
-    await app?.stop();
-    await dir?.rm();
+    await running?.close();
   });
 
   it('needs a token', async () => {

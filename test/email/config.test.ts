@@ -4,7 +4,7 @@ import { buildChannelAdapters } from '../../src/channels.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/log.js';
-import { memoryState } from './support.js';
+import { MemoryState } from '../support/memory-state.js';
 
 const base = {
   IMAP_HOST: 'imap.shop.example',
@@ -54,7 +54,7 @@ describe('buildChannelAdapters and the email channel', () => {
     throw new Error('the web chat store is not used here');
   };
   const webchat = { insertSession: unused, session: unused, itemsAfter: unused, subscribe: unused };
-  const deps = { clock: systemClock, log: silentLogger, state: memoryState(), webchat };
+  const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat };
 
   it('builds the email adapter only when IMAP_HOST is set', () => {
     expect(buildChannelAdapters({}, deps).map((a) => a.channel)).not.toContain('email');

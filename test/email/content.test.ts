@@ -8,18 +8,21 @@ import type { ChannelAdapter, InboundMessage } from '../../src/domain/channel.js
 import { systemClock } from '../../src/domain/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { startDovecot, type DovecotServer } from '../fakes/dovecot.js';
-import { emailConfig, memoryState, rawMail, recordingDeliver, waitFor } from './support.js';
+import { MemoryState } from '../support/memory-state.js';
+import { RecordingDeliver } from '../support/recording-deliver.js';
+import { eventually } from '../support/eventually.js';
+import { emailConfig, rawMail } from './support.js';
 
 let dovecot: DovecotServer;
 let adapter: ChannelAdapter;
 let box: string;
-const rec = recordingDeliver();
+const rec = new RecordingDeliver();
 
 beforeAll(async () => {
   dovecot = await startDovecot();
   box = await dovecot.createMailbox();
   const config = emailConfig(dovecot, { host: '127.0.0.1', port: 9 });
-  adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box } }, { clock: systemClock, log: silentLogger, state: memoryState() });
+  adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
   await adapter.start(rec.deliver);
 });
 afterAll(async () => {
@@ -30,8 +33,8 @@ afterAll(async () => {
 /** Appends a raw message and returns what the adapter delivered for it, plus its UID. */
 async function receive(raw: string | Buffer): Promise<{ m: InboundMessage; uid: number }> {
   const uid = await dovecot.append(raw, { mailbox: box });
-  const m = await waitFor(`delivery of UID ${uid}`, () => rec.stored.find((s) => s.raw?.uid === uid), 20_000);
-  await waitFor(`\\Seen on UID ${uid}`, async () => (await dovecot.listMessages(box)).find((x) => x.uid === uid)?.flags.includes('\\Seen'));
+  const m = await eventually(() => rec.stored.find((s) => s.raw?.uid === uid), 20_000, `delivery of UID ${uid}`);
+  await eventually(async () => (await dovecot.listMessages(box)).find((x) => x.uid === uid)?.flags.includes('\\Seen'), 10_000, `\\Seen on UID ${uid}`);
   return { m, uid };
 }
 
@@ -261,9 +264,9 @@ describe('awkward messages get a clear outcome and nothing is lost', () => {
 describe('size cap', () => {
   it('a message over maxMessageBytes is not downloaded whole: headers, text part and attachment list only', async () => {
     const capDovecotBox = await dovecot.createMailbox();
-    const capped = recordingDeliver();
+    const capped = new RecordingDeliver();
     const config = emailConfig(dovecot, { host: '127.0.0.1', port: 9 }, { maxMessageBytes: 64 * 1024 });
-    const small = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: capDovecotBox } }, { clock: systemClock, log: silentLogger, state: memoryState() });
+    const small = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: capDovecotBox } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
     await small.start(capped.deliver);
     try {
       const attachment = Buffer.alloc(300 * 1024, 1);
@@ -276,7 +279,7 @@ describe('size cap', () => {
         }),
         { mailbox: capDovecotBox },
       );
-      const [m] = await waitFor('capped delivery', () => capped.stored.length === 1 && capped.stored);
+      const [m] = await eventually(() => capped.stored.length === 1 && capped.stored, 10_000, 'capped delivery');
       expect(m).toMatchObject({ externalMessageId: '<big-1@example.com>', subject: 'Damaged', text: 'See the photo, Grüße' });
       expect(m!.attachments).toHaveLength(1);
       expect(m!.attachments[0]).toMatchObject({ name: 'photo.jpg', mime: 'image/jpeg' });

@@ -7,7 +7,7 @@ import type { Running } from '../../src/main.js';
 import { startDovecot, type DovecotServer } from '../fakes/dovecot.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../fakes/smtp-receiver.js';
 import { api, eventually, startApp, tempDir } from '../support/app.js';
-import { rawMail } from './support.js';
+import { emailEnv as emailEnvOf, rawMail } from './support.js';
 
 let dovecot: DovecotServer;
 let smtp: SmtpReceiver;
@@ -19,20 +19,7 @@ afterAll(async () => {
   await Promise.all([dovecot?.stop(), smtp?.stop()]);
 });
 
-function emailEnv(mailbox: string) {
-  return {
-    IMAP_HOST: dovecot.host,
-    IMAP_PORT: String(dovecot.port),
-    IMAP_TLS: 'false',
-    IMAP_USER: dovecot.user,
-    IMAP_PASSWORD: dovecot.password,
-    IMAP_MAILBOX: mailbox,
-    SMTP_HOST: smtp.host,
-    SMTP_PORT: String(smtp.port),
-    SMTP_TLS: 'false',
-    EMAIL_FROM: 'Shop Support <support@shop.example>',
-  };
-}
+const emailEnv = (mailbox: string) => emailEnvOf(dovecot, smtp, mailbox);
 
 const repliesTo = (messageId: string): ReceivedMail[] => smtp.messages.filter((m) => m.parsed.inReplyTo === messageId);
 const waitForReply = (messageId: string, ms = 15_000) => eventually(async () => repliesTo(messageId)[0], ms, `a reply to ${messageId}`);

@@ -6,7 +6,7 @@ import { systemClock } from '../../src/domain/clock.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../fakes/smtp-receiver.js';
-import { memoryState } from './support.js';
+import { MemoryState } from '../support/memory-state.js';
 
 let smtp: SmtpReceiver;
 let adapter: ChannelAdapter;
@@ -21,7 +21,7 @@ function config(over: Partial<EmailConfig['smtp']> = {}): EmailConfig {
     idleDelayMs: 200,
   };
 }
-const deps = () => ({ clock: systemClock, log: silentLogger, state: memoryState() });
+const deps = () => ({ clock: systemClock, log: silentLogger, state: new MemoryState() });
 
 function reply(over: Partial<OutboundMessage> = {}): OutboundMessage {
   return {

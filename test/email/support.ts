@@ -1,49 +1,7 @@
-/** Shared pieces for the email tests: a state store, a recording `deliver` that dedupes like the pipeline, and raw-mail builders. */
-import type { DeliverResult, InboundMessage } from '../../src/domain/channel.js';
-import type { ChannelStateStore } from '../../src/domain/state-port.js';
+/** Shared pieces for the email tests: the adapter's configuration against the fakes, and raw-mail builders. */
 import type { EmailConfig } from '../../adapters/email/config.js';
 import type { DovecotServer } from '../fakes/dovecot.js';
 import type { SmtpReceiver } from '../fakes/smtp-receiver.js';
-
-export function memoryState(): ChannelStateStore & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return { data, get: async (k) => data.get(k), set: async (k, v) => void data.set(k, v) };
-}
-
-/** Stores each message once per Message-ID, like the pipeline's unique (channel, externalMessageId). */
-export function recordingDeliver() {
-  const stored: InboundMessage[] = [];
-  let calls = 0;
-  let failNext = 0;
-  let gate: Promise<void> | undefined;
-  const deliver = async (m: InboundMessage): Promise<DeliverResult> => {
-    calls++;
-    if (gate) await gate;
-    if (failNext > 0) {
-      failNext--;
-      throw new Error('store unavailable');
-    }
-    const i = stored.findIndex((s) => s.externalMessageId === m.externalMessageId);
-    if (i >= 0) return { messageId: `m${i}`, conversationId: `c${i}`, duplicate: true };
-    stored.push(m);
-    return { messageId: `m${stored.length - 1}`, conversationId: `c${stored.length - 1}`, duplicate: false };
-  };
-  return {
-    deliver,
-    stored,
-    calls: () => calls,
-    failNext: (n: number) => void (failNext = n),
-    /** Holds every delivery until the returned function is called. */
-    hold: () => {
-      let release!: () => void;
-      gate = new Promise<void>((r) => (release = r));
-      return () => {
-        gate = undefined;
-        release();
-      };
-    },
-  };
-}
 
 export function emailConfig(dovecot: DovecotServer, smtp: SmtpReceiver | { host: string; port: number }, overrides: Partial<EmailConfig> = {}): EmailConfig {
   return {
@@ -57,14 +15,20 @@ export function emailConfig(dovecot: DovecotServer, smtp: SmtpReceiver | { host:
   };
 }
 
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The app's environment for email against the fakes, reading `mailbox`. */
+export function emailEnv(dovecot: DovecotServer, smtp: SmtpReceiver, mailbox: string): Record<string, string> {
+  return {
+    IMAP_HOST: dovecot.host,
+    IMAP_PORT: String(dovecot.port),
+    IMAP_TLS: 'false',
+    IMAP_USER: dovecot.user,
+    IMAP_PASSWORD: dovecot.password,
+    IMAP_MAILBOX: mailbox,
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_TLS: 'false',
+    EMAIL_FROM: 'Shop Support <support@shop.example>',
+  };
 }
 
 export function rawMail(opts: {

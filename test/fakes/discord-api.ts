@@ -15,7 +15,7 @@
  * is disconnected they are kept for its RESUME.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { waitForChange } from './wait-for.js';
+import { eventually } from '../support/eventually.js';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { APIAttachment, APIMessage, APIUser } from 'discord.js';
@@ -253,9 +253,9 @@ export class FakeDiscordApi {
     return this.sent.filter((m) => m.channel_id === channelId);
   }
 
-  /** Resolves once `predicate` holds (checked on every change and every 10 ms). */
-  waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    return waitForChange(this.listeners, predicate, timeoutMs, `fake Discord: waiting for ${what}`);
+  /** Resolves once `predicate` holds (checked on every change and every 50 ms). */
+  async waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+    await eventually(predicate, timeoutMs, `${what} (fake Discord)`, this.listeners);
   }
 
   // ---- gateway ----

@@ -5,6 +5,7 @@
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '../support/eventually.js';
 
 export interface ReceivedMail {
   envelope: { from: string; to: string[] };
@@ -32,7 +33,7 @@ export async function startSmtpReceiver(opts: { requireAuth?: boolean } = {}): P
   const password = 'relay-password';
   const messages: ReceivedMail[] = [];
   const failures: { code: number; message: string }[] = [];
-  const waiters: (() => void)[] = [];
+  const waiters = new Set<() => void>();
 
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
@@ -64,7 +65,7 @@ export async function startSmtpReceiver(opts: { requireAuth?: boolean } = {}): P
               parsed,
               user: typeof session.user === 'string' ? session.user : undefined,
             });
-            waiters.splice(0).forEach((w) => w());
+            for (const wake of [...waiters]) wake();
             cb();
           },
           (err: Error) => cb(err),
@@ -85,21 +86,7 @@ export async function startSmtpReceiver(opts: { requireAuth?: boolean } = {}): P
     user,
     password,
     messages,
-    waitFor: async (count, timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`expected ${count} mails, got ${messages.length}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
-      return messages;
-    },
+    waitFor: (count, timeoutMs = 10_000) => eventually(() => messages.length >= count && messages, timeoutMs, `${count} mails`, waiters),
     failNext: (code, message, times = 1) => {
       for (let i = 0; i < times; i++) failures.push({ code, message });
     },

@@ -9,7 +9,7 @@
  * a 2xx answer from the webhook (non-2xx and network errors are retried).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { waitForChange } from './wait-for.js';
+import { eventually } from '../support/eventually.js';
 import type { AddressInfo } from 'node:net';
 import type { Chat, Message, Update, User } from 'grammy/types';
 
@@ -202,9 +202,9 @@ export class FakeTelegramBotApi {
     return this.sent.filter((m) => m.chat_id === chatId);
   }
 
-  /** Resolves once `predicate` holds (checked on every change and every 10 ms); rejects after `timeoutMs`. */
-  waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    return waitForChange(this.changeListeners, predicate, timeoutMs, `fake Telegram: waiting for ${what}`);
+  /** Resolves once `predicate` holds (checked on every change and every 50 ms); rejects after `timeoutMs`. */
+  async waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+    await eventually(predicate, timeoutMs, `${what} (fake Telegram)`, this.changeListeners);
   }
 
   // ---- the wire protocol ----

@@ -21,6 +21,31 @@ export async function startApp(env: Record<string, string | undefined> = {}, dat
   );
 }
 
+/** The app on a data directory of its own, which a test may restart on the same data; `close()` stops it and removes the directory. */
+export async function appOnOwnData(env: Record<string, string | undefined>): Promise<{
+  readonly app: Running;
+  /** Stops the app, runs `whileDown`, and starts it again on the same data. */
+  restart(whileDown?: () => Promise<void> | void): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const dir = await tempDir();
+  let app = await startApp(env, dir.path);
+  return {
+    get app() {
+      return app;
+    },
+    async restart(whileDown) {
+      await app.stop();
+      await whileDown?.();
+      app = await startApp(env, dir.path);
+    },
+    async close() {
+      await app.stop();
+      await dir.rm();
+    },
+  };
+}
+
 export async function api(app: Running, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(app.url + path, {
     method,
@@ -31,13 +56,5 @@ export async function api(app: Running, token: string, method: string, path: str
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Polls `fn` until it returns a truthy value (or throws after `ms`). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// Kept here too for the tests that import it with the app helpers.
+export { eventually } from './eventually.js';

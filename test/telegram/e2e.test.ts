@@ -3,50 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Running } from '../../src/main.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { api, eventually, startApp, tempDir } from '../support/app.js';
-
-interface ConversationItem {
-  id: string;
-  channel: string;
-  status: string;
-  customer: { displayName: string | null } | null;
-}
-
-interface MessageView {
-  direction: 'in' | 'out';
-  author: string;
-  text: string;
-  delivery: 'pending' | 'sent' | 'failed' | null;
-  deliveryError: string | null;
-  externalId: string | null;
-  attachments: unknown[];
-}
-
-async function conversationOf(app: Running, token: string, displayName: string): Promise<{ id: string; status: string; messages: MessageView[] }> {
-  const item = await eventually(async () => {
-    const list = await api(app, token, 'GET', '/api/conversations');
-    return (list.body.items as ConversationItem[]).find((c) => c.channel === 'telegram' && c.customer?.displayName === displayName);
-  }, 10_000, `conversation of ${displayName}`);
-  const detail = await api(app, token, 'GET', `/api/conversations/${item.id}`);
-  return { id: item.id, status: detail.body.conversation.status, messages: detail.body.messages };
-}
+import { conversationOf } from '../support/conversations.js';
+import { telegramHarness, type TelegramAppHarness } from '../channels/telegram.js';
 
 describe('Telegram customers through the running app (long polling, SQLite)', () => {
+  let h: TelegramAppHarness;
   let fake: FakeTelegramBotApi;
   let app: Running;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
   let agent: { id: string; token: string };
 
   beforeAll(async () => {
-    fake = await FakeTelegramBotApi.start();
-    dir = await tempDir();
-    app = await startApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }, dir.path);
+    h = await telegramHarness();
+    ({ fake, app } = h);
     agent = await app.createAgent('Agent Smith');
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-    await dir?.rm();
+    await h?.close();
   });
 
   it('answers a FAQ question in the same chat and records it as sent', async () => {
@@ -57,10 +30,10 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
     expect(shown).toMatch(/return unused items within 30 days/i);
     expect(shown).toContain('Start a return under My account → Orders → Return,');
 
-    const conv = await conversationOf(app, agent.token, 'Ann');
+    const conv = await conversationOf(app, agent.token, 'telegram', 'Ann');
     expect(conv.status).toBe('bot');
     const [question, answer] = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'Ann');
+      const c = await conversationOf(app, agent.token, 'telegram', 'Ann');
       return c.messages[1]?.delivery === 'sent' ? c.messages : undefined;
     }, 10_000, 'answer marked sent');
     expect(question).toMatchObject({ direction: 'in', author: 'customer', text: 'How do I return an item?' });
@@ -77,7 +50,7 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
     await fake.waitFor(() => fake.sentTo(ben.id).length === 2, 10_000, 'holding reply');
     expect(fake.sentTo(ben.id)[1]!.text).toMatch(/a person will reply/i);
 
-    const conv = await conversationOf(app, agent.token, 'Ben');
+    const conv = await conversationOf(app, agent.token, 'telegram', 'Ben');
     expect(conv.status).toBe('queued');
     expect((await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/claim`)).status).toBe(200);
     const text = 'Lavender is what the warehouse uses against moths; it is harmless. Sorry for the surprise!';
@@ -94,52 +67,7 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
     const cai = { id: 2003, first_name: 'Cai', language_code: 'zh' };
     fake.pushMessage(cai, { text: '/human', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
     await fake.waitFor(() => fake.sentTo(cai.id).length === 1, 10_000, 'holding reply');
-    expect((await conversationOf(app, agent.token, 'Cai')).status).toBe('queued');
-  });
-
-  it('stores a message Telegram sends twice once and replies once', async () => {
-    const dee = { id: 2004, first_name: 'Dee', language_code: 'en' };
-    const update = fake.pushMessage(dee, { text: 'What is your return policy?' });
-    await fake.waitFor(() => fake.sentTo(dee.id).length === 1, 10_000, 'first answer');
-    fake.duplicate(update);
-    // A later message from the same chat is answered after anything the duplicate could have caused.
-    fake.pushMessage(dee, { text: 'How long does shipping take?' });
-    await fake.waitFor(() => fake.sentTo(dee.id).length >= 2 && fake.pendingCount === 0, 10_000, 'second answer');
-    const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'Dee');
-      return c.messages.filter((m) => m.direction === 'out' && m.delivery === 'sent').length === 2 ? c : undefined;
-    }, 10_000, 'both answers sent');
-    expect(conv.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
-    expect(fake.sentTo(dee.id)).toHaveLength(2);
-  });
-
-  it('retries a 429 after retry_after and delivers once', async () => {
-    const eve = { id: 2005, first_name: 'Eve', language_code: 'en' };
-    fake.failNext({ method: 'sendMessage', chatId: eve.id, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
-    fake.pushMessage(eve, { text: 'How do I return an item?' });
-    await fake.waitFor(() => fake.sentTo(eve.id).length === 1, 10_000, 'answer after the rate limit');
-    const attempts = fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === eve.id);
-    expect(attempts).toHaveLength(2);
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1000);
-    const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'Eve');
-      return c.messages[1]?.delivery === 'sent' ? c : undefined;
-    }, 10_000, 'answer marked sent');
-    expect(conv.messages.filter((m) => m.direction === 'out')).toHaveLength(1);
-  });
-
-  it('shows a blocked bot as a failed delivery on the conversation, without retrying forever', async () => {
-    const fay = { id: 2006, first_name: 'Fay', language_code: 'en' };
-    fake.block(fay.id);
-    fake.pushMessage(fay, { text: 'human' });
-    const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'Fay');
-      return c.messages.some((m) => m.delivery === 'failed') ? c : undefined;
-    }, 10_000, 'failed delivery');
-    const failed = conv.messages.find((m) => m.direction === 'out')!;
-    expect(failed.deliveryError).toMatch(/bot was blocked by the user/);
-    const attempts = fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === fay.id);
-    expect(attempts).toHaveLength(1);
+    expect((await conversationOf(app, agent.token, 'telegram', 'Cai')).status).toBe('queued');
   });
 
   it('keeps photos and documents as attachments agents can see', async () => {
@@ -149,57 +77,37 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
       photo: [{ file_id: 'AgACAgIAAxk-photo', file_unique_id: 'AQAD1', width: 800, height: 600, file_size: 51_200 }],
     });
     const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'Gus');
+      const c = await conversationOf(app, agent.token, 'telegram', 'Gus');
       return c.messages.length ? c : undefined;
     }, 10_000, 'photo stored');
     expect(conv.messages[0]).toMatchObject({ text: 'The box arrived crushed', attachments: [{ name: 'photo_AQAD1.jpg', mime: 'image/jpeg', size: 51_200, url: 'AgACAgIAAxk-photo' }] });
   });
 });
 
-describe('Telegram configuration at start-up', () => {
-  it('names a malformed Telegram variable, and says when Telegram refuses the token', async () => {
-    const fake = await FakeTelegramBotApi.start();
-    const dir = await tempDir();
-    try {
-      await expect(startApp({ TELEGRAM_BOT_TOKEN: 'not-a-token' }, dir.path)).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
-      await expect(startApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: 'not a url' }, dir.path)).rejects.toThrow(/TELEGRAM_API_ROOT/);
-      await expect(startApp({ TELEGRAM_BOT_TOKEN: '42:revoked', TELEGRAM_API_ROOT: fake.apiRoot }, dir.path)).rejects.toThrow(/refused TELEGRAM_BOT_TOKEN \(401/);
-    } finally {
-      await fake.close();
-      await dir.rm();
-    }
-  });
-});
-
 describe('Telegram across a restart of the app', () => {
   it('answers what arrived while it was down, and nothing twice when Telegram re-sends after a crash', async () => {
-    const fake = await FakeTelegramBotApi.start();
-    const dir = await tempDir();
-    const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
+    const h = await telegramHarness();
+    const { fake } = h;
     const jo = { id: 4001, first_name: 'Jo', language_code: 'en' };
     try {
-      let app = await startApp(env, dir.path);
       const first = fake.pushMessage(jo, { text: 'How do I return an item?' });
       await fake.waitFor(() => fake.sentTo(jo.id).length === 1, 10_000, 'first answer');
-      await app.stop();
-      expect(fake.pendingCount).toBe(0);
-
-      fake.pushMessage(jo, { text: 'How long does shipping take?' });
-      // As if the acknowledgement of the first update had been lost in a crash.
-      fake.redeliver(first);
-      app = await startApp(env, dir.path);
+      await h.restart(() => {
+        expect(fake.pendingCount).toBe(0);
+        fake.pushMessage(jo, { text: 'How long does shipping take?' });
+        // As if the acknowledgement of the first update had been lost in a crash.
+        fake.redeliver(first);
+      });
       await fake.waitFor(() => fake.sentTo(jo.id).length === 2 && fake.pendingCount === 0, 10_000, 'answer after restart');
-      const agent = await app.createAgent('Restart Agent');
+      const agent = await h.app.createAgent('Restart Agent');
       const conv = await eventually(async () => {
-        const c = await conversationOf(app, agent.token, 'Jo');
+        const c = await conversationOf(h.app, agent.token, 'telegram', 'Jo');
         return c.messages.length === 4 && c.messages.every((m) => m.direction === 'in' || m.delivery === 'sent') ? c : undefined;
       }, 10_000, 'both answers recorded');
       expect(conv.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
       expect(fake.sentTo(jo.id)).toHaveLength(2);
-      await app.stop();
     } finally {
-      await fake.close();
-      await dir.rm();
+      await h.close();
     }
   });
 });
@@ -269,7 +177,7 @@ describe('Telegram webhook mode through the running app', () => {
     await fake.waitFor(() => fake.sentTo(ivy.id).length >= 2 && fake.pendingCount === 0, 10_000, 'second answer');
     const agent = await app.createAgent('Webhook Agent 2');
     const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'Ivy');
+      const c = await conversationOf(app, agent.token, 'telegram', 'Ivy');
       return c.messages.length === 4 ? c : undefined;
     }, 10_000, 'four messages');
     expect(conv.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);

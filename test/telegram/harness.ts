@@ -3,44 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTelegramAdapter } from '../../adapters/telegram/index.js';
 import type { TelegramConfig } from '../../adapters/telegram/config.js';
-import type { AdapterRoute, ChannelAdapter, DeliverResult, InboundMessage } from '../../src/domain/channel.js';
-import type { ChannelStateStore } from '../../src/domain/state-port.js';
+import type { AdapterRoute, ChannelAdapter } from '../../src/domain/channel.js';
 import { silentLogger } from '../../src/log.js';
+import { MemoryState } from '../support/memory-state.js';
+import { RecordingDeliver } from '../support/recording-deliver.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
-
-/**
- * Stands in for the pipeline at adapter level: keeps each external id once, like the store,
- * and lets a test hold or fail a delivery to see what the adapter acknowledges meanwhile.
- */
-export class RecordingDeliver {
-  readonly stored: InboundMessage[] = [];
-  readonly attempts: InboundMessage[] = [];
-  /** Called before storing; may await or throw to simulate a slow or failing store. */
-  before: (m: InboundMessage) => Promise<void> | void = () => {};
-
-  readonly deliver = async (m: InboundMessage): Promise<DeliverResult> => {
-    this.attempts.push(m);
-    await this.before(m);
-    const i = this.stored.findIndex((s) => s.externalMessageId === m.externalMessageId);
-    if (i >= 0) return { messageId: String(i), conversationId: m.threadKey, duplicate: true };
-    this.stored.push(m);
-    return { messageId: String(this.stored.length - 1), conversationId: m.threadKey, duplicate: false };
-  };
-
-  texts(threadKey?: string): string[] {
-    return this.stored.filter((m) => threadKey === undefined || m.threadKey === threadKey).map((m) => m.text);
-  }
-}
-
-export class MemoryState implements ChannelStateStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async set(key: string, value: string) {
-    this.values.set(key, value);
-  }
-}
 
 const openGates = new Set<() => void>();
 

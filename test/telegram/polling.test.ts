@@ -49,10 +49,7 @@ describe('Telegram long polling', () => {
 
   it('fetches an update again when storing it failed, and stores it once', async () => {
     h = await startHarness();
-    let failuresLeft = 2;
-    h.recorder.before = () => {
-      if (failuresLeft-- > 0) throw new Error('database is locked');
-    };
+    h.recorder.failNext(2);
     h.fake.pushMessage(alice, { text: 'first try fails' });
     await h.fake.waitFor(() => h.fake.pendingCount === 0, 5000, 'update confirmed');
     expect(h.recorder.attempts).toHaveLength(3);

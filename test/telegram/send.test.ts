@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/domain/channel.js';
-import { ChannelError } from '../../src/domain/errors.js';
+import { sendError } from '../support/send-error.js';
 import { alice, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -19,15 +19,6 @@ function reply(text: string, extra: Partial<OutboundMessage> = {}): OutboundMess
     author: 'agent',
     ...extra,
   };
-}
-
-async function sendError(p: Promise<unknown>): Promise<ChannelError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ChannelError);
-  return err as ChannelError;
 }
 
 describe('Telegram send', () => {

@@ -62,10 +62,7 @@ describe('Telegram webhook', () => {
 
   it('answers non-2xx when storing fails, so Telegram delivers again; stored once in the end', async () => {
     await startWebhook();
-    let failuresLeft = 2;
-    h.recorder.before = () => {
-      if (failuresLeft-- > 0) throw new Error('database is locked');
-    };
+    h.recorder.failNext(2);
     h.fake.pushMessage(alice, { text: 'retry me' });
     await h.fake.waitFor(() => h.fake.pendingCount === 0, 5000, 'delivered after retries');
     expect(h.recorder.attempts).toHaveLength(3);

@@ -1,0 +1,65 @@
+import type { Update } from 'grammy/types';
+import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
+import { appOnOwnData } from '../support/app.js';
+import type { PlatformCustomer, PlatformHarness } from './bot-platform.js';
+
+/** The running app with Telegram on long polling against the fake Bot API, as the shared suites drive it. */
+export interface TelegramAppHarness extends PlatformHarness {
+  fake: FakeTelegramBotApi;
+  /** No update is waiting to be acknowledged. */
+  acknowledgedAll(): boolean;
+  /** Stops the app, runs `whileDown`, and starts it again on the same data and fake. */
+  restart(whileDown?: () => Promise<void> | void): Promise<void>;
+}
+
+export async function telegramHarness(): Promise<TelegramAppHarness> {
+  const fake = await FakeTelegramBotApi.start();
+  const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
+  let nextUserId = 7001;
+  const running = await appOnOwnData(env);
+  const h: TelegramAppHarness = {
+    channel: 'telegram',
+    fake,
+    acknowledgedAll: () => fake.pendingCount === 0,
+    get app() {
+      return running.app;
+    },
+    badEnvironments: [
+      { env: { TELEGRAM_BOT_TOKEN: 'not-a-token' }, error: /TELEGRAM_BOT_TOKEN/ },
+      { env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: 'not a url' }, error: /TELEGRAM_API_ROOT/ },
+      { env: { TELEGRAM_BOT_TOKEN: '42:revoked', TELEGRAM_API_ROOT: fake.apiRoot }, error: /refused TELEGRAM_BOT_TOKEN \(401/ },
+    ],
+    async newCustomer(name = 'Contract Customer'): Promise<PlatformCustomer> {
+      const user = { id: nextUserId++, first_name: name };
+      let last: Update | undefined;
+      return {
+        async says(text) {
+          last = fake.pushMessage(user, { text });
+          return `${user.id}:${last.message!.message_id}`;
+        },
+        async redeliverLast() {
+          if (!last) throw new Error('nothing to redeliver');
+          fake.duplicate(last);
+        },
+        async received() {
+          return fake.sentTo(user.id).map((m) => m.shown);
+        },
+        rateLimitNextReply(seconds) {
+          fake.failNext({ method: 'sendMessage', chatId: user.id, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } });
+        },
+        refuseReplies() {
+          fake.block(user.id);
+        },
+        replyAttempts() {
+          return fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user.id).map((c) => c.at);
+        },
+      };
+    },
+    restart: (whileDown) => running.restart(whileDown),
+    async close() {
+      await running.close();
+      await fake.close();
+    },
+  };
+  return h;
+}
