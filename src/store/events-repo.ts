@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { tables, type Db, type Dialect } from './database.js';
 import type { EventRow } from './rows.js';
+import { encodeEventData, type DomainEvent } from '../domain/events.js';
 
 const { events, conversations } = tables;
 
@@ -22,10 +23,11 @@ export class EventsRepo {
     return this.dialect === 'pg' ? [...conds, settled] : conds;
   }
 
-  async append(conversationId: string | null, type: string, data: unknown, now: number): Promise<number> {
+  /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
+  async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
     const rows = await this.db
       .insert(events)
-      .values({ conversationId, type, data: JSON.stringify(data), createdAt: now })
+      .values({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now })
       .returning({ seq: events.seq });
     this.onAppend();
     return Number(rows[0]!.seq);
