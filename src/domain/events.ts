@@ -36,16 +36,14 @@ const LEGACY_REASONS: Record<string, { action: LifecycleAction; by: Actor }> = {
   timeout: { action: 'close', by: SYSTEM },
 };
 
-const legacyStatus = z
-  .object({ status: z.enum(STATUSES), assigneeId: z.string().nullable().optional(), reason: z.string() })
-  .transform((old, ctx) => {
-    const known = LEGACY_REASONS[old.reason];
-    if (!known) {
-      ctx.addIssue({ code: 'custom', message: `unknown status reason "${old.reason}"` });
-      return z.NEVER;
-    }
-    return { status: old.status, assigneeId: old.assigneeId ?? null, ...known };
-  });
+function upgradeLegacyStatus(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'action' in raw || !('reason' in raw)) return raw;
+  const { reason, ...rest } = raw as Record<string, unknown>;
+  const known = typeof reason === 'string' ? LEGACY_REASONS[reason] : undefined;
+  return known ? { assigneeId: null, ...rest, ...known } : raw;
+}
+
+const statusData = z.preprocess(upgradeLegacyStatus, statusChange);
 
 const message = z.object({ messageId: z.string(), direction: z.enum(['in', 'out']), author: z.enum(['customer', 'bot', 'agent']) });
 const csat = z.object({ score: z.number().int().min(1).max(5), assigneeId: z.string().nullable() });
@@ -58,7 +56,7 @@ const note = z.object({ messageId: z.string(), agentId: z.string() });
 
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
-  z.object({ type: z.literal('status'), data: z.union([statusChange, legacyStatus]) }),
+  z.object({ type: z.literal('status'), data: statusData }),
   z.object({ type: z.literal('csat'), data: csat }),
   z.object({ type: z.literal('draft'), data: draft }),
   z.object({ type: z.literal('delivery'), data: delivery }),
