@@ -1,4 +1,4 @@
-import { OPENED, STATUSES, transition, type ConversationEvent, type ConversationState, type ConversationStatus } from '../domain/conversation.js';
+import { OPENED, STATUSES, transition, type ConversationEvent, type ConversationState } from '../domain/conversation.js';
 import type { Actor, LifecycleAction } from '../domain/events.js';
 import type { Repos } from '../store/store.js';
 import type { ConversationRow } from '../store/rows.js';
@@ -84,5 +84,5 @@ export async function markAnswered(r: Repos, c: ConversationRow): Promise<void> 
 function stateOf(c: ConversationRow): ConversationState {
   const status = STATUSES.find((s) => s === c.status);
   if (!status) throw new Error(`conversation ${c.id} has an unknown status "${c.status}"`);
-  return { status: status satisfies ConversationStatus, assigneeId: c.assigneeId };
+  return { status, assigneeId: c.assigneeId };
 }
