@@ -7,7 +7,7 @@ import { firstDelivery } from './dedupe.js';
 import { findOrOpenConversation } from './find-conversation.js';
 import { upsertIdentity } from './identity.js';
 import { detectLocale } from './intent.js';
-import { decide, rules as defaultRules, type Rule } from './rules/index.js';
+import { decide, rules } from './rules/index.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -17,8 +17,6 @@ export interface PipelineDeps {
   reopenWindowMs: number;
   /** Called after a hand-off commits; drafting runs there, never inside the customer's transaction. */
   onHandoff?: (conversationId: string, messageId: string) => void;
-  /** The decision, in order (src/pipeline/rules/index.ts unless a test says otherwise). */
-  rules?: readonly Rule[];
 }
 
 class DuplicateDelivery extends Error {}
@@ -43,7 +41,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
       const messageId = newId(now);
       const stored = await storeInbound(r, m, conversation.id, messageId, now);
       const locale = detectLocale(m.text, m.sender.locale ?? conversation.locale);
-      const decision = await decide(deps.rules ?? defaultRules, { r, faq: deps.faq, message: m, stored, conversation, reopened, locale, now });
+      const decision = await decide(rules, { r, faq: deps.faq, message: m, stored, conversation, reopened, locale, now });
       // Another instance stored the same message between our check and the insert: undo everything.
       if (decision.kind === 'duplicate') throw new DuplicateDelivery();
       queued = decision.kind === 'queued';
