@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '../../src/domain/conversation.js';
 import { ConflictError } from '../../src/domain/errors.js';
 import { applyTransition, markAnswered } from '../../src/lifecycle/apply.js';
-import type { Store } from '../../src/store/store.js';
-import { eventsOf, memoryStore, seedConversation } from '../support/memory-store.js';
+import { eventsOf, useMemoryStore, seedConversation } from '../support/memory-store.js';
 
 const LIFECYCLE_KEYS = ['assigneeId', 'csat', 'lastAssigneeId', 'resolvedAt', 'status', 'updatedAt', 'waitingSince'];
 const T0 = Date.parse('2026-12-01T09:00:00Z');
 const T1 = T0 + 60_000;
 
 describe('the lifecycle writer', () => {
-  let store: Store;
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
+  const store = useMemoryStore();
 
   // From a state reached by `setup`, `event` leads to `expected` — and writes it the same way every time.
   const cases: { name: string; setup: ConversationEvent[]; event: ConversationEvent; expected: Record<string, unknown> }[] = [

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { openStore, type Repos, type Store } from '../../src/store/store.js';
 import type { ConversationEvent } from '../../src/domain/conversation.js';
 import { CUSTOMER, decodeLogged, type LoggedEvent } from '../../src/domain/events.js';
@@ -8,6 +9,21 @@ import type { ConversationRow } from '../../src/store/rows.js';
 /** A real SQLite store in memory, migrated like production. */
 export function memoryStore(): Promise<Store> {
   return openStore({ sqliteFile: ':memory:' });
+}
+
+/** A fresh in-memory store for each test of the enclosing describe; `tx` runs in the current one. */
+export function useMemoryStore(): Pick<Store, 'tx'> {
+  let store: Store | undefined;
+  beforeEach(async () => {
+    store = await memoryStore();
+  });
+  afterEach(() => store?.close());
+  return {
+    tx: (fn) => {
+      if (!store) throw new Error('useMemoryStore: call tx inside a test');
+      return store.tx(fn);
+    },
+  };
 }
 
 /**

@@ -1,13 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assigned } from '../../../src/pipeline/rules/assigned.js';
-import type { Store } from '../../../src/store/store.js';
-import { memoryStore } from '../../support/memory-store.js';
+import { useMemoryStore } from '../../support/memory-store.js';
 import { outgoing, ruleContext } from './context.js';
 
 describe('rule: assigned (a person or the queue owns it)', () => {
-  let store: Store;
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
+  const store = useMemoryStore();
 
   it('keeps the bot quiet while an agent holds the conversation', async () => {
     await store.tx(async (r) => {

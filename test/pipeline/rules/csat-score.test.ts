@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '../../../src/domain/conversation.js';
 import { csatScore } from '../../../src/pipeline/rules/csat-score.js';
-import type { Store } from '../../../src/store/store.js';
-import { eventsOf, memoryStore } from '../../support/memory-store.js';
+import { eventsOf, useMemoryStore } from '../../support/memory-store.js';
 import { outgoing, ruleContext, NOW } from './context.js';
 
 const RESOLVED: ConversationEvent[] = [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }, { type: 'resolve' }];
 
 describe('rule: CSAT score', () => {
-  let store: Store;
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
+  const store = useMemoryStore();
 
   it('records a bare score to a resolved conversation, thanks the customer and closes it', async () => {
     await store.tx(async (r) => {

@@ -1,13 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { duplicate } from '../../../src/pipeline/rules/duplicate.js';
-import type { Store } from '../../../src/store/store.js';
-import { memoryStore } from '../../support/memory-store.js';
+import { useMemoryStore } from '../../support/memory-store.js';
 import { ruleContext } from './context.js';
 
 describe('rule: duplicate', () => {
-  let store: Store;
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
+  const store = useMemoryStore();
 
   it('decides "duplicate" when another delivery stored the message first', async () => {
     expect(await store.tx(async (r) => duplicate(await ruleContext(r, { text: 'hello', stored: false })))).toEqual({ kind: 'duplicate' });

@@ -1,16 +1,13 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaqMatcher } from '../../../src/faq/matcher.js';
 import { faqAnswer } from '../../../src/pipeline/rules/faq-answer.js';
-import type { Store } from '../../../src/store/store.js';
-import { memoryStore } from '../../support/memory-store.js';
+import { useMemoryStore } from '../../support/memory-store.js';
 import { outgoing, ruleContext, testFaq } from './context.js';
 
 describe('rule: FAQ answer', () => {
-  let store: Store;
+  const store = useMemoryStore();
   let faq: FaqMatcher;
   beforeAll(async () => (faq = await testFaq()));
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
 
   it('answers a question the FAQ knows', async () => {
     await store.tx(async (r) => {

@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handoff } from '../../../src/pipeline/rules/handoff.js';
 import { holdingReply } from '../../../src/pipeline/replies.js';
-import type { Store } from '../../../src/store/store.js';
-import { memoryStore } from '../../support/memory-store.js';
+import { useMemoryStore } from '../../support/memory-store.js';
 import { outgoing, ruleContext, NOW } from './context.js';
 
 describe('rule: hand-off (the last rule)', () => {
-  let store: Store;
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
+  const store = useMemoryStore();
 
   it('queues the conversation with the team earlier rules chose and its locale, and says how many are ahead', async () => {
     await store.tx(async (r) => {

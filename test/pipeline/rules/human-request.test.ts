@@ -1,13 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { humanRequest } from '../../../src/pipeline/rules/human-request.js';
-import type { Store } from '../../../src/store/store.js';
-import { eventsOf, memoryStore } from '../../support/memory-store.js';
+import { eventsOf, useMemoryStore } from '../../support/memory-store.js';
 import { outgoing, ruleContext, NOW } from './context.js';
 
 describe('rule: human request', () => {
-  let store: Store;
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
+  const store = useMemoryStore();
 
   for (const text of ['human', '人工', '/human', 'Talk to a human!']) {
     it(`"${text}" hands a bot conversation to the queue with a holding reply`, async () => {

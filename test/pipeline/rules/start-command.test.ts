@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCommand } from '../../../src/pipeline/rules/start-command.js';
 import { greeting } from '../../../src/pipeline/replies.js';
-import type { Store } from '../../../src/store/store.js';
-import { memoryStore } from '../../support/memory-store.js';
+import { useMemoryStore } from '../../support/memory-store.js';
 import { outgoing, ruleContext } from './context.js';
 
 describe('rule: /start', () => {
-  let store: Store;
-  beforeEach(async () => (store = await memoryStore()));
-  afterEach(() => store.close());
+  const store = useMemoryStore();
 
   it('greets instead of asking the FAQ', async () => {
     await store.tx(async (r) => {
