@@ -1,9 +1,11 @@
 import { createDiscordAdapter, discordConfigFromEnv } from '../adapters/discord/index.js';
 import { createEmailAdapter, emailConfigFromEnv } from '../adapters/email/index.js';
 import { createTelegramAdapter, telegramConfigFromEnv } from '../adapters/telegram/index.js';
+import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
+import type { WebchatStore } from './domain/webchat.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
 
@@ -13,21 +15,24 @@ export interface AdapterDeps {
   log: Logger;
   /** Durable key/value state (cursors, UIDs); each adapter prefixes its keys with its channel id. */
   state: ChannelStateStore;
+  /** The web chat's sessions and visible messages. */
+  webchat: WebchatStore;
 }
 
 type Env = Record<string, string | undefined>;
 
 /**
- * Every optional channel, keyed by id so a channel added to ChannelId without an entry here fails
- * to compile. Each is on when its credentials are set; its factory validates the rest.
- * Web chat is built-in and always on; it is wired in main.ts because it reads the store.
+ * Every channel, keyed by id so a channel added to ChannelId without an entry here fails to
+ * compile. Web chat is built-in and always on; the others are on when their credentials are set,
+ * and their factories validate the rest.
  */
-const OPTIONAL_CHANNELS: Record<Exclude<ChannelId, 'webchat'>, (env: Env, deps: AdapterDeps) => ChannelAdapter | undefined> = {
+const CHANNELS: Record<ChannelId, (env: Env, deps: AdapterDeps) => ChannelAdapter | undefined> = {
+  webchat: (_env, deps) => createWebchatAdapter(deps),
   telegram: (env, deps) => (env.TELEGRAM_BOT_TOKEN ? createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps) : undefined),
   discord: (env, deps) => (env.DISCORD_BOT_TOKEN ? createDiscordAdapter(discordConfigFromEnv(env), deps) : undefined),
   email: (env, deps) => (env.IMAP_HOST ? createEmailAdapter(emailConfigFromEnv(env), deps) : undefined),
 };
 
 export function buildChannelAdapters(env: Env, deps: AdapterDeps): ChannelAdapter[] {
-  return Object.values(OPTIONAL_CHANNELS).flatMap((build) => build(env, deps) ?? []);
+  return Object.values(CHANNELS).flatMap((build) => build(env, deps) ?? []);
 }

@@ -2,18 +2,18 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from './domain/errors.js';
+import { faqEnvShape } from './faq/env.js';
+import { envPort, withoutBlanks, type Env } from './kit/env.js';
 
-const port = z.coerce.number().int().min(0).max(65535);
 const optional = z.string().trim().min(1).optional().catch(undefined);
 
 /** Core settings (DESIGN.md § Configuration). Channel settings are validated by each channel's factory. */
 const schema = z.object({
-  PORT: port.default(3000),
+  PORT: envPort({ anyFree: true }).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  FAQ_DIR: z.string().min(1).default('./faq'),
-  FAQ_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
+  ...faqEnvShape,
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: optional,
   ANTHROPIC_BASE_URL: z.url().optional(),
@@ -27,10 +27,8 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & { sqliteFile: string };
 
 /** Validates the environment once at start; every problem is reported by variable name. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  // Empty strings mean "unset" so a blank line in .env does not override a default.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+export function loadConfig(env: Env): Config {
+  const parsed = schema.safeParse(withoutBlanks(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ValidationError(`invalid configuration:\n  ${lines.join('\n  ')}`);

@@ -1,6 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { WebchatAdapter } from '../adapters/webchat/adapter.js';
 import type { ChannelAdapter, ChannelId, InboundMessage } from './domain/channel.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { ValidationError } from './domain/errors.js';
@@ -8,7 +7,7 @@ import { buildChannelAdapters } from './channels.js';
 import { loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
-import { webchatBackend } from './store/webchat-backend.js';
+import { webchatStore } from './store/webchat-store.js';
 import { postgresLeadership, soleLeadership } from './store/leadership.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
@@ -21,6 +20,7 @@ import { QueueActions } from './queue/actions.js';
 import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
 import { createApi } from './api/app.js';
+import { loadWebAssets } from './api/web-assets.js';
 
 export interface Running {
   url: string;
@@ -59,17 +59,15 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
     cleanups.unshift(() => drafts.stop());
 
-    const adapters: ChannelAdapter[] = [
-      new WebchatAdapter(webchatBackend(store, clock)),
-      ...buildChannelAdapters(env, {
-        clock,
-        log,
-        state: {
-          get: (key) => store.tx((r) => r.state.get(key)),
-          set: (key, value) => store.tx((r) => r.state.set(key, value, clock.now().getTime())),
-        },
-      }),
-    ];
+    const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
+      clock,
+      log,
+      state: {
+        get: (key) => store.tx((r) => r.state.get(key)),
+        set: (key, value) => store.tx((r) => r.state.set(key, value, clock.now().getTime())),
+      },
+      webchat: webchatStore(store),
+    });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
     const outbox = new OutboxWorker({ store, adapters: byChannel, clock, log: log.child({ part: 'outbox' }) });
@@ -91,6 +89,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       log,
       actions: new QueueActions(store, clock),
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
+      webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
     });
 

@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
+/** What adapters may import from src/: ports and types, shared generic helpers, the logger. */
+const ADAPTER_MAY_IMPORT = ['src/domain/', 'src/kit/', 'src/log.js'];
 const SDKS = ['grammy', 'discord.js', '@discordjs/', 'imapflow', 'nodemailer', 'mailparser', 'smtp-server'];
 
 function files(dir: string): string[] {
@@ -25,7 +27,7 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('no adapter imports another adapter, and adapters reach into src/ only for the domain and the logger type', () => {
+  it('no adapter imports another adapter, and adapters reach into src/ only for the domain, the kit and the logger type', () => {
     const offenders: string[] = [];
     for (const channel of readdirSync(join(root, 'adapters'))) {
       for (const f of files(join(root, 'adapters', channel))) {
@@ -33,11 +35,31 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
           if (!i.startsWith('.')) continue;
           const target = relative(root, join(f, '..', i));
           const otherAdapter = target.startsWith('adapters/') && !target.startsWith(`adapters/${channel}/`);
-          const srcOutsideDomain = target.startsWith('src/') && !target.startsWith('src/domain/') && target !== 'src/log.js';
+          const srcOutsideDomain = target.startsWith('src/') && !ADAPTER_MAY_IMPORT.some((allowed) => target.startsWith(allowed));
           if (otherAdapter || srcOutsideDomain) offenders.push(`${relative(root, f)} → ${i}`);
         }
       }
     }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the kit, which adapters import, reaches only into the domain and the logger', () => {
+    const offenders = files(join(root, 'src', 'kit')).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith('.'))
+        .map((i) => relative(root, join(f, '..', i)))
+        .filter((target) => !ADAPTER_MAY_IMPORT.some((allowed) => target.startsWith(allowed)))
+        .map((target) => `${relative(root, f)} → ${target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the browser pages in web/ import only each other, nothing from src/ or adapters/', () => {
+    const offenders = files(join(root, 'web')).flatMap((f) =>
+      imports(f)
+        .filter((i) => !i.startsWith('./'))
+        .map((i) => `${relative(root, f)} → ${i}`),
+    );
     expect(offenders).toEqual([]);
   });
 });
@@ -63,10 +85,7 @@ describe('layering inside src/ (issue 9)', () => {
   });
 
   it('store imports the domain only (and the logger type, as adapters may)', () => {
-    // The web-chat backend builds SSE responses inside the store until web chat moves into its own folder (issue 9).
-    const pending = ['src/store/webchat-backend.ts → ../sse.js'];
-    const found = offending((_, to) => ['store', 'domain', 'log.js'].includes(to), 'store');
-    expect(found.filter((o) => !pending.includes(o))).toEqual([]);
+    expect(offending((_, to) => ['store', 'domain', 'log.js'].includes(to), 'store')).toEqual([]);
   });
 
   it('the lifecycle writer imports the domain and the store only', () => {

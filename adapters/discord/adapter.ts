@@ -2,6 +2,8 @@ import { DiscordAPIError, GatewayDispatchEvents, REST, Routes, type APIUser, typ
 import type { ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
+import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
+import { sleep } from '../../src/kit/sleep.js';
 import type { Logger } from '../../src/log.js';
 import { ChannelCursors } from './channel-cursors.js';
 import type { DiscordConfig } from './config.js';
@@ -22,6 +24,7 @@ const FATAL_GATEWAY_ERRORS = /disallowed intents|invalid intents|authentication 
 export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapterDeps): ChannelAdapter {
   const log = deps.log.child({ channel: 'discord' });
   const retryDelayMs = config.retryDelayMs ?? 1000;
+  const reconnectBackoff: Backoff = { initialMs: retryDelayMs, maxMs: 60_000 };
   const readyTimeoutMs = config.readyTimeoutMs ?? 15_000;
   // Sending never needs the gateway, so every instance can send without having started.
   const rest = new REST(sendingRestOptions(config)).setToken(config.token);
@@ -33,7 +36,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   let stopped = true;
 
   /** Logs in; resolves once READY arrived or `readyTimeoutMs` passed, rejects only on a setting that must change. */
-  const connect = async (attempt: number): Promise<void> => {
+  const connect = async (failures: number): Promise<void> => {
     const c = createGatewayClient(config);
     client = c;
     c.ws.on(GatewayDispatchEvents.MessageCreate, (data) => inbound?.onMessage(data));
@@ -48,14 +51,14 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     c.on('error', (err) => log.error('discord: client error', { error: err }));
 
     const login = c.login(config.token);
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), readyTimeoutMs)));
+    const settled = new AbortController();
+    const waited = sleep(readyTimeoutMs, settled.signal).then(() => 'timeout' as const);
     const outcome = await Promise.race([login.then(() => 'ready' as const, (err: unknown) => err), waited]);
-    clearTimeout(timer);
+    settled.abort();
     if (outcome === 'ready') return;
     if (outcome === 'timeout') {
       log.warn('discord: gateway not ready yet, still connecting in the background', { waitedMs: readyTimeoutMs });
-      login.catch((err: unknown) => retryLater(c, err, attempt));
+      login.catch((err: unknown) => retryLater(c, err, failures));
       return;
     }
     if (outcome instanceof Error && FATAL_GATEWAY_ERRORS.test(outcome.message)) {
@@ -66,16 +69,16 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
         cause: outcome,
       });
     }
-    retryLater(c, outcome, attempt);
+    retryLater(c, outcome, failures);
   };
 
-  const retryLater = (c: Client, err: unknown, attempt: number) => {
+  const retryLater = (c: Client, err: unknown, failures: number) => {
     void c.destroy();
     if (stopped || client !== c) return;
-    const delay = Math.min(retryDelayMs * 2 ** attempt, 60_000);
+    const delay = backoffDelay(reconnectBackoff, failures + 1);
     log.error('discord: connecting to the gateway failed, retrying', { error: err, retryInMs: delay });
     reconnectTimer = setTimeout(() => {
-      if (!stopped) connect(attempt + 1).catch((e: unknown) => log.error('discord: gateway refused the bot', { error: e }));
+      if (!stopped) connect(failures + 1).catch((e: unknown) => log.error('discord: gateway refused the bot', { error: e }));
     }, delay);
   };
 

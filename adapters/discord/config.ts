@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../../src/domain/errors.js';
+import { envUrl, parseEnv, type Env } from '../../src/kit/env.js';
 
 export interface DiscordConfig {
   token: string;
@@ -18,27 +18,15 @@ export interface DiscordConfig {
 const envSchema = z.object({
   DISCORD_BOT_TOKEN: z
     .string()
-    .refine((t) => !/^Bot\s/i.test(t), 'DISCORD_BOT_TOKEN must be the token alone, without the "Bot " prefix')
-    .refine((t) => /^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/.test(t), 'DISCORD_BOT_TOKEN must look like a bot token from the Discord developer portal (three dot-separated parts)'),
-  DISCORD_API_URL: z
-    .url({ protocol: /^https?$/, error: 'DISCORD_API_URL must be an http(s) URL, e.g. https://discord.com/api' })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
-  DISCORD_GATEWAY_URL: z
-    .url({ protocol: /^wss?$/, error: 'DISCORD_GATEWAY_URL must be a ws(s) URL, e.g. wss://gateway.discord.gg' })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
+    .refine((t) => !/^Bot\s/i.test(t), 'must be the token alone, without the "Bot " prefix')
+    .refine((t) => /^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/.test(t), 'must look like a bot token from the Discord developer portal (three dot-separated parts)'),
+  DISCORD_API_URL: envUrl({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://discord.com/api', trimSlash: true }).optional(),
+  DISCORD_GATEWAY_URL: envUrl({ protocol: /^wss?$/, message: 'must be a ws(s) URL, e.g. wss://gateway.discord.gg', trimSlash: true }).optional(),
 });
 
 /** Reads the Discord settings from the environment record the app was started with. */
-export function discordConfigFromEnv(env: Record<string, string | undefined>): DiscordConfig {
-  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
-  const parsed = envSchema.safeParse(blankToUndefined);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ValidationError(issue.message, String(issue.path[0] ?? 'DISCORD'));
-  }
-  const e = parsed.data;
+export function discordConfigFromEnv(env: Env): DiscordConfig {
+  const e = parseEnv(envSchema, env);
   return {
     token: e.DISCORD_BOT_TOKEN,
     ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),

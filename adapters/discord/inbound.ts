@@ -1,12 +1,15 @@
 import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import type { Deliver } from '../../src/domain/channel.js';
-import { ValidationError } from '../../src/domain/errors.js';
+import type { Backoff } from '../../src/kit/backoff.js';
+import { deliverWithRetry } from '../../src/kit/deliver-with-retry.js';
+import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import type { Logger } from '../../src/log.js';
 import type { ChannelCursors } from './channel-cursors.js';
 import { normalizeMessage, type GatewayMessage } from './normalize.js';
 
 const PAGE = 100;
 const MAX_PAGES = 10;
+const MAX_RETRY_DELAY_MS = 30_000;
 
 export interface Inbound {
   /** A MESSAGE_CREATE from the gateway. */
@@ -31,33 +34,16 @@ export interface Inbound {
  */
 export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors; botId: () => string | undefined; log: Logger; retryDelayMs: number }): Inbound {
   const { deliver, cursors, botId, log, retryDelayMs } = deps;
-  const tails = new Map<string, Promise<void>>();
-  const wakers = new Set<() => void>();
-  let stopped = false;
+  const channels = new KeyedQueue();
+  const stopping = new AbortController();
+  const retry: Backoff = { initialMs: retryDelayMs, maxMs: MAX_RETRY_DELAY_MS };
   /** Where each channel stood when the gateway connection was last lost; consumed by the next catch-up. */
   let gap: Map<string, string> | undefined;
   const positions = () => new Map(cursors.recent().map((id) => [id, cursors.get(id)!.last]));
 
   const inChannel = (channelId: string, task: () => Promise<void>) => {
-    const tail = (tails.get(channelId) ?? Promise.resolve())
-      .then(task)
-      .catch((err: unknown) => log.error('discord: inbound task failed', { channelId, error: err }));
-    tails.set(channelId, tail);
-    void tail.then(() => {
-      if (tails.get(channelId) === tail) tails.delete(channelId);
-    });
+    channels.run(channelId, task).catch((err: unknown) => log.error('discord: inbound task failed', { channelId, error: err }));
   };
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakers.add(done);
-    });
 
   /** True when the message needs nothing more: stored, a duplicate, not for us, or refused for good. */
   const handle = async (m: GatewayMessage, guildId: string | undefined): Promise<boolean> => {
@@ -76,26 +62,19 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
     }
     if (!message) return true;
     cursors.track(m.channel_id, m.id, guildId);
-    for (let attempt = 0; !stopped; attempt++) {
-      try {
-        await deliver(message);
-        return true;
-      } catch (err) {
-        if (err instanceof ValidationError) {
-          log.error('discord: message rejected by the pipeline, dropped', { messageId: m.id, error: err });
-          return true;
-        }
-        const delay = Math.min(retryDelayMs * 2 ** attempt, 30_000);
-        log.warn('discord: storing message failed, retrying', { messageId: m.id, channelId: m.channel_id, retryInMs: delay, error: err });
-        await pause(delay);
-      }
-    }
-    return false;
+    const outcome = await deliverWithRetry(() => deliver(message), {
+      backoff: retry,
+      signal: stopping.signal,
+      onRejected: (err) => log.error('discord: message rejected by the pipeline, dropped', { messageId: m.id, error: err }),
+      onFailure: (err, _attempt, retryInMs) =>
+        log.warn('discord: storing message failed, retrying', { messageId: m.id, channelId: m.channel_id, retryInMs, error: err }),
+    });
+    return outcome !== 'failed';
   };
 
   const fetchMissed = async (rest: REST, channelId: string, from: string) => {
     let after = from;
-    for (let page = 0; page < MAX_PAGES && !stopped; page++) {
+    for (let page = 0; page < MAX_PAGES && !stopping.signal.aborted; page++) {
       const cursor = cursors.get(channelId);
       if (!cursor) return;
       let batch: GatewayMessage[];
@@ -143,9 +122,8 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
     },
 
     async stop() {
-      stopped = true;
-      for (const wake of [...wakers]) wake();
-      while (tails.size) await Promise.all([...tails.values()]);
+      stopping.abort();
+      await channels.idle();
       await cursors.flush();
     },
   };

@@ -4,8 +4,8 @@ import type { OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
 import { toChannelError } from './send-error.js';
-import { splitText } from '../../src/domain/split-text.js';
-import { sendInParts } from '../../src/domain/send-in-parts.js';
+import { splitText } from '../../src/kit/split-text.js';
+import { sendInParts } from '../../src/kit/send-in-parts.js';
 
 /** Discord rejects message content longer than this many characters (UTF-16 code units). */
 export const DISCORD_TEXT_LIMIT = 2000;

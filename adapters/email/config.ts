@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../../src/domain/errors.js';
+import { bothOrNeither, envFlag, envPort, parseEnv, type Env } from '../../src/kit/env.js';
 
 export interface EmailConfig {
   imap: { host: string; port: number; secure: boolean; user: string; password: string; mailbox: string };
@@ -21,46 +21,31 @@ export const EMAIL_DEFAULTS = {
   idleDelayMs: 2_000,
 } as const;
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const port = z.coerce.number().int().min(1).max(65535);
 const addressWithDomain = z.string().regex(/@[^\s@<>]+\.[^\s@<>]+>?\s*$/, 'must be an email address such as "Support <support@shop.example>"');
 
 const envSchema = z
   .object({
     IMAP_HOST: z.string().min(1),
-    IMAP_PORT: port.default(993),
+    IMAP_PORT: envPort().default(993),
     IMAP_USER: z.string().min(1),
     IMAP_PASSWORD: z.string().min(1),
-    IMAP_TLS: flag.optional(),
+    IMAP_TLS: envFlag.optional(),
     IMAP_MAILBOX: z.string().min(1).default(EMAIL_DEFAULTS.mailbox),
     SMTP_HOST: z.string().min(1),
-    SMTP_PORT: port.default(587),
+    SMTP_PORT: envPort().default(587),
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
-    SMTP_TLS: flag.optional(),
+    SMTP_TLS: envFlag.optional(),
     EMAIL_FROM: addressWithDomain,
   })
-  .refine((e) => Boolean(e.SMTP_USER) === Boolean(e.SMTP_PASSWORD), {
-    message: 'set both SMTP_USER and SMTP_PASSWORD, or neither',
-    path: ['SMTP_PASSWORD'],
-  });
+  .superRefine(bothOrNeither('SMTP_USER', 'SMTP_PASSWORD'));
 
 /**
  * Reads the email channel's settings from an env record (never process.env directly).
  * TLS defaults follow the port: implicit TLS on 993 (IMAP) and 465 (SMTP), otherwise STARTTLS when offered.
  */
-export function emailConfigFromEnv(env: Record<string, string | undefined>): EmailConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || 'email settings';
-    const missing = issue.code === 'invalid_type' && !(String(issue.path[0]) in present);
-    throw new ValidationError(`email channel: ${field} ${missing ? 'is required' : issue.message}`, field);
-  }
-  const e = parsed.data;
+export function emailConfigFromEnv(env: Env): EmailConfig {
+  const e = parseEnv(envSchema, env, { context: 'email channel' });
   return {
     imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_TLS ?? e.IMAP_PORT === 993, user: e.IMAP_USER, password: e.IMAP_PASSWORD, mailbox: e.IMAP_MAILBOX },
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_TLS ?? e.SMTP_PORT === 465, user: e.SMTP_USER, password: e.SMTP_PASSWORD },

@@ -13,6 +13,9 @@ import type { Deliver } from '../../src/domain/channel.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
 import { ValidationError } from '../../src/domain/errors.js';
+import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
+import { CoalescedRunner } from '../../src/kit/coalesced-runner.js';
+import { sleep } from '../../src/kit/sleep.js';
 import type { Logger } from '../../src/log.js';
 import type { EmailConfig } from './config.js';
 import { CursorStore } from './cursor.js';
@@ -27,8 +30,7 @@ export interface InboxDeps {
 
 type InboxSettings = Pick<EmailConfig, 'imap' | 'from' | 'maxMessageBytes' | 'pollIntervalMs' | 'idleDelayMs'>;
 
-const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 60_000;
+const RECONNECT: Backoff = { initialMs: 500, maxMs: 60_000 };
 /** Restart IDLE before servers and NAT boxes give up on a silent connection. */
 const MAX_IDLE_MS = 4 * 60_000;
 const STOP_GRACE_MS = 10_000;
@@ -36,16 +38,20 @@ const CONNECT_TIMEOUT_MS = 30_000;
 const FIRST_CONNECT_WAIT_MS = 10_000;
 /** How far back the sweep looks for unseen mail (by arrival date). */
 const SWEEP_DAYS = 7;
-const RETRY_MIN_MS = 30_000;
-const RETRY_MAX_MS = 30 * 60_000;
+/** Pauses before the sweep tries a message again whose delivery failed. */
+const REDELIVERY: Backoff = { initialMs: 30_000, maxMs: 30 * 60_000 };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** A time limit on a wait that must not keep the process alive by itself. */
+const timeLimit = (ms: number) => sleep(ms, undefined, { ref: false });
 
 export class ImapInbox {
   private client: ImapFlow | undefined;
   private stopping = false;
-  private syncing: Promise<void> | undefined;
-  private syncAgain = false;
+  /** Runs a sync now, or once more after the running one: new-mail events never get lost in between. */
+  private readonly syncs = new CoalescedRunner(() => this.syncOnce(), {
+    onError: (err) => this.log.warn('imap sync interrupted', { err }),
+    mayRunAgain: () => !this.stopping,
+  });
   private failures = 0;
   private connecting: Promise<void> | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -74,7 +80,7 @@ export class ImapInbox {
     this.stopping = false;
     const first = this.connect(true);
     this.connecting = first.then(() => undefined);
-    const problem = await Promise.race([first, sleep(FIRST_CONNECT_WAIT_MS).then(() => undefined)]);
+    const problem = await Promise.race([first, timeLimit(FIRST_CONNECT_WAIT_MS).then(() => undefined)]);
     if (problem) {
       this.stopping = true;
       throw problem;
@@ -90,28 +96,17 @@ export class ImapInbox {
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
     // A message being delivered gets time to finish; a connect or sync stuck on a dead socket does not hold up shutdown.
-    await Promise.race([this.connecting, sleep(STOP_GRACE_MS)]);
-    await Promise.race([this.syncing, sleep(STOP_GRACE_MS)]);
+    await Promise.race([this.connecting, timeLimit(STOP_GRACE_MS)]);
+    await Promise.race([this.syncs.running, timeLimit(STOP_GRACE_MS)]);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    await Promise.race([client.logout().catch(() => undefined), sleep(2_000)]);
+    await Promise.race([client.logout().catch(() => undefined), timeLimit(2_000)]);
     client.close();
   }
 
-  /** Runs a sync now, or once more after the running one: new-mail events never get lost in between. */
   requestSync(): void {
-    if (this.stopping) return;
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncing = (async () => {
-      do {
-        this.syncAgain = false;
-        await this.syncOnce().catch((err: unknown) => this.log.warn('imap sync interrupted', { err }));
-      } while (this.syncAgain && !this.stopping);
-    })().finally(() => (this.syncing = undefined));
+    if (!this.stopping) this.syncs.request();
   }
 
   /** Connects and opens the mailbox. On a first attempt, a configuration problem is returned instead of retried. */
@@ -168,9 +163,7 @@ export class ImapInbox {
 
   private scheduleReconnect(): void {
     if (this.stopping || this.reconnectTimer) return;
-    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.failures);
-    this.failures++;
-    const delay = base / 2 + Math.random() * (base / 2);
+    const delay = backoffDelay(RECONNECT, ++this.failures);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.connecting = this.connect().then(() => undefined);
@@ -223,7 +216,7 @@ export class ImapInbox {
     } catch (err) {
       if (!client.usable) throw err;
       const attempts = (this.retryAt.get(key)?.attempts ?? 0) + 1;
-      const pause = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (attempts - 1));
+      const pause = backoffDelay(REDELIVERY, attempts);
       this.retryAt.set(key, { attempts, at: this.deps.clock.now().getTime() + pause });
       this.log.error('email not delivered; it stays unseen and will be retried', { uid, attempts, retryInMs: pause, err });
       return;

@@ -3,6 +3,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
+import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
 import type { Logger } from '../../src/log.js';
 import type { TelegramConfig } from './config.js';
 import { createUpdateHandler, type UpdateHandler } from './deliver-update.js';
@@ -46,16 +47,17 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
     ? [createWebhookRoute({ path: webhookPath(config.webhook.url), secret: config.webhook.secret, handle: () => handler })]
     : [];
 
-  const setWebhook = async (attempt: number): Promise<void> => {
+  const webhookBackoff: Backoff = { initialMs: retryDelayMs, maxMs: 60_000 };
+  const setWebhook = async (failures: number): Promise<void> => {
     const hook = config.webhook!;
     try {
       await api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...ALLOWED_UPDATES] });
       log.info('telegram: webhook set', { path: webhookPath(hook.url) });
     } catch (err) {
       if (!handler) return;
-      const delay = Math.min(retryDelayMs * 2 ** attempt, 60_000);
+      const delay = backoffDelay(webhookBackoff, failures + 1);
       log.error('telegram: setWebhook failed, retrying', { error: err, retryInMs: delay });
-      webhookRetry = setTimeout(() => void setWebhook(attempt + 1), delay);
+      webhookRetry = setTimeout(() => void setWebhook(failures + 1), delay);
     }
   };
 

@@ -1,6 +1,6 @@
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Deliver } from '../../src/domain/channel.js';
-import { ValidationError } from '../../src/domain/errors.js';
+import { deliverOnce } from '../../src/kit/deliver-with-retry.js';
 import type { Logger } from '../../src/log.js';
 import { normalizeUpdate } from './normalize.js';
 
@@ -36,16 +36,11 @@ export function createUpdateHandler(deps: {
       log.debug('telegram: update ignored', { updateId: update.update_id });
       return true;
     }
-    try {
-      await deliver(message);
-      return true;
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        log.error('telegram: update rejected by the pipeline, dropped', { updateId: update.update_id, externalMessageId: message.externalMessageId, error: err });
-        return true;
-      }
-      log.warn('telegram: storing update failed, will retry', { updateId: update.update_id, error: err });
-      return false;
-    }
+    const outcome = await deliverOnce(() => deliver(message), {
+      onRejected: (err) =>
+        log.error('telegram: update rejected by the pipeline, dropped', { updateId: update.update_id, externalMessageId: message.externalMessageId, error: err }),
+      onFailure: (err) => log.warn('telegram: storing update failed, will retry', { updateId: update.update_id, error: err }),
+    });
+    return outcome !== 'failed';
   };
 }

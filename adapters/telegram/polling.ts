@@ -1,5 +1,8 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
+import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
+import { KeyedQueue } from '../../src/kit/keyed-queue.js';
+import { sleep } from '../../src/kit/sleep.js';
 import type { Logger } from '../../src/log.js';
 import type { UpdateHandler } from './deliver-update.js';
 import { ALLOWED_UPDATES, updateChatKey } from './normalize.js';
@@ -22,6 +25,7 @@ export interface Polling {
 
 /** Failed rounds, while other updates were stored fine, before an update is parked. */
 const ATTEMPTS_BEFORE_PARKING = 5;
+const MAX_RETRY_DELAY_MS = 30_000;
 
 /**
  * Long polling that acknowledges only what is stored. Each batch is handled concurrently
@@ -46,23 +50,24 @@ export function startPolling(opts: PollingOptions): Polling {
   const failedRounds = new Map<number, number>();
 
   const handleBatch = async (updates: Update[]): Promise<number> => {
-    const byChat = new Map<string, Update[]>();
-    for (const u of updates) {
-      const key = updateChatKey(u);
-      byChat.set(key, [...(byChat.get(key) ?? []), u]);
-    }
+    const chats = new KeyedQueue();
+    const stuckChats = new Set<string>();
     const handled = new Set<number>();
     const failed: Update[] = [];
     await Promise.all(
-      [...byChat.values()].map(async (chatUpdates) => {
-        for (const u of chatUpdates) {
+      updates.map((u) => {
+        const chat = updateChatKey(u);
+        return chats.run(chat, async () => {
+          // A chat stops at its first update that failed, so its order holds when the batch comes again.
+          if (stuckChats.has(chat)) return;
           if (!(await handle(u))) {
             failed.push(u);
+            stuckChats.add(chat);
             return;
           }
           handled.add(u.update_id);
           failedRounds.delete(u.update_id);
-        }
+        });
       }),
     );
     for (const u of failed) {
@@ -81,6 +86,7 @@ export function startPolling(opts: PollingOptions): Polling {
     return first ? first.update_id : updates.at(-1)!.update_id + 1;
   };
 
+  const retry: Backoff = { initialMs: opts.retryDelayMs, maxMs: MAX_RETRY_DELAY_MS };
   const loop = async () => {
     let failures = 0;
     while (!controller.signal.aborted) {
@@ -91,7 +97,7 @@ export function startPolling(opts: PollingOptions): Polling {
         if (controller.signal.aborted) break;
         failures++;
         log.warn('telegram: getUpdates failed', { error: err, attempt: failures });
-        await pause(backoff(opts.retryDelayMs, failures), controller.signal);
+        await sleep(backoffDelay(retry, failures), controller.signal);
         continue;
       }
       if (updates.length === 0) {
@@ -102,7 +108,7 @@ export function startPolling(opts: PollingOptions): Polling {
       offset = await handleBatch(updates);
       if (offset <= updates.at(-1)!.update_id) {
         failures++;
-        await pause(backoff(opts.retryDelayMs, failures), controller.signal);
+        await sleep(backoffDelay(retry, failures), controller.signal);
       } else {
         failures = 0;
       }
@@ -119,20 +125,4 @@ export function startPolling(opts: PollingOptions): Polling {
       await api.getUpdates({ offset, limit: 1, timeout: 0 }).catch((err: unknown) => log.warn('telegram: final offset not confirmed', { error: err }));
     },
   };
-}
-
-function backoff(base: number, attempt: number): number {
-  return Math.min(base * 2 ** (attempt - 1), 30_000);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
 }

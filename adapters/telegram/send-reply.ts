@@ -6,8 +6,8 @@ import type { LatestMessages } from './latest-messages.js';
 import { externalMessageId } from './normalize.js';
 import { markdownToTelegramHtml } from './render-html.js';
 import { toChannelError } from './send-error.js';
-import { splitText } from '../../src/domain/split-text.js';
-import { sendInParts } from '../../src/domain/send-in-parts.js';
+import { splitText } from '../../src/kit/split-text.js';
+import { sendInParts } from '../../src/kit/send-in-parts.js';
 
 /** Telegram rejects texts longer than this many UTF-16 code units ("message is too long"). */
 export const TELEGRAM_TEXT_LIMIT = 4096;

@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Update } from 'grammy/types';
 import type { AdapterRoute } from '../../src/domain/channel.js';
+import { UnauthorizedError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
+import { errorResponse } from '../../src/kit/http-errors.js';
 import type { UpdateHandler } from './deliver-update.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import { updateChatKey } from './normalize.js';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -21,27 +23,23 @@ export function createWebhookRoute(opts: { path: string; secret: string; handle:
     async handle(req) {
       const given = Buffer.from(req.headers.get(SECRET_HEADER) ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return problem(401, 'unauthorized', 'missing or wrong X-Telegram-Bot-Api-Secret-Token');
+        return errorResponse(new UnauthorizedError('missing or wrong X-Telegram-Bot-Api-Secret-Token'));
       }
       const handle = opts.handle();
-      if (!handle) return problem(503, 'not_started', 'the Telegram channel is not running');
+      if (!handle) return errorResponse(new UnavailableError('the Telegram channel is not running'));
       let update: unknown;
       try {
         update = await req.json();
       } catch {
-        return problem(400, 'validation_error', 'body is not JSON');
+        return errorResponse(new ValidationError('body is not JSON'));
       }
-      if (!isUpdate(update)) return problem(400, 'validation_error', 'body is not a Telegram update');
+      if (!isUpdate(update)) return errorResponse(new ValidationError('body is not a Telegram update'));
       const handled = await queue.run(updateChatKey(update), () => handle(update));
-      return handled ? new Response(null, { status: 200 }) : problem(503, 'not_stored', 'update not stored yet; deliver it again');
+      return handled ? new Response(null, { status: 200 }) : errorResponse(new UnavailableError('update not stored yet; deliver it again'));
     },
   };
 }
 
 function isUpdate(v: unknown): v is Update {
   return typeof v === 'object' && v !== null && Number.isInteger((v as { update_id?: unknown }).update_id);
-}
-
-function problem(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
 }

@@ -1,11 +1,26 @@
+import type { AdapterRoute } from '../../src/domain/channel.js';
+import { AppError, PayloadTooLargeError, ValidationError } from '../../src/domain/errors.js';
+import { errorResponse } from '../../src/kit/http-errors.js';
+
 /** Small fetch-style helpers so the web chat needs no web framework. */
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
-}
-
-export function error(status: number, code: string, message: string): Response {
-  return json(status, { error: { code, message } });
+/**
+ * A route whose handler may throw the domain's errors; they become the shared JSON error shape.
+ * Anything else goes on to the app's error hook, which logs it and answers 500.
+ */
+export function route(method: AdapterRoute['method'], path: string, handle: AdapterRoute['handle']): AdapterRoute {
+  return {
+    method,
+    path,
+    async handle(req, params) {
+      try {
+        return await handle(req, params);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return errorResponse(err);
+      }
+    },
+  };
 }
 
 export function bearer(req: Request): string | undefined {
@@ -15,16 +30,15 @@ export function bearer(req: Request): string | undefined {
 }
 
 /** Reads a JSON object body, refusing anything larger than `maxBytes` before parsing it. */
-export async function readJson(req: Request, maxBytes: number): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; response: Response }> {
+export async function readJsonObject(req: Request, maxBytes: number): Promise<Record<string, unknown>> {
   const raw = await req.arrayBuffer();
-  if (raw.byteLength > maxBytes) return { ok: false, response: error(413, 'payload_too_large', `body exceeds ${maxBytes} bytes`) };
+  if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(`body exceeds ${maxBytes} bytes`);
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return { ok: false, response: error(400, 'invalid_body', 'body must be a JSON object') };
-    }
-    return { ok: true, value: value as Record<string, unknown> };
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
   } catch {
-    return { ok: false, response: error(400, 'invalid_json', 'body is not valid UTF-8 JSON') };
+    throw new ValidationError('body is not valid UTF-8 JSON');
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('body must be a JSON object');
+  return value as Record<string, unknown>;
 }

@@ -9,10 +9,11 @@ import { summarize } from '../queue/report.js';
 import type { Store } from '../store/store.js';
 import { requireAgent, requireRole, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
-import { consolePageResponse } from './console-page.js';
 import { conversationRoutes } from './conversations.js';
 import { errorHandler } from './errors.js';
-import { parseCursor, sseResponse } from '../sse.js';
+import { errorBody } from '../kit/http-errors.js';
+import { parseCursor, sseResponse } from '../kit/sse.js';
+import { assetResponse, type WebAsset } from './web-assets.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeLogged } from '../domain/events.js';
 
@@ -23,6 +24,8 @@ export interface ApiDeps {
   actions: QueueActions;
   /** HTTP surfaces of channel adapters (web chat, Telegram webhook). */
   adapterRoutes: AdapterRoute[];
+  /** The console and chat pages with their scripts and styles (see web-assets.ts). */
+  webAssets: WebAsset[];
   /** First-response target: a conversation waiting longer is shown as overdue. */
   slaFirstResponseMs: number;
 }
@@ -30,10 +33,10 @@ export interface ApiDeps {
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(errorHandler(d.log));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.get('/', (c) => c.redirect('/chat'));
-  app.get('/console', () => consolePageResponse());
+  for (const asset of d.webAssets) app.get(asset.path, (c) => assetResponse(asset, c.req.raw));
   app.get('/healthz', async (c) => {
     await d.store.tx((r) => r.agents.get('healthz'));
     return c.json({ ok: true });

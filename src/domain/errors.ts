@@ -1,4 +1,4 @@
-/** Typed errors; the API maps each to one HTTP status in one place (src/api/errors.ts). */
+/** Typed errors; each maps to one HTTP status in one place (src/kit/http-errors.ts). */
 
 export class AppError extends Error {
   constructor(
@@ -49,5 +49,19 @@ export class ChannelError extends AppError {
     this.retryable = opts.retryable;
     this.retryAfterMs = opts.retryAfterMs;
     if (opts.cause !== undefined) this.cause = opts.cause;
+  }
+}
+
+/** A request body or field larger than allowed. */
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string) {
+    super('payload_too_large', message);
+  }
+}
+
+/** A part that is not running (yet); the client may retry. */
+export class UnavailableError extends AppError {
+  constructor(message: string) {
+    super('unavailable', message);
   }
 }

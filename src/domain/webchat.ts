@@ -1,4 +1,4 @@
-/** What the built-in web chat needs from storage; implemented over the store, injected into the adapter. */
+/** What the built-in web chat needs from storage: rows and items only; the adapter makes the HTTP responses. */
 
 export interface WebchatItem {
   id: string;
@@ -8,11 +8,24 @@ export interface WebchatItem {
   createdAt: string;
 }
 
-export interface WebchatBackend {
-  createSession(secretHash: string): Promise<string>;
-  sessionSecretHash(sessionId: string): Promise<string | undefined>;
+export interface WebchatSession {
+  id: string;
+  /** SHA-256 (hex) of the session secret; the secret itself is never stored. */
+  secretHash: string;
+  createdAt: number;
+}
+
+export interface WebchatItemsPage {
+  items: { seq: number; item: WebchatItem }[];
+  /** Where the next read starts; may be past the last item (events the customer does not see). */
+  cursor: number;
+}
+
+export interface WebchatStore {
+  insertSession(session: WebchatSession): Promise<void>;
+  session(sessionId: string): Promise<WebchatSession | undefined>;
   /** Messages the customer can see (inbound, and outbound once delivered), after an opaque cursor. */
-  itemsAfter(sessionId: string, cursor: number, limit: number): Promise<{ items: { seq: number; item: WebchatItem }[]; cursor: number }>;
-  /** Server-Sent Events of the same items from `cursor` on, until `signal` aborts. */
-  stream(sessionId: string, cursor: number, signal: AbortSignal): Response;
+  itemsAfter(sessionId: string, cursor: number, limit: number): Promise<WebchatItemsPage>;
+  /** Calls `listener` whenever new events may be visible; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
 }

@@ -1,4 +1,5 @@
 /** Shared pieces of the `faq check` and `faq ask` commands. */
+import { faqEnvShape } from './env.js';
 import { DEFAULT_MIN_CONFIDENCE } from './faq-index.js';
 
 export interface CliIo {
@@ -18,7 +19,7 @@ export interface FaqArgs {
 export class UsageError extends Error {}
 
 export function parseFaqArgs(args: string[], env: Record<string, string | undefined>, allowJson: boolean): FaqArgs {
-  const out: FaqArgs = { faqDir: env.FAQ_DIR || './faq', json: false, rest: [] };
+  const out: FaqArgs = { faqDir: faqEnvShape.FAQ_DIR.parse(env.FAQ_DIR), json: false, rest: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
@@ -41,13 +42,10 @@ export function parseFaqArgs(args: string[], env: Record<string, string | undefi
   return out;
 }
 
-/** FAQ_MIN_CONFIDENCE from the environment, checked the same way wherever it is read. */
+/** FAQ_MIN_CONFIDENCE from the environment, checked as the server checks it (faq/env.ts). */
 export function minConfidenceFrom(env: Record<string, string | undefined>): number {
   const raw = env.FAQ_MIN_CONFIDENCE;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_MIN_CONFIDENCE;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) {
-    throw new UsageError(`FAQ_MIN_CONFIDENCE must be a number between 0 and 1, got "${raw}"`);
-  }
-  return value;
+  const parsed = faqEnvShape.FAQ_MIN_CONFIDENCE.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`FAQ_MIN_CONFIDENCE ${parsed.error.issues[0]!.message}, got "${raw}"`);
+  return parsed.data ?? DEFAULT_MIN_CONFIDENCE;
 }

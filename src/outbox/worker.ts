@@ -2,10 +2,15 @@ import { hostname } from 'node:os';
 import type { ChannelAdapter, ChannelId, OutboundMessage } from '../domain/channel.js';
 import { ChannelError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
+import { backoffDelay, type Backoff } from '../kit/backoff.js';
+import { CoalescedRunner } from '../kit/coalesced-runner.js';
+import { sleep } from '../kit/sleep.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { OutboxRow } from '../store/rows.js';
-import { retryDelayMs } from './backoff.js';
+
+/** Pauses between attempts at a send; a platform's own retry-after wins when longer. */
+export const OUTBOX_BACKOFF: Backoff = { initialMs: 500, maxMs: 60_000 };
 
 export interface OutboxWorkerOptions {
   store: Store;
@@ -26,9 +31,11 @@ export interface OutboxWorkerOptions {
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
   private stopped = true;
-  private again = false;
+  private readonly draining = new CoalescedRunner(() => this.drain(), {
+    onError: (err) => this.o.log.error('outbox drain failed', { err }),
+    mayRunAgain: () => !this.stopped,
+  });
   private readonly inFlight = new Set<Promise<void>>();
   private readonly owner = `${hostname()}:${process.pid}`;
 
@@ -42,27 +49,17 @@ export class OutboxWorker {
   /** Wake the worker now (after a commit that enqueued something). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+    // Every drain ends by scheduling the next wake-up, so a pending one can go.
     clearTimeout(this.timer);
-    this.running = true;
-    void this.drain().finally(() => {
-      this.running = false;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.draining.request();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    while (this.running || this.inFlight.size) {
+    while (this.draining.running || this.inFlight.size) {
       await Promise.all([...this.inFlight]);
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     }
   }
 
@@ -126,7 +123,7 @@ export class OutboxWorker {
         });
         return;
       }
-      const nextAttemptAt = now + retryDelayMs(attempt, ce.retryAfterMs);
+      const nextAttemptAt = now + backoffDelay(OUTBOX_BACKOFF, attempt, { retryAfterMs: ce.retryAfterMs });
       await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
     }
   }

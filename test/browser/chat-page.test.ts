@@ -4,6 +4,7 @@ import { api, eventually, startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
+import { expectSelfOnlyPage } from './csp.js';
 
 describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answer, hand-off, agent reply, history after reload'), () => {
   let app: Running;
@@ -65,6 +66,13 @@ describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answ
     expect(history.items.map((i) => i.text)).toEqual(['How do I return an item?', expect.stringMatching(/30 days/), 'human', expect.stringMatching(/person will reply/i), reply]);
     // FAQ answers' **bold** is shown as <strong>, so compare without the markers.
     before.forEach((text, i) => expect(text).toContain(history.items[i]!.text.replace(/\*\*(.+?)\*\*/gs, '$1')));
+    await context.close();
+  });
+
+  it('runs only its own bundled script and stylesheet: no inline code, CSP without unsafe-inline', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await expectSelfOnlyPage(page, await page.goto(`${app.url}/chat`));
     await context.close();
   });
 });

@@ -50,7 +50,11 @@ describe('emailConfigFromEnv', () => {
 });
 
 describe('buildChannelAdapters and the email channel', () => {
-  const deps = { clock: systemClock, log: silentLogger, state: memoryState() };
+  const unused = () => {
+    throw new Error('the web chat store is not used here');
+  };
+  const webchat = { insertSession: unused, session: unused, itemsAfter: unused, subscribe: unused };
+  const deps = { clock: systemClock, log: silentLogger, state: memoryState(), webchat };
 
   it('builds the email adapter only when IMAP_HOST is set', () => {
     expect(buildChannelAdapters({}, deps).map((a) => a.channel)).not.toContain('email');

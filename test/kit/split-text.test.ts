@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitText } from '../../src/domain/split-text.js';
+import { splitText } from '../../src/kit/split-text.js';
 import { DISCORD_TEXT_LIMIT } from '../../adapters/discord/send-reply.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../adapters/telegram/send-reply.js';
 

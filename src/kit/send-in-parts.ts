@@ -1,4 +1,4 @@
-import type { ChannelStateStore } from './state-port.js';
+import type { ChannelStateStore } from '../domain/state-port.js';
 
 /**
  * Sends a reply that a platform takes only in parts, and returns the first part's id. Parts

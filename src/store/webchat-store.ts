@@ -1,24 +1,18 @@
-import { newId } from '../domain/ids.js';
-import type { Clock } from '../domain/clock.js';
-import type { WebchatBackend, WebchatItem } from '../domain/webchat.js';
+import type { WebchatItem, WebchatStore } from '../domain/webchat.js';
 import type { Store } from './store.js';
-import { sseResponse } from '../sse.js';
 import { decodeEvent } from '../domain/events.js';
 
 /**
  * The web chat's view of the store. The cursor is the event sequence number, so an outbound
  * message becomes visible when its delivery is recorded, and a reconnecting widget misses nothing.
  */
-export function webchatBackend(store: Store, clock: Clock): WebchatBackend {
-  const backend: WebchatBackend = {
-    async createSession(secretHash) {
-      const now = clock.now().getTime();
-      const id = newId(now);
-      await store.tx((r) => r.webchat.insert({ id, secretHash, createdAt: now }));
-      return id;
+export function webchatStore(store: Store): WebchatStore {
+  return {
+    async insertSession(session) {
+      await store.tx((r) => r.webchat.insert(session));
     },
-    async sessionSecretHash(sessionId) {
-      return (await store.tx((r) => r.webchat.get(sessionId)))?.secretHash;
+    async session(sessionId) {
+      return store.tx((r) => r.webchat.get(sessionId));
     },
     async itemsAfter(sessionId, cursor, limit) {
       return store.tx(async (r) => {
@@ -38,16 +32,6 @@ export function webchatBackend(store: Store, clock: Clock): WebchatBackend {
         return { items, cursor: evs.at(-1)?.seq ?? cursor };
       });
     },
-    stream(sessionId, cursor, signal) {
-      const source = {
-        read: async (from: number) => {
-          const page = await backend.itemsAfter(sessionId, from, 200);
-          return { events: page.items.map(({ seq, item }) => ({ id: seq, event: 'message', data: item })), cursor: page.cursor };
-        },
-        subscribe: (listener: () => void) => store.onEvents(listener),
-      };
-      return sseResponse(source, cursor, signal);
-    },
+    subscribe: (listener) => store.onEvents(listener),
   };
-  return backend;
 }

@@ -1,0 +1,34 @@
+import type { InboundMessage } from '../../src/domain/channel.js';
+import { PayloadTooLargeError, ValidationError } from '../../src/domain/errors.js';
+
+export const MAX_TEXT_BYTES = 16 * 1024;
+/** Room for the largest text escaped as JSON plus the other fields. */
+export const MAX_BODY_BYTES = MAX_TEXT_BYTES * 4 + 1024;
+const MAX_CLIENT_ID = 200;
+
+/** The widget's `{ text, clientMessageId }` as a normalized message; throws naming the bad field. */
+export function toInbound(sessionId: string, body: Record<string, unknown>, req: Request, receivedAt: Date): InboundMessage {
+  const { text, clientMessageId } = body;
+  if (typeof text !== 'string') throw new ValidationError('text: must be a string', 'text');
+  const trimmed = text.normalize('NFC').trim();
+  if (!trimmed) throw new ValidationError('text: must not be empty', 'text');
+  if (Buffer.byteLength(trimmed) > MAX_TEXT_BYTES) throw new PayloadTooLargeError(`text: longer than ${MAX_TEXT_BYTES} bytes`);
+  if (typeof clientMessageId !== 'string' || !clientMessageId || clientMessageId.length > MAX_CLIENT_ID) {
+    throw new ValidationError(`clientMessageId: must be a non-empty string of at most ${MAX_CLIENT_ID} characters`, 'clientMessageId');
+  }
+  return {
+    channel: 'webchat',
+    // Namespaced by session so one widget's ids can never collide with another's.
+    externalMessageId: `${sessionId}:${clientMessageId}`,
+    threadKey: sessionId,
+    sender: { channelUserId: sessionId, locale: preferredLocale(req) },
+    text: trimmed,
+    attachments: [],
+    receivedAt,
+  };
+}
+
+function preferredLocale(req: Request): string | undefined {
+  const tag = req.headers.get('accept-language')?.split(',')[0]?.split(';')[0]?.trim();
+  return tag && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag) ? tag : undefined;
+}

@@ -1,0 +1,1 @@
+export { createWebchatAdapter, type WebchatAdapterDeps } from './adapter.js';

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/**
+ * The browser pages under web/ (the agent console and the customer chat), served as static
+ * files: each page is an index.html, a stylesheet and one script bundled from its TypeScript
+ * modules. Bundling happens in memory once per process (tens of milliseconds), so a fresh clone
+ * needs no build step and nothing is written next to the sources.
+ *
+ * Everything the pages run comes from this origin, so the CSP allows scripts and styles from
+ * 'self' only: no inline code, no nonces, no CDN.
+ */
+
+const WEB_DIR = join(import.meta.dirname, '..', '..', 'web');
+
+interface PageSpec {
+  /** Folder under web/ and the URL prefix of its assets: /NAME/main.js, /NAME/NAME.css. */
+  name: 'console' | 'chat';
+  path: string;
+  csp: string;
+  headers: Record<string, string>;
+}
+
+const PAGES: PageSpec[] = [
+  {
+    name: 'console',
+    path: '/console',
+    csp: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    headers: { 'cache-control': 'no-store' },
+  },
+  {
+    // No frame-ancestors: a shop may embed the chat in an iframe.
+    name: 'chat',
+    path: '/chat',
+    csp: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+    headers: {},
+  },
+];
+
+export interface WebAsset {
+  path: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+let loaded: Promise<WebAsset[]> | undefined;
+
+/** Every page and asset with its response headers; built on first call, then cached. */
+export function loadWebAssets(): Promise<WebAsset[]> {
+  loaded ??= Promise.all(PAGES.map(pageAssets)).then(
+    (lists) => lists.flat(),
+    (err: unknown) => {
+      // A failed build is not cached, so the next start tries again.
+      loaded = undefined;
+      throw err;
+    },
+  );
+  return loaded;
+}
+
+async function pageAssets(page: PageSpec): Promise<WebAsset[]> {
+  const dir = join(WEB_DIR, page.name);
+  const [html, css, script] = await Promise.all([
+    readFile(join(dir, 'index.html'), 'utf8'),
+    readFile(join(dir, `${page.name}.css`), 'utf8'),
+    bundle(join(dir, 'main.ts')),
+  ]);
+  const common = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+  return [
+    { path: page.path, body: html, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.csp, ...common, ...page.headers } },
+    asset(`${page.path}/${page.name}.css`, css, 'text/css; charset=utf-8', common),
+    asset(`${page.path}/main.js`, script, 'text/javascript; charset=utf-8', common),
+  ];
+}
+
+/** Fixed URLs, so the browser revalidates (no-cache) and the ETag spares it the download. */
+function asset(path: string, body: string, type: string, common: Record<string, string>): WebAsset {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  return { path, body, headers: { 'content-type': type, 'cache-control': 'no-cache', etag, ...common } };
+}
+
+async function bundle(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    charset: 'utf8',
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** The response for one asset; a matching If-None-Match gets a bodiless 304. */
+export function assetResponse(asset: WebAsset, req: Request): Response {
+  if (asset.headers.etag && req.headers.get('if-none-match') === asset.headers.etag) {
+    return new Response(null, { status: 304, headers: asset.headers });
+  }
+  return new Response(asset.body, { headers: asset.headers });
+}

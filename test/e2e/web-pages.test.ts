@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, tempDir } from '../support/app.js';
+import type { Running } from '../../src/main.js';
+
+describe('the console and chat pages are static files with a strict CSP', () => {
+  let app: Running;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    app = await startApp({}, dir.path);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await dir?.rm();
+  });
+
+  for (const name of ['console', 'chat'] as const) {
+    it(`/${name}: html with only same-origin script and stylesheet, a bundled script that never parses strings as HTML`, async () => {
+      const res = await fetch(`${app.url}/${name}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|'nonce-/);
+
+      const html = await res.text();
+      expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual([`<script type="module" src="/${name}/main.js">`]);
+      expect(html).not.toMatch(/<script\b[^>]*>[^<]/);
+      expect(html).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=/i);
+      expect(html).toContain(`<link rel="stylesheet" href="/${name}/${name}.css">`);
+
+      const script = await fetch(`${app.url}/${name}/main.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+      const js = await script.text();
+      expect(js).toContain('getElementById');
+      // Bundled: no module imports left for the browser to resolve.
+      expect(js).not.toMatch(/^\s*import\s/m);
+      expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|srcdoc/);
+
+      const css = await fetch(`${app.url}/${name}/${name}.css`);
+      expect(css.status).toBe(200);
+      expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+      expect(await css.text()).toContain('.msg');
+    });
+  }
+
+  it('answers a matching If-None-Match with 304 and no body', async () => {
+    const first = await fetch(`${app.url}/chat/main.js`);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await fetch(`${app.url}/chat/main.js`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect((await fetch(`${app.url}/chat/main.js`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+});
