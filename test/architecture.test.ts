@@ -62,6 +62,38 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it('the store imports nothing of src/ but the domain; its dialect folders stay apart (pg/ takes only the query tables of sqlite/)', () => {
+    const offenders = files(join(root, 'src', 'store')).flatMap((f) => {
+      const from = relative(root, f);
+      return imports(f)
+        .filter((i) => i.startsWith('.'))
+        .map((i) => relative(root, join(f, '..', i)))
+        .filter(
+          (t) =>
+            (!t.startsWith('src/store/') && !t.startsWith('src/domain/')) ||
+            (from.startsWith('src/store/sqlite/') && t.startsWith('src/store/pg/')) ||
+            (from.startsWith('src/store/pg/') && t.startsWith('src/store/sqlite/') && t !== 'src/store/sqlite/schema.js'),
+        )
+        .map((t) => `${from} → ${t}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('the rest of the code reaches the store through its ports, the Store, leadership and the web chat store only', () => {
+    const entries = ['src/store/ports.js', 'src/store/store.js', 'src/store/leadership.js', 'src/store/webchat-store.js'];
+    const offenders = ['src', 'adapters']
+      .flatMap((d) => files(join(root, d)))
+      .filter((f) => !relative(root, f).startsWith('src/store/'))
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => i.startsWith('.'))
+          .map((i) => relative(root, join(f, '..', i)))
+          .filter((t) => t.startsWith('src/store/') && !entries.includes(t))
+          .map((t) => `${relative(root, f)} → ${t}`),
+      );
+    expect(offenders).toEqual([]);
+  });
 });
 
 describe('layering inside src/ (issue 9)', () => {

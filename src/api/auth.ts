@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
 import { hashToken } from '../domain/ids.js';
 import type { Store } from '../store/store.js';
-import type { AgentRow } from '../store/rows.js';
+import type { AgentRow } from '../store/ports.js';
 
 export type ApiEnv = { Variables: { agent: AgentRow } };
 

@@ -4,7 +4,7 @@ import { STATUSES } from '../domain/conversation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
-import type { ConversationRow } from '../store/rows.js';
+import type { ConversationRow } from '../store/ports.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
@@ -20,8 +20,9 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
   const view = (row: ConversationRow) => conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() });
 
   app.get('/', async (c) => {
-    const status = c.req.query('status');
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+    const query = c.req.query('status');
+    const status = STATUSES.find((s) => s === query);
+    if (query !== undefined && !status) {
       throw new ValidationError(`status: must be one of ${STATUSES.join(', ')}`, 'status');
     }
     const mine = c.req.query('mine') === 'true';

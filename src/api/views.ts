@@ -1,4 +1,4 @@
-import type { ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/rows.js';
+import type { ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 
@@ -59,7 +59,7 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
     problems: Array.isArray(meta.raw?.problems) ? (meta.raw.problems as string[]) : [],
     createdAt: iso(m.createdAt),
     externalId: m.externalId,
-    delivery: delivery ? (delivery.status as 'pending' | 'sent' | 'failed') : null,
+    delivery: delivery ? delivery.status : null,
     deliveryError: delivery?.status === 'failed' ? delivery.lastError : null,
     deliveryAttempts: delivery?.attempts ?? null,
   };

@@ -1,7 +1,7 @@
 import { OPENED, STATUSES, transition, type ConversationEvent, type ConversationState } from '../domain/conversation.js';
 import type { Actor, LifecycleAction } from '../domain/events.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow } from '../store/rows.js';
+import type { ConversationRow } from '../store/ports.js';
 
 /**
  * The one writer of a conversation's lifecycle. The state machine (src/domain/conversation.ts)

@@ -1,7 +1,7 @@
 import { newId } from '../domain/ids.js';
 import type { OutboundMessage } from '../domain/channel.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow, MessageRow } from '../store/rows.js';
+import type { ConversationRow, MessageRow } from '../store/ports.js';
 
 export interface ReplyInput {
   conversation: ConversationRow;

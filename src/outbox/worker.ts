@@ -7,7 +7,7 @@ import { CoalescedRunner } from '../kit/coalesced-runner.js';
 import { sleep } from '../kit/sleep.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { OutboxRow } from '../store/rows.js';
+import type { OutboxRow } from '../store/ports.js';
 
 /** Pauses between attempts at a send; a platform's own retry-after wins when longer. */
 export const OUTBOX_BACKOFF: Backoff = { initialMs: 500, maxMs: 60_000 };

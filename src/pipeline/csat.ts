@@ -2,7 +2,7 @@ import { CUSTOMER } from '../domain/events.js';
 import { applyTransition } from '../lifecycle/apply.js';
 import { enqueueReply } from '../outbox/enqueue.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow } from '../store/rows.js';
+import type { ConversationRow } from '../store/ports.js';
 import { csatScore } from './intent.js';
 import { csatThanks } from './replies.js';
 

@@ -57,7 +57,7 @@ export class DraftJobs {
     }
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.d.timeoutMs)]);
     const draft = await drafter.draft(
-      { conversationId, locale, history: history.map((m) => ({ author: m.author as 'customer' | 'agent' | 'bot', text: m.text })), sources },
+      { conversationId, locale, history: history.map((m) => ({ author: m.author, text: m.text })), sources },
       signal,
     );
     if (!draft || signal.aborted) return;

@@ -3,7 +3,7 @@ import { CUSTOMER } from '../domain/events.js';
 import type { InboundMessage } from '../domain/channel.js';
 import { applyTransition, openConversation } from '../lifecycle/apply.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow } from '../store/rows.js';
+import type { ConversationRow } from '../store/ports.js';
 import { pendingCsatScore } from './csat.js';
 import { detectLocale } from './intent.js';
 

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { Repos, Store } from '../store/store.js';
-import type { AgentRow, ConversationRow, MessageRow } from '../store/rows.js';
+import type { AgentRow, ConversationRow, MessageRow } from '../store/ports.js';
 import { enqueueReply } from '../outbox/enqueue.js';
 import { csatQuestion } from '../pipeline/replies.js';
 import { applyTransition, markAnswered } from '../lifecycle/apply.js';

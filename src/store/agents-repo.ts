@@ -1,11 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
-import { tables, type Db } from './database.js';
-import type { AgentRow } from './rows.js';
+import { agents } from './sqlite/schema.js';
+import type { QueryDb } from './dialect.js';
+import type { AgentRow, AgentsRepo } from './ports.js';
 
-const { agents } = tables;
-
-export class AgentsRepo {
-  constructor(private readonly db: Db) {}
+export class SqlAgentsRepo implements AgentsRepo {
+  constructor(private readonly db: QueryDb) {}
 
   async insert(row: AgentRow): Promise<void> {
     await this.db.insert(agents).values(row);

@@ -1,20 +1,17 @@
 import { and, desc, eq, inArray, ne, asc, gt, sql } from 'drizzle-orm';
-import { tables, type Database, type Db } from './database.js';
-import type { ConversationRow } from './rows.js';
+import { conversations, messages } from './sqlite/schema.js';
+import type { DialectOps, QueryDb } from './dialect.js';
+import type { ConversationStatus } from '../domain/conversation.js';
+import type { ConversationRow, ConversationsRepo } from './ports.js';
 
-const { conversations, messages } = tables;
-
-export class ConversationsRepo {
+export class SqlConversationsRepo implements ConversationsRepo {
   constructor(
-    private readonly db: Db,
-    private readonly database: Database,
+    private readonly db: QueryDb,
+    private readonly ops: DialectOps,
   ) {}
 
-  /** Reads a conversation; with `lock`, holds a row lock until the transaction ends (PostgreSQL; SQLite transactions are already exclusive). */
   async get(id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow | undefined> {
-    if (opts.lock && this.database.dialect === 'pg') {
-      await this.database.execute(this.db, sql`select id from conversations where id = ${id} for update`);
-    }
+    if (opts.lock) await this.ops.lockConversation(this.db, id);
     return (await this.db.select().from(conversations).where(eq(conversations.id, id)).limit(1))[0];
   }
 
@@ -28,7 +25,6 @@ export class ConversationsRepo {
     return rows[0];
   }
 
-  /** The conversation holding any of these external message ids (email In-Reply-To / References). */
   async findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined> {
     if (externalIds.length === 0) return undefined;
     const rows = await this.db
@@ -48,7 +44,7 @@ export class ConversationsRepo {
     await this.db.update(conversations).set(patch).where(eq(conversations.id, id));
   }
 
-  async list(filter: { status?: string; assigneeId?: string; limit: number; afterId?: string }): Promise<ConversationRow[]> {
+  async list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; afterId?: string }): Promise<ConversationRow[]> {
     const conds = [];
     if (filter.status) conds.push(eq(conversations.status, filter.status));
     else conds.push(ne(conversations.status, 'closed'));

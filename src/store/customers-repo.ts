@@ -1,12 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { tables, type Db } from './database.js';
-import type { CustomerRow, IdentityRow } from './rows.js';
-
-const { customers, channelIdentities } = tables;
+import { customers, channelIdentities } from './sqlite/schema.js';
+import type { QueryDb } from './dialect.js';
+import type { CustomerRow, IdentityRow, CustomersRepo } from './ports.js';
 
 /** Customers and the channel identities (a Telegram user, an email address…) that belong to them. */
-export class CustomersRepo {
-  constructor(private readonly db: Db) {}
+export class SqlCustomersRepo implements CustomersRepo {
+  constructor(private readonly db: QueryDb) {}
 
   async insert(row: CustomerRow): Promise<void> {
     await this.db.insert(customers).values(row);

@@ -1,12 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
-import { tables, type Db } from './database.js';
-import type { DraftRow } from './rows.js';
-
-const { drafts } = tables;
+import { drafts } from './sqlite/schema.js';
+import type { QueryDb } from './dialect.js';
+import type { DraftRow, DraftsRepo } from './ports.js';
 
 /** Reply suggestions for agents (LLM or FAQ fallback), kept beside the conversation, never sent by themselves. */
-export class DraftsRepo {
-  constructor(private readonly db: Db) {}
+export class SqlDraftsRepo implements DraftsRepo {
+  constructor(private readonly db: QueryDb) {}
 
   async insert(row: DraftRow): Promise<void> {
     await this.db.insert(drafts).values(row);

@@ -1,33 +1,25 @@
 import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
-import { tables, type Db, type Dialect } from './database.js';
-import type { EventRow } from './rows.js';
+import { events, conversations } from './sqlite/schema.js';
+import type { DialectOps, QueryDb } from './dialect.js';
+import type { EventRow, EventsRepo } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 
-const { events, conversations } = tables;
-
-/**
- * Sequence numbers are handed out at insert but become visible at commit, so on PostgreSQL a
- * reader could see seq 11 before seq 10 commits and then skip 10 for ever. Readers therefore only
- * see events of transactions older than every transaction still running.
- */
-const settled = sql`${events.txId} < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
-
-export class EventsRepo {
+export class SqlEventsRepo implements EventsRepo {
   constructor(
-    private readonly db: Db,
-    private readonly dialect: Dialect,
+    private readonly db: QueryDb,
+    private readonly ops: DialectOps,
     private readonly onAppend: () => void,
   ) {}
 
   private visible(conds: SQL[]): SQL[] {
-    return this.dialect === 'pg' ? [...conds, settled] : conds;
+    return this.ops.settledEvents ? [...conds, this.ops.settledEvents] : conds;
   }
 
   /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
   async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
     const rows = await this.db
       .insert(events)
-      .values({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now })
+      .values({ seq: this.ops.columnDefault, conversationId, type: event.type, data: encodeEventData(event), createdAt: now, txId: this.ops.columnDefault })
       .returning({ seq: events.seq });
     this.onAppend();
     return Number(rows[0]!.seq);
@@ -51,7 +43,6 @@ export class EventsRepo {
     return Number(rows[0]?.seq ?? 0);
   }
 
-  /** Events of the given types on every conversation of one thread (a web-chat session), after `seq`. */
   async forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]> {
     const rows = await this.db
       .select({ e: events })

@@ -1,5 +1,10 @@
 import pg from 'pg';
-import type { Logger } from '../log.js';
+
+/** What leadership reports (src/log.ts's Logger fits); the store imports nothing but src/domain. */
+export interface LeadershipLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
 
 /**
  * Some inbound work must run on one instance only (Telegram long polling, the IMAP mailbox).
@@ -30,7 +35,7 @@ export function soleLeadership(): Leadership {
  * long as that connection, so a crashed leader's lock is released by the server and another
  * instance takes over within `retryMs`.
  */
-export function postgresLeadership(url: string, log: Logger, retryMs = 5_000): Leadership {
+export function postgresLeadership(url: string, log: LeadershipLog, retryMs = 5_000): Leadership {
   let closed = false;
   const loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();

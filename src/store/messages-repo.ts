@@ -1,11 +1,10 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
-import { tables, type Db } from './database.js';
-import type { MessageRow } from './rows.js';
+import { messages } from './sqlite/schema.js';
+import type { QueryDb } from './dialect.js';
+import type { MessageRow, MessagesRepo } from './ports.js';
 
-const { messages } = tables;
-
-export class MessagesRepo {
-  constructor(private readonly db: Db) {}
+export class SqlMessagesRepo implements MessagesRepo {
+  constructor(private readonly db: QueryDb) {}
 
   async findByExternal(channel: string, externalId: string): Promise<MessageRow | undefined> {
     const rows = await this.db

@@ -1,36 +1,28 @@
 import { and, eq, inArray, asc, sql } from 'drizzle-orm';
-import { tables, type Database, type Db } from './database.js';
-import type { OutboxRow } from './rows.js';
+import { outbox } from './sqlite/schema.js';
+import type { DialectOps, QueryDb } from './dialect.js';
+import type { OutboxRow, OutboxRepo } from './ports.js';
 
-const { outbox } = tables;
-
-export class OutboxRepo {
+export class SqlOutboxRepo implements OutboxRepo {
   constructor(
-    private readonly db: Db,
-    private readonly database: Database,
+    private readonly db: QueryDb,
+    private readonly ops: DialectOps,
   ) {}
 
   async insert(row: OutboxRow): Promise<void> {
     await this.db.insert(outbox).values(row);
   }
 
-  /**
-   * Leases up to `limit` due rows to this worker until `leaseUntil`: only the earliest unsent row
-   * of each conversation, so replies leave in order even when one is waiting for a retry or is
-   * in flight on another instance. A row whose lease expired (its worker crashed mid-send) is due
-   * again: that is the "at most one resend" case.
-   */
   async leaseDue(now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.database.execute(
-      this.db,
+    const rows = await this.db.values<[string]>(
       sql`select id from outbox where status = 'pending' and next_attempt_at <= ${now}
           and (lease_until is null or lease_until < ${now})
           and not exists (select 1 from outbox earlier where earlier.conversation_id = outbox.conversation_id
                           and earlier.status = 'pending' and earlier.id < outbox.id)
           order by next_attempt_at, id limit ${limit}
-          ${this.database.dialect === 'pg' ? sql`for update skip locked` : sql``}`,
+          ${this.ops.leaseLocking}`,
     );
-    const ids = rows.map((r) => String(r.id));
+    const ids = rows.map(([id]) => id);
     if (ids.length === 0) return [];
     await this.db.update(outbox).set({ leaseUntil }).where(inArray(outbox.id, ids));
     return this.db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id));
@@ -50,7 +42,6 @@ export class OutboxRepo {
     return new Map(rows.map((r) => [r.messageId, r]));
   }
 
-  /** When the next row becomes due, so the worker can sleep until then. */
   async nextDueAt(): Promise<number | undefined> {
     const rows = await this.db
       .select({ at: sql<number>`min(coalesce(${outbox.leaseUntil}, ${outbox.nextAttemptAt}))` })

@@ -1,34 +1,18 @@
-import { ConversationsRepo } from './conversations-repo.js';
-import { CustomersRepo } from './customers-repo.js';
-import { DraftsRepo } from './drafts-repo.js';
-import { MessagesRepo } from './messages-repo.js';
-import { OutboxRepo } from './outbox-repo.js';
-import { AgentsRepo } from './agents-repo.js';
-import { ChannelStateRepo } from './channel-state-repo.js';
-import { EventsRepo } from './events-repo.js';
-import { WebchatSessionsRepo } from './webchat-sessions-repo.js';
-import { sql } from 'drizzle-orm';
-import { openPostgres, openSqlite, type Database, type Db } from './database.js';
+import { SqlConversationsRepo } from './conversations-repo.js';
+import { SqlCustomersRepo } from './customers-repo.js';
+import { SqlDraftsRepo } from './drafts-repo.js';
+import { SqlMessagesRepo } from './messages-repo.js';
+import { SqlOutboxRepo } from './outbox-repo.js';
+import { SqlAgentsRepo } from './agents-repo.js';
+import { SqlChannelStateRepo } from './channel-state-repo.js';
+import { SqlEventsRepo } from './events-repo.js';
+import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
+import type { Database, QueryDb } from './dialect.js';
+import type { Repos } from './ports.js';
+import { openSqlite } from './sqlite/database.js';
+import { openPostgres } from './pg/database.js';
 
-/** The repositories, bound to one transaction. This is the only storage interface the rest of the code sees. */
-export interface Repos {
-  conversations: ConversationsRepo;
-  customers: CustomersRepo;
-  drafts: DraftsRepo;
-  messages: MessagesRepo;
-  outbox: OutboxRepo;
-  agents: AgentsRepo;
-  events: EventsRepo;
-  webchat: WebchatSessionsRepo;
-  state: ChannelStateRepo;
-  /**
-   * Serialises transactions that touch the same key (a thread, an identity) until this one ends:
-   * a transaction-scoped advisory lock on PostgreSQL; SQLite transactions are already exclusive.
-   */
-  lock(key: string): Promise<void>;
-  /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */
-  afterCommit(fn: () => void): void;
-}
+export type { Repos } from './ports.js';
 
 export class Store {
   private readonly commitListeners = new Set<() => void>();
@@ -76,20 +60,19 @@ export class Store {
     return this.database.close();
   }
 
-  private repos(db: Db, hooks: (() => void)[], onEvent: () => void): Repos {
+  private repos(db: QueryDb, hooks: (() => void)[], onEvent: () => void): Repos {
+    const { ops } = this.database;
     return {
-      conversations: new ConversationsRepo(db, this.database),
-      customers: new CustomersRepo(db),
-      drafts: new DraftsRepo(db),
-      messages: new MessagesRepo(db),
-      outbox: new OutboxRepo(db, this.database),
-      agents: new AgentsRepo(db),
-      events: new EventsRepo(db, this.database.dialect, onEvent),
-      webchat: new WebchatSessionsRepo(db),
-      state: new ChannelStateRepo(db),
-      lock: async (key) => {
-        if (this.database.dialect === 'pg') await this.database.execute(db, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-      },
+      conversations: new SqlConversationsRepo(db, ops),
+      customers: new SqlCustomersRepo(db),
+      drafts: new SqlDraftsRepo(db),
+      messages: new SqlMessagesRepo(db),
+      outbox: new SqlOutboxRepo(db, ops),
+      agents: new SqlAgentsRepo(db),
+      events: new SqlEventsRepo(db, ops, onEvent),
+      webchat: new SqlWebchatSessionsRepo(db),
+      state: new SqlChannelStateRepo(db),
+      lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };
   }

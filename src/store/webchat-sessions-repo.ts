@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { tables, type Db } from './database.js';
-import type { WebchatSessionRow } from './rows.js';
+import { webchatSessions } from './sqlite/schema.js';
+import type { QueryDb } from './dialect.js';
+import type { WebchatSessionRow, WebchatSessionsRepo } from './ports.js';
 
-const { webchatSessions } = tables;
-
-export class WebchatSessionsRepo {
-  constructor(private readonly db: Db) {}
+export class SqlWebchatSessionsRepo implements WebchatSessionsRepo {
+  constructor(private readonly db: QueryDb) {}
 
   async insert(row: WebchatSessionRow): Promise<void> {
     await this.db.insert(webchatSessions).values(row);

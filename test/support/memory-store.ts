@@ -4,7 +4,7 @@ import type { ConversationEvent } from '../../src/domain/conversation.js';
 import { CUSTOMER, decodeLogged, type LoggedEvent } from '../../src/domain/events.js';
 import { newId } from '../../src/domain/ids.js';
 import { applyTransition, openConversation } from '../../src/lifecycle/apply.js';
-import type { ConversationRow } from '../../src/store/rows.js';
+import type { ConversationRow } from '../../src/store/ports.js';
 
 /** A real SQLite store in memory, migrated like production. */
 export function memoryStore(): Promise<Store> {

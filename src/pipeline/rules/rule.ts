@@ -1,7 +1,7 @@
 import type { InboundMessage } from '../../domain/channel.js';
 import type { FaqMatcher } from '../../faq/matcher.js';
 import type { Repos } from '../../store/store.js';
-import type { ConversationRow } from '../../store/rows.js';
+import type { ConversationRow } from '../../store/ports.js';
 
 /** What one inbound message is, as the rules see it: stored (or not), in its conversation, inside the ingest transaction. */
 export interface RuleContext {

@@ -1,17 +1,21 @@
-import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { AGENT_ROLES, DRAFT_KINDS, MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, OUTBOX_STATUSES, STATUSES } from '../ports.js';
 
-/* Mirrors schema.sqlite.ts column for column: timestamps are epoch milliseconds (bigint as number), JSON is text. */
+/*
+ * SQLite's tables, and the tables every repository builds its queries from (../dialect.ts).
+ * Mirrors ../pg/schema.ts column for column (test/store/schema-parity.test.ts): timestamps are
+ * epoch milliseconds, JSON is text, enum columns are typed text (no SQL constraint).
+ */
 
-export const customers = pgTable('customers', {
+export const customers = sqliteTable('customers', {
   id: text('id').primaryKey(),
   displayName: text('display_name'),
   email: text('email'),
   locale: text('locale'),
-  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  createdAt: integer('created_at').notNull(),
 });
 
-export const channelIdentities = pgTable(
+export const channelIdentities = sqliteTable(
   'channel_identities',
   {
     id: text('id').primaryKey(),
@@ -20,68 +24,68 @@ export const channelIdentities = pgTable(
     channelUserId: text('channel_user_id').notNull(),
     displayName: text('display_name'),
     username: text('username'),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('channel_identities_channel_user').on(t.channel, t.channelUserId)],
 );
 
-export const conversations = pgTable(
+export const conversations = sqliteTable(
   'conversations',
   {
     id: text('id').primaryKey(),
     customerId: text('customer_id').notNull().references(() => customers.id),
     channel: text('channel').notNull(),
     threadKey: text('thread_key').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: STATUSES }).notNull(),
     assigneeId: text('assignee_id'),
     lastAssigneeId: text('last_assignee_id'),
     team: text('team'),
     locale: text('locale'),
     subject: text('subject'),
-    waitingSince: bigint('waiting_since', { mode: 'number' }),
-    lastMessageAt: bigint('last_message_at', { mode: 'number' }).notNull(),
-    resolvedAt: bigint('resolved_at', { mode: 'number' }),
+    waitingSince: integer('waiting_since'),
+    lastMessageAt: integer('last_message_at').notNull(),
+    resolvedAt: integer('resolved_at'),
     /** Customer satisfaction, 1–5, answered to the question sent on resolve. */
     csat: integer('csat'),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
 );
 
-export const messages = pgTable(
+export const messages = sqliteTable(
   'messages',
   {
     id: text('id').primaryKey(),
     conversationId: text('conversation_id').notNull().references(() => conversations.id),
     channel: text('channel').notNull(),
     externalId: text('external_id'),
-    direction: text('direction').notNull(),
-    author: text('author').notNull(),
+    direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
+    author: text('author', { enum: MESSAGE_AUTHORS }).notNull(),
     agentId: text('agent_id'),
     text: text('text').notNull(),
     meta: text('meta'),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('messages_channel_external').on(t.channel, t.externalId), index('messages_conversation').on(t.conversationId, t.id)],
 );
 
-export const drafts = pgTable(
+export const drafts = sqliteTable(
   'drafts',
   {
     id: text('id').primaryKey(),
     conversationId: text('conversation_id').notNull().references(() => conversations.id),
     messageId: text('message_id').notNull(),
     text: text('text').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: DRAFT_KINDS }).notNull(),
     entryIds: text('entry_ids').notNull(),
     model: text('model'),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    createdAt: integer('created_at').notNull(),
   },
   (t) => [index('drafts_conversation').on(t.conversationId)],
 );
 
-export const outbox = pgTable(
+export const outbox = sqliteTable(
   'outbox',
   {
     id: text('id').primaryKey(),
@@ -89,14 +93,14 @@ export const outbox = pgTable(
     conversationId: text('conversation_id').notNull(),
     channel: text('channel').notNull(),
     payload: text('payload').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
     attempts: integer('attempts').notNull(),
-    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
-    leaseUntil: bigint('lease_until', { mode: 'number' }),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
     lastError: text('last_error'),
     externalId: text('external_id'),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-    sentAt: bigint('sent_at', { mode: 'number' }),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
   },
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
@@ -106,36 +110,36 @@ export const outbox = pgTable(
   ],
 );
 
-export const agents = pgTable('agents', {
+export const agents = sqliteTable('agents', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  role: text('role').notNull(),
+  role: text('role', { enum: AGENT_ROLES }).notNull(),
   tokenHash: text('token_hash').notNull().unique(),
-  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  createdAt: integer('created_at').notNull(),
 });
 
-export const events = pgTable(
+export const events = sqliteTable(
   'events',
   {
-    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
     conversationId: text('conversation_id'),
     type: text('type').notNull(),
     data: text('data').notNull(),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-    /** The writing transaction, so readers skip events whose transaction may still be open. */
-    txId: bigint('tx_id', { mode: 'number' }).default(sql`pg_current_xact_id()::text::bigint`),
+    createdAt: integer('created_at').notNull(),
+    /** PostgreSQL only: the writing transaction, so readers skip events whose transaction may still be open. */
+    txId: integer('tx_id'),
   },
   (t) => [index('events_conversation').on(t.conversationId, t.seq)],
 );
 
-export const webchatSessions = pgTable('webchat_sessions', {
+export const webchatSessions = sqliteTable('webchat_sessions', {
   id: text('id').primaryKey(),
   secretHash: text('secret_hash').notNull(),
-  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  createdAt: integer('created_at').notNull(),
 });
 
-export const channelState = pgTable('channel_state', {
+export const channelState = sqliteTable('channel_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
-  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
 });

@@ -1,16 +1,22 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { AGENT_ROLES, DRAFT_KINDS, MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, OUTBOX_STATUSES, STATUSES } from '../ports.js';
 
-/* Mirrors schema.pg.ts column for column: timestamps are epoch milliseconds, JSON is text. */
+/*
+ * PostgreSQL's tables: its DDL and migrations (drizzle/pg). Mirrors ../sqlite/schema.ts column for
+ * column (test/store/schema-parity.test.ts): timestamps are epoch milliseconds (bigint as number),
+ * JSON is text, enum columns are typed text (no SQL enum type).
+ */
 
-export const customers = sqliteTable('customers', {
+export const customers = pgTable('customers', {
   id: text('id').primaryKey(),
   displayName: text('display_name'),
   email: text('email'),
   locale: text('locale'),
-  createdAt: integer('created_at').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
 
-export const channelIdentities = sqliteTable(
+export const channelIdentities = pgTable(
   'channel_identities',
   {
     id: text('id').primaryKey(),
@@ -19,68 +25,68 @@ export const channelIdentities = sqliteTable(
     channelUserId: text('channel_user_id').notNull(),
     displayName: text('display_name'),
     username: text('username'),
-    createdAt: integer('created_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [uniqueIndex('channel_identities_channel_user').on(t.channel, t.channelUserId)],
 );
 
-export const conversations = sqliteTable(
+export const conversations = pgTable(
   'conversations',
   {
     id: text('id').primaryKey(),
     customerId: text('customer_id').notNull().references(() => customers.id),
     channel: text('channel').notNull(),
     threadKey: text('thread_key').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: STATUSES }).notNull(),
     assigneeId: text('assignee_id'),
     lastAssigneeId: text('last_assignee_id'),
     team: text('team'),
     locale: text('locale'),
     subject: text('subject'),
-    waitingSince: integer('waiting_since'),
-    lastMessageAt: integer('last_message_at').notNull(),
-    resolvedAt: integer('resolved_at'),
+    waitingSince: bigint('waiting_since', { mode: 'number' }),
+    lastMessageAt: bigint('last_message_at', { mode: 'number' }).notNull(),
+    resolvedAt: bigint('resolved_at', { mode: 'number' }),
     /** Customer satisfaction, 1–5, answered to the question sent on resolve. */
     csat: integer('csat'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
 );
 
-export const messages = sqliteTable(
+export const messages = pgTable(
   'messages',
   {
     id: text('id').primaryKey(),
     conversationId: text('conversation_id').notNull().references(() => conversations.id),
     channel: text('channel').notNull(),
     externalId: text('external_id'),
-    direction: text('direction').notNull(),
-    author: text('author').notNull(),
+    direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
+    author: text('author', { enum: MESSAGE_AUTHORS }).notNull(),
     agentId: text('agent_id'),
     text: text('text').notNull(),
     meta: text('meta'),
-    createdAt: integer('created_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [uniqueIndex('messages_channel_external').on(t.channel, t.externalId), index('messages_conversation').on(t.conversationId, t.id)],
 );
 
-export const drafts = sqliteTable(
+export const drafts = pgTable(
   'drafts',
   {
     id: text('id').primaryKey(),
     conversationId: text('conversation_id').notNull().references(() => conversations.id),
     messageId: text('message_id').notNull(),
     text: text('text').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: DRAFT_KINDS }).notNull(),
     entryIds: text('entry_ids').notNull(),
     model: text('model'),
-    createdAt: integer('created_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [index('drafts_conversation').on(t.conversationId)],
 );
 
-export const outbox = sqliteTable(
+export const outbox = pgTable(
   'outbox',
   {
     id: text('id').primaryKey(),
@@ -88,14 +94,14 @@ export const outbox = sqliteTable(
     conversationId: text('conversation_id').notNull(),
     channel: text('channel').notNull(),
     payload: text('payload').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
     attempts: integer('attempts').notNull(),
-    nextAttemptAt: integer('next_attempt_at').notNull(),
-    leaseUntil: integer('lease_until'),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
+    leaseUntil: bigint('lease_until', { mode: 'number' }),
     lastError: text('last_error'),
     externalId: text('external_id'),
-    createdAt: integer('created_at').notNull(),
-    sentAt: integer('sent_at'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    sentAt: bigint('sent_at', { mode: 'number' }),
   },
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
@@ -105,36 +111,36 @@ export const outbox = sqliteTable(
   ],
 );
 
-export const agents = sqliteTable('agents', {
+export const agents = pgTable('agents', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  role: text('role').notNull(),
+  role: text('role', { enum: AGENT_ROLES }).notNull(),
   tokenHash: text('token_hash').notNull().unique(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
 
-export const events = sqliteTable(
+export const events = pgTable(
   'events',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
     conversationId: text('conversation_id'),
     type: text('type').notNull(),
     data: text('data').notNull(),
-    createdAt: integer('created_at').notNull(),
-    /** PostgreSQL only: the writing transaction, so readers skip events whose transaction may still be open. */
-    txId: integer('tx_id'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    /** The writing transaction, so readers skip events whose transaction may still be open. */
+    txId: bigint('tx_id', { mode: 'number' }).default(sql`pg_current_xact_id()::text::bigint`),
   },
   (t) => [index('events_conversation').on(t.conversationId, t.seq)],
 );
 
-export const webchatSessions = sqliteTable('webchat_sessions', {
+export const webchatSessions = pgTable('webchat_sessions', {
   id: text('id').primaryKey(),
   secretHash: text('secret_hash').notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
 
-export const channelState = sqliteTable('channel_state', {
+export const channelState = pgTable('channel_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });

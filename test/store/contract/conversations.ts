@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/store.js';
+import type { ConversationStatus } from '../../../src/domain/conversation.js';
+import { fixtures, uid } from './fixtures.js';
+
+export function conversationsContract(current: () => Store) {
+  const f = fixtures(current);
+
+  describe('conversations', () => {
+    it('reads back what was inserted, and applies a partial update', async () => {
+      const c = await f.conversation({ subject: 'Refund', waitingSince: 3, csat: null });
+      expect(await f.tx((r) => r.conversations.get(c.id))).toEqual(c);
+      expect(await f.tx((r) => r.conversations.get(c.id, { lock: true }))).toEqual(c);
+      expect(await f.tx((r) => r.conversations.get('no-such-conversation'))).toBeUndefined();
+      await f.tx((r) => r.conversations.update(c.id, { status: 'resolved', resolvedAt: 9, csat: 5, updatedAt: 9 }));
+      expect(await f.tx((r) => r.conversations.get(c.id))).toEqual({ ...c, status: 'resolved', resolvedAt: 9, csat: 5, updatedAt: 9 });
+    });
+
+    it('finds the newest conversation of a thread', async () => {
+      const thread = uid('thread');
+      const old = await f.conversation({ threadKey: thread, createdAt: 10, status: 'closed' });
+      const newer = await f.conversation({ threadKey: thread, createdAt: 20, customerId: old.customerId });
+      await f.conversation({ threadKey: thread, channel: 'telegram', createdAt: 30, customerId: old.customerId });
+      expect((await f.tx((r) => r.conversations.latestForThread('webchat', thread)))?.id).toBe(newer.id);
+      expect(await f.tx((r) => r.conversations.latestForThread('discord', thread))).toBeUndefined();
+    });
+
+    it('finds the conversation holding any of some external message ids', async () => {
+      const c = await f.conversation({ channel: 'email' });
+      const ref = `<${uid('ref')}@example.com>`;
+      await f.message(c, { externalId: ref });
+      const found = (ids: string[], channel = 'email') => f.tx((r) => r.conversations.findByMessageExternalIds(channel, ids));
+      expect(await found(['<unknown@example.com>', ref])).toBe(c.id);
+      expect(await found([ref], 'webchat')).toBeUndefined();
+      expect(await found(['<unknown@example.com>'])).toBeUndefined();
+      expect(await found([])).toBeUndefined();
+    });
+
+    it('lists open conversations longest waiting first, filtered by status and assignee, paged after an id', async () => {
+      const agent = uid('agent');
+      const mk = (status: 'queued' | 'assigned' | 'closed' | 'resolved', waitingSince: number) => f.conversation({ status, waitingSince, assigneeId: agent });
+      const late = await mk('assigned', 300);
+      const early = await mk('queued', 100);
+      const closed = await mk('closed', 50);
+      const resolved = await mk('resolved', 200);
+      const list = (filter: { status?: ConversationStatus; afterId?: string; limit?: number }) =>
+        f.tx((r) => r.conversations.list({ assigneeId: agent, limit: filter.limit ?? 50, status: filter.status, afterId: filter.afterId }));
+      expect((await list({})).map((c) => c.id)).toEqual([early.id, resolved.id, late.id]);
+      expect((await list({ status: 'closed' })).map((c) => c.id)).toEqual([closed.id]);
+      expect((await list({ status: 'queued' })).map((c) => c.id)).toEqual([early.id]);
+      expect((await list({ limit: 1 })).map((c) => c.id)).toEqual([early.id]);
+      // afterId pages by id (ids grow with creation): only conversations created after `early`.
+      expect((await list({ afterId: early.id })).map((c) => c.id)).toEqual([resolved.id]);
+      expect(await f.tx((r) => r.conversations.list({ assigneeId: uid('nobody'), limit: 50 }))).toEqual([]);
+    });
+
+    it('names conversations resolved before a cutoff', async () => {
+      const before = await f.conversation({ status: 'resolved', resolvedAt: 100 });
+      const after = await f.conversation({ status: 'resolved', resolvedAt: 300 });
+      const reopened = await f.conversation({ status: 'queued', resolvedAt: 100 });
+      const ids = await f.tx((r) => r.conversations.resolvedBefore(200, 1000));
+      expect(ids).toContain(before.id);
+      expect(ids).not.toContain(after.id);
+      expect(ids).not.toContain(reopened.id);
+      expect(await f.tx((r) => r.conversations.resolvedBefore(200, 1))).toHaveLength(1);
+    });
+
+    it('counts queued conversations waiting since before a time', async () => {
+      const count = (t: number) => f.tx((r) => r.conversations.countQueuedBefore(t));
+      const base = await count(20);
+      await f.conversation({ status: 'queued', waitingSince: 5 });
+      await f.conversation({ status: 'queued', waitingSince: 15 });
+      await f.conversation({ status: 'assigned', waitingSince: 5 });
+      await f.conversation({ status: 'queued', waitingSince: 25 });
+      expect(await count(20)).toBe(base + 2);
+      expect(await count(10)).toBe((await count(20)) - 1);
+    });
+  });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/store.js';
+import type { IdentityRow } from '../../../src/store/ports.js';
+import { fixtures, uid } from './fixtures.js';
+
+export function customersContract(current: () => Store) {
+  const f = fixtures(current);
+
+  describe('customers', () => {
+    it('reads a customer back by id and several by ids', async () => {
+      const a = await f.customer({ displayName: 'Ada', email: 'ada@example.com', locale: 'zh', createdAt: 5 });
+      const b = await f.customer({ displayName: null, locale: null });
+      expect(await f.tx((r) => r.customers.get(a.id))).toEqual(a);
+      expect(await f.tx((r) => r.customers.get('no-such-customer'))).toBeUndefined();
+      const found = await f.tx((r) => r.customers.byIds([a.id, b.id, 'no-such-customer']));
+      expect([...found.keys()].sort()).toEqual([a.id, b.id].sort());
+      expect(found.get(b.id)).toEqual(b);
+      expect((await f.tx((r) => r.customers.byIds([]))).size).toBe(0);
+    });
+
+    it('finds an identity by channel and channel user, and lists a customer’s identities', async () => {
+      const c = await f.customer();
+      const user = uid('user');
+      const tg: IdentityRow = { id: uid('idn'), customerId: c.id, channel: 'telegram', channelUserId: user, displayName: 'Ada L', username: 'ada', createdAt: 7 };
+      const mail: IdentityRow = { id: uid('idn'), customerId: c.id, channel: 'email', channelUserId: user, displayName: null, username: null, createdAt: 8 };
+      await f.tx(async (r) => {
+        await r.customers.insertIdentity(tg);
+        await r.customers.insertIdentity(mail);
+      });
+      expect(await f.tx((r) => r.customers.findIdentity('telegram', user))).toEqual(tg);
+      expect(await f.tx((r) => r.customers.findIdentity('discord', user))).toBeUndefined();
+      const all = await f.tx((r) => r.customers.identitiesOf(c.id));
+      expect(all.sort((x, y) => x.id.localeCompare(y.id))).toEqual([tg, mail]);
+      expect(await f.tx((r) => r.customers.identitiesOf('no-such-customer'))).toEqual([]);
+    });
+
+    it('refuses a second identity for the same channel user', async () => {
+      const c = await f.customer();
+      const user = uid('user');
+      const row = (id: string): IdentityRow => ({ id, customerId: c.id, channel: 'discord', channelUserId: user, displayName: null, username: null, createdAt: 1 });
+      await f.tx((r) => r.customers.insertIdentity(row(uid('idn'))));
+      await expect(f.tx((r) => r.customers.insertIdentity(row(uid('idn'))))).rejects.toThrow();
+      expect(await f.tx((r) => r.customers.identitiesOf(c.id))).toHaveLength(1);
+    });
+  });
+}

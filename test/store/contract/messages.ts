@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/store.js';
+import { fixtures, uid } from './fixtures.js';
+
+export function messagesContract(current: () => Store) {
+  const f = fixtures(current);
+
+  describe('messages', () => {
+    it('inserts once per channel and external id, and finds a message by it', async () => {
+      const c = await f.conversation();
+      const ext = uid('ext');
+      const first = await f.message(c, { externalId: ext, text: 'first', meta: '{"a":1}' });
+      const again = await f.tx((r) => r.messages.insert({ ...first, id: uid('msg'), text: 'again' }));
+      expect(again).toBe(false);
+      expect(await f.tx((r) => r.messages.findByExternal('webchat', ext))).toEqual(first);
+      expect(await f.tx((r) => r.messages.findByExternal('telegram', ext))).toBeUndefined();
+      // Messages without an external id (outbound, notes) never conflict with each other.
+      await f.message(c, { direction: 'out', author: 'bot' });
+      await f.message(c, { direction: 'out', author: 'bot' });
+      expect(await f.tx((r) => r.messages.list(c.id, { includeInternal: true }))).toHaveLength(3);
+    });
+
+    it('reads messages by id, and records an external id learnt after sending', async () => {
+      const c = await f.conversation();
+      const a = await f.message(c);
+      const b = await f.message(c, { direction: 'out', author: 'agent', agentId: 'agent-1' });
+      expect(await f.tx((r) => r.messages.get(b.id))).toEqual(b);
+      expect(await f.tx((r) => r.messages.get('no-such-message'))).toBeUndefined();
+      const both = await f.tx((r) => r.messages.byIds([b.id, a.id, 'no-such-message']));
+      expect(both.sort((x, y) => x.id.localeCompare(y.id))).toEqual([a, b]);
+      expect(await f.tx((r) => r.messages.byIds([]))).toEqual([]);
+      const ext = uid('sent');
+      await f.tx((r) => r.messages.setExternalId(b.id, ext));
+      expect(await f.tx((r) => r.messages.findByExternal('webchat', ext))).toEqual({ ...b, externalId: ext });
+    });
+
+    it('lists a conversation in order, with or without internal notes, and its recent and last inbound messages', async () => {
+      const c = await f.conversation();
+      const in1 = await f.message(c, { text: 'one' });
+      const out1 = await f.message(c, { direction: 'out', author: 'bot', text: 'two' });
+      const note = await f.message(c, { direction: 'internal', author: 'agent', text: 'note' });
+      const in2 = await f.message(c, { text: 'three' });
+      const out2 = await f.message(c, { direction: 'out', author: 'agent', text: 'four' });
+      const ids = (rows: { id: string }[]) => rows.map((m) => m.id);
+      expect(ids(await f.tx((r) => r.messages.list(c.id, { includeInternal: true })))).toEqual([in1.id, out1.id, note.id, in2.id, out2.id]);
+      expect(ids(await f.tx((r) => r.messages.list(c.id, { includeInternal: false })))).toEqual([in1.id, out1.id, in2.id, out2.id]);
+      expect(ids(await f.tx((r) => r.messages.recent(c.id, 2)))).toEqual([in2.id, out2.id]);
+      expect(ids(await f.tx((r) => r.messages.recent(c.id, 10)))).toEqual([in1.id, out1.id, in2.id, out2.id]);
+      expect(await f.tx((r) => r.messages.lastInbound(c.id))).toEqual(in2);
+      const empty = await f.conversation();
+      expect(await f.tx((r) => r.messages.lastInbound(empty.id))).toBeUndefined();
+      expect(await f.tx((r) => r.messages.list(empty.id, { includeInternal: true }))).toEqual([]);
+    });
+
+    it('gives the last customer-visible message of each conversation', async () => {
+      const a = await f.conversation();
+      const b = await f.conversation();
+      const silent = await f.conversation();
+      await f.message(a);
+      const lastA = await f.message(a, { direction: 'out', author: 'bot' });
+      await f.message(a, { direction: 'internal', author: 'agent' });
+      const lastB = await f.message(b);
+      await f.message(silent, { direction: 'internal', author: 'agent' });
+      const last = await f.tx((r) => r.messages.lastOf([a.id, b.id, silent.id]));
+      expect(last.get(a.id)).toEqual(lastA);
+      expect(last.get(b.id)).toEqual(lastB);
+      expect(last.has(silent.id)).toBe(false);
+      expect((await f.tx((r) => r.messages.lastOf([]))).size).toBe(0);
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { Repos, Store } from '../../../src/store/store.js';
+import { fixtures, uid } from './fixtures.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function transactionsContract(current: () => Store) {
+  const f = fixtures(current);
+
+  /**
+   * Runs `hold` in a transaction that stays open until released, then `wait` in a second one;
+   * returns what happened in which order.
+   */
+  async function contend(hold: (r: Repos) => Promise<void>, wait: (r: Repos) => Promise<string>): Promise<string[]> {
+    const order: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const first = current().tx(async (r) => {
+      await hold(r);
+      held();
+      await released;
+      order.push('first commits');
+    });
+    await holding;
+    const second = current().tx(async (r) => void order.push(await wait(r)));
+    await sleep(150);
+    order.push('released');
+    release();
+    await Promise.all([first, second]);
+    return order;
+  }
+
+  describe('transactions', () => {
+    it('holds a locked conversation until the locking transaction ends, then shows its change', async () => {
+      const c = await f.conversation();
+      const order = await contend(
+        async (r) => {
+          await r.conversations.get(c.id, { lock: true });
+          await r.conversations.update(c.id, { subject: 'changed by first' });
+        },
+        async (r) => `second reads ${(await r.conversations.get(c.id, { lock: true }))?.subject}`,
+      );
+      expect(order).toEqual(['released', 'first commits', 'second reads changed by first']);
+    });
+
+    it('serialises transactions that lock the same key', async () => {
+      const key = uid('thread');
+      const order = await contend(
+        (r) => r.lock(key),
+        async (r) => {
+          await r.lock(key);
+          return 'second holds the key';
+        },
+      );
+      expect(order).toEqual(['released', 'first commits', 'second holds the key']);
+    });
+
+    it('runs after-commit hooks once the transaction commits, and drops them on rollback', async () => {
+      const calls: string[] = [];
+      await current().tx(async (r) => {
+        r.afterCommit(() => calls.push('committed'));
+        expect(calls).toEqual([]);
+      });
+      expect(calls).toEqual(['committed']);
+      await expect(
+        current().tx(async (r) => {
+          r.afterCommit(() => calls.push('rolled back'));
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(calls).toEqual(['committed']);
+    });
+
+    it('wakes event listeners after a transaction that appended events, and only then', async () => {
+      let woken = 0;
+      const off = current().onEvents(() => woken++);
+      await current().tx((r) => r.state.set(uid('state'), 'v', 1));
+      expect(woken).toBe(0);
+      await current().tx((r) => r.events.append(null, { type: 'note', data: { messageId: 'm', agentId: 'a' } }, 1));
+      expect(woken).toBe(1);
+      await expect(
+        current().tx(async (r) => {
+          await r.events.append(null, { type: 'note', data: { messageId: 'm', agentId: 'a' } }, 1);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(woken).toBe(1);
+      off();
+    });
+  });
+}
