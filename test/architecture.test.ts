@@ -95,3 +95,39 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('layering inside src/ (issue 9)', () => {
+  /** Every relative import of a src/ file, as "file → target folder/file" pairs relative to src/. */
+  function srcEdges(): { from: string; to: string; spec: string }[] {
+    const srcRoot = join(root, 'src');
+    return files(srcRoot).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith('.'))
+        .map((i) => ({ from: relative(srcRoot, f), to: relative(srcRoot, join(f, '..', i)), spec: i })),
+    );
+  }
+  const layerOf = (path: string) => (path.includes('/') ? path.split('/')[0]! : path);
+  const offending = (ok: (from: string, to: string) => boolean, only: string) =>
+    srcEdges()
+      .filter((e) => layerOf(e.from) === only && !ok(layerOf(e.from), layerOf(e.to)))
+      .map((e) => `src/${e.from} → ${e.spec}`);
+
+  it('domain imports nothing from src/ outside the domain', () => {
+    expect(offending((_, to) => to === 'domain', 'domain')).toEqual([]);
+  });
+
+  it('store imports the domain only (and the logger type, as adapters may)', () => {
+    expect(offending((_, to) => ['store', 'domain', 'log.js'].includes(to), 'store')).toEqual([]);
+  });
+
+  it('the lifecycle writer imports the domain and the store only', () => {
+    expect(offending((_, to) => ['lifecycle', 'domain', 'store'].includes(to), 'lifecycle')).toEqual([]);
+  });
+
+  it('api may import queue, never the reverse; pipeline, queue, outbox and lifecycle never import api', () => {
+    const upward = srcEdges()
+      .filter((e) => ['queue', 'pipeline', 'outbox', 'lifecycle', 'store', 'domain'].includes(layerOf(e.from)) && layerOf(e.to) === 'api')
+      .map((e) => `src/${e.from} → ${e.spec}`);
+    expect(upward).toEqual([]);
+  });
+});

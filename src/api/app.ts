@@ -15,6 +15,7 @@ import { errorBody } from '../kit/http-errors.js';
 import { parseCursor, sseResponse } from '../kit/sse.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { ValidationError } from '../domain/errors.js';
+import { decodeLogged } from '../domain/events.js';
 
 export interface ApiDeps {
   store: Store;
@@ -65,8 +66,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     const raw = c.req.query('since');
     const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;
     if (Number.isNaN(since)) throw new ValidationError('since: must be an ISO date', 'since');
-    const events = await d.store.tx((r) => r.events.since(since));
-    return c.json(summarize(events, since));
+    const rows = await d.store.tx((r) => r.events.since(since));
+    return c.json(summarize(rows.map(decodeLogged), since));
   });
   api.route('/conversations', conversationRoutes(d.store, d.actions, { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }));
   // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
@@ -76,7 +77,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     const source = {
       read: async (from: number) => {
         const rows = await d.store.tx((r) => r.events.after(from, { limit: 500 }));
-        const events = rows.map((e) => ({ id: e.seq, event: e.type, data: { conversationId: e.conversationId, ...JSON.parse(e.data), at: new Date(e.createdAt).toISOString() } }));
+        const events = rows.map(decodeLogged).map((e) => ({ id: e.seq, event: e.type, data: { conversationId: e.conversationId, ...e.data, at: new Date(e.createdAt).toISOString() } }));
         return { events, cursor: rows.at(-1)?.seq ?? from };
       },
       subscribe: (listener: () => void) => d.store.onEvents(listener),

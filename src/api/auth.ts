@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
+import { hashToken } from '../domain/ids.js';
 import type { Store } from '../store/store.js';
 import type { AgentRow } from '../store/ports.js';
 
 export type ApiEnv = { Variables: { agent: AgentRow } };
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Every /api route: a bearer agent token, looked up by its hash (tokens themselves are never stored). */
 export function requireAgent(store: Store): MiddlewareHandler<ApiEnv> {

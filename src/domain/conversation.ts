@@ -24,6 +24,9 @@ export interface ConversationState {
   assigneeId: string | null;
 }
 
+/** Where every conversation starts: with the bot, nobody assigned. */
+export const OPENED: ConversationState = { status: 'bot', assigneeId: null };
+
 export function transition(state: ConversationState, event: ConversationEvent): ConversationState {
   const { status } = state;
   const refuse = (): never => {
@@ -53,6 +56,6 @@ export function transition(state: ConversationState, event: ConversationEvent): 
 }
 
 /** Only the bot may answer automatically; once a human or the queue owns it, the bot stays quiet. */
-export function botMaySpeak(status: ConversationStatus): boolean {
+export function botMaySpeak(status: string): boolean {
   return status === 'bot';
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
@@ -25,4 +25,9 @@ export function newId(nowMs: number = Date.now()): string {
 /** A secret for bearer tokens: 32 random bytes, URL-safe. */
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** The stored form of a bearer token: its SHA-256, so a leaked database holds no usable tokens. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }

@@ -108,7 +108,7 @@ export class OutboxWorker {
       await store.tx(async (r) => {
         await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
         await r.messages.setExternalId(row.messageId, externalId);
-        await r.events.append(row.conversationId, 'delivery', { messageId: row.messageId, status: 'sent' }, now);
+        await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'sent' } }, now);
       });
     } catch (err) {
       const now = clock.now().getTime();
@@ -119,7 +119,7 @@ export class OutboxWorker {
       if (permanent) {
         await store.tx(async (r) => {
           await r.outbox.update(row.id, { status: 'failed', attempts: attempt, lastError, leaseUntil: null });
-          await r.events.append(row.conversationId, 'delivery', { messageId: row.messageId, status: 'failed', error: lastError }, now);
+          await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'failed', error: lastError } }, now);
         });
         return;
       }

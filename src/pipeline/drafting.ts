@@ -65,7 +65,7 @@ export class DraftJobs {
     await store.tx(async (r) => {
       const id = newId(now);
       await r.drafts.insert({ id, conversationId, messageId, text: draft.text, kind: draft.kind, entryIds: JSON.stringify(draft.entryIds), model: draft.model ?? null, createdAt: now });
-      await r.events.append(conversationId, 'draft', { draftId: id, kind: draft.kind }, now);
+      await r.events.append(conversationId, { type: 'draft', data: { draftId: id, kind: draft.kind } }, now);
     });
   }
 }

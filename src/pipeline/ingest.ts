@@ -1,13 +1,13 @@
 import { newId } from '../domain/ids.js';
-import { transition, type ConversationStatus } from '../domain/conversation.js';
 import type { DeliverResult, InboundMessage } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import type { Repos, Store } from '../store/store.js';
-import type { ConversationRow } from '../store/ports.js';
-import { enqueueReply } from '../outbox/enqueue.js';
-import { asksForHuman, csatScore, detectLocale, isStartCommand } from './intent.js';
-import { csatThanks, greeting, holdingReply } from './replies.js';
+import { firstDelivery } from './dedupe.js';
+import { findOrOpenConversation } from './find-conversation.js';
+import { upsertIdentity } from './identity.js';
+import { detectLocale } from './intent.js';
+import { decide, rules } from './rules/index.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -22,14 +22,14 @@ export interface PipelineDeps {
 class DuplicateDelivery extends Error {}
 
 /**
- * Ingests one inbound message in one transaction: identity, conversation, message, decision and
- * any bot reply in the outbox. A re-delivered message (same channel + external id) changes nothing
- * and returns the first result.
+ * Ingests one inbound message in one transaction: identity, conversation, message, the decision
+ * (src/pipeline/rules/) and any bot reply in the outbox. A re-delivered message (same channel +
+ * external id) changes nothing and returns the first result.
  */
 export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<DeliverResult> {
-  const existing = await deps.store.tx((r) => r.messages.findByExternal(m.channel, m.externalMessageId));
-  if (existing) return { messageId: existing.id, conversationId: existing.conversationId, duplicate: true };
-  let handedOff = false;
+  const known = await deps.store.tx((r) => firstDelivery(r, m));
+  if (known) return known;
+  let queued = false;
   try {
     const result = await deps.store.tx(async (r) => {
       const now = deps.clock.now().getTime();
@@ -37,34 +37,42 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
       await r.lock(`thread:${m.channel}:${m.threadKey}`);
       await r.lock(`identity:${m.channel}:${m.sender.channelUserId}`);
       const customerId = await upsertIdentity(r, m, now);
-      const { conversation, reopened } = await findOrOpenConversation(deps, r, m, customerId, now);
+      const { conversation, reopened } = await findOrOpenConversation(r, m, customerId, { reopenWindowMs: deps.reopenWindowMs, now });
       const messageId = newId(now);
-      const inserted = await r.messages.insert({
-        id: messageId,
-        conversationId: conversation.id,
-        channel: m.channel,
-        externalId: m.externalMessageId,
-        direction: 'in',
-        author: 'customer',
-        agentId: null,
-        text: m.text,
-        meta: JSON.stringify(metaOf(m)),
-        createdAt: now,
-      });
-      // Another instance stored the same message between our check and this insert.
-      if (!inserted) throw new DuplicateDelivery();
-      await r.conversations.update(conversation.id, { lastMessageAt: now, updatedAt: now });
-      await r.events.append(conversation.id, 'message', { messageId, direction: 'in', author: 'customer' }, now);
-      handedOff = await decide(deps, r, conversation, m, reopened, now);
+      const stored = await storeInbound(r, m, conversation.id, messageId, now);
+      const locale = detectLocale(m.text, m.sender.locale ?? conversation.locale);
+      const decision = await decide(rules, { r, faq: deps.faq, message: m, stored, conversation, reopened, locale, now });
+      // Another instance stored the same message between our check and the insert: undo everything.
+      if (decision.kind === 'duplicate') throw new DuplicateDelivery();
+      queued = decision.kind === 'queued';
       return { messageId, conversationId: conversation.id, duplicate: false };
     });
-    if (handedOff) deps.onHandoff?.(result.conversationId, result.messageId);
+    if (queued) deps.onHandoff?.(result.conversationId, result.messageId);
     return result;
   } catch (err) {
     if (!(err instanceof DuplicateDelivery)) throw err;
-    const first = await deps.store.tx((r) => r.messages.findByExternal(m.channel, m.externalMessageId));
-    return { messageId: first!.id, conversationId: first!.conversationId, duplicate: true };
+    return (await deps.store.tx((r) => firstDelivery(r, m)))!;
   }
+}
+
+/** Stores the customer's message; false when a concurrent delivery stored it first. */
+async function storeInbound(r: Repos, m: InboundMessage, conversationId: string, messageId: string, now: number): Promise<boolean> {
+  const inserted = await r.messages.insert({
+    id: messageId,
+    conversationId,
+    channel: m.channel,
+    externalId: m.externalMessageId,
+    direction: 'in',
+    author: 'customer',
+    agentId: null,
+    text: m.text,
+    meta: JSON.stringify(metaOf(m)),
+    createdAt: now,
+  });
+  if (!inserted) return false;
+  await r.conversations.update(conversationId, { lastMessageAt: now, updatedAt: now });
+  await r.events.append(conversationId, { type: 'message', data: { messageId, direction: 'in', author: 'customer' } }, now);
+  return true;
 }
 
 function metaOf(m: InboundMessage) {
@@ -77,123 +85,4 @@ function metaOf(m: InboundMessage) {
     autoGenerated: m.autoGenerated || undefined,
     raw: m.raw,
   };
-}
-
-async function upsertIdentity(r: Repos, m: InboundMessage, now: number): Promise<string> {
-  const found = await r.customers.findIdentity(m.channel, m.sender.channelUserId);
-  if (found) return found.customerId;
-  const customerId = newId(now);
-  await r.customers.insert({
-    id: customerId,
-    displayName: m.sender.displayName ?? m.sender.username ?? null,
-    email: m.sender.email ?? null,
-    locale: m.sender.locale ?? null,
-    createdAt: now,
-  });
-  await r.customers.insertIdentity({
-    id: newId(now),
-    customerId,
-    channel: m.channel,
-    channelUserId: m.sender.channelUserId,
-    displayName: m.sender.displayName ?? null,
-    username: m.sender.username ?? null,
-    createdAt: now,
-  });
-  return customerId;
-}
-
-async function findOrOpenConversation(
-  deps: PipelineDeps,
-  r: Repos,
-  m: InboundMessage,
-  customerId: string,
-  now: number,
-): Promise<{ conversation: ConversationRow; reopened: boolean }> {
-  const joinedId = await r.conversations.findByMessageExternalIds(m.channel, m.replyToExternalIds ?? []);
-  const current = joinedId
-    ? await r.conversations.get(joinedId, { lock: true })
-    : await r.conversations.latestForThread(m.channel, m.threadKey);
-  if (current && current.status !== 'closed') {
-    const locked = joinedId ? current : (await r.conversations.get(current.id, { lock: true }))!;
-    if (locked.status !== 'resolved') return { conversation: locked, reopened: false };
-    const score = locked.csat == null ? csatScore(m.text) : undefined;
-    if (score !== undefined) return { conversation: await recordCsat(r, locked, score, now), reopened: false };
-    const withinWindow = locked.resolvedAt != null && now - locked.resolvedAt <= deps.reopenWindowMs;
-    const next = transition(
-      { status: 'resolved', assigneeId: locked.assigneeId },
-      { type: 'reopen', agentId: withinWindow ? locked.lastAssigneeId : null },
-    );
-    const patch = { status: next.status, assigneeId: next.assigneeId, waitingSince: now, resolvedAt: null, updatedAt: now };
-    await r.conversations.update(locked.id, patch);
-    await r.events.append(locked.id, 'status', { status: next.status, assigneeId: next.assigneeId, reason: 'reopened' }, now);
-    return { conversation: { ...locked, ...patch }, reopened: true };
-  }
-  const conversation: ConversationRow = {
-    id: newId(now),
-    customerId,
-    channel: m.channel,
-    threadKey: m.threadKey,
-    status: 'bot',
-    assigneeId: null,
-    lastAssigneeId: null,
-    team: null,
-    locale: detectLocale(m.text, m.sender.locale),
-    subject: m.subject ?? null,
-    waitingSince: null,
-    lastMessageAt: now,
-    resolvedAt: null,
-    csat: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await r.conversations.insert(conversation);
-  await r.events.append(conversation.id, 'status', { status: 'bot', reason: 'opened' }, now);
-  return { conversation, reopened: false };
-}
-
-/** The customer rated the help they got: recorded, thanked, and the conversation closes. */
-async function recordCsat(r: Repos, c: ConversationRow, score: number, now: number): Promise<ConversationRow> {
-  const next = transition({ status: 'resolved', assigneeId: c.assigneeId }, { type: 'close' });
-  await r.conversations.update(c.id, { status: next.status, csat: score, updatedAt: now });
-  await r.events.append(c.id, 'csat', { score, assigneeId: c.lastAssigneeId }, now);
-  await r.events.append(c.id, 'status', { status: next.status, reason: 'csat' }, now);
-  const closed = { ...c, status: next.status, csat: score };
-  await enqueueReply(r, { conversation: closed, author: 'bot', text: csatThanks(c.locale === 'zh' ? 'zh' : 'en'), now });
-  return closed;
-}
-
-/** Returns true when the conversation was handed off (or, already queued, needs a fresh draft). */
-async function decide(deps: PipelineDeps, r: Repos, c: ConversationRow, m: InboundMessage, reopened: boolean, now: number): Promise<boolean> {
-  if (m.autoGenerated) return false;
-  const locale = detectLocale(m.text, m.sender.locale ?? c.locale);
-  if (c.status !== 'bot') {
-    // A human or the queue owns it: the bot stays quiet, except telling a customer whose
-    // resolved conversation went back to the queue that a person will pick it up.
-    if (c.status !== 'queued') return false;
-    if (reopened) await enqueueReply(r, { conversation: c, author: 'bot', text: holdingReply(locale, await r.conversations.countQueuedBefore(now)), now });
-    return true;
-  }
-  if (isStartCommand(m.text)) {
-    await enqueueReply(r, { conversation: c, author: 'bot', text: greeting(locale), now });
-    return false;
-  }
-  if (!asksForHuman(m.text)) {
-    const result = deps.faq().match(m.text, { locale });
-    const handoffEntry = result.entryId ? deps.faq().entry(result.entryId, result.locale)?.tags.includes('handoff') : false;
-    if (result.answered && result.answer && !handoffEntry) {
-      await enqueueReply(r, { conversation: c, author: 'bot', text: result.answer, now });
-      return false;
-    }
-    if (result.team) c = { ...c, team: result.team };
-  }
-  await handoff(r, c, locale, now);
-  return true;
-}
-
-async function handoff(r: Repos, c: ConversationRow, locale: 'en' | 'zh', now: number): Promise<void> {
-  const next = transition({ status: c.status as ConversationStatus, assigneeId: c.assigneeId }, { type: 'handoff' });
-  const ahead = await r.conversations.countQueuedBefore(now);
-  await r.conversations.update(c.id, { status: next.status, assigneeId: null, team: c.team, locale, waitingSince: now, updatedAt: now });
-  await r.events.append(c.id, 'status', { status: next.status, reason: 'handoff' }, now);
-  await enqueueReply(r, { conversation: { ...c, status: next.status }, author: 'bot', text: holdingReply(locale, ahead), now });
 }

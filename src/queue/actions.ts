@@ -1,4 +1,4 @@
-import { transition, type ConversationEvent, type ConversationStatus } from '../domain/conversation.js';
+import type { ConversationEvent } from '../domain/conversation.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
@@ -6,6 +6,7 @@ import type { Repos, Store } from '../store/store.js';
 import type { AgentRow, ConversationRow, MessageRow } from '../store/ports.js';
 import { enqueueReply } from '../outbox/enqueue.js';
 import { csatQuestion } from '../pipeline/replies.js';
+import { applyTransition, markAnswered } from '../lifecycle/apply.js';
 
 /** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
 export class QueueActions {
@@ -56,7 +57,7 @@ export class QueueActions {
       }
       const now = this.clock.now().getTime();
       const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now });
-      if (c.waitingSince != null) await r.conversations.update(id, { waitingSince: null });
+      await markAnswered(r, c);
       return message;
     });
   }
@@ -68,7 +69,7 @@ export class QueueActions {
       const now = this.clock.now().getTime();
       const note: MessageRow = { id: newId(now), conversationId: c.id, channel: c.channel, externalId: null, direction: 'internal', author: 'agent', agentId: agent.id, text, meta: null, createdAt: now };
       await r.messages.insert(note);
-      await r.events.append(c.id, 'note', { messageId: note.id, agentId: agent.id }, now);
+      await r.events.append(c.id, { type: 'note', data: { messageId: note.id, agentId: agent.id } }, now);
       return note;
     });
   }
@@ -86,16 +87,7 @@ export class QueueActions {
   private async applyIn(r: Repos, id: string, event: ConversationEvent, agent: AgentRow, check?: (c: ConversationRow) => void): Promise<ConversationRow> {
     const c = await this.load(r, id);
     check?.(c);
-    const next = transition({ status: c.status as ConversationStatus, assigneeId: c.assigneeId }, event);
-    if (next.status === c.status && next.assigneeId === c.assigneeId) return c;
-    const now = this.clock.now().getTime();
-    const patch: Partial<ConversationRow> = { status: next.status, assigneeId: next.assigneeId, updatedAt: now };
-    if (next.assigneeId) patch.lastAssigneeId = next.assigneeId;
-    if (next.status === 'queued') patch.waitingSince = now;
-    if (next.status === 'resolved') Object.assign(patch, { resolvedAt: now, waitingSince: null });
-    await r.conversations.update(id, patch);
-    await r.events.append(id, 'status', { status: next.status, assigneeId: next.assigneeId, by: agent.id, action: event.type }, now);
-    return { ...c, ...patch };
+    return applyTransition(r, c, event, { by: agent.id, now: this.clock.now().getTime() });
   }
 
   private async load(r: Repos, id: string): Promise<ConversationRow> {

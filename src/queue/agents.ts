@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { newId, newSecret } from '../domain/ids.js';
+import { hashToken, newId, newSecret } from '../domain/ids.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/store.js';
-import { hashToken } from '../api/auth.js';
 
 export const agentRole = z.enum(['agent', 'admin']);
 export type AgentRole = z.infer<typeof agentRole>;

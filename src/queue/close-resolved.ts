@@ -1,4 +1,5 @@
-import { transition } from '../domain/conversation.js';
+import { SYSTEM } from '../domain/events.js';
+import { applyTransition } from '../lifecycle/apply.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
@@ -16,9 +17,7 @@ export async function closeResolved(store: Store, clock: Clock, afterMs: number)
     await store.tx(async (r) => {
       const c = await r.conversations.get(id, { lock: true });
       if (!c || c.status !== 'resolved' || c.resolvedAt == null || c.resolvedAt >= now - afterMs) return;
-      const next = transition({ status: 'resolved', assigneeId: c.assigneeId }, { type: 'close' });
-      await r.conversations.update(id, { status: next.status, updatedAt: now });
-      await r.events.append(id, 'status', { status: next.status, reason: 'timeout' }, now);
+      await applyTransition(r, c, { type: 'close' }, { by: SYSTEM, now });
       closed++;
     });
   }

@@ -1,4 +1,4 @@
-import type { EventRow } from '../store/ports.js';
+import type { LoggedEvent } from '../domain/events.js';
 
 /** Service figures over a window of the event log: what operators watch (DESIGN.md § Who uses it). */
 export interface Summary {
@@ -15,7 +15,7 @@ export interface Summary {
   csat: { responses: number; average: number | null };
 }
 
-export function summarize(events: EventRow[], since: number): Summary {
+export function summarize(events: LoggedEvent[], since: number): Summary {
   const opened = new Set<string>();
   const handoffAt = new Map<string, number>();
   const firstResponse = new Map<string, number>();
@@ -25,13 +25,22 @@ export function summarize(events: EventRow[], since: number): Summary {
   for (const e of events) {
     const c = e.conversationId;
     if (!c) continue;
-    const data = JSON.parse(e.data) as { status?: string; reason?: string; author?: string; direction?: string };
-    if (e.type === 'status' && data.reason === 'opened') opened.add(c);
-    if (e.type === 'status' && data.reason === 'handoff' && !handoffAt.has(c)) handoffAt.set(c, e.createdAt);
-    if (e.type === 'status' && data.status === 'resolved') resolved.add(c);
-    if (e.type === 'message' && data.author === 'agent' && handoffAt.has(c) && !firstResponse.has(c)) firstResponse.set(c, e.createdAt - handoffAt.get(c)!);
-    if (e.type === 'delivery' && data.status === 'failed') deliveryFailures++;
-    if (e.type === 'csat') scores.push((data as { score: number }).score);
+    switch (e.type) {
+      case 'status':
+        if (e.data.action === 'open') opened.add(c);
+        if (e.data.action === 'handoff' && !handoffAt.has(c)) handoffAt.set(c, e.createdAt);
+        if (e.data.status === 'resolved') resolved.add(c);
+        break;
+      case 'message':
+        if (e.data.author === 'agent' && handoffAt.has(c) && !firstResponse.has(c)) firstResponse.set(c, e.createdAt - handoffAt.get(c)!);
+        break;
+      case 'delivery':
+        if (e.data.status === 'failed') deliveryFailures++;
+        break;
+      case 'csat':
+        scores.push(e.data.score);
+        break;
+    }
   }
   const waits = [...firstResponse.values()].sort((a, b) => a - b);
   const pick = (q: number) => (waits.length ? Math.round(waits[Math.min(waits.length - 1, Math.floor(q * waits.length))]! / 1000) : null);

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { events, conversations } from './sqlite/schema.js';
 import type { DialectOps, QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo } from './ports.js';
+import { encodeEventData, type DomainEvent } from '../domain/events.js';
 
 export class SqlEventsRepo implements EventsRepo {
   constructor(
@@ -14,10 +15,11 @@ export class SqlEventsRepo implements EventsRepo {
     return this.ops.settledEvents ? [...conds, this.ops.settledEvents] : conds;
   }
 
-  async append(conversationId: string | null, type: string, data: unknown, now: number): Promise<number> {
+  /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
+  async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
     const rows = await this.db
       .insert(events)
-      .values({ seq: this.ops.columnDefault, conversationId, type, data: JSON.stringify(data), createdAt: now, txId: this.ops.columnDefault })
+      .values({ seq: this.ops.columnDefault, conversationId, type: event.type, data: encodeEventData(event), createdAt: now, txId: this.ops.columnDefault })
       .returning({ seq: events.seq });
     this.onAppend();
     return Number(rows[0]!.seq);

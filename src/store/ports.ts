@@ -1,4 +1,5 @@
 import type { ConversationStatus } from '../domain/conversation.js';
+import type { DomainEvent } from '../domain/events.js';
 
 /*
  * The storage interface the rest of the code sees: the row types, one interface per repository,
@@ -198,7 +199,8 @@ export interface AgentsRepo {
 
 /** The append-only event log; `seq` is the cursor of SSE streams and the outbox's wake-up. */
 export interface EventsRepo {
-  append(conversationId: string | null, type: string, data: unknown, now: number): Promise<number>;
+  /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
+  append(conversationId: string | null, event: DomainEvent, now: number): Promise<number>;
   after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]>;
   since(createdAt: number): Promise<EventRow[]>;
   maxSeq(): Promise<number>;

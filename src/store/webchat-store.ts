@@ -1,5 +1,6 @@
 import type { WebchatItem, WebchatStore } from '../domain/webchat.js';
 import type { Store } from './store.js';
+import { decodeEvent } from '../domain/events.js';
 
 /**
  * The web chat's view of the store. The cursor is the event sequence number, so an outbound
@@ -17,9 +18,9 @@ export function webchatStore(store: Store): WebchatStore {
       return store.tx(async (r) => {
         const evs = await r.events.forThread('webchat', sessionId, ['message', 'delivery'], cursor, limit);
         const visible = evs.flatMap((e) => {
-          const data = JSON.parse(e.data) as { messageId: string; direction?: string; status?: string };
-          const show = e.type === 'message' ? data.direction === 'in' : data.status === 'sent';
-          return show ? [{ seq: e.seq, messageId: data.messageId }] : [];
+          const ev = decodeEvent(e);
+          const show = (ev.type === 'message' && ev.data.direction === 'in') || (ev.type === 'delivery' && ev.data.status === 'sent');
+          return show ? [{ seq: e.seq, messageId: ev.data.messageId }] : [];
         });
         const byId = new Map((await r.messages.byIds(visible.map((v) => v.messageId))).map((m) => [m.id, m]));
         const items = visible.flatMap(({ seq, messageId }) => {

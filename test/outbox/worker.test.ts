@@ -4,6 +4,7 @@ import { enqueueReply } from '../../src/outbox/enqueue.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { ChannelError } from '../../src/domain/errors.js';
+import { decodeEvent } from '../../src/domain/events.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { ChannelAdapter, OutboundMessage } from '../../src/domain/channel.js';
@@ -101,8 +102,8 @@ describe('outbox worker', () => {
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
     expect(failed!.lastError).toMatch(/blocked/);
     const events = await store.tx((r) => r.events.after(0, { limit: 100 }));
-    const delivery = events.filter((e) => e.type === 'delivery').map((e) => JSON.parse(e.data));
+    const delivery = events.map((e) => decodeEvent(e)).flatMap((e) => (e.type === 'delivery' ? [e.data] : []));
     expect(delivery.map((d) => d.status)).toEqual(['failed', 'sent']);
-    expect(delivery[0].error).toMatch(/blocked/);
+    expect(delivery[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/blocked/) });
   });
 });

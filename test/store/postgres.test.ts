@@ -2,6 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 import { storeContract } from './contract.js';
+import { decodeEvent } from '../../src/domain/events.js';
+
+const marker = (name: string) => ({ type: 'note' as const, data: { messageId: name, agentId: 'test' } });
+const markerOf = (row: { type: string; data: string }) => {
+  const e = decodeEvent(row);
+  return e.type === 'note' ? e.data.messageId : e.type;
+};
 
 if (TEST_DATABASE_URL) {
   storeContract('PostgreSQL', async () => {
@@ -23,24 +30,24 @@ if (TEST_DATABASE_URL) {
     });
 
     it('does not let a reader pass an event whose transaction commits late', async () => {
-      const start = await store.tx((r) => r.events.append(null, 'start', {}, 0));
+      const start = await store.tx((r) => r.events.append(null, marker('start'), 0));
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
       let slowSeq = 0;
       const slow = store.tx(async (r) => {
-        slowSeq = await r.events.append(null, 'slow', {}, 1);
+        slowSeq = await r.events.append(null, marker('slow'), 1);
         await held;
       });
       while (!slowSeq) await new Promise((r) => setTimeout(r, 5));
-      const fastSeq = await store.tx((r) => r.events.append(null, 'fast', {}, 2));
+      const fastSeq = await store.tx((r) => r.events.append(null, marker('fast'), 2));
       expect(fastSeq).toBeGreaterThan(slowSeq);
 
       const whileOpen = await store.tx((r) => r.events.after(start, { limit: 10 }));
-      expect(whileOpen.map((e) => e.type)).toEqual([]);
+      expect(whileOpen.map(markerOf)).toEqual([]);
       release();
       await slow;
       const afterCommit = await store.tx((r) => r.events.after(start, { limit: 10 }));
-      expect(afterCommit.map((e) => e.type)).toEqual(['slow', 'fast']);
+      expect(afterCommit.map(markerOf)).toEqual(['slow', 'fast']);
     });
   });
 } else {

@@ -8,6 +8,7 @@ import { systemClock } from '../../../src/domain/clock.js';
 import { ConflictError } from '../../../src/domain/errors.js';
 import type { InboundMessage } from '../../../src/domain/channel.js';
 import { SAMPLE_FAQ } from '../../support/app.js';
+import { decodeEvent } from '../../../src/domain/events.js';
 
 /** The store under the pipeline and the queue: concurrency, leasing, cursors and rollback as the application sees them. */
 export function ingestContract(current: () => Store) {
@@ -69,10 +70,11 @@ export function ingestContract(current: () => Store) {
     });
 
     it('numbers events in increasing order and reads them after a cursor', async () => {
-      const seqs = await store.tx(async (r) => [await r.events.append(null, 'test', { n: 1 }, 1), await r.events.append(null, 'test', { n: 2 }, 2)]);
+      const note = (n: number) => ({ type: 'note' as const, data: { messageId: `m${n}`, agentId: 'a' } });
+      const seqs = await store.tx(async (r) => [await r.events.append(null, note(1), 1), await r.events.append(null, note(2), 2)]);
       expect(seqs[1]!).toBeGreaterThan(seqs[0]!);
       const after = await store.tx((r) => r.events.after(seqs[0]!, { limit: 10 }));
-      expect(after.map((e) => JSON.parse(e.data))).toContainEqual({ n: 2 });
+      expect(after.map((e) => decodeEvent(e))).toContainEqual(note(2));
       expect(after.some((e) => e.seq === seqs[0])).toBe(false);
     });
 

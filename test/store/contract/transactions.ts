@@ -78,11 +78,11 @@ export function transactionsContract(current: () => Store) {
       const off = current().onEvents(() => woken++);
       await current().tx((r) => r.state.set(uid('state'), 'v', 1));
       expect(woken).toBe(0);
-      await current().tx((r) => r.events.append(null, 'test', {}, 1));
+      await current().tx((r) => r.events.append(null, { type: 'note', data: { messageId: 'm', agentId: 'a' } }, 1));
       expect(woken).toBe(1);
       await expect(
         current().tx(async (r) => {
-          await r.events.append(null, 'test', {}, 1);
+          await r.events.append(null, { type: 'note', data: { messageId: 'm', agentId: 'a' } }, 1);
           throw new Error('abort');
         }),
       ).rejects.toThrow('abort');

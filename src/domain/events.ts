@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { STATUSES } from './conversation.js';
+
+/**
+ * Every event the log holds, one schema per type. Writers append these typed values; readers
+ * (reports, /api/events, web chat, tests) get them back through `decodeEvent`, never by casting
+ * JSON. A new event type is one schema and one entry in `storedEvent`; a reader that switches on
+ * `type` is checked by the compiler.
+ */
+
+/** What happened to a conversation's lifecycle: opened, or one transition of the state machine. */
+export const LIFECYCLE_ACTIONS = ['open', 'handoff', 'claim', 'release', 'transfer', 'resolve', 'reopen', 'close'] as const;
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+
+/** Who caused a change: an agent (by id), the customer writing, or the system on its own (timeouts). */
+export type Actor = string;
+export const CUSTOMER: Actor = 'customer';
+export const SYSTEM: Actor = 'system';
+
+const statusChange = z.object({
+  status: z.enum(STATUSES),
+  assigneeId: z.string().nullable(),
+  action: z.enum(LIFECYCLE_ACTIONS),
+  by: z.string().min(1),
+});
+
+/**
+ * Status events written before `action`/`by` existed carried a `reason` (ingest) instead; they
+ * are read as the action they recorded so reports over old windows keep counting them.
+ */
+const LEGACY_REASONS: Record<string, { action: LifecycleAction; by: Actor }> = {
+  opened: { action: 'open', by: CUSTOMER },
+  handoff: { action: 'handoff', by: CUSTOMER },
+  reopened: { action: 'reopen', by: CUSTOMER },
+  csat: { action: 'close', by: CUSTOMER },
+  timeout: { action: 'close', by: SYSTEM },
+};
+
+function upgradeLegacyStatus(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'action' in raw || !('reason' in raw)) return raw;
+  const { reason, ...rest } = raw as Record<string, unknown>;
+  const known = typeof reason === 'string' ? LEGACY_REASONS[reason] : undefined;
+  return known ? { assigneeId: null, ...rest, ...known } : raw;
+}
+
+const statusData = z.preprocess(upgradeLegacyStatus, statusChange);
+
+const message = z.object({ messageId: z.string(), direction: z.enum(['in', 'out']), author: z.enum(['customer', 'bot', 'agent']) });
+const csat = z.object({ score: z.number().int().min(1).max(5), assigneeId: z.string().nullable() });
+const draft = z.object({ draftId: z.string(), kind: z.enum(['llm', 'faq']) });
+const delivery = z.union([
+  z.object({ messageId: z.string(), status: z.literal('sent') }),
+  z.object({ messageId: z.string(), status: z.literal('failed'), error: z.string() }),
+]);
+const note = z.object({ messageId: z.string(), agentId: z.string() });
+
+const storedEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message'), data: message }),
+  z.object({ type: z.literal('status'), data: statusData }),
+  z.object({ type: z.literal('csat'), data: csat }),
+  z.object({ type: z.literal('draft'), data: draft }),
+  z.object({ type: z.literal('delivery'), data: delivery }),
+  z.object({ type: z.literal('note'), data: note }),
+]);
+
+/** One event as written and as read back: its type and its payload. */
+export type DomainEvent = z.output<typeof storedEvent>;
+export type EventType = DomainEvent['type'];
+export type EventData<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];
+export type StatusChange = EventData<'status'>;
+
+export class EventDecodeError extends Error {
+  override readonly name = 'EventDecodeError';
+}
+
+/** Reads a stored event (its type column and JSON data) back into the typed union, or says exactly what is wrong. */
+export function decodeEvent(row: { type: string; data: string; seq?: number }): DomainEvent {
+  const where = row.seq === undefined ? `event of type "${row.type}"` : `event ${row.seq} (${row.type})`;
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch {
+    throw new EventDecodeError(`${where}: data is not JSON`);
+  }
+  const parsed = storedEvent.safeParse({ type: row.type, data });
+  if (!parsed.success) throw new EventDecodeError(`${where}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The JSON stored for an event; the type goes in its own column. */
+export function encodeEventData(event: DomainEvent): string {
+  return JSON.stringify(event.data);
+}
+
+/** An event as the log holds it: its place in the sequence, its conversation and time, and the typed event. */
+export type LoggedEvent = DomainEvent & { seq: number; conversationId: string | null; createdAt: number };
+
+/** Decodes a stored row (an EventRow) into a LoggedEvent. */
+export function decodeLogged(row: { seq: number; conversationId: string | null; type: string; data: string; createdAt: number }): LoggedEvent {
+  return { ...decodeEvent(row), seq: row.seq, conversationId: row.conversationId, createdAt: row.createdAt };
+}

@@ -1,0 +1,20 @@
+import { botMaySpeak } from '../../domain/conversation.js';
+import { enqueueReply } from '../../outbox/enqueue.js';
+import { holdingReply } from '../replies.js';
+import type { Decision, RuleContext } from './rule.js';
+
+/**
+ * A person or the queue owns the conversation: the bot stays quiet, except telling a customer whose
+ * resolved conversation went back to the queue that a person will pick it up. A queued conversation
+ * gets a fresh draft for the new message.
+ */
+export async function assigned(ctx: RuleContext): Promise<Decision | undefined> {
+  const c = ctx.conversation;
+  if (botMaySpeak(c.status)) return undefined;
+  if (c.status !== 'queued') return { kind: 'quiet' };
+  if (ctx.reopened) {
+    const ahead = await ctx.r.conversations.countQueuedBefore(ctx.now);
+    await enqueueReply(ctx.r, { conversation: c, author: 'bot', text: holdingReply(ctx.locale, ahead), now: ctx.now });
+  }
+  return { kind: 'queued' };
+}

@@ -1,0 +1,39 @@
+import type { InboundMessage } from '../../domain/channel.js';
+import type { FaqMatcher } from '../../faq/matcher.js';
+import type { Repos } from '../../store/store.js';
+import type { ConversationRow } from '../../store/ports.js';
+
+/** What one inbound message is, as the rules see it: stored (or not), in its conversation, inside the ingest transaction. */
+export interface RuleContext {
+  r: Repos;
+  faq: () => FaqMatcher;
+  message: InboundMessage;
+  /** False when another delivery stored this message first. */
+  stored: boolean;
+  conversation: ConversationRow;
+  /** The message reopened a resolved conversation. */
+  reopened: boolean;
+  /** The language the bot answers in. */
+  locale: 'en' | 'zh';
+  now: number;
+  /** The team a hand-off goes to; earlier rules (the FAQ's topic) may set it. */
+  team?: string;
+}
+
+/**
+ * What became of the message: a re-delivery that must change nothing, the bot stayed quiet, the
+ * bot replied, or it waits for a person (agents get a fresh draft).
+ */
+export type Decision = { kind: 'duplicate' } | { kind: 'quiet' } | { kind: 'replied' } | { kind: 'queued' };
+
+/** Decides, or returns undefined to let the next rule look (grammY's Composer passing to `next`). */
+export type Rule = (ctx: RuleContext) => Promise<Decision | undefined>;
+
+/** Runs `rules` in order; the first decision wins. The last rule must always decide. */
+export async function decide(rules: readonly Rule[], ctx: RuleContext): Promise<Decision & { rule: string }> {
+  for (const rule of rules) {
+    const decision = await rule(ctx);
+    if (decision) return { ...decision, rule: rule.name };
+  }
+  throw new Error(`no rule decided on message ${ctx.message.externalMessageId}`);
+}
