@@ -55,7 +55,7 @@ export class FaqIndex implements FaqMatcher {
     this.opts = { ...DEFAULT_ENGINE, ...opts };
     for (const e of entries) {
       let locales = this.byId.get(e.id);
-      if (!locales) this.byId.set(e.id, (locales = new Map()));
+      if (!locales) this.byId.set(e.id, (locales = new Map<string, FaqEntry>()));
       locales.set(e.locale, e);
     }
     this.ids = [...this.byId.keys()];

@@ -78,7 +78,8 @@ export class OutboxWorker {
     } catch (err) {
       log.error('outbox drain failed', { err });
     }
-    this.schedule();
+    // schedule() never rejects: its one read falls back to the poll interval.
+    void this.schedule();
   }
 
   private track(p: Promise<void>): Promise<void> {

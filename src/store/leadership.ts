@@ -60,7 +60,7 @@ export function postgresLeadership(url: string, log: LeadershipLog, retryMs = 5_
       client.on('end', () => lost());
       try {
         await client.connect();
-        const { rows } = await client.query('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [name]);
+        const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [name]);
         if (rows[0]?.ok) {
           log.info('leading', { name });
           await start();

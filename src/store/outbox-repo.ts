@@ -1,4 +1,4 @@
-import { and, eq, inArray, asc, sql } from 'drizzle-orm';
+import { eq, inArray, asc, sql } from 'drizzle-orm';
 import { outbox } from './sqlite/schema.js';
 import type { DialectOps, QueryDb } from './dialect.js';
 import type { OutboxRow, OutboxRepo } from './ports.js';

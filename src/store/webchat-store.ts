@@ -26,7 +26,7 @@ export function webchatStore(store: Store): WebchatStore {
         const items = visible.flatMap(({ seq, messageId }) => {
           const m = byId.get(messageId);
           if (!m) return [];
-          const item: WebchatItem = { id: m.id, direction: m.direction as 'in' | 'out', author: m.author as WebchatItem['author'], text: m.text, createdAt: new Date(m.createdAt).toISOString() };
+          const item: WebchatItem = { id: m.id, direction: m.direction as 'in' | 'out', author: m.author, text: m.text, createdAt: new Date(m.createdAt).toISOString() };
           return [{ seq, item }];
         });
         return { items, cursor: evs.at(-1)?.seq ?? cursor };

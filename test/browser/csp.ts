@@ -16,7 +16,7 @@ export async function expectSelfOnlyPage(page: Page, response: Response | null):
 
   const origin = new URL(page.url()).origin;
   const loaded = await page.evaluate(() => ({
-    scripts: [...document.scripts].map((s) => ({ src: s.src, inline: !s.src && s.textContent!.trim() !== '' })),
+    scripts: [...document.scripts].map((s) => ({ src: s.src, inline: !s.src && s.textContent.trim() !== '' })),
     styles: [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => (l as HTMLLinkElement).href),
     inlineStyles: document.querySelectorAll('style, [style]').length,
     // A stylesheet the CSP refused would be missing here.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageReferenceType, MessageType, type APIMessage } from 'discord.js';
+import { MessageReferenceType, MessageType } from 'discord.js';
 import { normalizeMessage, type GatewayMessage } from '../../adapters/discord/normalize.js';
 
 const botId = '1100000000000000001';
@@ -22,13 +22,13 @@ function message(extra: Partial<GatewayMessage> = {}): GatewayMessage {
     pinned: false,
     type: MessageType.Default,
     ...extra,
-  } as GatewayMessage;
+  };
 }
 
 describe('normalizeMessage', () => {
   it('uses the guild nickname, then the global name, then the username as display name', () => {
     const guild = { guild_id: '1', mentions: [{ id: botId, username: 'bot', discriminator: '0', global_name: null, avatar: null }], content: `<@${botId}> hi` };
-    expect(normalizeMessage(message({ ...guild, member: { nick: 'Annie' } } as Partial<GatewayMessage>), { botId })?.sender.displayName).toBe('Annie');
+    expect(normalizeMessage(message({ ...guild, member: { nick: 'Annie' } }), { botId })?.sender.displayName).toBe('Annie');
     expect(normalizeMessage(message(), { botId })?.sender.displayName).toBe('Ann K');
     expect(normalizeMessage(message({ author: { ...author, global_name: null } }), { botId })?.sender.displayName).toBe('ann_k');
   });
@@ -49,7 +49,7 @@ describe('normalizeMessage', () => {
   });
 
   it('turns a sticker-only message into readable text and skips messages with nothing in them', () => {
-    const sticker = message({ content: '', sticker_items: [{ id: '9', name: 'Wave', format_type: 1 }] } as Partial<APIMessage>);
+    const sticker = message({ content: '', sticker_items: [{ id: '9', name: 'Wave', format_type: 1 }] });
     expect(normalizeMessage(sticker, { botId })?.text).toBe('Sticker: Wave');
     expect(normalizeMessage(message({ content: '  ' }), { botId })).toBeNull();
   });

@@ -452,7 +452,7 @@ export class FakeDiscordApi {
       channel_id: c.id,
       content,
       ...(ref && known ? { message_reference: ref } : {}),
-      ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions as SentMessage['allowed_mentions'] } : {}),
+      ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions } : {}),
       ...(nonce ? { nonce } : {}),
       at: Date.now(),
     };
@@ -483,7 +483,7 @@ export class FakeDiscordApi {
       type: s.message_reference ? 19 : 0,
       ...(s.nonce ? { nonce: s.nonce } : {}),
       ...(s.message_reference ? { message_reference: { type: 0, message_id: s.message_reference.message_id, channel_id: s.channel_id } } : {}),
-    } as APIMessage;
+    };
   }
 
   private injected(method: string, path: string): Answer | undefined {

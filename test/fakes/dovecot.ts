@@ -58,7 +58,7 @@ export async function startDovecot(opts: { idle?: boolean } = {}): Promise<Dovec
 
   const master = spawn('dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  master.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  master.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => master.once('exit', () => resolve()));
   try {
     await waitUntilLoginWorks(port, user, password, master, () => stderr, dir);

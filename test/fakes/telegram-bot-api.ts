@@ -135,7 +135,7 @@ export class FakeTelegramBotApi {
 
   /** Queues an update as Telegram would; returns it with its update_id. */
   pushUpdate(update: Omit<Update, 'update_id'>): Update {
-    const full = { update_id: this.nextUpdateId++, ...update } as Update;
+    const full = { update_id: this.nextUpdateId++, ...update };
     for (const m of [full.message, full.edited_message]) {
       if (m) this.remember(m.chat, m.message_id);
     }
@@ -346,7 +346,7 @@ export class FakeTelegramBotApi {
     this.remember(chat, messageId);
     const date = Math.floor(Date.now() / 1000);
     this.sent.push({ chat_id: chatId, message_id: messageId, text, shown: visible, parse_mode: parseMode, reply_to_message_id: known ? replyTo : undefined, date });
-    return { message_id: messageId, date, chat, from: this.bot, text: visible } as Message;
+    return { message_id: messageId, date, chat, from: this.bot, text: visible };
   }
 
   private setWebhook(p: Record<string, unknown>): Answer {

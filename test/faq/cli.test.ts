@@ -60,7 +60,7 @@ describe('faq ask', () => {
   it('reads questions from standard input, one per line, without --json as readable lines', async () => {
     const c = io('How do I return an item?\n\nWhen will my package arrive?\n');
     expect(await runFaqAsk(['--faq-dir', dir], c.streams)).toBe(0);
-    expect(c.out()).toMatch(/^How do I return an item\?\n  → returns \[en, confidence 0\.\d\d\]\nWhen will my package arrive\?\n  → shipping /);
+    expect(c.out()).toMatch(/^How do I return an item\?\n {2}→ returns \[en, confidence 0\.\d\d\]\nWhen will my package arrive\?\n {2}→ shipping /);
   });
 
   it('refuses a broken knowledge base and a bad FAQ_MIN_CONFIDENCE', async () => {

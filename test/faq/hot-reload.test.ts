@@ -13,7 +13,10 @@ function recordingLogger() {
   const waiters: { level: string; resolve: (fields?: Record<string, unknown>) => void }[] = [];
   const record = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
     lines.push({ level, msg, fields });
-    for (const w of waiters.splice(0)) (w.level === level ? w.resolve(fields) : waiters.push(w));
+    for (const w of waiters.splice(0)) {
+      if (w.level === level) w.resolve(fields);
+      else waiters.push(w);
+    }
   };
   const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error'), child: () => log };
   const next = (level: string) => new Promise<Record<string, unknown> | undefined>((resolve) => waiters.push({ level, resolve }));

@@ -15,7 +15,7 @@ import { transactionsContract } from './contract/transactions.js';
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
  * every repository method of src/store/ports.ts runs here on both.
  */
-export function storeContract(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> }>) {
+export function storeContract(name: string, open: () => Promise<{ store: Store; dispose: () => Promise<void> }>) {
   describe(`store contract: ${name}`, () => {
     let store: Store | undefined;
     let dispose: (() => Promise<void>) | undefined;

@@ -66,7 +66,7 @@ export class RawSseReader {
     const decoder = new TextDecoder();
     let buf = '';
     for await (const chunk of res.body) {
-      buf += decoder.decode(chunk as Uint8Array, { stream: true });
+      buf += decoder.decode(chunk, { stream: true });
       let idx;
       while ((idx = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, idx);

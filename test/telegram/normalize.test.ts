@@ -21,7 +21,7 @@ const privateChat = { id: 7, type: 'private' as const, first_name: 'Alice' };
 const group = { id: -100123, type: 'supergroup' as const, title: 'Shop customers' };
 
 function update(message: Partial<Message>, kind: 'message' | 'edited_message' = 'message'): Update {
-  return { update_id: 1, [kind]: { message_id: 50, date: 1_700_000_000, chat: privateChat, from: alice, ...message } } as Update;
+  return { update_id: 1, [kind]: { message_id: 50, date: 1_700_000_000, chat: privateChat, from: alice, ...message } };
 }
 
 describe('Telegram normalization', () => {
@@ -73,7 +73,7 @@ describe('Telegram normalization', () => {
   });
 
   describe('in groups', () => {
-    const inGroup = (message: Partial<Message>) => update({ chat: group, ...message } as Partial<Message>);
+    const inGroup = (message: Partial<Message>) => update({ chat: group, ...message });
 
     it('ignores talk that does not address the bot', () => {
       expect(normalizeUpdate(inGroup({ text: 'anyone here?' }), me)).toBeNull();

@@ -64,7 +64,7 @@ function show(m: ChatItem): void {
 
 function listen(s: Session): void {
   const es = new EventSource('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/events?secret=' + encodeURIComponent(s.secret));
-  es.addEventListener('message', (e) => show(JSON.parse(e.data) as ChatItem));
+  es.addEventListener('message', (e: MessageEvent<string>) => show(JSON.parse(e.data) as ChatItem));
   es.onerror = () => {
     status.textContent = 'Reconnecting…';
   };

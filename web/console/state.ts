@@ -12,7 +12,7 @@ export type Tab = keyof typeof LISTS;
 
 /** Everything the console remembers; it holds no data of its own beyond what /api returned last. */
 export const state = {
-  token: sessionStorage.getItem(TOKEN_KEY) as string | null,
+  token: sessionStorage.getItem(TOKEN_KEY),
   me: null as Agent | null,
   agents: new Map<string, Agent>(),
   tab: 'queue' as Tab,
