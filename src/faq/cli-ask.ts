@@ -53,15 +53,19 @@ function jsonLine(question: string, r: FaqResult): string {
     question,
     answered: r.answered,
     entryId: r.entryId,
-    locale: r.locale,
     confidence: round(r.confidence),
+    suggestions: r.suggestions ?? [],
+    locale: r.locale,
     candidates: r.candidates.map((c) => ({ entryId: c.entryId, score: round(c.score) })),
   });
 }
 
 function readableLine(question: string, r: FaqResult): string {
   const closest = r.candidates.map((c) => `${c.entryId} ${c.score.toFixed(2)}`).join(', ') || 'none';
-  return r.answered
-    ? `${question}\n  → ${r.entryId} [${r.locale}, confidence ${r.confidence.toFixed(2)}]`
-    : `${question}\n  → hand off [${r.locale}, confidence ${r.confidence.toFixed(2)}; closest: ${closest}]`;
+  if (r.answered) return `${question}\n  → ${r.entryId} [${r.locale}, confidence ${r.confidence.toFixed(2)}]`;
+  const suggestions = r.suggestions ?? [];
+  if (suggestions.length > 0) {
+    return `${question}\n  → offer ${suggestions.join(' / ')} or a person [${r.locale}, confidence ${r.confidence.toFixed(2)}]`;
+  }
+  return `${question}\n  → hand off [${r.locale}, confidence ${r.confidence.toFixed(2)}; closest: ${closest}]`;
 }

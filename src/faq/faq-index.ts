@@ -20,6 +20,8 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export interface EngineOptions {
   minConfidence: number;
+  /** Not answered but at least this sure: the closest entries are offered as choices instead of a plain hand-off. */
+  minSuggest: number;
   /** Below this cosine similarity to the entry's closest example, confidence is scaled down. */
   fullSimilarity: number;
   candidates: number;
@@ -29,6 +31,7 @@ export interface EngineOptions {
 
 export const DEFAULT_ENGINE: EngineOptions = {
   minConfidence: DEFAULT_MIN_CONFIDENCE,
+  minSuggest: 0.2,
   fullSimilarity: 0.2,
   candidates: 5,
   kinds: DEFAULT_KIND_WEIGHTS,
@@ -71,6 +74,11 @@ export class FaqIndex implements FaqMatcher {
     this.openers = [...new Set(smalltalk.filter((q) => q.length > 0 && q.split(' ').length <= 3))].sort((a, b) => b.length - a.length);
   }
 
+  /** The confidence at or above which it answers. */
+  get threshold(): number {
+    return this.opts.minConfidence;
+  }
+
   get entryIds(): readonly string[] {
     return this.ids;
   }
@@ -101,6 +109,7 @@ export class FaqIndex implements FaqMatcher {
     const confidence = best?.score ?? 0;
     const entry = best ? this.byId.get(best.entryId)?.get(locale) : undefined;
     const answered = entry !== undefined && confidence >= this.opts.minConfidence;
+    const suggestions = !answered && confidence >= this.opts.minSuggest ? this.suggest(candidates, locale) : [];
     return {
       answered,
       entryId: answered ? entry.id : null,
@@ -110,7 +119,22 @@ export class FaqIndex implements FaqMatcher {
       team: best ? this.entry(best.entryId, locale)?.team : undefined,
       tags: best ? (this.entry(best.entryId, locale)?.tags ?? []) : [],
       candidates,
+      suggestions,
     };
+  }
+
+  /**
+   * Choices for an unsure answer: the two closest entries that can be answered in the
+   * customer's language, and a third when it is at least half as close as the first.
+   * Greetings and "talk to a person" entries are never offered (the channel offers a person).
+   */
+  private suggest(candidates: FaqCandidate[], locale: string): string[] {
+    const offerable = candidates.filter((c) => {
+      const e = this.byId.get(c.entryId)?.get(locale);
+      return e !== undefined && !e.tags.includes('smalltalk') && !e.tags.includes('handoff');
+    });
+    const top = offerable[0]?.score ?? 0;
+    return offerable.filter((c, i) => i < 2 || (i === 2 && c.score >= top / 2)).map((c) => c.entryId);
   }
 
   entry(id: string, locale?: string): FaqEntryView | undefined {

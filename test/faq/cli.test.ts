@@ -52,7 +52,9 @@ describe('faq ask', () => {
       ['who painted the Mona Lisa', false, null, 'en'],
     ]);
     for (const l of lines) {
-      expect(Object.keys(l)).toEqual(['question', 'answered', 'entryId', 'locale', 'confidence', 'candidates']);
+      expect(Object.keys(l)).toEqual(['question', 'answered', 'entryId', 'confidence', 'suggestions', 'locale', 'candidates']);
+      expect(Array.isArray(l.suggestions)).toBe(true);
+      if (l.answered) expect(l.suggestions).toEqual([]);
       expect(l.candidates.every((c: object) => Object.keys(c).join() === 'entryId,score')).toBe(true);
     }
   });
