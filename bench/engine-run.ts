@@ -5,6 +5,8 @@
 import type { FaqEntry } from '../src/faq/entry.js';
 import { FaqIndex, type EngineOptions } from '../src/faq/faq-index.js';
 import type { Question, Run } from './datasets.js';
+import { auroc, type Prediction } from './metrics.js';
+
 
 export interface Decisions {
   /** Shares of in-scope questions: answered right, answered wrong, right entry answered or offered as a choice. */
@@ -18,30 +20,39 @@ export interface Decisions {
   mcc: number;
   /** All questions answered right or correctly handed off (HINT3's accuracy). */
   overall: number;
+  /** Threshold-free: best candidate right (in-scope), and how well confidence ranks in-scope above out-of-scope. */
+  top1: number;
+  auroc: number;
   threshold: number;
   buildMs: number;
   ms: number[];
 }
 
-export function buildIndex(entries: Map<string, string[]>, locale: string, opts: Partial<EngineOptions> = {}): FaqIndex {
-  const faq: FaqEntry[] = [...entries].map(([id, questions]) => ({ id, locale, questions, answer: id, tags: [] }));
-  return new FaqIndex(faq, new Map(), opts);
+export function decide(run: Run, locale: string, opts: Partial<EngineOptions> = {}): Decisions {
+  const faq: FaqEntry[] = [...run.entries].map(([id, questions]) => ({ id, locale, questions, answer: '', tags: [] }));
+  return decideEntries(faq, run.questions, locale, opts);
 }
 
-export function decide(run: Run, locale: string, opts: Partial<EngineOptions> = {}): Decisions {
+/** The same with full entries (answers and tags count), e.g. a real knowledge base. */
+export function decideEntries(faq: FaqEntry[], questions: Question[], locale: string | undefined, opts: Partial<EngineOptions> = {}): Decisions {
   const t0 = performance.now();
-  const index = buildIndex(run.entries, locale, opts);
+  const index = new FaqIndex(faq, new Map(), opts);
   const buildMs = performance.now() - t0;
+  const run = { questions };
   let inScope = 0, right = 0, wrong = 0, offered = 0, oos = 0, oosAnswered = 0, oosOffered = 0;
   const ms: number[] = [];
   const truth: (string | null)[] = [];
   const said: (string | null)[] = [];
+  const scored: Prediction[] = [];
+  let top1 = 0;
   for (const q of run.questions) {
     const start = performance.now();
     const r = index.match(q.text, { locale });
     ms.push(performance.now() - start);
     truth.push(q.intent);
     said.push(r.answered ? r.entryId : null);
+    scored.push({ question: q, intent: r.candidates[0]?.entryId ?? null, confidence: r.confidence, ms: 0 });
+    if (q.intent !== null && r.candidates[0]?.entryId === q.intent) top1++;
     if (q.intent === null) {
       oos++;
       if (r.answered) oosAnswered++;
@@ -62,6 +73,8 @@ export function decide(run: Run, locale: string, opts: Partial<EngineOptions> = 
     oosOffered: oos ? oosOffered / oos : NaN,
     mcc: mcc(truth, said),
     overall: agree / truth.length,
+    top1: top1 / inScope,
+    auroc: auroc(scored),
     threshold: index.threshold,
     buildMs,
     ms,

@@ -7,7 +7,7 @@ export function ours(opts: Partial<EngineOptions> = {}, name = 'switchboard'): S
   return {
     name,
     async build(entries, locale) {
-      const faq: FaqEntry[] = [...entries].map(([id, questions]) => ({ id, locale, questions, answer: id, tags: [] }));
+      const faq: FaqEntry[] = [...entries].map(([id, questions]) => ({ id, locale, questions, answer: '', tags: [] }));
       const index = new FaqIndex(faq, new Map(), { ...opts, minConfidence: 0 });
       return {
         classify(text) {

@@ -25,6 +25,10 @@ export interface EngineOptions {
   /** Below this cosine similarity to the entry's closest example, confidence is scaled down. */
   fullSimilarity: number;
   candidates: number;
+  /** Training weight of the answer's sentences and the tags, as evidence for their entry (0 ignores them). */
+  answerWeight: number;
+  /** How much a question's similarity to an answer sentence counts against its similarity to an example question. */
+  answerSimilarity: number;
   kinds: KindWeights;
   train: TrainOptions;
 }
@@ -34,6 +38,8 @@ export const DEFAULT_ENGINE: EngineOptions = {
   minSuggest: 0.2,
   fullSimilarity: 0.2,
   candidates: 5,
+  answerWeight: 1,
+  answerSimilarity: 1,
   kinds: DEFAULT_KIND_WEIGHTS,
   train: DEFAULT_TRAIN,
 };
@@ -43,7 +49,8 @@ export class FaqIndex implements FaqMatcher {
   private readonly byId = new Map<string, Map<string, FaqEntry>>();
   private readonly vectorizer: Vectorizer;
   private readonly classifier: SoftmaxClassifier;
-  private readonly examples: SparseVector[][];
+  /** Per entry: its example questions (weight 1) and answer sentences and tags (weight answerSimilarity). */
+  private readonly examples: { x: SparseVector; weight: number }[][];
   /** The question as a dense vector while its similarities are computed; all zeros otherwise. */
   private readonly scratch: Float64Array;
   private readonly opts: EngineOptions;
@@ -63,13 +70,19 @@ export class FaqIndex implements FaqMatcher {
     }
     this.ids = [...this.byId.keys()];
     const label = new Map(this.ids.map((id, i) => [id, i]));
-    const docs = entries.flatMap((e) => e.questions.map((q) => ({ f: this.features(q, e.locale), y: label.get(e.id)! })));
+    const docs = entries.flatMap((e) => {
+      const y = label.get(e.id)!;
+      const asked = e.questions.map((q) => ({ f: this.features(q, e.locale), y, weight: 1 }));
+      if (this.opts.answerWeight <= 0) return asked;
+      const told = evidence(e).map((t) => ({ f: this.features(t, e.locale), y, weight: this.opts.answerWeight }));
+      return [...asked, ...told.filter((d) => d.f.size > 0)];
+    });
     this.vectorizer = new Vectorizer(docs.map((d) => d.f), this.opts.kinds);
-    const examples = docs.map((d) => ({ x: this.vectorizer.vector(d.f), y: d.y }));
+    const examples = docs.map((d) => ({ x: this.vectorizer.vector(d.f), y: d.y, weight: d.weight }));
     this.classifier = new SoftmaxClassifier(this.ids.length, this.vectorizer.size, examples, this.opts.train);
     this.scratch = new Float64Array(this.vectorizer.size);
     this.examples = this.ids.map(() => []);
-    for (const e of examples) this.examples[e.y]!.push(e.x);
+    for (const e of examples) this.examples[e.y]!.push({ x: e.x, weight: e.weight === 1 ? 1 : this.opts.answerSimilarity });
     const smalltalk = entries.filter((e) => e.tags.includes('smalltalk')).flatMap((e) => e.questions.map(normalize));
     this.openers = [...new Set(smalltalk.filter((q) => q.length > 0 && q.split(' ').length <= 3))].sort((a, b) => b.length - a.length);
   }
@@ -162,10 +175,10 @@ export class FaqIndex implements FaqMatcher {
     const scratch = this.scratch;
     for (let k = 0; k < x.index.length; k++) scratch[x.index[k]!] = x.value[k]!;
     let best = 0;
-    for (const e of this.examples[c]!) {
+    for (const { x: e, weight } of this.examples[c]!) {
       let sum = 0;
       for (let k = 0; k < e.index.length; k++) sum += scratch[e.index[k]!]! * e.value[k]!;
-      if (sum > best) best = sum;
+      if (sum * weight > best) best = sum * weight;
     }
     for (let k = 0; k < x.index.length; k++) scratch[x.index[k]!] = 0;
     return best;
@@ -174,6 +187,14 @@ export class FaqIndex implements FaqMatcher {
   private features(text: string, locale: string) {
     return features(applySynonyms(normalize(text), this.synonyms.get(locale) ?? []));
   }
+}
+
+/** Sentences of the answer (Markdown emphasis and links reduced to their text) and the entry's topic tags. */
+function evidence(e: FaqEntry): string[] {
+  const text = e.answer.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>]+/g, ' ');
+  const sentences = text.split(/(?<=[.!?。！？；;])\s*|\n+/).map((t) => t.trim()).filter((t) => t.length > 1);
+  const tags = e.tags.filter((t) => t !== 'smalltalk' && t !== 'handoff').map((t) => t.replace(/[-_]/g, ' '));
+  return tags.length > 0 ? [...sentences, tags.join(' ')] : sentences;
 }
 
 function clamp01(v: number): number {

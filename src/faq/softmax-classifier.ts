@@ -22,7 +22,7 @@ export class SoftmaxClassifier {
   constructor(
     readonly classes: number,
     readonly dims: number,
-    examples: readonly { x: SparseVector; y: number }[],
+    examples: readonly { x: SparseVector; y: number; weight?: number }[],
     opts: TrainOptions = DEFAULT_TRAIN,
   ) {
     this.w = new Float32Array(dims * classes);
@@ -36,8 +36,8 @@ export class SoftmaxClassifier {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       shuffle(order, random);
       for (const i of order) {
-        const { x, y } = examples[i]!;
-        const lr = opts.learningRate * (1 - step++ / total) + 0.01;
+        const { x, y, weight = 1 } = examples[i]!;
+        const lr = (opts.learningRate * (1 - step++ / total) + 0.01) * weight;
         this.probabilities(x, p);
         p[y]! -= 1;
         let n = 0;
