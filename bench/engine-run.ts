@@ -75,7 +75,7 @@ export function decideEntries(faq: FaqEntry[], questions: Question[], locale: st
     overall: agree / truth.length,
     top1: top1 / inScope,
     auroc: auroc(scored),
-    threshold: index.threshold,
+    threshold: index.threshold(locale),
     buildMs,
     ms,
   };

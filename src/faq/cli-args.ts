@@ -1,5 +1,4 @@
 /** Shared pieces of the `faq check` and `faq ask` commands. */
-import { DEFAULT_MIN_CONFIDENCE } from './faq-index.js';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -41,10 +40,13 @@ export function parseFaqArgs(args: string[], env: Record<string, string | undefi
   return out;
 }
 
-/** FAQ_MIN_CONFIDENCE from the environment, checked the same way wherever it is read. */
-export function minConfidenceFrom(env: Record<string, string | undefined>): number {
+/**
+ * FAQ_MIN_CONFIDENCE from the environment, checked the same way wherever it is read;
+ * undefined when unset, so the threshold calibrated on the knowledge base applies.
+ */
+export function minConfidenceFrom(env: Record<string, string | undefined>): number | undefined {
   const raw = env.FAQ_MIN_CONFIDENCE;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_MIN_CONFIDENCE;
+  if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || value > 1) {
     throw new UsageError(`FAQ_MIN_CONFIDENCE must be a number between 0 and 1, got "${raw}"`);

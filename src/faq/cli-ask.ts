@@ -13,7 +13,7 @@ const USAGE = 'usage: switchboard faq ask [--faq-dir DIR] [--json] [QUESTION…]
 export async function runFaqAsk(args: string[], io: CliIo): Promise<number> {
   const env = io.env ?? process.env;
   let parsed;
-  let minConfidence: number;
+  let minConfidence: number | undefined;
   try {
     parsed = parseFaqArgs(args, env, true);
     minConfidence = minConfidenceFrom(env);
@@ -22,7 +22,7 @@ export async function runFaqAsk(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`faq ask: ${err.message}\n${USAGE}\n`);
     return 2;
   }
-  const { matcher, errors } = await loadFaq(parsed.faqDir, { minConfidence });
+  const { matcher, errors } = await loadFaq(parsed.faqDir, minConfidence === undefined ? {} : { minConfidence });
   if (errors.length > 0) {
     for (const e of errors) io.stderr.write(e + '\n');
     io.stderr.write(`faq ask: the knowledge base in ${parsed.faqDir} has ${errors.length} problem(s); run "switchboard faq check"\n`);
