@@ -31,10 +31,10 @@ export interface CalibrationOptions {
 
 export const DEFAULT_CALIBRATION: CalibrationOptions = {
   maxWrong: 0.05,
-  maxOosAnswered: 0.1,
+  maxOosAnswered: 0.05,
   maxOosOffered: 0.3,
   smallDocs: 3000,
-  folds: 6,
+  folds: 3,
   foldShare: 0.5,
   maxHeldOut: 300,
 };
