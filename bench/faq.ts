@@ -6,9 +6,9 @@
  *   hint3   HINT3, three bots × full and subset training sets, at the calibrated threshold
  *   fewshot CLINC150 and xSID zh knowledge bases of 2 or 5 questions per entry, 5 seeds
  *   speed   index build for 1,000 entries × 10 questions and per-question latency
- * A run of some parts prints their tables and writes nothing; `--only NAME` runs one system.
+ * A run of some parts rewrites only their tables in the document; `--only NAME` runs one system and writes nothing.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MIN_CONFIDENCE } from '../src/faq/faq-index.js';
@@ -144,9 +144,13 @@ const timing = Object.entries(seconds).map(([p, s]) => `${p} ${s.toFixed(0)} s`)
 const out = Object.entries(sections).map(([p, t]) => `## ${p}\n\n${t}`).join('\n\n');
 console.log(out + `\n\nRun time per part on this machine: ${timing}.`);
 
-if (!only && parts.length === ALL.length) {
+if (!only) {
+  // Parts not run this time keep their tables from the last run that had them.
   const docs = join(dirname(fileURLToPath(import.meta.url)), '../docs/faq-quality.md');
-  const template = (await import('./quality-doc.js')).qualityDoc;
-  writeFileSync(docs, template(sections as Record<'full' | 'hint3' | 'fewshot' | 'speed', string>, timing, new Date().toISOString().slice(0, 10)));
-  process.stderr.write(`wrote ${docs}\n`);
+  const { qualityDoc } = await import('./quality-doc.js');
+  const previous = existsSync(docs) ? readFileSync(docs, 'utf8') : '';
+  const date = new Date().toISOString().slice(0, 10);
+  const stamped = Object.fromEntries(Object.entries(sections).map(([p, t]) => [p, `${t}\n\n_${p}: run ${date}, ${seconds[p]!.toFixed(0)} s on this machine._`]));
+  writeFileSync(docs, qualityDoc(stamped, previous));
+  process.stderr.write(`wrote ${Object.keys(sections).join(', ')} into ${docs}\n`);
 }
