@@ -9,6 +9,6 @@ const CONFIDENCE = 'must be a number between 0 and 1';
  */
 export const faqEnvShape = {
   FAQ_DIR: unsetIfBlank(z.string().default('./faq')),
-  /** Unset means the engine's own default (DEFAULT_MIN_CONFIDENCE). */
+  /** Unset means the threshold calibrated on the knowledge base (faq-index.ts). */
   FAQ_MIN_CONFIDENCE: unsetIfBlank(z.coerce.number({ error: CONFIDENCE }).min(0, CONFIDENCE).max(1, CONFIDENCE).optional()),
 };
