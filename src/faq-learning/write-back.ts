@@ -48,7 +48,11 @@ function splitEntry(source: string, path: string): { head: string; yaml: string;
   return { head: lines[0]!, yaml: lines.slice(1, close).join('\n'), rest: lines.slice(close).join('\n') };
 }
 
-/** `source` with `question` appended to its `questions` list; unchanged when the entry already asks it. */
+/**
+ * `source` with `question` appended to its `questions` list, unchanged when the entry already
+ * asks it. A block list gets one new line after its last item, so every other byte of the file
+ * (comments, other keys' style, the answer) stays as it was; a flow list (`[a, b]`) is rewritten.
+ */
 export function withExampleQuestion(source: string, question: string, path: string): string {
   const { head, yaml, rest } = splitEntry(source, path);
   const doc = parseDocument(yaml);
@@ -57,8 +61,20 @@ export function withExampleQuestion(source: string, question: string, path: stri
   if (!isSeq(questions)) throw new ConflictError(`${path} has no questions list`);
   const known = (doc.toJS() as { questions: unknown[] }).questions.map((q) => normalize(String(q)));
   if (known.includes(normalize(question))) return source;
-  questions.add(doc.createNode(question));
-  return `${head}\n${doc.toString().replace(/\n$/, '')}\n${rest}`;
+  const last = questions.items.at(-1) as { range?: [number, number, number] } | undefined;
+  let updated: string;
+  if (questions.flow || !last?.range) {
+    questions.add(doc.createNode(question));
+    updated = doc.toString().replace(/\n$/, '');
+  } else {
+    const lineStart = yaml.lastIndexOf('\n', last.range[0]) + 1;
+    const indent = /^\s*-\s*/.exec(yaml.slice(lineStart))?.[0] ?? '  - ';
+    const lineEnd = yaml.indexOf('\n', Math.max(last.range[1] - 1, lineStart));
+    const at = lineEnd < 0 ? yaml.length : lineEnd;
+    const item = stringify(question, { lineWidth: 0 }).trimEnd();
+    updated = `${yaml.slice(0, at)}\n${indent}${item}${yaml.slice(at)}`;
+  }
+  return `${head}\n${updated}\n${rest}`;
 }
 
 export function newEntryFile(id: string, question: string, answer: string): string {
