@@ -33,7 +33,7 @@ export interface ApiDeps {
   /** First-response target: a conversation waiting longer is shown as overdue. */
   slaFirstResponseMs: number;
   /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
-  faq: { current: () => FaqMatcher; dir: string; engine: Partial<EngineOptions>; reload(matcher: FaqMatcher): void };
+  faq: { current: () => FaqMatcher; dir: string; engine: Partial<EngineOptions>; reload: (matcher: FaqMatcher) => void };
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {

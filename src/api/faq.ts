@@ -15,7 +15,9 @@ const suggestionBody = z.object({
   conversationId: z.string().min(1),
   messageId: z.string().min(1).optional(),
   entryId: z.string().min(1).optional(),
-  newEntry: z.object({ id: z.string().min(1).max(80).optional(), locale: z.string().min(2).max(16), question: text(1000), answer: text(16 * 1024) }).optional(),
+  newEntry: z
+    .object({ id: z.string().min(1).max(80).optional(), locale: z.string().min(2).max(16), question: text(1000), answer: text(16 * 1024) })
+    .optional(),
 });
 
 const MAX_PAGE = 200;
@@ -60,8 +62,12 @@ export function faqRoutes(d: { store: Store; clock: Clock; faq: () => FaqMatcher
     return c.json(suggestionView(await suggestFromAgent(d.store, d.clock, d.faq, c.get('agent').id, body)), 201);
   });
 
-  app.post('/suggestions/:id/approve', requireRole('admin'), async (c) => c.json(suggestionView(await approveSuggestion(d.learning, c.req.param('id'), c.get('agent').id))));
-  app.post('/suggestions/:id/reject', requireRole('admin'), async (c) => c.json(suggestionView(await rejectSuggestion(d.learning, c.req.param('id'), c.get('agent').id))));
+  app.post('/suggestions/:id/approve', requireRole('admin'), async (c) =>
+    c.json(suggestionView(await approveSuggestion(d.learning, c.req.param('id'), c.get('agent').id))),
+  );
+  app.post('/suggestions/:id/reject', requireRole('admin'), async (c) =>
+    c.json(suggestionView(await rejectSuggestion(d.learning, c.req.param('id'), c.get('agent').id))),
+  );
 
   app.get('/gaps', requireRole('admin'), async (c) => {
     const raw = c.req.query('since');

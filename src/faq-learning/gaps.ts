@@ -33,7 +33,8 @@ export async function handedOffQuestions(store: Store, since: number): Promise<G
     const triggers: { conversationId: string; messageId: string; at: number }[] = [];
     for (const e of (await r.events.since(since)).map(decodeLogged)) {
       if (!e.conversationId) continue;
-      if (e.type === 'message' && e.data.direction === 'in' && e.data.author === 'customer') lastAsked.set(e.conversationId, e.data.messageId);
+      if (e.type === 'message' && e.data.direction === 'in' && e.data.author === 'customer')
+        lastAsked.set(e.conversationId, e.data.messageId);
       if (e.type === 'status' && e.data.action === 'handoff') {
         const messageId = lastAsked.get(e.conversationId);
         if (messageId) triggers.push({ conversationId: e.conversationId, messageId, at: e.createdAt });
@@ -42,7 +43,9 @@ export async function handedOffQuestions(store: Store, since: number): Promise<G
     const texts = new Map((await r.messages.byIds(triggers.map((t) => t.messageId))).map((m) => [m.id, m.text]));
     return triggers.flatMap((t) => {
       const text = texts.get(t.messageId);
-      return text === undefined ? [] : [{ conversationId: t.conversationId, messageId: t.messageId, text, at: new Date(t.at).toISOString() }];
+      return text === undefined
+        ? []
+        : [{ conversationId: t.conversationId, messageId: t.messageId, text, at: new Date(t.at).toISOString() }];
     });
   });
 }
@@ -76,7 +79,13 @@ export function groupGaps(questions: GapQuestion[], threshold = GAP_SIMILARITY):
   });
   return groups
     .sort((a, b) => b.length - a.length || b.at(-1)! - a.at(-1)!)
-    .map((g) => ({ count: g.length, examples: g.slice(-EXAMPLES).reverse().map((k) => questions[k]!) }));
+    .map((g) => ({
+      count: g.length,
+      examples: g
+        .slice(-EXAMPLES)
+        .reverse()
+        .map((k) => questions[k]!),
+    }));
 }
 
 export async function gapsReport(store: Store, since: number): Promise<{ since: string; total: number; groups: GapGroup[] }> {

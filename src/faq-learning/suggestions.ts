@@ -30,11 +30,21 @@ export interface SuggestionInput {
 }
 
 async function append(r: Repos, row: FaqSuggestionRow, action: 'suggest' | 'approve' | 'reject', by: string, at: number): Promise<void> {
-  await r.events.append(row.conversationId, { type: 'faq_suggestion', data: { suggestionId: row.id, action, by, entryId: row.entryId } }, at);
+  await r.events.append(
+    row.conversationId,
+    { type: 'faq_suggestion', data: { suggestionId: row.id, action, by, entryId: row.entryId } },
+    at,
+  );
 }
 
 /** An agent's suggestion: which entry answered this conversation's question, or a new entry. */
-export async function suggestFromAgent(store: Store, clock: Clock, faq: () => FaqMatcher, agentId: string, input: SuggestionInput): Promise<FaqSuggestionRow> {
+export async function suggestFromAgent(
+  store: Store,
+  clock: Clock,
+  faq: () => FaqMatcher,
+  agentId: string,
+  input: SuggestionInput,
+): Promise<FaqSuggestionRow> {
   if ((input.entryId === undefined) === (input.newEntry === undefined)) {
     throw new ValidationError('give either entryId or newEntry', input.entryId === undefined ? 'entryId' : 'newEntry');
   }
@@ -48,9 +58,26 @@ export async function suggestFromAgent(store: Store, clock: Clock, faq: () => Fa
     }
     if (message && message.author !== 'customer') throw new ValidationError('messageId: must be a customer message', 'messageId');
     let row: FaqSuggestionRow;
-    const base = { id: newId(now), conversationId: conversation.id, messageId: message?.id ?? null, source: 'agent' as const, createdBy: agentId, status: 'pending' as const, decidedBy: null, decidedAt: null, createdAt: now };
+    const base = {
+      id: newId(now),
+      conversationId: conversation.id,
+      messageId: message?.id ?? null,
+      source: 'agent' as const,
+      createdBy: agentId,
+      status: 'pending' as const,
+      decidedBy: null,
+      decidedAt: null,
+      createdAt: now,
+    };
     if (input.newEntry) {
-      row = { ...base, entryId: input.newEntry.id ?? null, newEntry: 1, locale: input.newEntry.locale, question: input.newEntry.question, answer: input.newEntry.answer };
+      row = {
+        ...base,
+        entryId: input.newEntry.id ?? null,
+        newEntry: 1,
+        locale: input.newEntry.locale,
+        question: input.newEntry.question,
+        answer: input.newEntry.answer,
+      };
     } else {
       if (!message) throw new ValidationError('messageId: the conversation has no customer message to learn from', 'messageId');
       const locale = questionLocale(message.text, conversation.locale ?? undefined);
@@ -92,7 +119,13 @@ export async function addPickSuggestion(
 
 /** An id for a new entry made from its question: `where-is-my-parcel`, or `entry-<id>` for Han text. */
 export function entryIdFrom(question: string, fallback: string): string {
-  const slug = question.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  const slug = question
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
   return slug || `entry-${fallback.toLowerCase()}`;
 }
 
@@ -111,7 +144,13 @@ async function pending(store: Store, id: string): Promise<FaqSuggestionRow> {
   return row;
 }
 
-async function decide(d: LearningDeps, row: FaqSuggestionRow, status: 'approved' | 'rejected', adminId: string, entryId: string | null): Promise<FaqSuggestionRow> {
+async function decide(
+  d: LearningDeps,
+  row: FaqSuggestionRow,
+  status: 'approved' | 'rejected',
+  adminId: string,
+  entryId: string | null,
+): Promise<FaqSuggestionRow> {
   const now = d.clock.now().getTime();
   return d.store.tx(async (r) => {
     if (!(await r.faqSuggestions.decide(row.id, { status, decidedBy: adminId, decidedAt: now, entryId }))) {

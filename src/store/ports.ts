@@ -246,7 +246,10 @@ export interface FaqSuggestionsRepo {
   /** Pending first, then decided ones; each part oldest first. `offset` pages on. */
   list(opts: { limit: number; offset: number }): Promise<FaqSuggestionRow[]>;
   /** Records an admin's decision on a pending suggestion; false when it was no longer pending. */
-  decide(id: string, decision: { status: Exclude<FaqSuggestionStatus, 'pending'>; decidedBy: string; decidedAt: number; entryId: string | null }): Promise<boolean>;
+  decide(
+    id: string,
+    decision: { status: Exclude<FaqSuggestionStatus, 'pending'>; decidedBy: string; decidedAt: number; entryId: string | null },
+  ): Promise<boolean>;
 }
 
 /** Small per-channel key/value state (an IMAP UID, a polling offset). */

@@ -43,7 +43,11 @@ describe.skipIf(chromiumMissing)(browserSuite('/console: learning FAQ entries fr
     const question = 'this jacket does not fit me, I want my money back';
     const customer = await WebchatCustomer.open(app.url);
     await customer.say(question);
-    const conv = await eventually(() => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)), 5000, 'conversation');
+    const conv = await eventually(
+      () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
+      5000,
+      'conversation',
+    );
     await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/claim`);
     await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/messages`, { text: 'You can return it within 30 days.' });
 

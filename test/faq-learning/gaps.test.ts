@@ -33,7 +33,11 @@ describe('gaps report: GET /api/faq/gaps and `faq gaps`', () => {
     for (const question of [SHOWROOM[0]!, OTHER, SHOWROOM[1]!, SHOWROOM[2]!]) {
       const customer = await WebchatCustomer.open(app.url);
       await customer.say(question);
-      await eventually(async () => (await app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)))?.status === 'queued', 5000, 'hand-off');
+      await eventually(
+        async () => (await app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)))?.status === 'queued',
+        5000,
+        'hand-off',
+      );
     }
 
     const agent = await app.createAgent('Ann');
@@ -45,7 +49,11 @@ describe('gaps report: GET /api/faq/gaps and `faq gaps`', () => {
     expect(body.groups.map((g: { count: number }) => g.count)).toEqual([3, 1]);
     expect(body.groups[0].examples.map((e: { text: string }) => e.text).sort()).toEqual([...SHOWROOM].sort());
     expect(body.groups[1].examples.map((e: { text: string }) => e.text)).toEqual([OTHER]);
-    expect(body.groups[0].examples[0]).toMatchObject({ conversationId: expect.any(String), messageId: expect.any(String), at: expect.any(String) });
+    expect(body.groups[0].examples[0]).toMatchObject({
+      conversationId: expect.any(String),
+      messageId: expect.any(String),
+      at: expect.any(String),
+    });
 
     expect((await api(app, admin.token, 'GET', '/api/faq/gaps?since=last-tuesday')).status).toBe(400);
     const later = await api(app, admin.token, 'GET', `/api/faq/gaps?since=${new Date(Date.now() + 60_000).toISOString()}`);
@@ -53,8 +61,11 @@ describe('gaps report: GET /api/faq/gaps and `faq gaps`', () => {
 
     // The command reads the same database (the app's SQLite file, which it keeps in WAL mode).
     const cli = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'src', 'cli.ts'), 'faq', 'gaps', '--since', since, '--json'], { env: { ...process.env, DATA_DIR: data.path, DATABASE_URL: '' } }, (err, stdout) =>
-        resolve({ code: err ? 1 : 0, stdout }),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'src', 'cli.ts'), 'faq', 'gaps', '--since', since, '--json'],
+        { env: { ...process.env, DATA_DIR: data.path, DATABASE_URL: '' } },
+        (err, stdout) => resolve({ code: err ? 1 : 0, stdout }),
       ),
     );
     expect(cli.code).toBe(0);

@@ -33,10 +33,14 @@ describe('learning from agents: /api/faq/suggestions', () => {
   async function handedOff(question: string, reply: string) {
     const customer = await WebchatCustomer.open(app.url);
     await customer.say(question);
-    const conv = await eventually(async () => {
-      const c = await app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId));
-      return c?.status === 'queued' ? c : undefined;
-    }, 5000, 'hand-off');
+    const conv = await eventually(
+      async () => {
+        const c = await app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId));
+        return c?.status === 'queued' ? c : undefined;
+      },
+      5000,
+      'hand-off',
+    );
     expect((await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/claim`)).status).toBe(200);
     expect((await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/messages`, { text: reply })).status).toBe(201);
     return conv;
@@ -56,7 +60,15 @@ describe('learning from agents: /api/faq/suggestions', () => {
     const conv = await handedOff(asked, 'No problem, you can return it within 30 days.');
     const created = await api(app, agent.token, 'POST', '/api/faq/suggestions', { conversationId: conv.id, entryId: 'returns-policy' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ entryId: 'returns-policy', newEntry: false, locale: 'en', question: asked, status: 'pending', source: 'agent', createdBy: agent.id });
+    expect(created.body).toMatchObject({
+      entryId: 'returns-policy',
+      newEntry: false,
+      locale: 'en',
+      question: asked,
+      status: 'pending',
+      source: 'agent',
+      createdBy: agent.id,
+    });
 
     expect((await api(app, agent.token, 'POST', `/api/faq/suggestions/${created.body.id}/approve`)).status).toBe(403);
     expect((await api(app, agent.token, 'GET', '/api/faq/suggestions')).status).toBe(403);
@@ -84,7 +96,10 @@ describe('learning from agents: /api/faq/suggestions', () => {
     const question = 'Do you plant a tree for every order?';
     const answer = 'Yes: every order plants one tree with our forestry partner.';
     const conv = await handedOff(question, answer);
-    const created = await api(app, agent.token, 'POST', '/api/faq/suggestions', { conversationId: conv.id, newEntry: { locale: 'en', question, answer } });
+    const created = await api(app, agent.token, 'POST', '/api/faq/suggestions', {
+      conversationId: conv.id,
+      newEntry: { locale: 'en', question, answer },
+    });
     expect(created.status).toBe(201);
     const approved = await api(app, admin.token, 'POST', `/api/faq/suggestions/${created.body.id}/approve`);
     expect(approved.status).toBe(200);
@@ -117,10 +132,15 @@ describe('learning from agents: /api/faq/suggestions', () => {
     expect((await post({ conversationId: conv.id })).status).toBe(400);
     expect((await post({ conversationId: conv.id, entryId: 'no-such-entry' })).body.error.message).toMatch(/no FAQ entry "no-such-entry"/);
     expect((await post({ conversationId: 'nope', entryId: 'returns-policy' })).status).toBe(404);
-    const escaping = await post({ conversationId: conv.id, newEntry: { id: '../../etc/passwd', locale: 'en', question: 'x?', answer: 'y' } });
+    const escaping = await post({
+      conversationId: conv.id,
+      newEntry: { id: '../../etc/passwd', locale: 'en', question: 'x?', answer: 'y' },
+    });
     expect(escaping.status).toBe(201);
     const refused = await api(app, admin.token, 'POST', `/api/faq/suggestions/${escaping.body.id}/approve`);
     expect(refused.status).toBe(400);
-    expect((await api(app, admin.token, 'GET', '/api/faq/suggestions')).body.items.find((s: { id: string }) => s.id === escaping.body.id).status).toBe('pending');
+    expect(
+      (await api(app, admin.token, 'GET', '/api/faq/suggestions')).body.items.find((s: { id: string }) => s.id === escaping.body.id).status,
+    ).toBe('pending');
   });
 });

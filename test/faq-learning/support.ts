@@ -19,8 +19,13 @@ const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
  */
 export function faqCheck(dir: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, 'faq', 'check', '--faq-dir', dir], { env: { ...process.env, FAQ_MIN_CONFIDENCE: '' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'faq', 'check', '--faq-dir', dir],
+      { env: { ...process.env, FAQ_MIN_CONFIDENCE: '' } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+      },
+    );
   });
 }

@@ -6,7 +6,10 @@ import { entryFile, smallKb, writeKb } from '../faq/fixtures.js';
 
 describe('writing approved suggestions into the knowledge base', () => {
   it('appends an example in place, keeping comments and every other line, and the index learns it', async () => {
-    const dir = writeKb({ ...smallKb, 'en/returns.md': `---\nid: returns   # the id\nquestions:\n  - How do I return an item?   # most asked\n  - Can I send my order back?\ntags: [returns]\n---\nReturns are free within 30 days.\n\nSee **My orders**.\n` });
+    const dir = writeKb({
+      ...smallKb,
+      'en/returns.md': `---\nid: returns   # the id\nquestions:\n  - How do I return an item?   # most asked\n  - Can I send my order back?\ntags: [returns]\n---\nReturns are free within 30 days.\n\nSee **My orders**.\n`,
+    });
     const matcher = await new FaqWriter(dir).addExample('en', 'returns', 'my parcel: wrong size, take it back?');
     expect(readFileSync(join(dir, 'en/returns.md'), 'utf8')).toBe(
       `---\nid: returns   # the id\nquestions:\n  - How do I return an item?   # most asked\n  - Can I send my order back?\n  - "my parcel: wrong size, take it back?"\ntags: [returns]\n---\nReturns are free within 30 days.\n\nSee **My orders**.\n`,
@@ -18,7 +21,9 @@ describe('writing approved suggestions into the knowledge base', () => {
   it('leaves a question the entry already asks alone, and adds to a flow list', () => {
     const source = entryFile('a', ['How do I return an item?'], 'Yes.');
     expect(withExampleQuestion(source, 'how do i return an item', 'a.md')).toBe(source);
-    expect(withExampleQuestion('---\nid: a\nquestions: [one, two]\n---\nYes.\n', 'three', 'a.md')).toMatch(/questions: \[ one, two, three \]\n---\nYes\.\n$/);
+    expect(withExampleQuestion('---\nid: a\nquestions: [one, two]\n---\nYes.\n', 'three', 'a.md')).toMatch(
+      /questions: \[ one, two, three \]\n---\nYes\.\n$/,
+    );
   });
 
   it('puts the file back and refuses when the knowledge base would not load with the change', async () => {
@@ -36,7 +41,13 @@ describe('writing approved suggestions into the knowledge base', () => {
   });
 
   it('refuses ids and locales that would leave the FAQ directory', () => {
-    for (const [locale, id] of [['en', '../x'], ['en', '/etc/passwd'], ['..', 'x'], ['en/../..', 'x'], ['en', 'a/b']]) {
+    for (const [locale, id] of [
+      ['en', '../x'],
+      ['en', '/etc/passwd'],
+      ['..', 'x'],
+      ['en/../..', 'x'],
+      ['en', 'a/b'],
+    ]) {
       expect(() => entryPath('/srv/faq', locale!, id!)).toThrow();
     }
     expect(entryPath('/srv/faq', 'en', 'gift-wrap')).toBe('/srv/faq/en/gift-wrap.md');

@@ -71,13 +71,21 @@ let nextCursor: string | null = null;
 
 function suggestionNode(s: Suggestion): HTMLElement {
   const what = s.newEntry ? 'New entry' + (s.entryId ? ' "' + s.entryId + '"' : '') : 'Example of "' + s.entryId + '"';
-  const node = el('li', 'suggestion ' + s.status, el('div', 'meta', what, ' · ', s.locale, ' · ', s.source === 'pick' ? 'customer pick' : 'agent'), el('div', 'text', s.question));
+  const node = el(
+    'li',
+    'suggestion ' + s.status,
+    el('div', 'meta', what, ' · ', s.locale, ' · ', s.source === 'pick' ? 'customer pick' : 'agent'),
+    el('div', 'text', s.question),
+  );
   if (s.answer) node.append(el('div', 'text answer', s.answer));
   if (s.status !== 'pending') {
     node.append(el('div', 'meta', s.status));
     return node;
   }
-  for (const [label, action] of [['Approve', 'approve'], ['Reject', 'reject']] as const) {
+  for (const [label, action] of [
+    ['Approve', 'approve'],
+    ['Reject', 'reject'],
+  ] as const) {
     const button = el('button', action, label);
     button.type = 'button';
     button.addEventListener('click', async () => {

@@ -1,6 +1,15 @@
 import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { AGENT_ROLES, DRAFT_KINDS, MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, OUTBOX_STATUSES, STATUSES, FAQ_SUGGESTION_SOURCES, FAQ_SUGGESTION_STATUSES } from '../ports.js';
+import {
+  AGENT_ROLES,
+  DRAFT_KINDS,
+  MESSAGE_AUTHORS,
+  MESSAGE_DIRECTIONS,
+  OUTBOX_STATUSES,
+  STATUSES,
+  FAQ_SUGGESTION_SOURCES,
+  FAQ_SUGGESTION_STATUSES,
+} from '../ports.js';
 
 /*
  * PostgreSQL's tables: its DDL and migrations (drizzle/pg). Mirrors ../sqlite/schema.ts column for

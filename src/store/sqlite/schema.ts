@@ -1,5 +1,14 @@
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { AGENT_ROLES, DRAFT_KINDS, MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, OUTBOX_STATUSES, STATUSES, FAQ_SUGGESTION_SOURCES, FAQ_SUGGESTION_STATUSES } from '../ports.js';
+import {
+  AGENT_ROLES,
+  DRAFT_KINDS,
+  MESSAGE_AUTHORS,
+  MESSAGE_DIRECTIONS,
+  OUTBOX_STATUSES,
+  STATUSES,
+  FAQ_SUGGESTION_SOURCES,
+  FAQ_SUGGESTION_STATUSES,
+} from '../ports.js';
 
 /*
  * SQLite's tables, and the tables every repository builds its queries from (../dialect.ts).

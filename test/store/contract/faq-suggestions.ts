@@ -28,7 +28,14 @@ export function faqSuggestionsContract(current: () => Store) {
     it('stores a suggestion and reads it back by id', async () => {
       const c = await f.conversation();
       const m = await f.message(c);
-      const row = suggestion(c.id, { messageId: m.id, entryId: null, newEntry: 1, answer: 'We take it back.', source: 'pick', createdBy: 'customer' });
+      const row = suggestion(c.id, {
+        messageId: m.id,
+        entryId: null,
+        newEntry: 1,
+        answer: 'We take it back.',
+        source: 'pick',
+        createdBy: 'customer',
+      });
       await f.tx((r) => r.faqSuggestions.insert(row));
       expect(await f.tx((r) => r.faqSuggestions.get(row.id))).toEqual(row);
       expect(await f.tx((r) => r.faqSuggestions.get('no-such-suggestion'))).toBeUndefined();
