@@ -5,6 +5,7 @@ import { openStore } from './store/store.js';
 import { agentRole, createAgent } from './queue/agents.js';
 import { runFaqAsk } from './faq/cli-ask.js';
 import { runFaqCheck } from './faq/cli-check.js';
+import { runFaqGaps } from './faq-learning/cli-gaps.js';
 import { startSwitchboard } from './main.js';
 
 const USAGE = `usage: switchboard <command>
@@ -14,7 +15,8 @@ const USAGE = `usage: switchboard <command>
                                           create an agent; prints its token as the last line
   faq check [--faq-dir DIR]               validate the FAQ knowledge base
   faq ask [--faq-dir DIR] [--json] [QUESTION…]
-                                          answer questions (arguments, or one per line on stdin)`;
+                                          answer questions (arguments, or one per line on stdin)
+  faq gaps [--since ISO] [--json]         handed-off questions the FAQ could not answer, grouped by similarity`;
 
 async function main(argv: string[]): Promise<number> {
   const env = readEnv();
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'agents' && sub === 'create') return agentsCreate(env, rest);
   if (cmd === 'faq' && sub === 'check') return runFaqCheck(rest, io);
   if (cmd === 'faq' && sub === 'ask') return runFaqAsk(rest, io);
+  if (cmd === 'faq' && sub === 'gaps') return runFaqGaps(rest, io);
   process.stderr.write(`${USAGE}\n`);
   return cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 2;
 }

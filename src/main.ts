@@ -91,6 +91,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
+      faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
     });
 
     const server = await listen(api.fetch, config.PORT, config.HOST);

@@ -10,6 +10,10 @@ import type { Store } from '../store/store.js';
 import { requireAgent, requireRole, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
 import { conversationRoutes } from './conversations.js';
+import { faqRoutes } from './faq.js';
+import type { FaqMatcher } from '../faq/matcher.js';
+import { FaqWriter } from '../faq-learning/write-back.js';
+import type { EngineOptions } from '../faq/faq-index.js';
 import { errorHandler } from './errors.js';
 import { errorBody } from '../kit/http-errors.js';
 import { parseCursor, sseResponse } from '../kit/sse.js';
@@ -28,6 +32,8 @@ export interface ApiDeps {
   webAssets: WebAsset[];
   /** First-response target: a conversation waiting longer is shown as overdue. */
   slaFirstResponseMs: number;
+  /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
+  faq: { current: () => FaqMatcher; dir: string; engine: Partial<EngineOptions>; reload: (matcher: FaqMatcher) => void };
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
@@ -70,6 +76,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     return c.json(summarize(rows.map(decodeLogged), since));
   });
   api.route('/conversations', conversationRoutes(d.store, d.actions, { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }));
+  const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
+  api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
   api.get('/events', (c) => {
     const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));

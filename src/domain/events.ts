@@ -53,6 +53,13 @@ const delivery = z.union([
   z.object({ messageId: z.string(), status: z.literal('failed'), error: z.string() }),
 ]);
 const note = z.object({ messageId: z.string(), agentId: z.string() });
+/** A customer question proposed for the FAQ (by an agent or a customer's pick), and an admin's decision on it. */
+const faqSuggestion = z.object({
+  suggestionId: z.string(),
+  action: z.enum(['suggest', 'approve', 'reject']),
+  by: z.string().min(1),
+  entryId: z.string().nullable(),
+});
 
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
@@ -61,6 +68,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('draft'), data: draft }),
   z.object({ type: z.literal('delivery'), data: delivery }),
   z.object({ type: z.literal('note'), data: note }),
+  z.object({ type: z.literal('faq_suggestion'), data: faqSuggestion }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */

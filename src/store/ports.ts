@@ -14,12 +14,16 @@ export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
 export const DRAFT_KINDS = ['llm', 'faq'] as const;
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export const AGENT_ROLES = ['agent', 'admin'] as const;
+export const FAQ_SUGGESTION_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export const FAQ_SUGGESTION_SOURCES = ['agent', 'pick'] as const;
 
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 export type DraftKind = (typeof DRAFT_KINDS)[number];
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 export type AgentRole = (typeof AGENT_ROLES)[number];
+export type FaqSuggestionStatus = (typeof FAQ_SUGGESTION_STATUSES)[number];
+export type FaqSuggestionSource = (typeof FAQ_SUGGESTION_SOURCES)[number];
 
 export interface CustomerRow {
   id: string;
@@ -120,6 +124,29 @@ export interface EventRow {
   txId: number | null;
 }
 
+/**
+ * A customer question proposed as an example of an FAQ entry (`entryId` set, `newEntry` 0) or as
+ * a new entry (`newEntry` 1, with the agent's reply as `answer`), waiting for an admin.
+ */
+export interface FaqSuggestionRow {
+  id: string;
+  conversationId: string;
+  messageId: string | null;
+  entryId: string | null;
+  /** 1 when approving creates `entryId` (or an id made from the question) as a new entry. */
+  newEntry: number;
+  locale: string;
+  question: string;
+  answer: string | null;
+  source: FaqSuggestionSource;
+  /** The agent's id, or `customer` for a customer's pick. */
+  createdBy: string;
+  status: FaqSuggestionStatus;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  createdAt: number;
+}
+
 export interface WebchatSessionRow {
   id: string;
   secretHash: string;
@@ -213,6 +240,18 @@ export interface WebchatSessionsRepo {
   get(id: string): Promise<WebchatSessionRow | undefined>;
 }
 
+export interface FaqSuggestionsRepo {
+  insert(row: FaqSuggestionRow): Promise<void>;
+  get(id: string): Promise<FaqSuggestionRow | undefined>;
+  /** Pending first, then decided ones; each part oldest first. `offset` pages on. */
+  list(opts: { limit: number; offset: number }): Promise<FaqSuggestionRow[]>;
+  /** Records an admin's decision on a pending suggestion; false when it was no longer pending. */
+  decide(
+    id: string,
+    decision: { status: Exclude<FaqSuggestionStatus, 'pending'>; decidedBy: string; decidedAt: number; entryId: string | null },
+  ): Promise<boolean>;
+}
+
 /** Small per-channel key/value state (an IMAP UID, a polling offset). */
 export interface ChannelStateRepo {
   get(key: string): Promise<string | undefined>;
@@ -230,6 +269,7 @@ export interface Repos {
   events: EventsRepo;
   webchat: WebchatSessionsRepo;
   state: ChannelStateRepo;
+  faqSuggestions: FaqSuggestionsRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */

@@ -55,6 +55,8 @@ describe('SQLite and PostgreSQL schemas', () => {
     expectTypeOf<InferSelectModel<typeof pg.messages>>().toEqualTypeOf<ports.MessageRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.drafts>>().toEqualTypeOf<ports.DraftRow>();
     expectTypeOf<InferSelectModel<typeof pg.drafts>>().toEqualTypeOf<ports.DraftRow>();
+    expectTypeOf<InferSelectModel<typeof sqlite.faqSuggestions>>().toEqualTypeOf<ports.FaqSuggestionRow>();
+    expectTypeOf<InferSelectModel<typeof pg.faqSuggestions>>().toEqualTypeOf<ports.FaqSuggestionRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.outbox>>().toEqualTypeOf<ports.OutboxRow>();
     expectTypeOf<InferSelectModel<typeof pg.outbox>>().toEqualTypeOf<ports.OutboxRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.agents>>().toEqualTypeOf<ports.AgentRow>();

@@ -9,6 +9,7 @@
  */
 import { call, onUnauthorized } from './api.js';
 import { renderDetail, useDraft } from './detail.js';
+import { loadSuggestions } from './faq.js';
 import { $, notice } from './dom.js';
 import { agentName } from './format.js';
 import { renderList } from './list.js';
@@ -30,6 +31,7 @@ async function signIn(): Promise<void> {
   $('login').hidden = true;
   $('app').hidden = false;
   notice('');
+  await loadSuggestions();
   await poll();
   clearInterval(state.timer);
   state.timer = setInterval(poll, POLL_MS);

@@ -17,6 +17,7 @@ export interface Conversation {
   status: string;
   assigneeId: string | null;
   subject: string | null;
+  locale: string | null;
   waitingSince: string | null;
   overdue: boolean;
 }

@@ -1,6 +1,15 @@
 import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { AGENT_ROLES, DRAFT_KINDS, MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, OUTBOX_STATUSES, STATUSES } from '../ports.js';
+import {
+  AGENT_ROLES,
+  DRAFT_KINDS,
+  MESSAGE_AUTHORS,
+  MESSAGE_DIRECTIONS,
+  OUTBOX_STATUSES,
+  STATUSES,
+  FAQ_SUGGESTION_SOURCES,
+  FAQ_SUGGESTION_STATUSES,
+} from '../ports.js';
 
 /*
  * PostgreSQL's tables: its DDL and migrations (drizzle/pg). Mirrors ../sqlite/schema.ts column for
@@ -144,3 +153,24 @@ export const channelState = pgTable('channel_state', {
   value: text('value').notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
+
+export const faqSuggestions = pgTable(
+  'faq_suggestions',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    messageId: text('message_id'),
+    entryId: text('entry_id'),
+    newEntry: integer('new_entry').notNull(),
+    locale: text('locale').notNull(),
+    question: text('question').notNull(),
+    answer: text('answer'),
+    source: text('source', { enum: FAQ_SUGGESTION_SOURCES }).notNull(),
+    createdBy: text('created_by').notNull(),
+    status: text('status', { enum: FAQ_SUGGESTION_STATUSES }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: bigint('decided_at', { mode: 'number' }),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('faq_suggestions_status').on(t.status, t.createdAt)],
+);

@@ -1,5 +1,14 @@
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { AGENT_ROLES, DRAFT_KINDS, MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, OUTBOX_STATUSES, STATUSES } from '../ports.js';
+import {
+  AGENT_ROLES,
+  DRAFT_KINDS,
+  MESSAGE_AUTHORS,
+  MESSAGE_DIRECTIONS,
+  OUTBOX_STATUSES,
+  STATUSES,
+  FAQ_SUGGESTION_SOURCES,
+  FAQ_SUGGESTION_STATUSES,
+} from '../ports.js';
 
 /*
  * SQLite's tables, and the tables every repository builds its queries from (../dialect.ts).
@@ -143,3 +152,24 @@ export const channelState = sqliteTable('channel_state', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+export const faqSuggestions = sqliteTable(
+  'faq_suggestions',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    messageId: text('message_id'),
+    entryId: text('entry_id'),
+    newEntry: integer('new_entry').notNull(),
+    locale: text('locale').notNull(),
+    question: text('question').notNull(),
+    answer: text('answer'),
+    source: text('source', { enum: FAQ_SUGGESTION_SOURCES }).notNull(),
+    createdBy: text('created_by').notNull(),
+    status: text('status', { enum: FAQ_SUGGESTION_STATUSES }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('faq_suggestions_status').on(t.status, t.createdAt)],
+);
