@@ -2,10 +2,10 @@
  * The text of docs/faq-quality.md around the measured tables. Each table sits between
  * `<!-- part:NAME -->` markers, so a run of some parts leaves the others as they were.
  */
-const PARTS = ['full', 'hint3', 'fewshot', 'speed'] as const;
+type Part = 'full' | 'hint3' | 'fewshot' | 'speed';
 
 export function qualityDoc(sections: Partial<Record<string, string>>, previous: string): string {
-  const table = (part: (typeof PARTS)[number]) => {
+  const table = (part: Part) => {
     const text = sections[part] ?? previous.match(new RegExp(`<!-- part:${part} -->\\n([\\s\\S]*?)\\n<!-- /part:${part} -->`))?.[1] ?? '_Not run yet: `npm run bench:faq -- --part ' + part + '`._';
     return `<!-- part:${part} -->\n${text}\n<!-- /part:${part} -->`;
   };

@@ -24,8 +24,8 @@ describe('faq check', () => {
     const c = io();
     expect(await runFaqCheck(['--faq-dir', 'faq'], c.streams)).toBe(0);
     expect(c.out()).toMatch(/entries in en, zh — OK/);
-    expect(c.out()).toMatch(/^  en: answers at confidence ≥ 0\.\d\d \[calibrated\], offers choices from 0\.\d\d; expected to answer \d+ % /m);
-    expect(c.out()).toMatch(/^  zh: answers at confidence ≥ /m);
+    expect(c.out()).toMatch(/^ {2}en: answers at confidence ≥ 0\.\d\d \[calibrated\], offers choices from 0\.\d\d; expected to answer \d+ % /m);
+    expect(c.out()).toMatch(/^ {2}zh: answers at confidence ≥ /m);
   });
 
   it('prints each problem as path:line: message and exits 1', async () => {
