@@ -1,15 +1,24 @@
-/** The text of docs/faq-quality.md around the measured table. */
-export function qualityDoc(table: string, note: string, date: string): string {
+/**
+ * The text of docs/faq-quality.md around the measured tables. Each table sits between
+ * `<!-- part:NAME -->` markers, so a run of some parts leaves the others as they were.
+ */
+const PARTS = ['full', 'hint3', 'fewshot', 'speed'] as const;
+
+export function qualityDoc(sections: Partial<Record<string, string>>, previous: string): string {
+  const table = (part: (typeof PARTS)[number]) => {
+    const text = sections[part] ?? previous.match(new RegExp(`<!-- part:${part} -->\\n([\\s\\S]*?)\\n<!-- /part:${part} -->`))?.[1] ?? '_Not run yet: `npm run bench:faq -- --part ' + part + '`._';
+    return `<!-- part:${part} -->\n${text}\n<!-- /part:${part} -->`;
+  };
   return `# FAQ engine quality
 
-Made by \`npm run bench:faq\` (${date}) on a 2-core machine shared with other work, so build
-times and latencies are indicative; the quality figures do not depend on the machine.
+Made by \`npm run bench:faq\` (all parts) or \`npm run bench:faq -- --part full,hint3,fewshot,speed\`
+(any of them), on a 2-core machine shared with other work, so build times and latencies are
+indicative; the quality figures do not depend on the machine. How long each part takes is
+under its table.
 
-${table}
+## 1. Full CLINC150 and xSID zh, beside node-nlp and MiniSearch
 
-${note}
-
-## What is measured
+${table('full')}
 
 - **CLINC150** (\`../shared/datasets/clinc150\`, CC BY 3.0): the 150 intents are 150 entries and
   their 100 \`train\` utterances each are the example questions. Thresholds are picked on
@@ -17,67 +26,121 @@ ${note}
 - **xSID Chinese** (\`../shared/datasets/xsid/zh.*.jsonl\`, CC BY-SA 4.0): the 12 known intents
   take their \`valid\` sentences as example questions; \`test\` is asked (306 in-scope, 194 out of
   scope). The 4 intents last in default \`sort()\` order (\`reminder/*\`, \`weather/find\`) are held
-  out as out-of-scope, as the datasets README fixes. Since validation sentences are the
-  examples, thresholds are picked by 5-fold cross-validation inside \`valid\` (each fold
-  builds from 4/5 of the known sentences and asks the rest plus 1/5 of the held-out ones).
-  Note from the README: 32 distinct zh texts occur in both valid and test.
+  out as out-of-scope, as the datasets README fixes. Thresholds are picked by 5-fold
+  cross-validation inside \`valid\`. Note from the README: 32 distinct zh texts occur in both
+  valid and test.
 - **Figures.** *In-scope accuracy*: answered with the right intent, over all in-scope
   questions. *OOS recall*: out-of-scope questions not answered. *Wrong answers*: answered with a
-  wrong intent, over all in-scope questions (what the customer sees as a wrong answer).
-  *OOS precision*: share of hand-offs that were out of scope. *AUROC*: how well the confidence
-  ranks in-scope above out-of-scope questions (threshold-free). *Top-1*: the best candidate is
-  right, no threshold. *Build*: index build from the examples. *p50/p99*: per-question latency.
-- **Threshold rule, the same for every system**: on validation, maximise in-scope accuracy +
-  out-of-scope recall (each a share, so the small out-of-scope set weighs as much as the large
-  in-scope one). The row "shipped default" is switchboard at \`FAQ_MIN_CONFIDENCE\`'s default,
-  picked by the same rule on both validation sets together.
-- **Peers**, run by the same script on the same splits: \`node-nlp\` (NLP.js NLU; its own
-  "None" cut-off bypassed, the top intent's score is the confidence) and \`minisearch\` (each
-  example question a document, BM25 with \`fuzzy: 0.2, prefix: true\`, the best hit's entry and
-  score; Chinese tokenized by \`Intl.Segmenter\` words, since its default tokenizer splits on
-  spaces only).
+  wrong intent, over all in-scope questions. *OOS precision*: share of hand-offs that were out of
+  scope. *AUROC*: how well the confidence ranks in-scope above out-of-scope questions. *Top-1*:
+  the best candidate is right, no threshold. *Right or offered*: answered right, or the right
+  entry is among the choices offered. *OOS offered choices*: out-of-scope questions that got
+  choices instead of a plain hand-off.
+- **Threshold rule for the first table, the same for every system**: on validation, maximise
+  in-scope accuracy + out-of-scope recall. The second table is the engine as shipped: its own
+  threshold, calibrated on the knowledge base when the index is built, no validation data used.
+- **Peers**: \`node-nlp\` (NLP.js NLU; its "None" cut-off bypassed, the top intent's score is the
+  confidence) and \`minisearch\` (each example question a document, BM25 with \`fuzzy: 0.2,
+  prefix: true\`; Chinese tokenized by \`Intl.Segmenter\` words).
+
+## 2. HINT3: three real customer-service bots
+
+${table('hint3')}
+
+HINT3 (\`../shared/datasets/hint3\`; Arora, Jain, Chaturvedi, Modi, 2020, "HINT3: Raising the bar
+for Intent Detection in the Wild", EMNLP Insights workshop; database under ODbL 1.0, contents
+under DbCL 1.0). Training sentences are the entries' example questions; the test set (real user
+queries, out of scope labelled \`NO_NODES_DETECTED\`) is asked once. switchboard runs at the
+threshold it calibrates on the training sentences and its background questions; HINT3 has no
+validation split and nothing was tuned on it. The other columns are, per set, the best of the
+five systems in \`hint3/results/\` (BERT, Dialogflow, Rasa, LUIS, Haptik), each at the threshold
+(0.1…0.9) that gave it the highest MCC *on the test set*: an optimistic figure for them. MCC is
+multi-class, out-of-scope counting as one more class; accuracy is over all test queries.
+
+## 3. Few-shot knowledge bases (what shops write)
+
+${table('fewshot')}
+
+Mean ± standard deviation over 5 fixed seeds (1–5). CLINC150: per seed, 15 or 50 of the 150
+intents are sampled as entries with k example questions each from \`train\`; every \`test\`
+question is asked, those of the unsampled intents being out of scope (the \`oos_test\` questions
+are not used here). xSID zh has only 16 intents, so 15 or 50 cannot be sampled: its 12 known
+intents get k example questions each from \`valid\` (one intent has a single sentence there), and
+\`test\` is asked with the 4 held-out intents out of scope. The engine runs at its own calibrated
+threshold. Design choices were made on the same protocols over \`val\` / the rest of \`valid\`
+(\`bench/tune-few-shot.ts\`) and on the sample knowledge base cut to 2 questions per entry
+(\`bench/sample-kb.ts\`), never on these test figures.
+
+## 4. Speed
+
+${table('speed')}
+
+## Against the goals (figures from the runs above, 2026-12-01)
+
+- **HINT3, MCC above the best of the five systems on every set: not met on any.** At its own
+  calibrated threshold switchboard scores 0.599 / 0.459 (SOFMattress full / subset; best system
+  0.638 / 0.555), 0.602 / 0.536 (Curekart; 0.603 / 0.604) and 0.377 / 0.297 (Powerplay11;
+  0.425 / 0.364). Against the former fixed 0.5 (figures in issue 10) the calibrated threshold
+  gains on SOFMattress (+0.039, +0.040) and Powerplay11 (+0.038, +0.008) and loses on Curekart
+  (−0.027, −0.074), where it calibrates stricter (0.68 / 0.67): calibration holds wrong answers
+  and answered out-of-scope questions down, and HINT3's test sets are mostly out of scope. The
+  other systems' figures are at the threshold best on the test set, ours at one fixed before.
+- **Few-shot, 15 entries × 2 questions (CLINC150): partly met.** Wrong 1.8 % (goal ≤ 5 %: met);
+  out-of-scope answered 10.3 % (goal ≤ 10 %: just missed, ± 6.1 over seeds); right 50.1 %
+  (goal ≥ 75 %: not met; it was 11.9 % at the old fixed threshold on validation) and right or
+  offered as a choice 79.4 % (goal ≥ 90 %: not met). The ceiling is the ranking: with two
+  phrasings per entry the best candidate is right 81 % of the time, so 75 % right at ≤ 5 % wrong
+  would need nearly every right top candidate answered.
+- **Full CLINC150, in-scope ≥ 90 % with OOS recall ≥ 85 %: see the first table**; the lexical
+  model's AUROC (0.95) does not reach both at once at any threshold.
+- **Speed: see the table.** Match latency is far under 5 ms at p50; index build for 1,000 × 10
+  is over the 5 s goal: one training of a 1,000-way classifier over 10,000 questions takes most
+  of it, and calibration adds a second.
 
 ## How the engine works (src/faq)
 
-Text is folded (NFKC, lower case, punctuation and symbols to spaces, full-width to ASCII) and
-rewritten by \`faq/<locale>/synonyms.txt\`. Features: stemmed English words, \`Intl.Segmenter\`
-Chinese words, word bigrams, character 3–5-grams inside Latin words, single characters and character pairs of
-Chinese runs; TF-IDF weighted per feature kind, unit length. One multinomial logistic regression
-over all entries is trained on every example question of every locale (12 SGD passes; 15,000
-CLINC150 questions build in seconds). Confidence is the top probability rescaled so that a flat
-distribution is 0 whatever the number of entries, times min(1, similarity to the entry's
-closest example / 0.2), so a tiny knowledge base is not sure of everything. The answer is given
-only at or above \`FAQ_MIN_CONFIDENCE\` and only when the entry exists in the language the
-question is written in. Settings were searched with \`bench/tune.ts\` on validation splits only.
+Text is folded (NFKC, lower case, punctuation and symbols to spaces) and rewritten by
+\`faq/<locale>/synonyms.txt\`. Features: stemmed English words, \`Intl.Segmenter\` Chinese words,
+word bigrams, character 3–5-grams inside Latin words, single characters and character pairs of
+Chinese runs; TF-IDF weighted per feature kind. **Documents**: every example question, and — as
+evidence for the same entry — every sentence of its answer and its topic tags. One multinomial
+logistic regression over entries is trained on all documents of all locales. A candidate's score
+is its probability rescaled so a flat distribution is 0, times min(1, similarity to the entry's
+closest document / 0.2).
 
-## Against the targets (figures from the run above, 2026-11-23)
+**Calibration** (\`calibrate.ts\`), at every index build: the model is trained again with example
+questions left out (3 folds, each leaving one question out of half of the entries; a large
+knowledge base, over 3,000 documents, one fold leaving one question out of 300 entries). The
+left-out questions — with the other entries' examples as near misses — and the background
+questions (\`src/faq/background/\`: CLINC150's \`oos_train\` split, CC BY 3.0, and Chinese
+translations of part of it) are asked. Per locale, the answer threshold is the lowest confidence
+at which at most 5 % of the left-out questions are answered wrong and at most 5 % of the
+background questions are answered; choices are offered from the lowest confidence at which at
+most 30 % of the background questions would get choices or an answer. \`FAQ_MIN_CONFIDENCE\`
+overrides the answer threshold; \`faq check\` prints the operating point of each locale.
 
-Targets: CLINC150 test in-scope accuracy ≥ 93 % with out-of-scope recall ≥ 80 %; xSID Chinese
-in-scope ≥ 90 % with out-of-scope recall ≥ 80 %; ahead of both peers on every figure.
+**Choices**: not sure enough to answer but above the choices threshold, the result's
+\`suggestions\` are the two closest entries answerable in the customer's language (greetings and
+hand-off entries excluded), and a third when it is at least half as close as the first.
 
-- **Out-of-scope recall target met, in-scope target not met**: CLINC150 87.2 / 86.6 %, xSID zh
-  83.3 / 82.5 % (at each dataset's validation threshold; the shipped default gives about the same).
-- **Against the peers**: ahead of both on in-scope accuracy (by 12–37 points), AUROC (0.95 vs
-  0.72–0.76 on CLINC150, 0.93 vs 0.80–0.85 on xSID zh) and top-1, and on every figure on
-  CLINC150 except speed. Not ahead everywhere on xSID zh: MiniSearch turns away more
-  out-of-scope questions (86.1 vs 82.5 %) because it answers far fewer questions at all (64.1 %
-  right vs 83.3 %), and node-nlp gives fewer wrong answers (1.6 vs 2.3 % of in-scope questions)
-  for the same reason (66.3 % right). Speed: MiniSearch builds faster (an inverted index, no
-  training: 0.1 s vs 12–13 s for 15,000 CLINC150 questions on this shared machine, about 7 s
-  on an idle one; node-nlp takes 77 s), and node-nlp answers faster on CLINC150 (p50 0.10 vs
-  0.32 ms); on xSID zh ours is fastest.
+## What was measured while building it (validation only)
 
-What limits it: the engine is lexical. Without any threshold its best candidate is right 92 %
-of the time on CLINC150 and 91 % on xSID zh, so with a threshold that also turns away most
-out-of-scope questions, in-scope accuracy lands in the 80s. xSID zh has only ~15 examples per
-intent, and its held-out reminder intents read almost like the alarm intents. Searches over
-feature kinds and weights, n-gram ranges, training length and confidence formulas on
-validation moved validation figures by a point or two at most (\`bench/tune.ts\`).
+On the sample knowledge base cut to 2 questions per entry (the other 6–8 asked as paraphrases;
+out of scope: CLINC150 \`oos_val\`, xSID zh \`valid\` held-out intents):
 
-What would move it: a sentence-embedding scorer that knows paraphrases (the published BERT
-figure is 96 % unthresholded), allowed only if its weights ship inside an npm package and cover
-Chinese and English alike, which we did not find; more example questions per entry (the engine
-learns from all of them); synonyms for the knowledge base's own vocabulary; and a threshold
-tuned on the operator's own questions (\`FAQ_MIN_CONFIDENCE\`).
+| change | en top-1 | zh top-1 | en AUROC | zh AUROC |
+|---|---:|---:|---:|---:|
+| questions only | 58.6 | 61.3 | 0.872 | 0.738 |
+| + answer sentences and tags (training weight 1, similarity weight 1) | 68.0 | 65.7 | 0.893 | 0.861 |
+
+Weights 0.25/0.5 and 1.5/1 were worse or gave more wrong answers. Calibration, against the old
+fixed 0.5, on the validation protocols (mean of 5 seeds): CLINC150 15 entries × 2 questions right
+11.9 → 52.1 %, wrong 0.0 → 2.4 %, out of scope answered 0.3 → 10.3 %; xSID zh 12 × 2 right
+15.0 → 38.8 %; sample knowledge base (2 questions per entry) right 4–12 % → 46–49 %.
+Allowing 10 % of the background an answer (instead of 5 %) gave 3–4 points more right and
+3 points more out of scope answered; 5 % was kept because at 10 % the sample knowledge base
+answered an email's "[Email without text; attachments: receipt.png]" note with the invoice entry.
+Not tried for lack of time: BM25 over fields as a separate scorer, more synonyms, and
+\`@node-rs/jieba\` against \`Intl.Segmenter\` for Chinese.
 `;
 }

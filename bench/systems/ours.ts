@@ -7,8 +7,8 @@ export function ours(opts: Partial<EngineOptions> = {}, name = 'switchboard'): S
   return {
     name,
     async build(entries, locale) {
-      const faq: FaqEntry[] = [...entries].map(([id, questions]) => ({ id, locale, questions, answer: id, tags: [] }));
-      const index = new FaqIndex(faq, new Map(), { ...opts, minConfidence: 0 });
+      const faq: FaqEntry[] = [...entries].map(([id, questions]) => ({ id, locale, questions, answer: '', tags: [] }));
+      const index = new FaqIndex(faq, new Map(), { calibrate: false, ...opts, minConfidence: 0 });
       return {
         classify(text) {
           const best = index.match(text, { locale }).candidates[0];

@@ -1,6 +1,5 @@
 /** Shared pieces of the `faq check` and `faq ask` commands. */
 import { faqEnvShape } from './env.js';
-import { DEFAULT_MIN_CONFIDENCE } from './faq-index.js';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -42,10 +41,13 @@ export function parseFaqArgs(args: string[], env: Record<string, string | undefi
   return out;
 }
 
-/** FAQ_MIN_CONFIDENCE from the environment, checked as the server checks it (faq/env.ts). */
-export function minConfidenceFrom(env: Record<string, string | undefined>): number {
+/**
+ * FAQ_MIN_CONFIDENCE from the environment, checked as the server checks it (faq/env.ts);
+ * undefined when unset, so the threshold calibrated on the knowledge base applies.
+ */
+export function minConfidenceFrom(env: Record<string, string | undefined>): number | undefined {
   const raw = env.FAQ_MIN_CONFIDENCE;
   const parsed = faqEnvShape.FAQ_MIN_CONFIDENCE.safeParse(raw);
   if (!parsed.success) throw new UsageError(`FAQ_MIN_CONFIDENCE ${parsed.error.issues[0]!.message}, got "${raw}"`);
-  return parsed.data ?? DEFAULT_MIN_CONFIDENCE;
+  return parsed.data;
 }

@@ -13,7 +13,7 @@ const USAGE = 'usage: switchboard faq ask [--faq-dir DIR] [--json] [QUESTION…]
 export async function runFaqAsk(args: string[], io: CliIo): Promise<number> {
   const env = io.env ?? process.env;
   let parsed;
-  let minConfidence: number;
+  let minConfidence: number | undefined;
   try {
     parsed = parseFaqArgs(args, env, true);
     minConfidence = minConfidenceFrom(env);
@@ -22,7 +22,7 @@ export async function runFaqAsk(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`faq ask: ${err.message}\n${USAGE}\n`);
     return 2;
   }
-  const { matcher, errors } = await loadFaq(parsed.faqDir, { minConfidence });
+  const { matcher, errors } = await loadFaq(parsed.faqDir, minConfidence === undefined ? {} : { minConfidence });
   if (errors.length > 0) {
     for (const e of errors) io.stderr.write(e + '\n');
     io.stderr.write(`faq ask: the knowledge base in ${parsed.faqDir} has ${errors.length} problem(s); run "switchboard faq check"\n`);
@@ -53,15 +53,19 @@ function jsonLine(question: string, r: FaqResult): string {
     question,
     answered: r.answered,
     entryId: r.entryId,
-    locale: r.locale,
     confidence: round(r.confidence),
+    suggestions: r.suggestions ?? [],
+    locale: r.locale,
     candidates: r.candidates.map((c) => ({ entryId: c.entryId, score: round(c.score) })),
   });
 }
 
 function readableLine(question: string, r: FaqResult): string {
   const closest = r.candidates.map((c) => `${c.entryId} ${c.score.toFixed(2)}`).join(', ') || 'none';
-  return r.answered
-    ? `${question}\n  → ${r.entryId} [${r.locale}, confidence ${r.confidence.toFixed(2)}]`
-    : `${question}\n  → hand off [${r.locale}, confidence ${r.confidence.toFixed(2)}; closest: ${closest}]`;
+  if (r.answered) return `${question}\n  → ${r.entryId} [${r.locale}, confidence ${r.confidence.toFixed(2)}]`;
+  const suggestions = r.suggestions ?? [];
+  if (suggestions.length > 0) {
+    return `${question}\n  → offer ${suggestions.join(' / ')} or a person [${r.locale}, confidence ${r.confidence.toFixed(2)}]`;
+  }
+  return `${question}\n  → hand off [${r.locale}, confidence ${r.confidence.toFixed(2)}; closest: ${closest}]`;
 }

@@ -1,51 +1,64 @@
 /**
- * The FAQ engine: every example question of every locale trains one classifier over entry
- * ids. Confidence is the classifier's probability, rescaled so that "no idea" (the same
- * probability for every entry) is 0 whatever the number of entries, and damped when the
- * question shares little with any example of the entry — without that, a knowledge base of
- * two entries would be at least 50 % sure of anything. It answers only above the threshold,
- * and only in the language the customer wrote in.
+ * The FAQ engine: every example question, answer sentence and tag of every locale trains one
+ * model over entry ids (faq-model.ts). It answers only at or above a threshold calibrated on
+ * the knowledge base itself when the index is built (calibrate.ts), or the operator's
+ * FAQ_MIN_CONFIDENCE, and only in the language the customer wrote in; between the choices
+ * threshold and that, it offers the closest entries as choices.
  */
+import { backgroundQuestions, calibrate, DEFAULT_CALIBRATION, type CalibrationOptions, type OperatingPoint, type SourcedDoc } from './calibrate.js';
 import type { FaqEntry } from './entry.js';
+import { FaqModel, type ModelOptions } from './faq-model.js';
 import type { FaqCandidate, FaqEntryView, FaqMatcher, FaqResult } from './matcher.js';
 import { questionLocale } from './locale.js';
 import { normalize } from './normalize.js';
-import { SoftmaxClassifier, DEFAULT_TRAIN, type TrainOptions } from './softmax-classifier.js';
+import { DEFAULT_TRAIN } from './softmax-classifier.js';
 import { applySynonyms, type SynonymRule } from './synonyms.js';
 import { features } from './tokenize.js';
-import { DEFAULT_KIND_WEIGHTS, Vectorizer, type KindWeights, type SparseVector } from './vectorizer.js';
+import { DEFAULT_KIND_WEIGHTS } from './vectorizer.js';
 
-/** Picked on the CLINC150 and xSID validation splits; see docs/faq-quality.md. */
+/** The answer threshold when calibration is turned off and none is given. */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
-export interface EngineOptions {
-  minConfidence: number;
-  /** Below this cosine similarity to the entry's closest example, confidence is scaled down. */
-  fullSimilarity: number;
-  candidates: number;
-  kinds: KindWeights;
-  train: TrainOptions;
+export interface EngineOptions extends ModelOptions {
+  /**
+   * The operator's answer threshold (FAQ_MIN_CONFIDENCE) for every locale. Left unset, each
+   * locale's threshold is calibrated on the knowledge base when the index is built.
+   */
+  minConfidence?: number;
+  /** The operator's choices threshold; left unset, calibrated (and never above the answer threshold). */
+  minSuggest?: number;
+  /** Calibrate at build (a few extra trainings); off, the thresholds are minConfidence/minSuggest or the defaults. */
+  calibrate: boolean;
+  calibration: CalibrationOptions;
+  /** Training weight of the answer's sentences and the tags, as evidence for their entry (0 ignores them). */
+  answerWeight: number;
 }
 
 export const DEFAULT_ENGINE: EngineOptions = {
-  minConfidence: DEFAULT_MIN_CONFIDENCE,
   fullSimilarity: 0.2,
   candidates: 5,
+  answerWeight: 1,
+  answerSimilarity: 1,
   kinds: DEFAULT_KIND_WEIGHTS,
   train: DEFAULT_TRAIN,
+  calibrate: true,
+  calibration: DEFAULT_CALIBRATION,
 };
+
+/** Choices threshold without calibration. */
+const DEFAULT_MIN_SUGGEST = 0.2;
 
 export class FaqIndex implements FaqMatcher {
   private readonly ids: string[];
   private readonly byId = new Map<string, Map<string, FaqEntry>>();
-  private readonly vectorizer: Vectorizer;
-  private readonly classifier: SoftmaxClassifier;
-  private readonly examples: SparseVector[][];
-  /** The question as a dense vector while its similarities are computed; all zeros otherwise. */
-  private readonly scratch: Float64Array;
+  private readonly model: FaqModel;
   private readonly opts: EngineOptions;
   /** Normalized small-talk openers ("hi", "您好"), longest first, so "你好，请问怎么退货" is matched as "请问怎么退货". */
   private readonly openers: string[];
+  /** Calibrated per locale; empty when calibration is off. */
+  readonly operatingPoints: readonly OperatingPoint[];
+  private readonly thresholds = new Map<string, { answerAt: number; suggestAt: number }>();
+  private readonly fallback: { answerAt: number; suggestAt: number };
 
   constructor(
     entries: readonly FaqEntry[],
@@ -60,15 +73,49 @@ export class FaqIndex implements FaqMatcher {
     }
     this.ids = [...this.byId.keys()];
     const label = new Map(this.ids.map((id, i) => [id, i]));
-    const docs = entries.flatMap((e) => e.questions.map((q) => ({ f: this.features(q, e.locale), y: label.get(e.id)! })));
-    this.vectorizer = new Vectorizer(docs.map((d) => d.f), this.opts.kinds);
-    const examples = docs.map((d) => ({ x: this.vectorizer.vector(d.f), y: d.y }));
-    this.classifier = new SoftmaxClassifier(this.ids.length, this.vectorizer.size, examples, this.opts.train);
-    this.scratch = new Float64Array(this.vectorizer.size);
-    this.examples = this.ids.map(() => []);
-    for (const e of examples) this.examples[e.y]!.push(e.x);
+    const docs: SourcedDoc[] = entries.flatMap((e) => {
+      const y = label.get(e.id)!;
+      const asked = e.questions.map((q) => ({ f: this.features(q, e.locale), y, weight: 1, locale: e.locale, question: true }));
+      if (this.opts.answerWeight <= 0) return asked;
+      const told = evidence(e).map((t) => ({ f: this.features(t, e.locale), y, weight: this.opts.answerWeight, locale: e.locale, question: false }));
+      return [...asked, ...told.filter((d) => d.f.size > 0)];
+    });
+    this.model = new FaqModel(this.ids, docs, this.opts);
     const smalltalk = entries.filter((e) => e.tags.includes('smalltalk')).flatMap((e) => e.questions.map(normalize));
     this.openers = [...new Set(smalltalk.filter((q) => q.length > 0 && q.split(' ').length <= 3))].sort((a, b) => b.length - a.length);
+
+    const given = { answerAt: this.opts.minConfidence, suggestAt: this.opts.minSuggest };
+    this.operatingPoints =
+      this.opts.calibrate && docs.length > 0
+        ? calibrate(
+            this.ids,
+            docs,
+            (kept) => new FaqModel(this.ids, kept, this.opts),
+            (locale) => backgroundQuestions(locale).map((q) => this.features(q, locale)),
+            this.opts.calibration,
+            (candidates, suggestAt) => this.suggest(candidates, undefined, suggestAt),
+          )
+        : [];
+    const settle = (answerAt: number, suggestAt: number) => {
+      const a = given.answerAt ?? answerAt;
+      return { answerAt: a, suggestAt: Math.min(a, given.suggestAt ?? suggestAt) };
+    };
+    for (const p of this.operatingPoints) this.thresholds.set(p.locale, settle(p.answerAt, p.suggestAt));
+    const strictest = this.operatingPoints.reduce(
+      (m, p) => ({ answerAt: Math.max(m.answerAt, p.answerAt), suggestAt: Math.max(m.suggestAt, p.suggestAt) }),
+      { answerAt: 0, suggestAt: 0 },
+    );
+    this.fallback = this.operatingPoints.length > 0 ? settle(strictest.answerAt, strictest.suggestAt) : settle(DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUGGEST);
+  }
+
+  /** The confidence at or above which it answers in a locale (the strictest locale's when not given). */
+  threshold(locale?: string): number {
+    return ((locale && this.thresholds.get(locale)) || this.fallback).answerAt;
+  }
+
+  /** The confidence at or above which, not answering, it offers choices. */
+  suggestThreshold(locale?: string): number {
+    return ((locale && this.thresholds.get(locale)) || this.fallback).suggestAt;
   }
 
   get entryIds(): readonly string[] {
@@ -95,12 +142,12 @@ export class FaqIndex implements FaqMatcher {
 
   private matchText(text: string, opts: { locale?: string }): FaqResult {
     const locale = questionLocale(text, opts.locale);
-    const x = this.vectorizer.vector(this.features(text, locale));
-    const candidates = x.index.length > 0 && this.ids.length > 0 ? this.rank(x) : [];
+    const candidates = this.model.rank(this.features(text, locale));
     const best = candidates[0];
     const confidence = best?.score ?? 0;
     const entry = best ? this.byId.get(best.entryId)?.get(locale) : undefined;
-    const answered = entry !== undefined && confidence >= this.opts.minConfidence;
+    const answered = entry !== undefined && confidence >= this.threshold(locale);
+    const suggestions = !answered && confidence >= this.suggestThreshold(locale) ? this.suggest(candidates, locale) : [];
     return {
       answered,
       entryId: answered ? entry.id : null,
@@ -110,7 +157,25 @@ export class FaqIndex implements FaqMatcher {
       team: best ? this.entry(best.entryId, locale)?.team : undefined,
       tags: best ? (this.entry(best.entryId, locale)?.tags ?? []) : [],
       candidates,
+      suggestions,
     };
+  }
+
+  /**
+   * Choices for an unsure answer: the two closest entries that can be answered in the
+   * customer's language, and a third when it is at least half as close as the first; none when
+   * even the closest is below the choices threshold. Greetings and "talk to a person" entries
+   * are never offered (the channel offers a person).
+   */
+  private suggest(candidates: FaqCandidate[], locale: string | undefined, suggestAt = this.suggestThreshold(locale)): string[] {
+    const offerable = candidates.filter((c) => {
+      const locales = this.byId.get(c.entryId);
+      const e = locale === undefined ? locales?.values().next().value : locales?.get(locale);
+      return e !== undefined && !e.tags.includes('smalltalk') && !e.tags.includes('handoff');
+    });
+    const top = offerable[0]?.score ?? 0;
+    if (top <= 0 || top < suggestAt) return [];
+    return offerable.filter((c, i) => i < 2 || (i === 2 && c.score >= top / 2)).map((c) => c.entryId);
   }
 
   entry(id: string, locale?: string): FaqEntryView | undefined {
@@ -120,38 +185,16 @@ export class FaqIndex implements FaqMatcher {
     return e && { id: e.id, locale: e.locale, questions: e.questions, answer: e.answer, tags: e.tags, team: e.team };
   }
 
-  private rank(x: SparseVector): FaqCandidate[] {
-    const p = this.classifier.probabilities(x);
-    const k = this.ids.length;
-    const top = [...p.keys()].sort((a, b) => p[b]! - p[a]!).slice(0, this.opts.candidates);
-    return top
-      .map((c) => {
-        const chance = k > 1 ? (p[c]! - 1 / k) / (1 - 1 / k) : 1;
-        const nearest = this.nearestExample(x, c);
-        return { entryId: this.ids[c]!, score: clamp01(chance * Math.min(1, nearest / this.opts.fullSimilarity)) };
-      })
-      .sort((a, b) => b.score - a.score);
-  }
-
-  /** Highest cosine similarity between x and an example of class c. */
-  private nearestExample(x: SparseVector, c: number): number {
-    const scratch = this.scratch;
-    for (let k = 0; k < x.index.length; k++) scratch[x.index[k]!] = x.value[k]!;
-    let best = 0;
-    for (const e of this.examples[c]!) {
-      let sum = 0;
-      for (let k = 0; k < e.index.length; k++) sum += scratch[e.index[k]!]! * e.value[k]!;
-      if (sum > best) best = sum;
-    }
-    for (let k = 0; k < x.index.length; k++) scratch[x.index[k]!] = 0;
-    return best;
-  }
-
   private features(text: string, locale: string) {
     return features(applySynonyms(normalize(text), this.synonyms.get(locale) ?? []));
   }
 }
 
-function clamp01(v: number): number {
-  return Math.min(1, Math.max(0, v));
+/** Sentences of the answer (Markdown emphasis and links reduced to their text) and the entry's topic tags. */
+function evidence(e: FaqEntry): string[] {
+  const text = e.answer.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>]+/g, ' ');
+  const sentences = text.split(/(?<=[.!?。！？；;])\s*|\n+/).map((t) => t.trim()).filter((t) => t.length > 1);
+  const tags = e.tags.filter((t) => t !== 'smalltalk' && t !== 'handoff').map((t) => t.replace(/[-_]/g, ' '));
+  return tags.length > 0 ? [...sentences, tags.join(' ')] : sentences;
 }
+

@@ -20,6 +20,13 @@ export interface FaqResult {
   tags?: string[];
   /** Best candidates first (the best included), for agents' drafts when not answered. */
   candidates: FaqCandidate[];
+  /**
+   * The entries to offer the customer as choices (2–3, closest first, all with an answer in
+   * `locale`) when the bot is unsure: not sure enough to answer, but some entry is close.
+   * Empty when it answers, and when nothing is close (then it hands off outright). Optional
+   * only so matchers written before it still type-check; FaqIndex always sets it.
+   */
+  suggestions?: string[];
 }
 
 export interface FaqEntryView {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/faq/cli-args.js';
 import { runFaqAsk } from '../../src/faq/cli-ask.js';
 import { runFaqCheck } from '../../src/faq/cli-check.js';
+import { loadFaq } from '../../src/faq/load-faq.js';
 import { entryFile, smallKb, writeKb } from './fixtures.js';
 
 function io(stdinText?: string, env: Record<string, string> = {}) {
@@ -23,6 +24,8 @@ describe('faq check', () => {
     const c = io();
     expect(await runFaqCheck(['--faq-dir', 'faq'], c.streams)).toBe(0);
     expect(c.out()).toMatch(/entries in en, zh — OK/);
+    expect(c.out()).toMatch(/^  en: answers at confidence ≥ 0\.\d\d \[calibrated\], offers choices from 0\.\d\d; expected to answer \d+ % /m);
+    expect(c.out()).toMatch(/^  zh: answers at confidence ≥ /m);
   });
 
   it('prints each problem as path:line: message and exits 1', async () => {
@@ -52,9 +55,22 @@ describe('faq ask', () => {
       ['who painted the Mona Lisa', false, null, 'en'],
     ]);
     for (const l of lines) {
-      expect(Object.keys(l)).toEqual(['question', 'answered', 'entryId', 'locale', 'confidence', 'candidates']);
+      expect(Object.keys(l)).toEqual(['question', 'answered', 'entryId', 'confidence', 'suggestions', 'locale', 'candidates']);
+      expect(Array.isArray(l.suggestions)).toBe(true);
+      if (l.answered) expect(l.suggestions).toEqual([]);
       expect(l.candidates.every((c: object) => Object.keys(c).join() === 'entryId,score')).toBe(true);
     }
+  });
+
+  it('offers the matcher\'s suggestions for an unsure question and none for an unrelated one', async () => {
+    const { matcher } = await loadFaq(dir);
+    const c = io();
+    expect(await runFaqAsk(['--faq-dir', dir, '--json', 'where is my item', 'who painted the Mona Lisa'], c.streams)).toBe(0);
+    const [unsure, unrelated] = c.out().trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(unsure).toMatchObject({ answered: false, entryId: null });
+    expect(unsure.suggestions.length).toBeGreaterThanOrEqual(2);
+    expect(unsure.suggestions).toEqual(matcher.match('where is my item').suggestions);
+    expect(unrelated).toMatchObject({ answered: false, suggestions: [] });
   });
 
   it('reads questions from standard input, one per line, without --json as readable lines', async () => {
