@@ -53,6 +53,8 @@ const delivery = z.union([
   z.object({ messageId: z.string(), status: z.literal('failed'), error: z.string() }),
 ]);
 const note = z.object({ messageId: z.string(), agentId: z.string() });
+/** A customer picked an entry the bot offered when unsure; `question` is what they had asked. */
+const faqPicked = z.object({ entryId: z.string(), locale: z.string(), question: z.string() });
 
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
@@ -61,6 +63,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('draft'), data: draft }),
   z.object({ type: z.literal('delivery'), data: delivery }),
   z.object({ type: z.literal('note'), data: note }),
+  z.object({ type: z.literal('faq.picked'), data: faqPicked }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */

@@ -21,3 +21,15 @@ export const smallKb = {
   'en/shipping.md': entryFile('shipping', ['How long does shipping take?', 'When will my package arrive?'], 'Shipping takes 3 to 5 days.'),
   'zh/shipping.md': entryFile('shipping', ['送货要多久？', '包裹什么时候到？'], '配送需要 3 到 5 天。'),
 };
+
+/**
+ * smallKb plus two entries close enough that a question about both topics at once ("gift card")
+ * is neither answered nor handed off: the bot offers both as choices.
+ */
+export const closeEntriesKb = {
+  ...smallKb,
+  'en/gift-card-balance.md': entryFile('gift-card-balance', ['How do I check my gift card balance?', 'How much money is left on my gift card?'], 'Your gift card balance is shown at checkout.'),
+  'zh/gift-card-balance.md': entryFile('gift-card-balance', ['怎么查询礼品卡余额？', '我的礼品卡还剩多少钱？'], '结账时会显示礼品卡余额。'),
+  'en/gift-card-expiry.md': entryFile('gift-card-expiry', ['Does my gift card expire?', 'How long is a gift card valid?'], 'Gift cards never expire.'),
+  'zh/gift-card-expiry.md': entryFile('gift-card-expiry', ['礼品卡会过期吗？', '礼品卡有效期多久？'], '礼品卡永不过期。'),
+};
