@@ -43,6 +43,8 @@ function messageNode(m: Message, customer: Customer | null): HTMLElement {
   node.dataset.id = m.id;
   if (m.subject) node.append(el('div', 'subject', 'Subject: ' + m.subject));
   node.append(el('div', 'text', m.text));
+  if (m.choices && m.choices.length) node.append(el('div', 'meta choices', 'Offered: ' + m.choices.map((c, i) => i + 1 + '. ' + c.label).join('  ')));
+  if (m.choiceId) node.append(el('div', 'meta', 'Picked a choice (' + m.choiceId + ')'));
   if (m.fullText && m.fullText !== m.text) {
     const full = el('details', '', el('summary', '', 'Full message'), el('div', 'text', m.fullText));
     node.append(full);
