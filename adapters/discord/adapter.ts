@@ -1,4 +1,4 @@
-import { DiscordAPIError, GatewayDispatchEvents, REST, Routes, type APIUser, type Client } from 'discord.js';
+import { DiscordAPIError, GatewayDispatchEvents, InteractionResponseType, InteractionType, REST, Routes, type APIMessageComponentInteraction, type APIUser, type Client } from 'discord.js';
 import type { ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
@@ -40,6 +40,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     const c = createGatewayClient(config);
     client = c;
     c.ws.on(GatewayDispatchEvents.MessageCreate, (data) => inbound?.onMessage(data));
+    c.ws.on(GatewayDispatchEvents.InteractionCreate, (data) => {
+      if (data.type === InteractionType.MessageComponent) inbound?.onInteraction(data as APIMessageComponentInteraction);
+    });
     // A fresh session (not a resume) may have missed messages: Discord does not replay them.
     c.on('shardReady', () => {
       log.info('discord: connected', { bot: c.user?.username });
@@ -103,7 +106,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       }
       const cursors = new ChannelCursors(deps.state, log, config.catchUpChannels);
       await cursors.load();
-      inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, log, retryDelayMs });
+      const acknowledge = (id: string, token: string) =>
+        rest.post(Routes.interactionCallback(id, token), { body: { type: InteractionResponseType.DeferredMessageUpdate }, auth: false });
+      inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, acknowledge, log, retryDelayMs });
       inbound.markGap();
       try {
         await connect(0);

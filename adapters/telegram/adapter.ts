@@ -79,10 +79,10 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       }
       const noteAndDeliver: Deliver = (m) => {
         const [chatId, messageId] = m.externalMessageId.split(':');
-        if (!m.raw?.edited) latest.note(chatId!, Number(messageId));
+        if (!m.raw?.edited && m.choiceId === undefined) latest.note(chatId!, Number(messageId));
         return deliver(m);
       };
-      handler = createUpdateHandler({ deliver: noteAndDeliver, botIdentity, log });
+      handler = createUpdateHandler({ deliver: noteAndDeliver, botIdentity, answerCallback: (id) => api.answerCallbackQuery(id), log });
       if (config.webhook) {
         await setWebhook(0);
         return;

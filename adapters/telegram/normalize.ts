@@ -1,8 +1,8 @@
-import type { Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
+import type { CallbackQuery, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 
 /** The update kinds the adapter asks Telegram for; everything else is never fetched. */
-export const ALLOWED_UPDATES = ['message', 'edited_message'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
 /** `chatId:messageId` — Telegram message ids are only unique within a chat. */
 export function externalMessageId(chatId: number | string, messageId: number): string {
@@ -11,8 +11,37 @@ export function externalMessageId(chatId: number | string, messageId: number): s
 
 /** The chat an update belongs to; updates of one chat are handled in order. */
 export function updateChatKey(update: Update): string {
-  const message = update.message ?? update.edited_message;
+  const message = update.message ?? update.edited_message ?? update.callback_query?.message;
   return message ? String(message.chat.id) : `update:${update.update_id}`;
+}
+
+/**
+ * A tap on one of the bot's inline-keyboard choices: a message whose text is the button's label
+ * and whose `choiceId` is its callback_data. The callback query id is the external id, so a
+ * re-delivered tap is stored once.
+ */
+export function normalizeCallbackQuery(q: CallbackQuery): InboundMessage | null {
+  const chat = q.message?.chat;
+  if (!chat || q.data === undefined || q.from.is_bot) return null;
+  const button = q.message && 'reply_markup' in q.message ? q.message.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data) : undefined;
+  const from = q.from;
+  return {
+    channel: 'telegram',
+    externalMessageId: `callback:${q.id}`,
+    threadKey: String(chat.id),
+    sender: {
+      channelUserId: String(from.id),
+      displayName: [from.first_name, from.last_name].filter(Boolean).join(' '),
+      ...(from.username ? { username: from.username } : {}),
+      ...(from.language_code ? { locale: from.language_code } : {}),
+    },
+    text: button?.text ?? q.data,
+    attachments: [],
+    receivedAt: new Date(),
+    choiceId: q.data,
+    ...(q.message ? { replyToExternalIds: [externalMessageId(chat.id, q.message.message_id)] } : {}),
+    raw: { callbackQueryId: q.id },
+  };
 }
 
 /**
@@ -25,6 +54,7 @@ export function updateChatKey(update: Update): string {
  * question; the original stays as it was.
  */
 export function normalizeUpdate(update: Update, me: UserFromGetMe): InboundMessage | null {
+  if (update.callback_query) return normalizeCallbackQuery(update.callback_query);
   const edited = update.edited_message !== undefined;
   const message = update.message ?? update.edited_message;
   if (!message || message.from?.is_bot) return null;

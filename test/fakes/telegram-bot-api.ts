@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { eventually } from '../support/eventually.js';
 import type { AddressInfo } from 'node:net';
-import type { Chat, Message, Update, User } from 'grammy/types';
+import type { CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
 export interface SentMessage {
   chat_id: number;
@@ -23,7 +23,15 @@ export interface SentMessage {
   parse_mode?: string;
   /** From reply_parameters.message_id or the older reply_to_message_id. */
   reply_to_message_id?: number;
+  /** An inline keyboard sent with the message (choices the customer can tap). */
+  reply_markup?: InlineKeyboardMarkup;
   date: number;
+}
+
+/** An answerCallbackQuery the bot made. */
+export interface AnsweredCallback {
+  callback_query_id: string;
+  text?: string;
 }
 
 export interface InjectedFailure {
@@ -73,6 +81,10 @@ export class FakeTelegramBotApi {
   readonly sent: SentMessage[] = [];
   /** Every method call, including failed ones. */
   readonly calls: ApiCall[] = [];
+  /** Every accepted answerCallbackQuery, in order. */
+  readonly answeredCallbacks: AnsweredCallback[] = [];
+  private callbackQueries = new Set<string>();
+  private nextCallbackId = 1;
   /** Retry delay for failed webhook deliveries (Telegram waits longer; tests want speed). */
   webhookRetryMs = 50;
 
@@ -173,6 +185,22 @@ export class FakeTelegramBotApi {
     return this.pushUpdate({ message } as Omit<Update, 'update_id'>);
   }
 
+  /**
+   * The customer taps the inline-keyboard button whose callback_data is `data` under one of the
+   * bot's messages, as Telegram reports it: a callback_query update carrying that message.
+   */
+  pushCallbackQuery(from: { id: number; first_name?: string; username?: string; language_code?: string }, sent: SentMessage, data: string): Update {
+    const buttons = sent.reply_markup?.inline_keyboard.flat() ?? [];
+    if (!buttons.some((b) => 'callback_data' in b && b.callback_data === data)) throw new Error(`message ${sent.message_id} has no button with callback_data ${data}`);
+    const user: User = { is_bot: false, first_name: from.first_name ?? `User ${from.id}`, ...from };
+    const chat = this.chats.get(sent.chat_id)!;
+    const message = { message_id: sent.message_id, date: sent.date, chat, from: this.bot, text: sent.shown, reply_markup: sent.reply_markup } as Message;
+    const id = String(this.nextCallbackId++);
+    this.callbackQueries.add(id);
+    const callback_query: CallbackQuery = { id, from: user, message, chat_instance: String(sent.chat_id), data };
+    return this.pushUpdate({ callback_query } as Omit<Update, 'update_id'>);
+  }
+
   /** Registers a downloadable file and returns its file_id. */
   addFile(content: Buffer, path = `documents/file_${this.files.size}.bin`): string {
     const fileId = `BQACAgIAAxkBAAI${this.files.size}${'x'.repeat(20)}`;
@@ -247,6 +275,12 @@ export class FakeTelegramBotApi {
         return ok(await this.getUpdates(p, res));
       case 'sendMessage':
         return ok(this.sendMessage(p));
+      case 'answerCallbackQuery': {
+        const id = String(p.callback_query_id ?? '');
+        if (!this.callbackQueries.has(id)) throw new ApiFailure(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+        this.answeredCallbacks.push({ callback_query_id: id, ...(typeof p.text === 'string' ? { text: p.text } : {}) });
+        return ok(true);
+      }
       case 'setWebhook':
         return this.setWebhook(p);
       case 'deleteWebhook':
@@ -345,7 +379,11 @@ export class FakeTelegramBotApi {
     const messageId = this.newMessageId(chatId);
     this.remember(chat, messageId);
     const date = Math.floor(Date.now() / 1000);
-    this.sent.push({ chat_id: chatId, message_id: messageId, text, shown: visible, parse_mode: parseMode, reply_to_message_id: known ? replyTo : undefined, date });
+    const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
+    if (markup && !markup.inline_keyboard.flat().every((b) => 'callback_data' in b && Buffer.byteLength(b.callback_data) <= 64 && b.text.trim() !== '')) {
+      throw new ApiFailure(400, 'Bad Request: BUTTON_DATA_INVALID');
+    }
+    this.sent.push({ chat_id: chatId, message_id: messageId, text, shown: visible, parse_mode: parseMode, reply_to_message_id: known ? replyTo : undefined, ...(markup ? { reply_markup: markup } : {}), date });
     return { message_id: messageId, date, chat, from: this.bot, text: visible } as Message;
   }
 

@@ -5,6 +5,7 @@ export interface ChatItem {
   direction: 'in' | 'out';
   author: string;
   text: string;
+  choices?: { id: string; label: string }[];
   createdAt: string;
 }
 
@@ -32,6 +33,16 @@ export class WebchatCustomer {
       method: 'POST',
       headers: { authorization: `Bearer ${this.secret}`, 'content-type': 'application/json' },
       body: JSON.stringify({ text, clientMessageId }),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  /** Picks an offered choice as the chat page does: `choiceId` plus its label as text. */
+  async pick(choiceId: string, label: string, clientMessageId: string = crypto.randomUUID()): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.baseUrl}/webchat/sessions/${this.sessionId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ choiceId, text: label, clientMessageId }),
     });
     return { status: res.status, body: await res.json() };
   }
