@@ -38,8 +38,17 @@ export interface SentMessage {
   message_reference?: { message_id: string; fail_if_not_exists?: boolean };
   allowed_mentions?: { parse?: string[]; replied_user?: boolean };
   nonce?: string;
+  /** Action rows of buttons sent with the message (choices the customer can click). */
+  components?: { type: number; components: { type: number; style: number; label?: string; custom_id?: string }[] }[];
   /** Date.now() when accepted. */
   at: number;
+}
+
+/** An interaction callback the bot made (POST /interactions/:id/:token/callback). */
+export interface InteractionCallback {
+  interactionId: string;
+  token: string;
+  type: number;
 }
 
 export interface RestCall {
@@ -90,6 +99,10 @@ export class FakeDiscordApi {
   readonly applicationId: string;
   readonly sent: SentMessage[] = [];
   readonly calls: RestCall[] = [];
+  /** Every accepted interaction callback, in order. */
+  readonly interactionCallbacks: InteractionCallback[] = [];
+  /** Interactions dispatched and not yet answered: id → token. */
+  private interactions = new Map<string, string>();
   /** IDENTIFY payloads received, newest last. */
   readonly identifies: { intents: number; token: string }[] = [];
   readonly resumes: { session_id: string; seq: number }[] = [];
@@ -217,6 +230,37 @@ export class FakeDiscordApi {
     channel.messages.push(message);
     if (opts.dispatch !== false) this.dispatchMessage(message);
     return message;
+  }
+
+  /**
+   * The customer clicks the button whose custom_id is `customId` under one of the bot's
+   * messages: an INTERACTION_CREATE of type 3 (message component), as Discord dispatches it.
+   */
+  pushInteraction(user: FakeUser, sent: SentMessage, customId: string): { id: string; token: string } {
+    if (!sent.components?.some((row) => row.components.some((b) => b.custom_id === customId))) throw new Error(`message ${sent.id} has no button ${customId}`);
+    const channel = this.channels.get(sent.channel_id)!;
+    const id = this.snowflake();
+    const token = `interaction-token-${id}`;
+    this.interactions.set(id, token);
+    const apiUser = { id: user.id, username: user.username, global_name: user.global_name ?? null, discriminator: '0', avatar: null };
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.applicationId,
+      type: 3,
+      token,
+      version: 1,
+      channel_id: channel.id,
+      channel: { id: channel.id, type: channel.type },
+      ...(channel.guildId ? { guild_id: channel.guildId, member: { user: apiUser, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } } : { user: apiUser }),
+      message: { ...this.messagePayload(sent), components: sent.components },
+      data: { custom_id: customId, component_type: 2 },
+      locale: 'en-US',
+      app_permissions: '0',
+      entitlements: [],
+      authorizing_integration_owners: {},
+      attachment_size_limit: 10_485_760,
+    });
+    return { id, token };
   }
 
   /** MESSAGE_CREATE for a message again, under a new sequence number (Discord may deliver twice). */
@@ -385,7 +429,8 @@ export class FakeDiscordApi {
     let answer: Answer;
     if (!url.pathname.startsWith('/api/v10/')) {
       answer = error(404, 0, '404: Not Found');
-    } else if (req.headers.authorization !== `Bot ${this.token}`) {
+    } else if (req.headers.authorization !== `Bot ${this.token}` && !path.startsWith('/interactions/')) {
+      // Interaction callbacks are authorised by the interaction's token, not the bot's.
       answer = error(401, 0, '401: Unauthorized');
     } else {
       this.calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
@@ -408,6 +453,8 @@ export class FakeDiscordApi {
     if (method === 'GET' && path === '/gateway/bot') {
       return ok({ url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
     }
+    const callback = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (method === 'POST' && callback) return this.interactionCallback(callback[1]!, callback[2]!, body as { type?: number } | null);
     if (method === 'GET' && path === '/users/@me') return ok({ ...this.bot, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 });
     const channelMatch = /^\/channels\/(\d+)(\/messages)?$/.exec(path);
     const channel = channelMatch ? this.channels.get(channelMatch[1]!) : undefined;
@@ -416,6 +463,19 @@ export class FakeDiscordApi {
     if (channel && method === 'GET') return ok(this.history(channel, query));
     if (channel && method === 'POST') return this.createMessage(channel, body as Record<string, unknown> | null);
     return error(404, 0, '404: Not Found');
+  }
+
+  /** Each interaction may be answered once, with its own token (Discord: 40060 "already acknowledged"). */
+  private interactionCallback(id: string, token: string, body: { type?: number } | null): Answer {
+    const expected = this.interactions.get(id);
+    if (expected === undefined || expected !== token) {
+      if (this.interactionCallbacks.some((c) => c.interactionId === id)) return error(400, 40060, 'Interaction has already been acknowledged.');
+      return error(404, 10062, 'Unknown interaction');
+    }
+    if (typeof body?.type !== 'number') return error(400, 50035, 'Invalid Form Body');
+    this.interactions.delete(id);
+    this.interactionCallbacks.push({ interactionId: id, token, type: body.type });
+    return { status: 204, body: null };
   }
 
   private channelPayload(c: Channel) {
@@ -454,6 +514,7 @@ export class FakeDiscordApi {
       ...(ref && known ? { message_reference: ref } : {}),
       ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions as SentMessage['allowed_mentions'] } : {}),
       ...(nonce ? { nonce } : {}),
+      ...(Array.isArray(body.components) && body.components.length ? { components: body.components as SentMessage['components'] } : {}),
       at: Date.now(),
     };
     this.sent.push(sent);
