@@ -89,7 +89,9 @@ export function createInbound(deps: {
       if (!cursor) return;
       let batch: GatewayMessage[];
       try {
-        batch = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after, limit: String(PAGE) }) })) as GatewayMessage[];
+        batch = (await rest.get(Routes.channelMessages(channelId), {
+          query: new URLSearchParams({ after, limit: String(PAGE) }),
+        })) as GatewayMessage[];
       } catch (err) {
         if (err instanceof DiscordAPIError && (err.status === 403 || err.status === 404)) {
           log.info('discord: channel no longer readable, not caught up again', { channelId, status: err.status });
@@ -132,10 +134,13 @@ export function createInbound(deps: {
           backoff: retry,
           signal: stopping.signal,
           onRejected: (err) => log.error('discord: interaction rejected by the pipeline, dropped', { interactionId: i.id, error: err }),
-          onFailure: (err, _attempt, retryInMs) => log.warn('discord: storing interaction failed, retrying', { interactionId: i.id, retryInMs, error: err }),
+          onFailure: (err, _attempt, retryInMs) =>
+            log.warn('discord: storing interaction failed, retrying', { interactionId: i.id, retryInMs, error: err }),
         });
         if (outcome === 'failed') return;
-        await acknowledge(i.id, i.token).catch((err: unknown) => log.warn('discord: interaction callback failed', { interactionId: i.id, error: err }));
+        await acknowledge(i.id, i.token).catch((err: unknown) =>
+          log.warn('discord: interaction callback failed', { interactionId: i.id, error: err }),
+        );
       });
     },
 

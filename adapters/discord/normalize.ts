@@ -1,4 +1,11 @@
-import { ComponentType, InteractionType, MessageReferenceType, MessageType, type APIMessage, type APIMessageComponentInteraction } from 'discord.js';
+import {
+  ComponentType,
+  InteractionType,
+  MessageReferenceType,
+  MessageType,
+  type APIMessage,
+  type APIMessageComponentInteraction,
+} from 'discord.js';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 
 /** A MESSAGE_CREATE dispatch: the message plus the guild fields only the gateway adds. */
@@ -52,7 +59,11 @@ function readText(m: GatewayMessage, botId: string): string {
   const names = new Map(m.mentions.map((u) => [u.id, u.global_name ?? u.username]));
   let text = m.content.replace(/<@!?(\d+)>/g, (whole, id: string) => (id === botId ? '' : names.has(id) ? `@${names.get(id)}` : whole));
   if (text.trim() === '' && m.sticker_items?.length) text = m.sticker_items.map((s) => `Sticker: ${s.name}`).join('\n');
-  return text.normalize('NFC').replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').trim();
+  return text
+    .normalize('NFC')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .trim();
 }
 
 /** Files stay on Discord's CDN; `url` is the attachment URL as Discord gave it (signed, it expires after a while). */
@@ -71,7 +82,7 @@ export function normalizeInteraction(i: APIMessageComponentInteraction): Inbound
   const channelId = i.channel?.id ?? i.channel_id;
   if (!user || !channelId || user.bot) return null;
   const customId = i.data.custom_id;
-  const label = buttonLabel(i.message.components as unknown[] | undefined, customId) ?? customId;
+  const label = buttonLabel(i.message.components, customId) ?? customId;
   return {
     channel: 'discord',
     externalMessageId: `interaction:${i.id}`,

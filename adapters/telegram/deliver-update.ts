@@ -40,13 +40,19 @@ export function createUpdateHandler(deps: {
     }
     const outcome = await deliverOnce(() => deliver(message), {
       onRejected: (err) =>
-        log.error('telegram: update rejected by the pipeline, dropped', { updateId: update.update_id, externalMessageId: message.externalMessageId, error: err }),
+        log.error('telegram: update rejected by the pipeline, dropped', {
+          updateId: update.update_id,
+          externalMessageId: message.externalMessageId,
+          error: err,
+        }),
       onFailure: (err) => log.warn('telegram: storing update failed, will retry', { updateId: update.update_id, error: err }),
     });
     const callbackId = update.callback_query?.id;
     if (callbackId !== undefined && outcome !== 'failed') {
       // Only the spinner depends on it; an old query Telegram no longer accepts changes nothing stored.
-      await answerCallback(callbackId).catch((err: unknown) => log.warn('telegram: answerCallbackQuery failed', { updateId: update.update_id, error: err }));
+      await answerCallback(callbackId).catch((err: unknown) =>
+        log.warn('telegram: answerCallbackQuery failed', { updateId: update.update_id, error: err }),
+      );
     }
     return outcome !== 'failed';
   };

@@ -23,7 +23,10 @@ export function updateChatKey(update: Update): string {
 export function normalizeCallbackQuery(q: CallbackQuery): InboundMessage | null {
   const chat = q.message?.chat;
   if (!chat || q.data === undefined || q.from.is_bot) return null;
-  const button = q.message && 'reply_markup' in q.message ? q.message.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data) : undefined;
+  const button =
+    q.message && 'reply_markup' in q.message
+      ? q.message.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data)
+      : undefined;
   const from = q.from;
   return {
     channel: 'telegram',
@@ -120,7 +123,10 @@ function readText(message: Message, me: UserFromGetMe): string {
     }
   }
   if (text === '') text = describeNonFile(message);
-  return text.normalize('NFC').replace(/[ \t]+/g, ' ').trim();
+  return text
+    .normalize('NFC')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 function entities(message: Message): MessageEntity[] {
@@ -129,7 +135,8 @@ function entities(message: Message): MessageEntity[] {
 
 /** Shared locations and contacts have no file; their content becomes the text agents read. */
 function describeNonFile(message: Message): string {
-  if (message.venue) return `Venue: ${message.venue.title}, ${message.venue.address} (${message.venue.location.latitude}, ${message.venue.location.longitude})`;
+  if (message.venue)
+    return `Venue: ${message.venue.title}, ${message.venue.address} (${message.venue.location.latitude}, ${message.venue.location.longitude})`;
   if (message.location) return `Location: ${message.location.latitude}, ${message.location.longitude}`;
   if (message.contact) {
     const name = [message.contact.first_name, message.contact.last_name].filter(Boolean).join(' ');
@@ -148,10 +155,29 @@ function readAttachments(message: Message): Attachment[] {
   if (largest) add(largest.file_id, `photo_${largest.file_unique_id}.jpg`, 'image/jpeg', largest.file_size);
   const doc = message.animation ?? message.document;
   if (doc) add(doc.file_id, doc.file_name ?? `document_${doc.file_unique_id}`, doc.mime_type ?? 'application/octet-stream', doc.file_size);
-  if (message.voice) add(message.voice.file_id, `voice_${message.voice.file_unique_id}.ogg`, message.voice.mime_type ?? 'audio/ogg', message.voice.file_size);
-  if (message.audio) add(message.audio.file_id, message.audio.file_name ?? `audio_${message.audio.file_unique_id}.mp3`, message.audio.mime_type ?? 'audio/mpeg', message.audio.file_size);
-  if (message.video) add(message.video.file_id, message.video.file_name ?? `video_${message.video.file_unique_id}.mp4`, message.video.mime_type ?? 'video/mp4', message.video.file_size);
-  if (message.video_note) add(message.video_note.file_id, `video_note_${message.video_note.file_unique_id}.mp4`, 'video/mp4', message.video_note.file_size);
+  if (message.voice)
+    add(
+      message.voice.file_id,
+      `voice_${message.voice.file_unique_id}.ogg`,
+      message.voice.mime_type ?? 'audio/ogg',
+      message.voice.file_size,
+    );
+  if (message.audio)
+    add(
+      message.audio.file_id,
+      message.audio.file_name ?? `audio_${message.audio.file_unique_id}.mp3`,
+      message.audio.mime_type ?? 'audio/mpeg',
+      message.audio.file_size,
+    );
+  if (message.video)
+    add(
+      message.video.file_id,
+      message.video.file_name ?? `video_${message.video.file_unique_id}.mp4`,
+      message.video.mime_type ?? 'video/mp4',
+      message.video.file_size,
+    );
+  if (message.video_note)
+    add(message.video_note.file_id, `video_note_${message.video_note.file_unique_id}.mp4`, 'video/mp4', message.video_note.file_size);
   if (message.sticker) {
     const mime = message.sticker.is_animated ? 'application/x-tgsticker' : message.sticker.is_video ? 'video/webm' : 'image/webp';
     add(message.sticker.file_id, `sticker_${message.sticker.file_unique_id}`, mime, message.sticker.file_size);

@@ -99,6 +99,12 @@ export function encodeEventData(event: DomainEvent): string {
 export type LoggedEvent = DomainEvent & { seq: number; conversationId: string | null; createdAt: number };
 
 /** Decodes a stored row (an EventRow) into a LoggedEvent. */
-export function decodeLogged(row: { seq: number; conversationId: string | null; type: string; data: string; createdAt: number }): LoggedEvent {
+export function decodeLogged(row: {
+  seq: number;
+  conversationId: string | null;
+  type: string;
+  data: string;
+  createdAt: number;
+}): LoggedEvent {
   return { ...decodeEvent(row), seq: row.seq, conversationId: row.conversationId, createdAt: row.createdAt };
 }

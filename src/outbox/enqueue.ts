@@ -55,7 +55,10 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     author: input.author,
     agentId: input.agentId ?? null,
     text: input.text,
-    meta: input.choices?.length || input.meta ? JSON.stringify({ ...input.meta, ...(input.choices?.length ? { choices: input.choices } : {}) }) : null,
+    meta:
+      input.choices?.length || input.meta
+        ? JSON.stringify({ ...input.meta, ...(input.choices?.length ? { choices: input.choices } : {}) })
+        : null,
     createdAt: now,
   };
   await r.messages.insert(message);

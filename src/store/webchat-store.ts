@@ -26,7 +26,13 @@ export function webchatStore(store: Store): WebchatStore {
         const items = visible.flatMap(({ seq, messageId }) => {
           const m = byId.get(messageId);
           if (!m) return [];
-          const item: WebchatItem = { id: m.id, direction: m.direction as 'in' | 'out', author: m.author as WebchatItem['author'], text: m.text, createdAt: new Date(m.createdAt).toISOString() };
+          const item: WebchatItem = {
+            id: m.id,
+            direction: m.direction as 'in' | 'out',
+            author: m.author as WebchatItem['author'],
+            text: m.text,
+            createdAt: new Date(m.createdAt).toISOString(),
+          };
           const choices = m.direction === 'out' ? choicesOf(m.meta) : undefined;
           if (choices) item.choices = choices;
           return [{ seq, item }];

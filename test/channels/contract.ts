@@ -53,7 +53,11 @@ export interface ConversationView {
 export const WAIT_MS = 15_000;
 
 export async function conversationIdOf(h: ChannelHarness, externalId: string): Promise<string> {
-  const row = await eventually(() => h.app.store.tx((r) => r.messages.findByExternal(h.channel, externalId)), WAIT_MS, `${externalId} stored`);
+  const row = await eventually(
+    () => h.app.store.tx((r) => r.messages.findByExternal(h.channel, externalId)),
+    WAIT_MS,
+    `${externalId} stored`,
+  );
   return row.conversationId;
 }
 
@@ -64,18 +68,26 @@ export function settled(
   id: string,
   ready: (view: ConversationView) => boolean = (view) => !view.messages.some((m) => m.delivery === 'pending'),
 ): Promise<ConversationView> {
-  return eventually(async () => {
-    const view = (await api(h.app, token, 'GET', `/api/conversations/${id}`)).body as ConversationView;
-    return ready(view) ? view : undefined;
-  }, WAIT_MS, `conversation ${id} settled`);
+  return eventually(
+    async () => {
+      const view = (await api(h.app, token, 'GET', `/api/conversations/${id}`)).body as ConversationView;
+      return ready(view) ? view : undefined;
+    },
+    WAIT_MS,
+    `conversation ${id} settled`,
+  );
 }
 
 /** The texts the customer has received once there are at least `count`. */
 export function replies(customer: ChannelCustomer, count: number): Promise<string[]> {
-  return eventually(async () => {
-    const texts = await customer.received();
-    return texts.length >= count ? texts : undefined;
-  }, WAIT_MS, `${count} replies to the customer`);
+  return eventually(
+    async () => {
+      const texts = await customer.received();
+      return texts.length >= count ? texts : undefined;
+    },
+    WAIT_MS,
+    `${count} replies to the customer`,
+  );
 }
 
 /** The FAQ events (picks) of a conversation, decoded. */

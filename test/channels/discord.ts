@@ -26,7 +26,10 @@ export async function discordHarness(extraEnv: Record<string, string> = {}): Pro
       { env: { DISCORD_BOT_TOKEN: 'not-a-token' }, error: /DISCORD_BOT_TOKEN/ },
       { env: { DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: 'not a url' }, error: /DISCORD_API_URL/ },
       { env: { DISCORD_BOT_TOKEN: fake.token, DISCORD_GATEWAY_URL: 'http://example.com' }, error: /DISCORD_GATEWAY_URL/ },
-      { env: { DISCORD_BOT_TOKEN: `${'A'.repeat(24)}.GfAkE1.${'x'.repeat(38)}`, DISCORD_API_URL: fake.apiUrl }, error: /refused DISCORD_BOT_TOKEN \(401/ },
+      {
+        env: { DISCORD_BOT_TOKEN: `${'A'.repeat(24)}.GfAkE1.${'x'.repeat(38)}`, DISCORD_API_URL: fake.apiUrl },
+        error: /refused DISCORD_BOT_TOKEN \(401/,
+      },
     ],
     async newCustomer(name?: string): Promise<PlatformCustomer> {
       const n = nextUser++;
@@ -50,11 +53,17 @@ export async function discordHarness(extraEnv: Record<string, string> = {}): Pro
           return (fake.sentTo(dm).at(-1)?.components ?? []).flatMap((row) => row.components.map((b) => b.label ?? ''));
         },
         async picks(label) {
-          const sent = [...fake.sentTo(dm)].reverse().find((m) => m.components?.some((row) => row.components.some((b) => b.label === label)));
+          const sent = [...fake.sentTo(dm)]
+            .reverse()
+            .find((m) => m.components?.some((row) => row.components.some((b) => b.label === label)));
           const button = sent?.components?.flatMap((row) => row.components).find((b) => b.label === label);
           if (!sent || !button?.custom_id) throw new Error(`no button "${label}" was sent`);
           const interaction = fake.pushInteraction(user, sent, button.custom_id);
-          await eventually(() => fake.interactionCallbacks.some((c) => c.interactionId === interaction.id) || undefined, 15_000, `interaction ${interaction.id} acknowledged`);
+          await eventually(
+            () => fake.interactionCallbacks.some((c) => c.interactionId === interaction.id) || undefined,
+            15_000,
+            `interaction ${interaction.id} acknowledged`,
+          );
           return `interaction:${interaction.id}`;
         },
         rateLimitNextReply(seconds) {

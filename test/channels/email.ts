@@ -18,13 +18,20 @@ export async function emailHarness(extraEnv: Record<string, string> = {}): Promi
       const from = name ? `${name} <${address}>` : address;
       const sent: { messageId: string; raw: string }[] = [];
       const received = () => smtp.messages.filter((m) => m.envelope.to.includes(address)).map((m) => (m.parsed.text ?? '').trim());
-      const numbered = async () => [...(received().at(-1) ?? '').matchAll(/^(\d+)\. (.+)$/gm)].map((m) => ({ n: m[1]!, label: m[2]!.trim() }));
+      const numbered = async () =>
+        [...(received().at(-1) ?? '').matchAll(/^(\d+)\. (.+)$/gm)].map((m) => ({ n: m[1]!, label: m[2]!.trim() }));
       const customer: ChannelCustomer = {
         async says(text) {
           const first = sent[0]?.messageId;
           const messageId = `<${sent.length + 1}.${address}>`;
           // Later mails answer the first, as a mail client keeps one thread.
-          const raw = rawMail({ from, messageId, subject: first ? 'Re: Question' : 'Question', body: text, ...(first ? { inReplyTo: first, references: first } : {}) });
+          const raw = rawMail({
+            from,
+            messageId,
+            subject: first ? 'Re: Question' : 'Question',
+            body: text,
+            ...(first ? { inReplyTo: first, references: first } : {}),
+          });
           sent.push({ messageId, raw });
           await dovecot.append(raw, { mailbox });
           return messageId;

@@ -49,15 +49,27 @@ export async function telegramHarness(extraEnv: Record<string, string> = {}): Pr
           return (fake.sentTo(user.id).at(-1)?.reply_markup?.inline_keyboard.flat() ?? []).map((b) => b.text);
         },
         async picks(label) {
-          const sent = [...fake.sentTo(user.id)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === label));
+          const sent = [...fake.sentTo(user.id)]
+            .reverse()
+            .find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === label));
           const button = sent?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
           if (!sent || !button || !('callback_data' in button)) throw new Error(`no button "${label}" was sent`);
           const query = fake.pushCallbackQuery(user, sent, button.callback_data).callback_query!;
-          await eventually(() => fake.answeredCallbacks.some((a) => a.callback_query_id === query.id) || undefined, 15_000, `callback query ${query.id} answered`);
+          await eventually(
+            () => fake.answeredCallbacks.some((a) => a.callback_query_id === query.id) || undefined,
+            15_000,
+            `callback query ${query.id} answered`,
+          );
           return `callback:${query.id}`;
         },
         rateLimitNextReply(seconds) {
-          fake.failNext({ method: 'sendMessage', chatId: user.id, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } });
+          fake.failNext({
+            method: 'sendMessage',
+            chatId: user.id,
+            error_code: 429,
+            description: `Too Many Requests: retry after ${seconds}`,
+            parameters: { retry_after: seconds },
+          });
         },
         refuseReplies() {
           fake.block(user.id);

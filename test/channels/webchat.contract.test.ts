@@ -34,7 +34,10 @@ async function webchatHarness(env: Record<string, string>): Promise<ChannelHarne
         },
         async picks(label) {
           const out = (await widget.history()).items.filter((i) => i.direction === 'out');
-          const choice = out.flatMap((i) => i.choices ?? []).reverse().find((c) => c.label === label);
+          const choice = out
+            .flatMap((i) => i.choices ?? [])
+            .reverse()
+            .find((c) => c.label === label);
           if (!choice) throw new Error(`no choice "${label}" was offered`);
           last = { text: label, clientMessageId: crypto.randomUUID() };
           const res = await widget.pick(choice.id, label, last.clientMessageId);

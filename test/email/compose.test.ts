@@ -26,7 +26,10 @@ describe('replySubject', () => {
 
 describe('composeReply', () => {
   it('threads under the answered message with References oldest first', () => {
-    const mail = composeReply({ ...base, replyTo: { externalMessageId: '<c2@example.com>', references: ['<root@example.com>', '<ours@shop.example>'] } }, 'Support <help@Shop.Example>');
+    const mail = composeReply(
+      { ...base, replyTo: { externalMessageId: '<c2@example.com>', references: ['<root@example.com>', '<ours@shop.example>'] } },
+      'Support <help@Shop.Example>',
+    );
     expect(mail).toMatchObject({
       messageId: '<ob-1@shop.example>',
       inReplyTo: '<c2@example.com>',
@@ -44,7 +47,7 @@ describe('composeReply', () => {
 });
 
 describe('choices by email', () => {
-  it('lists offered choices by number, with a hint in the customer\'s language', () => {
+  it("lists offered choices by number, with a hint in the customer's language", () => {
     const choices = [
       { id: 'faq:a', label: 'Does my gift card expire?' },
       { id: 'person', label: 'Talk to a person' },

@@ -206,13 +206,27 @@ export class FakeDiscordApi {
     const message = {
       id,
       channel_id: channel.id,
-      author: { id: author.id, username: author.username, global_name: author.global_name ?? null, discriminator: '0', avatar: null, ...(author.bot ? { bot: true } : {}) },
+      author: {
+        id: author.id,
+        username: author.username,
+        global_name: author.global_name ?? null,
+        discriminator: '0',
+        avatar: null,
+        ...(author.bot ? { bot: true } : {}),
+      },
       content,
       timestamp: timestampOf(id),
       edited_timestamp: null,
       tts: false,
       mention_everyone: false,
-      mentions: (opts.mentions ?? []).map((u) => ({ id: u.id, username: u.username, global_name: u.global_name ?? null, discriminator: '0', avatar: null, ...(u.bot ? { bot: true } : {}) })),
+      mentions: (opts.mentions ?? []).map((u) => ({
+        id: u.id,
+        username: u.username,
+        global_name: u.global_name ?? null,
+        discriminator: '0',
+        avatar: null,
+        ...(u.bot ? { bot: true } : {}),
+      })),
       mention_roles: [],
       attachments: (opts.attachments ?? []).map((a, i) => ({
         id: this.snowflake(),
@@ -225,7 +239,17 @@ export class FakeDiscordApi {
       embeds: [],
       pinned: false,
       type: opts.replyTo ? 19 : 0,
-      ...(opts.replyTo ? { message_reference: { type: 0, message_id: opts.replyTo, channel_id: channel.id, ...(channel.guildId ? { guild_id: channel.guildId } : {}) }, referenced_message: replied ?? null } : {}),
+      ...(opts.replyTo
+        ? {
+            message_reference: {
+              type: 0,
+              message_id: opts.replyTo,
+              channel_id: channel.id,
+              ...(channel.guildId ? { guild_id: channel.guildId } : {}),
+            },
+            referenced_message: replied ?? null,
+          }
+        : {}),
     } as APIMessage;
     channel.messages.push(message);
     if (opts.dispatch !== false) this.dispatchMessage(message);
@@ -237,7 +261,8 @@ export class FakeDiscordApi {
    * messages: an INTERACTION_CREATE of type 3 (message component), as Discord dispatches it.
    */
   pushInteraction(user: FakeUser, sent: SentMessage, customId: string): { id: string; token: string } {
-    if (!sent.components?.some((row) => row.components.some((b) => b.custom_id === customId))) throw new Error(`message ${sent.id} has no button ${customId}`);
+    if (!sent.components?.some((row) => row.components.some((b) => b.custom_id === customId)))
+      throw new Error(`message ${sent.id} has no button ${customId}`);
     const channel = this.channels.get(sent.channel_id)!;
     const id = this.snowflake();
     const token = `interaction-token-${id}`;
@@ -251,7 +276,12 @@ export class FakeDiscordApi {
       version: 1,
       channel_id: channel.id,
       channel: { id: channel.id, type: channel.type },
-      ...(channel.guildId ? { guild_id: channel.guildId, member: { user: apiUser, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } } : { user: apiUser }),
+      ...(channel.guildId
+        ? {
+            guild_id: channel.guildId,
+            member: { user: apiUser, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+          }
+        : { user: apiUser }),
       message: { ...this.messagePayload(sent), components: sent.components },
       data: { custom_id: customId, component_type: 2 },
       locale: 'en-US',
@@ -266,7 +296,10 @@ export class FakeDiscordApi {
   /** MESSAGE_CREATE for a message again, under a new sequence number (Discord may deliver twice). */
   dispatchMessage(message: APIMessage): void {
     const guildId = this.channels.get(message.channel_id)?.guildId;
-    this.dispatch('MESSAGE_CREATE', { ...message, ...(guildId ? { guild_id: guildId, member: { roles: [], joined_at: message.timestamp, deaf: false, mute: false, flags: 0 } } : {}) });
+    this.dispatch('MESSAGE_CREATE', {
+      ...message,
+      ...(guildId ? { guild_id: guildId, member: { roles: [], joined_at: message.timestamp, deaf: false, mute: false, flags: 0 } } : {}),
+    });
   }
 
   /** Answers messages to this user's DM channel with 403 50007. */
@@ -324,7 +357,8 @@ export class FakeDiscordApi {
         case 2: {
           if (identified) return socket.close(4005, 'Already authenticated.');
           if (payload.d?.token !== this.token) return socket.close(4004, 'Authentication failed.');
-          if (!this.messageContentIntentEnabled && (payload.d.intents & MESSAGE_CONTENT_INTENT) !== 0) return socket.close(4014, 'Disallowed intent(s).');
+          if (!this.messageContentIntentEnabled && (payload.d.intents & MESSAGE_CONTENT_INTENT) !== 0)
+            return socket.close(4014, 'Disallowed intent(s).');
           identified = true;
           this.identifies.push({ intents: payload.d.intents, token: payload.d.token });
           const session: Session = { id: this.snowflake(), seq: 0, socket, log: [] };
@@ -332,7 +366,16 @@ export class FakeDiscordApi {
           this.current = session;
           this.dispatch('READY', {
             v: 10,
-            user: { id: this.bot.id, username: this.bot.username, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 },
+            user: {
+              id: this.bot.id,
+              username: this.bot.username,
+              global_name: null,
+              discriminator: '0',
+              avatar: null,
+              bot: true,
+              verified: true,
+              flags: 0,
+            },
             guilds: [...this.guilds.keys()].map((id) => ({ id, unavailable: true })),
             session_id: session.id,
             resume_gateway_url: this.gatewayUrl,
@@ -451,11 +494,16 @@ export class FakeDiscordApi {
 
   private route(method: string, path: string, query: URLSearchParams, body: unknown): Answer {
     if (method === 'GET' && path === '/gateway/bot') {
-      return ok({ url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
+      return ok({
+        url: this.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      });
     }
     const callback = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
     if (method === 'POST' && callback) return this.interactionCallback(callback[1]!, callback[2]!, body as { type?: number } | null);
-    if (method === 'GET' && path === '/users/@me') return ok({ ...this.bot, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 });
+    if (method === 'GET' && path === '/users/@me')
+      return ok({ ...this.bot, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 });
     const channelMatch = /^\/channels\/(\d+)(\/messages)?$/.exec(path);
     const channel = channelMatch ? this.channels.get(channelMatch[1]!) : undefined;
     if (channelMatch && !channel) return error(404, 10003, 'Unknown Channel');
@@ -469,7 +517,8 @@ export class FakeDiscordApi {
   private interactionCallback(id: string, token: string, body: { type?: number } | null): Answer {
     const expected = this.interactions.get(id);
     if (expected === undefined || expected !== token) {
-      if (this.interactionCallbacks.some((c) => c.interactionId === id)) return error(400, 40060, 'Interaction has already been acknowledged.');
+      if (this.interactionCallbacks.some((c) => c.interactionId === id))
+        return error(400, 40060, 'Interaction has already been acknowledged.');
       return error(404, 10062, 'Unknown interaction');
     }
     if (typeof body?.type !== 'number') return error(400, 50035, 'Invalid Form Body');
@@ -480,8 +529,35 @@ export class FakeDiscordApi {
 
   private channelPayload(c: Channel) {
     const last = c.messages.at(-1)?.id ?? null;
-    if (c.type === 1) return { id: c.id, type: 1, last_message_id: last, flags: 0, recipients: [{ id: c.recipient!.id, username: c.recipient!.username, global_name: c.recipient!.global_name ?? null, discriminator: '0', avatar: null }] };
-    return { id: c.id, type: 0, guild_id: c.guildId, name: c.name, position: 0, permission_overwrites: [], last_message_id: last, nsfw: false, topic: null, rate_limit_per_user: 0, parent_id: null };
+    if (c.type === 1)
+      return {
+        id: c.id,
+        type: 1,
+        last_message_id: last,
+        flags: 0,
+        recipients: [
+          {
+            id: c.recipient!.id,
+            username: c.recipient!.username,
+            global_name: c.recipient!.global_name ?? null,
+            discriminator: '0',
+            avatar: null,
+          },
+        ],
+      };
+    return {
+      id: c.id,
+      type: 0,
+      guild_id: c.guildId,
+      name: c.name,
+      position: 0,
+      permission_overwrites: [],
+      last_message_id: last,
+      nsfw: false,
+      topic: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+    };
   }
 
   /** Like Discord: newest first; with `after`, the oldest `limit` messages after that id. */
@@ -498,14 +574,28 @@ export class FakeDiscordApi {
     const content = typeof body.content === 'string' ? body.content : '';
     if (content.trim() === '') return error(400, 50006, 'Cannot send an empty message');
     if (content.length > CONTENT_LIMIT) {
-      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } } };
+      return {
+        status: 400,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+        },
+      };
     }
     const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
     if (nonce && body.enforce_nonce === true && this.nonces.has(nonce)) return ok(this.messagePayload(this.nonces.get(nonce)!));
     const ref = body.message_reference as SentMessage['message_reference'] | undefined;
     const known = ref ? c.messages.some((m) => m.id === ref.message_id) : false;
     if (ref && !known && ref.fail_if_not_exists !== false) {
-      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } } };
+      return {
+        status: 400,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: { message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } },
+        },
+      };
     }
     const sent: SentMessage = {
       id: this.snowflake(),
@@ -526,7 +616,14 @@ export class FakeDiscordApi {
   }
 
   private messagePayload(s: SentMessage): APIMessage {
-    const author: APIUser = { id: this.bot.id, username: this.bot.username, global_name: null, discriminator: '0', avatar: null, bot: true };
+    const author: APIUser = {
+      id: this.bot.id,
+      username: this.bot.username,
+      global_name: null,
+      discriminator: '0',
+      avatar: null,
+      bot: true,
+    };
     return {
       id: s.id,
       channel_id: s.channel_id,
@@ -543,7 +640,9 @@ export class FakeDiscordApi {
       pinned: false,
       type: s.message_reference ? 19 : 0,
       ...(s.nonce ? { nonce: s.nonce } : {}),
-      ...(s.message_reference ? { message_reference: { type: 0, message_id: s.message_reference.message_id, channel_id: s.channel_id } } : {}),
+      ...(s.message_reference
+        ? { message_reference: { type: 0, message_id: s.message_reference.message_id, channel_id: s.channel_id } }
+        : {}),
     } as APIMessage;
   }
 
@@ -593,7 +692,9 @@ function timestampOf(snowflake: string): string {
 
 /** One bucket per route and channel, as Discord's per-channel message buckets. */
 function bucketOf(path: string): string {
-  return Buffer.from(path.replace(/\/messages.*$/, '/messages')).toString('hex').slice(0, 32);
+  return Buffer.from(path.replace(/\/messages.*$/, '/messages'))
+    .toString('hex')
+    .slice(0, 32);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

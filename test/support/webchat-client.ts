@@ -49,14 +49,19 @@ export class WebchatCustomer {
 
   async history(after?: string): Promise<{ items: ChatItem[]; cursor: string }> {
     const q = after ? `?after=${encodeURIComponent(after)}` : '';
-    const res = await fetch(`${this.baseUrl}/webchat/sessions/${this.sessionId}/messages${q}`, { headers: { authorization: `Bearer ${this.secret}` } });
+    const res = await fetch(`${this.baseUrl}/webchat/sessions/${this.sessionId}/messages${q}`, {
+      headers: { authorization: `Bearer ${this.secret}` },
+    });
     if (res.status !== 200) throw new Error(`history: ${res.status}`);
     return (await res.json()) as { items: ChatItem[]; cursor: string };
   }
 
   /** Opens the SSE stream; collected messages accumulate in `items`. */
   stream(lastEventId?: string): ChatStream {
-    return new ChatStream(`${this.baseUrl}/webchat/sessions/${this.sessionId}/events`, { authorization: `Bearer ${this.secret}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+    return new ChatStream(`${this.baseUrl}/webchat/sessions/${this.sessionId}/events`, {
+      authorization: `Bearer ${this.secret}`,
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    });
   }
 }
 

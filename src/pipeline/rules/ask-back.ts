@@ -46,7 +46,10 @@ export function mayBePick(m: InboundMessage): boolean {
 }
 
 function digitOf(text: string): number | undefined {
-  const t = text.normalize('NFKC').trim().replace(/[.)。]$/, '');
+  const t = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/[.)。]$/, '');
   return /^[1-9]$/.test(t) ? Number(t) : undefined;
 }
 
@@ -69,7 +72,14 @@ async function offerChoices(ctx: RuleContext): Promise<Decision | undefined> {
     { id: PERSON_CHOICE, label: personChoiceLabel(locale) },
   ];
   const offer: Offer['offer'] = { question: ctx.message.text, locale };
-  await enqueueReply(ctx.r, { conversation: ctx.conversation, author: 'bot', text: choicesPrompt(locale), now: ctx.now, choices, meta: { offer } });
+  await enqueueReply(ctx.r, {
+    conversation: ctx.conversation,
+    author: 'bot',
+    text: choicesPrompt(locale),
+    now: ctx.now,
+    choices,
+    meta: { offer },
+  });
   return { kind: 'replied' };
 }
 

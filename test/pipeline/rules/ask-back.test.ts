@@ -15,7 +15,18 @@ import { ruleContext } from './context.js';
 async function next(r: Repos, ctx: RuleContext, text: string, extra: Partial<InboundMessage> = {}): Promise<RuleContext> {
   const now = ctx.now + 1000;
   const message: InboundMessage = { ...ctx.message, externalMessageId: newId(now), text, receivedAt: new Date(now), ...extra };
-  await r.messages.insert({ id: newId(now), conversationId: ctx.conversation.id, channel: 'webchat', externalId: message.externalMessageId, direction: 'in', author: 'customer', agentId: null, text, meta: null, createdAt: now });
+  await r.messages.insert({
+    id: newId(now),
+    conversationId: ctx.conversation.id,
+    channel: 'webchat',
+    externalId: message.externalMessageId,
+    direction: 'in',
+    author: 'customer',
+    agentId: null,
+    text,
+    meta: null,
+    createdAt: now,
+  });
   const conversation = (await r.conversations.get(ctx.conversation.id))!;
   return { ...ctx, message, conversation, now, team: undefined };
 }
@@ -23,7 +34,13 @@ async function next(r: Repos, ctx: RuleContext, text: string, extra: Partial<Inb
 async function lastOut(r: Repos, conversationId: string) {
   const out = (await r.messages.list(conversationId, { includeInternal: false })).filter((m) => m.direction === 'out');
   const m = out.at(-1)!;
-  return { text: m.text, meta: m.meta ? (JSON.parse(m.meta) as { choices?: { id: string; label: string }[]; offer?: { question: string; locale: string } }) : null, count: out.length };
+  return {
+    text: m.text,
+    meta: m.meta
+      ? (JSON.parse(m.meta) as { choices?: { id: string; label: string }[]; offer?: { question: string; locale: string } })
+      : null,
+    count: out.length,
+  };
 }
 
 describe('rule: ask back when unsure', () => {
@@ -46,7 +63,7 @@ describe('rule: ask back when unsure', () => {
     });
   });
 
-  it('offers in the customer\'s language', async () => {
+  it("offers in the customer's language", async () => {
     await store.tx(async (r) => {
       const ctx = { ...(await ruleContext(r, { text: '礼品卡', faq })), locale: 'zh' as const };
       expect(await askBack(ctx)).toEqual({ kind: 'replied' });
@@ -132,4 +149,3 @@ describe('rule: ask back when unsure', () => {
     });
   });
 });
-
