@@ -48,7 +48,7 @@ describe('Discord customers through the running app (SQLite)', () => {
 
   it('hands an unknown question to an agent whose reply arrives in the same DM channel', async () => {
     const ben = user(12, 'Ben');
-    const question = fake.pushMessage(ben, 'My parcel from the blue warehouse smells of lavender, is that normal?');
+    const question = fake.pushMessage(ben, 'My cat sings opera at night, is that normal?');
     const dm = question.channel_id;
     await fake.waitFor(() => fake.sentTo(dm).length === 1, 10_000, 'holding reply');
     expect(fake.sentTo(dm)[0]!.content).toMatch(/a person will reply/i);

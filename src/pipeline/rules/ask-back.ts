@@ -59,6 +59,9 @@ export async function recordPick(ctx: RuleContext, pick: { entryId: string; loca
 }
 
 async function offerChoices(ctx: RuleContext): Promise<Decision | undefined> {
+  // The text is then the channel's description of what it could not read (an email without text), not a question.
+  const problems = ctx.message.raw?.problems;
+  if (Array.isArray(problems) && problems.length > 0) return undefined;
   const faq = ctx.faq();
   const result = faq.match(ctx.message.text, { locale: ctx.locale });
   const entries = (result.suggestions ?? []).flatMap((id) => {
