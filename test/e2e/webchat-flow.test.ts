@@ -35,7 +35,7 @@ describe('web chat customer → FAQ bot → human queue → back (real HTTP, SQL
     expect(faqAnswer.author).toBe('bot');
     expect(faqAnswer.text).toMatch(/return unused items within 30 days/i);
 
-    await customer.say('My parcel from the blue warehouse smells of lavender, is that normal?');
+    await customer.say('My cat sings opera at night and smells of lavender, is that normal?');
     const holding = await eventually(async () => stream.items.filter((i) => i.direction === 'out')[1], 10_000, 'holding reply');
     expect(holding.text).toMatch(/a person will reply/i);
 
