@@ -1,4 +1,14 @@
-import { DiscordAPIError, GatewayDispatchEvents, REST, Routes, type APIUser, type Client } from 'discord.js';
+import {
+  DiscordAPIError,
+  GatewayDispatchEvents,
+  InteractionResponseType,
+  InteractionType,
+  REST,
+  Routes,
+  type APIInteraction,
+  type APIUser,
+  type Client,
+} from 'discord.js';
 import type { ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
@@ -9,7 +19,6 @@ import { ChannelCursors } from './channel-cursors.js';
 import type { DiscordConfig } from './config.js';
 import { createGatewayClient, sendingRestOptions } from './gateway-client.js';
 import { createInbound, type Inbound } from './inbound.js';
-import type { GatewayMessage } from './normalize.js';
 import { createReplySender } from './send-reply.js';
 
 export interface DiscordAdapterDeps {
@@ -40,7 +49,10 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   const connect = async (failures: number): Promise<void> => {
     const c = createGatewayClient(config);
     client = c;
-    c.ws.on(GatewayDispatchEvents.MessageCreate, (data: GatewayMessage) => inbound?.onMessage(data));
+    c.ws.on(GatewayDispatchEvents.MessageCreate, (data) => inbound?.onMessage(data));
+    c.ws.on(GatewayDispatchEvents.InteractionCreate, (data: APIInteraction) => {
+      if (data.type === InteractionType.MessageComponent) inbound?.onInteraction(data);
+    });
     // A fresh session (not a resume) may have missed messages: Discord does not replay them.
     c.on('shardReady', () => {
       log.info('discord: connected', { bot: c.user?.username });
@@ -54,7 +66,13 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     const login = c.login(config.token);
     const settled = new AbortController();
     const waited = sleep(readyTimeoutMs, settled.signal).then(() => 'timeout' as const);
-    const outcome = await Promise.race([login.then(() => 'ready' as const, (err: unknown) => err), waited]);
+    const outcome = await Promise.race([
+      login.then(
+        () => 'ready' as const,
+        (err: unknown) => err,
+      ),
+      waited,
+    ]);
     settled.abort();
     if (outcome === 'ready') return;
     if (outcome === 'timeout') {
@@ -64,11 +82,14 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     }
     if (outcome instanceof Error && FATAL_GATEWAY_ERRORS.test(outcome.message)) {
       await c.destroy();
-      throw new ChannelError(`Discord gateway refused the bot: ${outcome.message} (for "disallowed intents", enable the Message Content intent in the Developer Portal)`, {
-        retryable: false,
-        code: 'discord_gateway_refused',
-        cause: outcome,
-      });
+      throw new ChannelError(
+        `Discord gateway refused the bot: ${outcome.message} (for "disallowed intents", enable the Message Content intent in the Developer Portal)`,
+        {
+          retryable: false,
+          code: 'discord_gateway_refused',
+          cause: outcome,
+        },
+      );
     }
     retryLater(c, outcome, failures);
   };
@@ -95,16 +116,21 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
         me = (await rest.get(Routes.user('@me'))) as APIUser;
       } catch (err) {
         if (err instanceof DiscordAPIError && err.status === 401) {
-          throw new ChannelError('Discord refused DISCORD_BOT_TOKEN (401 Unauthorized); copy the token from the Bot page of the Developer Portal', {
-            retryable: false,
-            code: 'discord_unauthorized',
-          });
+          throw new ChannelError(
+            'Discord refused DISCORD_BOT_TOKEN (401 Unauthorized); copy the token from the Bot page of the Developer Portal',
+            {
+              retryable: false,
+              code: 'discord_unauthorized',
+            },
+          );
         }
         log.warn('discord: cannot reach Discord yet, connecting in the background', { error: err });
       }
       const cursors = new ChannelCursors(deps.state, log, config.catchUpChannels);
       await cursors.load();
-      inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, log, retryDelayMs });
+      const acknowledge = (id: string, token: string) =>
+        rest.post(Routes.interactionCallback(id, token), { body: { type: InteractionResponseType.DeferredMessageUpdate }, auth: false });
+      inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, acknowledge, log, retryDelayMs });
       inbound.markGap();
       try {
         await connect(0);

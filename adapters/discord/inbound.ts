@@ -1,11 +1,11 @@
-import { DiscordAPIError, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, Routes, type APIMessageComponentInteraction, type REST } from 'discord.js';
 import type { Deliver } from '../../src/domain/channel.js';
 import type { Backoff } from '../../src/kit/backoff.js';
 import { deliverWithRetry } from '../../src/kit/deliver-with-retry.js';
 import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import type { Logger } from '../../src/log.js';
 import type { ChannelCursors } from './channel-cursors.js';
-import { normalizeMessage, type GatewayMessage } from './normalize.js';
+import { normalizeInteraction, normalizeMessage, type GatewayMessage } from './normalize.js';
 
 const PAGE = 100;
 const MAX_PAGES = 10;
@@ -14,6 +14,8 @@ const MAX_RETRY_DELAY_MS = 30_000;
 export interface Inbound {
   /** A MESSAGE_CREATE from the gateway. */
   onMessage(m: GatewayMessage): void;
+  /** An INTERACTION_CREATE: a click on a choice button, stored in its channel's order and then acknowledged. */
+  onInteraction(i: APIMessageComponentInteraction): void;
   /**
    * The connection closed (or is about to open): remember where each channel stood, as the
    * point to catch up from should the next session be a fresh one rather than a resume.
@@ -32,8 +34,16 @@ export interface Inbound {
  * waits behind it so order holds. The channel's cursor moves only past stored messages, which
  * is what the catch-up after a reconnect or restart starts from.
  */
-export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors; botId: () => string | undefined; log: Logger; retryDelayMs: number }): Inbound {
-  const { deliver, cursors, botId, log, retryDelayMs } = deps;
+export function createInbound(deps: {
+  deliver: Deliver;
+  cursors: ChannelCursors;
+  botId: () => string | undefined;
+  /** The interaction callback (deferred update): Discord shows the click failed unless it comes within 3 s. */
+  acknowledge: (interactionId: string, token: string) => Promise<unknown>;
+  log: Logger;
+  retryDelayMs: number;
+}): Inbound {
+  const { deliver, cursors, botId, acknowledge, log, retryDelayMs } = deps;
   const channels = new KeyedQueue();
   const stopping = new AbortController();
   const retry: Backoff = { initialMs: retryDelayMs, maxMs: MAX_RETRY_DELAY_MS };
@@ -79,7 +89,9 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
       if (!cursor) return;
       let batch: GatewayMessage[];
       try {
-        batch = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after, limit: String(PAGE) }) })) as GatewayMessage[];
+        batch = (await rest.get(Routes.channelMessages(channelId), {
+          query: new URLSearchParams({ after, limit: String(PAGE) }),
+        })) as GatewayMessage[];
       } catch (err) {
         if (err instanceof DiscordAPIError && (err.status === 403 || err.status === 404)) {
           log.info('discord: channel no longer readable, not caught up again', { channelId, status: err.status });
@@ -104,6 +116,31 @@ export function createInbound(deps: { deliver: Deliver; cursors: ChannelCursors;
       const known = cursors.get(m.channel_id);
       inChannel(m.channel_id, async () => {
         if (await handle(m, m.guild_id ?? known?.guildId)) cursors.advance(m.channel_id, m.id);
+      });
+    },
+
+    onInteraction(i) {
+      let message;
+      try {
+        message = normalizeInteraction(i);
+      } catch (err) {
+        log.error('discord: malformed interaction dropped', { interactionId: i.id, error: err });
+        return;
+      }
+      if (!message) return;
+      const m = message;
+      inChannel(m.threadKey, async () => {
+        const outcome = await deliverWithRetry(() => deliver(m), {
+          backoff: retry,
+          signal: stopping.signal,
+          onRejected: (err) => log.error('discord: interaction rejected by the pipeline, dropped', { interactionId: i.id, error: err }),
+          onFailure: (err, _attempt, retryInMs) =>
+            log.warn('discord: storing interaction failed, retrying', { interactionId: i.id, retryInMs, error: err }),
+        });
+        if (outcome === 'failed') return;
+        await acknowledge(i.id, i.token).catch((err: unknown) =>
+          log.warn('discord: interaction callback failed', { interactionId: i.id, error: err }),
+        );
       });
     },
 

@@ -1,4 +1,11 @@
-import { MessageReferenceType, MessageType, type APIMessage } from 'discord.js';
+import {
+  ComponentType,
+  InteractionType,
+  MessageReferenceType,
+  MessageType,
+  type APIMessage,
+  type APIMessageComponentInteraction,
+} from 'discord.js';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 
 /** A MESSAGE_CREATE dispatch: the message plus the guild fields only the gateway adds. */
@@ -52,10 +59,50 @@ function readText(m: GatewayMessage, botId: string): string {
   const names = new Map(m.mentions.map((u) => [u.id, u.global_name ?? u.username]));
   let text = m.content.replace(/<@!?(\d+)>/g, (whole, id: string) => (id === botId ? '' : names.has(id) ? `@${names.get(id)}` : whole));
   if (text.trim() === '' && m.sticker_items?.length) text = m.sticker_items.map((s) => `Sticker: ${s.name}`).join('\n');
-  return text.normalize('NFC').replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').trim();
+  return text
+    .normalize('NFC')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .trim();
 }
 
 /** Files stay on Discord's CDN; `url` is the attachment URL as Discord gave it (signed, it expires after a while). */
 function readAttachments(m: GatewayMessage): Attachment[] {
   return m.attachments.map((a) => ({ name: a.filename, mime: a.content_type ?? 'application/octet-stream', size: a.size, url: a.url }));
+}
+
+/**
+ * A click on one of the bot's choice buttons (INTERACTION_CREATE, message component): a message
+ * whose text is the button's label and whose `choiceId` is its custom_id. The interaction id is
+ * the external id, so a click delivered twice is stored once.
+ */
+export function normalizeInteraction(i: APIMessageComponentInteraction): InboundMessage | null {
+  if (i.type !== InteractionType.MessageComponent || i.data.component_type !== ComponentType.Button) return null;
+  const user = i.user ?? i.member?.user;
+  const channelId = i.channel?.id ?? i.channel_id;
+  if (!user || !channelId || user.bot) return null;
+  const customId = i.data.custom_id;
+  const label = buttonLabel(i.message.components, customId) ?? customId;
+  return {
+    channel: 'discord',
+    externalMessageId: `interaction:${i.id}`,
+    threadKey: channelId,
+    sender: { channelUserId: user.id, displayName: i.member?.nick ?? user.global_name ?? user.username, username: user.username },
+    text: label,
+    attachments: [],
+    receivedAt: new Date(),
+    choiceId: customId,
+    replyToExternalIds: [i.message.id],
+    raw: { channelId, interactionId: i.id, ...(i.guild_id ? { guildId: i.guild_id } : {}) },
+  };
+}
+
+/** The label of the button with this custom_id among the message's action rows. */
+function buttonLabel(rows: unknown[] | undefined, customId: string): string | undefined {
+  for (const row of rows ?? []) {
+    const components = (row as { components?: { custom_id?: string; label?: string }[] }).components ?? [];
+    const button = components.find((b) => b.custom_id === customId);
+    if (button?.label) return button.label;
+  }
+  return undefined;
 }

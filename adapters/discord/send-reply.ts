@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { Routes, type APIMessage, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  Routes,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIMessage,
+  type REST,
+  type RESTPostAPIChannelMessageJSONBody,
+} from 'discord.js';
+import type { Choice } from '../../src/domain/channel.js';
 import type { OutboundMessage } from '../../src/domain/channel.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { ChannelStateStore } from '../../src/domain/state-port.js';
@@ -22,7 +32,8 @@ export function createReplySender(deps: { rest: REST; state: ChannelStateStore }
   return async (m: OutboundMessage): Promise<{ externalId: string }> => {
     const chunks = splitText(m.text, DISCORD_TEXT_LIMIT);
     if (chunks.length === 0) throw new ChannelError('reply is empty', { retryable: false, code: 'discord_empty_reply' });
-    if (!SNOWFLAKE.test(m.threadKey)) throw new ChannelError(`not a Discord channel id: ${m.threadKey}`, { retryable: false, code: 'discord_bad_channel' });
+    if (!SNOWFLAKE.test(m.threadKey))
+      throw new ChannelError(`not a Discord channel id: ${m.threadKey}`, { retryable: false, code: 'discord_bad_channel' });
     const target = m.replyTo && SNOWFLAKE.test(m.replyTo.externalMessageId) ? m.replyTo.externalMessageId : undefined;
     const externalId = await sendInParts(chunks, `discord:send-progress:${m.outboxId}`, state, async (text, i) => {
       const body: RESTPostAPIChannelMessageJSONBody = {
@@ -33,6 +44,8 @@ export function createReplySender(deps: { rest: REST; state: ChannelStateStore }
         nonce: nonceFor(m.outboxId, i),
         enforce_nonce: true,
         ...(i === 0 && target ? { message_reference: { message_id: target, fail_if_not_exists: false } } : {}),
+        // The choices hang under the last part, where the customer reads on.
+        ...(i === chunks.length - 1 && m.choices?.length ? { components: buttonRows(m.choices) } : {}),
       };
       const sent = (await rest.post(Routes.channelMessages(m.threadKey), { body }).catch((err: unknown) => {
         throw toChannelError(err);
@@ -46,4 +59,21 @@ export function createReplySender(deps: { rest: REST; state: ChannelStateStore }
 /** Discord nonces are at most 25 characters; the outbox id and part number fix one per part. */
 function nonceFor(outboxId: string, part: number): string {
   return createHash('sha256').update(`${outboxId}:${part}`).digest('base64url').slice(0, 25);
+}
+
+/** Discord allows 5 buttons a row and 80 characters a label. */
+function buttonRows(choices: Choice[]): APIActionRowComponent<APIButtonComponent>[] {
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let i = 0; i < choices.length; i += 5) {
+    const components = choices
+      .slice(i, i + 5)
+      .map((c): APIButtonComponent => ({
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: c.label.length > 80 ? c.label.slice(0, 79) + '…' : c.label,
+        custom_id: c.id,
+      }));
+    rows.push({ type: ComponentType.ActionRow, components });
+  }
+  return rows;
 }

@@ -37,7 +37,7 @@ export function composeReply(m: OutboundMessage, from: string): ComposedEmail {
     from,
     to: m.to.displayName ? { name: m.to.displayName, address: to } : { address: to },
     subject: replySubject(m.replyTo?.subject),
-    text: m.text,
+    text: withNumberedChoices(m),
     autoSubmitted: m.author === 'bot',
   };
   // Without a specific message to answer, the thread root still keeps the reply in the customer's thread.
@@ -48,4 +48,16 @@ export function composeReply(m: OutboundMessage, from: string): ComposedEmail {
     composed.references = chain.length > MAX_REFERENCES ? [chain[0]!, ...chain.slice(-(MAX_REFERENCES - 1))] : chain;
   }
   return composed;
+}
+
+/**
+ * Mail has no buttons: offered choices become a numbered list, and the customer answers with the
+ * digit (the pipeline reads a bare digit as a pick from the last list it sent).
+ */
+export function withNumberedChoices(m: Pick<OutboundMessage, 'text' | 'choices'>): string {
+  if (!m.choices?.length) return m.text;
+  const list = m.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n');
+  // The choices are in the customer's language; so is the hint.
+  const hint = /\p{Script=Han}/u.test(m.text + list) ? '请直接回复对应的数字。' : 'Reply with the number of your choice.';
+  return `${m.text}\n\n${list}\n\n${hint}`;
 }

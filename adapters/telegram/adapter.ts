@@ -73,16 +73,19 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
         log.info('telegram: connected', { bot: me.username, mode: config.webhook ? 'webhook' : 'polling' });
       } catch (err) {
         if (err instanceof GrammyError && err.error_code === 401) {
-          throw new ChannelError('Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized); check it with @BotFather', { retryable: false, code: 'telegram_unauthorized' });
+          throw new ChannelError('Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized); check it with @BotFather', {
+            retryable: false,
+            code: 'telegram_unauthorized',
+          });
         }
         log.warn('telegram: getMe failed, updates wait until Telegram answers', { error: err });
       }
       const noteAndDeliver: Deliver = (m) => {
         const [chatId, messageId] = m.externalMessageId.split(':');
-        if (!m.raw?.edited) latest.note(chatId!, Number(messageId));
+        if (!m.raw?.edited && m.choiceId === undefined) latest.note(chatId!, Number(messageId));
         return deliver(m);
       };
-      handler = createUpdateHandler({ deliver: noteAndDeliver, botIdentity, log });
+      handler = createUpdateHandler({ deliver: noteAndDeliver, botIdentity, answerCallback: (id) => api.answerCallbackQuery(id), log });
       if (config.webhook) {
         await setWebhook(0);
         return;
@@ -91,7 +94,10 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
       await api.deleteWebhook().catch((err: unknown) => log.warn('telegram: deleteWebhook failed', { error: err }));
       const park = async (update: Update) => {
         await deps.state.set(`telegram:parked-update:${update.update_id}`, JSON.stringify(update));
-        log.error('telegram: update keeps failing while others are stored; parked in channel state', { updateId: update.update_id, key: `telegram:parked-update:${update.update_id}` });
+        log.error('telegram: update keeps failing while others are stored; parked in channel state', {
+          updateId: update.update_id,
+          key: `telegram:parked-update:${update.update_id}`,
+        });
       };
       polling = startPolling({ api, handle: handler, park, log, timeoutSeconds: pollTimeoutSeconds, retryDelayMs });
     },

@@ -14,9 +14,11 @@ export type UpdateHandler = (update: Update) => Promise<boolean>;
 export function createUpdateHandler(deps: {
   deliver: Deliver;
   botIdentity: () => Promise<UserFromGetMe>;
+  /** answerCallbackQuery: Telegram shows a spinner on the tapped button until it is answered. */
+  answerCallback: (callbackQueryId: string) => Promise<unknown>;
   log: Logger;
 }): UpdateHandler {
-  const { deliver, botIdentity, log } = deps;
+  const { deliver, botIdentity, answerCallback, log } = deps;
   return async (update) => {
     let me: UserFromGetMe;
     try {
@@ -38,9 +40,20 @@ export function createUpdateHandler(deps: {
     }
     const outcome = await deliverOnce(() => deliver(message), {
       onRejected: (err) =>
-        log.error('telegram: update rejected by the pipeline, dropped', { updateId: update.update_id, externalMessageId: message.externalMessageId, error: err }),
+        log.error('telegram: update rejected by the pipeline, dropped', {
+          updateId: update.update_id,
+          externalMessageId: message.externalMessageId,
+          error: err,
+        }),
       onFailure: (err) => log.warn('telegram: storing update failed, will retry', { updateId: update.update_id, error: err }),
     });
+    const callbackId = update.callback_query?.id;
+    if (callbackId !== undefined && outcome !== 'failed') {
+      // Only the spinner depends on it; an old query Telegram no longer accepts changes nothing stored.
+      await answerCallback(callbackId).catch((err: unknown) =>
+        log.warn('telegram: answerCallbackQuery failed', { updateId: update.update_id, error: err }),
+      );
+    }
     return outcome !== 'failed';
   };
 }

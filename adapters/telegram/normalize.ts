@@ -1,8 +1,8 @@
-import type { Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
+import type { CallbackQuery, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 
 /** The update kinds the adapter asks Telegram for; everything else is never fetched. */
-export const ALLOWED_UPDATES = ['message', 'edited_message'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
 /** `chatId:messageId` — Telegram message ids are only unique within a chat. */
 export function externalMessageId(chatId: number | string, messageId: number): string {
@@ -11,8 +11,40 @@ export function externalMessageId(chatId: number | string, messageId: number): s
 
 /** The chat an update belongs to; updates of one chat are handled in order. */
 export function updateChatKey(update: Update): string {
-  const message = update.message ?? update.edited_message;
+  const message = update.message ?? update.edited_message ?? update.callback_query?.message;
   return message ? String(message.chat.id) : `update:${update.update_id}`;
+}
+
+/**
+ * A tap on one of the bot's inline-keyboard choices: a message whose text is the button's label
+ * and whose `choiceId` is its callback_data. The callback query id is the external id, so a
+ * re-delivered tap is stored once.
+ */
+export function normalizeCallbackQuery(q: CallbackQuery): InboundMessage | null {
+  const chat = q.message?.chat;
+  if (!chat || q.data === undefined || q.from.is_bot) return null;
+  const button =
+    q.message && 'reply_markup' in q.message
+      ? q.message.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data)
+      : undefined;
+  const from = q.from;
+  return {
+    channel: 'telegram',
+    externalMessageId: `callback:${q.id}`,
+    threadKey: String(chat.id),
+    sender: {
+      channelUserId: String(from.id),
+      displayName: [from.first_name, from.last_name].filter(Boolean).join(' '),
+      ...(from.username ? { username: from.username } : {}),
+      ...(from.language_code ? { locale: from.language_code } : {}),
+    },
+    text: button?.text ?? q.data,
+    attachments: [],
+    receivedAt: new Date(),
+    choiceId: q.data,
+    ...(q.message ? { replyToExternalIds: [externalMessageId(chat.id, q.message.message_id)] } : {}),
+    raw: { callbackQueryId: q.id },
+  };
 }
 
 /**
@@ -25,6 +57,7 @@ export function updateChatKey(update: Update): string {
  * question; the original stays as it was.
  */
 export function normalizeUpdate(update: Update, me: UserFromGetMe): InboundMessage | null {
+  if (update.callback_query) return normalizeCallbackQuery(update.callback_query);
   const edited = update.edited_message !== undefined;
   const message = update.message ?? update.edited_message;
   if (!message || message.from?.is_bot) return null;
@@ -90,7 +123,10 @@ function readText(message: Message, me: UserFromGetMe): string {
     }
   }
   if (text === '') text = describeNonFile(message);
-  return text.normalize('NFC').replace(/[ \t]+/g, ' ').trim();
+  return text
+    .normalize('NFC')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 function entities(message: Message): MessageEntity[] {
@@ -99,7 +135,8 @@ function entities(message: Message): MessageEntity[] {
 
 /** Shared locations and contacts have no file; their content becomes the text agents read. */
 function describeNonFile(message: Message): string {
-  if (message.venue) return `Venue: ${message.venue.title}, ${message.venue.address} (${message.venue.location.latitude}, ${message.venue.location.longitude})`;
+  if (message.venue)
+    return `Venue: ${message.venue.title}, ${message.venue.address} (${message.venue.location.latitude}, ${message.venue.location.longitude})`;
   if (message.location) return `Location: ${message.location.latitude}, ${message.location.longitude}`;
   if (message.contact) {
     const name = [message.contact.first_name, message.contact.last_name].filter(Boolean).join(' ');
@@ -118,10 +155,29 @@ function readAttachments(message: Message): Attachment[] {
   if (largest) add(largest.file_id, `photo_${largest.file_unique_id}.jpg`, 'image/jpeg', largest.file_size);
   const doc = message.animation ?? message.document;
   if (doc) add(doc.file_id, doc.file_name ?? `document_${doc.file_unique_id}`, doc.mime_type ?? 'application/octet-stream', doc.file_size);
-  if (message.voice) add(message.voice.file_id, `voice_${message.voice.file_unique_id}.ogg`, message.voice.mime_type ?? 'audio/ogg', message.voice.file_size);
-  if (message.audio) add(message.audio.file_id, message.audio.file_name ?? `audio_${message.audio.file_unique_id}.mp3`, message.audio.mime_type ?? 'audio/mpeg', message.audio.file_size);
-  if (message.video) add(message.video.file_id, message.video.file_name ?? `video_${message.video.file_unique_id}.mp4`, message.video.mime_type ?? 'video/mp4', message.video.file_size);
-  if (message.video_note) add(message.video_note.file_id, `video_note_${message.video_note.file_unique_id}.mp4`, 'video/mp4', message.video_note.file_size);
+  if (message.voice)
+    add(
+      message.voice.file_id,
+      `voice_${message.voice.file_unique_id}.ogg`,
+      message.voice.mime_type ?? 'audio/ogg',
+      message.voice.file_size,
+    );
+  if (message.audio)
+    add(
+      message.audio.file_id,
+      message.audio.file_name ?? `audio_${message.audio.file_unique_id}.mp3`,
+      message.audio.mime_type ?? 'audio/mpeg',
+      message.audio.file_size,
+    );
+  if (message.video)
+    add(
+      message.video.file_id,
+      message.video.file_name ?? `video_${message.video.file_unique_id}.mp4`,
+      message.video.mime_type ?? 'video/mp4',
+      message.video.file_size,
+    );
+  if (message.video_note)
+    add(message.video_note.file_id, `video_note_${message.video_note.file_unique_id}.mp4`, 'video/mp4', message.video_note.file_size);
   if (message.sticker) {
     const mime = message.sticker.is_animated ? 'application/x-tgsticker' : message.sticker.is_video ? 'video/webm' : 'image/webp';
     add(message.sticker.file_id, `sticker_${message.sticker.file_unique_id}`, mime, message.sticker.file_size);

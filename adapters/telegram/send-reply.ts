@@ -20,9 +20,17 @@ export function createReplySender(deps: { api: Api; state: ChannelStateStore; la
     if (chunks.length === 0) throw new ChannelError('reply is empty', { retryable: false, code: 'telegram_empty_reply' });
     const chatId = /^-?\d+$/.test(m.threadKey) ? Number(m.threadKey) : m.threadKey;
     const target = replyTarget(m);
-    const quote = target !== undefined && latest.shouldQuote(m.threadKey, target) ? { reply_parameters: { message_id: target, allow_sending_without_reply: true } } : {};
+    const quote =
+      target !== undefined && latest.shouldQuote(m.threadKey, target)
+        ? { reply_parameters: { message_id: target, allow_sending_without_reply: true } }
+        : {};
     const externalId = await sendInParts(chunks, `telegram:send-progress:${m.outboxId}`, state, async (text, i) => {
-      const options = i === 0 ? quote : {};
+      // The choices hang under the last part, where the customer reads on.
+      const keyboard =
+        i === chunks.length - 1 && m.choices?.length
+          ? { reply_markup: { inline_keyboard: m.choices.map((c) => [{ text: c.label, callback_data: c.id }]) } }
+          : {};
+      const options = { ...(i === 0 ? quote : {}), ...keyboard };
       const sent = await api
         .sendMessage(chatId, markdownToTelegramHtml(text), { parse_mode: 'HTML', ...options })
         .catch((err: unknown) => {

@@ -5,10 +5,18 @@ export const MAX_TEXT_BYTES = 16 * 1024;
 /** Room for the largest text escaped as JSON plus the other fields. */
 export const MAX_BODY_BYTES = MAX_TEXT_BYTES * 4 + 1024;
 const MAX_CLIENT_ID = 200;
+const MAX_CHOICE_ID = 64;
 
-/** The widget's `{ text, clientMessageId }` as a normalized message; throws naming the bad field. */
+/**
+ * The widget's `{ text, clientMessageId }`, or a pick `{ choiceId, text?, clientMessageId }`
+ * (text: the choice's label), as a normalized message; throws naming the bad field.
+ */
 export function toInbound(sessionId: string, body: Record<string, unknown>, req: Request, receivedAt: Date): InboundMessage {
-  const { text, clientMessageId } = body;
+  const { clientMessageId, choiceId } = body;
+  if (choiceId !== undefined && (typeof choiceId !== 'string' || !choiceId || choiceId.length > MAX_CHOICE_ID)) {
+    throw new ValidationError(`choiceId: must be a non-empty string of at most ${MAX_CHOICE_ID} characters`, 'choiceId');
+  }
+  const text = body.text ?? choiceId;
   if (typeof text !== 'string') throw new ValidationError('text: must be a string', 'text');
   const trimmed = text.normalize('NFC').trim();
   if (!trimmed) throw new ValidationError('text: must not be empty', 'text');
@@ -25,6 +33,7 @@ export function toInbound(sessionId: string, body: Record<string, unknown>, req:
     text: trimmed,
     attachments: [],
     receivedAt,
+    ...(choiceId === undefined ? {} : { choiceId }),
   };
 }
 

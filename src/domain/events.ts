@@ -61,6 +61,9 @@ const faqSuggestion = z.object({
   entryId: z.string().nullable(),
 });
 
+/** A customer picked an entry the bot offered when unsure; `question` is what they had asked. */
+const faqPicked = z.object({ entryId: z.string(), locale: z.string(), question: z.string() });
+
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
   z.object({ type: z.literal('status'), data: statusData }),
@@ -69,6 +72,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delivery'), data: delivery }),
   z.object({ type: z.literal('note'), data: note }),
   z.object({ type: z.literal('faq_suggestion'), data: faqSuggestion }),
+  z.object({ type: z.literal('faq_picked'), data: faqPicked }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */
@@ -104,6 +108,12 @@ export function encodeEventData(event: DomainEvent): string {
 export type LoggedEvent = DomainEvent & { seq: number; conversationId: string | null; createdAt: number };
 
 /** Decodes a stored row (an EventRow) into a LoggedEvent. */
-export function decodeLogged(row: { seq: number; conversationId: string | null; type: string; data: string; createdAt: number }): LoggedEvent {
+export function decodeLogged(row: {
+  seq: number;
+  conversationId: string | null;
+  type: string;
+  data: string;
+  createdAt: number;
+}): LoggedEvent {
   return { ...decodeEvent(row), seq: row.seq, conversationId: row.conversationId, createdAt: row.createdAt };
 }

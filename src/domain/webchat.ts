@@ -5,6 +5,8 @@ export interface WebchatItem {
   direction: 'in' | 'out';
   author: 'customer' | 'bot' | 'agent';
   text: string;
+  /** Offered with a bot reply: a pick is POSTed back as `choiceId`. */
+  choices?: { id: string; label: string }[];
   createdAt: string;
 }
 

@@ -1,5 +1,5 @@
 import { newId } from '../domain/ids.js';
-import type { OutboundMessage } from '../domain/channel.js';
+import type { Choice, OutboundMessage } from '../domain/channel.js';
 import type { Repos } from '../store/store.js';
 import type { ConversationRow, MessageRow } from '../store/ports.js';
 
@@ -9,6 +9,10 @@ export interface ReplyInput {
   agentId?: string | null;
   text: string;
   now: number;
+  /** Offered with the reply; kept in the message's meta too, so agents see them and the next message can be read as a pick. */
+  choices?: Choice[];
+  /** More to remember on the outbound message (what the offer was about). */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -37,6 +41,7 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     },
     text: input.text,
     author: input.author,
+    ...(input.choices?.length ? { choices: input.choices } : {}),
     replyTo: lastIn?.externalId
       ? { externalMessageId: lastIn.externalId, subject: lastMeta.subject ?? c.subject ?? undefined, references: lastMeta.references }
       : undefined,
@@ -50,7 +55,10 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     author: input.author,
     agentId: input.agentId ?? null,
     text: input.text,
-    meta: null,
+    meta:
+      input.choices?.length || input.meta
+        ? JSON.stringify({ ...input.meta, ...(input.choices?.length ? { choices: input.choices } : {}) })
+        : null,
     createdAt: now,
   };
   await r.messages.insert(message);

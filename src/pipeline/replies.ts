@@ -30,3 +30,13 @@ export function csatQuestion(locale: Locale): string {
 export function csatThanks(locale: Locale): string {
   return locale === 'zh' ? '感谢您的评价！' : 'Thank you for your feedback!';
 }
+
+/** Sent with the choices when the FAQ is unsure which entry the customer means. */
+export function choicesPrompt(locale: Locale): string {
+  return locale === 'zh' ? '我不太确定您想问的是哪一个，请选择：' : "I'm not sure which of these you mean. Please pick one:";
+}
+
+/** The choice that always comes last: a person instead of the FAQ. */
+export function personChoiceLabel(locale: Locale): string {
+  return locale === 'zh' ? '转人工客服' : 'Talk to a person';
+}

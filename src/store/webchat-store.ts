@@ -26,7 +26,15 @@ export function webchatStore(store: Store): WebchatStore {
         const items = visible.flatMap(({ seq, messageId }) => {
           const m = byId.get(messageId);
           if (!m) return [];
-          const item: WebchatItem = { id: m.id, direction: m.direction as 'in' | 'out', author: m.author, text: m.text, createdAt: new Date(m.createdAt).toISOString() };
+          const item: WebchatItem = {
+            id: m.id,
+            direction: m.direction as 'in' | 'out',
+            author: m.author as WebchatItem['author'],
+            text: m.text,
+            createdAt: new Date(m.createdAt).toISOString(),
+          };
+          const choices = m.direction === 'out' ? choicesOf(m.meta) : undefined;
+          if (choices) item.choices = choices;
           return [{ seq, item }];
         });
         return { items, cursor: evs.at(-1)?.seq ?? cursor };
@@ -34,4 +42,11 @@ export function webchatStore(store: Store): WebchatStore {
     },
     subscribe: (listener) => store.onEvents(listener),
   };
+}
+
+/** The choices an outbound message offered, from its meta (src/outbox/enqueue.ts). */
+function choicesOf(meta: string | null): WebchatItem['choices'] {
+  if (!meta) return undefined;
+  const choices = (JSON.parse(meta) as { choices?: unknown }).choices;
+  return Array.isArray(choices) && choices.length > 0 ? (choices as NonNullable<WebchatItem['choices']>) : undefined;
 }

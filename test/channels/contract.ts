@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelId } from '../../src/domain/channel.js';
 import type { Running } from '../../src/main.js';
+import { decodeLogged } from '../../src/domain/events.js';
+import { closeEntriesKb, writeKb } from '../faq/fixtures.js';
 import { api } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
 
@@ -17,6 +19,13 @@ export interface ChannelCustomer {
   redeliverLast(): Promise<void>;
   /** The texts this customer has received on the channel, oldest first. */
   received(): Promise<string[]>;
+  /** The labels of the choices offered with the last message received, in order, as the channel shows them. */
+  lastChoices(): Promise<string[]>;
+  /**
+   * Picks the offered choice with this label the channel's own way (a button; by email, a reply
+   * with its number) and resolves once the platform has its acknowledgement, with the external id.
+   */
+  picks(label: string): Promise<string>;
 }
 
 export interface ChannelHarness {
@@ -30,13 +39,25 @@ export interface ChannelHarness {
 
 export interface ConversationView {
   conversation: { id: string; channel: string; status: string };
-  messages: { direction: 'in' | 'out'; author: string; text: string; externalId: string | null; delivery: string | null; deliveryError: string | null }[];
+  messages: {
+    direction: 'in' | 'out';
+    author: string;
+    text: string;
+    externalId: string | null;
+    delivery: string | null;
+    deliveryError: string | null;
+    choices: { id: string; label: string }[];
+  }[];
 }
 
 export const WAIT_MS = 15_000;
 
 export async function conversationIdOf(h: ChannelHarness, externalId: string): Promise<string> {
-  const row = await eventually(() => h.app.store.tx((r) => r.messages.findByExternal(h.channel, externalId)), WAIT_MS, `${externalId} stored`);
+  const row = await eventually(
+    () => h.app.store.tx((r) => r.messages.findByExternal(h.channel, externalId)),
+    WAIT_MS,
+    `${externalId} stored`,
+  );
   return row.conversationId;
 }
 
@@ -47,27 +68,45 @@ export function settled(
   id: string,
   ready: (view: ConversationView) => boolean = (view) => !view.messages.some((m) => m.delivery === 'pending'),
 ): Promise<ConversationView> {
-  return eventually(async () => {
-    const view = (await api(h.app, token, 'GET', `/api/conversations/${id}`)).body as ConversationView;
-    return ready(view) ? view : undefined;
-  }, WAIT_MS, `conversation ${id} settled`);
+  return eventually(
+    async () => {
+      const view = (await api(h.app, token, 'GET', `/api/conversations/${id}`)).body as ConversationView;
+      return ready(view) ? view : undefined;
+    },
+    WAIT_MS,
+    `conversation ${id} settled`,
+  );
 }
 
 /** The texts the customer has received once there are at least `count`. */
 export function replies(customer: ChannelCustomer, count: number): Promise<string[]> {
-  return eventually(async () => {
-    const texts = await customer.received();
-    return texts.length >= count ? texts : undefined;
-  }, WAIT_MS, `${count} replies to the customer`);
+  return eventually(
+    async () => {
+      const texts = await customer.received();
+      return texts.length >= count ? texts : undefined;
+    },
+    WAIT_MS,
+    `${count} replies to the customer`,
+  );
 }
 
-export function channelContract(name: string, makeHarness: () => Promise<ChannelHarness>): void {
+/** The FAQ events (picks) of a conversation, decoded. */
+async function picksOf(h: ChannelHarness, conversationId: string) {
+  const rows = await h.app.store.tx((r) => r.events.after(0, { conversationId, limit: 1000 }));
+  return rows.map(decodeLogged).flatMap((e) => (e.type === 'faq_picked' ? [e.data] : []));
+}
+
+/**
+ * `makeHarness` starts the app with the environment given (the contract's FAQ: the small test
+ * knowledge base with two close gift-card entries, so "gift card" is deterministically unsure).
+ */
+export function channelContract(name: string, makeHarness: (env: Record<string, string>) => Promise<ChannelHarness>): void {
   describe(`${name}: the channel contract`, () => {
     let h: ChannelHarness;
     let agent: { token: string };
 
     beforeAll(async () => {
-      h = await makeHarness();
+      h = await makeHarness({ FAQ_DIR: writeKb(closeEntriesKb) });
       agent = await h.app.createAgent('Contract Agent');
     });
     afterAll(async () => {
@@ -126,6 +165,42 @@ export function channelContract(name: string, makeHarness: () => Promise<Channel
       expect(view.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
       expect(view.messages.filter((m) => m.externalId === id)).toHaveLength(1);
       expect(await customer.received()).toHaveLength(2);
+    });
+
+    it('asks back when unsure: a picked entry is answered at once and recorded, and the agent sees what was offered', async () => {
+      const customer = await h.newCustomer();
+      const id = await customer.says('gift card');
+      const [offer] = await replies(customer, 1);
+      expect(offer).toMatch(/pick one/i);
+      const labels = await customer.lastChoices();
+      expect([...labels].sort()).toEqual(['Does my gift card expire?', 'How do I check my gift card balance?', 'Talk to a person'].sort());
+      expect(labels.at(-1)).toBe('Talk to a person');
+
+      await customer.picks('Does my gift card expire?');
+      const [, answer] = await replies(customer, 2);
+      expect(answer).toContain('Gift cards never expire.');
+      expect(await customer.lastChoices()).toEqual([]);
+
+      const conversationId = await conversationIdOf(h, id);
+      const view = await settled(h, agent.token, conversationId);
+      expect(view.conversation.status).toBe('bot');
+      expect(view.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
+      expect(view.messages[1]!.choices.map((c) => c.label)).toEqual(labels);
+      expect(await picksOf(h, conversationId)).toEqual([{ entryId: 'gift-card-expiry', locale: 'en', question: 'gift card' }]);
+    });
+
+    it('asks back when unsure: "talk to a person" hands off with the holding reply', async () => {
+      const customer = await h.newCustomer();
+      const id = await customer.says('my gift card');
+      await replies(customer, 1);
+      expect(await customer.lastChoices()).toContain('Talk to a person');
+      await customer.picks('Talk to a person');
+      const [, holding] = await replies(customer, 2);
+      expect(holding).toMatch(/person will reply/i);
+      const conversationId = await conversationIdOf(h, id);
+      const view = await settled(h, agent.token, conversationId);
+      expect(view.conversation.status).toBe('queued');
+      expect(await picksOf(h, conversationId)).toEqual([]);
     });
 
     it('hands off on "人工" with the Chinese holding reply', async () => {

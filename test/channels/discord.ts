@@ -1,6 +1,7 @@
 import type { APIMessage } from 'discord.js';
 import { FakeDiscordApi } from '../fakes/discord-api.js';
 import { appOnOwnData } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 import type { PlatformCustomer, PlatformHarness } from './bot-platform.js';
 
 /** The running app with Discord against the fake REST API and gateway, customers writing in DMs. */
@@ -10,9 +11,9 @@ export interface DiscordAppHarness extends PlatformHarness {
   restart(whileDown?: () => Promise<void> | void): Promise<void>;
 }
 
-export async function discordHarness(): Promise<DiscordAppHarness> {
+export async function discordHarness(extraEnv: Record<string, string> = {}): Promise<DiscordAppHarness> {
   const fake = await FakeDiscordApi.start();
-  const env = { DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl };
+  const env = { ...extraEnv, DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl };
   let nextUser = 1;
   const running = await appOnOwnData(env);
   const h: DiscordAppHarness = {
@@ -25,7 +26,10 @@ export async function discordHarness(): Promise<DiscordAppHarness> {
       { env: { DISCORD_BOT_TOKEN: 'not-a-token' }, error: /DISCORD_BOT_TOKEN/ },
       { env: { DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: 'not a url' }, error: /DISCORD_API_URL/ },
       { env: { DISCORD_BOT_TOKEN: fake.token, DISCORD_GATEWAY_URL: 'http://example.com' }, error: /DISCORD_GATEWAY_URL/ },
-      { env: { DISCORD_BOT_TOKEN: `${'A'.repeat(24)}.GfAkE1.${'x'.repeat(38)}`, DISCORD_API_URL: fake.apiUrl }, error: /refused DISCORD_BOT_TOKEN \(401/ },
+      {
+        env: { DISCORD_BOT_TOKEN: `${'A'.repeat(24)}.GfAkE1.${'x'.repeat(38)}`, DISCORD_API_URL: fake.apiUrl },
+        error: /refused DISCORD_BOT_TOKEN \(401/,
+      },
     ],
     async newCustomer(name?: string): Promise<PlatformCustomer> {
       const n = nextUser++;
@@ -44,6 +48,23 @@ export async function discordHarness(): Promise<DiscordAppHarness> {
         },
         async received() {
           return fake.sentTo(dm).map((m) => m.content);
+        },
+        async lastChoices() {
+          return (fake.sentTo(dm).at(-1)?.components ?? []).flatMap((row) => row.components.map((b) => b.label ?? ''));
+        },
+        async picks(label) {
+          const sent = [...fake.sentTo(dm)]
+            .reverse()
+            .find((m) => m.components?.some((row) => row.components.some((b) => b.label === label)));
+          const button = sent?.components?.flatMap((row) => row.components).find((b) => b.label === label);
+          if (!sent || !button?.custom_id) throw new Error(`no button "${label}" was sent`);
+          const interaction = fake.pushInteraction(user, sent, button.custom_id);
+          await eventually(
+            () => fake.interactionCallbacks.some((c) => c.interactionId === interaction.id) || undefined,
+            15_000,
+            `interaction ${interaction.id} acknowledged`,
+          );
+          return `interaction:${interaction.id}`;
         },
         rateLimitNextReply(seconds) {
           fake.failNext({ method: 'POST', path: `/channels/${dm}/messages`, status: 429, retryAfter: seconds });

@@ -1,6 +1,7 @@
 import type { Update } from 'grammy/types';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { appOnOwnData } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 import type { PlatformCustomer, PlatformHarness } from './bot-platform.js';
 
 /** The running app with Telegram on long polling against the fake Bot API, as the shared suites drive it. */
@@ -12,9 +13,9 @@ export interface TelegramAppHarness extends PlatformHarness {
   restart(whileDown?: () => Promise<void> | void): Promise<void>;
 }
 
-export async function telegramHarness(): Promise<TelegramAppHarness> {
+export async function telegramHarness(extraEnv: Record<string, string> = {}): Promise<TelegramAppHarness> {
   const fake = await FakeTelegramBotApi.start();
-  const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
+  const env = { ...extraEnv, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
   let nextUserId = 7001;
   const running = await appOnOwnData(env);
   const h: TelegramAppHarness = {
@@ -44,8 +45,31 @@ export async function telegramHarness(): Promise<TelegramAppHarness> {
         async received() {
           return fake.sentTo(user.id).map((m) => m.shown);
         },
+        async lastChoices() {
+          return (fake.sentTo(user.id).at(-1)?.reply_markup?.inline_keyboard.flat() ?? []).map((b) => b.text);
+        },
+        async picks(label) {
+          const sent = [...fake.sentTo(user.id)]
+            .reverse()
+            .find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === label));
+          const button = sent?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
+          if (!sent || !button || !('callback_data' in button)) throw new Error(`no button "${label}" was sent`);
+          const query = fake.pushCallbackQuery(user, sent, button.callback_data).callback_query!;
+          await eventually(
+            () => fake.answeredCallbacks.some((a) => a.callback_query_id === query.id) || undefined,
+            15_000,
+            `callback query ${query.id} answered`,
+          );
+          return `callback:${query.id}`;
+        },
         rateLimitNextReply(seconds) {
-          fake.failNext({ method: 'sendMessage', chatId: user.id, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } });
+          fake.failNext({
+            method: 'sendMessage',
+            chatId: user.id,
+            error_code: 429,
+            description: `Too Many Requests: retry after ${seconds}`,
+            parameters: { retry_after: seconds },
+          });
         },
         refuseReplies() {
           fake.block(user.id);

@@ -37,18 +37,27 @@ describe('Discord customers through the running app (SQLite)', () => {
     expect(answer.message_reference?.message_id).toBe(question.id);
     expect(answer.allowed_mentions).toEqual({ parse: [], replied_user: true });
 
-    const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'discord', 'Ann');
-      return c.messages[1]?.delivery === 'sent' ? c : undefined;
-    }, 10_000, 'answer marked sent');
+    const conv = await eventually(
+      async () => {
+        const c = await conversationOf(app, agent.token, 'discord', 'Ann');
+        return c.messages[1]?.delivery === 'sent' ? c : undefined;
+      },
+      10_000,
+      'answer marked sent',
+    );
     expect(conv.status).toBe('bot');
-    expect(conv.messages[0]).toMatchObject({ direction: 'in', author: 'customer', text: 'How do I return an item?', externalId: question.id });
+    expect(conv.messages[0]).toMatchObject({
+      direction: 'in',
+      author: 'customer',
+      text: 'How do I return an item?',
+      externalId: question.id,
+    });
     expect(conv.messages[1]).toMatchObject({ direction: 'out', author: 'bot', externalId: answer.id });
   });
 
   it('hands an unknown question to an agent whose reply arrives in the same DM channel', async () => {
     const ben = user(12, 'Ben');
-    const question = fake.pushMessage(ben, 'My parcel from the blue warehouse smells of lavender, is that normal?');
+    const question = fake.pushMessage(ben, 'My cat sings opera at night, is that normal?');
     const dm = question.channel_id;
     await fake.waitFor(() => fake.sentTo(dm).length === 1, 10_000, 'holding reply');
     expect(fake.sentTo(dm)[0]!.content).toMatch(/a person will reply/i);
@@ -84,7 +93,10 @@ describe('Discord configuration at start-up', () => {
     const gateway = await FakeDiscordApi.start({ token: fake.token });
     const dir = await tempDir();
     try {
-      const app = await startApp({ DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GATEWAY_URL: gateway.gatewayUrl }, dir.path);
+      const app = await startApp(
+        { DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GATEWAY_URL: gateway.gatewayUrl },
+        dir.path,
+      );
       await app.stop();
       expect(gateway.identifies).toHaveLength(1);
       expect(fake.identifies).toHaveLength(0);
@@ -108,10 +120,14 @@ describe('Discord across a restart of the app', () => {
       await h.restart(() => void fake.pushMessage(jo, 'How long does shipping take?'));
       await fake.waitFor(() => fake.sentTo(first.channel_id).length === 2, 10_000, 'answer after restart');
       const agent = await h.app.createAgent('Restart Agent');
-      const conv = await eventually(async () => {
-        const c = await conversationOf(h.app, agent.token, 'discord', 'Jo');
-        return c.messages.length === 4 && c.messages.every((m) => m.direction === 'in' || m.delivery === 'sent') ? c : undefined;
-      }, 10_000, 'both answers recorded');
+      const conv = await eventually(
+        async () => {
+          const c = await conversationOf(h.app, agent.token, 'discord', 'Jo');
+          return c.messages.length === 4 && c.messages.every((m) => m.direction === 'in' || m.delivery === 'sent') ? c : undefined;
+        },
+        10_000,
+        'both answers recorded',
+      );
       expect(conv.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
       expect(fake.sentTo(first.channel_id)).toHaveLength(2);
     } finally {

@@ -35,23 +35,34 @@ describe('web chat customer → FAQ bot → human queue → back (real HTTP, SQL
     expect(faqAnswer.author).toBe('bot');
     expect(faqAnswer.text).toMatch(/return unused items within 30 days/i);
 
-    await customer.say('My parcel from the blue warehouse smells of lavender, is that normal?');
+    await customer.say('My cat sings opera at night and smells of lavender, is that normal?');
     const holding = await eventually(async () => stream.items.filter((i) => i.direction === 'out')[1], 10_000, 'holding reply');
     expect(holding.text).toMatch(/a person will reply/i);
 
-    const queued = await eventually(async () => {
-      const list = await api(app, alice.token, 'GET', '/api/conversations?status=queued');
-      return list.body.items[0];
-    }, 10_000, 'queued conversation');
+    const queued = await eventually(
+      async () => {
+        const list = await api(app, alice.token, 'GET', '/api/conversations?status=queued');
+        return list.body.items[0];
+      },
+      10_000,
+      'queued conversation',
+    );
     expect(queued.channel).toBe('webchat');
     expect(queued.lastMessage.text).toMatch(/holding|person will reply/i);
     expect(queued.waitingSince).not.toBeNull();
 
-    const detail = await eventually(async () => {
-      const d = await api(app, alice.token, 'GET', `/api/conversations/${queued.id}`);
-      return d.body.drafts.length ? d.body : undefined;
-    }, 10_000, 'draft');
-    expect(detail.drafts[0]).toMatchObject({ kind: 'llm', text: 'Hello! Your parcel is on its way; we will send the tracking link shortly.' });
+    const detail = await eventually(
+      async () => {
+        const d = await api(app, alice.token, 'GET', `/api/conversations/${queued.id}`);
+        return d.body.drafts.length ? d.body : undefined;
+      },
+      10_000,
+      'draft',
+    );
+    expect(detail.drafts[0]).toMatchObject({
+      kind: 'llm',
+      text: 'Hello! Your parcel is on its way; we will send the tracking link shortly.',
+    });
     const sent = llm.requests.at(-1)!;
     expect(JSON.stringify(sent.body)).toContain('smells of lavender');
     expect(detail.messages.map((m: { author: string }) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
@@ -62,14 +73,19 @@ describe('web chat customer → FAQ bot → human queue → back (real HTTP, SQL
     expect(second.body.error.code).toBe('conflict');
     expect((await api(app, bob.token, 'POST', `/api/conversations/${queued.id}/messages`, { text: 'hi' })).status).toBe(403);
 
-    const reply = await api(app, alice.token, 'POST', `/api/conversations/${queued.id}/messages`, { text: detail.drafts[0].text, draftId: detail.drafts[0].id });
+    const reply = await api(app, alice.token, 'POST', `/api/conversations/${queued.id}/messages`, {
+      text: detail.drafts[0].text,
+      draftId: detail.drafts[0].id,
+    });
     expect(reply.status).toBe(201);
     const agentMsg = await eventually(async () => stream.items.find((i) => i.author === 'agent'), 10_000, 'agent reply on stream');
     expect(agentMsg.text).toBe(detail.drafts[0].text);
 
     const resolved = await api(app, alice.token, 'POST', `/api/conversations/${queued.id}/resolve`);
     expect(resolved.body.conversation.status).toBe('resolved');
-    expect((await api(app, alice.token, 'GET', '/api/conversations?status=resolved')).body.items.map((c: { id: string }) => c.id)).toContain(queued.id);
+    expect(
+      (await api(app, alice.token, 'GET', '/api/conversations?status=resolved')).body.items.map((c: { id: string }) => c.id),
+    ).toContain(queued.id);
 
     // Resolving asks for a rating; a bare "5" is recorded, thanked and closes the conversation.
     const question = await eventually(async () => stream.items.find((i) => /1 \(poor\) to 5/.test(i.text)), 10_000, 'CSAT question');
@@ -104,10 +120,14 @@ describe('web chat customer → FAQ bot → human queue → back (real HTTP, SQL
     for (const word of ['human', '人工']) {
       const customer = await WebchatCustomer.open(app.url);
       await customer.say(word);
-      const items = await eventually(async () => {
-        const h = await customer.history();
-        return h.items.length >= 2 ? h.items : undefined;
-      }, 10_000, 'hand-off reply');
+      const items = await eventually(
+        async () => {
+          const h = await customer.history();
+          return h.items.length >= 2 ? h.items : undefined;
+        },
+        10_000,
+        'hand-off reply',
+      );
       expect(items[1]!.author).toBe('bot');
       expect(items[1]!.text).toMatch(word === '人工' ? /人工客服/ : /person will reply/);
     }

@@ -26,7 +26,10 @@ describe('replySubject', () => {
 
 describe('composeReply', () => {
   it('threads under the answered message with References oldest first', () => {
-    const mail = composeReply({ ...base, replyTo: { externalMessageId: '<c2@example.com>', references: ['<root@example.com>', '<ours@shop.example>'] } }, 'Support <help@Shop.Example>');
+    const mail = composeReply(
+      { ...base, replyTo: { externalMessageId: '<c2@example.com>', references: ['<root@example.com>', '<ours@shop.example>'] } },
+      'Support <help@Shop.Example>',
+    );
     expect(mail).toMatchObject({
       messageId: '<ob-1@shop.example>',
       inReplyTo: '<c2@example.com>',
@@ -40,5 +43,20 @@ describe('composeReply', () => {
     expect(mail.references).toHaveLength(20);
     expect(mail.references![0]).toBe('<m0@example.com>');
     expect(mail.references!.at(-1)).toBe('<last@example.com>');
+  });
+});
+
+describe('choices by email', () => {
+  it("lists offered choices by number, with a hint in the customer's language", () => {
+    const choices = [
+      { id: 'faq:a', label: 'Does my gift card expire?' },
+      { id: 'person', label: 'Talk to a person' },
+    ];
+    expect(composeReply({ ...base, text: 'Please pick one:', choices }, 'help@shop.example').text).toBe(
+      'Please pick one:\n\n1. Does my gift card expire?\n2. Talk to a person\n\nReply with the number of your choice.',
+    );
+    const zh = composeReply({ ...base, text: '请选择：', choices: [{ id: 'person', label: '转人工客服' }] }, 'help@shop.example').text;
+    expect(zh).toBe('请选择：\n\n1. 转人工客服\n\n请直接回复对应的数字。');
+    expect(composeReply(base, 'help@shop.example').text).toBe('Hello');
   });
 });

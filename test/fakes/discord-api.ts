@@ -38,8 +38,17 @@ export interface SentMessage {
   message_reference?: { message_id: string; fail_if_not_exists?: boolean };
   allowed_mentions?: { parse?: string[]; replied_user?: boolean };
   nonce?: string;
+  /** Action rows of buttons sent with the message (choices the customer can click). */
+  components?: { type: number; components: { type: number; style: number; label?: string; custom_id?: string }[] }[];
   /** Date.now() when accepted. */
   at: number;
+}
+
+/** An interaction callback the bot made (POST /interactions/:id/:token/callback). */
+export interface InteractionCallback {
+  interactionId: string;
+  token: string;
+  type: number;
 }
 
 export interface RestCall {
@@ -90,6 +99,10 @@ export class FakeDiscordApi {
   readonly applicationId: string;
   readonly sent: SentMessage[] = [];
   readonly calls: RestCall[] = [];
+  /** Every accepted interaction callback, in order. */
+  readonly interactionCallbacks: InteractionCallback[] = [];
+  /** Interactions dispatched and not yet answered: id → token. */
+  private interactions = new Map<string, string>();
   /** IDENTIFY payloads received, newest last. */
   readonly identifies: { intents: number; token: string }[] = [];
   readonly resumes: { session_id: string; seq: number }[] = [];
@@ -193,13 +206,27 @@ export class FakeDiscordApi {
     const message = {
       id,
       channel_id: channel.id,
-      author: { id: author.id, username: author.username, global_name: author.global_name ?? null, discriminator: '0', avatar: null, ...(author.bot ? { bot: true } : {}) },
+      author: {
+        id: author.id,
+        username: author.username,
+        global_name: author.global_name ?? null,
+        discriminator: '0',
+        avatar: null,
+        ...(author.bot ? { bot: true } : {}),
+      },
       content,
       timestamp: timestampOf(id),
       edited_timestamp: null,
       tts: false,
       mention_everyone: false,
-      mentions: (opts.mentions ?? []).map((u) => ({ id: u.id, username: u.username, global_name: u.global_name ?? null, discriminator: '0', avatar: null, ...(u.bot ? { bot: true } : {}) })),
+      mentions: (opts.mentions ?? []).map((u) => ({
+        id: u.id,
+        username: u.username,
+        global_name: u.global_name ?? null,
+        discriminator: '0',
+        avatar: null,
+        ...(u.bot ? { bot: true } : {}),
+      })),
       mention_roles: [],
       attachments: (opts.attachments ?? []).map((a, i) => ({
         id: this.snowflake(),
@@ -212,17 +239,67 @@ export class FakeDiscordApi {
       embeds: [],
       pinned: false,
       type: opts.replyTo ? 19 : 0,
-      ...(opts.replyTo ? { message_reference: { type: 0, message_id: opts.replyTo, channel_id: channel.id, ...(channel.guildId ? { guild_id: channel.guildId } : {}) }, referenced_message: replied ?? null } : {}),
+      ...(opts.replyTo
+        ? {
+            message_reference: {
+              type: 0,
+              message_id: opts.replyTo,
+              channel_id: channel.id,
+              ...(channel.guildId ? { guild_id: channel.guildId } : {}),
+            },
+            referenced_message: replied ?? null,
+          }
+        : {}),
     } as APIMessage;
     channel.messages.push(message);
     if (opts.dispatch !== false) this.dispatchMessage(message);
     return message;
   }
 
+  /**
+   * The customer clicks the button whose custom_id is `customId` under one of the bot's
+   * messages: an INTERACTION_CREATE of type 3 (message component), as Discord dispatches it.
+   */
+  pushInteraction(user: FakeUser, sent: SentMessage, customId: string): { id: string; token: string } {
+    if (!sent.components?.some((row) => row.components.some((b) => b.custom_id === customId)))
+      throw new Error(`message ${sent.id} has no button ${customId}`);
+    const channel = this.channels.get(sent.channel_id)!;
+    const id = this.snowflake();
+    const token = `interaction-token-${id}`;
+    this.interactions.set(id, token);
+    const apiUser = { id: user.id, username: user.username, global_name: user.global_name ?? null, discriminator: '0', avatar: null };
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.applicationId,
+      type: 3,
+      token,
+      version: 1,
+      channel_id: channel.id,
+      channel: { id: channel.id, type: channel.type },
+      ...(channel.guildId
+        ? {
+            guild_id: channel.guildId,
+            member: { user: apiUser, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+          }
+        : { user: apiUser }),
+      message: { ...this.messagePayload(sent), components: sent.components },
+      data: { custom_id: customId, component_type: 2 },
+      locale: 'en-US',
+      app_permissions: '0',
+      entitlements: [],
+      authorizing_integration_owners: {},
+      attachment_size_limit: 10_485_760,
+    });
+    return { id, token };
+  }
+
   /** MESSAGE_CREATE for a message again, under a new sequence number (Discord may deliver twice). */
   dispatchMessage(message: APIMessage): void {
     const guildId = this.channels.get(message.channel_id)?.guildId;
-    this.dispatch('MESSAGE_CREATE', { ...message, ...(guildId ? { guild_id: guildId, member: { roles: [], joined_at: message.timestamp, deaf: false, mute: false, flags: 0 } } : {}) });
+    this.dispatch('MESSAGE_CREATE', {
+      ...message,
+      ...(guildId ? { guild_id: guildId, member: { roles: [], joined_at: message.timestamp, deaf: false, mute: false, flags: 0 } } : {}),
+    });
   }
 
   /** Answers messages to this user's DM channel with 403 50007. */
@@ -280,7 +357,8 @@ export class FakeDiscordApi {
         case 2: {
           if (identified) return socket.close(4005, 'Already authenticated.');
           if (payload.d?.token !== this.token) return socket.close(4004, 'Authentication failed.');
-          if (!this.messageContentIntentEnabled && (payload.d.intents & MESSAGE_CONTENT_INTENT) !== 0) return socket.close(4014, 'Disallowed intent(s).');
+          if (!this.messageContentIntentEnabled && (payload.d.intents & MESSAGE_CONTENT_INTENT) !== 0)
+            return socket.close(4014, 'Disallowed intent(s).');
           identified = true;
           this.identifies.push({ intents: payload.d.intents, token: payload.d.token });
           const session: Session = { id: this.snowflake(), seq: 0, socket, log: [] };
@@ -288,7 +366,16 @@ export class FakeDiscordApi {
           this.current = session;
           this.dispatch('READY', {
             v: 10,
-            user: { id: this.bot.id, username: this.bot.username, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 },
+            user: {
+              id: this.bot.id,
+              username: this.bot.username,
+              global_name: null,
+              discriminator: '0',
+              avatar: null,
+              bot: true,
+              verified: true,
+              flags: 0,
+            },
             guilds: [...this.guilds.keys()].map((id) => ({ id, unavailable: true })),
             session_id: session.id,
             resume_gateway_url: this.gatewayUrl,
@@ -385,7 +472,8 @@ export class FakeDiscordApi {
     let answer: Answer;
     if (!url.pathname.startsWith('/api/v10/')) {
       answer = error(404, 0, '404: Not Found');
-    } else if (req.headers.authorization !== `Bot ${this.token}`) {
+    } else if (req.headers.authorization !== `Bot ${this.token}` && !path.startsWith('/interactions/')) {
+      // Interaction callbacks are authorised by the interaction's token, not the bot's.
       answer = error(401, 0, '401: Unauthorized');
     } else {
       this.calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
@@ -406,9 +494,16 @@ export class FakeDiscordApi {
 
   private route(method: string, path: string, query: URLSearchParams, body: unknown): Answer {
     if (method === 'GET' && path === '/gateway/bot') {
-      return ok({ url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
+      return ok({
+        url: this.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      });
     }
-    if (method === 'GET' && path === '/users/@me') return ok({ ...this.bot, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 });
+    const callback = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (method === 'POST' && callback) return this.interactionCallback(callback[1]!, callback[2]!, body as { type?: number } | null);
+    if (method === 'GET' && path === '/users/@me')
+      return ok({ ...this.bot, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 });
     const channelMatch = /^\/channels\/(\d+)(\/messages)?$/.exec(path);
     const channel = channelMatch ? this.channels.get(channelMatch[1]!) : undefined;
     if (channelMatch && !channel) return error(404, 10003, 'Unknown Channel');
@@ -418,10 +513,51 @@ export class FakeDiscordApi {
     return error(404, 0, '404: Not Found');
   }
 
+  /** Each interaction may be answered once, with its own token (Discord: 40060 "already acknowledged"). */
+  private interactionCallback(id: string, token: string, body: { type?: number } | null): Answer {
+    const expected = this.interactions.get(id);
+    if (expected === undefined || expected !== token) {
+      if (this.interactionCallbacks.some((c) => c.interactionId === id))
+        return error(400, 40060, 'Interaction has already been acknowledged.');
+      return error(404, 10062, 'Unknown interaction');
+    }
+    if (typeof body?.type !== 'number') return error(400, 50035, 'Invalid Form Body');
+    this.interactions.delete(id);
+    this.interactionCallbacks.push({ interactionId: id, token, type: body.type });
+    return { status: 204, body: null };
+  }
+
   private channelPayload(c: Channel) {
     const last = c.messages.at(-1)?.id ?? null;
-    if (c.type === 1) return { id: c.id, type: 1, last_message_id: last, flags: 0, recipients: [{ id: c.recipient!.id, username: c.recipient!.username, global_name: c.recipient!.global_name ?? null, discriminator: '0', avatar: null }] };
-    return { id: c.id, type: 0, guild_id: c.guildId, name: c.name, position: 0, permission_overwrites: [], last_message_id: last, nsfw: false, topic: null, rate_limit_per_user: 0, parent_id: null };
+    if (c.type === 1)
+      return {
+        id: c.id,
+        type: 1,
+        last_message_id: last,
+        flags: 0,
+        recipients: [
+          {
+            id: c.recipient!.id,
+            username: c.recipient!.username,
+            global_name: c.recipient!.global_name ?? null,
+            discriminator: '0',
+            avatar: null,
+          },
+        ],
+      };
+    return {
+      id: c.id,
+      type: 0,
+      guild_id: c.guildId,
+      name: c.name,
+      position: 0,
+      permission_overwrites: [],
+      last_message_id: last,
+      nsfw: false,
+      topic: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+    };
   }
 
   /** Like Discord: newest first; with `after`, the oldest `limit` messages after that id. */
@@ -438,22 +574,37 @@ export class FakeDiscordApi {
     const content = typeof body.content === 'string' ? body.content : '';
     if (content.trim() === '') return error(400, 50006, 'Cannot send an empty message');
     if (content.length > CONTENT_LIMIT) {
-      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } } };
+      return {
+        status: 400,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+        },
+      };
     }
     const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
     if (nonce && body.enforce_nonce === true && this.nonces.has(nonce)) return ok(this.messagePayload(this.nonces.get(nonce)!));
     const ref = body.message_reference as SentMessage['message_reference'] | undefined;
     const known = ref ? c.messages.some((m) => m.id === ref.message_id) : false;
     if (ref && !known && ref.fail_if_not_exists !== false) {
-      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } } };
+      return {
+        status: 400,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: { message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } },
+        },
+      };
     }
     const sent: SentMessage = {
       id: this.snowflake(),
       channel_id: c.id,
       content,
       ...(ref && known ? { message_reference: ref } : {}),
-      ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions } : {}),
+      ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions as SentMessage['allowed_mentions'] } : {}),
       ...(nonce ? { nonce } : {}),
+      ...(Array.isArray(body.components) && body.components.length ? { components: body.components as SentMessage['components'] } : {}),
       at: Date.now(),
     };
     this.sent.push(sent);
@@ -465,7 +616,14 @@ export class FakeDiscordApi {
   }
 
   private messagePayload(s: SentMessage): APIMessage {
-    const author: APIUser = { id: this.bot.id, username: this.bot.username, global_name: null, discriminator: '0', avatar: null, bot: true };
+    const author: APIUser = {
+      id: this.bot.id,
+      username: this.bot.username,
+      global_name: null,
+      discriminator: '0',
+      avatar: null,
+      bot: true,
+    };
     return {
       id: s.id,
       channel_id: s.channel_id,
@@ -482,8 +640,10 @@ export class FakeDiscordApi {
       pinned: false,
       type: s.message_reference ? 19 : 0,
       ...(s.nonce ? { nonce: s.nonce } : {}),
-      ...(s.message_reference ? { message_reference: { type: 0, message_id: s.message_reference.message_id, channel_id: s.channel_id } } : {}),
-    };
+      ...(s.message_reference
+        ? { message_reference: { type: 0, message_id: s.message_reference.message_id, channel_id: s.channel_id } }
+        : {}),
+    } as APIMessage;
   }
 
   private injected(method: string, path: string): Answer | undefined {
@@ -532,7 +692,9 @@ function timestampOf(snowflake: string): string {
 
 /** One bucket per route and channel, as Discord's per-channel message buckets. */
 function bucketOf(path: string): string {
-  return Buffer.from(path.replace(/\/messages.*$/, '/messages')).toString('hex').slice(0, 32);
+  return Buffer.from(path.replace(/\/messages.*$/, '/messages'))
+    .toString('hex')
+    .slice(0, 32);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

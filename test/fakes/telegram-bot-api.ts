@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { eventually } from '../support/eventually.js';
 import type { AddressInfo } from 'node:net';
-import type { Chat, Message, Update, User } from 'grammy/types';
+import type { CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
 export interface SentMessage {
   chat_id: number;
@@ -23,7 +23,15 @@ export interface SentMessage {
   parse_mode?: string;
   /** From reply_parameters.message_id or the older reply_to_message_id. */
   reply_to_message_id?: number;
+  /** An inline keyboard sent with the message (choices the customer can tap). */
+  reply_markup?: InlineKeyboardMarkup;
   date: number;
+}
+
+/** An answerCallbackQuery the bot made. */
+export interface AnsweredCallback {
+  callback_query_id: string;
+  text?: string;
 }
 
 export interface InjectedFailure {
@@ -73,6 +81,10 @@ export class FakeTelegramBotApi {
   readonly sent: SentMessage[] = [];
   /** Every method call, including failed ones. */
   readonly calls: ApiCall[] = [];
+  /** Every accepted answerCallbackQuery, in order. */
+  readonly answeredCallbacks: AnsweredCallback[] = [];
+  private callbackQueries = new Set<string>();
+  private nextCallbackId = 1;
   /** Retry delay for failed webhook deliveries (Telegram waits longer; tests want speed). */
   webhookRetryMs = 50;
 
@@ -135,7 +147,7 @@ export class FakeTelegramBotApi {
 
   /** Queues an update as Telegram would; returns it with its update_id. */
   pushUpdate(update: Omit<Update, 'update_id'>): Update {
-    const full = { update_id: this.nextUpdateId++, ...update };
+    const full = { update_id: this.nextUpdateId++, ...update } as Update;
     for (const m of [full.message, full.edited_message]) {
       if (m) this.remember(m.chat, m.message_id);
     }
@@ -169,8 +181,42 @@ export class FakeTelegramBotApi {
   ): Update {
     const user: User = { is_bot: false, first_name: from.first_name ?? `User ${from.id}`, ...from };
     const chat = content.chat ?? { id: user.id, type: 'private', first_name: user.first_name, username: user.username };
-    const message = { message_id: this.newMessageId(chat.id), date: Math.floor(Date.now() / 1000), chat, from: user, ...content } as Message;
+    const message = {
+      message_id: this.newMessageId(chat.id),
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from: user,
+      ...content,
+    } as Message;
     return this.pushUpdate({ message } as Omit<Update, 'update_id'>);
+  }
+
+  /**
+   * The customer taps the inline-keyboard button whose callback_data is `data` under one of the
+   * bot's messages, as Telegram reports it: a callback_query update carrying that message.
+   */
+  pushCallbackQuery(
+    from: { id: number; first_name?: string; username?: string; language_code?: string },
+    sent: SentMessage,
+    data: string,
+  ): Update {
+    const buttons = sent.reply_markup?.inline_keyboard.flat() ?? [];
+    if (!buttons.some((b) => 'callback_data' in b && b.callback_data === data))
+      throw new Error(`message ${sent.message_id} has no button with callback_data ${data}`);
+    const user: User = { is_bot: false, first_name: from.first_name ?? `User ${from.id}`, ...from };
+    const chat = this.chats.get(sent.chat_id)!;
+    const message = {
+      message_id: sent.message_id,
+      date: sent.date,
+      chat,
+      from: this.bot,
+      text: sent.shown,
+      reply_markup: sent.reply_markup,
+    } as Message;
+    const id = String(this.nextCallbackId++);
+    this.callbackQueries.add(id);
+    const callback_query: CallbackQuery = { id, from: user, message, chat_instance: String(sent.chat_id), data };
+    return this.pushUpdate({ callback_query });
   }
 
   /** Registers a downloadable file and returns its file_id. */
@@ -247,6 +293,13 @@ export class FakeTelegramBotApi {
         return ok(await this.getUpdates(p, res));
       case 'sendMessage':
         return ok(this.sendMessage(p));
+      case 'answerCallbackQuery': {
+        const id = typeof p.callback_query_id === 'string' || typeof p.callback_query_id === 'number' ? String(p.callback_query_id) : '';
+        if (!this.callbackQueries.has(id))
+          throw new ApiFailure(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+        this.answeredCallbacks.push({ callback_query_id: id, ...(typeof p.text === 'string' ? { text: p.text } : {}) });
+        return ok(true);
+      }
       case 'setWebhook':
         return this.setWebhook(p);
       case 'deleteWebhook':
@@ -259,7 +312,9 @@ export class FakeTelegramBotApi {
           has_custom_certificate: false,
           pending_update_count: this.pending.length,
           max_connections: this.webhook?.maxConnections,
-          ...(this.lastWebhookError ? { last_error_date: this.lastWebhookError.date, last_error_message: this.lastWebhookError.message } : {}),
+          ...(this.lastWebhookError
+            ? { last_error_date: this.lastWebhookError.date, last_error_message: this.lastWebhookError.message }
+            : {}),
         });
       case 'getFile': {
         const fileId = String(p.file_id ?? '');
@@ -287,7 +342,10 @@ export class FakeTelegramBotApi {
 
   private async getUpdates(p: Record<string, unknown>, res: ServerResponse): Promise<Update[]> {
     if (this.webhook) {
-      throw new ApiFailure(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new ApiFailure(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     // A newer getUpdates ends the one still waiting, exactly like Telegram.
     this.pollAbort?.();
@@ -322,7 +380,8 @@ export class FakeTelegramBotApi {
         this.pollAbort = abort;
         res.on('close', onClose);
       });
-      if (aborted) throw new ApiFailure(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+      if (aborted)
+        throw new ApiFailure(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
     }
     return pick();
   }
@@ -345,8 +404,24 @@ export class FakeTelegramBotApi {
     const messageId = this.newMessageId(chatId);
     this.remember(chat, messageId);
     const date = Math.floor(Date.now() / 1000);
-    this.sent.push({ chat_id: chatId, message_id: messageId, text, shown: visible, parse_mode: parseMode, reply_to_message_id: known ? replyTo : undefined, date });
-    return { message_id: messageId, date, chat, from: this.bot, text: visible };
+    const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
+    if (
+      markup &&
+      !markup.inline_keyboard.flat().every((b) => 'callback_data' in b && Buffer.byteLength(b.callback_data) <= 64 && b.text.trim() !== '')
+    ) {
+      throw new ApiFailure(400, 'Bad Request: BUTTON_DATA_INVALID');
+    }
+    this.sent.push({
+      chat_id: chatId,
+      message_id: messageId,
+      text,
+      shown: visible,
+      parse_mode: parseMode,
+      reply_to_message_id: known ? replyTo : undefined,
+      ...(markup ? { reply_markup: markup } : {}),
+      date,
+    });
+    return { message_id: messageId, date, chat, from: this.bot, text: visible } as Message;
   }
 
   private setWebhook(p: Record<string, unknown>): Answer {
@@ -402,7 +477,10 @@ export class FakeTelegramBotApi {
       const res = await fetch(hook.url, { method: 'POST', headers, body: JSON.stringify(update) });
       await res.arrayBuffer();
       if (res.ok) return true;
-      this.lastWebhookError = { date: Math.floor(Date.now() / 1000), message: `Wrong response from the webhook: ${res.status} ${res.statusText}` };
+      this.lastWebhookError = {
+        date: Math.floor(Date.now() / 1000),
+        message: `Wrong response from the webhook: ${res.status} ${res.statusText}`,
+      };
     } catch (e) {
       this.lastWebhookError = { date: Math.floor(Date.now() / 1000), message: `Connection failed: ${(e as Error).message}` };
     }
@@ -498,7 +576,10 @@ function visibleText(text: string, parseMode: string): string {
       if (c === '\\') {
         out += text[++i] ?? '';
       } else if (MARKDOWN_V2_RESERVED.has(c) && !'*_~`|'.includes(c)) {
-        throw new ApiFailure(400, `Bad Request: can't parse entities: Character '${c}' is reserved and must be escaped with the preceding '\\'`);
+        throw new ApiFailure(
+          400,
+          `Bad Request: can't parse entities: Character '${c}' is reserved and must be escaped with the preceding '\\'`,
+        );
       } else if (!'*_~`|'.includes(c)) {
         out += c;
       }
@@ -509,7 +590,11 @@ function visibleText(text: string, parseMode: string): string {
     const stripped = text.replace(/<\/?(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|blockquote)(\s[^>]*)?>/g, '');
     const bad = /<|&(?!(lt|gt|amp|quot|#\d+);)/.exec(stripped);
     if (bad) throw new ApiFailure(400, `Bad Request: can't parse entities: Unexpected character '${bad[0]}' at byte offset ${bad.index}`);
-    return stripped.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    return stripped
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
   }
   if (parseMode === 'Markdown') return text.replace(/[*_`[\]]/g, '');
   throw new ApiFailure(400, `Bad Request: unsupported parse_mode`);

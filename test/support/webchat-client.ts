@@ -5,6 +5,7 @@ export interface ChatItem {
   direction: 'in' | 'out';
   author: string;
   text: string;
+  choices?: { id: string; label: string }[];
   createdAt: string;
 }
 
@@ -36,16 +37,31 @@ export class WebchatCustomer {
     return { status: res.status, body: await res.json() };
   }
 
+  /** Picks an offered choice as the chat page does: `choiceId` plus its label as text. */
+  async pick(choiceId: string, label: string, clientMessageId: string = crypto.randomUUID()): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.baseUrl}/webchat/sessions/${this.sessionId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ choiceId, text: label, clientMessageId }),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
   async history(after?: string): Promise<{ items: ChatItem[]; cursor: string }> {
     const q = after ? `?after=${encodeURIComponent(after)}` : '';
-    const res = await fetch(`${this.baseUrl}/webchat/sessions/${this.sessionId}/messages${q}`, { headers: { authorization: `Bearer ${this.secret}` } });
+    const res = await fetch(`${this.baseUrl}/webchat/sessions/${this.sessionId}/messages${q}`, {
+      headers: { authorization: `Bearer ${this.secret}` },
+    });
     if (res.status !== 200) throw new Error(`history: ${res.status}`);
     return (await res.json()) as { items: ChatItem[]; cursor: string };
   }
 
   /** Opens the SSE stream; collected messages accumulate in `items`. */
   stream(lastEventId?: string): ChatStream {
-    return new ChatStream(`${this.baseUrl}/webchat/sessions/${this.sessionId}/events`, { authorization: `Bearer ${this.secret}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+    return new ChatStream(`${this.baseUrl}/webchat/sessions/${this.sessionId}/events`, {
+      authorization: `Bearer ${this.secret}`,
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    });
   }
 }
 

@@ -32,10 +32,14 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
 
     const conv = await conversationOf(app, agent.token, 'telegram', 'Ann');
     expect(conv.status).toBe('bot');
-    const [question, answer] = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'telegram', 'Ann');
-      return c.messages[1]?.delivery === 'sent' ? c.messages : undefined;
-    }, 10_000, 'answer marked sent');
+    const [question, answer] = await eventually(
+      async () => {
+        const c = await conversationOf(app, agent.token, 'telegram', 'Ann');
+        return c.messages[1]?.delivery === 'sent' ? c.messages : undefined;
+      },
+      10_000,
+      'answer marked sent',
+    );
     expect(question).toMatchObject({ direction: 'in', author: 'customer', text: 'How do I return an item?' });
     expect(answer).toMatchObject({ direction: 'out', author: 'bot', externalId: `${ann.id}:${fake.sentTo(ann.id)[0]!.message_id}` });
   });
@@ -46,7 +50,7 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
     await fake.waitFor(() => fake.sentTo(ben.id).length === 1, 10_000, 'greeting');
     expect(fake.sentTo(ben.id)[0]!.text).toMatch(/support assistant/i);
 
-    const question = fake.pushMessage(ben, { text: 'My parcel from the blue warehouse smells of lavender, is that normal?' });
+    const question = fake.pushMessage(ben, { text: 'My cat sings opera at night, is that normal?' });
     await fake.waitFor(() => fake.sentTo(ben.id).length === 2, 10_000, 'holding reply');
     expect(fake.sentTo(ben.id)[1]!.text).toMatch(/a person will reply/i);
 
@@ -76,11 +80,18 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
       caption: 'The box arrived crushed',
       photo: [{ file_id: 'AgACAgIAAxk-photo', file_unique_id: 'AQAD1', width: 800, height: 600, file_size: 51_200 }],
     });
-    const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'telegram', 'Gus');
-      return c.messages.length ? c : undefined;
-    }, 10_000, 'photo stored');
-    expect(conv.messages[0]).toMatchObject({ text: 'The box arrived crushed', attachments: [{ name: 'photo_AQAD1.jpg', mime: 'image/jpeg', size: 51_200, url: 'AgACAgIAAxk-photo' }] });
+    const conv = await eventually(
+      async () => {
+        const c = await conversationOf(app, agent.token, 'telegram', 'Gus');
+        return c.messages.length ? c : undefined;
+      },
+      10_000,
+      'photo stored',
+    );
+    expect(conv.messages[0]).toMatchObject({
+      text: 'The box arrived crushed',
+      attachments: [{ name: 'photo_AQAD1.jpg', mime: 'image/jpeg', size: 51_200, url: 'AgACAgIAAxk-photo' }],
+    });
   });
 });
 
@@ -100,10 +111,14 @@ describe('Telegram across a restart of the app', () => {
       });
       await fake.waitFor(() => fake.sentTo(jo.id).length === 2 && fake.pendingCount === 0, 10_000, 'answer after restart');
       const agent = await h.app.createAgent('Restart Agent');
-      const conv = await eventually(async () => {
-        const c = await conversationOf(h.app, agent.token, 'telegram', 'Jo');
-        return c.messages.length === 4 && c.messages.every((m) => m.direction === 'in' || m.delivery === 'sent') ? c : undefined;
-      }, 10_000, 'both answers recorded');
+      const conv = await eventually(
+        async () => {
+          const c = await conversationOf(h.app, agent.token, 'telegram', 'Jo');
+          return c.messages.length === 4 && c.messages.every((m) => m.direction === 'in' || m.delivery === 'sent') ? c : undefined;
+        },
+        10_000,
+        'both answers recorded',
+      );
       expect(conv.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
       expect(fake.sentTo(jo.id)).toHaveLength(2);
     } finally {
@@ -144,7 +159,13 @@ describe('Telegram webhook mode through the running app', () => {
 
   const update = (id: number, text: string) => ({
     update_id: id,
-    message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: 3001, type: 'private', first_name: 'Hal' }, from: { id: 3001, is_bot: false, first_name: 'Hal' }, text },
+    message: {
+      message_id: id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: 3001, type: 'private', first_name: 'Hal' },
+      from: { id: 3001, is_bot: false, first_name: 'Hal' },
+      text,
+    },
   });
 
   function post(body: unknown, headerSecret?: string) {
@@ -176,10 +197,14 @@ describe('Telegram webhook mode through the running app', () => {
     fake.pushMessage(ivy, { text: 'How long does shipping take?' });
     await fake.waitFor(() => fake.sentTo(ivy.id).length >= 2 && fake.pendingCount === 0, 10_000, 'second answer');
     const agent = await app.createAgent('Webhook Agent 2');
-    const conv = await eventually(async () => {
-      const c = await conversationOf(app, agent.token, 'telegram', 'Ivy');
-      return c.messages.length === 4 ? c : undefined;
-    }, 10_000, 'four messages');
+    const conv = await eventually(
+      async () => {
+        const c = await conversationOf(app, agent.token, 'telegram', 'Ivy');
+        return c.messages.length === 4 ? c : undefined;
+      },
+      10_000,
+      'four messages',
+    );
     expect(conv.messages.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot']);
     expect(fake.sentTo(ivy.id)).toHaveLength(2);
   });

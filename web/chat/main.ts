@@ -13,6 +13,8 @@ interface ChatItem {
   direction: 'in' | 'out';
   author: 'customer' | 'bot' | 'agent';
   text: string;
+  /** Offered with a bot reply; a click sends the pick. */
+  choices?: { id: string; label: string }[];
 }
 
 const SESSION_KEY = 'switchboard.session';
@@ -58,8 +60,22 @@ function show(m: ChatItem): void {
       div.appendChild(b);
     } else div.appendChild(document.createTextNode(part));
   });
+  if (m.choices?.length) div.appendChild(choiceButtons(m.choices));
   log.appendChild(div);
   log.scrollTop = log.scrollHeight;
+}
+
+function choiceButtons(choices: { id: string; label: string }[]): HTMLDivElement {
+  const row = document.createElement('div');
+  row.className = 'choices';
+  for (const c of choices) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = c.label;
+    button.addEventListener('click', () => void send({ choiceId: c.id, text: c.label }));
+    row.appendChild(button);
+  }
+  return row;
 }
 
 function listen(s: Session): void {
@@ -73,19 +89,24 @@ function listen(s: Session): void {
   };
 }
 
-form.addEventListener('submit', async (e) => {
+form.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value.trim();
   if (!text) return;
+  input.value = '';
+  void send({ text });
+});
+
+/** Posts a message or a pick, retrying network failures with the same clientMessageId. */
+async function send(body: { text: string; choiceId?: string }): Promise<void> {
   const s = await ensureSession();
   const clientMessageId = crypto.randomUUID();
-  input.value = '';
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const res = await fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/messages', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
-        body: JSON.stringify({ text, clientMessageId }),
+        body: JSON.stringify({ ...body, clientMessageId }),
       });
       if (res.status === 404 || res.status === 401) {
         localStorage.removeItem(SESSION_KEY);
@@ -104,7 +125,7 @@ form.addEventListener('submit', async (e) => {
       await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
     }
   }
-});
+}
 
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {

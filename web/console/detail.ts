@@ -9,7 +9,14 @@ export function renderDetail(d: Detail): void {
   const c = d.conversation;
   const me = state.me!;
   $('conv-title').textContent = customerName(d.customer);
-  const facts = [c.channel, c.status, c.assigneeId ? 'assigned to ' + agentName(c.assigneeId) : '', d.customer && d.customer.email, c.subject ? 'Subject: ' + c.subject : '', waited(c.waitingSince)];
+  const facts = [
+    c.channel,
+    c.status,
+    c.assigneeId ? 'assigned to ' + agentName(c.assigneeId) : '',
+    d.customer && d.customer.email,
+    c.subject ? 'Subject: ' + c.subject : '',
+    waited(c.waitingSince),
+  ];
   $('conv-meta').textContent = facts.filter(Boolean).join(' · ');
 
   const mine = c.status === 'assigned' && c.assigneeId === me.id;
@@ -21,7 +28,11 @@ export function renderDetail(d: Detail): void {
   $<HTMLButtonElement>('send').disabled = !mine;
   $('send').title = mine ? '' : 'Claim the conversation to reply';
   renderTransferTargets(c);
-  $<HTMLButtonElement>('transfer').disabled = !((c.status === 'queued' || c.status === 'assigned') && mayAct && $<HTMLSelectElement>('transfer-to').options.length);
+  $<HTMLButtonElement>('transfer').disabled = !(
+    (c.status === 'queued' || c.status === 'assigned') &&
+    mayAct &&
+    $<HTMLSelectElement>('transfer-to').options.length
+  );
 
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
@@ -34,7 +45,13 @@ export function renderDetail(d: Detail): void {
 
 function messageNode(m: Message, customer: Customer | null): HTMLElement {
   const who =
-    m.direction === 'internal' ? 'Internal note · ' + agentName(m.agentId) : m.author === 'customer' ? customerName(customer) : m.author === 'bot' ? 'Bot' : agentName(m.agentId) || 'Agent';
+    m.direction === 'internal'
+      ? 'Internal note · ' + agentName(m.agentId)
+      : m.author === 'customer'
+        ? customerName(customer)
+        : m.author === 'bot'
+          ? 'Bot'
+          : agentName(m.agentId) || 'Agent';
   const meta = el('div', 'meta', who, ' · ', when(m.createdAt));
   if (m.direction === 'out' && m.delivery) {
     const label = m.delivery === 'pending' ? 'sending…' : m.delivery === 'sent' ? 'sent' : 'failed';
@@ -45,6 +62,9 @@ function messageNode(m: Message, customer: Customer | null): HTMLElement {
   node.dataset.id = m.id;
   if (m.subject) node.append(el('div', 'subject', 'Subject: ' + m.subject));
   node.append(el('div', 'text', m.text));
+  if (m.choices && m.choices.length)
+    node.append(el('div', 'meta choices', 'Offered: ' + m.choices.map((c, i) => i + 1 + '. ' + c.label).join('  ')));
+  if (m.choiceId) node.append(el('div', 'meta', 'Picked a choice (' + m.choiceId + ')'));
   if (m.fullText && m.fullText !== m.text) {
     const full = el('details', '', el('summary', '', 'Full message'), el('div', 'text', m.fullText));
     node.append(full);
