@@ -7,7 +7,6 @@ import { FaqIndex, type EngineOptions } from '../src/faq/faq-index.js';
 import type { Question, Run } from './datasets.js';
 import { auroc, type Prediction } from './metrics.js';
 
-
 export interface Decisions {
   /** Shares of in-scope questions: answered right, answered wrong, right entry answered or offered as a choice. */
   right: number;
@@ -34,12 +33,23 @@ export function decide(run: Run, locale: string, opts: Partial<EngineOptions> = 
 }
 
 /** The same with full entries (answers and tags count), e.g. a real knowledge base. */
-export function decideEntries(faq: FaqEntry[], questions: Question[], locale: string | undefined, opts: Partial<EngineOptions> = {}): Decisions {
+export function decideEntries(
+  faq: FaqEntry[],
+  questions: Question[],
+  locale: string | undefined,
+  opts: Partial<EngineOptions> = {},
+): Decisions {
   const t0 = performance.now();
   const index = new FaqIndex(faq, new Map(), opts);
   const buildMs = performance.now() - t0;
   const run = { questions };
-  let inScope = 0, right = 0, wrong = 0, offered = 0, oos = 0, oosAnswered = 0, oosOffered = 0;
+  let inScope = 0,
+    right = 0,
+    wrong = 0,
+    offered = 0,
+    oos = 0,
+    oosAnswered = 0,
+    oosOffered = 0;
   const ms: number[] = [];
   const truth: (string | null)[] = [];
   const said: (string | null)[] = [];
@@ -84,7 +94,8 @@ export function decideEntries(faq: FaqEntry[], questions: Question[], locale: st
 /** Gorodkin's multi-class Matthews correlation, null (out of scope) being a class like the others. */
 export function mcc(truth: (string | null)[], said: (string | null)[]): number {
   const key = (v: string | null) => v ?? '\0oos';
-  const t = new Map<string, number>(), p = new Map<string, number>();
+  const t = new Map<string, number>(),
+    p = new Map<string, number>();
   let c = 0;
   truth.forEach((v, i) => {
     t.set(key(v), (t.get(key(v)) ?? 0) + 1);
@@ -92,7 +103,9 @@ export function mcc(truth: (string | null)[], said: (string | null)[]): number {
     if (key(v) === key(said[i]!)) c++;
   });
   const s = truth.length;
-  let pt = 0, pp = 0, tt = 0;
+  let pt = 0,
+    pp = 0,
+    tt = 0;
   for (const k of new Set([...t.keys(), ...p.keys()])) {
     pt += (p.get(k) ?? 0) * (t.get(k) ?? 0);
     pp += (p.get(k) ?? 0) ** 2;

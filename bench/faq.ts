@@ -59,7 +59,9 @@ if (parts.includes('full')) {
         }
       }
     }
-    const shared = systems.some((s) => s.name === 'switchboard') ? pickThreshold(...(await Promise.all(tasks.map((t) => tunePredictions(ours(), t))))) : NaN;
+    const shared = systems.some((s) => s.name === 'switchboard')
+      ? pickThreshold(...(await Promise.all(tasks.map((t) => tunePredictions(ours(), t)))))
+      : NaN;
     const header =
       '| dataset (test split) | system | threshold | in-scope acc. % | OOS recall % | wrong answers % | OOS precision % | AUROC | top-1 (no threshold) % | build ms | p50 ms | p99 ms |\n' +
       '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
@@ -106,7 +108,9 @@ if (parts.includes('hint3')) {
 if (parts.includes('fewshot')) {
   sections.fewshot = await timed('fewshot', () => {
     const protocols = [
-      ...[15, 50].flatMap((n) => [2, 5].map((k) => ({ name: `CLINC150, ${n} entries, k = ${k}`, locale: 'en', run: (s: number) => clincFewShot(n, k, s, 'test') }))),
+      ...[15, 50].flatMap((n) =>
+        [2, 5].map((k) => ({ name: `CLINC150, ${n} entries, k = ${k}`, locale: 'en', run: (s: number) => clincFewShot(n, k, s, 'test') })),
+      ),
       ...[2, 5].map((k) => ({ name: `xSID zh, 12 entries, k = ${k}`, locale: 'zh', run: (s: number) => xsidFewShot(k, s, 'test') })),
     ];
     const header =
@@ -141,8 +145,12 @@ if (parts.includes('speed')) {
   });
 }
 
-const timing = Object.entries(seconds).map(([p, s]) => `${p} ${s.toFixed(0)} s`).join(', ');
-const out = Object.entries(sections).map(([p, t]) => `## ${p}\n\n${t}`).join('\n\n');
+const timing = Object.entries(seconds)
+  .map(([p, s]) => `${p} ${s.toFixed(0)} s`)
+  .join(', ');
+const out = Object.entries(sections)
+  .map(([p, t]) => `## ${p}\n\n${t}`)
+  .join('\n\n');
 console.log(out + `\n\nRun time per part on this machine: ${timing}.`);
 
 if (!only) {
@@ -151,7 +159,9 @@ if (!only) {
   const { qualityDoc } = await import('./quality-doc.js');
   const previous = existsSync(docs) ? readFileSync(docs, 'utf8') : '';
   const date = new Date().toISOString().slice(0, 10);
-  const stamped = Object.fromEntries(Object.entries(sections).map(([p, t]) => [p, `${t}\n\n_${p}: run ${date}, ${seconds[p]!.toFixed(0)} s on this machine._`]));
+  const stamped = Object.fromEntries(
+    Object.entries(sections).map(([p, t]) => [p, `${t}\n\n_${p}: run ${date}, ${seconds[p]!.toFixed(0)} s on this machine._`]),
+  );
   writeFileSync(docs, qualityDoc(stamped, previous));
   process.stderr.write(`wrote ${Object.keys(sections).join(', ')} into ${docs}\n`);
 }

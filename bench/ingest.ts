@@ -16,7 +16,14 @@ import { systemClock } from '../src/domain/clock.js';
 
 const total = Number(process.argv[2] ?? 2000);
 const customers = Number(process.argv[3] ?? 100);
-const QUESTIONS = ['How do I return an item?', 'where is my parcel', '我想退货', 'Can I pay with PayPal?', 'My toaster sings at night', 'human'];
+const QUESTIONS = [
+  'How do I return an item?',
+  'where is my parcel',
+  '我想退货',
+  'Can I pay with PayPal?',
+  'My toaster sings at night',
+  'human',
+];
 
 async function run(name: string, store: Store) {
   const { matcher } = await loadFaq(join(import.meta.dirname, '..', 'faq'));
@@ -29,8 +36,13 @@ async function run(name: string, store: Store) {
       for (let i = c; i < total; i += customers) {
         const t = performance.now();
         await ingest(deps, {
-          channel: 'webchat', externalMessageId: `bench-${i}`, threadKey: `customer-${c}`, sender: { channelUserId: `customer-${c}` },
-          text: QUESTIONS[i % QUESTIONS.length]!, attachments: [], receivedAt: new Date(),
+          channel: 'webchat',
+          externalMessageId: `bench-${i}`,
+          threadKey: `customer-${c}`,
+          sender: { channelUserId: `customer-${c}` },
+          text: QUESTIONS[i % QUESTIONS.length]!,
+          attachments: [],
+          receivedAt: new Date(),
         });
         latencies.push(performance.now() - t);
       }

@@ -18,7 +18,13 @@ export interface Figures {
 }
 
 export function figures(preds: Prediction[], threshold: number): Figures {
-  let inScope = 0, correct = 0, wrong = 0, top1 = 0, oos = 0, oosRejected = 0, rejected = 0;
+  let inScope = 0,
+    correct = 0,
+    wrong = 0,
+    top1 = 0,
+    oos = 0,
+    oosRejected = 0,
+    rejected = 0;
   for (const p of preds) {
     const answered = p.intent !== null && p.confidence >= threshold;
     if (!answered) rejected++;
@@ -45,8 +51,10 @@ export function figures(preds: Prediction[], threshold: number): Figures {
 /** Probability that an in-scope question gets a higher confidence than an out-of-scope one. */
 export function auroc(preds: Prediction[]): number {
   const sorted = [...preds].sort((a, b) => a.confidence - b.confidence);
-  let rankSum = 0, pos = 0, neg = 0;
-  for (let i = 0; i < sorted.length; ) {
+  let rankSum = 0,
+    pos = 0,
+    neg = 0;
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j < sorted.length && sorted[j]!.confidence === sorted[i]!.confidence) j++;
     const midRank = (i + j + 1) / 2;
@@ -68,7 +76,8 @@ export function auroc(preds: Prediction[]): number {
  */
 export function pickThreshold(...sets: Prediction[][]): number {
   const values = [...new Set(sets.flat().map((p) => p.confidence))].sort((a, b) => a - b);
-  let best = 0, bestScore = -Infinity;
+  let best = 0,
+    bestScore = -Infinity;
   for (const t of [0, ...values]) {
     // With several sets (one per dataset), each counts equally.
     const score = sets.reduce((sum, preds) => {

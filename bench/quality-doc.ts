@@ -6,7 +6,10 @@ type Part = 'full' | 'hint3' | 'fewshot' | 'speed';
 
 export function qualityDoc(sections: Partial<Record<string, string>>, previous: string): string {
   const table = (part: Part) => {
-    const text = sections[part] ?? previous.match(new RegExp(`<!-- part:${part} -->\\n([\\s\\S]*?)\\n<!-- /part:${part} -->`))?.[1] ?? '_Not run yet: `npm run bench:faq -- --part ' + part + '`._';
+    const text =
+      sections[part] ??
+      previous.match(new RegExp(`<!-- part:${part} -->\\n([\\s\\S]*?)\\n<!-- /part:${part} -->`))?.[1] ??
+      '_Not run yet: `npm run bench:faq -- --part ' + part + '`._';
     return `<!-- part:${part} -->\n${text}\n<!-- /part:${part} -->`;
   };
   return `# FAQ engine quality

@@ -35,5 +35,13 @@ export async function runSystem(system: System, task: Task, threshold?: number):
   const t = threshold ?? pickThreshold(await tunePredictions(system, task));
   const { preds, buildMs } = await predict(system, task.test, task.locale);
   const ms = preds.map((p) => p.ms);
-  return { system: system.name, task: task.name, threshold: t, buildMs, p50Ms: percentile(ms, 0.5), p99Ms: percentile(ms, 0.99), ...figures(preds, t) };
+  return {
+    system: system.name,
+    task: task.name,
+    threshold: t,
+    buildMs,
+    p50Ms: percentile(ms, 0.5),
+    p99Ms: percentile(ms, 0.99),
+    ...figures(preds, t),
+  };
 }

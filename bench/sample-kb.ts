@@ -24,7 +24,10 @@ export async function sampleKb(k: number, locale: 'en' | 'zh'): Promise<{ entrie
     questions.push(...clinc.oos_val!.map(([text]) => ({ text, intent: null })));
   } else {
     const heldOut = new Set(['reminder/cancel_reminder', 'reminder/set_reminder', 'reminder/show_reminders', 'weather/find']);
-    const valid = readFileSync(join(datasetsDir(), 'xsid/zh.valid.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; intent: string });
+    const valid = readFileSync(join(datasetsDir(), 'xsid/zh.valid.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { text: string; intent: string });
     questions.push(...valid.filter((r) => heldOut.has(r.intent)).map((r) => ({ text: r.text, intent: null })));
   }
   return { entries, questions };

@@ -16,14 +16,28 @@ import { datasetsDir } from './datasets.js';
 export function speed(
   entries = 1000,
   perEntry = 10,
-): { entries: number; perEntry: number; buildMs: number; buildCpuMs: number; buildNoCalibrationMs: number; buildNoCalibrationCpuMs: number; ms: number[] } {
+): {
+  entries: number;
+  perEntry: number;
+  buildMs: number;
+  buildCpuMs: number;
+  buildNoCalibrationMs: number;
+  buildNoCalibrationCpuMs: number;
+  ms: number[];
+} {
   const data = JSON.parse(readFileSync(join(datasetsDir(), 'clinc150/data_full.json'), 'utf8')) as Record<string, [string, string][]>;
   const byIntent = new Map<string, string[]>();
   for (const [text, intent] of data.train!) byIntent.set(intent, [...(byIntent.get(intent) ?? []), text]);
   const faq: FaqEntry[] = [];
   for (const [intent, texts] of byIntent) {
     for (let i = 0; i + perEntry <= texts.length && faq.length < entries; i += perEntry) {
-      faq.push({ id: `${intent.replace(/_/g, '-')}-${i / perEntry}`, locale: 'en', questions: texts.slice(i, i + perEntry), answer: '', tags: [] });
+      faq.push({
+        id: `${intent.replace(/_/g, '-')}-${i / perEntry}`,
+        locale: 'en',
+        questions: texts.slice(i, i + perEntry),
+        answer: '',
+        tags: [],
+      });
     }
   }
   faq.length = Math.min(faq.length, entries);

@@ -19,7 +19,10 @@ const kbs = { en: await sampleKb(2, 'en'), zh: await sampleKb(2, 'zh') };
 const pct = (v: number) => (v * 100).toFixed(1).padStart(5);
 for (const arg of process.argv.slice(2)) {
   const opts = JSON.parse(arg) as Partial<EngineOptions>;
-  const kbRows = (['en', 'zh'] as const).map((l) => ({ name: `sample faq ${l} k=2`, ds: [decideEntries(kbs[l].entries, kbs[l].questions, l, opts)] }));
+  const kbRows = (['en', 'zh'] as const).map((l) => ({
+    name: `sample faq ${l} k=2`,
+    ds: [decideEntries(kbs[l].entries, kbs[l].questions, l, opts)],
+  }));
   const rows = [...kbRows, ...protocols.map((p) => ({ name: p.name, ds: SEEDS.map((s) => decide(p.run(s), p.locale, opts)) }))];
   for (const { name, ds } of rows.filter((r) => !only || r.name.includes(only))) {
     const p = { name };

@@ -12,7 +12,10 @@ const schema = z.object({
   PORT: envPort({ anyFree: true }).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   ...faqEnvShape,
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: optional,

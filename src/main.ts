@@ -55,7 +55,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const watcher = watchFaq(config.FAQ_DIR, (m) => (matcher = m), log.child({ part: 'faq' }), faqOpts);
     cleanups.unshift(() => watcher.close());
 
-    const drafter = createDrafter({ apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, baseURL: config.ANTHROPIC_BASE_URL }, log.child({ part: 'llm' }));
+    const drafter = createDrafter(
+      { apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, baseURL: config.ANTHROPIC_BASE_URL },
+      log.child({ part: 'llm' }),
+    );
     const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
     cleanups.unshift(() => drafts.stop());
 
@@ -104,7 +107,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const deliver = (m: InboundMessage) => ingest(pipeline, m);
     for (const adapter of adapters) {
       if (adapter.singleConsumer) {
-        await leadership.hold(`switchboard:inbound:${adapter.channel}`, () => adapter.start(deliver), () => adapter.stop());
+        await leadership.hold(
+          `switchboard:inbound:${adapter.channel}`,
+          () => adapter.start(deliver),
+          () => adapter.stop(),
+        );
       } else {
         await adapter.start(deliver);
         cleanups.unshift(() => adapter.stop());
@@ -113,7 +120,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     outbox.start();
 
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-    log.info('switchboard started', { url, database: config.DATABASE_URL ? 'postgresql' : config.sqliteFile, channels: adapters.map((a) => a.channel) });
+    log.info('switchboard started', {
+      url,
+      database: config.DATABASE_URL ? 'postgresql' : config.sqliteFile,
+      channels: adapters.map((a) => a.channel),
+    });
     let stopped = false;
     return {
       url,

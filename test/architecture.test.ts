@@ -22,7 +22,9 @@ function imports(file: string): string[] {
 describe('dependency direction (DESIGN.md § Layout)', () => {
   it('nothing in src/ imports a channel SDK', () => {
     const offenders = files(join(root, 'src')).flatMap((f) =>
-      imports(f).filter((i) => SDKS.some((s) => i === s || i.startsWith(s))).map((i) => `${relative(root, f)} → ${i}`),
+      imports(f)
+        .filter((i) => SDKS.some((s) => i === s || i.startsWith(s)))
+        .map((i) => `${relative(root, f)} → ${i}`),
     );
     expect(offenders).toEqual([]);
   });

@@ -19,6 +19,7 @@ import { ChannelCursors } from './channel-cursors.js';
 import type { DiscordConfig } from './config.js';
 import { createGatewayClient, sendingRestOptions } from './gateway-client.js';
 import { createInbound, type Inbound } from './inbound.js';
+import type { GatewayMessage } from './normalize.js';
 import { createReplySender } from './send-reply.js';
 
 export interface DiscordAdapterDeps {
@@ -49,7 +50,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   const connect = async (failures: number): Promise<void> => {
     const c = createGatewayClient(config);
     client = c;
-    c.ws.on(GatewayDispatchEvents.MessageCreate, (data) => inbound?.onMessage(data));
+    c.ws.on(GatewayDispatchEvents.MessageCreate, (data: GatewayMessage) => inbound?.onMessage(data));
     c.ws.on(GatewayDispatchEvents.InteractionCreate, (data: APIInteraction) => {
       if (data.type === InteractionType.MessageComponent) inbound?.onInteraction(data);
     });

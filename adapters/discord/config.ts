@@ -19,9 +19,20 @@ const envSchema = z.object({
   DISCORD_BOT_TOKEN: z
     .string()
     .refine((t) => !/^Bot\s/i.test(t), 'must be the token alone, without the "Bot " prefix')
-    .refine((t) => /^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/.test(t), 'must look like a bot token from the Discord developer portal (three dot-separated parts)'),
-  DISCORD_API_URL: envUrl({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://discord.com/api', trimSlash: true }).optional(),
-  DISCORD_GATEWAY_URL: envUrl({ protocol: /^wss?$/, message: 'must be a ws(s) URL, e.g. wss://gateway.discord.gg', trimSlash: true }).optional(),
+    .refine(
+      (t) => /^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/.test(t),
+      'must look like a bot token from the Discord developer portal (three dot-separated parts)',
+    ),
+  DISCORD_API_URL: envUrl({
+    protocol: /^https?$/,
+    message: 'must be an http(s) URL, e.g. https://discord.com/api',
+    trimSlash: true,
+  }).optional(),
+  DISCORD_GATEWAY_URL: envUrl({
+    protocol: /^wss?$/,
+    message: 'must be a ws(s) URL, e.g. wss://gateway.discord.gg',
+    trimSlash: true,
+  }).optional(),
 });
 
 /** Reads the Discord settings from the environment record the app was started with. */

@@ -2,7 +2,12 @@ import { Client, GatewayIntentBits, SimpleShardingStrategy, type RESTOptions } f
 import type { DiscordConfig } from './config.js';
 
 /** DMs always, guild messages for mentions; message content is a privileged intent the bot must have enabled. */
-export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent];
+export const INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.DirectMessages,
+  GatewayIntentBits.MessageContent,
+];
 
 /** Rate-limit waits up to this long happen inside a send; longer ones go back to the outbox. */
 const MAX_WAIT_IN_SEND_MS = 2000;

@@ -19,7 +19,8 @@ export function toChannelError(err: unknown): ChannelError {
   }
   if (err instanceof DiscordAPIError) {
     const what = `Discord ${err.method.toUpperCase()} ${new URL(err.url).pathname}: ${err.status} ${err.code} ${err.message}`;
-    if (err.status === 429 || err.status >= 500) return new ChannelError(what, { retryable: true, code: 'discord_unavailable', cause: err });
+    if (err.status === 429 || err.status >= 500)
+      return new ChannelError(what, { retryable: true, code: 'discord_unavailable', cause: err });
     const code = err.status === 403 ? 'discord_forbidden' : 'discord_rejected';
     return new ChannelError(what, { retryable: false, code, cause: err });
   }

@@ -65,14 +65,12 @@ function nonceFor(outboxId: string, part: number): string {
 function buttonRows(choices: Choice[]): APIActionRowComponent<APIButtonComponent>[] {
   const rows: APIActionRowComponent<APIButtonComponent>[] = [];
   for (let i = 0; i < choices.length; i += 5) {
-    const components = choices
-      .slice(i, i + 5)
-      .map((c): APIButtonComponent => ({
-        type: ComponentType.Button,
-        style: ButtonStyle.Secondary,
-        label: c.label.length > 80 ? c.label.slice(0, 79) + '…' : c.label,
-        custom_id: c.id,
-      }));
+    const components = choices.slice(i, i + 5).map((c): APIButtonComponent => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: c.label.length > 80 ? c.label.slice(0, 79) + '…' : c.label,
+      custom_id: c.id,
+    }));
     rows.push({ type: ComponentType.ActionRow, components });
   }
   return rows;

@@ -8,7 +8,8 @@ export interface HeaderReader {
   get(name: string): string | undefined;
 }
 
-const AUTO_SUBJECT = /^\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|autoreply|abwesend|自动回复|自動回覆|自動返信|delivery status notification|undeliver(able|ed) mail|mail delivery (failed|failure|system)|returned mail)\b|^\s*(auto|automatische antwort|réponse automatique)\s*:/i;
+const AUTO_SUBJECT =
+  /^\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|autoreply|abwesend|自动回复|自動回覆|自動返信|delivery status notification|undeliver(able|ed) mail|mail delivery (failed|failure|system)|returned mail)\b|^\s*(auto|automatische antwort|réponse automatique)\s*:/i;
 const DAEMON_SENDER = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+-][^@]*)?@/i;
 
 /** Why this message counts as auto-generated, or undefined for mail written by a person. */

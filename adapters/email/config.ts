@@ -21,7 +21,9 @@ export const EMAIL_DEFAULTS = {
   idleDelayMs: 2_000,
 } as const;
 
-const addressWithDomain = z.string().regex(/@[^\s@<>]+\.[^\s@<>]+>?\s*$/, 'must be an email address such as "Support <support@shop.example>"');
+const addressWithDomain = z
+  .string()
+  .regex(/@[^\s@<>]+\.[^\s@<>]+>?\s*$/, 'must be an email address such as "Support <support@shop.example>"');
 
 const envSchema = z
   .object({
@@ -47,7 +49,14 @@ const envSchema = z
 export function emailConfigFromEnv(env: Env): EmailConfig {
   const e = parseEnv(envSchema, env, { context: 'email channel' });
   return {
-    imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_TLS ?? e.IMAP_PORT === 993, user: e.IMAP_USER, password: e.IMAP_PASSWORD, mailbox: e.IMAP_MAILBOX },
+    imap: {
+      host: e.IMAP_HOST,
+      port: e.IMAP_PORT,
+      secure: e.IMAP_TLS ?? e.IMAP_PORT === 993,
+      user: e.IMAP_USER,
+      password: e.IMAP_PASSWORD,
+      mailbox: e.IMAP_MAILBOX,
+    },
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_TLS ?? e.SMTP_PORT === 465, user: e.SMTP_USER, password: e.SMTP_PASSWORD },
     from: e.EMAIL_FROM,
     maxMessageBytes: EMAIL_DEFAULTS.maxMessageBytes,

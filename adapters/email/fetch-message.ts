@@ -32,14 +32,18 @@ export async function fetchMessage(
   if (!head || !head.headers) return undefined;
   const parsed = await parseEmail(Buffer.concat([head.headers, Buffer.from('\r\n')]));
   const parts = head.bodyStructure ? flatten(head.bodyStructure) : [];
-  const textPart = parts.find((p) => p.type === 'text/plain' && p.disposition !== 'attachment') ?? parts.find((p) => p.type === 'text/html' && p.disposition !== 'attachment');
+  const textPart =
+    parts.find((p) => p.type === 'text/plain' && p.disposition !== 'attachment') ??
+    parts.find((p) => p.type === 'text/html' && p.disposition !== 'attachment');
   if (textPart) {
     const body = await downloadText(client, uid, textPart.part ?? '1');
     if (textPart.type === 'text/html') parsed.html = body;
     else parsed.text = body;
   }
   parsed.attachments = parts.filter((p) => p !== textPart && !p.type.startsWith('multipart/')).map(toAttachment);
-  parsed.problems.push(`the email is ${formatBytes(meta.size ?? 0)}, over the ${formatBytes(maxMessageBytes)} limit: attachments were listed, not downloaded`);
+  parsed.problems.push(
+    `the email is ${formatBytes(meta.size ?? 0)}, over the ${formatBytes(maxMessageBytes)} limit: attachments were listed, not downloaded`,
+  );
   return toInbound(parsed, where, { raw: head.headers }, ownAddress);
 }
 

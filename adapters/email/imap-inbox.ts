@@ -148,7 +148,10 @@ export class ImapInbox {
     } catch (err) {
       const e = err as Error & { authenticationFailed?: boolean; responseText?: string };
       const problem = e.authenticationFailed
-        ? new ValidationError(`email channel: IMAP login as ${imap.user} at ${imap.host} failed: ${e.responseText ?? e.message}`, 'IMAP_PASSWORD')
+        ? new ValidationError(
+            `email channel: IMAP login as ${imap.user} at ${imap.host} failed: ${e.responseText ?? e.message}`,
+            'IMAP_PASSWORD',
+          )
         : opening && client.usable
           ? new ValidationError(`email channel: mailbox "${imap.mailbox}" cannot be opened: ${e.responseText ?? e.message}`, 'IMAP_MAILBOX')
           : undefined;
@@ -177,7 +180,11 @@ export class ImapInbox {
     const uidValidity = box.uidValidity.toString();
     let cursor = await this.cursor.load();
     if (cursor?.uidValidity !== uidValidity) {
-      if (cursor) this.log.warn('mailbox UIDVALIDITY changed; re-reading its unseen mail (known Message-IDs are skipped)', { from: cursor.uidValidity, to: uidValidity });
+      if (cursor)
+        this.log.warn('mailbox UIDVALIDITY changed; re-reading its unseen mail (known Message-IDs are skipped)', {
+          from: cursor.uidValidity,
+          to: uidValidity,
+        });
       // A new (or renumbered) mailbox: older mail counts as handled unless it is still unseen — the sweep below takes those.
       cursor = { uidValidity, lastUid: Math.max(0, box.uidNext - 1) };
       await this.cursor.save(cursor);
@@ -209,7 +216,10 @@ export class ImapInbox {
     const key = `${uidValidity}:${uid}`;
     const position = { mailbox: this.settings.imap.mailbox, uidValidity, fetchedAt: this.deps.clock.now() };
     try {
-      const message = await fetchMessage(client, uid, position, { maxMessageBytes: this.settings.maxMessageBytes, ownAddress: this.ownAddress });
+      const message = await fetchMessage(client, uid, position, {
+        maxMessageBytes: this.settings.maxMessageBytes,
+        ownAddress: this.ownAddress,
+      });
       if (!message) return;
       const result = await this.deliver(message);
       this.log.debug('email delivered', { uid, messageId: message.externalMessageId, duplicate: result.duplicate });

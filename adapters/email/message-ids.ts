@@ -50,7 +50,10 @@ export function bareAddress(address: string): string {
 
 export function domainOf(address: string): string {
   const bare = bareAddress(address);
-  const domain = bare.slice(bare.lastIndexOf('@') + 1).trim().toLowerCase();
+  const domain = bare
+    .slice(bare.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
   if (!domain || !bare.includes('@')) throw new Error(`not an email address: ${address}`);
   return domain;
 }

@@ -46,7 +46,8 @@ export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> 
     let size = 0;
     data.content.on('data', (chunk: Buffer) => (size += chunk.length));
     data.content.on('end', () => {
-      if (attachments.length < MAX_ATTACHMENTS) attachments.push({ name: (data.filename ?? 'unnamed').slice(0, MAX_NAME_CHARS), mime: data.contentType, size });
+      if (attachments.length < MAX_ATTACHMENTS)
+        attachments.push({ name: (data.filename ?? 'unnamed').slice(0, MAX_NAME_CHARS), mime: data.contentType, size });
       else unlisted++;
       data.release?.();
     });

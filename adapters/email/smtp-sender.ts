@@ -55,11 +55,26 @@ export function toChannelError(err: unknown): ChannelError {
   const e = err as { code?: string; responseCode?: number; response?: string; message?: string };
   const detail = e.response ?? e.message ?? String(err);
   if (typeof e.responseCode === 'number') {
-    if (e.code === 'EAUTH') return new ChannelError(`SMTP login failed: ${detail}`, { retryable: true, retryAfterMs: AUTH_RETRY_MS, code: 'smtp_auth', cause: err });
-    if (e.responseCode >= 400 && e.responseCode < 500) return new ChannelError(`SMTP server deferred the email: ${detail}`, { retryable: true, code: 'smtp_temporary', cause: err });
-    if (e.responseCode >= 500) return new ChannelError(`SMTP server rejected the email: ${detail}`, { retryable: false, code: 'smtp_rejected', cause: err });
+    if (e.code === 'EAUTH')
+      return new ChannelError(`SMTP login failed: ${detail}`, {
+        retryable: true,
+        retryAfterMs: AUTH_RETRY_MS,
+        code: 'smtp_auth',
+        cause: err,
+      });
+    if (e.responseCode >= 400 && e.responseCode < 500)
+      return new ChannelError(`SMTP server deferred the email: ${detail}`, { retryable: true, code: 'smtp_temporary', cause: err });
+    if (e.responseCode >= 500)
+      return new ChannelError(`SMTP server rejected the email: ${detail}`, { retryable: false, code: 'smtp_rejected', cause: err });
   }
-  if (e.code && TEMPORARY_CODES.has(e.code)) return new ChannelError(`SMTP server unreachable: ${detail}`, { retryable: true, code: 'smtp_unreachable', cause: err });
-  if (e.code === 'EAUTH' || e.code === 'ENOAUTH') return new ChannelError(`SMTP login failed: ${detail}`, { retryable: true, retryAfterMs: AUTH_RETRY_MS, code: 'smtp_auth', cause: err });
+  if (e.code && TEMPORARY_CODES.has(e.code))
+    return new ChannelError(`SMTP server unreachable: ${detail}`, { retryable: true, code: 'smtp_unreachable', cause: err });
+  if (e.code === 'EAUTH' || e.code === 'ENOAUTH')
+    return new ChannelError(`SMTP login failed: ${detail}`, {
+      retryable: true,
+      retryAfterMs: AUTH_RETRY_MS,
+      code: 'smtp_auth',
+      cause: err,
+    });
   return new ChannelError(`email could not be sent: ${detail}`, { retryable: false, code: 'smtp_failed', cause: err });
 }

@@ -33,7 +33,10 @@ export function stripReply(body: string): string {
   }
   const kept = lines.slice(0, end).filter((l) => !l.startsWith('>'));
   while (kept.length && (kept[kept.length - 1]!.trim() === '' || MOBILE_SIGNATURE.test(kept[kept.length - 1]!.trim()))) kept.pop();
-  const text = kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  const text = kept
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   // A message that was nothing but quote (or an unusual layout) keeps its full text rather than becoming empty.
   return text || body.trim();
 }

@@ -16,7 +16,12 @@ export interface MailboxPosition {
 }
 
 /** `ownAddress` is EMAIL_FROM's address: mail from it (a copy of our own reply, an agent writing from the mailbox) is never answered. */
-export function toInbound(mail: ParsedEmail, position: MailboxPosition, source: { raw: Buffer | string; rawBody?: () => string }, ownAddress: string): InboundMessage {
+export function toInbound(
+  mail: ParsedEmail,
+  position: MailboxPosition,
+  source: { raw: Buffer | string; rawBody?: () => string },
+  ownAddress: string,
+): InboundMessage {
   const messageId = normalizeId(mail.messageId) ?? syntheticMessageId(source.raw);
   const inReplyTo = normalizeId(mail.inReplyTo);
   const references = parseIdList(mail.references);

@@ -122,7 +122,9 @@ export function startPolling(opts: PollingOptions): Polling {
       await running;
       if (offset === undefined) return;
       // Tell Telegram what the last batch acknowledged, so a restart does not fetch it again.
-      await api.getUpdates({ offset, limit: 1, timeout: 0 }).catch((err: unknown) => log.warn('telegram: final offset not confirmed', { error: err }));
+      await api
+        .getUpdates({ offset, limit: 1, timeout: 0 })
+        .catch((err: unknown) => log.warn('telegram: final offset not confirmed', { error: err }));
     },
   };
 }

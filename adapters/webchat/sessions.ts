@@ -30,7 +30,7 @@ export class WebchatSessions {
    * `?secret=` when `allowQuery` (EventSource cannot set headers).
    */
   async authorize(req: Request, sessionId: string, allowQuery = false): Promise<void> {
-    const secret = bearer(req) ?? (allowQuery ? new URL(req.url).searchParams.get('secret') ?? undefined : undefined);
+    const secret = bearer(req) ?? (allowQuery ? (new URL(req.url).searchParams.get('secret') ?? undefined) : undefined);
     const stored = (await this.store.session(sessionId))?.secretHash;
     if (!stored) throw new NotFoundError('unknown session');
     if (!secret) throw new UnauthorizedError('missing session secret');

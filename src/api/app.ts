@@ -85,7 +85,11 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     const source = {
       read: async (from: number) => {
         const rows = await d.store.tx((r) => r.events.after(from, { limit: 500 }));
-        const events = rows.map(decodeLogged).map((e) => ({ id: e.seq, event: e.type, data: { conversationId: e.conversationId, ...e.data, at: new Date(e.createdAt).toISOString() } }));
+        const events = rows.map(decodeLogged).map((e) => ({
+          id: e.seq,
+          event: e.type,
+          data: { conversationId: e.conversationId, ...e.data, at: new Date(e.createdAt).toISOString() },
+        }));
         return { events, cursor: rows.at(-1)?.seq ?? from };
       },
       subscribe: (listener: () => void) => d.store.onEvents(listener),

@@ -11,7 +11,10 @@ import { parseBody } from './body.js';
 import { conversationView, customerView, draftView, messageView } from './views.js';
 
 const MAX_REPLY = 16 * 1024;
-const replyBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY, `must be at most ${MAX_REPLY} characters`), draftId: z.string().optional() });
+const replyBody = z.object({
+  text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY, `must be at most ${MAX_REPLY} characters`),
+  draftId: z.string().optional(),
+});
 const noteBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
 
@@ -36,7 +39,9 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
         return {
           ...view(row),
           customer: customer ? { id: customer.id, displayName: customer.displayName, email: customer.email } : null,
-          lastMessage: lastMessage ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() } : null,
+          lastMessage: lastMessage
+            ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() }
+            : null,
         };
       });
     });

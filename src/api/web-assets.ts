@@ -69,7 +69,11 @@ async function pageAssets(page: PageSpec): Promise<WebAsset[]> {
   ]);
   const common = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
   return [
-    { path: page.path, body: html, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.csp, ...common, ...page.headers } },
+    {
+      path: page.path,
+      body: html,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.csp, ...common, ...page.headers },
+    },
     asset(`${page.path}/${page.name}.css`, css, 'text/css; charset=utf-8', common),
     asset(`${page.path}/main.js`, script, 'text/javascript; charset=utf-8', common),
   ];

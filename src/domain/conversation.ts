@@ -45,9 +45,12 @@ export function transition(state: ConversationState, event: ConversationEvent): 
     case 'transfer':
       return status === 'assigned' || status === 'queued' ? { status: 'assigned', assigneeId: event.agentId } : refuse();
     case 'resolve':
-      return status === 'queued' || status === 'assigned' || status === 'bot' ? { status: 'resolved', assigneeId: state.assigneeId } : refuse();
+      return status === 'queued' || status === 'assigned' || status === 'bot'
+        ? { status: 'resolved', assigneeId: state.assigneeId }
+        : refuse();
     case 'reopen':
-      if (status === 'resolved') return event.agentId ? { status: 'assigned', assigneeId: event.agentId } : { status: 'queued', assigneeId: null };
+      if (status === 'resolved')
+        return event.agentId ? { status: 'assigned', assigneeId: event.agentId } : { status: 'queued', assigneeId: null };
       if (status === 'closed') return { status: 'bot', assigneeId: null };
       return refuse();
     case 'close':

@@ -17,8 +17,7 @@ export function newId(nowMs: number = Date.now()): string {
   }
   const rand = randomBytes(8);
   rand[0] = (rand[0]! & 0x3f) | 0x80;
-  const hex =
-    lastMs.toString(16).padStart(12, '0') + '7' + counter.toString(16).padStart(3, '0') + rand.toString('hex');
+  const hex = lastMs.toString(16).padStart(12, '0') + '7' + counter.toString(16).padStart(3, '0') + rand.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 

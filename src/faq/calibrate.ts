@@ -73,7 +73,10 @@ export function backgroundQuestions(locale: string): string[] {
     let cached = backgroundCache.get(l);
     if (!cached) {
       try {
-        cached = readFileSync(new URL(`./background/${l}.txt`, import.meta.url), 'utf8').split('\n').map((t) => t.trim()).filter(Boolean);
+        cached = readFileSync(new URL(`./background/${l}.txt`, import.meta.url), 'utf8')
+          .split('\n')
+          .map((t) => t.trim())
+          .filter(Boolean);
       } catch {
         continue;
       }
@@ -128,7 +131,16 @@ export function calibrate(
     for (const i of out) inScope.push({ locale: docs[i]!.locale, y: docs[i]!.y, candidates: model.rank(docs[i]!.f) });
     for (const [locale, qs] of backgrounds) for (const f of qs) oos.push({ locale, y: -1, candidates: model.rank(f) });
   }
-  return locales.map((locale) => operatingPoint(locale, ids, inScope.filter((a) => a.locale === locale), oos.filter((a) => a.locale === locale), opts, suggestions));
+  return locales.map((locale) =>
+    operatingPoint(
+      locale,
+      ids,
+      inScope.filter((a) => a.locale === locale),
+      oos.filter((a) => a.locale === locale),
+      opts,
+      suggestions,
+    ),
+  );
 }
 
 function operatingPoint(
@@ -142,7 +154,10 @@ function operatingPoint(
   const top = (a: Asked) => a.candidates[0]?.score ?? 0;
   const wrongScores = inScope.filter((a) => a.candidates[0]?.entryId !== ids[a.y]).map(top);
   const oosScores = oos.map(top);
-  const answerAt = Math.min(1, Math.max(lowestAllowing(wrongScores, opts.maxWrong, inScope.length), lowestAllowing(oosScores, opts.maxOosAnswered, oos.length)));
+  const answerAt = Math.min(
+    1,
+    Math.max(lowestAllowing(wrongScores, opts.maxWrong, inScope.length), lowestAllowing(oosScores, opts.maxOosAnswered, oos.length)),
+  );
   const suggestAt = Math.min(answerAt, lowestAllowing(oosScores, opts.maxOosOffered, oos.length));
   const share = (list: Asked[], p: (a: Asked) => boolean) => (list.length ? list.filter(p).length / list.length : NaN);
   const offered = (a: Asked) => top(a) < answerAt && top(a) >= suggestAt && suggestions(a.candidates, suggestAt).includes(ids[a.y]!);

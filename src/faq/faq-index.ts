@@ -5,7 +5,14 @@
  * FAQ_MIN_CONFIDENCE, and only in the language the customer wrote in; between the choices
  * threshold and that, it offers the closest entries as choices.
  */
-import { backgroundQuestions, calibrate, DEFAULT_CALIBRATION, type CalibrationOptions, type OperatingPoint, type SourcedDoc } from './calibrate.js';
+import {
+  backgroundQuestions,
+  calibrate,
+  DEFAULT_CALIBRATION,
+  type CalibrationOptions,
+  type OperatingPoint,
+  type SourcedDoc,
+} from './calibrate.js';
 import type { FaqEntry } from './entry.js';
 import { FaqModel, type ModelOptions } from './faq-model.js';
 import type { FaqCandidate, FaqEntryView, FaqMatcher, FaqResult } from './matcher.js';
@@ -77,7 +84,13 @@ export class FaqIndex implements FaqMatcher {
       const y = label.get(e.id)!;
       const asked = e.questions.map((q) => ({ f: this.features(q, e.locale), y, weight: 1, locale: e.locale, question: true }));
       if (this.opts.answerWeight <= 0) return asked;
-      const told = evidence(e).map((t) => ({ f: this.features(t, e.locale), y, weight: this.opts.answerWeight, locale: e.locale, question: false }));
+      const told = evidence(e).map((t) => ({
+        f: this.features(t, e.locale),
+        y,
+        weight: this.opts.answerWeight,
+        locale: e.locale,
+        question: false,
+      }));
       return [...asked, ...told.filter((d) => d.f.size > 0)];
     });
     this.model = new FaqModel(this.ids, docs, this.opts);
@@ -105,7 +118,10 @@ export class FaqIndex implements FaqMatcher {
       (m, p) => ({ answerAt: Math.max(m.answerAt, p.answerAt), suggestAt: Math.max(m.suggestAt, p.suggestAt) }),
       { answerAt: 0, suggestAt: 0 },
     );
-    this.fallback = this.operatingPoints.length > 0 ? settle(strictest.answerAt, strictest.suggestAt) : settle(DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUGGEST);
+    this.fallback =
+      this.operatingPoints.length > 0
+        ? settle(strictest.answerAt, strictest.suggestAt)
+        : settle(DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUGGEST);
   }
 
   /** The confidence at or above which it answers in a locale (the strictest locale's when not given). */
@@ -193,8 +209,10 @@ export class FaqIndex implements FaqMatcher {
 /** Sentences of the answer (Markdown emphasis and links reduced to their text) and the entry's topic tags. */
 function evidence(e: FaqEntry): string[] {
   const text = e.answer.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>]+/g, ' ');
-  const sentences = text.split(/(?<=[.!?。！？；;])\s*|\n+/).map((t) => t.trim()).filter((t) => t.length > 1);
+  const sentences = text
+    .split(/(?<=[.!?。！？；;])\s*|\n+/)
+    .map((t) => t.trim())
+    .filter((t) => t.length > 1);
   const tags = e.tags.filter((t) => t !== 'smalltalk' && t !== 'handoff').map((t) => t.replace(/[-_]/g, ' '));
   return tags.length > 0 ? [...sentences, tags.join(' ')] : sentences;
 }
-

@@ -38,7 +38,10 @@ export class FaqModel {
     docs: readonly Doc[],
     private readonly opts: ModelOptions,
   ) {
-    this.vectorizer = new Vectorizer(docs.map((d) => d.f), opts.kinds);
+    this.vectorizer = new Vectorizer(
+      docs.map((d) => d.f),
+      opts.kinds,
+    );
     const examples = docs.map((d) => ({ x: this.vectorizer.vector(d.f), y: d.y, weight: d.weight }));
     this.classifier = new SoftmaxClassifier(ids.length, this.vectorizer.size, examples, opts.train);
     this.scratch = new Float64Array(this.vectorizer.size);

@@ -25,9 +25,16 @@ export async function loadEntries(dir: string): Promise<KnowledgeBase> {
   let locales: string[];
   try {
     const items = await readdir(dir, { withFileTypes: true });
-    locales = items.filter((d) => d.isDirectory() && LOCALE_DIR.test(d.name)).map((d) => d.name).sort();
+    locales = items
+      .filter((d) => d.isDirectory() && LOCALE_DIR.test(d.name))
+      .map((d) => d.name)
+      .sort();
   } catch (err) {
-    return { entries: [], synonyms, problems: [{ path: dir, line: 1, message: `cannot read the FAQ directory: ${(err as Error).message}` }] };
+    return {
+      entries: [],
+      synonyms,
+      problems: [{ path: dir, line: 1, message: `cannot read the FAQ directory: ${(err as Error).message}` }],
+    };
   }
 
   for (const locale of locales) {

@@ -49,7 +49,10 @@ export function parseEntryFile(
   const idLine = lineOf((doc.getIn(['id'], true) as { range?: number[] }).range?.[0]);
   if (fm.id !== fileId) problems.push({ path, line: idLine, message: `id "${fm.id}" does not match the file name "${fileId}.md"` });
 
-  const answer = lines.slice(close + 1).join('\n').trim();
+  const answer = lines
+    .slice(close + 1)
+    .join('\n')
+    .trim();
   if (!answer) problems.push({ path, line: close + 2, message: 'the answer (the text after the front matter) is empty' });
 
   const questionLines = fm.questions.map((_, i) =>

@@ -22,7 +22,10 @@ export function parseSynonyms(text: string): { rules: SynonymRule[]; problems: S
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) return;
-    const terms = line.split(/[,，、]/).map((t) => normalize(t)).filter(Boolean);
+    const terms = line
+      .split(/[,，、]/)
+      .map((t) => normalize(t))
+      .filter(Boolean);
     if (terms.length < 2) {
       problems.push({ line: i + 1, message: 'a synonym group needs at least two comma-separated terms' });
       return;

@@ -1,4 +1,13 @@
-import { AppError, ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, UnavailableError, ValidationError } from '../domain/errors.js';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from '../domain/errors.js';
 
 /**
  * The one JSON error shape of the whole HTTP surface (agent API, web chat, webhooks):

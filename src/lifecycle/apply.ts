@@ -13,7 +13,10 @@ import type { ConversationRow } from '../store/ports.js';
  * field, add it to `LifecycleFields` and `lifecyclePatch`, and every transition writes it.
  */
 
-export type LifecycleFields = Pick<ConversationRow, 'status' | 'assigneeId' | 'lastAssigneeId' | 'waitingSince' | 'resolvedAt' | 'csat' | 'updatedAt'>;
+export type LifecycleFields = Pick<
+  ConversationRow,
+  'status' | 'assigneeId' | 'lastAssigneeId' | 'waitingSince' | 'resolvedAt' | 'csat' | 'updatedAt'
+>;
 
 /** Conversation fields that are not lifecycle but may change in the same write (a hand-off's team and locale). */
 export type AlongsideFields = Partial<Pick<ConversationRow, 'team' | 'locale'>>;
@@ -27,7 +30,12 @@ export interface ApplyOptions {
 }
 
 /** Every transition writes this same complete set of fields, computed from the row before and the state after. */
-export function lifecyclePatch(c: ConversationRow, next: ConversationState, action: LifecycleAction, opts: Pick<ApplyOptions, 'now' | 'csat'>): LifecycleFields {
+export function lifecyclePatch(
+  c: ConversationRow,
+  next: ConversationState,
+  action: LifecycleAction,
+  opts: Pick<ApplyOptions, 'now' | 'csat'>,
+): LifecycleFields {
   const { now } = opts;
   return {
     status: next.status,
@@ -54,12 +62,21 @@ function waitingSince(c: ConversationRow, next: ConversationState, action: Lifec
  * its `status` event. Refused transitions throw ConflictError before anything is written; a
  * transition that changes nothing (claiming what one already holds) writes nothing.
  */
-export async function applyTransition(r: Repos, c: ConversationRow, event: ConversationEvent, opts: ApplyOptions): Promise<ConversationRow> {
+export async function applyTransition(
+  r: Repos,
+  c: ConversationRow,
+  event: ConversationEvent,
+  opts: ApplyOptions,
+): Promise<ConversationRow> {
   const next = transition(stateOf(c), event);
   if (next.status === c.status && next.assigneeId === c.assigneeId && opts.csat === undefined) return c;
   const patch = { ...opts.also, ...lifecyclePatch(c, next, event.type, opts) };
   await r.conversations.update(c.id, patch);
-  await r.events.append(c.id, { type: 'status', data: { status: next.status, assigneeId: next.assigneeId, action: event.type, by: opts.by } }, opts.now);
+  await r.events.append(
+    c.id,
+    { type: 'status', data: { status: next.status, assigneeId: next.assigneeId, action: event.type, by: opts.by } },
+    opts.now,
+  );
   return { ...c, ...patch };
 }
 
@@ -70,7 +87,16 @@ export async function openConversation(
   opts: Pick<ApplyOptions, 'by' | 'now'>,
 ): Promise<ConversationRow> {
   const { now } = opts;
-  const row: ConversationRow = { ...fields, ...OPENED, lastAssigneeId: null, waitingSince: null, resolvedAt: null, csat: null, createdAt: now, updatedAt: now };
+  const row: ConversationRow = {
+    ...fields,
+    ...OPENED,
+    lastAssigneeId: null,
+    waitingSince: null,
+    resolvedAt: null,
+    csat: null,
+    createdAt: now,
+    updatedAt: now,
+  };
   await r.conversations.insert(row);
   await r.events.append(row.id, { type: 'status', data: { ...OPENED, action: 'open', by: opts.by } }, now);
   return row;

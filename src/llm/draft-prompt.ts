@@ -55,9 +55,7 @@ function systemPrompt(req: DraftRequest): string {
 }
 
 function userTurn(history: DraftRequest['history']): string {
-  const messages = history
-    .map((m) => `<message author="${escapeData(m.author)}">\n${escapeData(m.text)}\n</message>`)
-    .join('\n');
+  const messages = history.map((m) => `<message author="${escapeData(m.author)}">\n${escapeData(m.text)}\n</message>`).join('\n');
   return [
     `<${DATA_TAG}>`,
     messages,

@@ -120,7 +120,11 @@ export class OutboxWorker {
       if (permanent) {
         await store.tx(async (r) => {
           await r.outbox.update(row.id, { status: 'failed', attempts: attempt, lastError, leaseUntil: null });
-          await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'failed', error: lastError } }, now);
+          await r.events.append(
+            row.conversationId,
+            { type: 'delivery', data: { messageId: row.messageId, status: 'failed', error: lastError } },
+            now,
+          );
         });
         return;
       }

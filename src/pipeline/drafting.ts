@@ -64,7 +64,16 @@ export class DraftJobs {
     const now = this.d.clock.now().getTime();
     await store.tx(async (r) => {
       const id = newId(now);
-      await r.drafts.insert({ id, conversationId, messageId, text: draft.text, kind: draft.kind, entryIds: JSON.stringify(draft.entryIds), model: draft.model ?? null, createdAt: now });
+      await r.drafts.insert({
+        id,
+        conversationId,
+        messageId,
+        text: draft.text,
+        kind: draft.kind,
+        entryIds: JSON.stringify(draft.entryIds),
+        model: draft.model ?? null,
+        createdAt: now,
+      });
       await r.events.append(conversationId, { type: 'draft', data: { draftId: id, kind: draft.kind } }, now);
     });
   }

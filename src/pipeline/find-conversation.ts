@@ -33,7 +33,12 @@ export async function findOrOpenConversation(
     const locked = joinedId ? current : (await r.conversations.get(current.id, { lock: true }))!;
     if (locked.status !== 'resolved' || pendingCsatScore(locked, m.text) !== undefined) return { conversation: locked, reopened: false };
     const withinWindow = locked.resolvedAt != null && now - locked.resolvedAt <= opts.reopenWindowMs;
-    const reopened = await applyTransition(r, locked, { type: 'reopen', agentId: withinWindow ? locked.lastAssigneeId : null }, { by: CUSTOMER, now });
+    const reopened = await applyTransition(
+      r,
+      locked,
+      { type: 'reopen', agentId: withinWindow ? locked.lastAssigneeId : null },
+      { by: CUSTOMER, now },
+    );
     return { conversation: reopened, reopened: true };
   }
   const conversation = await openConversation(

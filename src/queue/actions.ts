@@ -53,7 +53,8 @@ export class QueueActions {
       if (c.status !== 'assigned' || c.assigneeId !== agent.id) throw new ForbiddenError('claim the conversation before replying');
       if (draftId) {
         const draft = await r.drafts.get(draftId);
-        if (!draft || draft.conversationId !== id) throw new ValidationError(`draft ${draftId} does not belong to this conversation`, 'draftId');
+        if (!draft || draft.conversationId !== id)
+          throw new ValidationError(`draft ${draftId} does not belong to this conversation`, 'draftId');
       }
       const now = this.clock.now().getTime();
       const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now });
@@ -67,7 +68,18 @@ export class QueueActions {
     return this.store.tx(async (r) => {
       const c = await this.load(r, id);
       const now = this.clock.now().getTime();
-      const note: MessageRow = { id: newId(now), conversationId: c.id, channel: c.channel, externalId: null, direction: 'internal', author: 'agent', agentId: agent.id, text, meta: null, createdAt: now };
+      const note: MessageRow = {
+        id: newId(now),
+        conversationId: c.id,
+        channel: c.channel,
+        externalId: null,
+        direction: 'internal',
+        author: 'agent',
+        agentId: agent.id,
+        text,
+        meta: null,
+        createdAt: now,
+      };
       await r.messages.insert(note);
       await r.events.append(c.id, { type: 'note', data: { messageId: note.id, agentId: agent.id } }, now);
       return note;
@@ -84,7 +96,13 @@ export class QueueActions {
     return this.store.tx((r) => this.applyIn(r, id, event, agent, check));
   }
 
-  private async applyIn(r: Repos, id: string, event: ConversationEvent, agent: AgentRow, check?: (c: ConversationRow) => void): Promise<ConversationRow> {
+  private async applyIn(
+    r: Repos,
+    id: string,
+    event: ConversationEvent,
+    agent: AgentRow,
+    check?: (c: ConversationRow) => void,
+  ): Promise<ConversationRow> {
     const c = await this.load(r, id);
     check?.(c);
     return applyTransition(r, c, event, { by: agent.id, now: this.clock.now().getTime() });

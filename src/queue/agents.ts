@@ -8,7 +8,12 @@ export const agentRole = z.enum(['agent', 'admin']);
 export type AgentRole = z.infer<typeof agentRole>;
 
 /** Creates an agent and returns its token once; only the token's hash is stored. */
-export async function createAgent(store: Store, clock: Clock, name: string, role: AgentRole = 'agent'): Promise<{ id: string; token: string }> {
+export async function createAgent(
+  store: Store,
+  clock: Clock,
+  name: string,
+  role: AgentRole = 'agent',
+): Promise<{ id: string; token: string }> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 100) throw new ValidationError('name: must be 1–100 characters', 'name');
   const id = newId(clock.now().getTime());

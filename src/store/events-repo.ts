@@ -19,7 +19,14 @@ export class SqlEventsRepo implements EventsRepo {
   async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
     const rows = await this.db
       .insert(events)
-      .values({ seq: this.ops.columnDefault, conversationId, type: event.type, data: encodeEventData(event), createdAt: now, txId: this.ops.columnDefault })
+      .values({
+        seq: this.ops.columnDefault,
+        conversationId,
+        type: event.type,
+        data: encodeEventData(event),
+        createdAt: now,
+        txId: this.ops.columnDefault,
+      })
       .returning({ seq: events.seq });
     this.onAppend();
     return Number(rows[0]!.seq);
@@ -28,7 +35,12 @@ export class SqlEventsRepo implements EventsRepo {
   async after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]> {
     const conds = [gt(events.seq, seq)];
     if (opts.conversationId) conds.push(eq(events.conversationId, opts.conversationId));
-    return this.db.select().from(events).where(and(...this.visible(conds))).orderBy(asc(events.seq)).limit(opts.limit);
+    return this.db
+      .select()
+      .from(events)
+      .where(and(...this.visible(conds)))
+      .orderBy(asc(events.seq))
+      .limit(opts.limit);
   }
 
   async since(createdAt: number): Promise<EventRow[]> {
@@ -48,7 +60,16 @@ export class SqlEventsRepo implements EventsRepo {
       .select({ e: events })
       .from(events)
       .innerJoin(conversations, eq(events.conversationId, conversations.id))
-      .where(and(...this.visible([eq(conversations.channel, channel), eq(conversations.threadKey, threadKey), inArray(events.type, types), gt(events.seq, seq)])))
+      .where(
+        and(
+          ...this.visible([
+            eq(conversations.channel, channel),
+            eq(conversations.threadKey, threadKey),
+            inArray(events.type, types),
+            gt(events.seq, seq),
+          ]),
+        ),
+      )
       .orderBy(asc(events.seq))
       .limit(limit);
     return rows.map((r) => r.e);

@@ -37,7 +37,11 @@ export class SqlMessagesRepo implements MessagesRepo {
   async list(conversationId: string, opts: { includeInternal: boolean }): Promise<MessageRow[]> {
     const conds = [eq(messages.conversationId, conversationId)];
     if (!opts.includeInternal) conds.push(ne(messages.direction, 'internal'));
-    return this.db.select().from(messages).where(and(...conds)).orderBy(asc(messages.id));
+    return this.db
+      .select()
+      .from(messages)
+      .where(and(...conds))
+      .orderBy(asc(messages.id));
   }
 
   async recent(conversationId: string, limit: number): Promise<MessageRow[]> {

@@ -29,7 +29,7 @@ export function webchatStore(store: Store): WebchatStore {
           const item: WebchatItem = {
             id: m.id,
             direction: m.direction as 'in' | 'out',
-            author: m.author as WebchatItem['author'],
+            author: m.author,
             text: m.text,
             createdAt: new Date(m.createdAt).toISOString(),
           };

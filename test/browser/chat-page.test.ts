@@ -39,7 +39,11 @@ describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answ
     await page.locator('.msg.out', { hasText: /a person will reply/i }).waitFor();
 
     const agent = await app.createAgent('Alice');
-    const queued = await eventually(async () => (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0], 10_000, 'queued conversation');
+    const queued = await eventually(
+      async () => (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0],
+      10_000,
+      'queued conversation',
+    );
     expect((await api(app, agent.token, 'POST', `/api/conversations/${queued.id}/claim`)).status).toBe(200);
     // Markup in a reply (an agent quoting what a customer pasted) must reach the page as text.
     const reply = 'Hi, this is Alice. You wrote <b>urgent</b> <img src=x onerror=window.__pwned=1>';
@@ -56,14 +60,23 @@ describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answ
     const session = await page.evaluate(() => localStorage.getItem('switchboard.session'));
 
     await page.reload();
-    await page.locator('.msg').nth(before.length - 1).waitFor();
+    await page
+      .locator('.msg')
+      .nth(before.length - 1)
+      .waitFor();
     expect(await page.locator('.msg').allTextContents()).toEqual(before);
     expect(await page.evaluate(() => localStorage.getItem('switchboard.session'))).toBe(session);
 
     // The page shows exactly what the session's history holds, in order.
     const { sessionId, secret } = JSON.parse(session!) as { sessionId: string; secret: string };
     const history = await WebchatCustomer.resume(app.url, sessionId, secret).history();
-    expect(history.items.map((i) => i.text)).toEqual(['How do I return an item?', expect.stringMatching(/30 days/), 'human', expect.stringMatching(/person will reply/i), reply]);
+    expect(history.items.map((i) => i.text)).toEqual([
+      'How do I return an item?',
+      expect.stringMatching(/30 days/),
+      'human',
+      expect.stringMatching(/person will reply/i),
+      reply,
+    ]);
     // FAQ answers' **bold** is shown as <strong>, so compare without the markers.
     before.forEach((text, i) => expect(text).toContain(history.items[i]!.text.replace(/\*\*(.+?)\*\*/gs, '$1')));
     await context.close();

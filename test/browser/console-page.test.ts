@@ -22,7 +22,10 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
     llm = await startFakeAnthropic();
     llm.reply = () => DRAFT;
     dir = await tempDir();
-    [app, browser] = await Promise.all([startApp({ ANTHROPIC_API_KEY: llm.apiKey, ANTHROPIC_BASE_URL: llm.url }, dir.path), launchChromium()]);
+    [app, browser] = await Promise.all([
+      startApp({ ANTHROPIC_API_KEY: llm.apiKey, ANTHROPIC_BASE_URL: llm.url }, dir.path),
+      launchChromium(),
+    ]);
     alice = await app.createAgent('Alice');
     bob = await app.createAgent('Bob');
   });
@@ -50,14 +53,18 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
   async function queuedConversation(text: string): Promise<{ customer: WebchatCustomer; id: string }> {
     const customer = await WebchatCustomer.open(app.url);
     await customer.say(text);
-    const id = await eventually(async () => {
-      const { items } = (await api(app, alice.token, 'GET', '/api/conversations?status=queued')).body as { items: { id: string }[] };
-      for (const item of items) {
-        const detail = (await api(app, alice.token, 'GET', `/api/conversations/${item.id}`)).body;
-        if (detail.messages.some((m: { text: string }) => m.text === text)) return item.id;
-      }
-      return undefined;
-    }, 10_000, 'queued conversation');
+    const id = await eventually(
+      async () => {
+        const { items } = (await api(app, alice.token, 'GET', '/api/conversations?status=queued')).body as { items: { id: string }[] };
+        for (const item of items) {
+          const detail = (await api(app, alice.token, 'GET', `/api/conversations/${item.id}`)).body;
+          if (detail.messages.some((m: { text: string }) => m.text === text)) return item.id;
+        }
+        return undefined;
+      },
+      10_000,
+      'queued conversation',
+    );
     return { customer, id };
   }
 
@@ -92,7 +99,11 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
     await page.locator('#messages .msg.out', { hasText: DRAFT }).locator('.delivery.sent').waitFor();
     expect(await page.locator('#reply').inputValue()).toBe('');
 
-    const received = await eventually(async () => (await customer.history()).items.find((i) => i.author === 'agent'), 10_000, 'agent reply in the web chat');
+    const received = await eventually(
+      async () => (await customer.history()).items.find((i) => i.author === 'agent'),
+      10_000,
+      'agent reply in the web chat',
+    );
     expect(received.text).toBe(DRAFT);
 
     await page.locator('#reply').fill('Customer pasted markup; probably testing us.');
@@ -132,7 +143,10 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
     await bobPage.locator(`#list li[data-id="${id}"]`).click();
     await bobPage.locator('#release:enabled').click();
     await bobPage.locator('#conv-meta', { hasText: 'queued' }).waitFor();
-    expect((await api(app, bob.token, 'GET', `/api/conversations/${id}`)).body.conversation).toMatchObject({ status: 'queued', assigneeId: null });
+    expect((await api(app, bob.token, 'GET', `/api/conversations/${id}`)).body.conversation).toMatchObject({
+      status: 'queued',
+      assigneeId: null,
+    });
     // Alice's console picks the change up by polling.
     await alicePage.locator('#claim:enabled').waitFor();
     await alicePage.context().close();
@@ -142,13 +156,18 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
   it('shows a failed delivery and its error on the message', async () => {
     const { id } = await queuedConversation('agent please');
     await api(app, alice.token, 'POST', `/api/conversations/${id}/claim`);
-    const sent = (await api(app, alice.token, 'POST', `/api/conversations/${id}/messages`, { text: 'Here is your refund link.' })).body.message;
+    const sent = (await api(app, alice.token, 'POST', `/api/conversations/${id}/messages`, { text: 'Here is your refund link.' })).body
+      .message;
     // Web chat delivery cannot fail, so once the worker is done with the row, put it in the state the
     // worker leaves after a permanent failure.
-    const row = await eventually(async () => {
-      const r = await app.store.tx(async (repos) => (await repos.outbox.forMessages([sent.id])).get(sent.id));
-      return r?.status === 'sent' ? r : undefined;
-    }, 10_000, 'outbox row sent');
+    const row = await eventually(
+      async () => {
+        const r = await app.store.tx(async (repos) => (await repos.outbox.forMessages([sent.id])).get(sent.id));
+        return r?.status === 'sent' ? r : undefined;
+      },
+      10_000,
+      'outbox row sent',
+    );
     await app.store.tx((r) => r.outbox.update(row.id, { status: 'failed', lastError: 'recipient has blocked the bot', leaseUntil: null }));
 
     const page = await signIn(alice.token, 'Alice');

@@ -35,7 +35,11 @@ export async function expectSelfOnlyPage(page: Page, response: Response | null):
   const refused = await page.evaluate(
     () =>
       new Promise<{ directive: string; ran: boolean }>((resolve) => {
-        document.addEventListener('securitypolicyviolation', (e) => resolve({ directive: e.effectiveDirective, ran: (window as { __inline?: unknown }).__inline !== undefined }), { once: true });
+        document.addEventListener(
+          'securitypolicyviolation',
+          (e) => resolve({ directive: e.effectiveDirective, ran: (window as { __inline?: unknown }).__inline !== undefined }),
+          { once: true },
+        );
         const s = document.createElement('script');
         s.textContent = 'window.__inline = 1';
         document.body.append(s);

@@ -44,10 +44,14 @@ export function channelLoad(name: string, makeHarness: () => Promise<LoadHarness
       // Learn each question's answer from one customer first, so the check below needs no hard-coded text.
       const probe = await h.newCustomer('Probe');
       for (const q of QUESTIONS) await probe.says(q);
-      const probeAnswers = await eventually(async () => {
-        const texts = await probe.received();
-        return texts.length === QUESTIONS.length ? texts : undefined;
-      }, 20_000, 'probe answers');
+      const probeAnswers = await eventually(
+        async () => {
+          const texts = await probe.received();
+          return texts.length === QUESTIONS.length ? texts : undefined;
+        },
+        20_000,
+        'probe answers',
+      );
       const answerOf = new Map(QUESTIONS.map((q, i) => [q, probeAnswers[i]!]));
       expect(new Set(answerOf.values()).size).toBe(QUESTIONS.length);
 
@@ -67,10 +71,14 @@ export function channelLoad(name: string, makeHarness: () => Promise<LoadHarness
         const storedMs = performance.now() - started;
         acknowledged = `all stored and acknowledged in ${storedMs.toFixed(0)} ms (${((total / storedMs) * 1000).toFixed(0)} msgs/s in), `;
       }
-      const received = await eventually(async () => {
-        const all = await Promise.all(users.map((u) => u.customer.received()));
-        return all.reduce((n, texts) => n + texts.length, 0) >= total ? all : undefined;
-      }, 60_000, 'all answers sent');
+      const received = await eventually(
+        async () => {
+          const all = await Promise.all(users.map((u) => u.customer.received()));
+          return all.reduce((n, texts) => n + texts.length, 0) >= total ? all : undefined;
+        },
+        60_000,
+        'all answers sent',
+      );
       const repliedMs = performance.now() - started;
       console.log(
         `[${h.channel} load] ${total} messages from ${customers} customers: ${acknowledged}` +
@@ -81,15 +89,21 @@ export function channelLoad(name: string, makeHarness: () => Promise<LoadHarness
 
       const agent = await h.app.createAgent('Load Checker');
       const list = await api(h.app, agent.token, 'GET', '/api/conversations');
-      const convs = (list.body.items as { id: string; customer: { displayName: string } }[]).filter((c) => c.customer.displayName.startsWith('Load '));
+      const convs = (list.body.items as { id: string; customer: { displayName: string } }[]).filter((c) =>
+        c.customer.displayName.startsWith('Load '),
+      );
       expect(convs).toHaveLength(customers);
       for (const conv of convs) {
         const user = users.find((u) => u.name === conv.customer.displayName)!;
-        const detail = await eventually(async () => {
-          const d = await api(h.app, agent.token, 'GET', `/api/conversations/${conv.id}`);
-          const msgs = d.body.messages as { direction: string; text: string; delivery: string | null }[];
-          return msgs.filter((m) => m.direction === 'out').every((m) => m.delivery === 'sent') ? msgs : undefined;
-        }, 10_000, 'deliveries recorded');
+        const detail = await eventually(
+          async () => {
+            const d = await api(h.app, agent.token, 'GET', `/api/conversations/${conv.id}`);
+            const msgs = d.body.messages as { direction: string; text: string; delivery: string | null }[];
+            return msgs.filter((m) => m.direction === 'out').every((m) => m.delivery === 'sent') ? msgs : undefined;
+          },
+          10_000,
+          'deliveries recorded',
+        );
         expect(detail.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(user.asked);
         expect(detail.filter((m) => m.direction === 'out')).toHaveLength(perCustomer);
       }

@@ -7,7 +7,14 @@ const token = `MTEwMDAwMDAwMDAwMDAwMDAwMQ.GfAkE1.${'t'.repeat(38)}`;
 describe('discordConfigFromEnv', () => {
   it('reads the token, and the REST and gateway overrides without trailing slashes', () => {
     expect(discordConfigFromEnv({ DISCORD_BOT_TOKEN: token })).toEqual({ token });
-    expect(discordConfigFromEnv({ DISCORD_BOT_TOKEN: token, DISCORD_API_URL: 'http://127.0.0.1:9000/api/', DISCORD_GATEWAY_URL: 'ws://127.0.0.1:9001/gateway/', DISCORD_EXTRA: '' })).toEqual({
+    expect(
+      discordConfigFromEnv({
+        DISCORD_BOT_TOKEN: token,
+        DISCORD_API_URL: 'http://127.0.0.1:9000/api/',
+        DISCORD_GATEWAY_URL: 'ws://127.0.0.1:9001/gateway/',
+        DISCORD_EXTRA: '',
+      }),
+    ).toEqual({
       token,
       apiUrl: 'http://127.0.0.1:9000/api',
       gatewayUrl: 'ws://127.0.0.1:9001/gateway',

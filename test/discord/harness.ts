@@ -20,7 +20,11 @@ export async function startHarness(config: Partial<DiscordConfig> = {}, opts: { 
   const fake = await FakeDiscordApi.start();
   fake.heartbeatIntervalMs = 250;
   const state = new MemoryState();
-  const make = () => createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, retryDelayMs: 20, readyTimeoutMs: 5000, ...config }, { log: silentLogger, state });
+  const make = () =>
+    createDiscordAdapter(
+      { token: fake.token, apiUrl: fake.apiUrl, retryDelayMs: 20, readyTimeoutMs: 5000, ...config },
+      { log: silentLogger, state },
+    );
   const recorder = new RecordingDeliver();
   const h: Harness = {
     fake,

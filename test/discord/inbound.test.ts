@@ -16,7 +16,12 @@ describe('Discord inbound through the gateway', () => {
   it('identifies with the intents it needs and turns a DM into a normalized message', async () => {
     h = await startHarness();
     const intents = h.fake.identifies[0]!.intents;
-    for (const bit of [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent]) {
+    for (const bit of [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.DirectMessages,
+      GatewayIntentBits.MessageContent,
+    ]) {
       expect(intents & bit).toBe(bit);
     }
     const sent = h.fake.pushMessage(ann, '  Where   is my  order?  ', {
@@ -41,7 +46,15 @@ describe('Discord inbound through the gateway', () => {
     await h.restart(); // GUILD_CREATE for the new guild comes with a fresh IDENTIFY
     h.fake.pushMessage(ann, 'anyone know the store hours?', { channelId });
     h.fake.pushMessage(ann, `<@${h.fake.bot.id}> what are your opening hours? cc <@${ben.id}>`, { channelId, mentions: [h.fake.bot, ben] });
-    const { externalId: botMessage } = await h.adapter.send({ outboxId: 'o1', conversationId: 'c', channel: 'discord', threadKey: channelId, to: { channelUserId: ann.id }, text: '9 to 5.', author: 'agent' });
+    const { externalId: botMessage } = await h.adapter.send({
+      outboxId: 'o1',
+      conversationId: 'c',
+      channel: 'discord',
+      threadKey: channelId,
+      to: { channelUserId: ann.id },
+      text: '9 to 5.',
+      author: 'agent',
+    });
     h.fake.pushMessage(ben, 'and on Sundays?', { channelId, replyTo: botMessage });
     await h.fake.waitFor(() => h.recorder.stored.length === 2, 5000, 'addressed guild messages');
     // Everything after the reply in the same channel was handled too.
@@ -54,7 +67,15 @@ describe('Discord inbound through the gateway', () => {
   it("ignores the bot's own messages and other bots", async () => {
     h = await startHarness();
     const dm = h.fake.dmChannel(ann);
-    await h.adapter.send({ outboxId: 'o2', conversationId: 'c', channel: 'discord', threadKey: dm, to: { channelUserId: ann.id }, text: 'Hello from support', author: 'agent' });
+    await h.adapter.send({
+      outboxId: 'o2',
+      conversationId: 'c',
+      channel: 'discord',
+      threadKey: dm,
+      to: { channelUserId: ann.id },
+      text: 'Hello from support',
+      author: 'agent',
+    });
     h.fake.pushMessage({ id: '3333', username: 'other-bot', bot: true }, 'beep', { channelId: dm });
     h.fake.pushMessage(ann, 'hi', { channelId: dm });
     await h.fake.waitFor(() => h.recorder.attempts.length >= 1, 5000, 'customer message');
@@ -156,7 +177,10 @@ describe('Discord start-up', () => {
     await probe.close();
     const state = new MemoryState();
     const recorder = new RecordingDeliver();
-    const adapter = createDiscordAdapter({ token: probe.token, apiUrl: `http://127.0.0.1:${port}/api`, retryDelayMs: 50, readyTimeoutMs: 2000 }, { log: silentLogger, state });
+    const adapter = createDiscordAdapter(
+      { token: probe.token, apiUrl: `http://127.0.0.1:${port}/api`, retryDelayMs: 50, readyTimeoutMs: 2000 },
+      { log: silentLogger, state },
+    );
     await adapter.start(recorder.deliver);
     const fake = await FakeDiscordApi.start({ port });
     try {

@@ -40,9 +40,19 @@ describe.skipIf(!TEST_DATABASE_URL)('Discord with two instances on one PostgreSQ
 
     // The agent works on the instance that is not connected to the gateway.
     const agent = await follower.createAgent('Bea');
-    const conv = await eventually(async () => (await api(follower, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0], 10_000, 'queued');
+    const conv = await eventually(
+      async () => (await api(follower, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0],
+      10_000,
+      'queued',
+    );
     expect((await api(follower, agent.token, 'POST', `/api/conversations/${conv.id}/claim`)).status).toBe(200);
-    expect((await api(follower, agent.token, 'POST', `/api/conversations/${conv.id}/messages`, { text: 'Sorry about that, a new lid is on its way.' })).status).toBe(201);
+    expect(
+      (
+        await api(follower, agent.token, 'POST', `/api/conversations/${conv.id}/messages`, {
+          text: 'Sorry about that, a new lid is on its way.',
+        })
+      ).status,
+    ).toBe(201);
     await fake.waitFor(() => fake.sentTo(dm).length === 2, 10_000, 'agent reply');
 
     await leader!.stop();
@@ -50,10 +60,14 @@ describe.skipIf(!TEST_DATABASE_URL)('Discord with two instances on one PostgreSQ
     fake.pushMessage(kim, 'Thanks!');
     // The follower takes the lock over, identifies, and catches up the message no session received.
     await fake.waitFor(() => fake.identifies.length === 2 && fake.connected, 20_000, 'takeover');
-    const detail = await eventually(async () => {
-      const d = await api(follower, agent.token, 'GET', `/api/conversations/${conv.id}`);
-      return d.body.messages.length === 4 ? d.body : undefined;
-    }, 10_000, 'the message sent during the takeover');
+    const detail = await eventually(
+      async () => {
+        const d = await api(follower, agent.token, 'GET', `/api/conversations/${conv.id}`);
+        return d.body.messages.length === 4 ? d.body : undefined;
+      },
+      10_000,
+      'the message sent during the takeover',
+    );
     expect(detail.messages.map((m: { author: string; text: string }) => `${m.author}: ${m.text}`)).toEqual([
       'customer: My order arrived with a scratch on the lid',
       expect.stringMatching(/^bot: /),

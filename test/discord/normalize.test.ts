@@ -27,7 +27,11 @@ function message(extra: Partial<GatewayMessage> = {}): GatewayMessage {
 
 describe('normalizeMessage', () => {
   it('uses the guild nickname, then the global name, then the username as display name', () => {
-    const guild = { guild_id: '1', mentions: [{ id: botId, username: 'bot', discriminator: '0', global_name: null, avatar: null }], content: `<@${botId}> hi` };
+    const guild = {
+      guild_id: '1',
+      mentions: [{ id: botId, username: 'bot', discriminator: '0', global_name: null, avatar: null }],
+      content: `<@${botId}> hi`,
+    };
     expect(normalizeMessage(message({ ...guild, member: { nick: 'Annie' } }), { botId })?.sender.displayName).toBe('Annie');
     expect(normalizeMessage(message(), { botId })?.sender.displayName).toBe('Ann K');
     expect(normalizeMessage(message({ author: { ...author, global_name: null } }), { botId })?.sender.displayName).toBe('ann_k');
@@ -35,16 +39,27 @@ describe('normalizeMessage', () => {
 
   it('applies the mention rule to messages fetched over REST through the known guild id', () => {
     expect(normalizeMessage(message(), { botId, guildId: '42' })).toBeNull();
-    expect(normalizeMessage(message({ content: `<@!${botId}> where is my parcel?`, mentions: [{ ...author, id: botId }] }), { botId, guildId: '42' })?.text).toBe('where is my parcel?');
+    expect(
+      normalizeMessage(message({ content: `<@!${botId}> where is my parcel?`, mentions: [{ ...author, id: botId }] }), {
+        botId,
+        guildId: '42',
+      })?.text,
+    ).toBe('where is my parcel?');
   });
 
   it('ignores webhooks, system messages and joins; keeps replies, not forwards, as replyToExternalIds', () => {
     expect(normalizeMessage(message({ webhook_id: '5' }), { botId })).toBeNull();
     expect(normalizeMessage(message({ type: MessageType.UserJoin }), { botId })).toBeNull();
     expect(normalizeMessage(message({ author: { ...author, system: true } }), { botId })).toBeNull();
-    const reply = normalizeMessage(message({ type: MessageType.Reply, message_reference: { message_id: '1300000000000000000', channel_id: '1200000000000000001' } }), { botId });
+    const reply = normalizeMessage(
+      message({ type: MessageType.Reply, message_reference: { message_id: '1300000000000000000', channel_id: '1200000000000000001' } }),
+      { botId },
+    );
     expect(reply?.replyToExternalIds).toEqual(['1300000000000000000']);
-    const forward = normalizeMessage(message({ message_reference: { type: MessageReferenceType.Forward, message_id: '7', channel_id: '8' } }), { botId });
+    const forward = normalizeMessage(
+      message({ message_reference: { type: MessageReferenceType.Forward, message_id: '7', channel_id: '8' } }),
+      { botId },
+    );
     expect(forward?.replyToExternalIds).toBeUndefined();
   });
 

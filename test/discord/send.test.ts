@@ -11,7 +11,16 @@ afterEach(async () => {
 });
 
 function reply(threadKey: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
-  return { outboxId: `out-${Math.random()}`, conversationId: 'conv-1', channel: 'discord', threadKey, to: { channelUserId: ann.id }, text, author: 'agent', ...extra };
+  return {
+    outboxId: `out-${Math.random()}`,
+    conversationId: 'conv-1',
+    channel: 'discord',
+    threadKey,
+    to: { channelUserId: ann.id },
+    text,
+    author: 'agent',
+    ...extra,
+  };
 }
 
 describe('Discord send (without start: any instance may send)', () => {
@@ -65,7 +74,10 @@ describe('Discord send (without start: any instance may send)', () => {
     h.fake.failNext({ method: 'POST', path: `/channels/${dm}/messages`, status: 502, message: 'Bad Gateway' });
     expect(await sendError(h.adapter.send(reply(dm, 'hi')))).toMatchObject({ retryable: true });
     // Port 9 (discard) on loopback: nothing listens there.
-    const unreachable = createDiscordAdapter({ token: h.fake.token, apiUrl: 'http://127.0.0.1:9/api' }, { log: silentLogger, state: h.state });
+    const unreachable = createDiscordAdapter(
+      { token: h.fake.token, apiUrl: 'http://127.0.0.1:9/api' },
+      { log: silentLogger, state: h.state },
+    );
     expect(await sendError(unreachable.send(reply(dm, 'hi')))).toMatchObject({ retryable: true, code: 'discord_unreachable' });
   });
 
@@ -76,7 +88,10 @@ describe('Discord send (without start: any instance may send)', () => {
     const blocked = await sendError(h.adapter.send(reply(dm, 'hi')));
     expect(blocked).toMatchObject({ retryable: false, code: 'discord_forbidden' });
     expect(blocked.message).toMatch(/403 50007 Cannot send messages to this user/);
-    expect(await sendError(h.adapter.send(reply('123456789012345678', 'hi')))).toMatchObject({ retryable: false, message: expect.stringMatching(/10003 Unknown Channel/) });
+    expect(await sendError(h.adapter.send(reply('123456789012345678', 'hi')))).toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(/10003 Unknown Channel/),
+    });
     expect(await sendError(h.adapter.send(reply(dm, '   ')))).toMatchObject({ retryable: false });
   });
 

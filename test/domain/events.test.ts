@@ -21,7 +21,12 @@ describe('typed events', () => {
     const legacy = (reason: string, status: string) => decodeEvent(row('status', { status, reason })).data;
     expect(legacy('opened', 'bot')).toEqual({ status: 'bot', assigneeId: null, action: 'open', by: 'customer' });
     expect(legacy('handoff', 'queued')).toMatchObject({ action: 'handoff', by: 'customer' });
-    expect(decodeEvent(row('status', { status: 'assigned', assigneeId: 'ann', reason: 'reopened' })).data).toEqual({ status: 'assigned', assigneeId: 'ann', action: 'reopen', by: 'customer' });
+    expect(decodeEvent(row('status', { status: 'assigned', assigneeId: 'ann', reason: 'reopened' })).data).toEqual({
+      status: 'assigned',
+      assigneeId: 'ann',
+      action: 'reopen',
+      by: 'customer',
+    });
     expect(legacy('csat', 'closed')).toMatchObject({ action: 'close', by: 'customer' });
     expect(legacy('timeout', 'closed')).toMatchObject({ action: 'close', by: 'system' });
   });

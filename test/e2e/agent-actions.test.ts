@@ -23,7 +23,11 @@ describe('agent actions: notes, transfer, release, resolve and reopen', () => {
 
   async function queuedConversation(customer: WebchatCustomer): Promise<string> {
     await customer.say('human');
-    const conv = await eventually(() => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)), 5000, 'conversation');
+    const conv = await eventually(
+      () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
+      5000,
+      'conversation',
+    );
     return conv.id;
   }
 
@@ -35,7 +39,9 @@ describe('agent actions: notes, transfer, release, resolve and reopen', () => {
     const moved = await api(app, ann.token, 'POST', `/api/conversations/${id}/transfer`, { agentId: ben.id });
     expect(moved.body.conversation).toMatchObject({ status: 'assigned', assigneeId: ben.id });
     expect((await api(app, ann.token, 'POST', `/api/conversations/${id}/messages`, { text: 'still me?' })).status).toBe(403);
-    expect((await api(app, ben.token, 'GET', '/api/conversations?status=assigned&mine=true')).body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(
+      (await api(app, ben.token, 'GET', '/api/conversations?status=assigned&mine=true')).body.items.map((c: { id: string }) => c.id),
+    ).toEqual([id]);
     expect((await api(app, ben.token, 'POST', `/api/conversations/${id}/release`)).body.conversation.status).toBe('queued');
     expect((await api(app, ben.token, 'POST', `/api/conversations/${id}/transfer`, { agentId: 'nobody' })).status).toBe(400);
 
@@ -60,10 +66,14 @@ describe('agent actions: notes, transfer, release, resolve and reopen', () => {
     await customer.say('and another');
     const later = (await api(app, ann.token, 'GET', `/api/conversations/${id}`)).body;
     expect(later.conversation).toMatchObject({ status: 'queued', assigneeId: null });
-    const items = await eventually(async () => {
-      const h = (await customer.history()).items;
-      return h.length >= before + 2 ? h : undefined;
-    }, 5000, 'holding reply after reopen');
+    const items = await eventually(
+      async () => {
+        const h = (await customer.history()).items;
+        return h.length >= before + 2 ? h : undefined;
+      },
+      5000,
+      'holding reply after reopen',
+    );
     expect(items.at(-1)!.text).toMatch(/person will reply/);
   });
 });

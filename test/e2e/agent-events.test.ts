@@ -26,14 +26,22 @@ describe('agent event stream /api/events', () => {
     const customer = await WebchatCustomer.open(app.url);
     await customer.say('Can I pay with seashells?');
     await customer.say('human');
-    const handoff = await eventually(async () => events.events.find((e) => e.event === 'status' && e.data.status === 'queued'), 10_000, 'hand-off event');
+    const handoff = await eventually(
+      async () => events.events.find((e) => e.event === 'status' && e.data.status === 'queued'),
+      10_000,
+      'hand-off event',
+    );
     await eventually(async () => events.events.find((e) => e.event === 'draft'), 10_000, 'draft event');
     const seen = events.lastEventId!;
     events.close();
 
     expect((await api(app, agent.token, 'POST', `/api/conversations/${handoff.data.conversationId}/claim`)).status).toBe(200);
     const resumed = new RawSseReader(`${app.url}/api/events?token=${agent.token}`, { 'last-event-id': seen });
-    const claim = await eventually(async () => resumed.events.find((e) => e.event === 'status' && e.data.status === 'assigned'), 10_000, 'claim event');
+    const claim = await eventually(
+      async () => resumed.events.find((e) => e.event === 'status' && e.data.status === 'assigned'),
+      10_000,
+      'claim event',
+    );
     expect(claim.data).toMatchObject({ conversationId: handoff.data.conversationId, assigneeId: agent.id });
     expect(resumed.events.every((e) => Number(e.id) > Number(seen))).toBe(true);
     resumed.close();

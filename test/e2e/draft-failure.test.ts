@@ -25,10 +25,14 @@ describe('a failing or slow LLM never holds up the customer or the queue', () =>
   async function handOff(text: string) {
     const customer = await WebchatCustomer.open(app.url);
     await customer.say(text);
-    const items = await eventually(async () => {
-      const h = await customer.history();
-      return h.items.length >= 2 ? h.items : undefined;
-    }, 5_000, 'holding reply');
+    const items = await eventually(
+      async () => {
+        const h = await customer.history();
+        return h.items.length >= 2 ? h.items : undefined;
+      },
+      5_000,
+      'holding reply',
+    );
     expect(items[1]!.text).toMatch(/person will reply/);
     await app.draftsIdle();
     const conv = await app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId));

@@ -25,7 +25,11 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL', () => {
     await customer.say('How do I return an item?');
     await customer.say('human');
     const agent = await b.createAgent('Bea');
-    const conv = await eventually(async () => (await api(b, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0], 10_000, 'queued on B');
+    const conv = await eventually(
+      async () => (await api(b, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0],
+      10_000,
+      'queued on B',
+    );
     expect((await api(b, agent.token, 'POST', `/api/conversations/${conv.id}/claim`)).status).toBe(200);
     expect((await api(b, agent.token, 'POST', `/api/conversations/${conv.id}/messages`, { text: 'Hi, Bea here.' })).status).toBe(201);
     const reply = await eventually(async () => stream.items.find((i) => i.author === 'agent'), 10_000, 'agent reply on A');
@@ -35,7 +39,11 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL', () => {
     expect(items.map((i) => `${i.author}`)).toEqual(['customer', 'bot', 'customer', 'bot', 'agent']);
     expect(new Set(stream.items.map((i) => i.id)).size).toBe(stream.items.length);
     const detail = await api(a, agent.token, 'GET', `/api/conversations/${conv.id}`);
-    expect(detail.body.messages.filter((m: { direction: string }) => m.direction === 'out').every((m: { delivery: string; deliveryAttempts: number }) => m.delivery === 'sent' && m.deliveryAttempts === 1)).toBe(true);
+    expect(
+      detail.body.messages
+        .filter((m: { direction: string }) => m.direction === 'out')
+        .every((m: { delivery: string; deliveryAttempts: number }) => m.delivery === 'sent' && m.deliveryAttempts === 1),
+    ).toBe(true);
     stream.close();
   });
 });

@@ -32,10 +32,14 @@ describe('outbox survives a restart', () => {
     const second = await startApp({}, dir.path);
     try {
       const customerAgain = WebchatCustomer.resume(second.url, customer.sessionId, customer.secret);
-      const items = await eventually(async () => {
-        const h = await customerAgain.history();
-        return h.items.length >= 4 ? h.items : undefined;
-      }, 10_000, 'pending replies');
+      const items = await eventually(
+        async () => {
+          const h = await customerAgain.history();
+          return h.items.length >= 4 ? h.items : undefined;
+        },
+        10_000,
+        'pending replies',
+      );
       await new Promise((r) => setTimeout(r, 500));
       const after = (await customerAgain.history()).items;
       expect(after).toHaveLength(4);

@@ -25,7 +25,11 @@ describe('operator summary /api/reports/summary', () => {
     await waiting.say('human');
     const helped = await WebchatCustomer.open(app.url);
     await helped.say('人工');
-    const conv = await eventually(() => app.store.tx((r) => r.conversations.latestForThread('webchat', helped.sessionId)), 5000, 'conversation');
+    const conv = await eventually(
+      () => app.store.tx((r) => r.conversations.latestForThread('webchat', helped.sessionId)),
+      5000,
+      'conversation',
+    );
     await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/claim`);
     await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/messages`, { text: '您好，请问有什么可以帮您？' });
     await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/resolve`);

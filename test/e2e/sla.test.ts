@@ -21,14 +21,25 @@ describe('first-response target', () => {
     const agent = await app.createAgent('Ann');
     const customer = await WebchatCustomer.open(app.url);
     await customer.say('human');
-    const conv = await eventually(() => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)), 5000, 'conversation');
+    const conv = await eventually(
+      () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
+      5000,
+      'conversation',
+    );
     const fresh = (await api(app, agent.token, 'GET', `/api/conversations/${conv.id}`)).body.conversation;
     expect(Date.parse(fresh.slaDueAt) - Date.parse(fresh.waitingSince)).toBe(300);
 
-    const overdue = await eventually(async () => {
-      const items = (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items as { id: string; overdue: boolean }[];
-      return items.find((c) => c.id === conv.id && c.overdue);
-    }, 5000, 'overdue');
+    const overdue = await eventually(
+      async () => {
+        const items = (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items as {
+          id: string;
+          overdue: boolean;
+        }[];
+        return items.find((c) => c.id === conv.id && c.overdue);
+      },
+      5000,
+      'overdue',
+    );
     expect(overdue.overdue).toBe(true);
 
     await api(app, agent.token, 'POST', `/api/conversations/${conv.id}/claim`);

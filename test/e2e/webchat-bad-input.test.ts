@@ -19,7 +19,11 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
   });
 
   const post = (path: string, body: string, secret?: string) =>
-    fetch(app.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) }, body });
+    fetch(app.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
+      body,
+    });
 
   async function storedMessages(): Promise<number> {
     const all = await app.store.tx(async (r) => {
@@ -42,7 +46,12 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
       ['array body', await post(path, '[1,2]', customer.secret), 400, /JSON object/],
       ['wrong secret', await post(path, JSON.stringify({ text: 'hi', clientMessageId: 'c' }), 'nope'), 401, /secret/],
       ['no secret', await post(path, JSON.stringify({ text: 'hi', clientMessageId: 'd' })), 401, /secret/],
-      ['unknown session', await post('/webchat/sessions/does-not-exist/messages', JSON.stringify({ text: 'hi', clientMessageId: 'e' }), customer.secret), 404, /session/],
+      [
+        'unknown session',
+        await post('/webchat/sessions/does-not-exist/messages', JSON.stringify({ text: 'hi', clientMessageId: 'e' }), customer.secret),
+        404,
+        /session/,
+      ],
     ];
     for (const [name, res, status, message] of cases) {
       expect(res.status, name).toBe(status);
@@ -51,7 +60,9 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
       expect(body.error.code, name).toBeTruthy();
     }
     expect(await storedMessages()).toBe(0);
-    const wrongRead = await fetch(`${app.url}/webchat/sessions/${customer.sessionId}/messages`, { headers: { authorization: 'Bearer wrong' } });
+    const wrongRead = await fetch(`${app.url}/webchat/sessions/${customer.sessionId}/messages`, {
+      headers: { authorization: 'Bearer wrong' },
+    });
     expect(wrongRead.status).toBe(401);
   });
 

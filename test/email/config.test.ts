@@ -24,7 +24,16 @@ describe('emailConfigFromEnv', () => {
   });
 
   it('reads ports, TLS flags, SMTP credentials and the mailbox', () => {
-    const c = emailConfigFromEnv({ ...base, IMAP_PORT: '143', IMAP_TLS: 'false', IMAP_MAILBOX: 'Support', SMTP_PORT: '465', SMTP_USER: 'relay', SMTP_PASSWORD: 'pw', SMTP_TLS: '' });
+    const c = emailConfigFromEnv({
+      ...base,
+      IMAP_PORT: '143',
+      IMAP_TLS: 'false',
+      IMAP_MAILBOX: 'Support',
+      SMTP_PORT: '465',
+      SMTP_USER: 'relay',
+      SMTP_PASSWORD: 'pw',
+      SMTP_TLS: '',
+    });
     expect(c.imap).toMatchObject({ port: 143, secure: false, mailbox: 'Support' });
     expect(c.smtp).toEqual({ host: 'smtp.shop.example', port: 465, secure: true, user: 'relay', password: 'pw' });
   });

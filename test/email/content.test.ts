@@ -22,7 +22,10 @@ beforeAll(async () => {
   dovecot = await startDovecot();
   box = await dovecot.createMailbox();
   const config = emailConfig(dovecot, { host: '127.0.0.1', port: 9 });
-  adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
+  adapter = createEmailAdapter(
+    { ...config, imap: { ...config.imap, mailbox: box } },
+    { clock: systemClock, log: silentLogger, state: new MemoryState() },
+  );
   await adapter.start(rec.deliver);
 });
 afterAll(async () => {
@@ -34,7 +37,11 @@ afterAll(async () => {
 async function receive(raw: string | Buffer): Promise<{ m: InboundMessage; uid: number }> {
   const uid = await dovecot.append(raw, { mailbox: box });
   const m = await eventually(() => rec.stored.find((s) => s.raw?.uid === uid), 20_000, `delivery of UID ${uid}`);
-  await eventually(async () => (await dovecot.listMessages(box)).find((x) => x.uid === uid)?.flags.includes('\\Seen'), 10_000, `\\Seen on UID ${uid}`);
+  await eventually(
+    async () => (await dovecot.listMessages(box)).find((x) => x.uid === uid)?.flags.includes('\\Seen'),
+    10_000,
+    `\\Seen on UID ${uid}`,
+  );
   return { m, uid };
 }
 
@@ -74,7 +81,11 @@ vdCw3aVppUiwaLNmttyhSA==
     expect(big5.m.subject).toBe('問？');
     const jp = await receive(
       Buffer.concat([
-        Buffer.from(crlf(`From: jp@example.jp\nSubject: =?ISO-2022-JP?B?GyRCQ21KOBsoQg==?=\nMessage-ID: <jp-1@example.jp>\nContent-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n`)),
+        Buffer.from(
+          crlf(
+            `From: jp@example.jp\nSubject: =?ISO-2022-JP?B?GyRCQ21KOBsoQg==?=\nMessage-ID: <jp-1@example.jp>\nContent-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n`,
+          ),
+        ),
         Buffer.from('GyRCQ21KOCRPJCQkREZPJC0kXiQ5JCshKRsoQg==', 'base64'),
         Buffer.from('\r\n'),
       ]),
@@ -159,12 +170,18 @@ Subject: Your order`,
 
 describe('auto-generated mail is flagged, never a normal message', () => {
   const cases: [string, Parameters<typeof rawMail>[0]][] = [
-    ['Auto-Submitted out-of-office', { subject: 'Out of Office: Question', headers: { 'Auto-Submitted': 'auto-replied' }, body: 'I am away until Monday.' }],
+    [
+      'Auto-Submitted out-of-office',
+      { subject: 'Out of Office: Question', headers: { 'Auto-Submitted': 'auto-replied' }, body: 'I am away until Monday.' },
+    ],
     ['Precedence: bulk', { headers: { Precedence: 'bulk' } }],
     ['Precedence: list', { headers: { Precedence: 'list' } }],
     ['X-Autoreply', { headers: { 'X-Autoreply': 'yes' } }],
     ['mailing list', { headers: { 'List-Id': '<news.shop.example>' } }],
-    ['mailer-daemon bounce', { from: 'Mail Delivery System <MAILER-DAEMON@mx.example.com>', subject: 'Undelivered Mail Returned to Sender' }],
+    [
+      'mailer-daemon bounce',
+      { from: 'Mail Delivery System <MAILER-DAEMON@mx.example.com>', subject: 'Undelivered Mail Returned to Sender' },
+    ],
     ['null Return-Path', { headers: { 'Return-Path': '<>' } }],
     ['auto-reply subject without headers', { subject: 'Automatic reply: Your order' }],
     [
@@ -239,8 +256,13 @@ describe('awkward messages get a clear outcome and nothing is lost', () => {
   });
 
   it('a message with 150 attachments lists the first 100 and counts the rest', async () => {
-    const parts = Array.from({ length: 150 }, (_, i) => `--m\nContent-Type: text/csv; name="f${i}.csv"\nContent-Disposition: attachment; filename="f${i}.csv"\n\n${i}\n`).join('');
-    const { m } = await receive(rawMail({ contentType: 'multipart/mixed; boundary="m"', body: `--m\nContent-Type: text/plain\n\nMany files\n${parts}--m--` }));
+    const parts = Array.from(
+      { length: 150 },
+      (_, i) => `--m\nContent-Type: text/csv; name="f${i}.csv"\nContent-Disposition: attachment; filename="f${i}.csv"\n\n${i}\n`,
+    ).join('');
+    const { m } = await receive(
+      rawMail({ contentType: 'multipart/mixed; boundary="m"', body: `--m\nContent-Type: text/plain\n\nMany files\n${parts}--m--` }),
+    );
     expect(m.text).toBe('Many files');
     expect(m.attachments).toHaveLength(100);
     expect(m.attachments[0]).toMatchObject({ name: 'f0.csv', mime: 'text/csv' });
@@ -266,7 +288,10 @@ describe('size cap', () => {
     const capDovecotBox = await dovecot.createMailbox();
     const capped = new RecordingDeliver();
     const config = emailConfig(dovecot, { host: '127.0.0.1', port: 9 }, { maxMessageBytes: 64 * 1024 });
-    const small = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: capDovecotBox } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
+    const small = createEmailAdapter(
+      { ...config, imap: { ...config.imap, mailbox: capDovecotBox } },
+      { clock: systemClock, log: silentLogger, state: new MemoryState() },
+    );
     await small.start(capped.deliver);
     try {
       const attachment = Buffer.alloc(300 * 1024, 1);

@@ -32,7 +32,10 @@ afterEach(async () => {
 
 async function startAdapter(state = new MemoryState(), rec = new RecordingDeliver(), overrides = {}) {
   const config = emailConfig(dovecot, smtp, overrides);
-  const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box } }, { clock: systemClock, log: silentLogger, state });
+  const adapter = createEmailAdapter(
+    { ...config, imap: { ...config.imap, mailbox: box } },
+    { clock: systemClock, log: silentLogger, state },
+  );
   running.push(adapter);
   await adapter.start(rec.deliver);
   return { adapter, rec, state };
@@ -97,7 +100,10 @@ describe('email inbound (IMAP)', () => {
     const rec = new RecordingDeliver();
     rec.failNext(1);
     const config = emailConfig(dovecot, smtp, { pollIntervalMs: 200 });
-    const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box } }, { clock, log: silentLogger, state: new MemoryState() });
+    const adapter = createEmailAdapter(
+      { ...config, imap: { ...config.imap, mailbox: box } },
+      { clock, log: silentLogger, state: new MemoryState() },
+    );
     running.push(adapter);
     await adapter.start(rec.deliver);
 
@@ -149,13 +155,20 @@ describe('email inbound (IMAP)', () => {
     await eventually(() => second.rec.stored.length === 2, 10_000, 'catch-up');
     await dovecot.append(rawMail({ messageId: '<after@example.com>' }), { mailbox: box });
     await eventually(() => second.rec.stored.length === 3, 10_000, 'live delivery');
-    expect(second.rec.stored.map((m) => m.externalMessageId)).toEqual(['<while-down@example.com>', '<while-down-2@example.com>', '<after@example.com>']);
+    expect(second.rec.stored.map((m) => m.externalMessageId)).toEqual([
+      '<while-down@example.com>',
+      '<while-down-2@example.com>',
+      '<after@example.com>',
+    ]);
     expect(second.rec.attempts.length).toBe(3);
   });
 
   it('on a first start takes the unseen mail of the last week and leaves what was read or is older', async () => {
     await dovecot.append(rawMail({ messageId: '<old-read@example.com>' }), { mailbox: box, flags: ['\\Seen'] });
-    const ancient = await dovecot.append(rawMail({ messageId: '<ancient-unread@example.com>' }), { mailbox: box, arrived: new Date(Date.now() - 30 * 86_400_000) });
+    const ancient = await dovecot.append(rawMail({ messageId: '<ancient-unread@example.com>' }), {
+      mailbox: box,
+      arrived: new Date(Date.now() - 30 * 86_400_000),
+    });
     await dovecot.append(rawMail({ messageId: '<old-unread@example.com>' }), { mailbox: box });
     const { rec } = await startAdapter();
     await eventually(() => rec.stored.length === 1, 10_000, 'backlog');
@@ -176,7 +189,11 @@ describe('email inbound (IMAP)', () => {
       await eventually(() => rec.stored.length === 2, 15_000, 'after reconnect');
       await dovecot.append(rawMail({ messageId: '<after-drop@example.com>' }), { mailbox: box });
       await eventually(() => rec.stored.length === 3, 10_000, 'live again');
-      expect(rec.stored.map((m) => m.externalMessageId)).toEqual(['<before-drop@example.com>', '<during-drop@example.com>', '<after-drop@example.com>']);
+      expect(rec.stored.map((m) => m.externalMessageId)).toEqual([
+        '<before-drop@example.com>',
+        '<during-drop@example.com>',
+        '<after-drop@example.com>',
+      ]);
       expect(rec.attempts.length).toBe(3);
     });
   }
@@ -202,17 +219,29 @@ describe('email inbound (IMAP)', () => {
 
   it('a wrong password fails start() with a clear error that names the login, not the password', async () => {
     const config = emailConfig(dovecot, smtp);
-    const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: box, password: 'not-the-password' } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
+    const adapter = createEmailAdapter(
+      { ...config, imap: { ...config.imap, mailbox: box, password: 'not-the-password' } },
+      { clock: systemClock, log: silentLogger, state: new MemoryState() },
+    );
     const err = await adapter.start(new RecordingDeliver().deliver).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect(err).toMatchObject({ field: 'IMAP_PASSWORD', message: expect.stringMatching(/^email channel: IMAP login as support at 127\.0\.0\.1 failed/) });
+    expect(err).toMatchObject({
+      field: 'IMAP_PASSWORD',
+      message: expect.stringMatching(/^email channel: IMAP login as support at 127\.0\.0\.1 failed/),
+    });
     expect((err as Error).message).not.toContain('not-the-password');
   });
 
   it('a mailbox that does not exist fails start() with a clear error', async () => {
     const config = emailConfig(dovecot, smtp);
-    const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, mailbox: 'Nowhere' } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
-    await expect(adapter.start(new RecordingDeliver().deliver)).rejects.toMatchObject({ field: 'IMAP_MAILBOX', message: expect.stringContaining('mailbox "Nowhere" cannot be opened') });
+    const adapter = createEmailAdapter(
+      { ...config, imap: { ...config.imap, mailbox: 'Nowhere' } },
+      { clock: systemClock, log: silentLogger, state: new MemoryState() },
+    );
+    await expect(adapter.start(new RecordingDeliver().deliver)).rejects.toMatchObject({
+      field: 'IMAP_MAILBOX',
+      message: expect.stringContaining('mailbox "Nowhere" cannot be opened'),
+    });
   });
 
   it('a server that is down at start does not fail start(): mail is picked up once it is reachable', async () => {
@@ -221,7 +250,10 @@ describe('email inbound (IMAP)', () => {
       proxy.setUp(false);
       const rec = new RecordingDeliver();
       const config = emailConfig(dovecot, smtp);
-      const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, port: proxy.port, mailbox: box } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
+      const adapter = createEmailAdapter(
+        { ...config, imap: { ...config.imap, port: proxy.port, mailbox: box } },
+        { clock: systemClock, log: silentLogger, state: new MemoryState() },
+      );
       running.push(adapter);
       await adapter.start(rec.deliver);
       await dovecot.append(rawMail({ messageId: '<while-unreachable@example.com>' }), { mailbox: box });
@@ -240,7 +272,10 @@ describe('email inbound (IMAP)', () => {
     try {
       const rec = new RecordingDeliver();
       const config = emailConfig(dovecot, smtp);
-      const adapter = createEmailAdapter({ ...config, imap: { ...config.imap, port: proxy.port, mailbox: box } }, { clock: systemClock, log: silentLogger, state: new MemoryState() });
+      const adapter = createEmailAdapter(
+        { ...config, imap: { ...config.imap, port: proxy.port, mailbox: box } },
+        { clock: systemClock, log: silentLogger, state: new MemoryState() },
+      );
       running.push(adapter);
       await adapter.start(rec.deliver);
       await dovecot.append(rawMail({ messageId: '<net-1@example.com>' }), { mailbox: box });

@@ -20,13 +20,23 @@ afterAll(async () => {
 });
 
 it('delivers new mail by polling when the server does not offer IDLE', async () => {
-  const probe = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+  const probe = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    auth: { user: dovecot.user, pass: dovecot.password },
+    logger: false,
+  });
   await probe.connect();
   expect(probe.capabilities.has('IDLE')).toBe(false);
   await probe.logout();
 
   const rec = new RecordingDeliver();
-  const adapter = createEmailAdapter(emailConfig(dovecot, { host: '127.0.0.1', port: 9 }, { pollIntervalMs: 300 }), { clock: systemClock, log: silentLogger, state: new MemoryState() });
+  const adapter = createEmailAdapter(emailConfig(dovecot, { host: '127.0.0.1', port: 9 }, { pollIntervalMs: 300 }), {
+    clock: systemClock,
+    log: silentLogger,
+    state: new MemoryState(),
+  });
   await adapter.start(rec.deliver);
   try {
     await new Promise((r) => setTimeout(r, 500));

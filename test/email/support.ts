@@ -3,7 +3,11 @@ import type { EmailConfig } from '../../adapters/email/config.js';
 import type { DovecotServer } from '../fakes/dovecot.js';
 import type { SmtpReceiver } from '../fakes/smtp-receiver.js';
 
-export function emailConfig(dovecot: DovecotServer, smtp: SmtpReceiver | { host: string; port: number }, overrides: Partial<EmailConfig> = {}): EmailConfig {
+export function emailConfig(
+  dovecot: DovecotServer,
+  smtp: SmtpReceiver | { host: string; port: number },
+  overrides: Partial<EmailConfig> = {},
+): EmailConfig {
   return {
     imap: { host: dovecot.host, port: dovecot.port, secure: false, user: dovecot.user, password: dovecot.password, mailbox: 'INBOX' },
     smtp: { host: smtp.host, port: smtp.port, secure: false },

@@ -602,7 +602,7 @@ export class FakeDiscordApi {
       channel_id: c.id,
       content,
       ...(ref && known ? { message_reference: ref } : {}),
-      ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions as SentMessage['allowed_mentions'] } : {}),
+      ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions } : {}),
       ...(nonce ? { nonce } : {}),
       ...(Array.isArray(body.components) && body.components.length ? { components: body.components as SentMessage['components'] } : {}),
       at: Date.now(),
@@ -643,7 +643,7 @@ export class FakeDiscordApi {
       ...(s.message_reference
         ? { message_reference: { type: 0, message_id: s.message_reference.message_id, channel_id: s.channel_id } }
         : {}),
-    } as APIMessage;
+    };
   }
 
   private injected(method: string, path: string): Answer | undefined {

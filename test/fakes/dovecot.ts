@@ -70,7 +70,14 @@ export async function startDovecot(opts: { idle?: boolean } = {}): Promise<Dovec
   }
 
   const connect = async () => {
-    const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user, pass: password }, logger: false, disableAutoIdle: true });
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      auth: { user, pass: password },
+      logger: false,
+      disableAutoIdle: true,
+    });
     await client.connect();
     return client;
   };
@@ -150,7 +157,9 @@ export async function startDovecot(opts: { idle?: boolean } = {}): Promise<Dovec
 }
 
 function config(dir: string, port: number, runAs: { user: string; group: string } | undefined, idle: boolean): string {
-  const users = runAs ? `default_login_user = ${runAs.user}\ndefault_internal_user = ${runAs.user}\ndefault_internal_group = ${runAs.group}\n` : '';
+  const users = runAs
+    ? `default_login_user = ${runAs.user}\ndefault_internal_user = ${runAs.user}\ndefault_internal_group = ${runAs.group}\n`
+    : '';
   const capability = idle ? '' : 'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS NAMESPACE CHILDREN\n';
   return `base_dir = ${dir}/run
 state_dir = ${dir}/state

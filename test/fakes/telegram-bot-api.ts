@@ -147,7 +147,7 @@ export class FakeTelegramBotApi {
 
   /** Queues an update as Telegram would; returns it with its update_id. */
   pushUpdate(update: Omit<Update, 'update_id'>): Update {
-    const full = { update_id: this.nextUpdateId++, ...update } as Update;
+    const full = { update_id: this.nextUpdateId++, ...update };
     for (const m of [full.message, full.edited_message]) {
       if (m) this.remember(m.chat, m.message_id);
     }
@@ -421,7 +421,7 @@ export class FakeTelegramBotApi {
       ...(markup ? { reply_markup: markup } : {}),
       date,
     });
-    return { message_id: messageId, date, chat, from: this.bot, text: visible } as Message;
+    return { message_id: messageId, date, chat, from: this.bot, text: visible };
   }
 
   private setWebhook(p: Record<string, unknown>): Answer {

@@ -13,12 +13,27 @@ import { FaqIndex } from '../../src/faq/faq-index.js';
 const en = (id: string, questions: string[], answer: string): FaqEntry => ({ id, locale: 'en', questions, answer, tags: [] });
 
 const tiny = [
-  en('returns', ['How do I return an item?', 'Can I send my order back?'], 'You can return unused items within 30 days of delivery for a full refund.'),
+  en(
+    'returns',
+    ['How do I return an item?', 'Can I send my order back?'],
+    'You can return unused items within 30 days of delivery for a full refund.',
+  ),
   en('shipping', ['How long does shipping take?', 'When will my package arrive?'], 'Standard delivery takes 3 to 5 business days.'),
-  en('payment', ['Which payment methods do you accept?', 'Can I pay by credit card?'], 'We accept Visa, Mastercard, PayPal and bank transfer.'),
+  en(
+    'payment',
+    ['Which payment methods do you accept?', 'Can I pay by credit card?'],
+    'We accept Visa, Mastercard, PayPal and bank transfer.',
+  ),
 ];
 
-const unrelated = ['Who painted the Mona Lisa?', 'what is the capital of france', 'how tall is mount everest', 'tell me a joke', 'what is the weather tomorrow', 'can I bring my dog to the cinema'];
+const unrelated = [
+  'Who painted the Mona Lisa?',
+  'what is the capital of france',
+  'how tall is mount everest',
+  'tell me a joke',
+  'what is the weather tomorrow',
+  'can I bring my dog to the cinema',
+];
 
 describe('calibration on a tiny knowledge base (3 entries × 2 questions)', () => {
   const faq = new FaqIndex(tiny);
@@ -60,7 +75,9 @@ describe('calibration on a larger knowledge base (CLINC150, 20 entries × 20 tra
     const byIntent = new Map<string, string[]>();
     for (const [text, intent] of data.train!) if (intents.has(intent)) byIntent.set(intent, [...(byIntent.get(intent) ?? []), text]);
     const faq = new FaqIndex([...byIntent].map(([id, qs]) => en(id.replace(/_/g, '-'), qs.slice(0, 20), '')));
-    let n = 0, right = 0, wrong = 0;
+    let n = 0,
+      right = 0,
+      wrong = 0;
     for (const [text, intent] of data.val!) {
       if (!intents.has(intent)) continue;
       n++;

@@ -24,7 +24,9 @@ describe('faq check', () => {
     const c = io();
     expect(await runFaqCheck(['--faq-dir', 'faq'], c.streams)).toBe(0);
     expect(c.out()).toMatch(/entries in en, zh — OK/);
-    expect(c.out()).toMatch(/^ {2}en: answers at confidence ≥ 0\.\d\d \[calibrated\], offers choices from 0\.\d\d; expected to answer \d+ % /m);
+    expect(c.out()).toMatch(
+      /^ {2}en: answers at confidence ≥ 0\.\d\d \[calibrated\], offers choices from 0\.\d\d; expected to answer \d+ % /m,
+    );
     expect(c.out()).toMatch(/^ {2}zh: answers at confidence ≥ /m);
   });
 
@@ -47,8 +49,14 @@ describe('faq ask', () => {
 
   it('prints one JSON line per argument, in order', async () => {
     const c = io();
-    expect(await runFaqAsk(['--faq-dir', dir, '--json', 'how long does shipping take', '怎么退货', 'who painted the Mona Lisa'], c.streams)).toBe(0);
-    const lines = c.out().trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(
+      await runFaqAsk(['--faq-dir', dir, '--json', 'how long does shipping take', '怎么退货', 'who painted the Mona Lisa'], c.streams),
+    ).toBe(0);
+    const lines = c
+      .out()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.question, l.answered, l.entryId, l.locale])).toEqual([
       ['how long does shipping take', true, 'shipping', 'en'],
       ['怎么退货', true, 'returns', 'zh'],
@@ -62,11 +70,15 @@ describe('faq ask', () => {
     }
   });
 
-  it('offers the matcher\'s suggestions for an unsure question and none for an unrelated one', async () => {
+  it("offers the matcher's suggestions for an unsure question and none for an unrelated one", async () => {
     const { matcher } = await loadFaq(dir);
     const c = io();
     expect(await runFaqAsk(['--faq-dir', dir, '--json', 'where is my item', 'who painted the Mona Lisa'], c.streams)).toBe(0);
-    const [unsure, unrelated] = c.out().trimEnd().split('\n').map((l) => JSON.parse(l));
+    const [unsure, unrelated] = c
+      .out()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(unsure).toMatchObject({ answered: false, entryId: null });
     expect(unsure.suggestions.length).toBeGreaterThanOrEqual(2);
     expect(unsure.suggestions).toEqual(matcher.match('where is my item').suggestions);
@@ -76,7 +88,9 @@ describe('faq ask', () => {
   it('reads questions from standard input, one per line, without --json as readable lines', async () => {
     const c = io('How do I return an item?\n\nWhen will my package arrive?\n');
     expect(await runFaqAsk(['--faq-dir', dir], c.streams)).toBe(0);
-    expect(c.out()).toMatch(/^How do I return an item\?\n {2}→ returns \[en, confidence 0\.\d\d\]\nWhen will my package arrive\?\n {2}→ shipping /);
+    expect(c.out()).toMatch(
+      /^How do I return an item\?\n {2}→ returns \[en, confidence 0\.\d\d\]\nWhen will my package arrive\?\n {2}→ shipping /,
+    );
   });
 
   it('refuses a broken knowledge base and a bad FAQ_MIN_CONFIDENCE', async () => {

@@ -13,21 +13,63 @@ describe('the lifecycle writer', () => {
 
   // From a state reached by `setup`, `event` leads to `expected` — and writes it the same way every time.
   const cases: { name: string; setup: ConversationEvent[]; event: ConversationEvent; expected: Record<string, unknown> }[] = [
-    { name: 'handoff', setup: [], event: { type: 'handoff' }, expected: { status: 'queued', assigneeId: null, waitingSince: T1, resolvedAt: null } },
-    { name: 'claim', setup: [{ type: 'handoff' }], event: { type: 'claim', agentId: 'ann' }, expected: { status: 'assigned', assigneeId: 'ann', lastAssigneeId: 'ann', waitingSince: T0 } },
-    { name: 'release', setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }], event: { type: 'release' }, expected: { status: 'queued', assigneeId: null, lastAssigneeId: 'ann', waitingSince: T1 } },
-    { name: 'transfer', setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }], event: { type: 'transfer', agentId: 'bo' }, expected: { status: 'assigned', assigneeId: 'bo', lastAssigneeId: 'bo', waitingSince: T0 } },
-    { name: 'resolve', setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }], event: { type: 'resolve' }, expected: { status: 'resolved', assigneeId: 'ann', resolvedAt: T1, waitingSince: null } },
-    { name: 'reopen to the agent', setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }, { type: 'resolve' }], event: { type: 'reopen', agentId: 'ann' }, expected: { status: 'assigned', assigneeId: 'ann', resolvedAt: null, waitingSince: T1 } },
-    { name: 'reopen to the queue', setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }, { type: 'resolve' }], event: { type: 'reopen', agentId: null }, expected: { status: 'queued', assigneeId: null, lastAssigneeId: 'ann', resolvedAt: null, waitingSince: T1 } },
-    { name: 'close', setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }, { type: 'resolve' }], event: { type: 'close' }, expected: { status: 'closed', assigneeId: 'ann', resolvedAt: T0, csat: null } },
+    {
+      name: 'handoff',
+      setup: [],
+      event: { type: 'handoff' },
+      expected: { status: 'queued', assigneeId: null, waitingSince: T1, resolvedAt: null },
+    },
+    {
+      name: 'claim',
+      setup: [{ type: 'handoff' }],
+      event: { type: 'claim', agentId: 'ann' },
+      expected: { status: 'assigned', assigneeId: 'ann', lastAssigneeId: 'ann', waitingSince: T0 },
+    },
+    {
+      name: 'release',
+      setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }],
+      event: { type: 'release' },
+      expected: { status: 'queued', assigneeId: null, lastAssigneeId: 'ann', waitingSince: T1 },
+    },
+    {
+      name: 'transfer',
+      setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }],
+      event: { type: 'transfer', agentId: 'bo' },
+      expected: { status: 'assigned', assigneeId: 'bo', lastAssigneeId: 'bo', waitingSince: T0 },
+    },
+    {
+      name: 'resolve',
+      setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }],
+      event: { type: 'resolve' },
+      expected: { status: 'resolved', assigneeId: 'ann', resolvedAt: T1, waitingSince: null },
+    },
+    {
+      name: 'reopen to the agent',
+      setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }, { type: 'resolve' }],
+      event: { type: 'reopen', agentId: 'ann' },
+      expected: { status: 'assigned', assigneeId: 'ann', resolvedAt: null, waitingSince: T1 },
+    },
+    {
+      name: 'reopen to the queue',
+      setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }, { type: 'resolve' }],
+      event: { type: 'reopen', agentId: null },
+      expected: { status: 'queued', assigneeId: null, lastAssigneeId: 'ann', resolvedAt: null, waitingSince: T1 },
+    },
+    {
+      name: 'close',
+      setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }, { type: 'resolve' }],
+      event: { type: 'close' },
+      expected: { status: 'closed', assigneeId: 'ann', resolvedAt: T0, csat: null },
+    },
   ];
 
   for (const { name, setup, event, expected } of cases) {
     it(`${name}: writes exactly the lifecycle fields and one status event`, async () => {
       const before = await store.tx((r) => seedConversation(r, T0, setup));
       const eventsBefore = await store.tx((r) => eventsOf(r, before.id));
-      const returned = await store.tx(async (r) => applyTransition(r, (await r.conversations.get(before.id, { lock: true }))!, event, { by: 'agent-9', now: T1 }));
+      const returned = await store.tx(async (r) =>
+        applyTransition(r, (await r.conversations.get(before.id, { lock: true }))!, event, { by: 'agent-9', now: T1 }),
+      );
       const after = (await store.tx((r) => r.conversations.get(before.id)))!;
 
       expect(returned).toEqual(after);
@@ -37,13 +79,26 @@ describe('the lifecycle writer', () => {
 
       const added = (await store.tx((r) => eventsOf(r, before.id))).slice(eventsBefore.length);
       expect(added).toHaveLength(1);
-      expect(added[0]).toMatchObject({ type: 'status', createdAt: T1, data: { status: after.status, assigneeId: after.assigneeId, action: event.type, by: 'agent-9' } });
+      expect(added[0]).toMatchObject({
+        type: 'status',
+        createdAt: T1,
+        data: { status: after.status, assigneeId: after.assigneeId, action: event.type, by: 'agent-9' },
+      });
     });
   }
 
   it('opening writes the bot state and an open event by the customer', async () => {
     const c = await store.tx((r) => seedConversation(r, T0));
-    expect(c).toMatchObject({ status: 'bot', assigneeId: null, lastAssigneeId: null, waitingSince: null, resolvedAt: null, csat: null, createdAt: T0, updatedAt: T0 });
+    expect(c).toMatchObject({
+      status: 'bot',
+      assigneeId: null,
+      lastAssigneeId: null,
+      waitingSince: null,
+      resolvedAt: null,
+      csat: null,
+      createdAt: T0,
+      updatedAt: T0,
+    });
     const events = await store.tx((r) => eventsOf(r, c.id));
     expect(events.map((e) => e.data)).toEqual([{ status: 'bot', assigneeId: null, action: 'open', by: 'customer' }]);
   });

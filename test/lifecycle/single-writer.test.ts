@@ -39,7 +39,9 @@ describe('one lifecycle writer', () => {
 
   it('no code outside src/lifecycle/ writes status, assignee or lifecycle timestamps to a conversation', () => {
     const offenders = sources.flatMap(({ path, text }) => [
-      ...callArgs(text, 'conversations.update(').filter(forbiddenPatch).map((a) => `${path}: conversations.update(${a})`),
+      ...callArgs(text, 'conversations.update(')
+        .filter(forbiddenPatch)
+        .map((a) => `${path}: conversations.update(${a})`),
       ...callArgs(text, 'conversations.insert(').map((a) => `${path}: conversations.insert(${a})`),
     ]);
     expect(offenders).toEqual([]);
@@ -47,7 +49,9 @@ describe('one lifecycle writer', () => {
 
   it('no code outside src/lifecycle/ appends a status event', () => {
     const offenders = sources.flatMap(({ path, text }) =>
-      callArgs(text, 'events.append(').filter((a) => /type:\s*'status'|^[^,]+,\s*'status'/.test(a)).map((a) => `${path}: events.append(${a})`),
+      callArgs(text, 'events.append(')
+        .filter((a) => /type:\s*'status'|^[^,]+,\s*'status'/.test(a))
+        .map((a) => `${path}: events.append(${a})`),
     );
     expect(offenders).toEqual([]);
   });
@@ -61,6 +65,9 @@ describe('one lifecycle writer', () => {
 
   it('finds the writes it forbids (the check itself works)', () => {
     const planted = `await r.conversations.update(c.id, { lastMessageAt: now });\nawait r.conversations.update(id, {\n  status: 'queued', updatedAt: fn(now) });\nawait r.conversations.update(c.id, patch);`;
-    expect(callArgs(planted, 'conversations.update(').filter(forbiddenPatch)).toEqual([`id, {\n  status: 'queued', updatedAt: fn(now) }`, 'c.id, patch']);
+    expect(callArgs(planted, 'conversations.update(').filter(forbiddenPatch)).toEqual([
+      `id, {\n  status: 'queued', updatedAt: fn(now) }`,
+      'c.id, patch',
+    ]);
   });
 });

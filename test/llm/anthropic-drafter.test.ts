@@ -1,10 +1,4 @@
-import {
-  APIConnectionTimeoutError,
-  APIUserAbortError,
-  AuthenticationError,
-  InternalServerError,
-  OverloadedError,
-} from '@anthropic-ai/sdk';
+import { APIConnectionTimeoutError, APIUserAbortError, AuthenticationError, InternalServerError, OverloadedError } from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicDrafter, DEFAULT_ANTHROPIC_MODEL, type AnthropicDrafterConfig } from '../../src/llm/anthropic-drafter.js';
 import { DATA_TAG } from '../../src/llm/draft-prompt.js';

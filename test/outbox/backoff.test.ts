@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/kit/backoff.js';
 import { OUTBOX_BACKOFF } from '../../src/outbox/worker.js';
 
-const retryDelayMs = (attempt: number, retryAfterMs: number | undefined, random: () => number) => backoffDelay(OUTBOX_BACKOFF, attempt, { retryAfterMs, random });
+const retryDelayMs = (attempt: number, retryAfterMs: number | undefined, random: () => number) =>
+  backoffDelay(OUTBOX_BACKOFF, attempt, { retryAfterMs, random });
 
 describe('retry backoff', () => {
   it('grows exponentially with jitter inside [base/2, base] and is capped', () => {

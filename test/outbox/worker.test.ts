@@ -28,7 +28,10 @@ class ScriptedChannel implements ChannelAdapter {
   }
 }
 
-const noFaq: FaqMatcher = { match: () => ({ answered: false, entryId: null, locale: 'en', answer: null, confidence: 0, candidates: [] }), entry: () => undefined };
+const noFaq: FaqMatcher = {
+  match: () => ({ answered: false, entryId: null, locale: 'en', answer: null, confidence: 0, candidates: [] }),
+  entry: () => undefined,
+};
 
 describe('outbox worker', () => {
   let store: Store;
@@ -43,9 +46,18 @@ describe('outbox worker', () => {
   async function setup(channel: ScriptedChannel) {
     dir = await tempDir();
     store = await openStore({ sqliteFile: `${dir.path}/db.sqlite` });
-    const { conversationId } = await ingest({ store, clock: systemClock, faq: () => noFaq, reopenWindowMs: 0 }, {
-      channel: 'webchat', externalMessageId: 'm1', threadKey: 't1', sender: { channelUserId: 'u1' }, text: 'hello', attachments: [], receivedAt: new Date(),
-    });
+    const { conversationId } = await ingest(
+      { store, clock: systemClock, faq: () => noFaq, reopenWindowMs: 0 },
+      {
+        channel: 'webchat',
+        externalMessageId: 'm1',
+        threadKey: 't1',
+        sender: { channelUserId: 'u1' },
+        text: 'hello',
+        attachments: [],
+        receivedAt: new Date(),
+      },
+    );
     worker = new OutboxWorker({ store, adapters: { webchat: channel }, clock: systemClock, log: silentLogger, pollMs: 50 });
     return (await store.tx((r) => r.conversations.get(conversationId)))!;
   }

@@ -3,7 +3,19 @@ import { asksForHuman, csatScore, detectLocale, isStartCommand } from '../../src
 
 describe('explicit requests', () => {
   it('recognises a request for a person in English and Chinese, with punctuation and width variants', () => {
-    for (const t of ['/human', '/human@shop_bot', 'human', 'Human!', ' AGENT ', 'talk to a human', '人工', '转人工', '转人工！', '人工客服', 'ｈｕｍａｎ']) {
+    for (const t of [
+      '/human',
+      '/human@shop_bot',
+      'human',
+      'Human!',
+      ' AGENT ',
+      'talk to a human',
+      '人工',
+      '转人工',
+      '转人工！',
+      '人工客服',
+      'ｈｕｍａｎ',
+    ]) {
       expect(asksForHuman(t), t).toBe(true);
     }
   });

@@ -23,7 +23,15 @@ describe('resolved conversations close after the timeout', () => {
     const clock: Clock = { now: () => new Date(now) };
     const { matcher } = await loadFaq(SAMPLE_FAQ);
     const deps = { store, clock, faq: () => matcher, reopenWindowMs: 3_600_000 };
-    const msg = (id: string, thread: string, text: string) => ({ channel: 'webchat' as const, externalMessageId: id, threadKey: thread, sender: { channelUserId: thread }, text, attachments: [], receivedAt: new Date(now) });
+    const msg = (id: string, thread: string, text: string) => ({
+      channel: 'webchat' as const,
+      externalMessageId: id,
+      threadKey: thread,
+      sender: { channelUserId: thread },
+      text,
+      attachments: [],
+      receivedAt: new Date(now),
+    });
     const agentRow = await createAgent(store, clock, 'Ann').then(({ id }) => store.tx((r) => r.agents.get(id)));
     const actions = new QueueActions(store, clock);
 
@@ -37,7 +45,10 @@ describe('resolved conversations close after the timeout', () => {
     now += 2 * 3_600_000;
 
     expect(await closeResolved(store, clock, 6 * 3_600_000)).toBe(1);
-    const [a, b] = await store.tx(async (r) => [await r.conversations.get(old.conversationId), await r.conversations.get(recent.conversationId)]);
+    const [a, b] = await store.tx(async (r) => [
+      await r.conversations.get(old.conversationId),
+      await r.conversations.get(recent.conversationId),
+    ]);
     expect(a!.status).toBe('closed');
     expect(b!.status).toBe('resolved');
 

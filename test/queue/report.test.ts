@@ -5,12 +5,24 @@ import { summarize } from '../../src/queue/report.js';
 const SINCE = Date.parse('2026-12-01T00:00:00Z');
 
 /** A log written the way the app writes it (typed events, JSON in the data column), read back through the decoder. */
-function log(...entries: [conversationId: string, seconds: number, event: DomainEvent | { type: 'status'; legacy: object }][]): LoggedEvent[] {
+function log(
+  ...entries: [conversationId: string, seconds: number, event: DomainEvent | { type: 'status'; legacy: object }][]
+): LoggedEvent[] {
   return entries.map(([conversationId, seconds, e], i) =>
-    decodeLogged({ seq: i + 1, conversationId, createdAt: SINCE + seconds * 1000, type: e.type, data: JSON.stringify('legacy' in e ? e.legacy : e.data) }),
+    decodeLogged({
+      seq: i + 1,
+      conversationId,
+      createdAt: SINCE + seconds * 1000,
+      type: e.type,
+      data: JSON.stringify('legacy' in e ? e.legacy : e.data),
+    }),
   );
 }
-const status = (s: 'bot' | 'queued' | 'assigned' | 'resolved' | 'closed', action: 'open' | 'handoff' | 'claim' | 'resolve' | 'close', by = 'customer'): DomainEvent => ({
+const status = (
+  s: 'bot' | 'queued' | 'assigned' | 'resolved' | 'closed',
+  action: 'open' | 'handoff' | 'claim' | 'resolve' | 'close',
+  by = 'customer',
+): DomainEvent => ({
   type: 'status',
   data: { status: s, assigneeId: s === 'assigned' || s === 'resolved' ? 'ann' : null, action, by },
 });
@@ -52,10 +64,20 @@ describe('summarize (the operator report) over decoded events', () => {
       ['old', 5, { type: 'status', legacy: { status: 'queued', reason: 'handoff' } }],
       ['old', 9, agentMessage],
     );
-    expect(summarize(events, SINCE)).toMatchObject({ conversationsOpened: 1, handedOff: 1, botDeflectionRate: 0, firstResponseSeconds: { median: 4, answered: 1, waiting: 0 } });
+    expect(summarize(events, SINCE)).toMatchObject({
+      conversationsOpened: 1,
+      handedOff: 1,
+      botDeflectionRate: 0,
+      firstResponseSeconds: { median: 4, answered: 1, waiting: 0 },
+    });
   });
 
   it('has no rates when nothing happened', () => {
-    expect(summarize([], SINCE)).toMatchObject({ conversationsOpened: 0, botDeflectionRate: null, csat: { responses: 0, average: null }, firstResponseSeconds: { median: null } });
+    expect(summarize([], SINCE)).toMatchObject({
+      conversationsOpened: 0,
+      botDeflectionRate: null,
+      csat: { responses: 0, average: null },
+      firstResponseSeconds: { median: null },
+    });
   });
 });

@@ -11,7 +11,11 @@ describe.skipIf(!TEST_DATABASE_URL)('leadership over a PostgreSQL advisory lock'
     const starts: string[] = [];
     const make = (who: string) => {
       const l = postgresLeadership(db.url, silentLogger, 100);
-      void l.hold('poller', async () => void (running.add(who), starts.push(who)), async () => void running.delete(who));
+      void l.hold(
+        'poller',
+        async () => void (running.add(who), starts.push(who)),
+        async () => void running.delete(who),
+      );
       return l;
     };
     const a = make('a');

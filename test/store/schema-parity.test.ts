@@ -16,10 +16,16 @@ function shape(config: ReturnType<typeof sqliteConfig> | ReturnType<typeof pgCon
         { type: c.dataType, notNull: c.notNull, primaryKey: c.primary, unique: c.isUnique, enum: c.enumValues ?? null },
       ]),
     ),
-    indexes: config.indexes.map((i) => ({ name: i.config.name, unique: i.config.unique })).sort((a, b) => String(a.name).localeCompare(String(b.name))),
+    indexes: config.indexes
+      .map((i) => ({ name: i.config.name, unique: i.config.unique }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name))),
     references: config.foreignKeys
       .map((fk) => fk.reference())
-      .map((r) => ({ from: r.columns.map((c) => c.name), to: getTableName(r.foreignTable), toColumns: r.foreignColumns.map((c) => c.name) })),
+      .map((r) => ({
+        from: r.columns.map((c) => c.name),
+        to: getTableName(r.foreignTable),
+        toColumns: r.foreignColumns.map((c) => c.name),
+      })),
   };
 }
 

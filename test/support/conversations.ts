@@ -27,10 +27,14 @@ export async function conversationOf(
   channel: ChannelId,
   displayName: string,
 ): Promise<{ id: string; status: string; messages: MessageView[] }> {
-  const item = await eventually(async () => {
-    const list = await api(app, token, 'GET', '/api/conversations');
-    return (list.body.items as ConversationItem[]).find((c) => c.channel === channel && c.customer?.displayName === displayName);
-  }, 10_000, `conversation of ${displayName}`);
+  const item = await eventually(
+    async () => {
+      const list = await api(app, token, 'GET', '/api/conversations');
+      return (list.body.items as ConversationItem[]).find((c) => c.channel === channel && c.customer?.displayName === displayName);
+    },
+    10_000,
+    `conversation of ${displayName}`,
+  );
   const detail = await api(app, token, 'GET', `/api/conversations/${item.id}`);
   return { id: item.id, status: detail.body.conversation.status, messages: detail.body.messages };
 }

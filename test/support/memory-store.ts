@@ -34,7 +34,15 @@ export async function seedConversation(r: Repos, now: number, events: Conversati
   const customerId = newId(now);
   const threadKey = newId(now);
   await r.customers.insert({ id: customerId, displayName: 'Cai', email: null, locale: null, createdAt: now });
-  await r.customers.insertIdentity({ id: newId(now), customerId, channel: 'webchat', channelUserId: threadKey, displayName: null, username: null, createdAt: now });
+  await r.customers.insertIdentity({
+    id: newId(now),
+    customerId,
+    channel: 'webchat',
+    channelUserId: threadKey,
+    displayName: null,
+    username: null,
+    createdAt: now,
+  });
   let c = await openConversation(
     r,
     { id: newId(now), customerId, channel: 'webchat', threadKey, team: null, locale: 'en', subject: null, lastMessageAt: now },

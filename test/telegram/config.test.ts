@@ -14,8 +14,13 @@ describe('telegramConfigFromEnv', () => {
 
   it('uses the configured webhook secret, or makes one', () => {
     const url = 'https://support.example.com/telegram/webhook';
-    expect(telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: 's3cret' }, secret).webhook).toEqual({ url, secret: 's3cret' });
-    expect(telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_WEBHOOK_URL: url }, secret).webhook).toEqual({ url, secret: 'generated-secret' });
+    expect(
+      telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: 's3cret' }, secret).webhook,
+    ).toEqual({ url, secret: 's3cret' });
+    expect(telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_WEBHOOK_URL: url }, secret).webhook).toEqual({
+      url,
+      secret: 'generated-secret',
+    });
   });
 
   it('names the variable that is wrong', () => {

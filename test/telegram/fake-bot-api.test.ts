@@ -16,7 +16,11 @@ describe('fake Telegram Bot API, driven by grammY', () => {
     await fake.close();
   });
 
-  const failure = (p: Promise<unknown>) => p.then(() => expect.fail('call succeeded'), (e: unknown) => e as GrammyError);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => expect.fail('call succeeded'),
+      (e: unknown) => e as GrammyError,
+    );
 
   it('answers getMe, and 401 for a wrong token', async () => {
     expect(await api.getMe()).toMatchObject({ is_bot: true, username: 'switchboard_support_bot' });
@@ -65,7 +69,9 @@ describe('fake Telegram Bot API, driven by grammY', () => {
     expect(sent).toMatchObject({ chat: { id: user.id }, text: 'answer' });
     expect(fake.sent.at(-1)).toMatchObject({ reply_to_message_id: q.message!.message_id });
 
-    expect(await failure(api.sendMessage(user.id, 'x', { reply_parameters: { message_id: 999 } }))).toMatchObject({ description: 'Bad Request: message to be replied not found' });
+    expect(await failure(api.sendMessage(user.id, 'x', { reply_parameters: { message_id: 999 } }))).toMatchObject({
+      description: 'Bad Request: message to be replied not found',
+    });
     expect(await failure(api.sendMessage(user.id, 'x'.repeat(4097)))).toMatchObject({ description: 'Bad Request: message is too long' });
     expect(await failure(api.sendMessage(user.id, 'Price: 5.00', { parse_mode: 'MarkdownV2' }))).toMatchObject({ error_code: 400 });
     expect(await failure(api.sendMessage(user.id, 'a < b', { parse_mode: 'HTML' }))).toMatchObject({ error_code: 400 });
@@ -74,7 +80,12 @@ describe('fake Telegram Bot API, driven by grammY', () => {
 
   it('injects 429 with retry_after, then works again', async () => {
     fake.pushMessage(user, { text: 'hi' });
-    fake.failNext({ method: 'sendMessage', error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } });
+    fake.failNext({
+      method: 'sendMessage',
+      error_code: 429,
+      description: 'Too Many Requests: retry after 3',
+      parameters: { retry_after: 3 },
+    });
     expect(await failure(api.sendMessage(user.id, 'x'))).toMatchObject({ error_code: 429, parameters: { retry_after: 3 } });
     expect(await api.sendMessage(user.id, 'x')).toMatchObject({ text: 'x' });
   });

@@ -41,11 +41,19 @@ describe('Telegram normalization', () => {
   });
 
   it('keeps documents and voice notes as attachments with file id, mime, size and name', () => {
-    const doc = normalizeUpdate(update({ document: { file_id: 'doc1', file_unique_id: 'd', file_name: 'invoice.pdf', mime_type: 'application/pdf', file_size: 2048 } }), me);
+    const doc = normalizeUpdate(
+      update({
+        document: { file_id: 'doc1', file_unique_id: 'd', file_name: 'invoice.pdf', mime_type: 'application/pdf', file_size: 2048 },
+      }),
+      me,
+    );
     expect(doc?.text).toBe('');
     expect(doc?.attachments).toEqual([{ name: 'invoice.pdf', mime: 'application/pdf', size: 2048, url: 'doc1' }]);
 
-    const voice = normalizeUpdate(update({ voice: { file_id: 'v1', file_unique_id: 'v', duration: 3, mime_type: 'audio/ogg', file_size: 5000 } }), me);
+    const voice = normalizeUpdate(
+      update({ voice: { file_id: 'v1', file_unique_id: 'v', duration: 3, mime_type: 'audio/ogg', file_size: 5000 } }),
+      me,
+    );
     expect(voice?.attachments).toEqual([{ name: 'voice_v.ogg', mime: 'audio/ogg', size: 5000, url: 'v1' }]);
   });
 
@@ -68,7 +76,10 @@ describe('Telegram normalization', () => {
   });
 
   it('links a reply to the message it quotes', () => {
-    const m = normalizeUpdate(update({ text: 'yes', reply_to_message: { message_id: 44, date: 1, chat: privateChat } as Message['reply_to_message'] }), me);
+    const m = normalizeUpdate(
+      update({ text: 'yes', reply_to_message: { message_id: 44, date: 1, chat: privateChat } as Message['reply_to_message'] }),
+      me,
+    );
     expect(m?.replyToExternalIds).toEqual(['7:44']);
   });
 
@@ -78,11 +89,16 @@ describe('Telegram normalization', () => {
     it('ignores talk that does not address the bot', () => {
       expect(normalizeUpdate(inGroup({ text: 'anyone here?' }), me)).toBeNull();
       expect(normalizeUpdate(inGroup({ text: 'ask @other_bot', entities: [{ type: 'mention', offset: 4, length: 10 }] }), me)).toBeNull();
-      expect(normalizeUpdate(inGroup({ text: '/help@other_bot', entities: [{ type: 'bot_command', offset: 0, length: 15 }] }), me)).toBeNull();
+      expect(
+        normalizeUpdate(inGroup({ text: '/help@other_bot', entities: [{ type: 'bot_command', offset: 0, length: 15 }] }), me),
+      ).toBeNull();
     });
 
     it('takes a message that mentions the bot, without the mention', () => {
-      const m = normalizeUpdate(inGroup({ text: '@Shop_Bot where is my parcel?', entities: [{ type: 'mention', offset: 0, length: 9 }] }), me);
+      const m = normalizeUpdate(
+        inGroup({ text: '@Shop_Bot where is my parcel?', entities: [{ type: 'mention', offset: 0, length: 9 }] }),
+        me,
+      );
       expect(m?.text).toBe('where is my parcel?');
       expect(m?.threadKey).toBe('-100123');
       expect(m?.externalMessageId).toBe('-100123:50');

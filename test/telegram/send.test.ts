@@ -46,7 +46,11 @@ describe('Telegram send', () => {
   it('falls back to plain text when Telegram cannot parse the markup', async () => {
     h = await startHarness({}, { start: false });
     h.fake.pushMessage(alice, { text: 'hi' });
-    h.fake.failNext({ method: 'sendMessage', error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
+    h.fake.failNext({
+      method: 'sendMessage',
+      error_code: 400,
+      description: 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 3',
+    });
     await h.adapter.send(reply('See **Returns**.'));
     expect(h.fake.sentTo(alice.id).map((s) => [s.shown, s.parse_mode])).toEqual([['See **Returns**.', undefined]]);
   });
@@ -58,7 +62,9 @@ describe('Telegram send', () => {
     const replyTo = { externalMessageId: `${alice.id}:${question.message!.message_id}` };
     await h.adapter.send(reply('Directly below the question: no quote needed.', { replyTo }));
     await h.adapter.send(reply('Later, after other messages: quoted.', { replyTo }));
-    await h.adapter.send(reply('A message from another chat is never quoted.', { replyTo: { externalMessageId: `555:${question.message!.message_id}` } }));
+    await h.adapter.send(
+      reply('A message from another chat is never quoted.', { replyTo: { externalMessageId: `555:${question.message!.message_id}` } }),
+    );
     const sent = h.fake.sentTo(alice.id);
     expect(sent.map((s) => s.reply_to_message_id)).toEqual([undefined, question.message!.message_id, undefined]);
   });
@@ -66,9 +72,15 @@ describe('Telegram send', () => {
   it('always quotes in a group, where several people talk', async () => {
     h = await startHarness();
     const group = { id: -100777, type: 'supergroup' as const, title: 'Customers' };
-    const question = h.fake.pushMessage(alice, { chat: group, text: '@switchboard_support_bot hours?', entities: [{ type: 'mention', offset: 0, length: 24 }] });
+    const question = h.fake.pushMessage(alice, {
+      chat: group,
+      text: '@switchboard_support_bot hours?',
+      entities: [{ type: 'mention', offset: 0, length: 24 }],
+    });
     await h.fake.waitFor(() => h.recorder.stored.length === 1, 5000, 'question stored');
-    await h.adapter.send(reply('9 to 5.', { threadKey: String(group.id), replyTo: { externalMessageId: `${group.id}:${question.message!.message_id}` } }));
+    await h.adapter.send(
+      reply('9 to 5.', { threadKey: String(group.id), replyTo: { externalMessageId: `${group.id}:${question.message!.message_id}` } }),
+    );
     expect(h.fake.sentTo(group.id)[0]?.reply_to_message_id).toBe(question.message!.message_id);
   });
 
@@ -109,7 +121,12 @@ describe('Telegram send', () => {
   it('maps 429 to a retryable error carrying retry_after', async () => {
     h = await startHarness({}, { start: false });
     h.fake.pushMessage(alice, { text: 'hi' });
-    h.fake.failNext({ method: 'sendMessage', error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } });
+    h.fake.failNext({
+      method: 'sendMessage',
+      error_code: 429,
+      description: 'Too Many Requests: retry after 7',
+      parameters: { retry_after: 7 },
+    });
     const err = await sendError(h.adapter.send(reply('x')));
     expect(err).toMatchObject({ retryable: true, retryAfterMs: 7000, code: 'telegram_rate_limited' });
   });

@@ -46,7 +46,16 @@ describe('Telegram webhook', () => {
 
   it('refuses a request with a missing or wrong secret with 401 and stores nothing', async () => {
     await startWebhook();
-    const update = { update_id: 5, message: { message_id: 1, date: 1_700_000_000, chat: { id: 1, type: 'private' }, from: { id: 1, is_bot: false, first_name: 'M' }, text: 'forged' } };
+    const update = {
+      update_id: 5,
+      message: {
+        message_id: 1,
+        date: 1_700_000_000,
+        chat: { id: 1, type: 'private' },
+        from: { id: 1, is_bot: false, first_name: 'M' },
+        text: 'forged',
+      },
+    };
     const missing = await post(update);
     const wrong = await post(update, 'not-the-secret');
     expect([missing.status, wrong.status]).toEqual([401, 401]);

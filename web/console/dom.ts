@@ -6,7 +6,11 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return node as T;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: (Node | string | null | undefined)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  ...children: (Node | string | null | undefined)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   for (const child of children) if (child != null && child !== '') node.append(child);

@@ -6,7 +6,15 @@ import type { ListItem } from './types.js';
 /** The conversation list of the current tab; `open` is called with the clicked conversation's id. */
 export function renderList(items: ListItem[], open: (id: string) => void): void {
   const nodes = items.map((c) => {
-    const meta = [c.channel, c.status, c.assigneeId ? 'with ' + agentName(c.assigneeId) : '', waited(c.waitingSince), c.overdue ? 'OVERDUE' : ''].filter(Boolean).join(' · ');
+    const meta = [
+      c.channel,
+      c.status,
+      c.assigneeId ? 'with ' + agentName(c.assigneeId) : '',
+      waited(c.waitingSince),
+      c.overdue ? 'OVERDUE' : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     const button = el(
       'button',
       '',

@@ -29,7 +29,9 @@ export const channelIdentities = pgTable(
   'channel_identities',
   {
     id: text('id').primaryKey(),
-    customerId: text('customer_id').notNull().references(() => customers.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
     channel: text('channel').notNull(),
     channelUserId: text('channel_user_id').notNull(),
     displayName: text('display_name'),
@@ -43,7 +45,9 @@ export const conversations = pgTable(
   'conversations',
   {
     id: text('id').primaryKey(),
-    customerId: text('customer_id').notNull().references(() => customers.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
     channel: text('channel').notNull(),
     threadKey: text('thread_key').notNull(),
     status: text('status', { enum: STATUSES }).notNull(),
@@ -67,7 +71,9 @@ export const messages = pgTable(
   'messages',
   {
     id: text('id').primaryKey(),
-    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
     channel: text('channel').notNull(),
     externalId: text('external_id'),
     direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
@@ -84,7 +90,9 @@ export const drafts = pgTable(
   'drafts',
   {
     id: text('id').primaryKey(),
-    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
     messageId: text('message_id').notNull(),
     text: text('text').notNull(),
     kind: text('kind', { enum: DRAFT_KINDS }).notNull(),
@@ -99,7 +107,9 @@ export const outbox = pgTable(
   'outbox',
   {
     id: text('id').primaryKey(),
-    messageId: text('message_id').notNull().references(() => messages.id),
+    messageId: text('message_id')
+      .notNull()
+      .references(() => messages.id),
     conversationId: text('conversation_id').notNull(),
     channel: text('channel').notNull(),
     payload: text('payload').notNull(),
@@ -158,7 +168,9 @@ export const faqSuggestions = pgTable(
   'faq_suggestions',
   {
     id: text('id').primaryKey(),
-    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
     messageId: text('message_id'),
     entryId: text('entry_id'),
     newEntry: integer('new_entry').notNull(),

@@ -28,7 +28,9 @@ export const channelIdentities = sqliteTable(
   'channel_identities',
   {
     id: text('id').primaryKey(),
-    customerId: text('customer_id').notNull().references(() => customers.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
     channel: text('channel').notNull(),
     channelUserId: text('channel_user_id').notNull(),
     displayName: text('display_name'),
@@ -42,7 +44,9 @@ export const conversations = sqliteTable(
   'conversations',
   {
     id: text('id').primaryKey(),
-    customerId: text('customer_id').notNull().references(() => customers.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
     channel: text('channel').notNull(),
     threadKey: text('thread_key').notNull(),
     status: text('status', { enum: STATUSES }).notNull(),
@@ -66,7 +70,9 @@ export const messages = sqliteTable(
   'messages',
   {
     id: text('id').primaryKey(),
-    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
     channel: text('channel').notNull(),
     externalId: text('external_id'),
     direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
@@ -83,7 +89,9 @@ export const drafts = sqliteTable(
   'drafts',
   {
     id: text('id').primaryKey(),
-    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
     messageId: text('message_id').notNull(),
     text: text('text').notNull(),
     kind: text('kind', { enum: DRAFT_KINDS }).notNull(),
@@ -98,7 +106,9 @@ export const outbox = sqliteTable(
   'outbox',
   {
     id: text('id').primaryKey(),
-    messageId: text('message_id').notNull().references(() => messages.id),
+    messageId: text('message_id')
+      .notNull()
+      .references(() => messages.id),
     conversationId: text('conversation_id').notNull(),
     channel: text('channel').notNull(),
     payload: text('payload').notNull(),
@@ -157,7 +167,9 @@ export const faqSuggestions = sqliteTable(
   'faq_suggestions',
   {
     id: text('id').primaryKey(),
-    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
     messageId: text('message_id'),
     entryId: text('entry_id'),
     newEntry: integer('new_entry').notNull(),

@@ -86,7 +86,9 @@ describe('rule: ask back when unsure', () => {
       expect(picked.map((e) => e.data)).toEqual([{ entryId: 'gift-card-expiry', locale: 'en', question: 'gift card' }]);
       // The pick waits for an admin as an FAQ suggestion.
       const suggestions = await r.faqSuggestions.list({ limit: 10, offset: 0 });
-      expect(suggestions.map((x) => [x.source, x.entryId, x.question, x.status])).toEqual([['pick', 'gift-card-expiry', 'gift card', 'pending']]);
+      expect(suggestions.map((x) => [x.source, x.entryId, x.question, x.status])).toEqual([
+        ['pick', 'gift-card-expiry', 'gift card', 'pending'],
+      ]);
     });
   });
 

@@ -8,7 +8,10 @@ describe('rule: assigned (a person or the queue owns it)', () => {
 
   it('keeps the bot quiet while an agent holds the conversation', async () => {
     await store.tx(async (r) => {
-      const ctx = await ruleContext(r, { text: 'How do I return an item?', setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }] });
+      const ctx = await ruleContext(r, {
+        text: 'How do I return an item?',
+        setup: [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }],
+      });
       expect(await assigned(ctx)).toEqual({ kind: 'quiet' });
       expect(await outgoing(r, ctx.conversation.id)).toEqual([]);
     });

@@ -15,7 +15,12 @@ export const NOW = Date.parse('2026-12-01T10:00:00Z');
 export async function testFaq(): Promise<FaqMatcher> {
   const dir = writeKb({
     ...smallKb,
-    'en/people.md': entryFile('people', ['Can I speak with someone from support?', 'I want to talk with your staff'], 'Of course.', 'tags: [handoff]\nteam: care\n'),
+    'en/people.md': entryFile(
+      'people',
+      ['Can I speak with someone from support?', 'I want to talk with your staff'],
+      'Of course.',
+      'tags: [handoff]\nteam: care\n',
+    ),
   });
   return (await loadFaq(dir)).matcher;
 }
@@ -44,7 +49,18 @@ export async function ruleContext(r: Repos, o: ContextOptions): Promise<RuleCont
   };
   const stored = o.stored ?? true;
   if (stored) {
-    await r.messages.insert({ id: newId(NOW), conversationId: conversation.id, channel: 'webchat', externalId: message.externalMessageId, direction: 'in', author: 'customer', agentId: null, text: o.text, meta: null, createdAt: NOW });
+    await r.messages.insert({
+      id: newId(NOW),
+      conversationId: conversation.id,
+      channel: 'webchat',
+      externalId: message.externalMessageId,
+      direction: 'in',
+      author: 'customer',
+      agentId: null,
+      text: o.text,
+      meta: null,
+      createdAt: NOW,
+    });
   }
   const faq = o.faq;
   return {

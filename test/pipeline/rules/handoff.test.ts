@@ -16,7 +16,12 @@ describe('rule: hand-off (the last rule)', () => {
       ctx.team = 'billing';
       ctx.now = NOW + 1000;
       expect(await handoff(ctx)).toEqual({ kind: 'queued' });
-      expect(await r.conversations.get(ctx.conversation.id)).toMatchObject({ status: 'queued', team: 'billing', locale: 'zh', waitingSince: NOW + 1000 });
+      expect(await r.conversations.get(ctx.conversation.id)).toMatchObject({
+        status: 'queued',
+        team: 'billing',
+        locale: 'zh',
+        waitingSince: NOW + 1000,
+      });
       expect(await outgoing(r, ctx.conversation.id)).toEqual([holdingReply('zh', 1)]);
     });
   });

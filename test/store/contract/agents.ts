@@ -25,7 +25,9 @@ export function agentsContract(current: () => Store) {
     it('refuses a second agent with the same token hash', async () => {
       const hash = uid('hash');
       await tx((r) => r.agents.insert({ id: uid('agt'), name: 'one', role: 'agent', tokenHash: hash, createdAt: 1 }));
-      await expect(tx((r) => r.agents.insert({ id: uid('agt'), name: 'two', role: 'agent', tokenHash: hash, createdAt: 1 }))).rejects.toThrow();
+      await expect(
+        tx((r) => r.agents.insert({ id: uid('agt'), name: 'two', role: 'agent', tokenHash: hash, createdAt: 1 })),
+      ).rejects.toThrow();
     });
   });
 }

@@ -38,7 +38,8 @@ export function conversationsContract(current: () => Store) {
 
     it('lists open conversations longest waiting first, filtered by status and assignee, paged after an id', async () => {
       const agent = uid('agent');
-      const mk = (status: 'queued' | 'assigned' | 'closed' | 'resolved', waitingSince: number) => f.conversation({ status, waitingSince, assigneeId: agent });
+      const mk = (status: 'queued' | 'assigned' | 'closed' | 'resolved', waitingSince: number) =>
+        f.conversation({ status, waitingSince, assigneeId: agent });
       const late = await mk('assigned', 300);
       const early = await mk('queued', 100);
       const closed = await mk('closed', 50);

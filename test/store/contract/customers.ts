@@ -21,8 +21,24 @@ export function customersContract(current: () => Store) {
     it('finds an identity by channel and channel user, and lists a customer’s identities', async () => {
       const c = await f.customer();
       const user = uid('user');
-      const tg: IdentityRow = { id: uid('idn'), customerId: c.id, channel: 'telegram', channelUserId: user, displayName: 'Ada L', username: 'ada', createdAt: 7 };
-      const mail: IdentityRow = { id: uid('idn'), customerId: c.id, channel: 'email', channelUserId: user, displayName: null, username: null, createdAt: 8 };
+      const tg: IdentityRow = {
+        id: uid('idn'),
+        customerId: c.id,
+        channel: 'telegram',
+        channelUserId: user,
+        displayName: 'Ada L',
+        username: 'ada',
+        createdAt: 7,
+      };
+      const mail: IdentityRow = {
+        id: uid('idn'),
+        customerId: c.id,
+        channel: 'email',
+        channelUserId: user,
+        displayName: null,
+        username: null,
+        createdAt: 8,
+      };
       await f.tx(async (r) => {
         await r.customers.insertIdentity(tg);
         await r.customers.insertIdentity(mail);
@@ -37,7 +53,15 @@ export function customersContract(current: () => Store) {
     it('refuses a second identity for the same channel user', async () => {
       const c = await f.customer();
       const user = uid('user');
-      const row = (id: string): IdentityRow => ({ id, customerId: c.id, channel: 'discord', channelUserId: user, displayName: null, username: null, createdAt: 1 });
+      const row = (id: string): IdentityRow => ({
+        id,
+        customerId: c.id,
+        channel: 'discord',
+        channelUserId: user,
+        displayName: null,
+        username: null,
+        createdAt: 1,
+      });
       await f.tx((r) => r.customers.insertIdentity(row(uid('idn'))));
       await expect(f.tx((r) => r.customers.insertIdentity(row(uid('idn'))))).rejects.toThrow();
       expect(await f.tx((r) => r.customers.identitiesOf(c.id))).toHaveLength(1);

@@ -10,8 +10,26 @@ export function draftsContract(current: () => Store) {
     it('keeps a conversation’s drafts in order and reads one by id', async () => {
       const c = await f.conversation();
       const m = await f.message(c);
-      const llm: DraftRow = { id: uid('dft'), conversationId: c.id, messageId: m.id, text: 'Sure, …', kind: 'llm', entryIds: '["returns"]', model: 'claude', createdAt: 1 };
-      const faq: DraftRow = { id: uid('dft'), conversationId: c.id, messageId: m.id, text: 'Returns: …', kind: 'faq', entryIds: '[]', model: null, createdAt: 2 };
+      const llm: DraftRow = {
+        id: uid('dft'),
+        conversationId: c.id,
+        messageId: m.id,
+        text: 'Sure, …',
+        kind: 'llm',
+        entryIds: '["returns"]',
+        model: 'claude',
+        createdAt: 1,
+      };
+      const faq: DraftRow = {
+        id: uid('dft'),
+        conversationId: c.id,
+        messageId: m.id,
+        text: 'Returns: …',
+        kind: 'faq',
+        entryIds: '[]',
+        model: null,
+        createdAt: 2,
+      };
       await f.tx(async (r) => {
         await r.drafts.insert(llm);
         await r.drafts.insert(faq);

@@ -5,7 +5,10 @@ import { decodeEvent } from '../../../src/domain/events.js';
 
 // Typed events for the log's storage tests: the store keeps whatever the domain hands it.
 const msg = (id: string) => ({ type: 'message' as const, data: { messageId: id, direction: 'in' as const, author: 'customer' as const } });
-const status = (s: 'queued' | 'assigned') => ({ type: 'status' as const, data: { status: s, assigneeId: null, action: 'handoff' as const, by: 'customer' } });
+const status = (s: 'queued' | 'assigned') => ({
+  type: 'status' as const,
+  data: { status: s, assigneeId: null, action: 'handoff' as const, by: 'customer' },
+});
 const delivery = (id: string) => ({ type: 'delivery' as const, data: { messageId: id, status: 'sent' as const } });
 const note = (id: string) => ({ type: 'note' as const, data: { messageId: id, agentId: 'a' } });
 
@@ -15,10 +18,7 @@ export function eventsContract(current: () => Store) {
   describe('events', () => {
     it('appends events with increasing sequence numbers, the newest being the maximum', async () => {
       const c = await f.conversation();
-      const seqs = await f.tx(async (r) => [
-        await r.events.append(c.id, status('queued'), 10),
-        await r.events.append(null, note('x'), 11),
-      ]);
+      const seqs = await f.tx(async (r) => [await r.events.append(c.id, status('queued'), 10), await r.events.append(null, note('x'), 11)]);
       expect(seqs[1]!).toBeGreaterThan(seqs[0]!);
       const third = await f.tx((r) => r.events.append(c.id, status('assigned'), 12));
       expect(third).toBeGreaterThan(seqs[1]!);
@@ -47,7 +47,10 @@ export function eventsContract(current: () => Store) {
     it('reads every event created since a time, in order', async () => {
       // Far in the future, so no other test's events fall in the window.
       const t = 9_000_000_000_000 + Math.floor(Math.random() * 1e9);
-      const [x, y] = await f.tx(async (r) => [await r.events.append(null, note('late-1'), t + 5), await r.events.append(null, note('late-2'), t)]);
+      const [x, y] = await f.tx(async (r) => [
+        await r.events.append(null, note('late-1'), t + 5),
+        await r.events.append(null, note('late-2'), t),
+      ]);
       await f.tx((r) => r.events.append(null, note('late-0'), t - 1));
       expect((await f.tx((r) => r.events.since(t))).map((e) => e.seq)).toEqual([x, y]);
       expect((await f.tx((r) => r.events.since(t + 1))).map((e) => e.seq)).toEqual([x]);

@@ -15,7 +15,12 @@ export function outboxContract(current: () => Store) {
       expect(await f.tx((r) => r.outbox.get(o1.id))).toEqual(o1);
       expect(await f.tx((r) => r.outbox.get('no-such-row'))).toBeUndefined();
       const byMessage = await f.tx((r) => r.outbox.forMessages([m1.id, m2.id, 'no-such-message']));
-      expect([...byMessage.entries()].sort()).toEqual([[m1.id, o1], [m2.id, o2]].sort());
+      expect([...byMessage.entries()].sort()).toEqual(
+        [
+          [m1.id, o1],
+          [m2.id, o2],
+        ].sort(),
+      );
       expect((await f.tx((r) => r.outbox.forMessages([]))).size).toBe(0);
       const sent = { status: 'sent' as const, attempts: 1, externalId: 'ext-1', sentAt: 1_500, leaseUntil: null, lastError: null };
       await f.tx((r) => r.outbox.update(o1.id, sent));
