@@ -42,7 +42,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
   const config = loadConfig(env);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
-  const faqOpts = config.FAQ_MIN_CONFIDENCE === undefined ? {} : { minConfidence: config.FAQ_MIN_CONFIDENCE };
+  const faqOpts = {
+    ...(config.FAQ_MIN_CONFIDENCE === undefined ? {} : { minConfidence: config.FAQ_MIN_CONFIDENCE }),
+    ...(config.FAQ_MIN_SUGGEST_CONFIDENCE === undefined ? {} : { minSuggest: config.FAQ_MIN_SUGGEST_CONFIDENCE }),
+  };
 
   const loaded = await loadFaq(config.FAQ_DIR, faqOpts);
   if (loaded.errors.length) throw new ValidationError(`the FAQ in ${config.FAQ_DIR} has errors:\n${loaded.errors.join('\n')}`);

@@ -11,4 +11,6 @@ export const faqEnvShape = {
   FAQ_DIR: unsetIfBlank(z.string().default('./faq')),
   /** Unset means the threshold calibrated on the knowledge base at index build. */
   FAQ_MIN_CONFIDENCE: unsetIfBlank(z.coerce.number({ error: CONFIDENCE }).min(0, CONFIDENCE).max(1, CONFIDENCE).optional()),
+  /** Unset means calibrated too; 1 (never below the answer threshold) turns asking back off. */
+  FAQ_MIN_SUGGEST_CONFIDENCE: unsetIfBlank(z.coerce.number({ error: CONFIDENCE }).min(0, CONFIDENCE).max(1, CONFIDENCE).optional()),
 };

@@ -17,7 +17,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/console: learning FAQ entries fr
   beforeAll(async () => {
     dir = await tempDir();
     faqDir = englishFaqCopy();
-    [app, browser] = await Promise.all([startApp({ FAQ_DIR: faqDir }, dir.path), launchChromium()]);
+    [app, browser] = await Promise.all([startApp({ FAQ_DIR: faqDir, FAQ_MIN_SUGGEST_CONFIDENCE: '1' }, dir.path), launchChromium()]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -15,7 +15,7 @@ describe.skipIf(!TEST_DATABASE_URL)('Discord with two instances on one PostgreSQ
     fake = await FakeDiscordApi.start();
     db = await createTestDatabase();
     dirs = [await tempDir(), await tempDir()];
-    const env = { DATABASE_URL: db.url, DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl };
+    const env = { DATABASE_URL: db.url, DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, FAQ_MIN_SUGGEST_CONFIDENCE: '1' };
     // Started one after the other, the first takes the gateway's leadership.
     leader = await startApp(env, dirs[0]!.path);
     follower = await startApp(env, dirs[1]!.path);

@@ -18,7 +18,7 @@ describe('gaps report: GET /api/faq/gaps and `faq gaps`', () => {
   beforeAll(async () => {
     data = await tempDir();
     faqDir = englishFaqCopy();
-    app = await startApp({ FAQ_DIR: faqDir }, data.path);
+    app = await startApp({ FAQ_DIR: faqDir, FAQ_MIN_SUGGEST_CONFIDENCE: '1' }, data.path);
   });
   afterAll(async () => {
     await app?.stop();

@@ -19,7 +19,7 @@ describe('learning from agents: /api/faq/suggestions', () => {
   beforeAll(async () => {
     data = await tempDir();
     faqDir = englishFaqCopy();
-    app = await startApp({ FAQ_DIR: faqDir }, data.path);
+    app = await startApp({ FAQ_DIR: faqDir, FAQ_MIN_SUGGEST_CONFIDENCE: '1' }, data.path);
     admin = await app.createAgent('Ops', 'admin');
     agent = await app.createAgent('Ann');
   });
