@@ -206,27 +206,13 @@ export class FakeDiscordApi {
     const message = {
       id,
       channel_id: channel.id,
-      author: {
-        id: author.id,
-        username: author.username,
-        global_name: author.global_name ?? null,
-        discriminator: '0',
-        avatar: null,
-        ...(author.bot ? { bot: true } : {}),
-      },
+      author: apiUser(author),
       content,
       timestamp: timestampOf(id),
       edited_timestamp: null,
       tts: false,
       mention_everyone: false,
-      mentions: (opts.mentions ?? []).map((u) => ({
-        id: u.id,
-        username: u.username,
-        global_name: u.global_name ?? null,
-        discriminator: '0',
-        avatar: null,
-        ...(u.bot ? { bot: true } : {}),
-      })),
+      mentions: (opts.mentions ?? []).map(apiUser),
       mention_roles: [],
       attachments: (opts.attachments ?? []).map((a, i) => ({
         id: this.snowflake(),
@@ -707,4 +693,16 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     return null;
   }
+}
+
+/** A user as Discord's API shows it inside a message (as author or mention). */
+function apiUser(u: FakeUser) {
+  return {
+    id: u.id,
+    username: u.username,
+    global_name: u.global_name ?? null,
+    discriminator: '0',
+    avatar: null,
+    ...(u.bot ? { bot: true } : {}),
+  };
 }
