@@ -7,8 +7,17 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { backupSqlite, inspectSqlite, restoreSqlite, sqliteHasData, type SqliteContents } from '../store/sqlite/backup.js';
-import { pgConversationCount, pgDump, pgRestore, PgToolMissing } from '../store/pg/backup.js';
+import {
+  backupSqlite,
+  inspectSqlite,
+  pgConversationCount,
+  pgDump,
+  pgRestore,
+  PgToolMissing,
+  restoreSqlite,
+  sqliteHasData,
+  type SqliteContents,
+} from '../store/backup.js';
 
 export interface BackupIo {
   stdout: { write(text: string): unknown };
