@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global URL */
 // Runs the compiled CLI in dist/. In a checkout (scripts/build.mjs present) it first rebuilds when
 // any source is newer than the build, so `npm install && npm start` works on a fresh clone and
 // after a pull; in an image that ships only dist/ it runs what is there.

@@ -5,6 +5,7 @@
 // `npm run typecheck`'s job; this only emits.
 //
 //   node scripts/build.mjs [OUTDIR]      (default dist/)
+/* global process, performance */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
