@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-messages-api.js';
 import { api, eventually, startApp } from '../support/app.js';
@@ -116,5 +118,16 @@ describe('METRICS_PORT', () => {
     const main = await scrape(app.url);
     expect(main.status).toBe(404);
     expect(main.text).toMatch(/METRICS_TOKEN or METRICS_PORT/);
+  });
+
+  it('exposes every series the sample Grafana dashboard queries', async () => {
+    const { text } = await scrape(`http://127.0.0.1:${app.metricsPort}`);
+    const exposed = new Set([...text.matchAll(/^# TYPE (\S+) (\w+)/gm)].map((m) => m[1]));
+    const dashboard = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8');
+    const queried = new Set(
+      [...dashboard.matchAll(/\b((?:switchboard|process)_\w+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, '')),
+    );
+    expect(queried.size).toBeGreaterThan(10);
+    expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
   });
 });
