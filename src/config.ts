@@ -24,6 +24,10 @@ const schema = z.object({
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
+  /** Bearer token that `GET /metrics` on PORT requires; without it (and METRICS_PORT) metrics are not served. */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  /** A second port serving only `GET /metrics`, without a token: keep it off the public network. */
+  METRICS_PORT: envPort({ anyFree: true }).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

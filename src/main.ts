@@ -8,7 +8,7 @@ import { loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
 import { webchatStore } from './store/webchat-store.js';
-import { postgresLeadership, soleLeadership } from './store/leadership.js';
+import { postgresLeadership, soleLeadership, type Leadership } from './store/leadership.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
 import type { FaqMatcher } from './faq/matcher.js';
@@ -21,10 +21,15 @@ import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
 import { createApi } from './api/app.js';
 import { loadWebAssets } from './api/web-assets.js';
+import { Metrics } from './ops/metrics.js';
+import { Readiness } from './ops/readiness.js';
+import { metricsOnlyApp } from './ops/routes.js';
 
 export interface Running {
   url: string;
   port: number;
+  /** Where METRICS_PORT serves `/metrics`, when set. */
+  metricsPort?: number;
   store: Store;
   stop(): Promise<void>;
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string }>;
@@ -54,13 +59,17 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 
   const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  const held: { leadership?: Leadership } = {};
+  const metrics = new Metrics(store, clock, () => held.leadership);
   try {
     const watcher = watchFaq(config.FAQ_DIR, (m) => (matcher = m), log.child({ part: 'faq' }), faqOpts);
     cleanups.unshift(() => watcher.close());
 
-    const drafter = createDrafter(
-      { apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, baseURL: config.ANTHROPIC_BASE_URL },
-      log.child({ part: 'llm' }),
+    const drafter = metrics.countTokens(
+      createDrafter(
+        { apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, baseURL: config.ANTHROPIC_BASE_URL },
+        log.child({ part: 'llm' }),
+      ),
     );
     const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
     cleanups.unshift(() => drafts.stop());
@@ -76,7 +85,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
-    const outbox = new OutboxWorker({ store, adapters: byChannel, clock, log: log.child({ part: 'outbox' }) });
+    const outbox = new OutboxWorker({ store, adapters: metrics.countSends(byChannel), clock, log: log.child({ part: 'outbox' }) });
     const stopKick = store.onEvents(() => outbox.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
@@ -88,7 +97,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       faq,
       reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
       onHandoff: (conversationId: string, messageId: string) => drafts.request(conversationId, messageId),
+      onDecided: metrics.decided,
     };
+    const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
+    const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
     const api = createApi({
       store,
       clock,
@@ -98,20 +110,25 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
+      ops: { metrics, readiness, metricsToken: config.METRICS_TOKEN },
     });
 
     const server = await listen(api.fetch, config.PORT, config.HOST);
     cleanups.unshift(() => new Promise<void>((res) => server.close(() => res())));
     if ('closeAllConnections' in server) cleanups.unshift(() => (server as { closeAllConnections(): void }).closeAllConnections());
     const port = (server.address() as AddressInfo).port;
+    const metricsServer =
+      config.METRICS_PORT === undefined ? undefined : await listen(metricsOnlyApp(metrics).fetch, config.METRICS_PORT, config.HOST);
+    if (metricsServer) cleanups.unshift(() => new Promise<void>((res) => metricsServer.close(() => res())));
 
     const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, log.child({ part: 'leader' })) : soleLeadership();
+    held.leadership = leadership;
     cleanups.unshift(() => leadership.close());
     const deliver = (m: InboundMessage) => ingest(pipeline, m);
     for (const adapter of adapters) {
       if (adapter.singleConsumer) {
         await leadership.hold(
-          `switchboard:inbound:${adapter.channel}`,
+          lockOf(adapter.channel),
           () => adapter.start(deliver),
           () => adapter.stop(),
         );
@@ -121,6 +138,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       }
     }
     outbox.start();
+    readiness.markStarted();
 
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
     log.info('switchboard started', {
@@ -132,12 +150,14 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     return {
       url,
       port,
+      ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
       store,
       createAgent: (name, role) => createAgent(store, clock, name, role),
       draftsIdle: () => drafts.idle(),
       async stop() {
         if (stopped) return;
         stopped = true;
+        readiness.markStopping();
         for (const c of cleanups) await c();
       },
     };

@@ -20,6 +20,7 @@ import { parseCursor, sseResponse } from '../kit/sse.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeLogged } from '../domain/events.js';
+import { opsRoutes, type OpsDeps } from '../ops/routes.js';
 
 export interface ApiDeps {
   store: Store;
@@ -34,10 +35,13 @@ export interface ApiDeps {
   slaFirstResponseMs: number;
   /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
   faq: { current: () => FaqMatcher; dir: string; engine: Partial<EngineOptions>; reload: (matcher: FaqMatcher) => void };
+  /** Request metrics, `/readyz` and `/metrics` (src/ops/). */
+  ops: OpsDeps;
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  app.use('*', d.ops.metrics.middleware);
   app.onError(errorHandler(d.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
@@ -47,6 +51,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     await d.store.tx((r) => r.agents.get('healthz'));
     return c.json({ ok: true });
   });
+  app.route('/', opsRoutes(d.ops));
 
   for (const route of d.adapterRoutes) {
     const handler = (c: { req: { raw: Request; param(): Record<string, string> } }) => route.handle(c.req.raw, c.req.param());
