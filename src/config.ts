@@ -24,6 +24,10 @@ const schema = z.object({
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
+  /** New agent tokens expire this many days after they are made; unset: they do not expire. */
+  AGENT_TOKEN_TTL_DAYS: z.coerce.number().positive().optional(),
+  /** Message bodies and attachment references of conversations closed longer than this are purged; unset: kept. */
+  RETENTION_DAYS: z.coerce.number().positive().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

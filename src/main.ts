@@ -21,6 +21,7 @@ import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
 import { createApi } from './api/app.js';
 import { loadWebAssets } from './api/web-assets.js';
+import { scheduleRetention } from './privacy/retention.js';
 
 export interface Running {
   url: string;
@@ -51,6 +52,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
   if (loaded.errors.length) throw new ValidationError(`the FAQ in ${config.FAQ_DIR} has errors:\n${loaded.errors.join('\n')}`);
   let matcher: FaqMatcher = loaded.matcher;
   const faq = () => matcher;
+  const tokens = { ttlMs: config.AGENT_TOKEN_TTL_DAYS === undefined ? undefined : config.AGENT_TOKEN_TTL_DAYS * 86_400_000 };
 
   const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
@@ -97,6 +99,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
+      tokens,
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
     });
 
@@ -120,6 +123,15 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         cleanups.unshift(() => adapter.stop());
       }
     }
+    if (config.RETENTION_DAYS !== undefined) {
+      const retentionMs = config.RETENTION_DAYS * 86_400_000;
+      let stopRetention = () => {};
+      await leadership.hold(
+        'switchboard:retention',
+        async () => void (stopRetention = scheduleRetention(store, clock, retentionMs, log.child({ part: 'retention' }))),
+        async () => stopRetention(),
+      );
+    }
     outbox.start();
 
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -133,7 +145,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       url,
       port,
       store,
-      createAgent: (name, role) => createAgent(store, clock, name, role),
+      createAgent: (name, role) => createAgent(store, clock, name, role, { policy: tokens }),
       draftsIdle: () => drafts.idle(),
       async stop() {
         if (stopped) return;
