@@ -28,7 +28,7 @@ export interface Running {
   port: number;
   store: Store;
   stop(): Promise<void>;
-  createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string }>;
+  createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
   draftsIdle(): Promise<void>;
 }
