@@ -25,7 +25,7 @@ if (TEST_DATABASE_URL) {
     name: 'PostgreSQL',
     env: async () => {
       const db = await createTestDatabase();
-      return { env: { DATABASE_URL: db.url }, drop: db.drop };
+      return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
     },
   });
 }
