@@ -6,7 +6,6 @@ import type { AuditRow } from '../store/ports.js';
 /** What the audit log records. Agent actions are written in the same transaction as the action itself. */
 export const AUDIT_ACTIONS = [
   'agent.create',
-  'agent.role',
   'token.create',
   'token.rotate',
   'token.revoke',
