@@ -17,7 +17,7 @@ export interface CustomersIo {
   clock?: Clock;
 }
 
-export const CUSTOMERS_USAGE = `  customers export CUSTOMER_ID           everything stored about a customer, as JSON on stdout
+export const CUSTOMERS_USAGE = `  customers export CUSTOMER_ID            everything stored about a customer, as JSON on stdout
   customers erase CUSTOMER_ID --yes       erase a customer's personal data and message text (keeps anonymous counts)`;
 
 export async function runCustomersCli(sub: string | undefined, args: string[], io: CustomersIo): Promise<number> {
