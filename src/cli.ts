@@ -1,8 +1,8 @@
 import { loadConfig, readEnv } from './config.js';
 import { AppError } from './domain/errors.js';
-import { systemClock } from './domain/clock.js';
 import { openStore } from './store/store.js';
-import { agentRole, createAgent } from './queue/agents.js';
+import { AGENTS_USAGE, runAgentsCli } from './access/cli-agents.js';
+import { CUSTOMERS_USAGE, runCustomersCli } from './privacy/cli-customers.js';
 import { runFaqAsk } from './faq/cli-ask.js';
 import { runFaqCheck } from './faq/cli-check.js';
 import { runFaqGaps } from './faq-learning/cli-gaps.js';
@@ -12,10 +12,10 @@ import { runBackup, runRestore } from './ops/cli-backup.js';
 const USAGE = `usage: switchboard <command>
   start                                   run the service (web chat, agent API, enabled channels)
   migrate                                 apply database migrations and exit
-  agents create --name NAME [--role agent|admin]
-                                          create an agent; prints its token as the last line
   backup FILE                             copy the database to FILE while the service runs (PostgreSQL: pg_dump)
   restore FILE [--force]                  restore FILE into the configured database (stop the service first)
+${AGENTS_USAGE}
+${CUSTOMERS_USAGE}
   faq check [--faq-dir DIR]               validate the FAQ knowledge base
   faq ask [--faq-dir DIR] [--json] [QUESTION…]
                                           answer questions (arguments, or one per line on stdin)
@@ -33,8 +33,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`migrations applied (${config.DATABASE_URL ? 'postgresql' : config.sqliteFile})\n`);
     return 0;
   }
-  if (cmd === 'agents' && sub === 'create') return agentsCreate(env, rest);
   if (cmd === 'backup' || cmd === 'restore') return (cmd === 'backup' ? runBackup : runRestore)(argv.slice(1), io);
+  if (cmd === 'agents') return runAgentsCli(sub, rest, io);
+  if (cmd === 'customers') return runCustomersCli(sub, rest, io);
   if (cmd === 'faq' && sub === 'check') return runFaqCheck(rest, io);
   if (cmd === 'faq' && sub === 'ask') return runFaqAsk(rest, io);
   if (cmd === 'faq' && sub === 'gaps') return runFaqGaps(rest, io);
@@ -52,33 +53,6 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   });
   await running.stop();
   return 0;
-}
-
-async function agentsCreate(env: Record<string, string | undefined>, args: string[]): Promise<number> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 2) {
-    const [k, v] = [args[i]!, args[i + 1]];
-    if (!k.startsWith('--') || v === undefined) {
-      process.stderr.write(`agents create: expected --name NAME [--role agent|admin], got "${k}"\n`);
-      return 2;
-    }
-    flags.set(k.slice(2), v);
-  }
-  const name = flags.get('name');
-  const role = agentRole.safeParse(flags.get('role') ?? 'agent');
-  if (!name || !role.success) {
-    process.stderr.write('agents create: --name is required and --role must be agent or admin\n');
-    return 2;
-  }
-  const config = loadConfig(env);
-  const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
-  try {
-    const agent = await createAgent(store, systemClock, name, role.data);
-    process.stdout.write(`created ${role.data} "${name}" (${agent.id}); its token is shown once:\n${agent.token}\n`);
-    return 0;
-  } finally {
-    await store.close();
-  }
 }
 
 main(process.argv.slice(2)).then(

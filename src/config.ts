@@ -28,6 +28,10 @@ const schema = z.object({
   METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   /** A second port serving only `GET /metrics`, without a token: keep it off the public network. */
   METRICS_PORT: envPort({ anyFree: true }).optional(),
+  /** New agent tokens expire this many days after they are made; unset: they do not expire. */
+  AGENT_TOKEN_TTL_DAYS: z.coerce.number().positive().optional(),
+  /** Message bodies and attachment references of conversations closed longer than this are purged; unset: kept. */
+  RETENTION_DAYS: z.coerce.number().positive().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

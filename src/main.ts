@@ -24,6 +24,7 @@ import { loadWebAssets } from './api/web-assets.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { metricsOnlyApp } from './ops/routes.js';
+import { scheduleRetention } from './privacy/retention.js';
 
 export interface Running {
   url: string;
@@ -32,7 +33,7 @@ export interface Running {
   metricsPort?: number;
   store: Store;
   stop(): Promise<void>;
-  createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string }>;
+  createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
   draftsIdle(): Promise<void>;
 }
@@ -56,6 +57,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
   if (loaded.errors.length) throw new ValidationError(`the FAQ in ${config.FAQ_DIR} has errors:\n${loaded.errors.join('\n')}`);
   let matcher: FaqMatcher = loaded.matcher;
   const faq = () => matcher;
+  const tokens = { ttlMs: config.AGENT_TOKEN_TTL_DAYS === undefined ? undefined : config.AGENT_TOKEN_TTL_DAYS * 86_400_000 };
 
   const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
@@ -109,6 +111,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
+      tokens,
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
       ops: { metrics, readiness, metricsToken: config.METRICS_TOKEN },
     });
@@ -137,6 +140,15 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         cleanups.unshift(() => adapter.stop());
       }
     }
+    if (config.RETENTION_DAYS !== undefined) {
+      const retentionMs = config.RETENTION_DAYS * 86_400_000;
+      let stopRetention = () => {};
+      await leadership.hold(
+        'switchboard:retention',
+        async () => void (stopRetention = scheduleRetention(store, clock, retentionMs, log.child({ part: 'retention' }))),
+        async () => stopRetention(),
+      );
+    }
     outbox.start();
     readiness.markStarted();
 
@@ -152,7 +164,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       port,
       ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
       store,
-      createAgent: (name, role) => createAgent(store, clock, name, role),
+      createAgent: (name, role) => createAgent(store, clock, name, role, { policy: tokens }),
       draftsIdle: () => drafts.idle(),
       async stop() {
         if (stopped) return;

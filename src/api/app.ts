@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AdapterRoute } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { QueueActions } from '../queue/actions.js';
-import { agentRole, createAgent } from '../queue/agents.js';
 import { summarize } from '../queue/report.js';
 import type { Store } from '../store/store.js';
 import { requireAgent, requireRole, type ApiEnv } from './auth.js';
-import { parseBody } from './body.js';
+import { agentRoutes } from './agents.js';
+import { auditRoutes } from './audit.js';
+import { privacyRoutes } from './privacy.js';
+import type { TokenPolicy } from '../access/tokens.js';
 import { conversationRoutes } from './conversations.js';
 import { faqRoutes } from './faq.js';
 import type { FaqMatcher } from '../faq/matcher.js';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   webAssets: WebAsset[];
   /** First-response target: a conversation waiting longer is shown as overdue. */
   slaFirstResponseMs: number;
+  /** How long new agent tokens live (AGENT_TOKEN_TTL_DAYS). */
+  tokens: TokenPolicy;
   /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
   faq: { current: () => FaqMatcher; dir: string; engine: Partial<EngineOptions>; reload: (matcher: FaqMatcher) => void };
   /** Request metrics, `/readyz` and `/metrics` (src/ops/). */
@@ -60,19 +63,14 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   }
 
   const api = new Hono<ApiEnv>();
-  api.use('*', requireAgent(d.store));
+  api.use('*', requireAgent(d.store, d.clock));
   api.get('/me', (c) => {
     const { id, name, role } = c.get('agent');
     return c.json({ id, name, role });
   });
-  api.get('/agents', async (c) => {
-    const rows = await d.store.tx((r) => r.agents.list());
-    return c.json({ items: rows.map(({ id, name, role }) => ({ id, name, role })) });
-  });
-  api.post('/agents', requireRole('admin'), async (c) => {
-    const body = await parseBody(c, z.object({ name: z.string().min(1).max(100), role: agentRole.default('agent') }));
-    return c.json(await createAgent(d.store, d.clock, body.name, body.role), 201);
-  });
+  api.route('/agents', agentRoutes({ store: d.store, clock: d.clock, tokens: d.tokens }));
+  api.route('/audit', auditRoutes(d.store));
+  api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock }));
   api.get('/reports/summary', requireRole('admin'), async (c) => {
     const raw = c.req.query('since');
     const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;

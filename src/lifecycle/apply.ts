@@ -83,7 +83,7 @@ export async function applyTransition(
 /** Opens a conversation in its first state (the bot's) and appends its `status` event. */
 export async function openConversation(
   r: Repos,
-  fields: Omit<ConversationRow, keyof LifecycleFields | 'createdAt'>,
+  fields: Omit<ConversationRow, keyof LifecycleFields | 'createdAt' | 'redactedAt'>,
   opts: Pick<ApplyOptions, 'by' | 'now'>,
 ): Promise<ConversationRow> {
   const { now } = opts;
@@ -96,6 +96,7 @@ export async function openConversation(
     csat: null,
     createdAt: now,
     updatedAt: now,
+    redactedAt: null,
   };
   await r.conversations.insert(row);
   await r.events.append(row.id, { type: 'status', data: { ...OPENED, action: 'open', by: opts.by } }, now);

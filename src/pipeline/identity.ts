@@ -13,6 +13,7 @@ export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): 
     email: m.sender.email ?? null,
     locale: m.sender.locale ?? null,
     createdAt: now,
+    erasedAt: null,
   });
   await r.customers.insertIdentity({
     id: newId(now),

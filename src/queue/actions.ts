@@ -7,6 +7,7 @@ import type { AgentRow, ConversationRow, MessageRow } from '../store/ports.js';
 import { enqueueReply } from '../outbox/enqueue.js';
 import { csatQuestion } from '../pipeline/replies.js';
 import { applyTransition, markAnswered } from '../lifecycle/apply.js';
+import { audit } from '../audit/record.js';
 
 /** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
 export class QueueActions {
@@ -59,6 +60,13 @@ export class QueueActions {
       const now = this.clock.now().getTime();
       const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now });
       await markAnswered(r, c);
+      await audit(r, {
+        by: agent.id,
+        action: 'conversation.reply',
+        subjectId: id,
+        detail: { messageId: message.id, draftId: draftId ?? null },
+        now,
+      });
       return message;
     });
   }
@@ -82,6 +90,7 @@ export class QueueActions {
       };
       await r.messages.insert(note);
       await r.events.append(c.id, { type: 'note', data: { messageId: note.id, agentId: agent.id } }, now);
+      await audit(r, { by: agent.id, action: 'conversation.note', subjectId: id, detail: { messageId: note.id }, now });
       return note;
     });
   }
@@ -105,7 +114,9 @@ export class QueueActions {
   ): Promise<ConversationRow> {
     const c = await this.load(r, id);
     check?.(c);
-    return applyTransition(r, c, event, { by: agent.id, now: this.clock.now().getTime() });
+    const now = this.clock.now().getTime();
+    await audit(r, { by: agent.id, action: `conversation.${event.type}`, subjectId: id, detail: { ...event, from: c.status }, now });
+    return applyTransition(r, c, event, { by: agent.id, now });
   }
 
   private async load(r: Repos, id: string): Promise<ConversationRow> {

@@ -1,7 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
-import { agents } from './sqlite/schema.js';
+import { and, asc, eq, isNull, lt, ne, or } from 'drizzle-orm';
+import { agents, agentTokens } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
-import type { AgentRow, AgentsRepo } from './ports.js';
+import type { AgentRow, AgentsRepo, AgentTokenRow, AgentTokensRepo } from './ports.js';
 
 export class SqlAgentsRepo implements AgentsRepo {
   constructor(private readonly db: QueryDb) {}
@@ -10,15 +10,66 @@ export class SqlAgentsRepo implements AgentsRepo {
     await this.db.insert(agents).values(row);
   }
 
-  async byTokenHash(tokenHash: string): Promise<AgentRow | undefined> {
-    return (await this.db.select().from(agents).where(eq(agents.tokenHash, tokenHash)).limit(1))[0];
-  }
-
   async get(id: string): Promise<AgentRow | undefined> {
     return (await this.db.select().from(agents).where(eq(agents.id, id)).limit(1))[0];
   }
 
   async list(): Promise<AgentRow[]> {
     return this.db.select().from(agents).orderBy(asc(agents.name));
+  }
+}
+
+export class SqlAgentTokensRepo implements AgentTokensRepo {
+  constructor(private readonly db: QueryDb) {}
+
+  async insert(row: AgentTokenRow): Promise<void> {
+    await this.db.insert(agentTokens).values(row);
+  }
+
+  async byHash(tokenHash: string): Promise<{ token: AgentTokenRow; agent: AgentRow } | undefined> {
+    const rows = await this.db
+      .select({ token: agentTokens, agent: agents })
+      .from(agentTokens)
+      .innerJoin(agents, eq(agents.id, agentTokens.agentId))
+      .where(eq(agentTokens.tokenHash, tokenHash))
+      .limit(1);
+    return rows[0];
+  }
+
+  async get(id: string): Promise<AgentTokenRow | undefined> {
+    return (await this.db.select().from(agentTokens).where(eq(agentTokens.id, id)).limit(1))[0];
+  }
+
+  async listFor(agentId: string): Promise<AgentTokenRow[]> {
+    return this.db.select().from(agentTokens).where(eq(agentTokens.agentId, agentId)).orderBy(asc(agentTokens.id));
+  }
+
+  async revoke(id: string, now: number): Promise<boolean> {
+    const rows = await this.db
+      .update(agentTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(agentTokens.id, id), isNull(agentTokens.revokedAt)))
+      .returning({ id: agentTokens.id });
+    return rows.length > 0;
+  }
+
+  async revokeAllFor(agentId: string, now: number, exceptId?: string): Promise<string[]> {
+    const conds = [eq(agentTokens.agentId, agentId), isNull(agentTokens.revokedAt)];
+    if (exceptId) conds.push(ne(agentTokens.id, exceptId));
+    const rows = await this.db
+      .update(agentTokens)
+      .set({ revokedAt: now })
+      .where(and(...conds))
+      .returning({ id: agentTokens.id });
+    return rows.map((r) => r.id).sort();
+  }
+
+  async touch(id: string, now: number, minIntervalMs: number): Promise<boolean> {
+    const rows = await this.db
+      .update(agentTokens)
+      .set({ lastUsedAt: now })
+      .where(and(eq(agentTokens.id, id), or(isNull(agentTokens.lastUsedAt), lt(agentTokens.lastUsedAt, now - minIntervalMs))))
+      .returning({ id: agentTokens.id });
+    return rows.length > 0;
   }
 }

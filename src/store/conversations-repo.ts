@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, asc, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, asc, gt, isNull, lt, sql } from 'drizzle-orm';
 import { conversations, messages } from './sqlite/schema.js';
 import type { DialectOps, QueryDb } from './dialect.js';
 import type { ConversationStatus } from '../domain/conversation.js';
@@ -73,5 +73,26 @@ export class SqlConversationsRepo implements ConversationsRepo {
       .from(conversations)
       .where(and(eq(conversations.status, 'queued'), sql`${conversations.waitingSince} < ${waitingSince}`));
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async ofCustomer(customerId: string, opts: { afterId?: string; limit: number }): Promise<ConversationRow[]> {
+    const conds = [eq(conversations.customerId, customerId)];
+    if (opts.afterId) conds.push(gt(conversations.id, opts.afterId));
+    return this.db
+      .select()
+      .from(conversations)
+      .where(and(...conds))
+      .orderBy(asc(conversations.id))
+      .limit(opts.limit);
+  }
+
+  async dueForRetention(cutoff: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.status, 'closed'), isNull(conversations.redactedAt), lt(conversations.updatedAt, cutoff)))
+      .orderBy(asc(conversations.updatedAt), asc(conversations.id))
+      .limit(limit);
+    return rows.map((r) => r.id);
   }
 }

@@ -37,4 +37,12 @@ export class SqlCustomersRepo implements CustomersRepo {
   async identitiesOf(customerId: string): Promise<IdentityRow[]> {
     return this.db.select().from(channelIdentities).where(eq(channelIdentities.customerId, customerId));
   }
+
+  async update(id: string, patch: Partial<Omit<CustomerRow, 'id'>>): Promise<void> {
+    await this.db.update(customers).set(patch).where(eq(customers.id, id));
+  }
+
+  async updateIdentity(id: string, patch: Partial<Omit<IdentityRow, 'id' | 'customerId'>>): Promise<void> {
+    await this.db.update(channelIdentities).set(patch).where(eq(channelIdentities.id, id));
+  }
 }

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { drafts } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { DraftRow, DraftsRepo } from './ports.js';
@@ -17,5 +17,14 @@ export class SqlDraftsRepo implements DraftsRepo {
 
   async get(id: string): Promise<DraftRow | undefined> {
     return (await this.db.select().from(drafts).where(eq(drafts.id, id)).limit(1))[0];
+  }
+
+  async redact(conversationId: string): Promise<number> {
+    const rows = await this.db
+      .update(drafts)
+      .set({ text: '' })
+      .where(and(eq(drafts.conversationId, conversationId), ne(drafts.text, '')))
+      .returning({ id: drafts.id });
+    return rows.length;
   }
 }

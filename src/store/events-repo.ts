@@ -74,4 +74,11 @@ export class SqlEventsRepo implements EventsRepo {
       .limit(limit);
     return rows.map((r) => r.e);
   }
+
+  async replaceData(seq: number, event: DomainEvent): Promise<void> {
+    await this.db
+      .update(events)
+      .set({ type: event.type, data: encodeEventData(event) })
+      .where(eq(events.seq, seq));
+  }
 }

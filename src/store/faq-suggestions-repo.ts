@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, ne, or, sql } from 'drizzle-orm';
 import { faqSuggestions } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { FaqSuggestionRow, FaqSuggestionsRepo, FaqSuggestionStatus } from './ports.js';
@@ -35,5 +35,18 @@ export class SqlFaqSuggestionsRepo implements FaqSuggestionsRepo {
       .where(and(eq(faqSuggestions.id, id), eq(faqSuggestions.status, 'pending')))
       .returning({ id: faqSuggestions.id });
     return rows.length > 0;
+  }
+
+  async redact(conversationId: string, by: string, now: number): Promise<number> {
+    await this.db
+      .update(faqSuggestions)
+      .set({ status: 'rejected', decidedBy: by, decidedAt: now })
+      .where(and(eq(faqSuggestions.conversationId, conversationId), eq(faqSuggestions.status, 'pending')));
+    const rows = await this.db
+      .update(faqSuggestions)
+      .set({ question: '', answer: null })
+      .where(and(eq(faqSuggestions.conversationId, conversationId), or(ne(faqSuggestions.question, ''), isNotNull(faqSuggestions.answer))))
+      .returning({ id: faqSuggestions.id });
+    return rows.length;
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import { messages } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { MessageRow, MessagesRepo } from './ports.js';
@@ -74,5 +74,21 @@ export class SqlMessagesRepo implements MessagesRepo {
       .orderBy(asc(messages.id));
     for (const r of rows) out.set(r.conversationId, r);
     return out;
+  }
+
+  async redact(conversationId: string, opts: { externalIds: boolean; limit: number }): Promise<number> {
+    const notBlank = [ne(messages.text, ''), isNotNull(messages.meta)];
+    if (opts.externalIds) notBlank.push(isNotNull(messages.externalId));
+    const batch = this.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), or(...notBlank)))
+      .limit(opts.limit);
+    const rows = await this.db
+      .update(messages)
+      .set(opts.externalIds ? { text: '', meta: null, externalId: null } : { text: '', meta: null })
+      .where(inArray(messages.id, batch))
+      .returning({ id: messages.id });
+    return rows.length;
   }
 }

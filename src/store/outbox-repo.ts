@@ -1,4 +1,4 @@
-import { eq, inArray, asc, sql } from 'drizzle-orm';
+import { and, eq, inArray, asc, ne, sql } from 'drizzle-orm';
 import { outbox } from './sqlite/schema.js';
 import type { DialectOps, QueryDb } from './dialect.js';
 import type { OutboxRow, OutboxRepo } from './ports.js';
@@ -49,5 +49,18 @@ export class SqlOutboxRepo implements OutboxRepo {
       .where(eq(outbox.status, 'pending'));
     const at = rows[0]?.at;
     return at == null ? undefined : Number(at);
+  }
+
+  async redact(conversationId: string, reason: string): Promise<number> {
+    await this.db
+      .update(outbox)
+      .set({ status: 'failed', lastError: reason, leaseUntil: null })
+      .where(and(eq(outbox.conversationId, conversationId), eq(outbox.status, 'pending')));
+    const rows = await this.db
+      .update(outbox)
+      .set({ payload: '{}' })
+      .where(and(eq(outbox.conversationId, conversationId), ne(outbox.payload, '{}')))
+      .returning({ id: outbox.id });
+    return rows.length;
   }
 }

@@ -31,6 +31,8 @@ export interface CustomerRow {
   email: string | null;
   locale: string | null;
   createdAt: number;
+  /** When the customer's personal data was erased; the row stays so reports still add up. */
+  erasedAt: number | null;
 }
 
 export interface IdentityRow {
@@ -61,6 +63,8 @@ export interface ConversationRow {
   csat: number | null;
   createdAt: number;
   updatedAt: number;
+  /** When message bodies were purged (retention or erasure). */
+  redactedAt: number | null;
 }
 
 export interface MessageRow {
@@ -109,8 +113,29 @@ export interface AgentRow {
   id: string;
   name: string;
   role: AgentRole;
-  tokenHash: string;
   createdAt: number;
+}
+
+/** One bearer token of an agent (an agent may hold several); only its SHA-256 is stored. */
+export interface AgentTokenRow {
+  id: string;
+  agentId: string;
+  tokenHash: string;
+  label: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** One audited action: who (an agent id, `system` or `cli`), when, what, on which subject; `detail` is JSON without secrets. */
+export interface AuditRow {
+  id: string;
+  at: number;
+  actorId: string;
+  action: string;
+  subjectId: string | null;
+  detail: string;
 }
 
 export interface EventRow {
@@ -166,6 +191,10 @@ export interface ConversationsRepo {
   list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; afterId?: string }): Promise<ConversationRow[]>;
   resolvedBefore(cutoff: number, limit: number): Promise<string[]>;
   countQueuedBefore(waitingSince: number): Promise<number>;
+  /** A customer's conversations by id; `afterId` pages on. */
+  ofCustomer(customerId: string, opts: { afterId?: string; limit: number }): Promise<ConversationRow[]>;
+  /** Closed conversations last changed before `cutoff` whose bodies are not purged yet, oldest first. */
+  dueForRetention(cutoff: number, limit: number): Promise<string[]>;
 }
 
 /** Customers and the channel identities (a Telegram user, an email address…) that belong to them. */
@@ -176,6 +205,8 @@ export interface CustomersRepo {
   findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined>;
   insertIdentity(row: IdentityRow): Promise<void>;
   identitiesOf(customerId: string): Promise<IdentityRow[]>;
+  update(id: string, patch: Partial<Omit<CustomerRow, 'id'>>): Promise<void>;
+  updateIdentity(id: string, patch: Partial<Omit<IdentityRow, 'id' | 'customerId'>>): Promise<void>;
 }
 
 /** Reply suggestions for agents (LLM or FAQ fallback), kept beside the conversation, never sent by themselves. */
@@ -183,6 +214,8 @@ export interface DraftsRepo {
   insert(row: DraftRow): Promise<void>;
   list(conversationId: string): Promise<DraftRow[]>;
   get(id: string): Promise<DraftRow | undefined>;
+  /** Blanks the text of every draft of a conversation; returns how many changed. */
+  redact(conversationId: string): Promise<number>;
 }
 
 export interface MessagesRepo {
@@ -198,6 +231,12 @@ export interface MessagesRepo {
   lastInbound(conversationId: string): Promise<MessageRow | undefined>;
   /** The last customer-visible message of each conversation. */
   lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>>;
+  /**
+   * Blanks the text and meta (attachment references, raw headers) of up to `limit` messages of a
+   * conversation not blank yet, and with `externalIds` their platform ids too; returns how many
+   * changed, so a caller loops in small batches until 0.
+   */
+  redact(conversationId: string, opts: { externalIds: boolean; limit: number }): Promise<number>;
 }
 
 export interface OutboxRepo {
@@ -214,14 +253,36 @@ export interface OutboxRepo {
   forMessages(messageIds: string[]): Promise<Map<string, OutboxRow>>;
   /** When the next row becomes due, so the worker can sleep until then. */
   nextDueAt(): Promise<number | undefined>;
+  /** Blanks the payloads of a conversation's rows; pending ones fail with `reason` instead of being sent. */
+  redact(conversationId: string, reason: string): Promise<number>;
 }
 
 export interface AgentsRepo {
   insert(row: AgentRow): Promise<void>;
-  byTokenHash(tokenHash: string): Promise<AgentRow | undefined>;
   get(id: string): Promise<AgentRow | undefined>;
   /** By name. */
   list(): Promise<AgentRow[]>;
+}
+
+export interface AgentTokensRepo {
+  insert(row: AgentTokenRow): Promise<void>;
+  /** The token with this hash and its agent, whatever its state (the caller checks revoked and expired). */
+  byHash(tokenHash: string): Promise<{ token: AgentTokenRow; agent: AgentRow } | undefined>;
+  get(id: string): Promise<AgentTokenRow | undefined>;
+  /** An agent's tokens, oldest first. */
+  listFor(agentId: string): Promise<AgentTokenRow[]>;
+  /** Revokes a token not revoked yet; false when it was already revoked or does not exist. */
+  revoke(id: string, now: number): Promise<boolean>;
+  /** Revokes every live token of an agent but `exceptId`; returns the ids revoked. */
+  revokeAllFor(agentId: string, now: number, exceptId?: string): Promise<string[]>;
+  /** Records a use at `now` unless one was recorded less than `minIntervalMs` ago; true when it wrote. */
+  touch(id: string, now: number, minIntervalMs: number): Promise<boolean>;
+}
+
+/** The audit log, read by time then id; `after` is the last row of the previous page. */
+export interface AuditRepo {
+  append(row: AuditRow): Promise<void>;
+  list(opts: { since?: number; actorId?: string; after?: { at: number; id: string }; limit: number }): Promise<AuditRow[]>;
 }
 
 /** The append-only event log; `seq` is the cursor of SSE streams and the outbox's wake-up. */
@@ -233,6 +294,8 @@ export interface EventsRepo {
   maxSeq(): Promise<number>;
   /** Events of the given types on every conversation of one thread (a web-chat session), after `seq`. */
   forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]>;
+  /** Rewrites one event's payload; only erasure uses it, to drop customer text from the log. */
+  replaceData(seq: number, event: DomainEvent): Promise<void>;
 }
 
 export interface WebchatSessionsRepo {
@@ -250,6 +313,8 @@ export interface FaqSuggestionsRepo {
     id: string,
     decision: { status: Exclude<FaqSuggestionStatus, 'pending'>; decidedBy: string; decidedAt: number; entryId: string | null },
   ): Promise<boolean>;
+  /** Blanks the question and answer of a conversation's suggestions and rejects the pending ones (by `by`). */
+  redact(conversationId: string, by: string, now: number): Promise<number>;
 }
 
 /** Small per-channel key/value state (an IMAP UID, a polling offset). */
@@ -287,6 +352,8 @@ export interface Repos {
   messages: MessagesRepo;
   outbox: OutboxRepo;
   agents: AgentsRepo;
+  agentTokens: AgentTokensRepo;
+  audit: AuditRepo;
   events: EventsRepo;
   webchat: WebchatSessionsRepo;
   state: ChannelStateRepo;

@@ -3,7 +3,8 @@ import { SqlCustomersRepo } from './customers-repo.js';
 import { SqlDraftsRepo } from './drafts-repo.js';
 import { SqlMessagesRepo } from './messages-repo.js';
 import { SqlOutboxRepo } from './outbox-repo.js';
-import { SqlAgentsRepo } from './agents-repo.js';
+import { SqlAgentsRepo, SqlAgentTokensRepo } from './agents-repo.js';
+import { SqlAuditRepo } from './audit-repo.js';
 import { SqlChannelStateRepo } from './channel-state-repo.js';
 import { SqlEventsRepo } from './events-repo.js';
 import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
@@ -71,6 +72,8 @@ export class Store {
       messages: new SqlMessagesRepo(db),
       outbox: new SqlOutboxRepo(db, ops),
       agents: new SqlAgentsRepo(db),
+      agentTokens: new SqlAgentTokensRepo(db),
+      audit: new SqlAuditRepo(db),
       events: new SqlEventsRepo(db, ops, onEvent),
       webchat: new SqlWebchatSessionsRepo(db),
       state: new SqlChannelStateRepo(db),

@@ -67,6 +67,10 @@ describe('SQLite and PostgreSQL schemas', () => {
     expectTypeOf<InferSelectModel<typeof pg.outbox>>().toEqualTypeOf<ports.OutboxRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.agents>>().toEqualTypeOf<ports.AgentRow>();
     expectTypeOf<InferSelectModel<typeof pg.agents>>().toEqualTypeOf<ports.AgentRow>();
+    expectTypeOf<InferSelectModel<typeof sqlite.agentTokens>>().toEqualTypeOf<ports.AgentTokenRow>();
+    expectTypeOf<InferSelectModel<typeof pg.agentTokens>>().toEqualTypeOf<ports.AgentTokenRow>();
+    expectTypeOf<InferSelectModel<typeof sqlite.audit>>().toEqualTypeOf<ports.AuditRow>();
+    expectTypeOf<InferSelectModel<typeof pg.audit>>().toEqualTypeOf<ports.AuditRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.events>>().toEqualTypeOf<ports.EventRow>();
     expectTypeOf<InferSelectModel<typeof pg.events>>().toEqualTypeOf<ports.EventRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.webchatSessions>>().toEqualTypeOf<ports.WebchatSessionRow>();

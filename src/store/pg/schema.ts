@@ -23,6 +23,8 @@ export const customers = pgTable('customers', {
   email: text('email'),
   locale: text('locale'),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  /** When the customer's personal data was erased (src/privacy/erase.ts); the row stays for the reports. */
+  erasedAt: bigint('erased_at', { mode: 'number' }),
 });
 
 export const channelIdentities = pgTable(
@@ -63,8 +65,16 @@ export const conversations = pgTable(
     csat: integer('csat'),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    /** When the message bodies were purged (retention or erasure): the job never visits it again. */
+    redactedAt: bigint('redacted_at', { mode: 'number' }),
   },
-  (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
+  (t) => [
+    index('conversations_thread').on(t.channel, t.threadKey),
+    index('conversations_status').on(t.status, t.waitingSince),
+    // The retention job's scan: closed, not yet purged, oldest first.
+    index('conversations_retention').on(t.status, t.redactedAt, t.updatedAt),
+    index('conversations_customer').on(t.customerId, t.id),
+  ],
 );
 
 export const messages = pgTable(
@@ -134,7 +144,6 @@ export const agents = pgTable('agents', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   role: text('role', { enum: AGENT_ROLES }).notNull(),
-  tokenHash: text('token_hash').notNull().unique(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
 
@@ -185,4 +194,36 @@ export const faqSuggestions = pgTable(
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [index('faq_suggestions_status').on(t.status, t.createdAt)],
+);
+
+/** Bearer tokens of agents, several per agent; only the SHA-256 of a token is stored. */
+export const agentTokens = pgTable(
+  'agent_tokens',
+  {
+    id: text('id').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    label: text('label'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }),
+    lastUsedAt: bigint('last_used_at', { mode: 'number' }),
+    revokedAt: bigint('revoked_at', { mode: 'number' }),
+  },
+  (t) => [index('agent_tokens_agent').on(t.agentId, t.id)],
+);
+
+/** Who did what and when: token events, agent actions, customer export and erasure. `detail` is JSON without secrets. */
+export const audit = pgTable(
+  'audit',
+  {
+    id: text('id').primaryKey(),
+    at: bigint('at', { mode: 'number' }).notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    subjectId: text('subject_id'),
+    detail: text('detail').notNull(),
+  },
+  (t) => [index('audit_at').on(t.at, t.id), index('audit_actor').on(t.actorId, t.at, t.id)],
 );

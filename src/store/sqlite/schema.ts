@@ -22,6 +22,8 @@ export const customers = sqliteTable('customers', {
   email: text('email'),
   locale: text('locale'),
   createdAt: integer('created_at').notNull(),
+  /** When the customer's personal data was erased (src/privacy/erase.ts); the row stays for the reports. */
+  erasedAt: integer('erased_at'),
 });
 
 export const channelIdentities = sqliteTable(
@@ -62,8 +64,16 @@ export const conversations = sqliteTable(
     csat: integer('csat'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** When the message bodies were purged (retention or erasure): the job never visits it again. */
+    redactedAt: integer('redacted_at'),
   },
-  (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
+  (t) => [
+    index('conversations_thread').on(t.channel, t.threadKey),
+    index('conversations_status').on(t.status, t.waitingSince),
+    // The retention job's scan: closed, not yet purged, oldest first.
+    index('conversations_retention').on(t.status, t.redactedAt, t.updatedAt),
+    index('conversations_customer').on(t.customerId, t.id),
+  ],
 );
 
 export const messages = sqliteTable(
@@ -133,7 +143,6 @@ export const agents = sqliteTable('agents', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   role: text('role', { enum: AGENT_ROLES }).notNull(),
-  tokenHash: text('token_hash').notNull().unique(),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -184,4 +193,36 @@ export const faqSuggestions = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('faq_suggestions_status').on(t.status, t.createdAt)],
+);
+
+/** Bearer tokens of agents, several per agent; only the SHA-256 of a token is stored. */
+export const agentTokens = sqliteTable(
+  'agent_tokens',
+  {
+    id: text('id').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    label: text('label'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('agent_tokens_agent').on(t.agentId, t.id)],
+);
+
+/** Who did what and when: token events, agent actions, customer export and erasure. `detail` is JSON without secrets. */
+export const audit = sqliteTable(
+  'audit',
+  {
+    id: text('id').primaryKey(),
+    at: integer('at').notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    subjectId: text('subject_id'),
+    detail: text('detail').notNull(),
+  },
+  (t) => [index('audit_at').on(t.at, t.id), index('audit_actor').on(t.actorId, t.at, t.id)],
 );

@@ -14,7 +14,7 @@ export function fixtures(current: () => Store) {
   const tx: Store['tx'] = (fn) => current().tx(fn);
 
   async function customer(patch: Partial<CustomerRow> = {}): Promise<CustomerRow> {
-    const row: CustomerRow = { id: uid('cus'), displayName: 'Ada', email: null, locale: 'en', createdAt: 1_000, ...patch };
+    const row: CustomerRow = { id: uid('cus'), displayName: 'Ada', email: null, locale: 'en', createdAt: 1_000, erasedAt: null, ...patch };
     await tx((r) => r.customers.insert(row));
     return row;
   }
@@ -38,6 +38,7 @@ export function fixtures(current: () => Store) {
       csat: null,
       createdAt: 1_000,
       updatedAt: 1_000,
+      redactedAt: null,
       ...patch,
     };
     await tx((r) => r.conversations.insert(row));

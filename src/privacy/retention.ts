@@ -1,0 +1,46 @@
+import { SYSTEM } from '../domain/events.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { redactConversation, yieldToOthers } from './redact.js';
+
+/**
+ * RETENTION_DAYS: message bodies and attachment references of conversations closed longer than
+ * that are purged; the rows, timestamps, status and CSAT stay for the reports. Work goes in
+ * small transactions with a yield between them, so requests keep being served while it runs.
+ */
+export async function purgeExpired(store: Store, clock: Clock, retentionMs: number, maxConversations = 100): Promise<number> {
+  const now = clock.now().getTime();
+  let purged = 0;
+  while (purged < maxConversations) {
+    const ids = await store.tx((r) => r.conversations.dueForRetention(now - retentionMs, Math.min(20, maxConversations - purged)));
+    if (ids.length === 0) break;
+    for (const id of ids) {
+      await redactConversation(store, id, { erase: false, by: SYSTEM, now });
+      purged++;
+      await yieldToOthers();
+    }
+  }
+  return purged;
+}
+
+/** Runs `purgeExpired` every `everyMs` (one run at a time); the leader instance calls it. Returns a stop function. */
+export function scheduleRetention(store: Store, clock: Clock, retentionMs: number, log: Logger, everyMs = 300_000): () => void {
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    purgeExpired(store, clock, retentionMs)
+      .then((n) => n && log.info('retention purged conversations', { conversations: n }))
+      .catch((err: unknown) => log.warn('retention purge failed', { err }))
+      .finally(() => (running = false));
+  };
+  const first = setTimeout(run, 1_000);
+  const timer = setInterval(run, everyMs);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
