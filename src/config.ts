@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from './domain/errors.js';
 import { faqEnvShape } from './faq/env.js';
-import { envPort, withoutBlanks, type Env } from './kit/env.js';
+import { envDuration, envPort, withoutBlanks, type Env } from './kit/env.js';
 
 const optional = z.string().trim().min(1).optional().catch(undefined);
 
@@ -24,6 +24,10 @@ const schema = z.object({
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
+  /** How long a reply is retried before it is marked failed. */
+  OUTBOX_GIVE_UP_AFTER: envDuration.default(24 * 3_600_000),
+  /** On SIGTERM: how long requests and sends in flight may take to finish before connections are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -20,12 +20,23 @@ import { QueueActions } from './queue/actions.js';
 import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
 import { createApi } from './api/app.js';
+import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
+import { postgresLiveness, soleLiveness } from './store/liveness.js';
+import { reclaimDeadLeases, scheduleReclaim } from './outbox/reclaim.js';
+import { closeAllSseStreams } from './kit/sse.js';
+import { closeServerGracefully } from './kit/close-server.js';
+import type { Server } from 'node:http';
 
 export interface Running {
   url: string;
   port: number;
   store: Store;
+  /**
+   * Graceful shutdown: stops accepting, ends SSE streams with a reconnect hint, lets requests
+   * and outbox sends in flight finish within SHUTDOWN_TIMEOUT_MS, releases this process's
+   * leases, then closes channels and the store.
+   */
   stop(): Promise<void>;
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
@@ -76,11 +87,36 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
-    const outbox = new OutboxWorker({ store, adapters: byChannel, clock, log: log.child({ part: 'outbox' }) });
+    const liveness = config.DATABASE_URL ? await postgresLiveness(config.DATABASE_URL) : soleLiveness();
+    cleanups.unshift(() => liveness.close());
+    const outboxLog = log.child({ part: 'outbox' });
+    const outbox = new OutboxWorker({
+      store,
+      adapters: byChannel,
+      clock,
+      log: outboxLog,
+      owner: liveness.owner,
+      giveUpAfterMs: config.OUTBOX_GIVE_UP_AFTER,
+    });
+    const reclaim = () => reclaimDeadLeases(store, liveness, clock, outboxLog);
+    // A killed worker's replies are due again now, not when their 60 s lease runs out.
+    await reclaim();
+    const stopReclaim = config.DATABASE_URL ? scheduleReclaim(reclaim, 2_000, () => outbox.kick(), outboxLog) : () => {};
     const stopKick = store.onEvents(() => outbox.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
-    cleanups.unshift(() => outbox.stop(), stopKick, stopWatching, stopClosing);
+    cleanups.unshift(stopReclaim, stopKick, stopWatching, stopClosing);
+    // Before the channels stop, since sends go through them; bounded by the shutdown deadline.
+    const stopOutbox = async (deadline: number) => {
+      const timeUp = new AbortController();
+      const finished = await Promise.race([
+        outbox.stop().then(() => true),
+        sleep(Math.max(0, deadline - Date.now()), timeUp.signal).then(() => false),
+      ]);
+      timeUp.abort();
+      if (finished) await store.tx((r) => r.outbox.releaseLeases([liveness.owner]));
+      else log.warn('outbox sends still in flight at the shutdown deadline; their leases are reclaimed at the next start');
+    };
 
     const pipeline = {
       store,
@@ -100,9 +136,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
     });
 
-    const server = await listen(api.fetch, config.PORT, config.HOST);
-    cleanups.unshift(() => new Promise<void>((res) => server.close(() => res())));
-    if ('closeAllConnections' in server) cleanups.unshift(() => (server as { closeAllConnections(): void }).closeAllConnections());
+    const server = (await listen(api.fetch, config.PORT, config.HOST)) as Server;
+    cleanups.unshift(() => closeServerGracefully(server, 0).then(() => undefined));
     const port = (server.address() as AddressInfo).port;
 
     const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, log.child({ part: 'leader' })) : soleLeadership();
@@ -138,6 +173,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       async stop() {
         if (stopped) return;
         stopped = true;
+        const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+        const streams = closeAllSseStreams(2_000);
+        const http = await closeServerGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
+        await stopOutbox(deadline);
+        log.info('switchboard stopping', { sseStreamsClosed: streams, requests: http });
         for (const c of cleanups) await c();
       },
     };
