@@ -26,6 +26,8 @@ const schema = z.object({
   SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
   /** How long a reply is retried before it is marked failed. */
   OUTBOX_GIVE_UP_AFTER: envDuration.default(24 * 3_600_000),
+  /** A send the channel has not answered by then counts as a retryable failure (below the 60 s lease). */
+  OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().positive().max(55_000).default(30_000),
   /** On SIGTERM: how long requests and sends in flight may take to finish before connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

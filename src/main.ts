@@ -97,6 +97,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       log: outboxLog,
       owner: liveness.owner,
       giveUpAfterMs: config.OUTBOX_GIVE_UP_AFTER,
+      sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
     });
     const reclaim = () => reclaimDeadLeases(store, liveness, clock, outboxLog);
     // A killed worker's replies are due again now, not when their 60 s lease runs out.

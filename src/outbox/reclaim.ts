@@ -20,12 +20,7 @@ export async function reclaimDeadLeases(store: Store, liveness: Liveness, clock:
  * Runs `reclaimDeadLeases` every `everyMs` (several instances on PostgreSQL: one may die while
  * the others run on) and calls `onReleased` when rows became due. Returns the stop function.
  */
-export function scheduleReclaim(
-  run: () => Promise<number>,
-  everyMs: number,
-  onReleased: () => void,
-  log: Logger,
-): () => void {
+export function scheduleReclaim(run: () => Promise<number>, everyMs: number, onReleased: () => void, log: Logger): () => void {
   const timer = setInterval(() => {
     run().then(
       (n) => n > 0 && onReleased(),

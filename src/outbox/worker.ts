@@ -88,9 +88,9 @@ export class OutboxWorker {
         // One row per conversation per lease (see leaseDue), so conversations go out in parallel;
         // sends are not awaited here, so a channel that hangs does not hold up the others.
         for (const row of rows) {
-          void this.track(this.sendOne(row).catch((err: unknown) => log.error('outbox send bookkeeping failed', { outboxId: row.id, err }))).then(
-            () => this.kick(),
-          );
+          void this.track(
+            this.sendOne(row).catch((err: unknown) => log.error('outbox send bookkeeping failed', { outboxId: row.id, err })),
+          ).then(() => this.kick());
         }
       }
     } catch (err) {

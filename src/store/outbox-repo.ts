@@ -24,7 +24,10 @@ export class SqlOutboxRepo implements OutboxRepo {
     );
     const ids = rows.map(([id]) => id);
     if (ids.length === 0) return [];
-    await this.db.update(outbox).set({ leaseUntil, leaseOwner: owner ?? null }).where(inArray(outbox.id, ids));
+    await this.db
+      .update(outbox)
+      .set({ leaseUntil, leaseOwner: owner ?? null })
+      .where(inArray(outbox.id, ids));
     return this.db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id));
   }
 
