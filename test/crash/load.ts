@@ -26,7 +26,7 @@ export interface LoadStats {
   acceptedWebchat: Set<string>;
   /** Texts pushed to the Telegram fake (kept there until confirmed, so they must be stored, once). */
   pushedTelegram: Set<string>;
-  /** Web-chat POSTs that failed after the request was sent (reset mid-request), while the service was being SIGTERMed. */
+  /** Web-chat POSTs that failed other than by a refused connection while the service was being SIGTERMed. */
   resetsDuringSigterm: number;
   webchatRetries: number;
 }

@@ -4,11 +4,11 @@
  * longer than the give-up horizon. The outbox backs off, honours retry_after, gives up
  * visibly, and web-chat replies keep flowing while Telegram is down.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Running } from '../../src/main.js';
 import type { OutboxRow } from '../../src/store/ports.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
-import { api, eventually, startApp } from '../support/app.js';
+import { api, eventually, startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 
 const isSend = (req: { url?: string }) => req.url?.endsWith('/sendMessage') ?? false;
@@ -18,10 +18,13 @@ describe('Telegram faults: the outbox backs off, honours retry-after, gives up v
   let app: Running;
   let admin: { token: string };
   let nextChat = 9_100;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
 
   beforeAll(async () => {
     fake = await FakeTelegramBotApi.start();
+    dir = await tempDir();
     app = await startApp({
+      DATA_DIR: dir.path,
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       OUTBOX_SEND_TIMEOUT_MS: '700',
@@ -29,13 +32,15 @@ describe('Telegram faults: the outbox backs off, honours retry-after, gives up v
     });
     admin = await app.createAgent('Ops', 'admin');
   });
+  afterEach(() => fake.connectionFaults.clear());
   afterAll(async () => {
     await app?.stop();
     await fake?.close();
+    await dir?.rm();
   });
 
   /** A customer asks on Telegram; resolves with the outbox row of the bot's reply once `done` holds for it. */
-  async function ask(done: (row: OutboxRow) => boolean, ms = 15_000): Promise<{ chat: number; row: OutboxRow }> {
+  async function ask(done: (row: OutboxRow) => boolean, ms = 25_000): Promise<{ chat: number; row: OutboxRow }> {
     const chat = nextChat++;
     fake.pushMessage({ id: chat }, { text: 'How do I return an item?' });
     const row = await eventually(
@@ -60,13 +65,13 @@ describe('Telegram faults: the outbox backs off, honours retry-after, gives up v
     fake.connectionFaults.inject('hang', { match: isSend });
     const hungBefore = fake.connectionFaults.faulted;
     const chat = nextChat;
-    const asked = ask((r) => r.status === 'sent', 20_000);
-    await eventually(() => fake.connectionFaults.faulted >= hungBefore + 2, 10_000, 'two timed-out attempts');
+    const asked = ask((r) => r.status === 'sent', 40_000);
+    await eventually(() => fake.connectionFaults.faulted >= hungBefore + 2, 25_000, 'two timed-out attempts');
     fake.connectionFaults.clear();
     const { row } = await asked;
     expect(row.attempts).toBeGreaterThanOrEqual(3);
     expect(fake.sentTo(chat)).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('connection resets are retried; delivered once', async () => {
     fake.connectionFaults.inject('reset', { match: isSend, times: 3 });
