@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from './domain/errors.js';
 import { faqEnvShape } from './faq/env.js';
-import { envPort, withoutBlanks, type Env } from './kit/env.js';
+import { envDuration, envPort, withoutBlanks, type Env } from './kit/env.js';
 
 const optional = z.string().trim().min(1).optional().catch(undefined);
 
@@ -32,6 +32,12 @@ const schema = z.object({
   AGENT_TOKEN_TTL_DAYS: z.coerce.number().positive().optional(),
   /** Message bodies and attachment references of conversations closed longer than this are purged; unset: kept. */
   RETENTION_DAYS: z.coerce.number().positive().optional(),
+  /** How long a reply is retried before it is marked failed. */
+  OUTBOX_GIVE_UP_AFTER: envDuration.default(24 * 3_600_000),
+  /** A send the channel has not answered by then counts as a retryable failure (below the 60 s lease). */
+  OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().positive().max(55_000).default(30_000),
+  /** On SIGTERM: how long requests and sends in flight may take to finish before connections are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -20,11 +20,17 @@ import { QueueActions } from './queue/actions.js';
 import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
 import { createApi } from './api/app.js';
+import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { metricsOnlyApp } from './ops/routes.js';
 import { scheduleRetention } from './privacy/retention.js';
+import { postgresLiveness, soleLiveness } from './store/liveness.js';
+import { reclaimDeadLeases, scheduleReclaim } from './outbox/reclaim.js';
+import { closeAllSseStreams } from './kit/sse.js';
+import { closeServerGracefully } from './kit/close-server.js';
+import type { Server } from 'node:http';
 
 export interface Running {
   url: string;
@@ -32,6 +38,11 @@ export interface Running {
   /** Where METRICS_PORT serves `/metrics`, when set. */
   metricsPort?: number;
   store: Store;
+  /**
+   * Graceful shutdown: stops accepting, ends SSE streams with a reconnect hint, lets requests
+   * and outbox sends in flight finish within SHUTDOWN_TIMEOUT_MS, releases this process's
+   * leases, then closes channels and the store.
+   */
   stop(): Promise<void>;
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
@@ -87,11 +98,37 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
-    const outbox = new OutboxWorker({ store, adapters: metrics.countSends(byChannel), clock, log: log.child({ part: 'outbox' }) });
+    const liveness = config.DATABASE_URL ? await postgresLiveness(config.DATABASE_URL) : soleLiveness();
+    cleanups.unshift(() => liveness.close());
+    const outboxLog = log.child({ part: 'outbox' });
+    const outbox = new OutboxWorker({
+      store,
+      adapters: metrics.countSends(byChannel),
+      clock,
+      log: outboxLog,
+      owner: liveness.owner,
+      giveUpAfterMs: config.OUTBOX_GIVE_UP_AFTER,
+      sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
+    });
+    const reclaim = () => reclaimDeadLeases(store, liveness, clock, outboxLog);
+    // A killed worker's replies are due again now, not when their 60 s lease runs out.
+    await reclaim();
+    const stopReclaim = config.DATABASE_URL ? scheduleReclaim(reclaim, 2_000, () => outbox.kick(), outboxLog) : () => {};
     const stopKick = store.onEvents(() => outbox.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
-    cleanups.unshift(() => outbox.stop(), stopKick, stopWatching, stopClosing);
+    cleanups.unshift(stopReclaim, stopKick, stopWatching, stopClosing);
+    // Before the channels stop, since sends go through them; bounded by the shutdown deadline.
+    const stopOutbox = async (deadline: number) => {
+      const timeUp = new AbortController();
+      const finished = await Promise.race([
+        outbox.stop().then(() => true),
+        sleep(Math.max(0, deadline - Date.now()), timeUp.signal).then(() => false),
+      ]);
+      timeUp.abort();
+      if (finished) await store.tx((r) => r.outbox.releaseLeases([liveness.owner]));
+      else log.warn('outbox sends still in flight at the shutdown deadline; their leases are reclaimed at the next start');
+    };
 
     const pipeline = {
       store,
@@ -116,9 +153,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       ops: { metrics, readiness, metricsToken: config.METRICS_TOKEN },
     });
 
-    const server = await listen(api.fetch, config.PORT, config.HOST);
-    cleanups.unshift(() => new Promise<void>((res) => server.close(() => res())));
-    if ('closeAllConnections' in server) cleanups.unshift(() => (server as { closeAllConnections(): void }).closeAllConnections());
+    const server = (await listen(api.fetch, config.PORT, config.HOST)) as Server;
+    cleanups.unshift(() => closeServerGracefully(server, 0).then(() => undefined));
     const port = (server.address() as AddressInfo).port;
     const metricsServer =
       config.METRICS_PORT === undefined ? undefined : await listen(metricsOnlyApp(metrics).fetch, config.METRICS_PORT, config.HOST);
@@ -170,6 +206,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         if (stopped) return;
         stopped = true;
         readiness.markStopping();
+        const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+        const streams = closeAllSseStreams(2_000);
+        const http = await closeServerGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
+        await stopOutbox(deadline);
+        log.info('switchboard stopping', { sseStreamsClosed: streams, requests: http });
         for (const c of cleanups) await c();
       },
     };

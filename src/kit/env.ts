@@ -17,6 +17,19 @@ export function unsetIfBlank<S extends z.ZodType>(schema: S) {
 /** true/false, 1/0, yes/no. */
 export const envFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A positive duration such as `500ms`, `30s`, `15m`, `24h` or `7d` (a bare number is milliseconds), in milliseconds. */
+export const envDuration = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)?$/i, 'must be a duration such as 30s, 15m, 24h or 7d')
+  .transform((v) => {
+    const [, n, unit] = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(v)!;
+    return Math.round(Number(n) * UNIT_MS[(unit?.toLowerCase() ?? 'ms') as keyof typeof UNIT_MS]);
+  })
+  .refine((ms) => ms > 0, 'must be longer than zero');
+
 /** A TCP port; `anyFree` also accepts 0 (let the system pick, as tests do for the HTTP server). */
 export function envPort(opts: { anyFree?: boolean } = {}) {
   return z.coerce

@@ -21,6 +21,20 @@ export interface SseSource {
   subscribe(listener: () => void): () => void;
 }
 
+/** Every stream open in this process, so a shutdown can end them with a reconnect hint. */
+const openStreams = new Set<(retryMs: number) => void>();
+
+/**
+ * Ends every open stream of this process after telling its client to reconnect in `retryMs`
+ * (to another instance behind the proxy, or to this one once restarted); `Last-Event-ID`
+ * makes the reconnect lossless. Returns how many streams were closed.
+ */
+export function closeAllSseStreams(retryMs: number): number {
+  const all = [...openStreams];
+  for (const end of all) end(retryMs);
+  return all.length;
+}
+
 export function sseResponse(source: SseSource, startCursor: number, signal: AbortSignal, pollMs = 15_000): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -62,12 +76,22 @@ export function sseResponse(source: SseSource, startCursor: number, signal: Abor
           busy = false;
         }
       };
+      const endForShutdown = (retryMs: number) => {
+        try {
+          send(`retry: ${retryMs}\n\n`);
+        } catch {
+          // already closed by the client
+        }
+        close();
+      };
+      openStreams.add(endForShutdown);
       const unsubscribe = source.subscribe(() => void pump());
       const timer = setInterval(() => {
         send(': ping\n\n');
         void pump();
       }, pollMs);
       cleanup = () => {
+        openStreams.delete(endForShutdown);
         unsubscribe();
         clearInterval(timer);
       };

@@ -72,6 +72,7 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     attempts: 0,
     nextAttemptAt: now,
     leaseUntil: null,
+    leaseOwner: null,
     lastError: null,
     externalId: null,
     createdAt: now,

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { ChannelAdapter, ChannelId, OutboundMessage } from '../domain/channel.js';
 import { ChannelError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
@@ -12,6 +11,12 @@ import type { OutboxRow } from '../store/ports.js';
 /** Pauses between attempts at a send; a platform's own retry-after wins when longer. */
 export const OUTBOX_BACKOFF: Backoff = { initialMs: 500, maxMs: 60_000 };
 
+/** How long a reply is retried before it is marked failed (OUTBOX_GIVE_UP_AFTER). */
+export const OUTBOX_GIVE_UP_AFTER_MS = 24 * 3_600_000;
+
+/** Sends in flight at once; a channel that hangs holds only its own rows, not the others'. */
+const MAX_IN_FLIGHT = 20;
+
 export interface OutboxWorkerOptions {
   store: Store;
   adapters: Partial<Record<ChannelId, ChannelAdapter>>;
@@ -19,7 +24,14 @@ export interface OutboxWorkerOptions {
   log: Logger;
   /** A send that takes longer than this is presumed dead and may be retried by another worker. */
   leaseMs?: number;
+  /** Gives up earlier than the horizon after this many attempts (default: no limit). */
   maxAttempts?: number;
+  /** Written into every lease, so leases of a dead worker can be released at once (src/outbox/reclaim.ts). */
+  owner?: string;
+  /** A reply still undelivered this long after it was queued is marked failed (default 24 h). */
+  giveUpAfterMs?: number;
+  /** A send that has not answered by then counts as a retryable failure; below the lease, so no other worker resends meanwhile. */
+  sendTimeoutMs?: number;
   /** Upper bound on sleeping between polls; other instances' rows are found at least this often. */
   pollMs?: number;
 }
@@ -37,7 +49,6 @@ export class OutboxWorker {
     mayRunAgain: () => !this.stopped,
   });
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly owner = `${hostname()}:${process.pid}`;
 
   constructor(private readonly o: OutboxWorkerOptions) {}
 
@@ -70,10 +81,17 @@ export class OutboxWorker {
       for (;;) {
         if (this.stopped) return;
         const now = clock.now().getTime();
-        const rows = await store.tx((r) => r.outbox.leaseDue(now, now + leaseMs, 20));
+        const room = MAX_IN_FLIGHT - this.inFlight.size;
+        if (room <= 0) break; // each finished send wakes the worker again
+        const rows = await store.tx((r) => r.outbox.leaseDue(now, now + leaseMs, room, this.o.owner));
         if (rows.length === 0) break;
-        // One row per conversation per lease (see leaseDue), so conversations go out in parallel.
-        await Promise.all(rows.map((row) => this.track(this.sendOne(row))));
+        // One row per conversation per lease (see leaseDue), so conversations go out in parallel;
+        // sends are not awaited here, so a channel that hangs does not hold up the others.
+        for (const row of rows) {
+          void this.track(
+            this.sendOne(row).catch((err: unknown) => log.error('outbox send bookkeeping failed', { outboxId: row.id, err })),
+          ).then(() => this.kick());
+        }
       }
     } catch (err) {
       log.error('outbox drain failed', { err });
@@ -104,7 +122,7 @@ export class OutboxWorker {
     const attempt = row.attempts + 1;
     try {
       if (!adapter) throw new ChannelError(`channel ${row.channel} is not enabled`, { retryable: true, code: 'channel_disabled' });
-      const { externalId } = await adapter.send(message);
+      const { externalId } = await withTimeout(adapter.send(message), this.o.sendTimeoutMs ?? 30_000, row.channel);
       const now = clock.now().getTime();
       await store.tx(async (r) => {
         await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
@@ -114,9 +132,12 @@ export class OutboxWorker {
     } catch (err) {
       const now = clock.now().getTime();
       const ce = err instanceof ChannelError ? err : new ChannelError(String((err as Error)?.message ?? err), { retryable: true });
-      const permanent = !ce.retryable || attempt >= (this.o.maxAttempts ?? 12);
-      const lastError = `${ce.code}: ${ce.message}`.slice(0, 500);
-      log.warn('outbox send failed', { outboxId: row.id, channel: row.channel, attempt, permanent, error: lastError });
+      const giveUpAt = row.createdAt + (this.o.giveUpAfterMs ?? OUTBOX_GIVE_UP_AFTER_MS);
+      const gaveUp = ce.retryable && now >= giveUpAt;
+      const permanent = !ce.retryable || gaveUp || attempt >= (this.o.maxAttempts ?? Infinity);
+      const lastError = `${gaveUp ? `gave up after ${attempt} attempts: ` : ''}${ce.code}: ${ce.message}`.slice(0, 500);
+      if (permanent) log.error('outbox gave up on a reply', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
+      else log.warn('outbox send failed', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
       if (permanent) {
         await store.tx(async (r) => {
           await r.outbox.update(row.id, { status: 'failed', attempts: attempt, lastError, leaseUntil: null });
@@ -128,8 +149,21 @@ export class OutboxWorker {
         });
         return;
       }
-      const nextAttemptAt = now + backoffDelay(OUTBOX_BACKOFF, attempt, { retryAfterMs: ce.retryAfterMs });
+      let nextAttemptAt = now + backoffDelay(OUTBOX_BACKOFF, attempt, { retryAfterMs: ce.retryAfterMs });
+      // The last attempt is made at the horizon (or when the platform allows, if later).
+      if (nextAttemptAt > giveUpAt) nextAttemptAt = Math.max(giveUpAt, now + (ce.retryAfterMs ?? 0));
       await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
     }
   }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, channel: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ChannelError(`${channel} send did not answer within ${ms} ms`, { retryable: true, code: 'send_timeout' })),
+      ms,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -17,6 +17,10 @@ export class SqlEventsRepo implements EventsRepo {
 
   /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
   async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
+    // On PostgreSQL, transactions that append events take turns from their first event to their
+    // commit, so sequence numbers become visible in order: without it, a transaction could take
+    // seq 5, a second take seq 6 and commit first, and a reader at 6 would never see 5.
+    await this.ops.lockKey(this.db, 'switchboard:events-append');
     const rows = await this.db
       .insert(events)
       .values({

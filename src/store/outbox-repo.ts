@@ -1,4 +1,4 @@
-import { and, eq, inArray, asc, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { outbox } from './sqlite/schema.js';
 import type { DialectOps, QueryDb } from './dialect.js';
 import type { OutboxRow, OutboxRepo } from './ports.js';
@@ -13,7 +13,7 @@ export class SqlOutboxRepo implements OutboxRepo {
     await this.db.insert(outbox).values(row);
   }
 
-  async leaseDue(now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
+  async leaseDue(now: number, leaseUntil: number, limit: number, owner?: string): Promise<OutboxRow[]> {
     const rows = await this.db.values<[string]>(
       sql`select id from outbox where status = 'pending' and next_attempt_at <= ${now}
           and (lease_until is null or lease_until < ${now})
@@ -24,8 +24,29 @@ export class SqlOutboxRepo implements OutboxRepo {
     );
     const ids = rows.map(([id]) => id);
     if (ids.length === 0) return [];
-    await this.db.update(outbox).set({ leaseUntil }).where(inArray(outbox.id, ids));
+    await this.db
+      .update(outbox)
+      .set({ leaseUntil, leaseOwner: owner ?? null })
+      .where(inArray(outbox.id, ids));
     return this.db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id));
+  }
+
+  async leaseOwners(now: number): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ owner: outbox.leaseOwner })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), gte(outbox.leaseUntil, now), isNotNull(outbox.leaseOwner)));
+    return rows.map((r) => r.owner!);
+  }
+
+  async releaseLeases(owners: string[]): Promise<number> {
+    if (owners.length === 0) return 0;
+    const released = await this.db
+      .update(outbox)
+      .set({ leaseUntil: null, leaseOwner: null })
+      .where(and(eq(outbox.status, 'pending'), inArray(outbox.leaseOwner, owners)))
+      .returning({ id: outbox.id });
+    return released.length;
   }
 
   async get(id: string): Promise<OutboxRow | undefined> {

@@ -103,6 +103,8 @@ export interface OutboxRow {
   attempts: number;
   nextAttemptAt: number;
   leaseUntil: number | null;
+  /** The worker process holding the lease (see `src/store/liveness.ts`). */
+  leaseOwner: string | null;
   lastError: string | null;
   externalId: string | null;
   createdAt: number;
@@ -247,7 +249,11 @@ export interface OutboxRepo {
    * in flight on another instance. A row whose lease expired (its worker crashed mid-send) is due
    * again: that is the "at most one resend" case.
    */
-  leaseDue(now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]>;
+  leaseDue(now: number, leaseUntil: number, limit: number, owner?: string): Promise<OutboxRow[]>;
+  /** Owners holding a lease on an unsent row right now. */
+  leaseOwners(now: number): Promise<string[]>;
+  /** Releases every lease of unsent rows held by these owners (workers known dead, or stopping); returns how many. */
+  releaseLeases(owners: string[]): Promise<number>;
   get(id: string): Promise<OutboxRow | undefined>;
   update(id: string, patch: Partial<Omit<OutboxRow, 'id'>>): Promise<void>;
   forMessages(messageIds: string[]): Promise<Map<string, OutboxRow>>;

@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ConnectionFaults } from './connection-faults.js';
 import type { AddressInfo } from 'node:net';
 import type Anthropic from '@anthropic-ai/sdk';
 
@@ -36,6 +37,8 @@ export interface FakeAnthropic {
   readonly faults: Fault[];
   /** Milliseconds to wait before answering each request (abandoned if the client hangs up). */
   delayMs: number;
+  /** Resets and never-answered requests (see connection-faults.ts). */
+  readonly connectionFaults: ConnectionFaults;
   close(): Promise<void>;
 }
 
@@ -75,7 +78,9 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
     reply: () => 'Thanks for reaching out — a colleague will look into this.',
     faults: [],
     delayMs: 0,
+    connectionFaults: new ConnectionFaults(),
     close: async () => {
+      fake.connectionFaults.clear();
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
@@ -93,6 +98,7 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (await fake.connectionFaults.take(req, res)) return;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

@@ -15,6 +15,7 @@
  * is disconnected they are kept for its RESUME.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ConnectionFaults } from './connection-faults.js';
 import { eventually } from '../support/eventually.js';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -123,6 +124,8 @@ export class FakeDiscordApi {
   private guilds = new Map<string, { id: string; name: string }>();
   private blocked = new Set<string>();
   private failures: InjectedFailure[] = [];
+  /** Resets and never-answered REST requests (see connection-faults.ts). */
+  readonly connectionFaults = new ConnectionFaults();
   private sessions = new Map<string, Session>();
   private current: Session | null = null;
   private nonces = new Map<string, SentMessage>();
@@ -164,6 +167,7 @@ export class FakeDiscordApi {
   }
 
   async close(): Promise<void> {
+    this.connectionFaults.clear();
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
@@ -452,6 +456,7 @@ export class FakeDiscordApi {
   // ---- REST ----
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (await this.connectionFaults.take(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const body = await readJson(req);

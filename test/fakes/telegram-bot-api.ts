@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { eventually } from '../support/eventually.js';
+import { ConnectionFaults } from './connection-faults.js';
 import type { AddressInfo } from 'node:net';
 import type { CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -81,6 +82,8 @@ export class FakeTelegramBotApi {
   readonly sent: SentMessage[] = [];
   /** Every method call, including failed ones. */
   readonly calls: ApiCall[] = [];
+  /** Resets and never-answered requests (see connection-faults.ts); match on `req.url` to pick a method. */
+  readonly connectionFaults = new ConnectionFaults();
   /** Every accepted answerCallbackQuery, in order. */
   readonly answeredCallbacks: AnsweredCallback[] = [];
   private callbackQueries = new Set<string>();
@@ -136,6 +139,7 @@ export class FakeTelegramBotApi {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.connectionFaults.clear();
     if (this.webhookTimer) clearTimeout(this.webhookTimer);
     this.pollAbort?.();
     for (const wake of this.waiters) wake();
@@ -256,6 +260,7 @@ export class FakeTelegramBotApi {
   // ---- the wire protocol ----
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (await this.connectionFaults.take(req, res)) return this.changed();
     const url = new URL(req.url ?? '/', 'http://fake');
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileMatch) return this.serveFile(fileMatch[1]!, fileMatch[2]!, res);

@@ -29,7 +29,7 @@ if (TEST_DATABASE_URL) {
       await db?.drop();
     });
 
-    it('does not let a reader pass an event whose transaction commits late', async () => {
+    it('does not let a reader pass an event whose transaction commits late: appends take turns until commit', async () => {
       const start = await store.tx((r) => r.events.append(null, marker('start'), 0));
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
@@ -39,15 +39,52 @@ if (TEST_DATABASE_URL) {
         await held;
       });
       while (!slowSeq) await new Promise((r) => setTimeout(r, 5));
-      const fastSeq = await store.tx((r) => r.events.append(null, marker('fast'), 2));
-      expect(fastSeq).toBeGreaterThan(slowSeq);
-
-      const whileOpen = await store.tx((r) => r.events.after(start, { limit: 10 }));
-      expect(whileOpen.map(markerOf)).toEqual([]);
+      let fastSeq = 0;
+      const fast = store.tx((r) => r.events.append(null, marker('fast'), 2)).then((seq) => (fastSeq = seq));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fastSeq, 'the second append waits for the first transaction').toBe(0);
+      expect((await store.tx((r) => r.events.after(start, { limit: 10 }))).map(markerOf)).toEqual([]);
       release();
       await slow;
-      const afterCommit = await store.tx((r) => r.events.after(start, { limit: 10 }));
-      expect(afterCommit.map(markerOf)).toEqual(['slow', 'fast']);
+      await fast;
+      expect(fastSeq).toBeGreaterThan(slowSeq);
+      expect((await store.tx((r) => r.events.after(start, { limit: 10 }))).map(markerOf)).toEqual(['slow', 'fast']);
+    });
+
+    it('an older transaction appending after a younger one cannot make a reader skip the younger one’s event', async () => {
+      const start = await store.tx((r) => r.events.append(null, marker('start'), 0));
+      const gate = () => {
+        let open!: () => void;
+        return { wait: new Promise<void>((r) => (open = r)), open: () => open() };
+      };
+      const oldMayAppend = gate();
+      const youngMayCommit = gate();
+      let oldWrote = false;
+      let youngSeq = 0;
+      // The old transaction takes its transaction id first (a write), then appends last.
+      const old = store.tx(async (r) => {
+        await r.state.set(`old-${Math.random()}`, 'x', 0);
+        oldWrote = true;
+        await oldMayAppend.wait;
+        return r.events.append(null, marker('old'), 2);
+      });
+      while (!oldWrote) await new Promise((r) => setTimeout(r, 5));
+      const young = store.tx(async (r) => {
+        youngSeq = await r.events.append(null, marker('young'), 1);
+        await youngMayCommit.wait;
+      });
+      while (!youngSeq) await new Promise((r) => setTimeout(r, 5));
+      oldMayAppend.open();
+      await new Promise((r) => setTimeout(r, 200));
+      // Whatever a reader sees now, it must not move past the young event before it is visible.
+      const early = await store.tx((r) => r.events.after(start, { limit: 10 }));
+      youngMayCommit.open();
+      await young;
+      const oldSeq = await old;
+      const cursor = early.at(-1)?.seq ?? start;
+      const rest = await store.tx((r) => r.events.after(cursor, { limit: 10 }));
+      expect([...early, ...rest].map(markerOf)).toEqual(['young', 'old']);
+      expect(oldSeq).toBeGreaterThan(youngSeq);
     });
   });
 } else {

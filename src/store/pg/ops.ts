@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import type { DialectOps } from '../dialect.js';
-import { events } from '../sqlite/schema.js';
 
 /** PostgreSQL runs transactions concurrently (and on several instances): these are its locks and its event visibility. */
 export const ops: DialectOps = {
@@ -12,6 +11,8 @@ export const ops: DialectOps = {
   },
   leaseLocking: sql`for update skip locked`,
   columnDefault: sql`default`,
-  // events.tx_id defaults to the writing transaction's id (pg/schema.ts).
-  settledEvents: sql`${events.txId} < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`,
+  // Not needed: appends take turns (events-repo.ts), so an event is visible only after every
+  // lower sequence number is. Hiding events younger than the oldest open transaction was not
+  // enough: a committed event could be shown while a lower one was hidden, and then skipped.
+  settledEvents: undefined,
 };

@@ -127,6 +127,8 @@ export const outbox = pgTable(
     attempts: integer('attempts').notNull(),
     nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
     leaseUntil: bigint('lease_until', { mode: 'number' }),
+    /** The worker process holding the lease, so a dead worker's leases can be released before they expire. */
+    leaseOwner: text('lease_owner'),
     lastError: text('last_error'),
     externalId: text('external_id'),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),

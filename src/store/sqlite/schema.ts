@@ -126,6 +126,8 @@ export const outbox = sqliteTable(
     attempts: integer('attempts').notNull(),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     leaseUntil: integer('lease_until'),
+    /** The worker process holding the lease, so a dead worker's leases can be released before they expire. */
+    leaseOwner: text('lease_owner'),
     lastError: text('last_error'),
     externalId: text('external_id'),
     createdAt: integer('created_at').notNull(),

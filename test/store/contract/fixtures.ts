@@ -75,6 +75,7 @@ export function fixtures(current: () => Store) {
       attempts: 0,
       nextAttemptAt: 1_000,
       leaseUntil: null,
+      leaseOwner: null,
       lastError: null,
       externalId: null,
       createdAt: 1_000,

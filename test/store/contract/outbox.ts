@@ -51,6 +51,37 @@ export function outboxContract(current: () => Store) {
       expect(ours(await f.tx((r) => r.outbox.leaseDue(10 ** 15, 10 ** 15 + 1, 1000)))).toEqual([later.id]);
     });
 
+    it('records the lease owner, lists owners of live leases, and releases a dead owner’s leases only', async () => {
+      const c = await f.conversation();
+      const d = await f.conversation();
+      const e = await f.conversation();
+      const dead = `dead-${Math.random()}`;
+      const alive = `alive-${Math.random()}`;
+      const mine = await f.outbox(await f.message(c, { direction: 'out', author: 'bot' }), { nextAttemptAt: 10 });
+      const theirs = await f.outbox(await f.message(d, { direction: 'out', author: 'bot' }), { nextAttemptAt: 10 });
+      const sent = await f.outbox(await f.message(e, { direction: 'out', author: 'bot' }), { nextAttemptAt: 10 });
+      const now = Date.now();
+      await f.tx(async (r) => {
+        await r.outbox.update(mine.id, { leaseUntil: now + 60_000, leaseOwner: dead });
+        await r.outbox.update(theirs.id, { leaseUntil: now + 60_000, leaseOwner: alive });
+        await r.outbox.update(sent.id, { status: 'sent', leaseUntil: now + 60_000, leaseOwner: dead });
+      });
+      const owners = await f.tx((r) => r.outbox.leaseOwners(now));
+      expect(owners.filter((o) => o === dead || o === alive).sort()).toEqual([alive, dead].sort());
+      // A lease that has expired no longer counts.
+      expect((await f.tx((r) => r.outbox.leaseOwners(now + 60_001))).filter((o) => o === dead || o === alive)).toEqual([]);
+
+      expect(await f.tx((r) => r.outbox.releaseLeases([dead]))).toBe(1);
+      expect(await f.tx((r) => r.outbox.releaseLeases([]))).toBe(0);
+      expect(await f.tx((r) => r.outbox.get(mine.id))).toMatchObject({ leaseUntil: null, leaseOwner: null, status: 'pending' });
+      expect(await f.tx((r) => r.outbox.get(theirs.id))).toMatchObject({ leaseUntil: now + 60_000, leaseOwner: alive });
+      expect(await f.tx((r) => r.outbox.get(sent.id))).toMatchObject({ status: 'sent', leaseOwner: dead });
+      // Released, the row is due again at once.
+      const leased = await f.tx((r) => r.outbox.leaseDue(now + 1, now + 60_000, 1000, 'next-owner'));
+      expect(leased.find((r) => r.id === mine.id)?.leaseOwner).toBe('next-owner');
+      expect(leased.find((r) => r.id === theirs.id)).toBeUndefined();
+    });
+
     it('tells when the next pending row becomes due, counting a lease as its due time', async () => {
       const c = await f.conversation();
       const row = await f.outbox(await f.message(c, { direction: 'out', author: 'bot' }), { nextAttemptAt: 1 });
