@@ -12,13 +12,27 @@ export async function tempDir(prefix = 'switchboard-'): Promise<{ path: string; 
   return { path, rm: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** Starts the real app on a random loopback port with the sample FAQ and a fresh SQLite file. */
+/**
+ * Starts the real app on a random loopback port with the sample FAQ. Without a data directory it
+ * gets a fresh one of its own, removed when it stops (never the checkout's `./data`).
+ */
 export async function startApp(env: Record<string, string | undefined> = {}, dataDir?: string): Promise<Running> {
-  return startSwitchboard(
-    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, ...env, DATA_DIR: dataDir ?? env.DATA_DIR },
+  const own = dataDir === undefined && env.DATA_DIR === undefined ? await tempDir() : undefined;
+  const app = await startSwitchboard(
+    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, ...env, DATA_DIR: own?.path ?? dataDir ?? env.DATA_DIR },
     // TEST_LOG_LEVEL=debug shows the app's logs while debugging a test.
     { log: createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent') },
-  );
+  ).catch(async (err: unknown) => {
+    await own?.rm();
+    throw err;
+  });
+  if (!own) return app;
+  const stop = app.stop.bind(app);
+  app.stop = async () => {
+    await stop();
+    await own.rm();
+  };
+  return app;
 }
 
 /** The app on a data directory of its own, which a test may restart on the same data; `close()` stops it and removes the directory. */
