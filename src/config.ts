@@ -24,6 +24,10 @@ const schema = z.object({
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
+  SSE_MAX_STREAMS_PER_SESSION: z.coerce.number().int().positive().default(5),
+  SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().positive().default(100),
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
+  SSE_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(900),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -8,6 +8,8 @@ import { loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
 import { webchatStore } from './store/webchat-store.js';
+import { EventHub } from './store/event-hub.js';
+import { StreamLimits, type StreamPolicy } from './kit/sse.js';
 import { postgresLeadership, soleLeadership } from './store/leadership.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
@@ -26,6 +28,8 @@ export interface Running {
   url: string;
   port: number;
   store: Store;
+  /** The event fan-out (tests and benchmarks count its reads). */
+  hub: EventHub;
   stop(): Promise<void>;
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
@@ -65,6 +69,18 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
     cleanups.unshift(() => drafts.stop());
 
+    // One event read per batch of commits, fanned out to every open event stream.
+    const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
+    await hub.start();
+    cleanups.unshift(() => hub.stop());
+    const streams: StreamPolicy = {
+      heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000,
+      idleMs: config.SSE_IDLE_TIMEOUT_SECONDS * 1000,
+      perSession: config.SSE_MAX_STREAMS_PER_SESSION,
+      perClient: config.SSE_MAX_STREAMS_PER_IP,
+      limits: new StreamLimits(),
+    };
+
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       clock,
       log,
@@ -72,7 +88,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         get: (key) => store.tx((r) => r.state.get(key)),
         set: (key, value) => store.tx((r) => r.state.set(key, value, clock.now().getTime())),
       },
-      webchat: webchatStore(store),
+      webchat: webchatStore(store, hub),
+      streams,
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
@@ -98,6 +115,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
+      hub,
+      streams,
     });
 
     const server = await listen(api.fetch, config.PORT, config.HOST);
@@ -133,6 +152,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       url,
       port,
       store,
+      hub,
       createAgent: (name, role) => createAgent(store, clock, name, role),
       draftsIdle: () => drafts.idle(),
       async stop() {

@@ -128,6 +128,15 @@ export interface EventRow {
  * A customer question proposed as an example of an FAQ entry (`entryId` set, `newEntry` 0) or as
  * a new entry (`newEntry` 1, with the agent's reply as `answer`), waiting for an admin.
  */
+/** Where an event's conversation lives and who holds it now, read with the event (EventsRepo.feed). */
+export type ConversationRef = Pick<ConversationRow, 'channel' | 'threadKey' | 'status' | 'assigneeId'>;
+
+export interface FeedRow {
+  event: EventRow;
+  /** Null for an event of no conversation (or of one that no longer exists). */
+  conversation: ConversationRef | null;
+}
+
 export interface FaqSuggestionRow {
   id: string;
   conversationId: string;
@@ -231,6 +240,8 @@ export interface EventsRepo {
   after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]>;
   since(createdAt: number): Promise<EventRow[]>;
   maxSeq(): Promise<number>;
+  /** Every conversation's events after `seq` with their conversation's current routing and holder: the event hub's one read. */
+  feed(seq: number, limit: number): Promise<FeedRow[]>;
   /** Events of the given types on every conversation of one thread (a web-chat session), after `seq`. */
   forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]>;
 }
