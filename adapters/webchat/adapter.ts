@@ -48,7 +48,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       await sessions.authorize(req, sessionId, true);
       const cursor = parseCursor(req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('after'));
       if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be a cursor sent by this stream', 'after');
-      return sessionEvents(deps.webchat, deps.streams, sessionId, client.address, cursor, req.signal);
+      return sessionEvents(deps.webchat, deps.streams, sessionId, client.address, cursor);
     }),
   ];
 

@@ -13,7 +13,6 @@ export function sessionEvents(
   sessionId: string,
   client: string | undefined,
   cursor: number,
-  signal: AbortSignal,
 ): Response {
   const release = acquireStream(policy, `webchat:${sessionId}`, client);
   if (!release) {
@@ -30,5 +29,5 @@ export function sessionEvents(
     watch: (push) => store.watch(sessionId, (page) => push(toPage(page))),
     position: () => store.position(),
   };
-  return sseResponse(source, cursor, signal, { heartbeatMs: policy.heartbeatMs, idleMs: policy.idleMs, onClose: release });
+  return sseResponse(source, cursor, { heartbeatMs: policy.heartbeatMs, idleMs: policy.idleMs, onClose: release });
 }

@@ -19,6 +19,7 @@ import { errorBody } from '../kit/http-errors.js';
 import type { StreamPolicy } from '../kit/sse.js';
 import type { EventHub } from '../store/event-hub.js';
 import { agentEvents, clientAddress } from './events.js';
+import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeLogged } from '../domain/events.js';
@@ -44,6 +45,7 @@ export interface ApiDeps {
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  app.use('*', directSse);
   app.onError(errorHandler(d.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 

@@ -37,7 +37,6 @@ export function agentEvents(c: Context<ApiEnv>, hub: EventHub, policy: StreamPol
       position: () => hub.position,
     },
     cursor,
-    c.req.raw.signal,
     { heartbeatMs: policy.heartbeatMs, idleMs: policy.idleMs, onClose: release },
   );
 }

@@ -37,9 +37,19 @@ export interface SseOptions {
   onClose?: () => void;
 }
 
-/** A slow reader whose queue holds this many unsent chunks is dropped rather than buffered without bound. */
-const MAX_QUEUED_CHUNKS = 1000;
+/** A slow reader with this much unsent is dropped rather than buffered without bound. */
+const MAX_UNSENT_BYTES = 1 << 20;
 const RETRY_MS = 2000;
+const HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+
+/** Where a stream's text goes: the HTTP response. `write` returns the bytes still unsent. */
+export interface SseSink {
+  write(text: string): number;
+  end(): void;
+}
+
+/** Starts a stream on a sink; returns the function the server calls when the client goes away. */
+export type SseStarter = (sink: SseSink) => () => void;
 
 interface Ticking {
   nextBeatAt: number;
@@ -77,98 +87,120 @@ export function openStreams(): number {
   return ticking.size;
 }
 
-export function sseResponse(source: SseSource, startCursor: number, signal: AbortSignal, opts: SseOptions): Response {
+/** The gap from the source, then its live pages, heartbeats and the idle timeout, written to `sink`. */
+function runStream(source: SseSource, startCursor: number, opts: SseOptions, sink: SseSink): () => void {
+  let cursor = startCursor;
+  /** The last id the client was told, so a heartbeat only repeats it when it moved. */
+  let told = startCursor;
+  let live = false;
+  let closed = false;
+  const buffered: SsePage[] = [];
+  const now = Date.now();
+  const write = (text: string) => {
+    if (closed) return;
+    try {
+      if (sink.write(text) > MAX_UNSENT_BYTES) close();
+      else t.nextBeatAt = Date.now() + opts.heartbeatMs;
+    } catch {
+      close();
+    }
+  };
+  const t: Ticking = {
+    // Spread the first heartbeats of streams opened together over the interval.
+    nextBeatAt: now + opts.heartbeatMs * (0.5 + Math.random() / 2),
+    idleUntil: now + opts.idleMs,
+    beat: () => {
+      if (live && source.position() > cursor) cursor = source.position();
+      write(cursor > told ? `id: ${(told = cursor)}\n: ping\n\n` : ': ping\n\n');
+    },
+    expire: () => close(),
+  };
+  const send = (page: SsePage) => {
+    let text = '';
+    for (const e of page.events) {
+      if (e.id <= cursor) continue;
+      text += `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+      cursor = told = e.id;
+    }
+    if (text) {
+      t.idleUntil = Date.now() + opts.idleMs;
+      write(text);
+    }
+    if (page.cursor > cursor) cursor = page.cursor;
+  };
+  /** Ends the stream from either side: the client left (the server calls this) or the stream gives up. */
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unwatch();
+    untrack();
+    opts.onClose?.();
+    try {
+      sink.end();
+    } catch {
+      // the client is already gone
+    }
+  };
+  const unwatch = source.watch((page) => (live ? send(page) : buffered.push(page)));
+  const untrack = track(t);
+  write(`retry: ${RETRY_MS}\n\n`);
+  void (async () => {
+    try {
+      for (;;) {
+        const from = cursor;
+        const page = await source.read(from);
+        if (closed) return;
+        send(page);
+        if (cursor === from) break;
+        // Moves the client's Last-Event-ID past events it does not see.
+        if (cursor > told) write(`id: ${(told = cursor)}\n: cursor\n\n`);
+      }
+      for (const page of buffered.splice(0)) send(page);
+      live = true;
+    } catch {
+      close();
+    }
+  })();
+  return close;
+}
+
+const starters = new WeakMap<Response, SseStarter>();
+
+/**
+ * An event stream as a Response whose body is a web stream, which any fetch-style server can
+ * send. A server that can write to its socket directly takes the stream over with `takeSse`
+ * instead, which keeps about the web stream's weight per open stream out of memory.
+ */
+export function sseResponse(source: SseSource, startCursor: number, opts: SseOptions): Response {
+  const start: SseStarter = (sink) => runStream(source, startCursor, opts, sink);
   const encoder = new TextEncoder();
-  let cleanup = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let cursor = startCursor;
-      /** The last id the client was told, so a heartbeat only repeats it when it moved. */
-      let told = startCursor;
-      let live = false;
-      let closed = false;
-      const buffered: SsePage[] = [];
-      const now = Date.now();
-      const t: Ticking = {
-        // Spread the first heartbeats of streams opened together over the interval.
-        nextBeatAt: now + opts.heartbeatMs * (0.5 + Math.random() / 2),
-        idleUntil: now + opts.idleMs,
-        beat: () => {
-          if (live && source.position() > cursor) cursor = source.position();
-          write(cursor > told ? `id: ${(told = cursor)}\n: ping\n\n` : ': ping\n\n');
-        },
-        expire: () => close(),
-      };
-      const write = (text: string) => {
-        if (closed) return;
-        if ((controller.desiredSize ?? 0) < -MAX_QUEUED_CHUNKS) return close();
-        try {
-          controller.enqueue(encoder.encode(text));
-          t.nextBeatAt = Date.now() + opts.heartbeatMs;
-        } catch {
-          close();
-        }
-      };
-      const send = (page: SsePage) => {
-        let text = '';
-        for (const e of page.events) {
-          if (e.id <= cursor) continue;
-          text += `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
-          cursor = told = e.id;
-        }
-        if (text) {
-          t.idleUntil = Date.now() + opts.idleMs;
-          write(text);
-        }
-        if (page.cursor > cursor) cursor = page.cursor;
-      };
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        cleanup();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      const unwatch = source.watch((page) => (live ? send(page) : buffered.push(page)));
-      const untrack = track(t);
-      cleanup = () => {
-        cleanup = () => {};
-        closed = true;
-        unwatch();
-        untrack();
-        signal.removeEventListener('abort', close);
-        opts.onClose?.();
-      };
-      signal.addEventListener('abort', close, { once: true });
-      write(`retry: ${RETRY_MS}\n\n`);
-      void (async () => {
-        try {
-          for (;;) {
-            const from = cursor;
-            const page = await source.read(from);
-            if (closed) return;
-            send(page);
-            if (cursor === from) break;
-            // Moves the client's Last-Event-ID past events it does not see.
-            if (cursor > told) write(`id: ${(told = cursor)}\n: cursor\n\n`);
-          }
-          for (const page of buffered.splice(0)) send(page);
-          live = true;
-        } catch {
-          close();
-        }
-      })();
+  let stop: (() => void) | undefined;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      // Started on the first read only, so a response taken over by `takeSse` never runs here.
+      pull(controller) {
+        stop ??= start({
+          write: (text) => {
+            controller.enqueue(encoder.encode(text));
+            return Math.max(0, -(controller.desiredSize ?? 0));
+          },
+          end: () => controller.close(),
+        });
+      },
+      cancel: () => stop?.(),
     },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(stream, {
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
-  });
+    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+  );
+  const res = new Response(body, { headers: HEADERS });
+  starters.set(res, start);
+  return res;
+}
+
+/** The stream behind a response made by `sseResponse`, for a server that writes to the socket itself. */
+export function takeSse(res: Response): SseStarter | undefined {
+  const start = starters.get(res);
+  starters.delete(res);
+  return start;
 }
 
 /**
@@ -211,7 +243,10 @@ export const STREAMS_RETRY_AFTER_S = 10;
 
 /** Takes a stream slot for `session` and `client` (any address when undefined), or undefined when a cap is reached. */
 export function acquireStream(policy: StreamPolicy, session: string, client: string | undefined): (() => void) | undefined {
-  return policy.limits.acquire([[`session:${session}`, policy.perSession], ...(client ? [[`client:${client}`, policy.perClient] as [string, number]] : [])]);
+  return policy.limits.acquire([
+    [`session:${session}`, policy.perSession],
+    ...(client ? [[`client:${client}`, policy.perClient] as [string, number]] : []),
+  ]);
 }
 
 /** A cursor from `Last-Event-ID` or `?after=`; undefined when malformed. */

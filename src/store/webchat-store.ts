@@ -1,5 +1,5 @@
 import type { WebchatItem, WebchatStore } from '../domain/webchat.js';
-import type { DomainEvent } from "../domain/events.js";
+import type { DomainEvent } from '../domain/events.js';
 import type { EventHub } from './event-hub.js';
 import type { MessageRow } from './ports.js';
 import type { Store } from './store.js';
@@ -36,7 +36,9 @@ export function webchatStore(store: Store, hub: EventHub): WebchatStore {
     },
     watch(sessionId, push) {
       return hub.watchThread('webchat', sessionId, (events, through) => {
-        const items = events.flatMap((e) => (e.message && customerSees(e.event) ? [{ seq: e.event.seq, item: webchatItem(e.message) }] : []));
+        const items = events.flatMap((e) =>
+          e.message && customerSees(e.event) ? [{ seq: e.event.seq, item: webchatItem(e.message) }] : [],
+        );
         push({ items, cursor: through });
       });
     },

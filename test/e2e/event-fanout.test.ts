@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, eventually, startApp } from '../support/app.js';
+import { api, appOnOwnData, eventually } from '../support/app.js';
 import { RawSseReader, WebchatCustomer, type ChatStream } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 
@@ -30,11 +30,13 @@ async function roundTrip(customer: WebchatCustomer, stream: ChatStream, text: st
 
 describe('event fan-out', () => {
   let app: Running | undefined;
+  let running: Awaited<ReturnType<typeof appOnOwnData>> | undefined;
+  const startApp = async (env: Record<string, string> = {}) => (running = await appOnOwnData(env)).app;
   const closers: (() => void)[] = [];
   afterEach(async () => {
     for (const c of closers.splice(0)) c();
-    await app?.stop();
-    app = undefined;
+    await running?.close();
+    running = app = undefined;
   });
 
   it('reads the database once per batch, not once per open stream', async () => {
@@ -87,17 +89,23 @@ describe('event fan-out', () => {
     expect((await fetch(`${app.url}/api/events`, { headers: { authorization: `Bearer ${agent.token}` } })).status).toBe(429);
 
     first.close();
-    await eventually(async () => {
-      const again = await open(b);
-      return again.res.status === 200;
-    }, 5000, 'a freed slot');
+    await eventually(
+      async () => {
+        const again = await open(b);
+        return again.res.status === 200;
+      },
+      5000,
+      'a freed slot',
+    );
   });
 
   it('sends heartbeats carrying the position, and closes a stream idle past the timeout', async () => {
     app = await startApp({ SSE_HEARTBEAT_SECONDS: '0.5', SSE_IDLE_TIMEOUT_SECONDS: '3' });
     const quiet = await WebchatCustomer.open(app.url);
     const talker = await WebchatCustomer.open(app.url);
-    const res = await fetch(`${app.url}/webchat/sessions/${quiet.sessionId}/events`, { headers: { authorization: `Bearer ${quiet.secret}` } });
+    const res = await fetch(`${app.url}/webchat/sessions/${quiet.sessionId}/events`, {
+      headers: { authorization: `Bearer ${quiet.secret}` },
+    });
     const started = Date.now();
     let text = '';
     const done = (async () => {
@@ -118,9 +126,11 @@ describe('event fan-out', () => {
 
 describe('least privilege on /api/events', () => {
   let app: Running | undefined;
+  let running: Awaited<ReturnType<typeof appOnOwnData>> | undefined;
+  const startApp = async () => (running = await appOnOwnData({})).app;
   afterEach(async () => {
-    await app?.stop();
-    app = undefined;
+    await running?.close();
+    running = app = undefined;
   });
 
   it('gives agents the queue and their own conversations, admins everything, live and on resume', async () => {
@@ -129,7 +139,10 @@ describe('least privilege on /api/events', () => {
     const bob = await app.createAgent('Bob');
     const admin = await app.createAgent('Root', 'admin');
     const reader = (token: string, lastEventId?: string) =>
-      new RawSseReader(`${app!.url}/api/events`, { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+      new RawSseReader(`${app!.url}/api/events`, {
+        authorization: `Bearer ${token}`,
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      });
     const annLive = reader(ann.token);
     const bobLive = reader(bob.token);
     const adminLive = reader(admin.token);
@@ -138,7 +151,8 @@ describe('least privilege on /api/events', () => {
     const c2 = await WebchatCustomer.open(app.url);
     await c1.say('human');
     await c2.say('human');
-    const queued = (r: RawSseReader) => r.events.filter((e) => e.event === 'status' && e.data.action === 'handoff').map((e) => e.data.conversationId);
+    const queued = (r: RawSseReader) =>
+      r.events.filter((e) => e.event === 'status' && e.data.action === 'handoff').map((e) => e.data.conversationId);
     await eventually(() => queued(annLive).length === 2 && queued(bobLive).length === 2, 10_000, 'both agents see both hand-offs');
     const [conv1, conv2] = queued(annLive) as [string, string];
 
