@@ -162,6 +162,9 @@ export interface WebchatSessionRow {
   createdAt: number;
 }
 
+/** Where a conversation sorts in lists: waiting since (nulls last), then id. */
+export type ConversationKey = Pick<ConversationRow, 'waitingSince' | 'id'>;
+
 export interface ConversationsRepo {
   /** Reads a conversation; with `lock`, no other transaction may lock or change it until this one ends. */
   get(id: string, opts?: { lock?: boolean }): Promise<ConversationRow | undefined>;
@@ -171,8 +174,12 @@ export interface ConversationsRepo {
   findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined>;
   insert(row: ConversationRow): Promise<void>;
   update(id: string, patch: Partial<Omit<ConversationRow, 'id'>>): Promise<void>;
-  /** Open conversations (or those of `status`), longest waiting first; `afterId` pages on. */
-  list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; afterId?: string }): Promise<ConversationRow[]>;
+  /**
+   * Open conversations (or those of `status`), longest waiting first, then those nobody waits on
+   * by id; `after` (the last row of the previous page) pages on. Each page is a few index range
+   * reads, however many conversations there are.
+   */
+  list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; after?: ConversationKey }): Promise<ConversationRow[]>;
   resolvedBefore(cutoff: number, limit: number): Promise<string[]>;
   countQueuedBefore(waitingSince: number): Promise<number>;
 }
@@ -202,6 +209,8 @@ export interface MessagesRepo {
   get(id: string): Promise<MessageRow | undefined>;
   setExternalId(id: string, externalId: string): Promise<void>;
   list(conversationId: string, opts: { includeInternal: boolean }): Promise<MessageRow[]>;
+  /** One page of a conversation's messages going back in time: the `limit` newest before message id `before`, newest first. */
+  page(conversationId: string, opts: { includeInternal: boolean; limit: number; before?: string }): Promise<MessageRow[]>;
   /** The last `limit` customer-visible messages, oldest first. */
   recent(conversationId: string, limit: number): Promise<MessageRow[]>;
   lastInbound(conversationId: string): Promise<MessageRow | undefined>;

@@ -64,7 +64,12 @@ export const conversations = pgTable(
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
-  (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
+  (t) => [
+    index('conversations_thread').on(t.channel, t.threadKey),
+    // The list pages (conversations-repo.ts): by status, and by assignee and status.
+    index('conversations_status').on(t.status, t.waitingSince, t.id),
+    index('conversations_assignee').on(t.assigneeId, t.status, t.waitingSince, t.id),
+  ],
 );
 
 export const messages = pgTable(

@@ -63,7 +63,12 @@ export const conversations = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('conversations_thread').on(t.channel, t.threadKey), index('conversations_status').on(t.status, t.waitingSince)],
+  (t) => [
+    index('conversations_thread').on(t.channel, t.threadKey),
+    // The list pages (conversations-repo.ts): by status, and by assignee and status.
+    index('conversations_status').on(t.status, t.waitingSince, t.id),
+    index('conversations_assignee').on(t.assigneeId, t.status, t.waitingSince, t.id),
+  ],
 );
 
 export const messages = sqliteTable(
