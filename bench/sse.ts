@@ -68,7 +68,7 @@ async function openCrowd(): Promise<{ close(): Promise<void>; openMs: number }> 
     },
   );
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`stream holder exited with ${code}`)));
   });
   if (line !== `open ${STREAMS}`) throw new Error(`stream holder: ${line}`);
@@ -77,7 +77,7 @@ async function openCrowd(): Promise<{ close(): Promise<void>; openMs: number }> 
     openMs: performance.now() - t,
     async close() {
       const exited = new Promise((r) => child.once('exit', r));
-      child.stdin!.end();
+      child.stdin.end();
       await exited;
       while (openStreams() > 1) await new Promise((r) => setTimeout(r, 50));
     },

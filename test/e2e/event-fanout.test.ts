@@ -8,10 +8,10 @@ function countTransactions(app: Running): { readonly n: number; stop(): void } {
   const store = app.store;
   const original = store.tx.bind(store);
   let n = 0;
-  store.tx = ((fn) => {
+  store.tx = (fn) => {
     n++;
     return original(fn);
-  }) as typeof store.tx;
+  };
   return {
     get n() {
       return n;
