@@ -41,11 +41,13 @@ async function turns(n: number): Promise<{ ms: number[]; reads: number }> {
   const ms: number[] = [];
   const reads = app.hub.reads;
   for (let i = 0; i < n; i++) {
-    const answers = () => stream.items.filter((x) => x.direction === 'out').length;
-    const before = answers();
+    // Only the events that arrived since the question are looked at, so waiting costs the same in every phase.
+    const from = stream.events.length;
+    const answered = () =>
+      stream.events.slice(from).some((e) => e.event === 'message' && (e.data as { direction: string }).direction === 'out');
     const t = performance.now();
     await customer.say('How do I return an item?');
-    while (answers() === before) await new Promise((r) => setImmediate(r));
+    while (!answered()) await new Promise((r) => setImmediate(r));
     ms.push(performance.now() - t);
   }
   return { ms, reads: (app.hub.reads - reads) / n };

@@ -23,7 +23,8 @@ export const directSse: MiddlewareHandler = async (c, next) => {
     },
     end: () => out.end(),
   });
-  out.once('close', stop);
+  if (out.destroyed) stop();
+  else out.once('close', stop);
   // Tells @hono/node-server that the response is already being written.
   c.res = new Response(null, { headers: { 'x-hono-already-sent': '1' } });
 };
