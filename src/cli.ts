@@ -7,12 +7,15 @@ import { runFaqAsk } from './faq/cli-ask.js';
 import { runFaqCheck } from './faq/cli-check.js';
 import { runFaqGaps } from './faq-learning/cli-gaps.js';
 import { startSwitchboard } from './main.js';
+import { runBackup, runRestore } from './ops/cli-backup.js';
 
 const USAGE = `usage: switchboard <command>
   start                                   run the service (web chat, agent API, enabled channels)
   migrate                                 apply database migrations and exit
   agents create --name NAME [--role agent|admin]
                                           create an agent; prints its token as the last line
+  backup FILE                             copy the database to FILE while the service runs (PostgreSQL: pg_dump)
+  restore FILE [--force]                  restore FILE into the configured database (stop the service first)
   faq check [--faq-dir DIR]               validate the FAQ knowledge base
   faq ask [--faq-dir DIR] [--json] [QUESTION…]
                                           answer questions (arguments, or one per line on stdin)
@@ -31,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'agents' && sub === 'create') return agentsCreate(env, rest);
+  if (cmd === 'backup' || cmd === 'restore') return (cmd === 'backup' ? runBackup : runRestore)(argv.slice(1), io);
   if (cmd === 'faq' && sub === 'check') return runFaqCheck(rest, io);
   if (cmd === 'faq' && sub === 'ask') return runFaqAsk(rest, io);
   if (cmd === 'faq' && sub === 'gaps') return runFaqGaps(rest, io);

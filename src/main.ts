@@ -8,9 +8,9 @@ import { loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
 import { webchatStore } from './store/webchat-store.js';
+import { postgresLeadership, soleLeadership, type Leadership } from './store/leadership.js';
 import { EventHub } from './store/event-hub.js';
 import { StreamLimits, type StreamPolicy } from './kit/sse.js';
-import { postgresLeadership, soleLeadership } from './store/leadership.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
 import type { FaqMatcher } from './faq/matcher.js';
@@ -23,10 +23,15 @@ import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
 import { createApi } from './api/app.js';
 import { loadWebAssets } from './api/web-assets.js';
+import { Metrics } from './ops/metrics.js';
+import { Readiness } from './ops/readiness.js';
+import { metricsOnlyApp } from './ops/routes.js';
 
 export interface Running {
   url: string;
   port: number;
+  /** Where METRICS_PORT serves `/metrics`, when set. */
+  metricsPort?: number;
   store: Store;
   /** The event fan-out (tests and benchmarks count its reads). */
   hub: EventHub;
@@ -58,13 +63,17 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 
   const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  const held: { leadership?: Leadership } = {};
+  const metrics = new Metrics(store, clock, () => held.leadership);
   try {
     const watcher = watchFaq(config.FAQ_DIR, (m) => (matcher = m), log.child({ part: 'faq' }), faqOpts);
     cleanups.unshift(() => watcher.close());
 
-    const drafter = createDrafter(
-      { apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, baseURL: config.ANTHROPIC_BASE_URL },
-      log.child({ part: 'llm' }),
+    const drafter = metrics.countTokens(
+      createDrafter(
+        { apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, baseURL: config.ANTHROPIC_BASE_URL },
+        log.child({ part: 'llm' }),
+      ),
     );
     const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
     cleanups.unshift(() => drafts.stop());
@@ -93,7 +102,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
-    const outbox = new OutboxWorker({ store, adapters: byChannel, clock, log: log.child({ part: 'outbox' }) });
+    const outbox = new OutboxWorker({ store, adapters: metrics.countSends(byChannel), clock, log: log.child({ part: 'outbox' }) });
     const stopKick = store.onEvents(() => outbox.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
@@ -105,7 +114,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       faq,
       reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
       onHandoff: (conversationId: string, messageId: string) => drafts.request(conversationId, messageId),
+      onDecided: metrics.decided,
     };
+    const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
+    const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
     const api = createApi({
       store,
       clock,
@@ -117,20 +129,25 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
       hub,
       streams,
+      ops: { metrics, readiness, metricsToken: config.METRICS_TOKEN },
     });
 
     const server = await listen(api.fetch, config.PORT, config.HOST);
     cleanups.unshift(() => new Promise<void>((res) => server.close(() => res())));
     if ('closeAllConnections' in server) cleanups.unshift(() => (server as { closeAllConnections(): void }).closeAllConnections());
     const port = (server.address() as AddressInfo).port;
+    const metricsServer =
+      config.METRICS_PORT === undefined ? undefined : await listen(metricsOnlyApp(metrics).fetch, config.METRICS_PORT, config.HOST);
+    if (metricsServer) cleanups.unshift(() => new Promise<void>((res) => metricsServer.close(() => res())));
 
     const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, log.child({ part: 'leader' })) : soleLeadership();
+    held.leadership = leadership;
     cleanups.unshift(() => leadership.close());
     const deliver = (m: InboundMessage) => ingest(pipeline, m);
     for (const adapter of adapters) {
       if (adapter.singleConsumer) {
         await leadership.hold(
-          `switchboard:inbound:${adapter.channel}`,
+          lockOf(adapter.channel),
           () => adapter.start(deliver),
           () => adapter.stop(),
         );
@@ -140,6 +157,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       }
     }
     outbox.start();
+    readiness.markStarted();
 
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
     log.info('switchboard started', {
@@ -151,6 +169,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     return {
       url,
       port,
+      ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
       store,
       hub,
       createAgent: (name, role) => createAgent(store, clock, name, role),
@@ -158,6 +177,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       async stop() {
         if (stopped) return;
         stopped = true;
+        readiness.markStopping();
         for (const c of cleanups) await c();
       },
     };

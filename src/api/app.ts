@@ -23,6 +23,7 @@ import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeLogged } from '../domain/events.js';
+import { opsRoutes, type OpsDeps } from '../ops/routes.js';
 
 export interface ApiDeps {
   store: Store;
@@ -41,11 +42,14 @@ export interface ApiDeps {
   hub: EventHub;
   /** Caps and keep-alive of event streams, shared with the web chat's. */
   streams: StreamPolicy;
+  /** Request metrics, `/readyz` and `/metrics` (src/ops/). */
+  ops: OpsDeps;
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use('*', directSse);
+  app.use('*', d.ops.metrics.middleware);
   app.onError(errorHandler(d.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
@@ -55,6 +59,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     await d.store.tx((r) => r.agents.get('healthz'));
     return c.json({ ok: true });
   });
+  app.route('/', opsRoutes(d.ops));
 
   for (const route of d.adapterRoutes) {
     const handler = (c: Context) => route.handle(c.req.raw, c.req.param(), { address: clientAddress(c) });

@@ -20,10 +20,18 @@ const suggestionBody = z.object({
     .optional(),
 });
 
+const approveBody = z.object({
+  translations: z
+    .record(z.string().min(2).max(16), z.object({ question: text(1000), answer: text(16 * 1024) }))
+    .refine((t) => Object.keys(t).length <= 20, 'at most 20 languages')
+    .optional(),
+});
+
 const MAX_PAGE = 200;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function suggestionView(s: FaqSuggestionRow) {
+/** `locales`: the knowledge base's languages, so a new entry can say which translations it still needs. */
+export function suggestionView(s: FaqSuggestionRow, locales: string[] = []) {
   return {
     id: s.id,
     conversationId: s.conversationId,
@@ -39,6 +47,8 @@ export function suggestionView(s: FaqSuggestionRow) {
     decidedBy: s.decidedBy,
     decidedAt: iso(s.decidedAt),
     createdAt: iso(s.createdAt),
+    /** Languages a pending new entry needs translations for when it is approved. */
+    needsTranslations: s.newEntry === 1 && s.status === 'pending' ? locales.filter((l) => l !== s.locale) : [],
   };
 }
 
@@ -53,7 +63,8 @@ export function faqRoutes(d: { store: Store; clock: Clock; faq: () => FaqMatcher
     const offset = rawCursor === undefined ? 0 : Number(rawCursor);
     if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor: must be a cursor this endpoint returned', 'cursor');
     const rows = await d.store.tx((r) => r.faqSuggestions.list({ limit: limit.data + 1, offset }));
-    const items = rows.slice(0, limit.data).map(suggestionView);
+    const locales = await d.learning.writer.locales();
+    const items = rows.slice(0, limit.data).map((s) => suggestionView(s, locales));
     return c.json({ items, nextCursor: rows.length > limit.data ? String(offset + limit.data) : null });
   });
 
@@ -62,9 +73,11 @@ export function faqRoutes(d: { store: Store; clock: Clock; faq: () => FaqMatcher
     return c.json(suggestionView(await suggestFromAgent(d.store, d.clock, d.faq, c.get('agent').id, body)), 201);
   });
 
-  app.post('/suggestions/:id/approve', requireRole('admin'), async (c) =>
-    c.json(suggestionView(await approveSuggestion(d.learning, c.req.param('id'), c.get('agent').id))),
-  );
+  app.post('/suggestions/:id/approve', requireRole('admin'), async (c) => {
+    // The body may be empty: only a new entry in a multi-language knowledge base needs one.
+    const body = await parseBody(c, approveBody);
+    return c.json(suggestionView(await approveSuggestion(d.learning, c.req.param('id'), c.get('agent').id, body.translations)));
+  });
   app.post('/suggestions/:id/reject', requireRole('admin'), async (c) =>
     c.json(suggestionView(await rejectSuggestion(d.learning, c.req.param('id'), c.get('agent').id))),
   );

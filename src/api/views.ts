@@ -1,3 +1,4 @@
+import { isQuestion } from '../pipeline/asked-question.js';
 import type { ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
@@ -71,6 +72,8 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
     /** What the bot offered the customer to pick (ask back when unsure), and which one an inbound message picked. */
     choices: meta.choices ?? [],
     choiceId: meta.choiceId ?? null,
+    /** A customer message that asks something, not a pick, "人工" or /start that steers the bot. */
+    isQuestion: m.author === 'customer' && isQuestion(m),
     /** What the channel could not read cleanly (broken MIME, no text part), for the agent to know. */
     problems: Array.isArray(meta.raw?.problems) ? (meta.raw.problems as string[]) : [],
     createdAt: iso(m.createdAt),

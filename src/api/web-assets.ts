@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 
 /**
  * The browser pages under web/ (the agent console and the customer chat), served as static
  * files: each page is an index.html, a stylesheet and one script bundled from its TypeScript
- * modules. Bundling happens in memory once per process (tens of milliseconds), so a fresh clone
- * needs no build step and nothing is written next to the sources.
+ * modules. From the sources, bundling happens in memory once per process (tens of milliseconds),
+ * so nothing is written next to them; the production build (scripts/build.mjs) writes each
+ * page's bundle beside its copy in dist/web with `prebuildPages`, and the compiled service reads
+ * that instead of loading esbuild.
  *
  * Everything the pages run comes from this origin, so the CSP allows scripts and styles from
  * 'self' only: no inline code, no nonces, no CDN.
@@ -65,7 +67,7 @@ async function pageAssets(page: PageSpec): Promise<WebAsset[]> {
   const [html, css, script] = await Promise.all([
     readFile(join(dir, 'index.html'), 'utf8'),
     readFile(join(dir, `${page.name}.css`), 'utf8'),
-    bundle(join(dir, 'main.ts')),
+    existsSync(join(dir, 'main.js')) ? readFile(join(dir, 'main.js'), 'utf8') : bundle(join(dir, 'main.ts')),
   ]);
   const common = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
   return [
@@ -85,7 +87,19 @@ function asset(path: string, body: string, type: string, common: Record<string, 
   return { path, body, headers: { 'content-type': type, 'cache-control': 'no-cache', etag, ...common } };
 }
 
+/** Writes every page (html, css, bundled main.js) from `fromDir` into `toDir`, for the compiled service. */
+export async function prebuildPages(fromDir: string, toDir: string): Promise<void> {
+  for (const { name } of PAGES) {
+    await mkdir(join(toDir, name), { recursive: true });
+    await copyFile(join(fromDir, name, 'index.html'), join(toDir, name, 'index.html'));
+    await copyFile(join(fromDir, name, `${name}.css`), join(toDir, name, `${name}.css`));
+    await writeFile(join(toDir, name, 'main.js'), await bundle(join(fromDir, name, 'main.ts')));
+  }
+}
+
 async function bundle(entry: string): Promise<string> {
+  // Loaded only when bundling, so the compiled service (prebuilt pages) never pays for esbuild.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [entry],
     bundle: true,

@@ -9,6 +9,7 @@ import { decodeLogged } from '../domain/events.js';
 import { normalize } from '../faq/normalize.js';
 import { features } from '../faq/tokenize.js';
 import { Vectorizer, type SparseVector } from '../faq/vectorizer.js';
+import { askedQuestion } from '../pipeline/asked-question.js';
 import type { Store } from '../store/store.js';
 
 export interface GapQuestion {
@@ -26,26 +27,31 @@ export interface GapGroup {
 export const GAP_SIMILARITY = 0.3;
 const EXAMPLES = 3;
 
-/** The customer messages that triggered a hand-off at or after `since`, oldest first. */
+/** How many customer messages before a hand-off may hold its question (the rest were picks or "人工"). */
+const LOOK_BACK = 5;
+
+/** The customer questions that ended in a hand-off at or after `since`, oldest first. */
 export async function handedOffQuestions(store: Store, since: number): Promise<GapQuestion[]> {
   return store.tx(async (r) => {
-    const lastAsked = new Map<string, string>();
-    const triggers: { conversationId: string; messageId: string; at: number }[] = [];
+    const asked = new Map<string, string[]>();
+    const triggers: { conversationId: string; candidates: string[]; at: number }[] = [];
     for (const e of (await r.events.since(since)).map(decodeLogged)) {
       if (!e.conversationId) continue;
-      if (e.type === 'message' && e.data.direction === 'in' && e.data.author === 'customer')
-        lastAsked.set(e.conversationId, e.data.messageId);
+      if (e.type === 'message' && e.data.direction === 'in' && e.data.author === 'customer') {
+        asked.set(e.conversationId, [...(asked.get(e.conversationId) ?? []), e.data.messageId].slice(-LOOK_BACK));
+      }
       if (e.type === 'status' && e.data.action === 'handoff') {
-        const messageId = lastAsked.get(e.conversationId);
-        if (messageId) triggers.push({ conversationId: e.conversationId, messageId, at: e.createdAt });
+        const candidates = asked.get(e.conversationId);
+        if (candidates) triggers.push({ conversationId: e.conversationId, candidates, at: e.createdAt });
+        asked.delete(e.conversationId);
       }
     }
-    const texts = new Map((await r.messages.byIds(triggers.map((t) => t.messageId))).map((m) => [m.id, m.text]));
+    const byId = new Map((await r.messages.byIds(triggers.flatMap((t) => t.candidates))).map((m) => [m.id, m]));
     return triggers.flatMap((t) => {
-      const text = texts.get(t.messageId);
-      return text === undefined
-        ? []
-        : [{ conversationId: t.conversationId, messageId: t.messageId, text, at: new Date(t.at).toISOString() }];
+      const question = askedQuestion(t.candidates.flatMap((id) => byId.get(id) ?? []));
+      return question
+        ? [{ conversationId: t.conversationId, messageId: question.id, text: question.text, at: new Date(t.at).toISOString() }]
+        : [];
     });
   });
 }

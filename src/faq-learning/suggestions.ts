@@ -9,10 +9,14 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.
 import { CUSTOMER } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import { questionLocale } from '../faq/locale.js';
+import { askedQuestion } from '../pipeline/asked-question.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import type { FaqSuggestionRow, Repos } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 import type { FaqWriter } from './write-back.js';
+
+/** How far back the question is looked for when the agent does not name the message. */
+const RECENT_MESSAGES = 20;
 
 export interface NewEntryDraft {
   id?: string;
@@ -52,7 +56,10 @@ export async function suggestFromAgent(
   return store.tx(async (r) => {
     const conversation = await r.conversations.get(input.conversationId);
     if (!conversation) throw new NotFoundError(`conversation ${input.conversationId} not found`);
-    const message = input.messageId ? await r.messages.get(input.messageId) : await r.messages.lastInbound(conversation.id);
+    // Without a message id, the question the customer asked, not the pick or "人工" that followed the bot's ask-back.
+    const message = input.messageId
+      ? await r.messages.get(input.messageId)
+      : askedQuestion(await r.messages.recent(conversation.id, RECENT_MESSAGES));
     if (input.messageId && (!message || message.conversationId !== conversation.id)) {
       throw new ValidationError(`messageId: no message ${input.messageId} in this conversation`, 'messageId');
     }
@@ -162,14 +169,26 @@ async function decide(
   });
 }
 
-/** Writes the suggestion into the knowledge base, reloads the index, and records the approval. */
-export async function approveSuggestion(d: LearningDeps, id: string, adminId: string): Promise<FaqSuggestionRow> {
+/**
+ * Writes the suggestion into the knowledge base, reloads the index, and records the approval.
+ * A new entry in a knowledge base written in several languages needs the admin's `translations`
+ * of its question and answer for the other locales.
+ */
+export async function approveSuggestion(
+  d: LearningDeps,
+  id: string,
+  adminId: string,
+  translations: Record<string, { question: string; answer: string }> = {},
+): Promise<FaqSuggestionRow> {
   const row = await pending(d.store, id);
   let entryId: string;
   let matcher: FaqMatcher;
   if (row.newEntry) {
     entryId = row.entryId ?? entryIdFrom(row.question, row.id);
-    matcher = await d.writer.createEntry(row.locale, entryId, row.question, row.answer ?? '');
+    const others = Object.entries(translations)
+      .filter(([locale]) => locale !== row.locale)
+      .map(([locale, t]) => ({ locale, ...t }));
+    matcher = await d.writer.createEntry(entryId, [{ locale: row.locale, question: row.question, answer: row.answer ?? '' }, ...others]);
   } else {
     entryId = row.entryId!;
     matcher = await d.writer.addExample(row.locale, entryId, row.question);

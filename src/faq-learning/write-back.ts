@@ -7,8 +7,8 @@
  * is put back as it was and the approval is refused with the problems.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { isSeq, parseDocument, stringify } from 'yaml';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { ENTRY_ID } from '../faq/entry.js';
@@ -81,6 +81,13 @@ export function newEntryFile(id: string, question: string, answer: string): stri
   return `---\n${stringify({ id, questions: [question] })}---\n${answer.trim()}\n`;
 }
 
+/** One language's version of a new entry. */
+export interface EntryVersion {
+  locale: string;
+  question: string;
+  answer: string;
+}
+
 export class FaqWriter {
   constructor(
     readonly dir: string,
@@ -94,24 +101,58 @@ export class FaqWriter {
       if (err.code === 'ENOENT') throw new NotFoundError(`FAQ entry "${id}" has no ${locale} file`);
       throw err;
     });
-    return this.replace(path, before, withExampleQuestion(before, question, path));
+    return this.replace([{ path, before, text: withExampleQuestion(before, question, path) }]);
   }
 
-  /** Creates entry `id` in `locale`; refused when the file already exists. */
-  async createEntry(locale: string, id: string, question: string, answer: string): Promise<LoadedFaq['matcher']> {
-    const path = entryPath(this.dir, locale, id);
-    const folder = await stat(join(resolve(this.dir), locale)).catch(() => undefined);
-    if (!folder?.isDirectory()) throw new ValidationError(`locale: the FAQ has no ${locale} folder`, 'locale');
-    if (await stat(path).catch(() => undefined)) throw new ConflictError(`FAQ entry "${id}" already exists in ${locale}`);
-    return this.replace(path, undefined, newEntryFile(id, question, answer));
+  /** The knowledge base's locale folders: a new entry needs a version in each. */
+  async locales(): Promise<string[]> {
+    const items = await readdir(resolve(this.dir), { withFileTypes: true });
+    return items
+      .filter((i) => i.isDirectory() && LOCALE.test(i.name))
+      .map((i) => i.name)
+      .sort();
   }
 
-  private async replace(path: string, before: string | undefined, after: string): Promise<LoadedFaq['matcher']> {
-    await writeAtomically(path, after);
-    const loaded = await loadFaq(this.dir, this.engine);
-    if (loaded.errors.length === 0) return loaded.matcher;
-    if (before === undefined) await rm(path, { force: true });
-    else await writeAtomically(path, before);
-    throw new ConflictError(`the knowledge base would not load with this change:\n${loaded.errors.join('\n')}`);
+  /**
+   * Creates entry `id` with one file per version (one per locale folder, as `faq check` requires);
+   * refused when a locale is missing or a file already exists.
+   */
+  async createEntry(id: string, versions: EntryVersion[]): Promise<LoadedFaq['matcher']> {
+    const locales = await this.locales();
+    for (const v of versions) {
+      if (!locales.includes(v.locale)) throw new ValidationError(`locale: the FAQ has no ${v.locale} folder`, 'locale');
+    }
+    const missing = locales.filter((l) => !versions.some((v) => v.locale === l));
+    if (missing.length > 0) {
+      throw new ValidationError(
+        `translations: the FAQ is also written in ${missing.join(', ')}; give ${missing.map((l) => `translations.${l}`).join(', ')} with a question and an answer`,
+        'translations',
+      );
+    }
+    const files = versions.map((v) => ({ path: entryPath(this.dir, v.locale, id), text: newEntryFile(id, v.question, v.answer) }));
+    for (const f of files) {
+      if (await stat(f.path).catch(() => undefined)) throw new ConflictError(`FAQ entry "${id}" already exists (${f.path})`);
+    }
+    return this.replace(files.map((f) => ({ ...f, before: undefined })));
+  }
+
+  /** Writes every file, keeps them only if the whole knowledge base still loads cleanly. */
+  private async replace(files: { path: string; before: string | undefined; text: string }[]): Promise<LoadedFaq['matcher']> {
+    const written: typeof files = [];
+    try {
+      for (const f of files) {
+        await writeAtomically(f.path, f.text);
+        written.push(f);
+      }
+      const loaded = await loadFaq(this.dir, this.engine);
+      if (loaded.errors.length === 0) return loaded.matcher;
+      throw new ConflictError(`the knowledge base would not load with this change:\n${loaded.errors.join('\n')}`);
+    } catch (err) {
+      for (const f of written) {
+        if (f.before === undefined) await rm(f.path, { force: true });
+        else await writeAtomically(f.path, f.before);
+      }
+      throw err;
+    }
   }
 }

@@ -52,7 +52,8 @@ export function createAnthropicDrafter(config: AnthropicDrafterConfig, log: Logg
         .trim();
       if (!text) return null;
       // The model sees every source; which ones it leaned on is not reported, so all are credited.
-      return { text, kind: 'llm', entryIds: req.sources.map((s) => s.entryId), model: message.model };
+      const usage = { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens };
+      return { text, kind: 'llm', entryIds: req.sources.map((s) => s.entryId), model: message.model, usage };
     },
   };
 }

@@ -24,6 +24,8 @@ export interface Draft {
   /** FAQ entries the draft used. */
   entryIds: string[];
   model?: string;
+  /** Tokens the model read and wrote for this draft, when the API reports them (metrics count them). */
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 export interface Drafter {

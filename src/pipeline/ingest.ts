@@ -17,6 +17,8 @@ export interface PipelineDeps {
   reopenWindowMs: number;
   /** Called after a hand-off commits; drafting runs there, never inside the customer's transaction. */
   onHandoff?: (conversationId: string, messageId: string) => void;
+  /** Called after commit with what the rules decided for a newly stored message (metrics count it). */
+  onDecided?: (channel: InboundMessage['channel'], decision: { kind: string; rule: string }) => void;
 }
 
 class DuplicateDelivery extends Error {}
@@ -30,6 +32,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
   const known = await deps.store.tx((r) => firstDelivery(r, m));
   if (known) return known;
   let queued = false;
+  let decided: { kind: string; rule: string } | undefined;
   try {
     const result = await deps.store.tx(async (r) => {
       const now = deps.clock.now().getTime();
@@ -45,9 +48,11 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
       // Another instance stored the same message between our check and the insert: undo everything.
       if (decision.kind === 'duplicate') throw new DuplicateDelivery();
       queued = decision.kind === 'queued';
+      decided = decision;
       return { messageId, conversationId: conversation.id, duplicate: false };
     });
     if (queued) deps.onHandoff?.(result.conversationId, result.messageId);
+    if (decided) deps.onDecided?.(m.channel, decided);
     return result;
   } catch (err) {
     if (!(err instanceof DuplicateDelivery)) throw err;

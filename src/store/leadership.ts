@@ -13,17 +13,22 @@ export interface LeadershipLog {
 export interface Leadership {
   /** Resolves once the first attempt is made; with a sole instance, start's failure is thrown here. */
   hold(name: string, start: () => Promise<void>, stop: () => Promise<void>): Promise<void>;
+  /** Each held name: 'leader' while this instance runs it, else 'follower' (readiness reports it). */
+  roles(): Record<string, 'leader' | 'follower'>;
   close(): Promise<void>;
 }
 
 /** SQLite runs one instance: it always leads, so a channel that cannot start stops start-up. */
 export function soleLeadership(): Leadership {
   const stops: (() => Promise<void>)[] = [];
+  const led: Record<string, 'leader'> = {};
   return {
-    async hold(_name, start, stop) {
+    async hold(name, start, stop) {
       await start();
       stops.push(stop);
+      led[name] = 'leader';
     },
+    roles: () => ({ ...led }),
     async close() {
       for (const s of stops) await s();
     },
@@ -39,6 +44,7 @@ export function postgresLeadership(url: string, log: LeadershipLog, retryMs = 5_
   let closed = false;
   const loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
+  const roles: Record<string, 'leader' | 'follower'> = {};
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -52,6 +58,7 @@ export function postgresLeadership(url: string, log: LeadershipLog, retryMs = 5_
     });
 
   async function lead(name: string, start: () => Promise<void>, stop: () => Promise<void>) {
+    roles[name] = 'follower';
     while (!closed) {
       const client = new pg.Client({ connectionString: url });
       let lost!: () => void;
@@ -64,9 +71,11 @@ export function postgresLeadership(url: string, log: LeadershipLog, retryMs = 5_
         if (rows[0]?.ok) {
           log.info('leading', { name });
           await start();
+          roles[name] = 'leader';
           const stopped = new Promise<void>((resolve) => wakers.add(resolve));
           await Promise.race([connectionLost, stopped]);
           log.info('no longer leading', { name });
+          roles[name] = 'follower';
           await stop();
         }
       } catch (err) {
@@ -82,6 +91,7 @@ export function postgresLeadership(url: string, log: LeadershipLog, retryMs = 5_
     async hold(name, start, stop) {
       loops.push(lead(name, start, stop));
     },
+    roles: () => ({ ...roles }),
     async close() {
       closed = true;
       for (const wake of [...wakers]) wake();

@@ -278,6 +278,27 @@ export interface ChannelStateRepo {
   set(key: string, value: string, now: number): Promise<void>;
 }
 
+export interface QueueByTeam {
+  /** null: the general queue. */
+  team: string | null;
+  count: number;
+}
+
+export interface OutboxBacklog {
+  /** Replies not yet sent (waiting, leased or backing off). */
+  pending: number;
+  /** When the oldest of them was written; null when none are pending. */
+  oldestCreatedAt: number | null;
+}
+
+/** What operators watch (metrics, readiness), read at scrape time. */
+export interface MonitorRepo {
+  queuedByTeam(): Promise<QueueByTeam[]>;
+  outboxBacklog(): Promise<OutboxBacklog>;
+  /** The journal timestamp of the newest migration applied to this database; null before any. */
+  lastMigrationAt(): Promise<number | null>;
+}
+
 /** The repositories, bound to one transaction. This is the only storage interface the rest of the code sees. */
 export interface Repos {
   conversations: ConversationsRepo;
@@ -290,6 +311,7 @@ export interface Repos {
   webchat: WebchatSessionsRepo;
   state: ChannelStateRepo;
   faqSuggestions: FaqSuggestionsRepo;
+  monitor: MonitorRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */

@@ -8,6 +8,7 @@ import { SqlChannelStateRepo } from './channel-state-repo.js';
 import { SqlEventsRepo } from './events-repo.js';
 import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
 import { SqlFaqSuggestionsRepo } from './faq-suggestions-repo.js';
+import { SqlMonitorRepo } from './monitor-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -74,6 +75,7 @@ export class Store {
       webchat: new SqlWebchatSessionsRepo(db),
       state: new SqlChannelStateRepo(db),
       faqSuggestions: new SqlFaqSuggestionsRepo(db),
+      monitor: new SqlMonitorRepo(db, this.database.dialect),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelId } from '../../src/domain/channel.js';
 import type { Running } from '../../src/main.js';
 import { decodeLogged } from '../../src/domain/events.js';
+import { handedOffQuestions } from '../../src/faq-learning/gaps.js';
 import { closeEntriesKb, writeKb } from '../faq/fixtures.js';
 import { api } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
@@ -47,6 +48,7 @@ export interface ConversationView {
     delivery: string | null;
     deliveryError: string | null;
     choices: { id: string; label: string }[];
+    isQuestion: boolean;
   }[];
 }
 
@@ -201,6 +203,10 @@ export function channelContract(name: string, makeHarness: (env: Record<string, 
       const view = await settled(h, agent.token, conversationId);
       expect(view.conversation.status).toBe('queued');
       expect(await picksOf(h, conversationId)).toEqual([]);
+      // The question is what the customer asked, not the pick that followed the offer: for the agent and the gaps report.
+      expect(view.messages.filter((m) => m.author === 'customer').map((m) => m.isQuestion)).toEqual([true, false]);
+      const gaps = (await handedOffQuestions(h.app.store, 0)).filter((q) => q.conversationId === conversationId);
+      expect(gaps.map((q) => q.text)).toEqual(['my gift card']);
     });
 
     it('hands off on "人工" with the Chinese holding reply', async () => {

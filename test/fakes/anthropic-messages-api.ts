@@ -228,6 +228,7 @@ function splitIntoDeltas(text: string): string[] {
   return text.match(/\S+\s*|\s+/gu) ?? [text];
 }
 
-function countTokens(text: string): number {
+/** The fake's token count (a quarter of the characters), exported so tests can check the usage a client reports. */
+export function countTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }

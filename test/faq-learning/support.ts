@@ -11,6 +11,13 @@ export function englishFaqCopy(): string {
   return dir;
 }
 
+/** A temporary copy of the whole sample FAQ (English and Chinese) the tests may write to. */
+export function sampleFaqCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'faq-learn-'));
+  cpSync(SAMPLE_FAQ, dir, { recursive: true });
+  return dir;
+}
+
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
 
 /**

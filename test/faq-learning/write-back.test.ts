@@ -33,11 +33,41 @@ describe('writing approved suggestions into the knowledge base', () => {
     await expect(writer.addExample('en', 'shipping', 'How do I return an item?')).rejects.toThrow(/also asked in entry "returns"/);
     expect(readFileSync(join(dir, 'en/shipping.md'), 'utf8')).toBe(before);
     // Every entry needs every locale: a new English-only entry in an English and Chinese knowledge base is refused, and no file is left.
-    await expect(writer.createEntry('en', 'gift-wrap', 'Do you gift wrap?', 'Yes, for free.')).rejects.toThrow(/has no zh version/);
+    const giftWrap = { locale: 'en', question: 'Do you gift wrap?', answer: 'Yes, for free.' };
+    await expect(writer.createEntry('gift-wrap', [giftWrap])).rejects.toThrow(/also written in zh; give translations\.zh/);
     expect(readdirSync(join(dir, 'en')).sort()).toEqual(['returns.md', 'shipping.md']);
-    await expect(writer.createEntry('en', 'returns', 'Another?', 'No.')).rejects.toThrow(/already exists/);
+    // One version that does not load (a question another entry asks) takes the other back with it.
+    await expect(
+      writer.createEntry('gift-wrap', [giftWrap, { locale: 'zh', question: '怎么退货？', answer: '免费包装。' }]),
+    ).rejects.toThrow(/"怎么退货？" is also asked/);
+    expect([...readdirSync(join(dir, 'en')), ...readdirSync(join(dir, 'zh'))].sort()).toEqual([
+      'returns.md',
+      'returns.md',
+      'shipping.md',
+      'shipping.md',
+    ]);
+    await expect(
+      writer.createEntry('returns', [
+        { locale: 'en', question: 'Another?', answer: 'No.' },
+        { ...giftWrap, locale: 'zh' },
+      ]),
+    ).rejects.toThrow(/already exists/);
     await expect(writer.addExample('en', 'no-such', 'x?')).rejects.toThrow(/has no en file/);
-    await expect(writer.createEntry('fr', 'gift-wrap', 'x?', 'y')).rejects.toThrow(/no fr folder/);
+    await expect(writer.createEntry('gift-wrap', [{ ...giftWrap, locale: 'fr' }])).rejects.toThrow(/no fr folder/);
+  });
+
+  it('creates a new entry in every language of the knowledge base, and the index answers it in both', async () => {
+    const dir = writeKb(smallKb);
+    const writer = new FaqWriter(dir);
+    expect(await writer.locales()).toEqual(['en', 'zh']);
+    const matcher = await writer.createEntry('gift-wrap', [
+      { locale: 'en', question: 'Do you gift wrap?', answer: 'Yes, for free.' },
+      { locale: 'zh', question: '可以包装成礼物吗？', answer: '可以，免费。' },
+    ]);
+    expect(matcher.entry('gift-wrap', 'en')?.answer).toBe('Yes, for free.');
+    expect(matcher.entry('gift-wrap', 'zh')?.answer).toBe('可以，免费。');
+    const { loadFaq } = await import('../../src/faq/load-faq.js');
+    expect((await loadFaq(dir)).errors).toEqual([]);
   });
 
   it('refuses ids and locales that would leave the FAQ directory', () => {

@@ -4,7 +4,7 @@ import { createAnthropicDrafter, DEFAULT_ANTHROPIC_MODEL, type AnthropicDrafterC
 import { DATA_TAG } from '../../src/llm/draft-prompt.js';
 import type { DraftRequest } from '../../src/llm/drafter.js';
 import { silentLogger } from '../../src/log.js';
-import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../fakes/anthropic-messages-api.js';
+import { countTokens, startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../fakes/anthropic-messages-api.js';
 
 const returnsSource = {
   entryId: 'returns-policy',
@@ -69,6 +69,11 @@ describe('Anthropic drafter against a fake Messages API', () => {
       kind: 'llm',
       entryIds: ['returns-policy'],
       model: 'claude-haiku-4-5',
+      // The tokens the API reported for this call, for the metrics.
+      usage: {
+        inputTokens: countTokens(JSON.stringify(fake.requests[0]!.body)),
+        outputTokens: countTokens('You have 30 days to return it.'),
+      },
     });
   });
 

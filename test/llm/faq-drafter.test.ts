@@ -67,6 +67,7 @@ describe('createDrafter', () => {
       kind: 'llm',
       entryIds: ['shipping'],
       model: 'claude-opus-4-5',
+      usage: { inputTokens: expect.any(Number), outputTokens: expect.any(Number) },
     });
     expect(fake.requests.map((r) => r.body.model)).toEqual(['claude-opus-4-5']);
   });

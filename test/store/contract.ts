@@ -9,6 +9,7 @@ import { faqSuggestionsContract } from './contract/faq-suggestions.js';
 import { outboxContract } from './contract/outbox.js';
 import { agentsContract } from './contract/agents.js';
 import { eventsContract } from './contract/events.js';
+import { monitorContract } from './contract/monitor.js';
 import { smallReposContract } from './contract/small-repos.js';
 import { transactionsContract } from './contract/transactions.js';
 
@@ -39,6 +40,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     agentsContract(current);
     eventsContract(current);
     smallReposContract(current);
+    monitorContract(current);
     transactionsContract(current);
   });
 }

@@ -23,8 +23,10 @@ describe.skipIf(!TEST_DATABASE_URL)('leadership over a PostgreSQL advisory lock'
     const b = make('b');
     await new Promise((r) => setTimeout(r, 400));
     expect([...running]).toEqual(['a']);
+    expect([a.roles(), b.roles()]).toEqual([{ poller: 'leader' }, { poller: 'follower' }]);
     await a.close();
     await eventually(async () => running.has('b'), 5000, 'b takes over');
+    expect(b.roles()).toEqual({ poller: 'leader' });
     expect(starts).toEqual(['a', 'b']);
     await b.close();
     expect(running.size).toBe(0);

@@ -18,6 +18,27 @@ interface Suggestion {
   answer: string | null;
   source: 'agent' | 'pick';
   status: 'pending' | 'approved' | 'rejected';
+  /** Languages of the knowledge base a new entry still needs a version in before it can be approved. */
+  needsTranslations: string[];
+}
+
+/** A question and answer field per missing language; read when the admin approves. */
+function translationFields(locales: string[]): { node: HTMLElement; read(): Record<string, { question: string; answer: string }> } {
+  const fields = locales.map((locale) => {
+    const question = el('textarea', 'translation');
+    question.rows = 2;
+    question.setAttribute('aria-label', 'Question (' + locale + ')');
+    question.placeholder = 'Question (' + locale + ')';
+    const answer = el('textarea', 'translation');
+    answer.rows = 3;
+    answer.setAttribute('aria-label', 'Answer (' + locale + ')');
+    answer.placeholder = 'Answer (' + locale + ')';
+    return { locale, question, answer };
+  });
+  return {
+    node: el('div', 'translations', ...fields.flatMap((f) => [f.question, f.answer])),
+    read: () => Object.fromEntries(fields.map((f) => [f.locale, { question: f.question.value.trim(), answer: f.answer.value.trim() }])),
+  };
 }
 
 let shownFor: string | null = null;
@@ -25,7 +46,7 @@ let question: { id: string; text: string } | null = null;
 
 /** Shows the control once an agent has replied to a customer question; prefills only when another conversation opens. */
 export function renderFaqLink(d: Detail): void {
-  const asked = [...d.messages].reverse().find((m) => m.author === 'customer');
+  const asked = [...d.messages].reverse().find((m) => m.isQuestion);
   const replied = [...d.messages].reverse().find((m) => m.author === 'agent' && m.direction === 'out');
   $('faq-link').hidden = !asked || !replied;
   if (!asked || !replied) return;
@@ -82,6 +103,8 @@ function suggestionNode(s: Suggestion): HTMLElement {
     node.append(el('div', 'meta', s.status));
     return node;
   }
+  const translations = s.needsTranslations.length > 0 ? translationFields(s.needsTranslations) : undefined;
+  if (translations) node.append(translations.node);
   for (const [label, action] of [
     ['Approve', 'approve'],
     ['Reject', 'reject'],
@@ -90,7 +113,8 @@ function suggestionNode(s: Suggestion): HTMLElement {
     button.type = 'button';
     button.addEventListener('click', async () => {
       try {
-        await call('POST', '/faq/suggestions/' + encodeURIComponent(s.id) + '/' + action);
+        const body = action === 'approve' && translations ? { translations: translations.read() } : undefined;
+        await call('POST', '/faq/suggestions/' + encodeURIComponent(s.id) + '/' + action, body);
         notice(action === 'approve' ? 'Approved: the FAQ has learnt it.' : 'Rejected.');
         await loadSuggestions();
       } catch (err) {

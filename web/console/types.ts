@@ -40,6 +40,8 @@ export interface Message {
   /** Offered to the customer with a bot reply; `choiceId` is the one an inbound message picked. */
   choices: { id: string; label: string }[];
   choiceId: string | null;
+  /** A customer message that asks something (not a pick or a request for a person). */
+  isQuestion: boolean;
   createdAt: string;
   delivery: 'pending' | 'sent' | 'failed' | null;
   deliveryError: string | null;

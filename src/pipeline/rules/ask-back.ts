@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Choice, InboundMessage } from '../../domain/channel.js';
 import { botMaySpeak } from '../../domain/conversation.js';
 import { enqueueReply } from '../../outbox/enqueue.js';
+import { digitOf } from '../asked-question.js';
 import { choicesPrompt, personChoiceLabel, type Locale } from '../replies.js';
 import { answerIfSure } from './faq-answer.js';
 import { handToQueue } from './handoff.js';
@@ -44,14 +45,6 @@ export async function askBack(ctx: RuleContext): Promise<Decision | undefined> {
  */
 export function mayBePick(m: InboundMessage): boolean {
   return m.choiceId !== undefined || (m.channel === 'email' && digitOf(m.text) !== undefined);
-}
-
-function digitOf(text: string): number | undefined {
-  const t = text
-    .normalize('NFKC')
-    .trim()
-    .replace(/[.)。]$/, '');
-  return /^[1-9]$/.test(t) ? Number(t) : undefined;
 }
 
 /** The one place a customer's pick is written down (picks become FAQ suggestions from here). */
