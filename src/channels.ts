@@ -8,6 +8,7 @@ import type { ChannelStateStore } from './domain/state-port.js';
 import type { WebchatStore } from './domain/webchat.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
+import type { StreamPolicy } from './kit/sse.js';
 
 /** What the composition root gives every adapter. Adapters never read process.env themselves. */
 export interface AdapterDeps {
@@ -17,6 +18,8 @@ export interface AdapterDeps {
   state: ChannelStateStore;
   /** The web chat's sessions and visible messages. */
   webchat: WebchatStore;
+  /** Caps and keep-alive of event streams (the web chat's and the agents'). */
+  streams: StreamPolicy;
 }
 
 type Env = Record<string, string | undefined>;

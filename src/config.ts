@@ -24,6 +24,10 @@ const schema = z.object({
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
+  SSE_MAX_STREAMS_PER_SESSION: z.coerce.number().int().positive().default(5),
+  SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().positive().default(100),
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
+  SSE_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(900),
   /** Bearer token that `GET /metrics` on PORT requires; without it (and METRICS_PORT) metrics are not served. */
   METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   /** A second port serving only `GET /metrics`, without a token: keep it off the public network. */

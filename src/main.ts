@@ -9,6 +9,8 @@ import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
 import { webchatStore } from './store/webchat-store.js';
 import { postgresLeadership, soleLeadership, type Leadership } from './store/leadership.js';
+import { EventHub } from './store/event-hub.js';
+import { StreamLimits, type StreamPolicy } from './kit/sse.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
 import type { FaqMatcher } from './faq/matcher.js';
@@ -43,6 +45,8 @@ export interface Running {
    * and outbox sends in flight finish within SHUTDOWN_TIMEOUT_MS, releases this process's
    * leases, then closes channels and the store.
    */
+  /** The event fan-out (tests and benchmarks count its reads). */
+  hub: EventHub;
   stop(): Promise<void>;
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
@@ -87,6 +91,18 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
     cleanups.unshift(() => drafts.stop());
 
+    // One event read per batch of commits, fanned out to every open event stream.
+    const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
+    await hub.start();
+    cleanups.unshift(() => hub.stop());
+    const streams: StreamPolicy = {
+      heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000,
+      idleMs: config.SSE_IDLE_TIMEOUT_SECONDS * 1000,
+      perSession: config.SSE_MAX_STREAMS_PER_SESSION,
+      perClient: config.SSE_MAX_STREAMS_PER_IP,
+      limits: new StreamLimits(),
+    };
+
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       clock,
       log,
@@ -94,7 +110,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         get: (key) => store.tx((r) => r.state.get(key)),
         set: (key, value) => store.tx((r) => r.state.set(key, value, clock.now().getTime())),
       },
-      webchat: webchatStore(store),
+      webchat: webchatStore(store, hub),
+      streams,
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
@@ -150,6 +167,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
       tokens,
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
+      hub,
+      streams,
       ops: { metrics, readiness, metricsToken: config.METRICS_TOKEN },
     });
 
@@ -200,6 +219,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       port,
       ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
       store,
+      hub,
       createAgent: (name, role) => createAgent(store, clock, name, role, { policy: tokens }),
       draftsIdle: () => drafts.idle(),
       async stop() {

@@ -82,13 +82,14 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('the rest of the code reaches the store through its ports, the Store, leadership, liveness, the web chat store and backup only', () => {
+  it('the rest of the code reaches the store through its ports, the Store, leadership, liveness, the web chat store, the event hub and backup only', () => {
     const entries = [
       'src/store/ports.js',
       'src/store/store.js',
       'src/store/leadership.js',
       'src/store/liveness.js',
       'src/store/webchat-store.js',
+      'src/store/event-hub.js',
       'src/store/backup.js',
     ];
     const offenders = ['src', 'adapters']

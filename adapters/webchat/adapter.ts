@@ -3,7 +3,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import { UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { WebchatStore } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
-import { parseCursor } from '../../src/kit/sse.js';
+import { parseCursor, type StreamPolicy } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
 import { MAX_BODY_BYTES, toInbound } from './inbound.js';
@@ -12,6 +12,8 @@ import { WebchatSessions } from './sessions.js';
 export interface WebchatAdapterDeps {
   clock: Clock;
   webchat: WebchatStore;
+  /** Caps and keep-alive of event streams, shared with the agents' stream. */
+  streams: StreamPolicy;
 }
 
 /**
@@ -41,12 +43,12 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       const page = await deps.webchat.itemsAfter(sessionId, cursor, 500);
       return jsonResponse(200, { items: page.items.map((i) => i.item), cursor: String(page.cursor) });
     }),
-    route('GET', '/webchat/sessions/:id/events', async (req, p) => {
+    route('GET', '/webchat/sessions/:id/events', async (req, p, client) => {
       const sessionId = p.id!;
       await sessions.authorize(req, sessionId, true);
       const cursor = parseCursor(req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('after'));
       if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be a cursor sent by this stream', 'after');
-      return sessionEvents(deps.webchat, sessionId, cursor, req.signal);
+      return sessionEvents(deps.webchat, deps.streams, sessionId, client.address, cursor);
     }),
   ];
 

@@ -12,9 +12,9 @@ export function route(method: AdapterRoute['method'], path: string, handle: Adap
   return {
     method,
     path,
-    async handle(req, params) {
+    async handle(req, params, client) {
       try {
-        return await handle(req, params);
+        return await handle(req, params, client);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return errorResponse(err);

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AdapterRoute } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
@@ -17,7 +17,10 @@ import { FaqWriter } from '../faq-learning/write-back.js';
 import type { EngineOptions } from '../faq/faq-index.js';
 import { errorHandler } from './errors.js';
 import { errorBody } from '../kit/http-errors.js';
-import { parseCursor, sseResponse } from '../kit/sse.js';
+import type { StreamPolicy } from '../kit/sse.js';
+import type { EventHub } from '../store/event-hub.js';
+import { agentEvents, clientAddress } from './events.js';
+import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeLogged } from '../domain/events.js';
@@ -38,12 +41,17 @@ export interface ApiDeps {
   tokens: TokenPolicy;
   /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
   faq: { current: () => FaqMatcher; dir: string; engine: Partial<EngineOptions>; reload: (matcher: FaqMatcher) => void };
+  /** The one event read per batch that every event stream follows. */
+  hub: EventHub;
+  /** Caps and keep-alive of event streams, shared with the web chat's. */
+  streams: StreamPolicy;
   /** Request metrics, `/readyz` and `/metrics` (src/ops/). */
   ops: OpsDeps;
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  app.use('*', directSse);
   app.use('*', d.ops.metrics.middleware);
   app.onError(errorHandler(d.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
@@ -57,7 +65,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   app.route('/', opsRoutes(d.ops));
 
   for (const route of d.adapterRoutes) {
-    const handler = (c: { req: { raw: Request; param(): Record<string, string> } }) => route.handle(c.req.raw, c.req.param());
+    const handler = (c: Context) => route.handle(c.req.raw, c.req.param(), { address: clientAddress(c) });
     if (route.method === 'GET') app.get(route.path, handler);
     else app.post(route.path, handler);
   }
@@ -81,24 +89,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/conversations', conversationRoutes(d.store, d.actions, { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
-  // Every change (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
-  api.get('/events', (c) => {
-    const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));
-    if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be an event id sent by this stream', 'after');
-    const source = {
-      read: async (from: number) => {
-        const rows = await d.store.tx((r) => r.events.after(from, { limit: 500 }));
-        const events = rows.map(decodeLogged).map((e) => ({
-          id: e.seq,
-          event: e.type,
-          data: { conversationId: e.conversationId, ...e.data, at: new Date(e.createdAt).toISOString() },
-        }));
-        return { events, cursor: rows.at(-1)?.seq ?? from };
-      },
-      subscribe: (listener: () => void) => d.store.onEvents(listener),
-    };
-    return sseResponse(source, cursor, c.req.raw.signal);
-  });
+  // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
+  api.get('/events', (c) => agentEvents(c, d.hub, d.streams));
   app.route('/api', api);
   return app;
 }

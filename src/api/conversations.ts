@@ -4,7 +4,8 @@ import { STATUSES } from '../domain/conversation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
-import type { ConversationRow } from '../store/ports.js';
+import type { ConversationRow, Repos } from '../store/ports.js';
+import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
@@ -17,11 +18,27 @@ const replyBody = z.object({
 });
 const noteBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
+const conversationCursor = z.object({ w: z.number().int().nullable(), i: z.string() });
+const messageCursor = z.object({ m: z.string() });
+/** Messages shown with a conversation; older ones are paged from GET /:id/messages. */
+const DETAIL_MESSAGES = 100;
+
+/** The `limit` messages before message `before` (newest when undefined), oldest first, with their deliveries. */
+async function messagePage(r: Repos, conversationId: string, limit: number, before: string | undefined) {
+  const rows = await r.messages.page(conversationId, { includeInternal: true, limit: limit + 1, before });
+  const shown = rows.slice(0, limit).reverse();
+  const deliveries = await r.outbox.forMessages(shown.filter((m) => m.direction === 'out').map((m) => m.id));
+  return {
+    messages: shown.map((m) => messageView(m, deliveries.get(m.id))),
+    messagesNextCursor: rows.length > limit && shown[0] ? encodeCursor({ m: shown[0].id }) : null,
+  };
+}
 
 export function conversationRoutes(store: Store, actions: QueueActions, sla: { firstResponseMs: number; clock: Clock }) {
   const app = new Hono<ApiEnv>();
   const view = (row: ConversationRow) => conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() });
 
+  // Longest waiting first; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
   app.get('/', async (c) => {
     const query = c.req.query('status');
     const status = STATUSES.find((s) => s === query);
@@ -29,11 +46,19 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
       throw new ValidationError(`status: must be one of ${STATUSES.join(', ')}`, 'status');
     }
     const mine = c.req.query('mine') === 'true';
-    const items = await store.tx(async (r) => {
-      const rows = await r.conversations.list({ status, assigneeId: mine ? c.get('agent').id : undefined, limit: 200 });
-      const last = await r.messages.lastOf(rows.map((x) => x.id));
-      const customers = await r.customers.byIds([...new Set(rows.map((x) => x.customerId))]);
-      return rows.map((row) => {
+    const limit = pageLimit(c.req.query('limit'));
+    const after = decodeCursor(c.req.query('cursor'), conversationCursor);
+    const page = await store.tx(async (r) => {
+      const rows = await r.conversations.list({
+        status,
+        assigneeId: mine ? c.get('agent').id : undefined,
+        limit: limit + 1,
+        after: after && { waitingSince: after.w, id: after.i },
+      });
+      const shown = rows.slice(0, limit);
+      const last = await r.messages.lastOf(shown.map((x) => x.id));
+      const customers = await r.customers.byIds([...new Set(shown.map((x) => x.customerId))]);
+      const items = shown.map((row) => {
         const lastMessage = last.get(row.id);
         const customer = customers.get(row.customerId);
         return {
@@ -44,8 +69,10 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
             : null,
         };
       });
+      const end = shown.at(-1);
+      return { items, nextCursor: rows.length > limit && end ? encodeCursor({ w: end.waitingSince, i: end.id }) : null };
     });
-    return c.json({ items });
+    return c.json(page);
   });
 
   app.get('/:id', async (c) => {
@@ -55,17 +82,28 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
       if (!conv) throw new NotFoundError(`conversation ${id} not found`);
       const customer = await r.customers.get(conv.customerId);
       const identities = await r.customers.identitiesOf(conv.customerId);
-      const messages = await r.messages.list(id, { includeInternal: true });
+      const messages = await messagePage(r, id, DETAIL_MESSAGES, undefined);
       const drafts = await r.drafts.list(id);
-      const deliveries = await r.outbox.forMessages(messages.filter((m) => m.direction === 'out').map((m) => m.id));
       return {
         conversation: view(conv),
         customer: customerView(customer, identities),
-        messages: messages.map((m) => messageView(m, deliveries.get(m.id))),
+        ...messages,
         drafts: drafts.map(draftView),
       };
     });
     return c.json(body);
+  });
+
+  // Older messages: the page before `cursor` (the detail's messagesNextCursor), oldest first like the detail.
+  app.get('/:id/messages', async (c) => {
+    const id = c.req.param('id');
+    const limit = pageLimit(c.req.query('limit'));
+    const before = decodeCursor(c.req.query('cursor'), messageCursor);
+    const page = await store.tx(async (r) => {
+      if (!(await r.conversations.get(id))) throw new NotFoundError(`conversation ${id} not found`);
+      return messagePage(r, id, limit, before?.m);
+    });
+    return c.json({ items: page.messages, nextCursor: page.messagesNextCursor });
   });
 
   app.post('/:id/claim', async (c) => c.json({ conversation: view(await actions.claim(c.get('agent'), c.req.param('id'))) }));

@@ -92,7 +92,13 @@ export interface AdapterRoute {
   method: 'GET' | 'POST';
   /** Path relative to the app root, Hono-style params allowed (e.g. `/webchat/sessions/:id/messages`). */
   path: string;
-  handle(req: Request, params: Record<string, string>): Promise<Response>;
+  handle(req: Request, params: Record<string, string>, client: ClientInfo): Promise<Response>;
+}
+
+/** Who is on the other end of an HTTP request, as the server saw it. */
+export interface ClientInfo {
+  /** The peer's IP address (the socket's; proxies are not looked through here). */
+  address: string | undefined;
 }
 
 export interface ChannelAdapter {

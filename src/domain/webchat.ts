@@ -28,6 +28,11 @@ export interface WebchatStore {
   session(sessionId: string): Promise<WebchatSession | undefined>;
   /** Messages the customer can see (inbound, and outbound once delivered), after an opaque cursor. */
   itemsAfter(sessionId: string, cursor: number, limit: number): Promise<WebchatItemsPage>;
-  /** Calls `listener` whenever new events may be visible; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
+  /**
+   * Pushes the session's new visible items as they are committed (from the one shared event read,
+   * not a read per stream); returns the unsubscribe function.
+   */
+  watch(sessionId: string, push: (page: WebchatItemsPage) => void): () => void;
+  /** How far `watch` has reached: a watcher has been given every item up to this cursor. */
+  position(): number;
 }

@@ -1,7 +1,10 @@
 /**
  * Server-Sent Events over a cursor. Each event's `id` is its sequence number, so a client that
- * reconnects with `Last-Event-ID` receives exactly what it missed. The stream wakes when
- * `subscribe` signals a change and also every `pollMs` (other instances' writes, keep-alive).
+ * reconnects with `Last-Event-ID` receives exactly what it missed: the stream first reads that gap
+ * from its source (the database), then follows the live pages the source pushes (the event hub),
+ * which cost nothing per idle stream. One timer for all streams sends heartbeat comments (which
+ * also carry the position, so a client's Last-Event-ID moves past events it does not see) and
+ * closes streams idle for too long; the client's EventSource reconnects after `retry`.
  */
 
 export interface SseEvent {
@@ -17,12 +20,74 @@ export interface SsePage {
 }
 
 export interface SseSource {
+  /** What the client missed, from the database; called until the cursor stops moving. */
   read(cursor: number): Promise<SsePage>;
-  subscribe(listener: () => void): () => void;
+  /** Live pages in sequence order; events at or before the stream's cursor are dropped. Returns the unsubscribe. */
+  watch(push: (page: SsePage) => void): () => void;
+  /** How far the live pages have reached: a live stream has been given everything it may see up to here. */
+  position(): number;
 }
 
-/** Every stream open in this process, so a shutdown can end them with a reconnect hint. */
-const openStreams = new Set<(retryMs: number) => void>();
+export interface SseOptions {
+  /** A comment is sent after this long without a write, so proxies keep the connection and dead peers are found. */
+  heartbeatMs: number;
+  /** A stream that delivered no event for this long is closed (the client reconnects, re-authorising). */
+  idleMs: number;
+  /** Called once when the stream ends, however it ends. */
+  onClose?: () => void;
+}
+
+/** A slow reader with this much unsent is dropped rather than buffered without bound. */
+const MAX_UNSENT_BYTES = 1 << 20;
+const RETRY_MS = 2000;
+const HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+
+/** Where a stream's text goes: the HTTP response. `write` returns the bytes still unsent. */
+export interface SseSink {
+  write(text: string): number;
+  end(): void;
+}
+
+/** Starts a stream on a sink; returns the function the server calls when the client goes away. */
+export type SseStarter = (sink: SseSink) => () => void;
+
+interface Ticking {
+  nextBeatAt: number;
+  idleUntil: number;
+  beat(): void;
+  expire(): void;
+  /** Ends the stream after telling the client to reconnect in `retryMs` (shutdown). */
+  shutdown(retryMs: number): void;
+}
+
+/** One interval for every open stream instead of one timer each. */
+const ticking = new Set<Ticking>();
+let ticker: ReturnType<typeof setInterval> | undefined;
+function track(t: Ticking): () => void {
+  ticking.add(t);
+  if (!ticker) {
+    ticker = setInterval(() => {
+      const now = Date.now();
+      for (const s of ticking) {
+        if (now >= s.idleUntil) s.expire();
+        else if (now >= s.nextBeatAt) s.beat();
+      }
+    }, 1000);
+    ticker.unref();
+  }
+  return () => {
+    ticking.delete(t);
+    if (ticking.size === 0 && ticker) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
+  };
+}
+
+/** Open streams in this process (metrics, benchmarks). */
+export function openStreams(): number {
+  return ticking.size;
+}
 
 /**
  * Ends every open stream of this process after telling its client to reconnect in `retryMs`
@@ -30,82 +95,175 @@ const openStreams = new Set<(retryMs: number) => void>();
  * makes the reconnect lossless. Returns how many streams were closed.
  */
 export function closeAllSseStreams(retryMs: number): number {
-  const all = [...openStreams];
-  for (const end of all) end(retryMs);
+  const all = [...ticking];
+  for (const s of all) s.shutdown(retryMs);
   return all.length;
 }
 
-export function sseResponse(source: SseSource, startCursor: number, signal: AbortSignal, pollMs = 15_000): Response {
+/** The gap from the source, then its live pages, heartbeats and the idle timeout, written to `sink`. */
+function runStream(source: SseSource, startCursor: number, opts: SseOptions, sink: SseSink): () => void {
+  let cursor = startCursor;
+  /** The last id the client was told, so a heartbeat only repeats it when it moved. */
+  let told = startCursor;
+  let live = false;
+  let closed = false;
+  const buffered: SsePage[] = [];
+  const now = Date.now();
+  const write = (text: string) => {
+    if (closed) return;
+    try {
+      if (sink.write(text) > MAX_UNSENT_BYTES) close();
+      else t.nextBeatAt = Date.now() + opts.heartbeatMs;
+    } catch {
+      close();
+    }
+  };
+  const t: Ticking = {
+    // Spread the first heartbeats of streams opened together over the interval.
+    nextBeatAt: now + opts.heartbeatMs * (0.5 + Math.random() / 2),
+    idleUntil: now + opts.idleMs,
+    beat: () => {
+      if (live && source.position() > cursor) cursor = source.position();
+      write(cursor > told ? `id: ${(told = cursor)}\n: ping\n\n` : ': ping\n\n');
+    },
+    expire: () => close(),
+    shutdown: (retryMs) => {
+      write(`retry: ${retryMs}\n\n`);
+      close();
+    },
+  };
+  const send = (page: SsePage) => {
+    let text = '';
+    for (const e of page.events) {
+      if (e.id <= cursor) continue;
+      text += `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+      cursor = told = e.id;
+    }
+    if (text) {
+      t.idleUntil = Date.now() + opts.idleMs;
+      write(text);
+    }
+    if (page.cursor > cursor) cursor = page.cursor;
+  };
+  /** Ends the stream from either side: the client left (the server calls this) or the stream gives up. */
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unwatch();
+    untrack();
+    opts.onClose?.();
+    try {
+      sink.end();
+    } catch {
+      // the client is already gone
+    }
+  };
+  const unwatch = source.watch((page) => (live ? send(page) : buffered.push(page)));
+  const untrack = track(t);
+  write(`retry: ${RETRY_MS}\n\n`);
+  void (async () => {
+    try {
+      for (;;) {
+        const from = cursor;
+        const page = await source.read(from);
+        if (closed) return;
+        send(page);
+        if (cursor === from) break;
+        // Moves the client's Last-Event-ID past events it does not see.
+        if (cursor > told) write(`id: ${(told = cursor)}\n: cursor\n\n`);
+      }
+      for (const page of buffered.splice(0)) send(page);
+      live = true;
+    } catch {
+      close();
+    }
+  })();
+  return close;
+}
+
+const starters = new WeakMap<Response, SseStarter>();
+
+/**
+ * An event stream as a Response whose body is a web stream, which any fetch-style server can
+ * send. A server that can write to its socket directly takes the stream over with `takeSse`
+ * instead, which keeps about the web stream's weight per open stream out of memory.
+ */
+export function sseResponse(source: SseSource, startCursor: number, opts: SseOptions): Response {
+  const start: SseStarter = (sink) => runStream(source, startCursor, opts, sink);
   const encoder = new TextEncoder();
-  let cleanup = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let cursor = startCursor;
-      let busy = false;
-      let again = false;
-      const send = (text: string) => controller.enqueue(encoder.encode(text));
-      const close = () => {
-        cleanup();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      const pump = async () => {
-        if (busy) {
-          again = true;
-          return;
-        }
-        busy = true;
-        try {
-          do {
-            again = false;
-            const page = await source.read(cursor);
-            for (const e of page.events) send(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
-            if (page.cursor !== cursor) {
-              cursor = page.cursor;
-              // Moves the client's Last-Event-ID past events it does not see.
-              send(`id: ${cursor}\n: cursor\n\n`);
-              again = true;
-            }
-          } while (again && !signal.aborted);
-        } catch {
-          close();
-        } finally {
-          busy = false;
-        }
-      };
-      const endForShutdown = (retryMs: number) => {
-        try {
-          send(`retry: ${retryMs}\n\n`);
-        } catch {
-          // already closed by the client
-        }
-        close();
-      };
-      openStreams.add(endForShutdown);
-      const unsubscribe = source.subscribe(() => void pump());
-      const timer = setInterval(() => {
-        send(': ping\n\n');
-        void pump();
-      }, pollMs);
-      cleanup = () => {
-        openStreams.delete(endForShutdown);
-        unsubscribe();
-        clearInterval(timer);
-      };
-      signal.addEventListener('abort', close, { once: true });
-      send('retry: 2000\n\n');
-      void pump();
+  let stop: (() => void) | undefined;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      // Started on the first read only, so a response taken over by `takeSse` never runs here.
+      pull(controller) {
+        stop ??= start({
+          write: (text) => {
+            controller.enqueue(encoder.encode(text));
+            return Math.max(0, -(controller.desiredSize ?? 0));
+          },
+          end: () => controller.close(),
+        });
+      },
+      cancel: () => stop?.(),
     },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(stream, {
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
-  });
+    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+  );
+  const res = new Response(body, { headers: HEADERS });
+  starters.set(res, start);
+  return res;
+}
+
+/** The stream behind a response made by `sseResponse`, for a server that writes to the socket itself. */
+export function takeSse(res: Response): SseStarter | undefined {
+  const start = starters.get(res);
+  starters.delete(res);
+  return start;
+}
+
+/**
+ * Open streams counted under keys (a session, an agent, a client address), each with its cap;
+ * `acquire` takes a slot under every key or none.
+ */
+export class StreamLimits {
+  private readonly open = new Map<string, number>();
+
+  /** The release function, or undefined when one of the caps is reached. */
+  acquire(slots: [key: string, max: number][]): (() => void) | undefined {
+    if (slots.some(([key, max]) => (this.open.get(key) ?? 0) >= max)) return undefined;
+    for (const [key] of slots) this.open.set(key, (this.open.get(key) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const [key] of slots) {
+        const n = (this.open.get(key) ?? 1) - 1;
+        if (n <= 0) this.open.delete(key);
+        else this.open.set(key, n);
+      }
+    };
+  }
+}
+
+/** How many streams may be open at once and how they are kept alive; one for the whole process. */
+export interface StreamPolicy {
+  heartbeatMs: number;
+  idleMs: number;
+  /** Streams of one web-chat session, or of one agent. */
+  perSession: number;
+  /** Streams from one client address, web chat and agents together. */
+  perClient: number;
+  limits: StreamLimits;
+}
+
+/** Seconds a client refused for too many streams is asked to wait. */
+export const STREAMS_RETRY_AFTER_S = 10;
+
+/** Takes a stream slot for `session` and `client` (any address when undefined), or undefined when a cap is reached. */
+export function acquireStream(policy: StreamPolicy, session: string, client: string | undefined): (() => void) | undefined {
+  return policy.limits.acquire([
+    [`session:${session}`, policy.perSession],
+    ...(client ? [[`client:${client}`, policy.perClient] as [string, number]] : []),
+  ]);
 }
 
 /** A cursor from `Last-Event-ID` or `?after=`; undefined when malformed. */

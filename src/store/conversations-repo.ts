@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, ne, asc, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, asc, gt, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { conversations, messages } from './sqlite/schema.js';
 import type { DialectOps, QueryDb } from './dialect.js';
 import type { ConversationStatus } from '../domain/conversation.js';
-import type { ConversationRow, ConversationsRepo } from './ports.js';
+import type { ConversationKey, ConversationRow, ConversationsRepo } from './ports.js';
+import { STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {
   constructor(
@@ -44,18 +45,47 @@ export class SqlConversationsRepo implements ConversationsRepo {
     await this.db.update(conversations).set(patch).where(eq(conversations.id, id));
   }
 
-  async list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; afterId?: string }): Promise<ConversationRow[]> {
-    const conds = [];
-    if (filter.status) conds.push(eq(conversations.status, filter.status));
-    else conds.push(ne(conversations.status, 'closed'));
-    if (filter.assigneeId) conds.push(eq(conversations.assigneeId, filter.assigneeId));
-    if (filter.afterId) conds.push(gt(conversations.id, filter.afterId));
-    return this.db
-      .select()
-      .from(conversations)
-      .where(and(...conds))
-      .orderBy(asc(conversations.waitingSince), asc(conversations.id))
-      .limit(filter.limit);
+  async list(filter: {
+    status?: ConversationStatus;
+    assigneeId?: string;
+    limit: number;
+    after?: ConversationKey;
+  }): Promise<ConversationRow[]> {
+    // One keyset read per status, each an index range on (status, waiting_since, id) or with the
+    // assignee in front; "all open" merges the open statuses' pages rather than scanning past closed ones.
+    const statuses = filter.status ? [filter.status] : STATUSES.filter((s) => s !== 'closed');
+    const pages = await Promise.all(statuses.map((status) => this.pageOf(status, filter.assigneeId, filter.limit, filter.after)));
+    return pages.flat().sort(compareKeys).slice(0, filter.limit);
+  }
+
+  /** One status's page in list order: rows with a waiting time (by it, then id), then those without (by id). */
+  private async pageOf(status: ConversationStatus, assigneeId: string | undefined, limit: number, after?: ConversationKey) {
+    const base: SQL[] = [eq(conversations.status, status)];
+    if (assigneeId) base.push(eq(conversations.assigneeId, assigneeId));
+    const read = (conds: SQL[], n: number) =>
+      this.db
+        .select()
+        .from(conversations)
+        .where(and(...base, ...conds))
+        .orderBy(asc(conversations.waitingSince), asc(conversations.id))
+        .limit(n);
+    let rows: ConversationRow[] = [];
+    if (!after || after.waitingSince !== null) {
+      const past = after
+        ? [
+            or(
+              gt(conversations.waitingSince, after.waitingSince!),
+              and(eq(conversations.waitingSince, after.waitingSince!), gt(conversations.id, after.id)),
+            )!,
+          ]
+        : [];
+      rows = await read([isNotNull(conversations.waitingSince), ...past], limit);
+    }
+    if (rows.length < limit) {
+      const past = after?.waitingSince === null ? [gt(conversations.id, after.id)] : [];
+      rows = rows.concat(await read([isNull(conversations.waitingSince), ...past], limit - rows.length));
+    }
+    return rows;
   }
 
   async resolvedBefore(cutoff: number, limit: number): Promise<string[]> {
@@ -95,4 +125,14 @@ export class SqlConversationsRepo implements ConversationsRepo {
       .limit(limit);
     return rows.map((r) => r.id);
   }
+}
+
+/** List order: waiting since, nulls last, then id. */
+function compareKeys(a: ConversationKey, b: ConversationKey): number {
+  if (a.waitingSince !== b.waitingSince) {
+    if (a.waitingSince === null) return 1;
+    if (b.waitingSince === null) return -1;
+    return a.waitingSince - b.waitingSince;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

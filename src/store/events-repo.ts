@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { events, conversations } from './sqlite/schema.js';
 import type { DialectOps, QueryDb } from './dialect.js';
-import type { EventRow, EventsRepo } from './ports.js';
+import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 
 export class SqlEventsRepo implements EventsRepo {
@@ -57,6 +57,26 @@ export class SqlEventsRepo implements EventsRepo {
       .from(events)
       .where(and(...this.visible([])));
     return Number(rows[0]?.seq ?? 0);
+  }
+
+  async feed(seq: number, limit: number): Promise<FeedRow[]> {
+    const rows = await this.db
+      .select({
+        e: events,
+        channel: conversations.channel,
+        threadKey: conversations.threadKey,
+        status: conversations.status,
+        assigneeId: conversations.assigneeId,
+      })
+      .from(events)
+      .leftJoin(conversations, eq(events.conversationId, conversations.id))
+      .where(and(...this.visible([gt(events.seq, seq)])))
+      .orderBy(asc(events.seq))
+      .limit(limit);
+    return rows.map(({ e, channel, threadKey, status, assigneeId }) => ({
+      event: e,
+      conversation: channel !== null && threadKey !== null && status !== null ? { channel, threadKey, status, assigneeId } : null,
+    }));
   }
 
   async forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]> {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or } from 'drizzle-orm';
 import { messages } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { MessageRow, MessagesRepo } from './ports.js';
@@ -42,6 +42,18 @@ export class SqlMessagesRepo implements MessagesRepo {
       .from(messages)
       .where(and(...conds))
       .orderBy(asc(messages.id));
+  }
+
+  async page(conversationId: string, opts: { includeInternal: boolean; limit: number; before?: string }): Promise<MessageRow[]> {
+    const conds = [eq(messages.conversationId, conversationId)];
+    if (!opts.includeInternal) conds.push(ne(messages.direction, 'internal'));
+    if (opts.before !== undefined) conds.push(lt(messages.id, opts.before));
+    return this.db
+      .select()
+      .from(messages)
+      .where(and(...conds))
+      .orderBy(desc(messages.id))
+      .limit(opts.limit);
   }
 
   async recent(conversationId: string, limit: number): Promise<MessageRow[]> {

@@ -155,6 +155,15 @@ export interface EventRow {
  * A customer question proposed as an example of an FAQ entry (`entryId` set, `newEntry` 0) or as
  * a new entry (`newEntry` 1, with the agent's reply as `answer`), waiting for an admin.
  */
+/** Where an event's conversation lives and who holds it now, read with the event (EventsRepo.feed). */
+export type ConversationRef = Pick<ConversationRow, 'channel' | 'threadKey' | 'status' | 'assigneeId'>;
+
+export interface FeedRow {
+  event: EventRow;
+  /** Null for an event of no conversation (or of one that no longer exists). */
+  conversation: ConversationRef | null;
+}
+
 export interface FaqSuggestionRow {
   id: string;
   conversationId: string;
@@ -180,6 +189,9 @@ export interface WebchatSessionRow {
   createdAt: number;
 }
 
+/** Where a conversation sorts in lists: waiting since (nulls last), then id. */
+export type ConversationKey = Pick<ConversationRow, 'waitingSince' | 'id'>;
+
 export interface ConversationsRepo {
   /** Reads a conversation; with `lock`, no other transaction may lock or change it until this one ends. */
   get(id: string, opts?: { lock?: boolean }): Promise<ConversationRow | undefined>;
@@ -189,8 +201,12 @@ export interface ConversationsRepo {
   findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined>;
   insert(row: ConversationRow): Promise<void>;
   update(id: string, patch: Partial<Omit<ConversationRow, 'id'>>): Promise<void>;
-  /** Open conversations (or those of `status`), longest waiting first; `afterId` pages on. */
-  list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; afterId?: string }): Promise<ConversationRow[]>;
+  /**
+   * Open conversations (or those of `status`), longest waiting first, then those nobody waits on
+   * by id; `after` (the last row of the previous page) pages on. Each page is a few index range
+   * reads, however many conversations there are.
+   */
+  list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; after?: ConversationKey }): Promise<ConversationRow[]>;
   resolvedBefore(cutoff: number, limit: number): Promise<string[]>;
   countQueuedBefore(waitingSince: number): Promise<number>;
   /** A customer's conversations by id; `afterId` pages on. */
@@ -228,6 +244,8 @@ export interface MessagesRepo {
   get(id: string): Promise<MessageRow | undefined>;
   setExternalId(id: string, externalId: string): Promise<void>;
   list(conversationId: string, opts: { includeInternal: boolean }): Promise<MessageRow[]>;
+  /** One page of a conversation's messages going back in time: the `limit` newest before message id `before`, newest first. */
+  page(conversationId: string, opts: { includeInternal: boolean; limit: number; before?: string }): Promise<MessageRow[]>;
   /** The last `limit` customer-visible messages, oldest first. */
   recent(conversationId: string, limit: number): Promise<MessageRow[]>;
   lastInbound(conversationId: string): Promise<MessageRow | undefined>;
@@ -298,6 +316,8 @@ export interface EventsRepo {
   after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]>;
   since(createdAt: number): Promise<EventRow[]>;
   maxSeq(): Promise<number>;
+  /** Every conversation's events after `seq` with their conversation's current routing and holder: the event hub's one read. */
+  feed(seq: number, limit: number): Promise<FeedRow[]>;
   /** Events of the given types on every conversation of one thread (a web-chat session), after `seq`. */
   forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]>;
   /** Rewrites one event's payload; only erasure uses it, to drop customer text from the log. */

@@ -1,12 +1,16 @@
 import type { WebchatItem, WebchatStore } from '../domain/webchat.js';
+import type { DomainEvent } from '../domain/events.js';
+import type { EventHub } from './event-hub.js';
+import type { MessageRow } from './ports.js';
 import type { Store } from './store.js';
 import { decodeEvent } from '../domain/events.js';
 
 /**
  * The web chat's view of the store. The cursor is the event sequence number, so an outbound
  * message becomes visible when its delivery is recorded, and a reconnecting widget misses nothing.
+ * Live items come from the event hub, which reads once per batch for every open widget.
  */
-export function webchatStore(store: Store): WebchatStore {
+export function webchatStore(store: Store, hub: EventHub): WebchatStore {
   return {
     async insertSession(session) {
       await store.tx((r) => r.webchat.insert(session));
@@ -19,29 +23,47 @@ export function webchatStore(store: Store): WebchatStore {
         const evs = await r.events.forThread('webchat', sessionId, ['message', 'delivery'], cursor, limit);
         const visible = evs.flatMap((e) => {
           const ev = decodeEvent(e);
-          const show = (ev.type === 'message' && ev.data.direction === 'in') || (ev.type === 'delivery' && ev.data.status === 'sent');
-          return show ? [{ seq: e.seq, messageId: ev.data.messageId }] : [];
+          const messageId = customerSees(ev);
+          return messageId ? [{ seq: e.seq, messageId }] : [];
         });
         const byId = new Map((await r.messages.byIds(visible.map((v) => v.messageId))).map((m) => [m.id, m]));
         const items = visible.flatMap(({ seq, messageId }) => {
           const m = byId.get(messageId);
-          if (!m) return [];
-          const item: WebchatItem = {
-            id: m.id,
-            direction: m.direction as 'in' | 'out',
-            author: m.author,
-            text: m.text,
-            createdAt: new Date(m.createdAt).toISOString(),
-          };
-          const choices = m.direction === 'out' ? choicesOf(m.meta) : undefined;
-          if (choices) item.choices = choices;
-          return [{ seq, item }];
+          return m ? [{ seq, item: webchatItem(m) }] : [];
         });
         return { items, cursor: evs.at(-1)?.seq ?? cursor };
       });
     },
-    subscribe: (listener) => store.onEvents(listener),
+    watch(sessionId, push) {
+      return hub.watchThread('webchat', sessionId, (events, through) => {
+        const items = events.flatMap((e) =>
+          e.message && customerSees(e.event) ? [{ seq: e.event.seq, item: webchatItem(e.message) }] : [],
+        );
+        push({ items, cursor: through });
+      });
+    },
+    position: () => hub.position,
   };
+}
+
+/** The message an event shows the customer: what they wrote, and a reply once it was delivered. */
+function customerSees(ev: DomainEvent): string | undefined {
+  if (ev.type === 'message' && ev.data.direction === 'in') return ev.data.messageId;
+  if (ev.type === 'delivery' && ev.data.status === 'sent') return ev.data.messageId;
+  return undefined;
+}
+
+function webchatItem(m: MessageRow): WebchatItem {
+  const item: WebchatItem = {
+    id: m.id,
+    direction: m.direction as 'in' | 'out',
+    author: m.author,
+    text: m.text,
+    createdAt: new Date(m.createdAt).toISOString(),
+  };
+  const choices = m.direction === 'out' ? choicesOf(m.meta) : undefined;
+  if (choices) item.choices = choices;
+  return item;
 }
 
 /** The choices an outbound message offered, from its meta (src/outbox/enqueue.ts). */

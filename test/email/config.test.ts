@@ -4,6 +4,7 @@ import { buildChannelAdapters } from '../../src/channels.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/log.js';
+import { StreamLimits } from '../../src/kit/sse.js';
 import { MemoryState } from '../support/memory-state.js';
 
 const base = {
@@ -62,8 +63,9 @@ describe('buildChannelAdapters and the email channel', () => {
   const unused = () => {
     throw new Error('the web chat store is not used here');
   };
-  const webchat = { insertSession: unused, session: unused, itemsAfter: unused, subscribe: unused };
-  const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat };
+  const webchat = { insertSession: unused, session: unused, itemsAfter: unused, watch: unused, position: unused };
+  const streams = { heartbeatMs: 15_000, idleMs: 900_000, perSession: 5, perClient: 100, limits: new StreamLimits() };
+  const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat, streams };
 
   it('builds the email adapter only when IMAP_HOST is set', () => {
     expect(buildChannelAdapters({}, deps).map((a) => a.channel)).not.toContain('email');

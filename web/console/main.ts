@@ -14,7 +14,7 @@ import { $, notice } from './dom.js';
 import { agentName } from './format.js';
 import { renderList } from './list.js';
 import { LISTS, state, TOKEN_KEY, type Tab } from './state.js';
-import type { Agent, Detail, ListItem } from './types.js';
+import type { Agent, Detail, ListItem, Message, Page } from './types.js';
 
 const POLL_MS = 2500;
 
@@ -40,7 +40,7 @@ async function signIn(): Promise<void> {
 function signOut(reason?: string, isError = true): void {
   clearInterval(state.timer);
   sessionStorage.removeItem(TOKEN_KEY);
-  Object.assign(state, { token: null, me: null, openId: null, draftId: null, listKey: '', detailKey: '' });
+  Object.assign(state, { token: null, me: null, openId: null, draftId: null, listKey: '', detailKey: '', listPages: 1, olderMessages: [] });
   $('who').textContent = '';
   $('logout').hidden = true;
   $('app').hidden = true;
@@ -98,23 +98,58 @@ async function poll(): Promise<void> {
 
 async function loadList(): Promise<void> {
   const tab = state.tab;
-  const data = await call<{ items: ListItem[] }>('GET', '/conversations' + LISTS[tab]);
+  // Follows nextCursor as far as the agent has asked with "Load more"; the API pages by cursor.
+  const items: ListItem[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < state.listPages; page++) {
+    const query: string = LISTS[tab] + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+    const data: Page<ListItem> = await call<Page<ListItem>>('GET', '/conversations' + query);
+    items.push(...data.items);
+    cursor = data.nextCursor;
+    if (!cursor) break;
+  }
   // The minute is part of the key so "waiting N min" keeps counting while nothing else changes.
-  const key = tab + JSON.stringify(data.items) + state.openId + Math.floor(Date.now() / 60000);
+  const key = tab + JSON.stringify(items) + cursor + state.openId + Math.floor(Date.now() / 60000);
   if (tab !== state.tab || key === state.listKey) return;
   state.listKey = key;
-  renderList(data.items, open);
+  renderList(items, open);
+  $('list-more').hidden = !cursor;
 }
+
+$('list-more').addEventListener('click', () => {
+  state.listPages++;
+  void poll();
+});
 
 async function loadDetail(): Promise<void> {
   const id = state.openId;
   if (!id) return;
   const data = await call<Detail>('GET', '/conversations/' + encodeURIComponent(id));
-  const key = JSON.stringify(data);
+  const key = JSON.stringify(data) + state.olderMessages.length;
   if (id !== state.openId || key === state.detailKey) return;
   state.detailKey = key;
-  renderDetail(data);
+  if (!state.olderMessages.length) state.olderCursor = data.messagesNextCursor;
+  renderDetail({ ...data, messages: [...state.olderMessages, ...data.messages] });
+  $('messages-more').hidden = !state.olderCursor;
 }
+
+$('messages-more').addEventListener('click', async () => {
+  const id = state.openId;
+  if (!id || !state.olderCursor) return;
+  try {
+    const page = await call<Page<Message>>(
+      'GET',
+      '/conversations/' + encodeURIComponent(id) + '/messages?cursor=' + encodeURIComponent(state.olderCursor),
+    );
+    if (id !== state.openId) return;
+    state.olderMessages = [...page.items, ...state.olderMessages];
+    state.olderCursor = page.nextCursor;
+    state.detailKey = '';
+    await poll();
+  } catch (err) {
+    if (state.token) notice((err as Error).message, true);
+  }
+});
 
 // ---- list ----
 const tabs = document.querySelectorAll<HTMLButtonElement>('#tabs button');
@@ -123,7 +158,9 @@ for (const tab of tabs) {
     state.tab = tab.dataset.tab as Tab;
     for (const t of tabs) t.classList.toggle('active', t === tab);
     state.listKey = '';
+    state.listPages = 1;
     $('list').replaceChildren();
+    $('list-more').hidden = true;
     void poll();
   });
 }
@@ -134,6 +171,9 @@ function open(id: string): void {
     useDraft(null);
     $('messages').replaceChildren();
     $('drafts').replaceChildren();
+    state.olderMessages = [];
+    state.olderCursor = null;
+    $('messages-more').hidden = true;
   }
   state.openId = id;
   state.detailKey = '';

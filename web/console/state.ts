@@ -1,4 +1,4 @@
-import type { Agent } from './types.js';
+import type { Agent, Message } from './types.js';
 
 export const TOKEN_KEY = 'switchboard.agentToken';
 
@@ -17,6 +17,11 @@ export const state = {
   agents: new Map<string, Agent>(),
   tab: 'queue' as Tab,
   openId: null as string | null,
+  /** How many pages of the list the agent asked for ("Load more"); each poll follows nextCursor that far. */
+  listPages: 1,
+  /** Older messages of the open conversation loaded with "Load earlier messages", oldest first. */
+  olderMessages: [] as Message[],
+  olderCursor: null as string | null,
   draftId: null as string | null,
   /** What was rendered last, so a poll that brings nothing new leaves the DOM (and the scroll) alone. */
   listKey: '',

@@ -59,5 +59,13 @@ export interface Detail {
   conversation: Conversation;
   customer: Customer | null;
   messages: Message[];
+  /** Older messages than these, from GET /conversations/:id/messages; null when there are none. */
+  messagesNextCursor: string | null;
   drafts: Draft[];
+}
+
+/** One page of a list; `nextCursor` fetches the next (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
 }

@@ -69,7 +69,9 @@ export const conversations = sqliteTable(
   },
   (t) => [
     index('conversations_thread').on(t.channel, t.threadKey),
-    index('conversations_status').on(t.status, t.waitingSince),
+    // The list pages (conversations-repo.ts): by status, and by assignee and status.
+    index('conversations_status').on(t.status, t.waitingSince, t.id),
+    index('conversations_assignee').on(t.assigneeId, t.status, t.waitingSince, t.id),
     // The retention job's scan: closed, not yet purged, oldest first.
     index('conversations_retention').on(t.status, t.redactedAt, t.updatedAt),
     index('conversations_customer').on(t.customerId, t.id),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
 import type { ConversationStatus } from '../../../src/domain/conversation.js';
+import type { ConversationRow } from '../../../src/store/ports.js';
 import { fixtures, uid } from './fixtures.js';
 
 export function conversationsContract(current: () => Store) {
@@ -36,7 +37,7 @@ export function conversationsContract(current: () => Store) {
       expect(await found([])).toBeUndefined();
     });
 
-    it('lists open conversations longest waiting first, filtered by status and assignee, paged after an id', async () => {
+    it('lists open conversations longest waiting first, filtered by status and assignee, paged after a row', async () => {
       const agent = uid('agent');
       const mk = (status: 'queued' | 'assigned' | 'closed' | 'resolved', waitingSince: number) =>
         f.conversation({ status, waitingSince, assigneeId: agent });
@@ -44,15 +45,48 @@ export function conversationsContract(current: () => Store) {
       const early = await mk('queued', 100);
       const closed = await mk('closed', 50);
       const resolved = await mk('resolved', 200);
-      const list = (filter: { status?: ConversationStatus; afterId?: string; limit?: number }) =>
-        f.tx((r) => r.conversations.list({ assigneeId: agent, limit: filter.limit ?? 50, status: filter.status, afterId: filter.afterId }));
+      const list = (filter: { status?: ConversationStatus; after?: ConversationRow; limit?: number }) =>
+        f.tx((r) => r.conversations.list({ assigneeId: agent, limit: filter.limit ?? 50, status: filter.status, after: filter.after }));
       expect((await list({})).map((c) => c.id)).toEqual([early.id, resolved.id, late.id]);
       expect((await list({ status: 'closed' })).map((c) => c.id)).toEqual([closed.id]);
       expect((await list({ status: 'queued' })).map((c) => c.id)).toEqual([early.id]);
       expect((await list({ limit: 1 })).map((c) => c.id)).toEqual([early.id]);
-      // afterId pages by id (ids grow with creation): only conversations created after `early`.
-      expect((await list({ afterId: early.id })).map((c) => c.id)).toEqual([resolved.id]);
+      expect((await list({ after: early })).map((c) => c.id)).toEqual([resolved.id, late.id]);
+      expect((await list({ after: late })).map((c) => c.id)).toEqual([]);
       expect(await f.tx((r) => r.conversations.list({ assigneeId: uid('nobody'), limit: 50 }))).toEqual([]);
+    });
+
+    it('pages through every open conversation once, those nobody waits on last, stable while rows are added', async () => {
+      const agent = uid('agent');
+      // Far from other tests' waiting times, which share the database (countQueuedBefore counts them all).
+      const T = 7_000_000_000_000;
+      const mk = (status: ConversationStatus, waitingSince: number | null) =>
+        f.conversation({ status, waitingSince: waitingSince === null ? null : T + waitingSince, assigneeId: agent });
+      // Same waiting times across statuses, and several without one: ties break by id.
+      const rows = [
+        await mk('bot', null),
+        await mk('queued', 10),
+        await mk('assigned', 10),
+        await mk('resolved', null),
+        await mk('queued', 5),
+        await mk('assigned', null),
+        await mk('closed', 1),
+      ];
+      const expected = [rows[4]!, rows[1]!, rows[2]!, rows[0]!, rows[3]!, rows[5]!].map((c) => c.id);
+      const seen: string[] = [];
+      let after: ConversationRow | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await f.tx((r) => r.conversations.list({ assigneeId: agent, limit: 2, after }));
+        if (page.length === 0) break;
+        seen.push(...page.map((c) => c.id));
+        after = page.at(-1);
+        // A conversation that starts waiting earlier than this page is not seen, nor does it shift later pages.
+        if (pages === 0) await mk('queued', 1);
+      }
+      expect(seen).toEqual(expected);
+      // The queue alone, in order.
+      const queued = await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 10 }));
+      expect(queued.map((c) => c.waitingSince! - T)).toEqual([1, 5, 10]);
     });
 
     it('names conversations resolved before a cutoff', async () => {

@@ -74,5 +74,26 @@ export function eventsContract(current: () => Store) {
       expect((await read(0, 1)).map((e) => e.seq)).toEqual([m1]);
       expect(await f.tx((r) => r.events.forThread('telegram', thread, ['message'], 0, 100))).toEqual([]);
     });
+
+    it('feeds every event after a cursor with its conversation as it is now', async () => {
+      const held = await f.conversation({ status: 'assigned', assigneeId: uid('agent') });
+      const queued = await f.conversation({ status: 'queued' });
+      const start = await f.tx((r) => r.events.maxSeq());
+      const [h1, q1, n1] = await f.tx(async (r) => [
+        await r.events.append(held.id, msg('1'), 30),
+        await r.events.append(queued.id, status('queued'), 31),
+        await r.events.append(null, note('n'), 32),
+      ]);
+      const feed = await f.tx((r) => r.events.feed(start, 100));
+      expect(feed.map((x) => x.event.seq)).toEqual([h1, q1, n1]);
+      expect(feed[0]).toEqual({
+        event: expect.objectContaining({ seq: h1, conversationId: held.id, type: 'message', createdAt: 30 }),
+        conversation: { channel: 'webchat', threadKey: held.threadKey, status: 'assigned', assigneeId: held.assigneeId },
+      });
+      expect(feed[1]!.conversation).toEqual({ channel: 'webchat', threadKey: queued.threadKey, status: 'queued', assigneeId: null });
+      expect(feed[2]!.conversation).toBeNull();
+      expect((await f.tx((r) => r.events.feed(start, 2))).map((x) => x.event.seq)).toEqual([h1, q1]);
+      expect(await f.tx((r) => r.events.feed(n1, 100))).toEqual([]);
+    });
   });
 }

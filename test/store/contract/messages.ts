@@ -52,6 +52,23 @@ export function messagesContract(current: () => Store) {
       expect(await f.tx((r) => r.messages.list(empty.id, { includeInternal: true }))).toEqual([]);
     });
 
+    it('pages a conversation back in time, newest first, stable while messages are added', async () => {
+      const c = await f.conversation();
+      const m1 = await f.message(c, { text: 'one' });
+      const note = await f.message(c, { direction: 'internal', author: 'agent', text: 'note' });
+      const m2 = await f.message(c, { direction: 'out', author: 'bot', text: 'two' });
+      const m3 = await f.message(c, { text: 'three' });
+      const ids = (rows: { id: string }[]) => rows.map((m) => m.id);
+      const page = (limit: number, before?: string, includeInternal = true) =>
+        f.tx((r) => r.messages.page(c.id, { includeInternal, limit, before }));
+      const first = await page(2);
+      expect(ids(first)).toEqual([m3.id, m2.id]);
+      await f.message(c, { text: 'four, after the first page was read' });
+      expect(ids(await page(2, first.at(-1)!.id))).toEqual([note.id, m1.id]);
+      expect(ids(await page(2, m2.id, false))).toEqual([m1.id]);
+      expect(await page(2, m1.id)).toEqual([]);
+    });
+
     it('gives the last customer-visible message of each conversation', async () => {
       const a = await f.conversation();
       const b = await f.conversation();
