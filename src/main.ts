@@ -8,6 +8,9 @@ import { loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
 import { webchatStore } from './store/webchat-store.js';
+import { StoreRateLimiter } from './store/rate-limiter.js';
+import { MemoryRateLimiter } from './kit/rate-limit.js';
+import type { RateLimiter } from './domain/rate-limit.js';
 import { postgresLeadership, soleLeadership } from './store/leadership.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
@@ -65,6 +68,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
     cleanups.unshift(() => drafts.stop());
 
+    // One process on SQLite counts in memory; instances sharing a PostgreSQL share counter rows.
+    const limiter: RateLimiter = config.DATABASE_URL ? new StoreRateLimiter(store, clock) : new MemoryRateLimiter(clock);
+    cleanups.unshift(() => limiter.close());
+    const minute = (max: number) => ({ max, windowMs: 60_000 });
+
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       clock,
       log,
@@ -73,6 +81,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         set: (key, value) => store.tx((r) => r.state.set(key, value, clock.now().getTime())),
       },
       webchat: webchatStore(store),
+      limiter,
+      webchatPolicy: {
+        sessionIdleMs: config.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000,
+        sessionCreate: minute(config.RATE_LIMIT_SESSION_CREATE_PER_MINUTE),
+        sessionMessages: minute(config.RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE),
+      },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
@@ -98,6 +112,15 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
+      limiter,
+      guard: {
+        trustProxy: config.TRUST_PROXY,
+        maxBodyBytes: config.MAX_BODY_KB * 1024,
+        maxUrlBytes: MAX_URL_BYTES,
+        perIp: minute(config.RATE_LIMIT_IP_PER_MINUTE),
+        perAgent: minute(config.RATE_LIMIT_AGENT_PER_MINUTE),
+        widgetOrigins: config.WIDGET_ORIGINS,
+      },
     });
 
     const server = await listen(api.fetch, config.PORT, config.HOST);
@@ -147,9 +170,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
   }
 }
 
+/** Longer URLs are refused with 414; request headers over MAX_HEADER_BYTES get Node's 431. */
+const MAX_URL_BYTES = 8 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
+
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    const server = serve({ fetch, port, hostname, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => resolve(server));
     server.once('error', reject);
   });
 }

@@ -1,8 +1,10 @@
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { UnavailableError, ValidationError } from '../../src/domain/errors.js';
-import type { WebchatStore } from '../../src/domain/webchat.js';
+import type { RateLimiter } from '../../src/domain/rate-limit.js';
+import type { WebchatPolicy, WebchatStore } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
+import { enforce } from '../../src/kit/rate-limit.js';
 import { parseCursor } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
@@ -12,6 +14,8 @@ import { WebchatSessions } from './sessions.js';
 export interface WebchatAdapterDeps {
   clock: Clock;
   webchat: WebchatStore;
+  limiter: RateLimiter;
+  webchatPolicy: WebchatPolicy;
 }
 
 /**
@@ -20,14 +24,20 @@ export interface WebchatAdapterDeps {
  * the session's GET and event stream show it.
  */
 export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
-  const sessions = new WebchatSessions(deps.webchat, deps.clock);
+  const policy = deps.webchatPolicy;
+  const sessions = new WebchatSessions(deps.webchat, deps.clock, policy.sessionIdleMs);
   let deliver: Deliver | undefined;
 
   const routes: AdapterRoute[] = [
-    route('POST', '/webchat/sessions', async () => jsonResponse(201, await sessions.create())),
+    route('POST', '/webchat/sessions', async (_req, _p, info) => {
+      await enforce(deps.limiter, `webchat-session-create:${info.clientIp}`, policy.sessionCreate, 'new sessions from this address');
+      return jsonResponse(201, await sessions.create());
+    }),
     route('POST', '/webchat/sessions/:id/messages', async (req, p) => {
       const sessionId = p.id!;
       await sessions.authorize(req, sessionId);
+      // Counted after the secret check, so nobody can use up another customer's allowance.
+      await enforce(deps.limiter, `webchat-session:${sessionId}`, policy.sessionMessages, 'messages in this session');
       const message = toInbound(sessionId, await readJsonObject(req, MAX_BODY_BYTES), req, deps.clock.now());
       if (!deliver) throw new UnavailableError('web chat is not running');
       const result = await deliver(message);

@@ -1,10 +1,12 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { z } from 'zod';
 import type { AdapterRoute } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { QueueActions } from '../queue/actions.js';
-import { agentRole, createAgent } from '../queue/agents.js';
+import { agentRole, cleanAgentName, createAgent } from '../queue/agents.js';
 import { summarize } from '../queue/report.js';
 import type { Store } from '../store/store.js';
 import { requireAgent, requireRole, type ApiEnv } from './auth.js';
@@ -18,8 +20,26 @@ import { errorHandler } from './errors.js';
 import { errorBody } from '../kit/http-errors.js';
 import { parseCursor, sseResponse } from '../kit/sse.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
-import { ValidationError } from '../domain/errors.js';
+import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { decodeLogged } from '../domain/events.js';
+import type { RateLimit, RateLimiter } from '../domain/rate-limit.js';
+import { clientIp } from './client.js';
+import { limitPerAgent, limitPerIp } from './rate-limits.js';
+import { securityHeaders } from './security-headers.js';
+
+/** Limits applied to every request before any work is done for it (settings in src/config.ts). */
+export interface RequestGuard {
+  /** Reverse proxies in front of the service whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustProxy: number;
+  /** No request body may be larger (each route may allow less). */
+  maxBodyBytes: number;
+  /** Longer URLs are refused with 414. */
+  maxUrlBytes: number;
+  perIp: RateLimit;
+  perAgent: RateLimit;
+  /** Origins that may frame the chat page and call the web chat API (CORS). */
+  widgetOrigins: string[];
+}
 
 export interface ApiDeps {
   store: Store;
@@ -34,12 +54,35 @@ export interface ApiDeps {
   slaFirstResponseMs: number;
   /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
   faq: { current: () => FaqMatcher; dir: string; engine: Partial<EngineOptions>; reload: (matcher: FaqMatcher) => void };
+  limiter: RateLimiter;
+  guard: RequestGuard;
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(errorHandler(d.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  const g = d.guard;
+  app.use('*', securityHeaders({ trustProxy: g.trustProxy, widgetOrigins: g.widgetOrigins, chatPath: '/chat' }));
+  // Only the widget's own API is offered cross-origin, and only to the origins configured.
+  if (g.widgetOrigins.length)
+    app.use('/webchat/*', cors({ origin: g.widgetOrigins, allowHeaders: ['authorization', 'content-type', 'last-event-id'] }));
+  app.use('*', async (c, next) => {
+    if (c.req.url.length > g.maxUrlBytes) return c.json(errorBody('uri_too_long', `URL longer than ${g.maxUrlBytes} bytes`), 414);
+    await next();
+  });
+  app.use('*', limitPerIp(d.limiter, g.perIp, g.trustProxy));
+  // The backstop for every body, webhooks included: refused by Content-Length, or while streaming.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: g.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(`body exceeds ${g.maxBodyBytes} bytes`);
+      },
+    }),
+  );
 
   app.get('/', (c) => c.redirect('/chat'));
   for (const asset of d.webAssets) app.get(asset.path, (c) => assetResponse(asset, c.req.raw));
@@ -49,13 +92,14 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   });
 
   for (const route of d.adapterRoutes) {
-    const handler = (c: { req: { raw: Request; param(): Record<string, string> } }) => route.handle(c.req.raw, c.req.param());
+    const handler = (c: Context<ApiEnv>) => route.handle(c.req.raw, c.req.param(), { clientIp: clientIp(c, g.trustProxy) });
     if (route.method === 'GET') app.get(route.path, handler);
     else app.post(route.path, handler);
   }
 
   const api = new Hono<ApiEnv>();
   api.use('*', requireAgent(d.store));
+  api.use('*', limitPerAgent(d.limiter, g.perAgent));
   api.get('/me', (c) => {
     const { id, name, role } = c.get('agent');
     return c.json({ id, name, role });
@@ -65,7 +109,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     return c.json({ items: rows.map(({ id, name, role }) => ({ id, name, role })) });
   });
   api.post('/agents', requireRole('admin'), async (c) => {
-    const body = await parseBody(c, z.object({ name: z.string().min(1).max(100), role: agentRole.default('agent') }));
+    const body = await parseBody(c, z.object({ name: cleanAgentName, role: agentRole.default('agent') }));
     return c.json(await createAgent(d.store, d.clock, body.name, body.role), 201);
   });
   api.get('/reports/summary', requireRole('admin'), async (c) => {

@@ -7,15 +7,15 @@ import type { Store } from '../store/store.js';
 import type { ConversationRow } from '../store/ports.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
-import { parseBody } from './body.js';
+import { cleanTextField, parseBody } from './body.js';
 import { conversationView, customerView, draftView, messageView } from './views.js';
 
 const MAX_REPLY = 16 * 1024;
 const replyBody = z.object({
-  text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY, `must be at most ${MAX_REPLY} characters`),
+  text: cleanTextField(MAX_REPLY),
   draftId: z.string().optional(),
 });
-const noteBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY) });
+const noteBody = z.object({ text: cleanTextField(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
 
 export function conversationRoutes(store: Store, actions: QueueActions, sla: { firstResponseMs: number; clock: Clock }) {

@@ -92,7 +92,13 @@ export interface AdapterRoute {
   method: 'GET' | 'POST';
   /** Path relative to the app root, Hono-style params allowed (e.g. `/webchat/sessions/:id/messages`). */
   path: string;
-  handle(req: Request, params: Record<string, string>): Promise<Response>;
+  handle(req: Request, params: Record<string, string>, info: RequestInfo): Promise<Response>;
+}
+
+/** What the HTTP server knows about a request that the Request object does not carry. */
+export interface RequestInfo {
+  /** The client's address: the peer's, or from X-Forwarded-For when TRUST_PROXY says whose to believe. */
+  clientIp: string;
 }
 
 export interface ChannelAdapter {

@@ -151,6 +151,7 @@ export interface WebchatSessionRow {
   id: string;
   secretHash: string;
   createdAt: number;
+  lastSeenAt: number | null;
 }
 
 export interface ConversationsRepo {
@@ -238,6 +239,15 @@ export interface EventsRepo {
 export interface WebchatSessionsRepo {
   insert(row: WebchatSessionRow): Promise<void>;
   get(id: string): Promise<WebchatSessionRow | undefined>;
+  /** Records a use of the session at `at`. */
+  touch(id: string, at: number): Promise<void>;
+}
+
+export interface RateLimitsRepo {
+  /** Counts one request for `key` in the window starting at `windowStart` (a new window starts at 1); returns the count. */
+  hit(key: string, windowStart: number): Promise<number>;
+  /** Drops counters of windows that started before `before`. */
+  purge(before: number): Promise<void>;
 }
 
 export interface FaqSuggestionsRepo {
@@ -268,6 +278,7 @@ export interface Repos {
   agents: AgentsRepo;
   events: EventsRepo;
   webchat: WebchatSessionsRepo;
+  rateLimits: RateLimitsRepo;
   state: ChannelStateRepo;
   faqSuggestions: FaqSuggestionsRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */

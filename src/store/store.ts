@@ -7,6 +7,7 @@ import { SqlAgentsRepo } from './agents-repo.js';
 import { SqlChannelStateRepo } from './channel-state-repo.js';
 import { SqlEventsRepo } from './events-repo.js';
 import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
+import { SqlRateLimitsRepo } from './rate-limits-repo.js';
 import { SqlFaqSuggestionsRepo } from './faq-suggestions-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
@@ -72,6 +73,7 @@ export class Store {
       agents: new SqlAgentsRepo(db),
       events: new SqlEventsRepo(db, ops, onEvent),
       webchat: new SqlWebchatSessionsRepo(db),
+      rateLimits: new SqlRateLimitsRepo(db),
       state: new SqlChannelStateRepo(db),
       faqSuggestions: new SqlFaqSuggestionsRepo(db),
       lock: (key) => ops.lockKey(db, key),

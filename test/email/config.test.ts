@@ -62,8 +62,11 @@ describe('buildChannelAdapters and the email channel', () => {
   const unused = () => {
     throw new Error('the web chat store is not used here');
   };
-  const webchat = { insertSession: unused, session: unused, itemsAfter: unused, subscribe: unused };
-  const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat };
+  const webchat = { insertSession: unused, session: unused, touchSession: unused, itemsAfter: unused, subscribe: unused };
+  const limiter = { take: unused, close: unused };
+  const minute = { max: 1, windowMs: 60_000 };
+  const webchatPolicy = { sessionIdleMs: 1, sessionCreate: minute, sessionMessages: minute };
+  const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat, limiter, webchatPolicy };
 
   it('builds the email adapter only when IMAP_HOST is set', () => {
     expect(buildChannelAdapters({}, deps).map((a) => a.channel)).not.toContain('email');
