@@ -1,9 +1,10 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import { createLogger } from '../../src/log.js';
 import { startSwitchboard, type Running } from '../../src/main.js';
+import { awayFromWindowEdge } from '../support/rate-window.js';
 import { SAMPLE_FAQ, NO_RATE_LIMITS } from '../support/app.js';
 import { streamUpload } from '../support/upload.js';
 
@@ -117,6 +118,7 @@ describe('rate limits', () => {
   });
 
   const from = (ip: string) => ({ 'x-forwarded-for': `203.0.113.99, ${ip}` });
+  beforeEach(() => awayFromWindowEdge());
 
   it('limits session creation per client address, believing X-Forwarded-For as far as TRUST_PROXY says', async () => {
     const statuses = [];
@@ -181,6 +183,7 @@ describe('rate limits without a trusted proxy', () => {
     const dir = await tempDir();
     const app = await startApp({ RATE_LIMIT_SESSION_CREATE_PER_MINUTE: '2' }, dir.path);
     try {
+      await awayFromWindowEdge();
       const statuses = [];
       for (let i = 0; i < 3; i++) {
         statuses.push(
