@@ -10,10 +10,10 @@ import { connect } from 'node:net';
 export function streamUpload(
   url: string,
   total: number,
-  opts: { headers?: Record<string, string>; declare?: boolean } = {},
+  opts: { headers?: Record<string, string>; declare?: boolean; chunk?: Buffer } = {},
 ): Promise<{ status: number; sentWhenAnswered: number; body: string }> {
   const { hostname, port, pathname, search } = new URL(url);
-  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const chunk = opts.chunk ?? Buffer.alloc(64 * 1024, 0x20);
   const framed = opts.declare ? chunk : Buffer.concat([Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
   const headers = {
     host: `${hostname}:${port}`,
@@ -66,4 +66,9 @@ function dechunk(body: string, whole: string): string {
     out += rest.slice(nl + 2, nl + 2 + size);
     rest = rest.slice(nl + 2 + size + 2);
   }
+}
+
+/** POSTs `body` as it is, with its Content-Length, over a raw connection (see streamUpload). */
+export function rawPost(url: string, body: Uint8Array, headers: Record<string, string> = {}) {
+  return streamUpload(url, body.byteLength, { headers, declare: true, chunk: Buffer.from(body) });
 }
