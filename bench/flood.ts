@@ -25,6 +25,7 @@ const service = await startProcess({
   RATE_LIMIT_AGENT_PER_MINUTE: UNSET,
   RATE_LIMIT_SESSION_CREATE_PER_MINUTE: UNSET,
   RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE: UNSET,
+  RATE_LIMIT_DELAY_MS: UNSET,
 });
 
 async function customer(ip: string) {

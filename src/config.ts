@@ -44,6 +44,7 @@ const schema = z.object({
   RATE_LIMIT_AGENT_PER_MINUTE: perMinute(1200),
   RATE_LIMIT_SESSION_CREATE_PER_MINUTE: perMinute(20),
   RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE: perMinute(30),
+  RATE_LIMIT_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   WEBCHAT_SESSION_IDLE_DAYS: z.coerce.number().positive().default(30),
   WIDGET_ORIGINS: origins,
 });

@@ -71,7 +71,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     // One process on SQLite counts in memory; instances sharing a PostgreSQL share counter rows.
     const limiter: RateLimiter = config.DATABASE_URL ? new StoreRateLimiter(store, clock) : new MemoryRateLimiter(clock);
     cleanups.unshift(() => limiter.close());
-    const minute = (max: number) => ({ max, windowMs: 60_000 });
+    const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       clock,

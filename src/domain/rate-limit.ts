@@ -7,6 +7,11 @@ export interface RateLimit {
   /** Requests allowed per window; 0 turns the limit off. */
   max: number;
   windowMs: number;
+  /**
+   * A refusal is answered after this long: a client that waits for each answer before sending
+   * the next (most scripts, every browser) slows to a crawl instead of spinning on 429s.
+   */
+  refusalDelayMs?: number;
 }
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };

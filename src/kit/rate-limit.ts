@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { RateLimitedError } from '../domain/errors.js';
+import { sleep } from './sleep.js';
 import { decide, windowStart, type RateDecision, type RateLimit, type RateLimiter } from '../domain/rate-limit.js';
 
 /** Counts in this process only: right when one process serves everything (SQLite). */
@@ -41,5 +42,6 @@ export class MemoryRateLimiter implements RateLimiter {
 /** Counts one request; throws RateLimitedError (429 with Retry-After) past the limit. */
 export async function enforce(limiter: RateLimiter, key: string, limit: RateLimit, what: string): Promise<void> {
   const d = await limiter.take(key, limit);
+  if (!d.allowed && limit.refusalDelayMs) await sleep(Math.min(limit.refusalDelayMs, d.retryAfterMs));
   if (!d.allowed) throw new RateLimitedError(`too many ${what}; retry in ${Math.ceil(d.retryAfterMs / 1000)} s`, d.retryAfterMs);
 }

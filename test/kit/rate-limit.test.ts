@@ -20,4 +20,14 @@ describe('MemoryRateLimiter', () => {
     expect((err as RateLimitedError).retryAfterMs).toBe(60_000);
     limiter.close();
   });
+
+  it('answers a refusal only after refusalDelayMs, so a waiting client slows down', async () => {
+    const limiter = new MemoryRateLimiter({ now: () => new Date(10_000) });
+    const limit = { max: 1, windowMs: 60_000, refusalDelayMs: 150 };
+    await enforce(limiter, 'k', limit, 'things');
+    const t0 = performance.now();
+    await expect(enforce(limiter, 'k', limit, 'things')).rejects.toBeInstanceOf(RateLimitedError);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    limiter.close();
+  });
 });

@@ -21,6 +21,7 @@ export const NO_RATE_LIMITS = {
   RATE_LIMIT_AGENT_PER_MINUTE: '0',
   RATE_LIMIT_SESSION_CREATE_PER_MINUTE: '0',
   RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE: '0',
+  RATE_LIMIT_DELAY_MS: '0',
 };
 
 /** Starts the real app on a random loopback port with the sample FAQ and a fresh SQLite file. */
