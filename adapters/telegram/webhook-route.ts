@@ -23,6 +23,7 @@ export function createWebhookRoute(opts: { path: string; secret: string; handle:
   return {
     method: 'POST',
     path: opts.path,
+    unmetered: true,
     async handle(req) {
       const given = Buffer.from(req.headers.get(SECRET_HEADER) ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

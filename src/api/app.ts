@@ -72,7 +72,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     if (c.req.url.length > g.maxUrlBytes) return c.json(errorBody('uri_too_long', `URL longer than ${g.maxUrlBytes} bytes`), 414);
     await next();
   });
-  app.use('*', limitPerIp(d.limiter, g.perIp, g.trustProxy));
+  const unmetered = new Set(d.adapterRoutes.filter((r) => r.unmetered).map((r) => r.path));
+  app.use('*', limitPerIp(d.limiter, g.perIp, g.trustProxy, unmetered));
   // The backstop for every body, webhooks included: refused by Content-Length, or while streaming.
   app.use(
     '*',

@@ -93,6 +93,11 @@ export interface AdapterRoute {
   /** Path relative to the app root, Hono-style params allowed (e.g. `/webchat/sessions/:id/messages`). */
   path: string;
   handle(req: Request, params: Record<string, string>, info: RequestInfo): Promise<Response>;
+  /**
+   * Not counted against the per-address rate limit: a platform's webhook, authenticated by its
+   * secret, posting every customer's updates from a few addresses of its own.
+   */
+  unmetered?: boolean;
 }
 
 /** What the HTTP server knows about a request that the Request object does not carry. */

@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
@@ -283,5 +285,60 @@ describe('security headers', () => {
     const created = await fetch(`${app.url}/webchat/sessions`, { method: 'POST', headers: { origin: 'https://shop.example' } });
     expect(created.status).toBe(201);
     expect(created.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  });
+});
+
+describe('the per-address limit and platform webhooks', () => {
+  it('does not count Telegram’s webhook calls, which carry every customer’s updates from a few addresses', async () => {
+    const fake = await FakeTelegramBotApi.start();
+    const dir = await tempDir();
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const secret = 'limits-webhook-secret';
+    const app = await startApp(
+      {
+        PORT: String(port),
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/webhook`,
+        TELEGRAM_WEBHOOK_SECRET: secret,
+        RATE_LIMIT_IP_PER_MINUTE: '3',
+      },
+      dir.path,
+    );
+    try {
+      await awayFromWindowEdge();
+      const statuses = [];
+      for (let i = 1; i <= 6; i++) {
+        const update = {
+          update_id: 9000 + i,
+          message: {
+            message_id: i,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: 4000 + i, type: 'private' },
+            from: { id: 4000 + i, is_bot: false, first_name: 'W' },
+            text: 'hello',
+          },
+        };
+        const res = await fetch(`${app.url}/telegram/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+          body: JSON.stringify(update),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+      const other = [];
+      for (let i = 0; i < 4; i++) other.push((await fetch(`${app.url}/healthz`)).status);
+      expect(other).toEqual([200, 200, 200, 429]);
+    } finally {
+      await app.stop();
+      await fake.close();
+      await dir.rm();
+    }
   });
 });
