@@ -5,7 +5,8 @@ import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
-import type { WebchatStore } from './domain/webchat.js';
+import type { WebchatPolicy, WebchatStore } from './domain/webchat.js';
+import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
 import type { StreamPolicy } from './kit/sse.js';
@@ -20,6 +21,9 @@ export interface AdapterDeps {
   webchat: WebchatStore;
   /** Caps and keep-alive of event streams (the web chat's and the agents'). */
   streams: StreamPolicy;
+  /** Request counting shared by every instance (in memory on SQLite, in the database on PostgreSQL). */
+  limiter: RateLimiter;
+  webchatPolicy: WebchatPolicy;
 }
 
 type Env = Record<string, string | undefined>;

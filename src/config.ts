@@ -6,6 +6,19 @@ import { faqEnvShape } from './faq/env.js';
 import { envDuration, envPort, withoutBlanks, type Env } from './kit/env.js';
 
 const optional = z.string().trim().min(1).optional().catch(undefined);
+/** A rate limit in requests per minute; 0 turns it off. */
+const perMinute = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+/** Comma-separated origins (`https://shop.example`), each with a scheme and no path. */
+const origins = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://shop.example, separated by commas')));
 
 /** Core settings (DESIGN.md § Configuration). Channel settings are validated by each channel's factory. */
 const schema = z.object({
@@ -43,6 +56,15 @@ const schema = z.object({
   /** On SIGTERM: how long requests and sends in flight may take to finish before connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  MAX_BODY_KB: z.coerce.number().int().positive().default(256),
+  RATE_LIMIT_IP_PER_MINUTE: perMinute(600),
+  RATE_LIMIT_AGENT_PER_MINUTE: perMinute(1200),
+  RATE_LIMIT_SESSION_CREATE_PER_MINUTE: perMinute(20),
+  RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE: perMinute(30),
+  RATE_LIMIT_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  WEBCHAT_SESSION_IDLE_DAYS: z.coerce.number().positive().default(30),
+  WIDGET_ORIGINS: origins,
 });
 
 export type Config = z.infer<typeof schema> & { sqliteFile: string };

@@ -11,6 +11,9 @@ import { webchatStore } from './store/webchat-store.js';
 import { postgresLeadership, soleLeadership, type Leadership } from './store/leadership.js';
 import { EventHub } from './store/event-hub.js';
 import { StreamLimits, type StreamPolicy } from './kit/sse.js';
+import { StoreRateLimiter } from './store/rate-limiter.js';
+import { MemoryRateLimiter } from './kit/rate-limit.js';
+import type { RateLimiter } from './domain/rate-limit.js';
 import { loadFaq } from './faq/load-faq.js';
 import { watchFaq } from './faq/watch-faq.js';
 import type { FaqMatcher } from './faq/matcher.js';
@@ -102,6 +105,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       perClient: config.SSE_MAX_STREAMS_PER_IP,
       limits: new StreamLimits(),
     };
+    // One process on SQLite counts in memory; instances sharing a PostgreSQL share counter rows.
+    const limiter: RateLimiter = config.DATABASE_URL ? new StoreRateLimiter(store, clock) : new MemoryRateLimiter(clock);
+    cleanups.unshift(() => limiter.close());
+    const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       clock,
@@ -112,6 +119,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       },
       webchat: webchatStore(store, hub),
       streams,
+      limiter,
+      webchatPolicy: {
+        sessionIdleMs: config.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000,
+        sessionCreate: minute(config.RATE_LIMIT_SESSION_CREATE_PER_MINUTE),
+        sessionMessages: minute(config.RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE),
+      },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
@@ -170,6 +183,15 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       hub,
       streams,
       ops: { metrics, readiness, metricsToken: config.METRICS_TOKEN },
+      limiter,
+      guard: {
+        trustProxy: config.TRUST_PROXY,
+        maxBodyBytes: config.MAX_BODY_KB * 1024,
+        maxUrlBytes: MAX_URL_BYTES,
+        perIp: minute(config.RATE_LIMIT_IP_PER_MINUTE),
+        perAgent: minute(config.RATE_LIMIT_AGENT_PER_MINUTE),
+        widgetOrigins: config.WIDGET_ORIGINS,
+      },
     });
 
     const server = (await listen(api.fetch, config.PORT, config.HOST)) as Server;
@@ -240,9 +262,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
   }
 }
 
+/** Longer URLs are refused with 414; request headers over MAX_HEADER_BYTES get Node's 431. */
+const MAX_URL_BYTES = 8 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
+
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    const server = serve({ fetch, port, hostname, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => resolve(server));
     server.once('error', reject);
   });
 }

@@ -82,7 +82,7 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('the rest of the code reaches the store through its ports, the Store, leadership, liveness, the web chat store, the event hub and backup only', () => {
+  it('the rest of the code reaches the store through its ports, the Store, leadership, liveness, the web chat store, the event hub, the rate limiter and backup only', () => {
     const entries = [
       'src/store/ports.js',
       'src/store/store.js',
@@ -91,6 +91,7 @@ describe('dependency direction (DESIGN.md § Layout)', () => {
       'src/store/webchat-store.js',
       'src/store/event-hub.js',
       'src/store/backup.js',
+      'src/store/rate-limiter.js',
     ];
     const offenders = ['src', 'adapters']
       .flatMap((d) => files(join(root, d)))

@@ -7,6 +7,7 @@ import {
   type APIMessageComponentInteraction,
 } from 'discord.js';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
+import { checkText, cleanDisplayName } from '../../src/kit/clean-text.js';
 
 /** A MESSAGE_CREATE dispatch: the message plus the guild fields only the gateway adds. */
 export type GatewayMessage = APIMessage & { guild_id?: string; member?: { nick?: string | null } };
@@ -27,13 +28,15 @@ export function normalizeMessage(m: GatewayMessage, ctx: { botId: string; guildI
   const guildId = m.guild_id ?? ctx.guildId;
   if (guildId && !addressesBot(m, ctx.botId)) return null;
 
-  const text = readText(m, ctx.botId);
+  // Text refused by the shared cleaning (empty, invisible only, not valid Unicode) is dropped.
+  const checked = checkText(readText(m, ctx.botId));
+  const text = checked.ok ? checked.text : '';
   const attachments = readAttachments(m);
   if (text === '' && attachments.length === 0) return null;
 
   const ref = m.message_reference;
   const isReply = ref?.message_id !== undefined && (ref.type ?? MessageReferenceType.Default) === MessageReferenceType.Default;
-  const displayName = m.member?.nick ?? m.author.global_name ?? m.author.username;
+  const displayName = cleanDisplayName(m.member?.nick ?? m.author.global_name ?? m.author.username) ?? m.author.username;
   return {
     channel: 'discord',
     externalMessageId: m.id,
@@ -82,13 +85,15 @@ export function normalizeInteraction(i: APIMessageComponentInteraction): Inbound
   const channelId = i.channel?.id ?? i.channel_id;
   if (!user || !channelId || user.bot) return null;
   const customId = i.data.custom_id;
-  const label = buttonLabel(i.message.components, customId) ?? customId;
+  const label = checkText(buttonLabel(i.message.components, customId) ?? customId);
+  if (!label.ok) return null;
+  const displayName = cleanDisplayName(i.member?.nick ?? user.global_name ?? user.username) ?? user.username;
   return {
     channel: 'discord',
     externalMessageId: `interaction:${i.id}`,
     threadKey: channelId,
-    sender: { channelUserId: user.id, displayName: i.member?.nick ?? user.global_name ?? user.username, username: user.username },
-    text: label,
+    sender: { channelUserId: user.id, displayName, username: user.username },
+    text: label.text,
     attachments: [],
     receivedAt: new Date(),
     choiceId: customId,

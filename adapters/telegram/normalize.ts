@@ -1,5 +1,6 @@
 import type { CallbackQuery, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
+import { checkText, cleanDisplayName } from '../../src/kit/clean-text.js';
 
 /** The update kinds the adapter asks Telegram for; everything else is never fetched. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
@@ -28,17 +29,14 @@ export function normalizeCallbackQuery(q: CallbackQuery): InboundMessage | null 
       ? q.message.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data)
       : undefined;
   const from = q.from;
+  const label = checkText(button?.text ?? q.data);
+  if (!label.ok) return null;
   return {
     channel: 'telegram',
     externalMessageId: `callback:${q.id}`,
     threadKey: String(chat.id),
-    sender: {
-      channelUserId: String(from.id),
-      displayName: [from.first_name, from.last_name].filter(Boolean).join(' '),
-      ...(from.username ? { username: from.username } : {}),
-      ...(from.language_code ? { locale: from.language_code } : {}),
-    },
-    text: button?.text ?? q.data,
+    sender: senderOf(from),
+    text: label.text,
     attachments: [],
     receivedAt: new Date(),
     choiceId: q.data,
@@ -65,7 +63,10 @@ export function normalizeUpdate(update: Update, me: UserFromGetMe): InboundMessa
   const isGroup = message.chat.type === 'group' || message.chat.type === 'supergroup';
   if (isGroup && !addressesBot(message, me)) return null;
 
-  const text = readText(message, me);
+  // Text refused by the one cleaning every channel shares (empty, invisible only, not valid Unicode)
+  // is dropped; with attachments the message still counts, without it is not for the pipeline.
+  const checked = checkText(readText(message, me));
+  const text = checked.ok ? checked.text : '';
   const attachments = readAttachments(message);
   if (text === '' && attachments.length === 0) return null;
 
@@ -81,19 +82,22 @@ export function normalizeUpdate(update: Update, me: UserFromGetMe): InboundMessa
       ? `${externalMessageId(chatId, message.message_id)}:edited:${message.edit_date ?? update.update_id}`
       : externalMessageId(chatId, message.message_id),
     threadKey: String(chatId),
-    sender: from
-      ? {
-          channelUserId: String(from.id),
-          displayName: [from.first_name, from.last_name].filter(Boolean).join(' '),
-          ...(from.username ? { username: from.username } : {}),
-          ...(from.language_code ? { locale: from.language_code } : {}),
-        }
-      : { channelUserId: String(chatId), displayName: message.chat.title ?? String(chatId) },
+    sender: from ? senderOf(from) : { channelUserId: String(chatId), displayName: cleanDisplayName(message.chat.title) ?? String(chatId) },
     text,
     attachments,
     receivedAt: new Date(((edited ? message.edit_date : undefined) ?? message.date) * 1000),
     ...(replyTo.length ? { replyToExternalIds: replyTo } : {}),
     raw: { updateId: update.update_id, chatType: message.chat.type, ...(edited ? { edited: true } : {}) },
+  };
+}
+
+function senderOf(from: NonNullable<Message['from']>): InboundMessage['sender'] {
+  const displayName = cleanDisplayName([from.first_name, from.last_name].filter(Boolean).join(' '));
+  return {
+    channelUserId: String(from.id),
+    ...(displayName ? { displayName } : {}),
+    ...(from.username ? { username: from.username } : {}),
+    ...(from.language_code ? { locale: from.language_code } : {}),
   };
 }
 

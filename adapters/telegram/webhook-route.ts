@@ -3,11 +3,14 @@ import type { Update } from 'grammy/types';
 import type { AdapterRoute } from '../../src/domain/channel.js';
 import { UnauthorizedError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import { errorResponse } from '../../src/kit/http-errors.js';
+import { readJson } from '../../src/kit/read-body.js';
 import type { UpdateHandler } from './deliver-update.js';
 import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import { updateChatKey } from './normalize.js';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+/** Far above any update Telegram sends (a message is at most 4096 characters plus metadata). */
+const MAX_UPDATE_BYTES = 256 * 1024;
 
 /**
  * The callback Telegram posts updates to. A request without the secret given to setWebhook
@@ -20,6 +23,7 @@ export function createWebhookRoute(opts: { path: string; secret: string; handle:
   return {
     method: 'POST',
     path: opts.path,
+    unmetered: true,
     async handle(req) {
       const given = Buffer.from(req.headers.get(SECRET_HEADER) ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -29,9 +33,9 @@ export function createWebhookRoute(opts: { path: string; secret: string; handle:
       if (!handle) return errorResponse(new UnavailableError('the Telegram channel is not running'));
       let update: unknown;
       try {
-        update = await req.json();
-      } catch {
-        return errorResponse(new ValidationError('body is not JSON'));
+        update = await readJson(req, MAX_UPDATE_BYTES);
+      } catch (err) {
+        return errorResponse(err);
       }
       if (!isUpdate(update)) return errorResponse(new ValidationError('body is not a Telegram update'));
       const handled = await queue.run(updateChatKey(update), () => handle(update));

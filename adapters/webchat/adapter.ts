@@ -1,8 +1,10 @@
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { UnavailableError, ValidationError } from '../../src/domain/errors.js';
-import type { WebchatStore } from '../../src/domain/webchat.js';
+import type { RateLimiter } from '../../src/domain/rate-limit.js';
+import type { WebchatPolicy, WebchatStore } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
+import { enforce } from '../../src/kit/rate-limit.js';
 import { parseCursor, type StreamPolicy } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
@@ -14,6 +16,8 @@ export interface WebchatAdapterDeps {
   webchat: WebchatStore;
   /** Caps and keep-alive of event streams, shared with the agents' stream. */
   streams: StreamPolicy;
+  limiter: RateLimiter;
+  webchatPolicy: WebchatPolicy;
 }
 
 /**
@@ -22,14 +26,20 @@ export interface WebchatAdapterDeps {
  * the session's GET and event stream show it.
  */
 export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
-  const sessions = new WebchatSessions(deps.webchat, deps.clock);
+  const policy = deps.webchatPolicy;
+  const sessions = new WebchatSessions(deps.webchat, deps.clock, policy.sessionIdleMs);
   let deliver: Deliver | undefined;
 
   const routes: AdapterRoute[] = [
-    route('POST', '/webchat/sessions', async () => jsonResponse(201, await sessions.create())),
+    route('POST', '/webchat/sessions', async (_req, _p, info) => {
+      await enforce(deps.limiter, `webchat-session-create:${info.clientIp}`, policy.sessionCreate, 'new sessions from this address');
+      return jsonResponse(201, await sessions.create());
+    }),
     route('POST', '/webchat/sessions/:id/messages', async (req, p) => {
       const sessionId = p.id!;
       await sessions.authorize(req, sessionId);
+      // Counted after the secret check, so nobody can use up another customer's allowance.
+      await enforce(deps.limiter, `webchat-session:${sessionId}`, policy.sessionMessages, 'messages in this session');
       const message = toInbound(sessionId, await readJsonObject(req, MAX_BODY_BYTES), req, deps.clock.now());
       if (!deliver) throw new UnavailableError('web chat is not running');
       const result = await deliver(message);
@@ -48,7 +58,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       await sessions.authorize(req, sessionId, true);
       const cursor = parseCursor(req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('after'));
       if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be a cursor sent by this stream', 'after');
-      return sessionEvents(deps.webchat, deps.streams, sessionId, client.address, cursor);
+      return sessionEvents(deps.webchat, deps.streams, sessionId, client.clientIp, cursor);
     }),
   ];
 

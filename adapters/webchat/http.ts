@@ -1,6 +1,7 @@
 import type { AdapterRoute } from '../../src/domain/channel.js';
-import { AppError, PayloadTooLargeError, ValidationError } from '../../src/domain/errors.js';
+import { AppError, ValidationError } from '../../src/domain/errors.js';
 import { errorResponse } from '../../src/kit/http-errors.js';
+import { readJson } from '../../src/kit/read-body.js';
 
 /** Small fetch-style helpers so the web chat needs no web framework. */
 
@@ -12,9 +13,9 @@ export function route(method: AdapterRoute['method'], path: string, handle: Adap
   return {
     method,
     path,
-    async handle(req, params, client) {
+    async handle(req, params, info) {
       try {
-        return await handle(req, params, client);
+        return await handle(req, params, info);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return errorResponse(err);
@@ -29,16 +30,9 @@ export function bearer(req: Request): string | undefined {
   return m?.[1]?.trim();
 }
 
-/** Reads a JSON object body, refusing anything larger than `maxBytes` before parsing it. */
+/** Reads a JSON object body of at most `maxBytes` (refused while streaming, never held whole). */
 export async function readJsonObject(req: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const raw = await req.arrayBuffer();
-  if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(`body exceeds ${maxBytes} bytes`);
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    throw new ValidationError('body is not valid UTF-8 JSON');
-  }
+  const value = await readJson(req, maxBytes);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('body must be a JSON object');
   return value as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import type { InboundMessage } from '../../src/domain/channel.js';
 import { PayloadTooLargeError, ValidationError } from '../../src/domain/errors.js';
+import { checkText } from '../../src/kit/clean-text.js';
 
 export const MAX_TEXT_BYTES = 16 * 1024;
 /** Room for the largest text escaped as JSON plus the other fields. */
@@ -18,8 +19,9 @@ export function toInbound(sessionId: string, body: Record<string, unknown>, req:
   }
   const text = body.text ?? choiceId;
   if (typeof text !== 'string') throw new ValidationError('text: must be a string', 'text');
-  const trimmed = text.normalize('NFC').trim();
-  if (!trimmed) throw new ValidationError('text: must not be empty', 'text');
+  const checked = checkText(text);
+  if (!checked.ok) throw new ValidationError(`text: ${checked.reason}`, 'text');
+  const trimmed = checked.text;
   if (Buffer.byteLength(trimmed) > MAX_TEXT_BYTES) throw new PayloadTooLargeError(`text: longer than ${MAX_TEXT_BYTES} bytes`);
   if (typeof clientMessageId !== 'string' || !clientMessageId || clientMessageId.length > MAX_CLIENT_ID) {
     throw new ValidationError(`clientMessageId: must be a non-empty string of at most ${MAX_CLIENT_ID} characters`, 'clientMessageId');

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { Clock } from '../domain/clock.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Store } from '../store/store.js';
-import { agentRole, createAgent } from '../queue/agents.js';
+import { agentRole, cleanAgentName, createAgent } from '../queue/agents.js';
 import { issueToken, revokeToken, tokenView, type TokenPolicy } from '../access/tokens.js';
 import { requireRole, requireSelfOrAdmin, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
 
-const createBody = z.object({ name: z.string().min(1).max(100), role: agentRole.default('agent') });
+const createBody = z.object({ name: cleanAgentName, role: agentRole.default('agent') });
 const tokenBody = z.object({
   label: z.string().trim().min(1).max(100).optional(),
   expiresAt: z.iso.datetime({ offset: true }).optional(),

@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { AdapterRoute } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
@@ -19,12 +21,30 @@ import { errorHandler } from './errors.js';
 import { errorBody } from '../kit/http-errors.js';
 import type { StreamPolicy } from '../kit/sse.js';
 import type { EventHub } from '../store/event-hub.js';
-import { agentEvents, clientAddress } from './events.js';
+import { agentEvents } from './events.js';
 import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
-import { ValidationError } from '../domain/errors.js';
+import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { decodeLogged } from '../domain/events.js';
 import { opsRoutes, type OpsDeps } from '../ops/routes.js';
+import type { RateLimit, RateLimiter } from '../domain/rate-limit.js';
+import { clientIp } from './client.js';
+import { limitPerAgent, limitPerIp } from './rate-limits.js';
+import { securityHeaders } from './security-headers.js';
+
+/** Limits applied to every request before any work is done for it (settings in src/config.ts). */
+export interface RequestGuard {
+  /** Reverse proxies in front of the service whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustProxy: number;
+  /** No request body may be larger (each route may allow less). */
+  maxBodyBytes: number;
+  /** Longer URLs are refused with 414. */
+  maxUrlBytes: number;
+  perIp: RateLimit;
+  perAgent: RateLimit;
+  /** Origins that may frame the chat page and call the web chat API (CORS). */
+  widgetOrigins: string[];
+}
 
 export interface ApiDeps {
   store: Store;
@@ -47,6 +67,8 @@ export interface ApiDeps {
   streams: StreamPolicy;
   /** Request metrics, `/readyz` and `/metrics` (src/ops/). */
   ops: OpsDeps;
+  limiter: RateLimiter;
+  guard: RequestGuard;
 }
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
@@ -55,6 +77,28 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   app.use('*', d.ops.metrics.middleware);
   app.onError(errorHandler(d.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  const g = d.guard;
+  app.use('*', securityHeaders({ trustProxy: g.trustProxy, widgetOrigins: g.widgetOrigins, chatPath: '/chat' }));
+  // Only the widget's own API is offered cross-origin, and only to the origins configured.
+  if (g.widgetOrigins.length)
+    app.use('/webchat/*', cors({ origin: g.widgetOrigins, allowHeaders: ['authorization', 'content-type', 'last-event-id'] }));
+  app.use('*', async (c, next) => {
+    if (c.req.url.length > g.maxUrlBytes) return c.json(errorBody('uri_too_long', `URL longer than ${g.maxUrlBytes} bytes`), 414);
+    await next();
+  });
+  const unmetered = new Set(d.adapterRoutes.filter((r) => r.unmetered).map((r) => r.path));
+  app.use('*', limitPerIp(d.limiter, g.perIp, g.trustProxy, unmetered));
+  // The backstop for every body, webhooks included: refused by Content-Length, or while streaming.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: g.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(`body exceeds ${g.maxBodyBytes} bytes`);
+      },
+    }),
+  );
 
   app.get('/', (c) => c.redirect('/chat'));
   for (const asset of d.webAssets) app.get(asset.path, (c) => assetResponse(asset, c.req.raw));
@@ -65,13 +109,14 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   app.route('/', opsRoutes(d.ops));
 
   for (const route of d.adapterRoutes) {
-    const handler = (c: Context) => route.handle(c.req.raw, c.req.param(), { address: clientAddress(c) });
+    const handler = (c: Context<ApiEnv>) => route.handle(c.req.raw, c.req.param(), { clientIp: clientIp(c, g.trustProxy) });
     if (route.method === 'GET') app.get(route.path, handler);
     else app.post(route.path, handler);
   }
 
   const api = new Hono<ApiEnv>();
   api.use('*', requireAgent(d.store, d.clock));
+  api.use('*', limitPerAgent(d.limiter, g.perAgent));
   api.get('/me', (c) => {
     const { id, name, role } = c.get('agent');
     return c.json({ id, name, role });
@@ -90,7 +135,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
-  api.get('/events', (c) => agentEvents(c, d.hub, d.streams));
+  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy)));
   app.route('/api', api);
   return app;
 }

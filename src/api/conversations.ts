@@ -8,15 +8,15 @@ import type { ConversationRow, Repos } from '../store/ports.js';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
-import { parseBody } from './body.js';
+import { cleanTextField, parseBody } from './body.js';
 import { conversationView, customerView, draftView, messageView } from './views.js';
 
 const MAX_REPLY = 16 * 1024;
 const replyBody = z.object({
-  text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY, `must be at most ${MAX_REPLY} characters`),
+  text: cleanTextField(MAX_REPLY),
   draftId: z.string().optional(),
 });
-const noteBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY) });
+const noteBody = z.object({ text: cleanTextField(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
 const conversationCursor = z.object({ w: z.number().int().nullable(), i: z.string() });
 const messageCursor = z.object({ m: z.string() });

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { ValidationError } from '../domain/errors.js';
 import { maySeeEvent, type Viewer } from '../domain/visibility.js';
 import { errorBody } from '../kit/http-errors.js';
@@ -12,11 +11,11 @@ import type { ApiEnv } from './auth.js';
  * Server-Sent Events, ids being event sequence numbers. A reconnect with `Last-Event-ID` reads
  * the gap from the database; after that the event hub pushes each batch, filtered here in memory.
  */
-export function agentEvents(c: Context<ApiEnv>, hub: EventHub, policy: StreamPolicy): Response {
+export function agentEvents(c: Context<ApiEnv>, hub: EventHub, policy: StreamPolicy, client: string): Response {
   const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));
   if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be an event id sent by this stream', 'after');
   const agent = c.get('agent');
-  const release = acquireStream(policy, `agent:${agent.id}`, clientAddress(c));
+  const release = acquireStream(policy, `agent:${agent.id}`, client);
   if (!release) {
     return c.json(errorBody('too_many_streams', 'too many open event streams for this agent or address'), 429, {
       'retry-after': String(STREAMS_RETRY_AFTER_S),
@@ -43,13 +42,4 @@ export function agentEvents(c: Context<ApiEnv>, hub: EventHub, policy: StreamPol
 
 function sseEvent({ event: e }: HubEvent) {
   return { id: e.seq, event: e.type, data: { conversationId: e.conversationId, ...e.data, at: new Date(e.createdAt).toISOString() } };
-}
-
-/** The peer's address as the HTTP server saw it (undefined outside the Node server, e.g. `app.request` in tests). */
-export function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }

@@ -8,9 +8,9 @@ import { approveSuggestion, rejectSuggestion, suggestFromAgent, type LearningDep
 import type { FaqSuggestionRow } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 import { requireRole, type ApiEnv } from './auth.js';
-import { parseBody } from './body.js';
+import { cleanTextField, parseBody } from './body.js';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const text = cleanTextField;
 const suggestionBody = z.object({
   conversationId: z.string().min(1),
   messageId: z.string().min(1).optional(),

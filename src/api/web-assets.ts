@@ -33,7 +33,7 @@ const PAGES: PageSpec[] = [
     headers: { 'cache-control': 'no-store' },
   },
   {
-    // No frame-ancestors: a shop may embed the chat in an iframe.
+    // No frame-ancestors here: security-headers.ts adds it, naming WIDGET_ORIGINS, the shops that may embed the chat.
     name: 'chat',
     path: '/chat',
     csp: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'",

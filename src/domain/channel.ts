@@ -92,13 +92,18 @@ export interface AdapterRoute {
   method: 'GET' | 'POST';
   /** Path relative to the app root, Hono-style params allowed (e.g. `/webchat/sessions/:id/messages`). */
   path: string;
-  handle(req: Request, params: Record<string, string>, client: ClientInfo): Promise<Response>;
+  handle(req: Request, params: Record<string, string>, info: RequestInfo): Promise<Response>;
+  /**
+   * Not counted against the per-address rate limit: a platform's webhook, authenticated by its
+   * secret, posting every customer's updates from a few addresses of its own.
+   */
+  unmetered?: boolean;
 }
 
-/** Who is on the other end of an HTTP request, as the server saw it. */
-export interface ClientInfo {
-  /** The peer's IP address (the socket's; proxies are not looked through here). */
-  address: string | undefined;
+/** What the HTTP server knows about a request that the Request object does not carry. */
+export interface RequestInfo {
+  /** The client's address: the peer's, or from X-Forwarded-For when TRUST_PROXY says whose to believe. */
+  clientIp: string;
 }
 
 export interface ChannelAdapter {

@@ -68,3 +68,13 @@ export class UnavailableError extends AppError {
     super('unavailable', message);
   }
 }
+
+/** Too many requests for one key (an IP, a session, a token); the client may retry after `retryAfterMs`. */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super('rate_limited', message);
+  }
+}

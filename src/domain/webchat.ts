@@ -1,3 +1,5 @@
+import type { RateLimit } from './rate-limit.js';
+
 /** What the built-in web chat needs from storage: rows and items only; the adapter makes the HTTP responses. */
 
 export interface WebchatItem {
@@ -15,6 +17,8 @@ export interface WebchatSession {
   /** SHA-256 (hex) of the session secret; the secret itself is never stored. */
   secretHash: string;
   createdAt: number;
+  /** Last authorised use; null until the first. Sessions idle for too long are refused. */
+  lastSeenAt: number | null;
 }
 
 export interface WebchatItemsPage {
@@ -26,6 +30,7 @@ export interface WebchatItemsPage {
 export interface WebchatStore {
   insertSession(session: WebchatSession): Promise<void>;
   session(sessionId: string): Promise<WebchatSession | undefined>;
+  touchSession(sessionId: string, at: number): Promise<void>;
   /** Messages the customer can see (inbound, and outbound once delivered), after an opaque cursor. */
   itemsAfter(sessionId: string, cursor: number, limit: number): Promise<WebchatItemsPage>;
   /**
@@ -35,4 +40,14 @@ export interface WebchatStore {
   watch(sessionId: string, push: (page: WebchatItemsPage) => void): () => void;
   /** How far `watch` has reached: a watcher has been given every item up to this cursor. */
   position(): number;
+}
+
+/** How the web chat guards itself (settings from src/config.ts). */
+export interface WebchatPolicy {
+  /** A session unused for this long is refused like an unknown one; the widget then opens a new one. */
+  sessionIdleMs: number;
+  /** Sessions one IP may open per window. */
+  sessionCreate: RateLimit;
+  /** Messages one session may post per window. */
+  sessionMessages: RateLimit;
 }

@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
+  RateLimitedError,
   UnauthorizedError,
   UnavailableError,
   ValidationError,
@@ -17,6 +18,8 @@ export interface HttpError {
   status: number;
   code: string;
   message: string;
+  /** Response headers that belong to the error (`Retry-After` on a 429). */
+  headers?: Record<string, string>;
 }
 
 /** Status, code and message for any thrown value; unknown errors become a 500 that reveals nothing. */
@@ -28,6 +31,9 @@ export function classifyError(err: unknown): HttpError {
   if (err instanceof NotFoundError) return known(404, err);
   if (err instanceof ConflictError) return known(409, err);
   if (err instanceof PayloadTooLargeError) return known(413, err);
+  if (err instanceof RateLimitedError) {
+    return { ...known(429, err), headers: { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) } };
+  }
   if (err instanceof UnavailableError) return known(503, err);
   if (err instanceof AppError) return known(500, err);
   return { status: 500, code: 'internal_error', message: 'internal error' };
@@ -43,6 +49,6 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 
 /** The JSON response for a thrown value, for fetch-style handlers that have no framework error hook. */
 export function errorResponse(err: unknown): Response {
-  const { status, code, message } = classifyError(err);
-  return jsonResponse(status, errorBody(code, message));
+  const { status, code, message, headers } = classifyError(err);
+  return jsonResponse(status, errorBody(code, message), headers);
 }

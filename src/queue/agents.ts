@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { newId } from '../domain/ids.js';
 import { ValidationError } from '../domain/errors.js';
+import { checkName } from '../kit/clean-text.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/store.js';
 import { issueToken, type TokenPolicy } from '../access/tokens.js';
@@ -8,6 +9,17 @@ import { audit, CLI_ACTOR } from '../audit/record.js';
 
 export const agentRole = z.enum(['agent', 'admin']);
 export type AgentRole = z.infer<typeof agentRole>;
+
+/** An agent's name: one line of 1–100 characters, no control or bidi control characters (src/kit/clean-text.ts). */
+export const cleanAgentName = z
+  .string()
+  .transform((s, ctx) => {
+    const checked = checkName(s, 'refuse');
+    if (checked.ok) return checked.text;
+    ctx.addIssue({ code: 'custom', message: checked.reason });
+    return z.NEVER;
+  })
+  .pipe(z.string().max(100, 'must be at most 100 characters'));
 
 /** Creates an agent with its first token and returns that token once; only the token's hash is stored. */
 export async function createAgent(
@@ -17,8 +29,9 @@ export async function createAgent(
   role: AgentRole = 'agent',
   opts: { by?: string; policy?: TokenPolicy } = {},
 ): Promise<{ id: string; token: string; tokenId: string }> {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > 100) throw new ValidationError('name: must be 1–100 characters', 'name');
+  const parsed = cleanAgentName.safeParse(name);
+  if (!parsed.success) throw new ValidationError(`name: ${parsed.error.issues[0]!.message}`, 'name');
+  const trimmed = parsed.data;
   const now = clock.now().getTime();
   const id = newId(now);
   const by = opts.by ?? CLI_ACTOR;

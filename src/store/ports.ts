@@ -187,6 +187,7 @@ export interface WebchatSessionRow {
   id: string;
   secretHash: string;
   createdAt: number;
+  lastSeenAt: number | null;
 }
 
 /** Where a conversation sorts in lists: waiting since (nulls last), then id. */
@@ -327,6 +328,15 @@ export interface EventsRepo {
 export interface WebchatSessionsRepo {
   insert(row: WebchatSessionRow): Promise<void>;
   get(id: string): Promise<WebchatSessionRow | undefined>;
+  /** Records a use of the session at `at`. */
+  touch(id: string, at: number): Promise<void>;
+}
+
+export interface RateLimitsRepo {
+  /** Counts one request for `key` in the window starting at `windowStart` (a new window starts at 1); returns the count. */
+  hit(key: string, windowStart: number): Promise<number>;
+  /** Drops counters of windows that started before `before`. */
+  purge(before: number): Promise<void>;
 }
 
 export interface FaqSuggestionsRepo {
@@ -382,6 +392,7 @@ export interface Repos {
   audit: AuditRepo;
   events: EventsRepo;
   webchat: WebchatSessionsRepo;
+  rateLimits: RateLimitsRepo;
   state: ChannelStateRepo;
   faqSuggestions: FaqSuggestionsRepo;
   monitor: MonitorRepo;

@@ -8,6 +8,7 @@ import { SqlAuditRepo } from './audit-repo.js';
 import { SqlChannelStateRepo } from './channel-state-repo.js';
 import { SqlEventsRepo } from './events-repo.js';
 import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
+import { SqlRateLimitsRepo } from './rate-limits-repo.js';
 import { SqlFaqSuggestionsRepo } from './faq-suggestions-repo.js';
 import { SqlMonitorRepo } from './monitor-repo.js';
 import type { Database, QueryDb } from './dialect.js';
@@ -76,6 +77,7 @@ export class Store {
       audit: new SqlAuditRepo(db),
       events: new SqlEventsRepo(db, ops, onEvent),
       webchat: new SqlWebchatSessionsRepo(db),
+      rateLimits: new SqlRateLimitsRepo(db),
       state: new SqlChannelStateRepo(db),
       faqSuggestions: new SqlFaqSuggestionsRepo(db),
       monitor: new SqlMonitorRepo(db, this.database.dialect),

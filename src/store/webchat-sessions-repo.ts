@@ -13,4 +13,8 @@ export class SqlWebchatSessionsRepo implements WebchatSessionsRepo {
   async get(id: string): Promise<WebchatSessionRow | undefined> {
     return (await this.db.select().from(webchatSessions).where(eq(webchatSessions.id, id)).limit(1))[0];
   }
+
+  async touch(id: string, at: number): Promise<void> {
+    await this.db.update(webchatSessions).set({ lastSeenAt: at }).where(eq(webchatSessions.id, id));
+  }
 }

@@ -18,6 +18,9 @@ export function webchatStore(store: Store, hub: EventHub): WebchatStore {
     async session(sessionId) {
       return store.tx((r) => r.webchat.get(sessionId));
     },
+    async touchSession(sessionId, at) {
+      await store.tx((r) => r.webchat.touch(sessionId, at));
+    },
     async itemsAfter(sessionId, cursor, limit) {
       return store.tx(async (r) => {
         const evs = await r.events.forThread('webchat', sessionId, ['message', 'delivery'], cursor, limit);

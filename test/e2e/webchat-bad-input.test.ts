@@ -49,8 +49,8 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
       [
         'unknown session',
         await post('/webchat/sessions/does-not-exist/messages', JSON.stringify({ text: 'hi', clientMessageId: 'e' }), customer.secret),
-        404,
-        /session/,
+        401,
+        /unknown session or wrong secret/,
       ],
     ];
     for (const [name, res, status, message] of cases) {

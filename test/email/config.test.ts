@@ -63,9 +63,12 @@ describe('buildChannelAdapters and the email channel', () => {
   const unused = () => {
     throw new Error('the web chat store is not used here');
   };
-  const webchat = { insertSession: unused, session: unused, itemsAfter: unused, watch: unused, position: unused };
+  const webchat = { insertSession: unused, session: unused, touchSession: unused, itemsAfter: unused, watch: unused, position: unused };
   const streams = { heartbeatMs: 15_000, idleMs: 900_000, perSession: 5, perClient: 100, limits: new StreamLimits() };
-  const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat, streams };
+  const limiter = { take: unused, close: unused };
+  const minute = { max: 1, windowMs: 60_000 };
+  const webchatPolicy = { sessionIdleMs: 1, sessionCreate: minute, sessionMessages: minute };
+  const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat, streams, limiter, webchatPolicy };
 
   it('builds the email adapter only when IMAP_HOST is set', () => {
     expect(buildChannelAdapters({}, deps).map((a) => a.channel)).not.toContain('email');

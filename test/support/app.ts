@@ -13,13 +13,25 @@ export async function tempDir(prefix = 'switchboard-'): Promise<{ path: string; 
 }
 
 /**
+ * Every test client shares the loopback address, so the per-address limits would make tests
+ * depend on each other; tests of the limits set the ones they test.
+ */
+export const NO_RATE_LIMITS = {
+  RATE_LIMIT_IP_PER_MINUTE: '0',
+  RATE_LIMIT_AGENT_PER_MINUTE: '0',
+  RATE_LIMIT_SESSION_CREATE_PER_MINUTE: '0',
+  RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE: '0',
+  RATE_LIMIT_DELAY_MS: '0',
+};
+
+/**
  * Starts the real app on a random loopback port with the sample FAQ. Without a data directory it
  * gets a fresh one of its own, removed when it stops (never the checkout's `./data`).
  */
 export async function startApp(env: Record<string, string | undefined> = {}, dataDir?: string): Promise<Running> {
   const own = dataDir === undefined && env.DATA_DIR === undefined ? await tempDir() : undefined;
   const app = await startSwitchboard(
-    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, ...env, DATA_DIR: own?.path ?? dataDir ?? env.DATA_DIR },
+    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, ...NO_RATE_LIMITS, ...env, DATA_DIR: own?.path ?? dataDir ?? env.DATA_DIR },
     // TEST_LOG_LEVEL=debug shows the app's logs while debugging a test.
     { log: createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent') },
   ).catch(async (err: unknown) => {

@@ -61,7 +61,7 @@ export async function serveRoutes(routes: () => readonly AdapterRoute[]): Promis
     fetch: (req) => {
       const path = new URL(req.url).pathname;
       const route = routes().find((r) => r.method === req.method && r.path === path);
-      return route ? route.handle(req, {}, { address: '127.0.0.1' }) : new Response('not found', { status: 404 });
+      return route ? route.handle(req, {}, { clientIp: '127.0.0.1' }) : new Response('not found', { status: 404 });
     },
   }) as Server;
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));

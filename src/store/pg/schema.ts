@@ -169,6 +169,15 @@ export const webchatSessions = pgTable('webchat_sessions', {
   id: text('id').primaryKey(),
   secretHash: text('secret_hash').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  /** Last authorised use (updated at most every few minutes); idle sessions expire from it. */
+  lastSeenAt: bigint('last_seen_at', { mode: 'number' }),
+});
+
+/** One fixed-window request counter per key, shared by every instance on one database. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+  count: integer('count').notNull(),
 });
 
 export const channelState = pgTable('channel_state', {

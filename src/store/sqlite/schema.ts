@@ -168,6 +168,15 @@ export const webchatSessions = sqliteTable('webchat_sessions', {
   id: text('id').primaryKey(),
   secretHash: text('secret_hash').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** Last authorised use (updated at most every few minutes); idle sessions expire from it. */
+  lastSeenAt: integer('last_seen_at'),
+});
+
+/** One fixed-window request counter per key, shared by every instance on one database. */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
 });
 
 export const channelState = sqliteTable('channel_state', {

@@ -7,11 +7,32 @@ export function smallReposContract(current: () => Store) {
 
   describe('web chat sessions and channel state', () => {
     it('keeps a web chat session’s secret hash', async () => {
-      const row = { id: uid('wcs'), secretHash: uid('secret'), createdAt: 3 };
+      const row = { id: uid('wcs'), secretHash: uid('secret'), createdAt: 3, lastSeenAt: null };
       await tx((r) => r.webchat.insert(row));
       expect(await tx((r) => r.webchat.get(row.id))).toEqual(row);
       expect(await tx((r) => r.webchat.get('no-such-session'))).toBeUndefined();
       await expect(tx((r) => r.webchat.insert({ ...row, secretHash: 'other' }))).rejects.toThrow();
+      await tx((r) => r.webchat.touch(row.id, 99));
+      expect(await tx((r) => r.webchat.get(row.id))).toEqual({ ...row, lastSeenAt: 99 });
+    });
+
+    it('counts requests per key and window, and purges old windows', async () => {
+      const a = uid('rl');
+      const b = uid('rl');
+      const counts = [];
+      for (let i = 0; i < 3; i++) counts.push(await tx((r) => r.rateLimits.hit(a, 1000)));
+      expect(counts).toEqual([1, 2, 3]);
+      expect(await tx((r) => r.rateLimits.hit(b, 1000))).toBe(1);
+      // A new window starts again at 1.
+      expect(await tx((r) => r.rateLimits.hit(a, 2000))).toBe(1);
+      expect(await tx((r) => r.rateLimits.hit(a, 2000))).toBe(2);
+      // Concurrent hits on one key are each counted once.
+      const concurrent = await Promise.all(Array.from({ length: 8 }, () => tx((r) => r.rateLimits.hit(b, 3000))));
+      expect(concurrent.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      await tx((r) => r.rateLimits.purge(2500));
+      // b's window (3000) survives; a's (2000) is gone, so a counts from 1 in that window again.
+      expect(await tx((r) => r.rateLimits.hit(b, 3000))).toBe(9);
+      expect(await tx((r) => r.rateLimits.hit(a, 2000))).toBe(1);
     });
 
     it('keeps channel state per key', async () => {
