@@ -144,17 +144,18 @@ export class FaqIndex implements FaqMatcher {
     // A large knowledge base is calibrated on one model trained without a few hundred of its
     // questions; the served model is that one trained on further with them (calibrate.ts).
     const reuse = docs.length > this.opts.calibration.smallDocs;
-    let fold: FaqModel | undefined;
+    const trained: { fold?: FaqModel } = {};
     const operatingPoints = calibrate(
       this.ids,
       docs,
-      (kept) => (fold = FaqModel.train(this.ids, kept, vocab, this.opts)),
+      (kept) => (trained.fold = FaqModel.train(this.ids, kept, vocab, this.opts)),
       (locale) => backgroundQuestions(locale).map((q) => vocab.lookup(this.features(q, locale))),
       this.opts.calibration,
       (candidates, suggestAt) => this.suggest(candidates, undefined, suggestAt),
     );
-    const prev = reuse ? fold?.sparseClassifier : undefined;
-    fold = undefined;
+    const prev = reuse ? trained.fold?.sparseClassifier : undefined;
+    // Its documents' vectors are not needed any more: let them go before the served model is made.
+    trained.fold = undefined;
     const model = prev
       ? FaqModel.extend(this.ids, prev, docs, vocab, this.opts, this.opts.calibration.extraEpochs)
       : FaqModel.train(this.ids, docs, vocab, this.opts);

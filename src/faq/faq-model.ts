@@ -206,7 +206,7 @@ function vectors(classes: number, docs: readonly Doc[], vocab: Vocabulary, opts:
   const docIdx = new Int32Array(docStart[docs.length]!);
   const docVal = new Float32Array(docIdx.length);
   const docWeight = new Float32Array(docs.length);
-  const examples: { x: SparseVector; y: number; weight: number }[] = new Array(docs.length);
+  const examples = new Array<{ x: SparseVector; y: number; weight: number }>(docs.length);
   order.forEach((i, d) => {
     const doc = docs[i]!;
     const at = docStart[d]!;
