@@ -52,7 +52,7 @@ describe('the sparse classifier of a large knowledge base', () => {
     const d = judge(new FaqIndex(entries));
     expect(s.wrong).toBeLessThanOrEqual(DEFAULT_CALIBRATION.maxWrong + 0.01);
     expect(s.oosAnswered).toBeLessThanOrEqual(DEFAULT_CALIBRATION.maxOosAnswered + 0.03);
-    // Measured: sparse RIGHT_S right, dense RIGHT_D.
+    // Candidates and sparse weights may rank a little differently; the share answered right stays close.
     expect(s.right).toBeGreaterThanOrEqual(d.right - 0.08);
   });
 
