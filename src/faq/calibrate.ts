@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { FaqModel, Doc } from './faq-model.js';
 import type { FaqCandidate } from './matcher.js';
-import type { Features } from './tokenize.js';
+import type { TermDoc } from './term-vectors.js';
 
 export interface CalibrationOptions {
   /** Share of (left-out) example questions allowed a wrong answer. */
@@ -27,6 +27,11 @@ export interface CalibrationOptions {
   foldShare: number;
   /** In a large one, one question from each of at most this many entries is left out. */
   maxHeldOut: number;
+  /**
+   * A large knowledge base with a sparse classifier serves the calibration model trained on for
+   * this many more epochs with the left-out questions back in, rather than a second full training.
+   */
+  extraEpochs: number;
 }
 
 export const DEFAULT_CALIBRATION: CalibrationOptions = {
@@ -37,6 +42,7 @@ export const DEFAULT_CALIBRATION: CalibrationOptions = {
   folds: 3,
   foldShare: 0.5,
   maxHeldOut: 300,
+  extraEpochs: 2,
 };
 
 /** How the index behaves in one locale, and what calibration expects of it. */
@@ -97,7 +103,7 @@ export function calibrate(
   ids: readonly string[],
   docs: readonly SourcedDoc[],
   train: (docs: Doc[]) => FaqModel,
-  background: (locale: string) => Features[],
+  background: (locale: string) => TermDoc[],
   opts: CalibrationOptions,
   suggestions: (candidates: FaqCandidate[], suggestAt: number) => string[],
 ): OperatingPoint[] {
@@ -128,7 +134,7 @@ export function calibrate(
   // Without any left-out question the full model is asked the background alone.
   for (const out of folds.length > 0 ? folds : [new Set<number>()]) {
     const model = train(docs.filter((_, i) => !out.has(i)));
-    for (const i of out) inScope.push({ locale: docs[i]!.locale, y: docs[i]!.y, candidates: model.rank(docs[i]!.f) });
+    for (const i of out) inScope.push({ locale: docs[i]!.locale, y: docs[i]!.y, candidates: model.rank(docs[i]!.t) });
     for (const [locale, qs] of backgrounds) for (const f of qs) oos.push({ locale, y: -1, candidates: model.rank(f) });
   }
   return locales.map((locale) =>

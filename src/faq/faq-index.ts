@@ -14,12 +14,13 @@ import {
   type SourcedDoc,
 } from './calibrate.js';
 import type { FaqEntry } from './entry.js';
-import { FaqModel, type ModelOptions } from './faq-model.js';
+import { DEFAULT_CANDIDATES, DEFAULT_DENSE_UP_TO, FaqModel, type ModelOptions, type ModelState } from './faq-model.js';
 import type { FaqCandidate, FaqEntryView, FaqMatcher, FaqResult } from './matcher.js';
 import { questionLocale } from './locale.js';
 import { normalize } from './normalize.js';
 import { DEFAULT_TRAIN } from './softmax-classifier.js';
 import { applySynonyms, type SynonymRule } from './synonyms.js';
+import { Vocabulary } from './term-vectors.js';
 import { features } from './tokenize.js';
 import { DEFAULT_KIND_WEIGHTS } from './vectorizer.js';
 
@@ -50,7 +51,25 @@ export const DEFAULT_ENGINE: EngineOptions = {
   train: DEFAULT_TRAIN,
   calibrate: true,
   calibration: DEFAULT_CALIBRATION,
+  denseUpTo: DEFAULT_DENSE_UP_TO,
+  sparse: DEFAULT_CANDIDATES,
 };
+
+/** A built index as plain data and typed arrays: what a worker thread hands back (see build-worker.ts). */
+export interface FaqIndexState {
+  entries: FaqEntry[];
+  synonyms: [string, SynonymRule[]][];
+  opts: Partial<EngineOptions>;
+  vocabulary: string[];
+  model: ModelState;
+  operatingPoints: OperatingPoint[];
+}
+
+interface Built {
+  vocab: Vocabulary;
+  model: FaqModel;
+  operatingPoints: readonly OperatingPoint[];
+}
 
 /** Choices threshold without calibration. */
 const DEFAULT_MIN_SUGGEST = 0.2;
@@ -59,7 +78,10 @@ export class FaqIndex implements FaqMatcher {
   private readonly ids: string[];
   private readonly byId = new Map<string, Map<string, FaqEntry>>();
   private readonly model: FaqModel;
+  private readonly vocab: Vocabulary;
   private readonly opts: EngineOptions;
+  private readonly given: Partial<EngineOptions>;
+  private readonly entries: readonly FaqEntry[];
   /** Normalized small-talk openers ("hi", "您好"), longest first, so "你好，请问怎么退货" is matched as "请问怎么退货". */
   private readonly openers: string[];
   /** Calibrated per locale; empty when calibration is off. */
@@ -71,44 +93,22 @@ export class FaqIndex implements FaqMatcher {
     entries: readonly FaqEntry[],
     private readonly synonyms: ReadonlyMap<string, SynonymRule[]> = new Map(),
     opts: Partial<EngineOptions> = {},
+    built?: Built,
   ) {
+    this.given = opts;
     this.opts = { ...DEFAULT_ENGINE, ...opts };
+    this.entries = entries;
     for (const e of entries) {
       let locales = this.byId.get(e.id);
       if (!locales) this.byId.set(e.id, (locales = new Map<string, FaqEntry>()));
       locales.set(e.locale, e);
     }
     this.ids = [...this.byId.keys()];
-    const label = new Map(this.ids.map((id, i) => [id, i]));
-    const docs: SourcedDoc[] = entries.flatMap((e) => {
-      const y = label.get(e.id)!;
-      const asked = e.questions.map((q) => ({ f: this.features(q, e.locale), y, weight: 1, locale: e.locale, question: true }));
-      if (this.opts.answerWeight <= 0) return asked;
-      const told = evidence(e).map((t) => ({
-        f: this.features(t, e.locale),
-        y,
-        weight: this.opts.answerWeight,
-        locale: e.locale,
-        question: false,
-      }));
-      return [...asked, ...told.filter((d) => d.f.size > 0)];
-    });
-    this.model = new FaqModel(this.ids, docs, this.opts);
     const smalltalk = entries.filter((e) => e.tags.includes('smalltalk')).flatMap((e) => e.questions.map(normalize));
     this.openers = [...new Set(smalltalk.filter((q) => q.length > 0 && q.split(' ').length <= 3))].sort((a, b) => b.length - a.length);
+    ({ vocab: this.vocab, model: this.model, operatingPoints: this.operatingPoints } = built ?? this.build(entries));
 
     const given = { answerAt: this.opts.minConfidence, suggestAt: this.opts.minSuggest };
-    this.operatingPoints =
-      this.opts.calibrate && docs.length > 0
-        ? calibrate(
-            this.ids,
-            docs,
-            (kept) => new FaqModel(this.ids, kept, this.opts),
-            (locale) => backgroundQuestions(locale).map((q) => this.features(q, locale)),
-            this.opts.calibration,
-            (candidates, suggestAt) => this.suggest(candidates, undefined, suggestAt),
-          )
-        : [];
     const settle = (answerAt: number, suggestAt: number) => {
       const a = given.answerAt ?? answerAt;
       return { answerAt: a, suggestAt: Math.min(a, given.suggestAt ?? suggestAt) };
@@ -122,6 +122,70 @@ export class FaqIndex implements FaqMatcher {
       this.operatingPoints.length > 0
         ? settle(strictest.answerAt, strictest.suggestAt)
         : settle(DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUGGEST);
+  }
+
+  /** Trains the model on every document and calibrates it (the slow part: see build-worker.ts to do it off the main thread). */
+  private build(entries: readonly FaqEntry[]): Built {
+    const vocab = new Vocabulary(this.opts.kinds);
+    const label = new Map(this.ids.map((id, i) => [id, i]));
+    const docs: SourcedDoc[] = [];
+    for (const e of entries) {
+      const y = label.get(e.id)!;
+      for (const q of e.questions)
+        docs.push({ t: vocab.intern(this.features(q, e.locale)), y, weight: 1, locale: e.locale, question: true });
+      if (this.opts.answerWeight <= 0) continue;
+      for (const text of evidence(e)) {
+        const t = vocab.intern(this.features(text, e.locale));
+        if (t.ids.length > 0) docs.push({ t, y, weight: this.opts.answerWeight, locale: e.locale, question: false });
+      }
+    }
+    if (!this.opts.calibrate || docs.length === 0)
+      return { vocab, model: FaqModel.train(this.ids, docs, vocab, this.opts), operatingPoints: [] };
+    // A large knowledge base is calibrated on one model trained without a few hundred of its
+    // questions; the served model is that one trained on further with them (calibrate.ts).
+    const reuse = docs.length > this.opts.calibration.smallDocs;
+    const trained: { fold?: FaqModel } = {};
+    const operatingPoints = calibrate(
+      this.ids,
+      docs,
+      (kept) => (trained.fold = FaqModel.train(this.ids, kept, vocab, this.opts)),
+      (locale) => backgroundQuestions(locale).map((q) => vocab.lookup(this.features(q, locale))),
+      this.opts.calibration,
+      (candidates, suggestAt) => this.suggest(candidates, undefined, suggestAt),
+    );
+    const prev = reuse ? trained.fold?.sparseClassifier : undefined;
+    // Its documents' vectors are not needed any more: let them go before the served model is made.
+    trained.fold = undefined;
+    const model = prev
+      ? FaqModel.extend(this.ids, prev, docs, vocab, this.opts, this.opts.calibration.extraEpochs)
+      : FaqModel.train(this.ids, docs, vocab, this.opts);
+    return { vocab, model, operatingPoints };
+  }
+
+  /** The built index as data, and the buffers to transfer with it (no copy) to another thread. */
+  state(): { state: FaqIndexState; transfer: ArrayBuffer[] } {
+    return {
+      state: {
+        entries: [...this.entries],
+        synonyms: [...this.synonyms],
+        opts: this.given,
+        vocabulary: this.vocab.keys(),
+        model: this.model.state,
+        operatingPoints: [...this.operatingPoints],
+      },
+      transfer: this.model.buffers,
+    };
+  }
+
+  /** The index a worker built, without training again. */
+  static fromState(s: FaqIndexState): FaqIndex {
+    const opts = { ...DEFAULT_ENGINE, ...s.opts };
+    const ids = [...new Set(s.entries.map((e) => e.id))];
+    return new FaqIndex(s.entries, new Map(s.synonyms), s.opts, {
+      vocab: new Vocabulary(opts.kinds, s.vocabulary),
+      model: new FaqModel(ids, s.model, opts),
+      operatingPoints: s.operatingPoints,
+    });
   }
 
   /** The confidence at or above which it answers in a locale (the strictest locale's when not given). */
@@ -158,7 +222,7 @@ export class FaqIndex implements FaqMatcher {
 
   private matchText(text: string, opts: { locale?: string }): FaqResult {
     const locale = questionLocale(text, opts.locale);
-    const candidates = this.model.rank(this.features(text, locale));
+    const candidates = this.model.rank(this.vocab.lookup(this.features(text, locale)));
     const best = candidates[0];
     const confidence = best?.score ?? 0;
     const entry = best ? this.byId.get(best.entryId)?.get(locale) : undefined;

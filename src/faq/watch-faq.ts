@@ -1,14 +1,17 @@
 /**
- * Hot reload: when anything under the knowledge-base directory changes, rebuild the index and
- * hand it over. A knowledge base with errors is logged and ignored, so customers keep being
- * answered from the last good one while an editor is half-way through a change.
+ * Hot reload: when anything under the knowledge-base directory changes, rebuild the index in a
+ * worker thread and hand it over when it is ready; until then the previous index keeps
+ * answering, and matching is never stalled by the training. A knowledge base with errors, or a
+ * build that fails, is logged and ignored, so customers keep being answered from the last good
+ * one while an editor is half-way through a change.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { EngineOptions } from './faq-index.js';
-import { loadFaq, type LoadedFaq } from './load-faq.js';
+import type { LoadedFaq } from './load-faq.js';
+import { FaqBuilder } from './load-in-worker.js';
 
 export interface FaqWatcher {
   close(): void;
@@ -25,11 +28,13 @@ export function watchFaq(
   let running = false;
   let again = false;
   let closed = false;
+  const builder = new FaqBuilder();
+  const { debounceMs, ...engine } = opts;
 
   const schedule = () => {
     if (closed) return;
     clearTimeout(timer);
-    timer = setTimeout(reload, opts.debounceMs ?? 200);
+    timer = setTimeout(reload, debounceMs ?? 200);
   };
 
   const reload = async () => {
@@ -39,15 +44,16 @@ export function watchFaq(
     }
     running = true;
     try {
-      const { matcher, errors } = await loadFaq(dir, opts);
+      const { matcher, errors } = await builder.build(dir, engine);
       if (closed) return;
-      if (errors.length > 0) {
+      if (errors.length > 0 || !matcher) {
         log.error('FAQ reload refused; still answering from the previous knowledge base', { dir, errors });
       } else {
         onReload(matcher);
         log.info('FAQ reloaded', { dir, entries: matcher.entryIds.length });
       }
     } catch (err) {
+      if (closed) return;
       log.error('FAQ reload failed; still answering from the previous knowledge base', { dir, err });
     } finally {
       running = false;
@@ -95,6 +101,7 @@ export function watchFaq(
     close() {
       closed = true;
       clearTimeout(timer);
+      builder.close();
       for (const w of watchers.values()) w.close();
       watchers.clear();
     },
