@@ -77,7 +77,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
     const outbox = new OutboxWorker({ store, adapters: byChannel, clock, log: log.child({ part: 'outbox' }) });
-    const stopKick = store.onEvents(() => outbox.kick());
+    // Only commits that added outbox rows wake it (its own commits record deliveries and add none).
+    const stopKick = store.onOutbox(() => outbox.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
     cleanups.unshift(() => outbox.stop(), stopKick, stopWatching, stopClosing);

@@ -29,7 +29,7 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
       throw new ValidationError(`status: must be one of ${STATUSES.join(', ')}`, 'status');
     }
     const mine = c.req.query('mine') === 'true';
-    const items = await store.tx(async (r) => {
+    const items = await store.read(async (r) => {
       const rows = await r.conversations.list({ status, assigneeId: mine ? c.get('agent').id : undefined, limit: 200 });
       const last = await r.messages.lastOf(rows.map((x) => x.id));
       const customers = await r.customers.byIds([...new Set(rows.map((x) => x.customerId))]);

@@ -10,6 +10,7 @@ export const ops: DialectOps = {
   async lockKey(db, key) {
     await db.run(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
   },
+  rowsChangeDuringTransaction: true,
   leaseLocking: sql`for update skip locked`,
   columnDefault: sql`default`,
   // events.tx_id defaults to the writing transaction's id (pg/schema.ts).
