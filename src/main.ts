@@ -144,7 +144,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     // A killed worker's replies are due again now, not when their 60 s lease runs out.
     await reclaim();
     const stopReclaim = config.DATABASE_URL ? scheduleReclaim(reclaim, 2_000, () => outbox.kick(), outboxLog) : () => {};
-    const stopKick = store.onEvents(() => outbox.kick());
+    // Only commits that added outbox rows wake it (its own commits record deliveries and add none).
+    const stopKick = store.onOutbox(() => outbox.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
     cleanups.unshift(stopReclaim, stopKick, stopWatching, stopClosing);

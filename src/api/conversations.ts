@@ -48,7 +48,7 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
     const mine = c.req.query('mine') === 'true';
     const limit = pageLimit(c.req.query('limit'));
     const after = decodeCursor(c.req.query('cursor'), conversationCursor);
-    const page = await store.tx(async (r) => {
+    const page = await store.read(async (r) => {
       const rows = await r.conversations.list({
         status,
         assigneeId: mine ? c.get('agent').id : undefined,

@@ -1,7 +1,13 @@
 import { newId } from '../domain/ids.js';
 import type { Choice, OutboundMessage } from '../domain/channel.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow, MessageRow } from '../store/ports.js';
+import type { ConversationRow, IdentityRow, MessageRow } from '../store/ports.js';
+
+/** What the ingest transaction already holds about whom a reply goes to: the sender's identity and the message it answers. */
+export interface ReplyRecipient {
+  identity: IdentityRow;
+  lastIn: MessageRow;
+}
 
 export interface ReplyInput {
   conversation: ConversationRow;
@@ -13,6 +19,8 @@ export interface ReplyInput {
   choices?: Choice[];
   /** More to remember on the outbound message (what the offer was about). */
   meta?: Record<string, unknown>;
+  /** Known already (an inbound message being answered); read from the store when absent or not this conversation's. */
+  recipient?: ReplyRecipient;
 }
 
 /**
@@ -22,9 +30,12 @@ export interface ReplyInput {
 export async function enqueueReply(r: Repos, input: ReplyInput): Promise<MessageRow> {
   const { conversation: c, now } = input;
   // Sequential on purpose: a transaction is one connection, which runs one query at a time.
+  const known = input.recipient;
+  const fits =
+    known && known.identity.customerId === c.customerId && known.identity.channel === c.channel && known.lastIn.conversationId === c.id;
   const customer = await r.customers.get(c.customerId);
-  const identity = (await r.customers.identitiesOf(c.customerId)).find((i) => i.channel === c.channel);
-  const lastIn = await r.messages.lastInbound(c.id);
+  const identity = fits ? known.identity : (await r.customers.identitiesOf(c.customerId)).find((i) => i.channel === c.channel);
+  const lastIn = fits ? known.lastIn : await r.messages.lastInbound(c.id);
   const messageId = newId(now);
   const outboxId = newId(now);
   const lastMeta = lastIn?.meta ? (JSON.parse(lastIn.meta) as { subject?: string; references?: string[] }) : {};

@@ -108,7 +108,7 @@ export class OutboxWorker {
   private async schedule(): Promise<void> {
     if (this.stopped) return;
     const pollMs = this.o.pollMs ?? 1000;
-    const next = await this.o.store.tx((r) => r.outbox.nextDueAt()).catch(() => undefined);
+    const next = await this.o.store.read((r) => r.outbox.nextDueAt()).catch(() => undefined);
     const wait = next === undefined ? pollMs : Math.min(pollMs, Math.max(0, next - this.o.clock.now().getTime()));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.kick(), wait);

@@ -28,9 +28,9 @@ export async function findOrOpenConversation(
   const joinedId = await r.conversations.findByMessageExternalIds(m.channel, m.replyToExternalIds ?? []);
   const current = joinedId
     ? await r.conversations.get(joinedId, { lock: true })
-    : await r.conversations.latestForThread(m.channel, m.threadKey);
+    : await r.conversations.latestForThread(m.channel, m.threadKey, { lock: true });
   if (current && current.status !== 'closed') {
-    const locked = joinedId ? current : (await r.conversations.get(current.id, { lock: true }))!;
+    const locked = current;
     if (locked.status !== 'resolved' || pendingCsatScore(locked, m.text) !== undefined) return { conversation: locked, reopened: false };
     const withinWindow = locked.resolvedAt != null && now - locked.resolvedAt <= opts.reopenWindowMs;
     const reopened = await applyTransition(

@@ -1,11 +1,12 @@
 import { newId } from '../domain/ids.js';
 import type { InboundMessage } from '../domain/channel.js';
 import type { Repos } from '../store/store.js';
+import type { IdentityRow } from '../store/ports.js';
 
-/** The customer behind a channel identity, created with that identity on first contact. Caller holds the identity lock. */
-export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): Promise<string> {
+/** The sender's channel identity, created with its customer on first contact. Caller holds the identity lock. */
+export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): Promise<IdentityRow> {
   const found = await r.customers.findIdentity(m.channel, m.sender.channelUserId);
-  if (found) return found.customerId;
+  if (found) return found;
   const customerId = newId(now);
   await r.customers.insert({
     id: customerId,
@@ -15,7 +16,7 @@ export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): 
     createdAt: now,
     erasedAt: null,
   });
-  await r.customers.insertIdentity({
+  const identity: IdentityRow = {
     id: newId(now),
     customerId,
     channel: m.channel,
@@ -23,6 +24,7 @@ export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): 
     displayName: m.sender.displayName ?? null,
     username: m.sender.username ?? null,
     createdAt: now,
-  });
-  return customerId;
+  };
+  await r.customers.insertIdentity(identity);
+  return identity;
 }

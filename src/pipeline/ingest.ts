@@ -3,6 +3,7 @@ import type { DeliverResult, InboundMessage } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import type { Repos, Store } from '../store/store.js';
+import type { MessageRow } from '../store/ports.js';
 import { firstDelivery } from './dedupe.js';
 import { findOrOpenConversation } from './find-conversation.js';
 import { upsertIdentity } from './identity.js';
@@ -29,27 +30,40 @@ class DuplicateDelivery extends Error {}
  * external id) changes nothing and returns the first result.
  */
 export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<DeliverResult> {
-  const known = await deps.store.tx((r) => firstDelivery(r, m));
-  if (known) return known;
   let queued = false;
   let decided: { kind: string; rule: string } | undefined;
   try {
     const result = await deps.store.tx(async (r) => {
+      // The cheap common case of a re-delivery: known before any lock is taken or row written.
+      const known = await firstDelivery(r, m);
+      if (known) return known;
       const now = deps.clock.now().getTime();
       // Concurrent deliveries on one thread (or from one new sender) must not open two conversations or customers.
       await r.lock(`thread:${m.channel}:${m.threadKey}`);
       await r.lock(`identity:${m.channel}:${m.sender.channelUserId}`);
-      const customerId = await upsertIdentity(r, m, now);
-      const { conversation, reopened } = await findOrOpenConversation(r, m, customerId, { reopenWindowMs: deps.reopenWindowMs, now });
-      const messageId = newId(now);
-      const stored = await storeInbound(r, m, conversation.id, messageId, now);
+      const identity = await upsertIdentity(r, m, now);
+      const { conversation, reopened } = await findOrOpenConversation(r, m, identity.customerId, {
+        reopenWindowMs: deps.reopenWindowMs,
+        now,
+      });
+      const inbound = await storeInbound(r, m, conversation.id, newId(now), now);
       const locale = detectLocale(m.text, m.sender.locale ?? conversation.locale);
-      const decision = await decide(rules, { r, faq: deps.faq, message: m, stored, conversation, reopened, locale, now });
+      const decision = await decide(rules, {
+        r,
+        faq: deps.faq,
+        message: m,
+        stored: inbound !== undefined,
+        conversation,
+        reopened,
+        locale,
+        now,
+        recipient: inbound && { identity, lastIn: inbound },
+      });
       // Another instance stored the same message between our check and the insert: undo everything.
-      if (decision.kind === 'duplicate') throw new DuplicateDelivery();
+      if (decision.kind === 'duplicate' || !inbound) throw new DuplicateDelivery();
       queued = decision.kind === 'queued';
       decided = decision;
-      return { messageId, conversationId: conversation.id, duplicate: false };
+      return { messageId: inbound.id, conversationId: conversation.id, duplicate: false };
     });
     if (queued) deps.onHandoff?.(result.conversationId, result.messageId);
     if (decided) deps.onDecided?.(m.channel, decided);
@@ -60,9 +74,15 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
   }
 }
 
-/** Stores the customer's message; false when a concurrent delivery stored it first. */
-async function storeInbound(r: Repos, m: InboundMessage, conversationId: string, messageId: string, now: number): Promise<boolean> {
-  const inserted = await r.messages.insert({
+/** Stores the customer's message; undefined when a concurrent delivery stored it first. */
+async function storeInbound(
+  r: Repos,
+  m: InboundMessage,
+  conversationId: string,
+  messageId: string,
+  now: number,
+): Promise<MessageRow | undefined> {
+  const row: MessageRow = {
     id: messageId,
     conversationId,
     channel: m.channel,
@@ -73,11 +93,11 @@ async function storeInbound(r: Repos, m: InboundMessage, conversationId: string,
     text: m.text,
     meta: JSON.stringify(metaOf(m)),
     createdAt: now,
-  });
-  if (!inserted) return false;
+  };
+  if (!(await r.messages.insert(row))) return undefined;
   await r.conversations.update(conversationId, { lastMessageAt: now, updatedAt: now });
   await r.events.append(conversationId, { type: 'message', data: { messageId, direction: 'in', author: 'customer' } }, now);
-  return true;
+  return row;
 }
 
 function metaOf(m: InboundMessage) {

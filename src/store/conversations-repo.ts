@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, asc, gt, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { conversations, messages } from './sqlite/schema.js';
-import type { DialectOps, QueryDb } from './dialect.js';
+import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus } from '../domain/conversation.js';
 import type { ConversationKey, ConversationRow, ConversationsRepo } from './ports.js';
 import { STATUSES } from '../domain/conversation.js';
@@ -13,17 +13,30 @@ export class SqlConversationsRepo implements ConversationsRepo {
 
   async get(id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow | undefined> {
     if (opts.lock) await this.ops.lockConversation(this.db, id);
-    return (await this.db.select().from(conversations).where(eq(conversations.id, id)).limit(1))[0];
+    const q = prepared(this.db, 'conversations.get', (db) =>
+      db
+        .select()
+        .from(conversations)
+        .where(eq(conversations.id, sql.placeholder('id')))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ id }))[0];
   }
 
-  async latestForThread(channel: string, threadKey: string): Promise<ConversationRow | undefined> {
-    const rows = await this.db
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.channel, channel), eq(conversations.threadKey, threadKey)))
-      .orderBy(desc(conversations.createdAt), desc(conversations.id))
-      .limit(1);
-    return rows[0];
+  async latestForThread(channel: string, threadKey: string, opts: { lock?: boolean } = {}): Promise<ConversationRow | undefined> {
+    const q = prepared(this.db, 'conversations.latestForThread', (db) =>
+      db
+        .select()
+        .from(conversations)
+        .where(and(eq(conversations.channel, sql.placeholder('channel')), eq(conversations.threadKey, sql.placeholder('threadKey'))))
+        .orderBy(desc(conversations.createdAt), desc(conversations.id))
+        .limit(1)
+        .prepare(),
+    );
+    const row = (await q.all({ channel, threadKey }))[0];
+    // Where rows can change under a running transaction, lock it and read it again as locked.
+    return row && opts.lock && this.ops.rowsChangeDuringTransaction ? this.get(row.id, { lock: true }) : row;
   }
 
   async findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined> {
@@ -38,11 +51,21 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 
   async insert(row: ConversationRow): Promise<void> {
-    await this.db.insert(conversations).values(row);
+    const q = prepared(this.db, 'conversations.insert', (db) => db.insert(conversations).values(rowPlaceholders(conversations)).prepare());
+    await q.run({ ...row });
   }
 
-  async update(id: string, patch: Partial<Omit<ConversationRow, 'id'>>): Promise<void> {
-    await this.db.update(conversations).set(patch).where(eq(conversations.id, id));
+  async update(id: string, values: Partial<Omit<ConversationRow, 'id'>>): Promise<void> {
+    // The placeholders of exactly the columns the caller's patch sets (lifecycle writes come from src/lifecycle/apply.ts).
+    const { keys, set: patch } = patchPlaceholders(values);
+    const q = prepared(this.db, `conversations.update:${keys}`, (db) =>
+      db
+        .update(conversations)
+        .set(patch)
+        .where(eq(conversations.id, sql.placeholder('whereId')))
+        .prepare(),
+    );
+    await q.run({ ...values, whereId: id });
   }
 
   async list(filter: {
@@ -98,10 +121,15 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 
   async countQueuedBefore(waitingSince: number): Promise<number> {
-    const rows = await this.db
-      .select({ n: sql<number>`count(*)` })
-      .from(conversations)
-      .where(and(eq(conversations.status, 'queued'), sql`${conversations.waitingSince} < ${waitingSince}`));
+    // An index range count on conversations_status (status, waiting_since): no table rows are read.
+    const q = prepared(this.db, 'conversations.countQueuedBefore', (db) =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(conversations)
+        .where(and(eq(conversations.status, 'queued'), sql`${conversations.waitingSince} < ${sql.placeholder('waitingSince')}`))
+        .prepare(),
+    );
+    const rows = await q.all({ waitingSince });
     return Number(rows[0]?.n ?? 0);
   }
 

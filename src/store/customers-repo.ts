@@ -1,6 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { customers, channelIdentities } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { prepared, rowPlaceholders, type QueryDb } from './dialect.js';
 import type { CustomerRow, IdentityRow, CustomersRepo } from './ports.js';
 
 /** Customers and the channel identities (a Telegram user, an email address…) that belong to them. */
@@ -8,11 +8,20 @@ export class SqlCustomersRepo implements CustomersRepo {
   constructor(private readonly db: QueryDb) {}
 
   async insert(row: CustomerRow): Promise<void> {
-    await this.db.insert(customers).values(row);
+    const q = prepared(this.db, 'customers.insert', (db) => db.insert(customers).values(rowPlaceholders(customers)).prepare());
+    await q.run({ ...row });
   }
 
   async get(id: string): Promise<CustomerRow | undefined> {
-    return (await this.db.select().from(customers).where(eq(customers.id, id)).limit(1))[0];
+    const q = prepared(this.db, 'customers.get', (db) =>
+      db
+        .select()
+        .from(customers)
+        .where(eq(customers.id, sql.placeholder('id')))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ id }))[0];
   }
 
   async byIds(ids: string[]): Promise<Map<string, CustomerRow>> {
@@ -22,16 +31,27 @@ export class SqlCustomersRepo implements CustomersRepo {
   }
 
   async findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined> {
-    const rows = await this.db
-      .select()
-      .from(channelIdentities)
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.channelUserId, channelUserId)))
-      .limit(1);
-    return rows[0];
+    const q = prepared(this.db, 'customers.findIdentity', (db) =>
+      db
+        .select()
+        .from(channelIdentities)
+        .where(
+          and(
+            eq(channelIdentities.channel, sql.placeholder('channel')),
+            eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')),
+          ),
+        )
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ channel, channelUserId }))[0];
   }
 
   async insertIdentity(row: IdentityRow): Promise<void> {
-    await this.db.insert(channelIdentities).values(row);
+    const q = prepared(this.db, 'customers.insertIdentity', (db) =>
+      db.insert(channelIdentities).values(rowPlaceholders(channelIdentities)).prepare(),
+    );
+    await q.run({ ...row });
   }
 
   async identitiesOf(customerId: string): Promise<IdentityRow[]> {

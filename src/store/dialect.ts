@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type Placeholder, type SQL, type Table } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -24,6 +24,8 @@ export interface DialectOps {
   lockConversation(db: QueryDb, id: string): Promise<void>;
   /** Serialises transactions that take the same key until they end (SQLite: already exclusive). */
   lockKey(db: QueryDb, key: string): Promise<void>;
+  /** False where transactions run one at a time (SQLite), so a row read in one cannot change before it ends. */
+  readonly rowsChangeDuringTransaction: boolean;
   /** Ends the outbox lease query: rows another worker is leasing right now are skipped, not waited for. */
   readonly leaseLocking: SQL;
   /** What an insert writes for a column the database fills itself (`default`; SQLite: null). */
@@ -40,7 +42,50 @@ export interface DialectOps {
 export interface Database {
   readonly dialect: 'sqlite' | 'pg';
   readonly ops: DialectOps;
+  /**
+   * The one query database of this store; every transaction runs its queries on it (PostgreSQL
+   * routes them to the transaction's connection), so queries prepared on it are reused for ever.
+   */
+  readonly db: QueryDb;
   /** Runs `fn` in one transaction: all of it commits or none of it does. */
   transaction<T>(fn: (db: QueryDb) => Promise<T>): Promise<T>;
+  /**
+   * Runs a `fn` that only reads, on a consistent snapshot of committed data. SQLite runs it on a
+   * second connection, so reads do not wait behind queued writes; PostgreSQL runs a transaction.
+   */
+  read<T>(fn: (db: QueryDb) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+const preparedQueries = new WeakMap<QueryDb, Map<string, unknown>>();
+
+/**
+ * A query built and prepared once per database under `key`, then run with `sql.placeholder`
+ * values. Building a drizzle query and compiling its SQL costs more than running it on SQLite, so
+ * the hot paths (ingest, outbox, web chat) prepare theirs. `key` must name one query shape: a
+ * query whose SQL depends on its arguments (`inArray` lists, optional conditions) puts that shape
+ * in the key or is not prepared.
+ */
+export function prepared<T>(db: QueryDb, key: string, build: (db: QueryDb) => T): T {
+  let byKey = preparedQueries.get(db);
+  if (!byKey) preparedQueries.set(db, (byKey = new Map<string, unknown>()));
+  let query = byKey.get(key) as T | undefined;
+  if (query === undefined) byKey.set(key, (query = build(db)));
+  return query;
+}
+
+/** `{ column: placeholder }` for every column of `table`: a prepared insert of a whole row. */
+export function rowPlaceholders<T extends Table>(table: T): { [K in keyof T['$inferInsert']]: Placeholder } {
+  return Object.fromEntries(Object.keys(getTableColumns(table)).map((k) => [k, sql.placeholder(k)])) as {
+    [K in keyof T['$inferInsert']]: Placeholder;
+  };
+}
+
+/**
+ * A prepared update's `set` for the keys `patch` gives a value (drizzle skips undefined ones
+ * too), and the cache key naming that shape. The values bind as placeholders named for the keys.
+ */
+export function patchPlaceholders(patch: object): { keys: string; set: Record<string, SQL> } {
+  const defined = Object.entries(patch).flatMap(([k, v]) => (v === undefined ? [] : [k]));
+  return { keys: defined.join(','), set: Object.fromEntries(defined.map((k) => [k, sql`${sql.placeholder(k)}`])) };
 }

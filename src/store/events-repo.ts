@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { events, conversations } from './sqlite/schema.js';
-import type { DialectOps, QueryDb } from './dialect.js';
+import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 
@@ -21,17 +21,21 @@ export class SqlEventsRepo implements EventsRepo {
     // commit, so sequence numbers become visible in order: without it, a transaction could take
     // seq 5, a second take seq 6 and commit first, and a reader at 6 would never see 5.
     await this.ops.lockKey(this.db, 'switchboard:events-append');
-    const rows = await this.db
-      .insert(events)
-      .values({
-        seq: this.ops.columnDefault,
-        conversationId,
-        type: event.type,
-        data: encodeEventData(event),
-        createdAt: now,
-        txId: this.ops.columnDefault,
-      })
-      .returning({ seq: events.seq });
+    const q = prepared(this.db, 'events.append', (db) =>
+      db
+        .insert(events)
+        .values({
+          seq: this.ops.columnDefault,
+          conversationId: sql.placeholder('conversationId'),
+          type: sql.placeholder('type'),
+          data: sql.placeholder('data'),
+          createdAt: sql.placeholder('createdAt'),
+          txId: this.ops.columnDefault,
+        })
+        .returning({ seq: events.seq })
+        .prepare(),
+    );
+    const rows = await q.all({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now });
     this.onAppend();
     return Number(rows[0]!.seq);
   }
@@ -80,22 +84,29 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]> {
-    const rows = await this.db
-      .select({ e: events })
-      .from(events)
-      .innerJoin(conversations, eq(events.conversationId, conversations.id))
-      .where(
-        and(
-          ...this.visible([
-            eq(conversations.channel, channel),
-            eq(conversations.threadKey, threadKey),
-            inArray(events.type, types),
-            gt(events.seq, seq),
-          ]),
-        ),
-      )
-      .orderBy(asc(events.seq))
-      .limit(limit);
+    const q = prepared(this.db, `events.forThread:${types.length}`, (db) =>
+      db
+        .select({ e: events })
+        .from(events)
+        .innerJoin(conversations, eq(events.conversationId, conversations.id))
+        .where(
+          and(
+            ...this.visible([
+              eq(conversations.channel, sql.placeholder('channel')),
+              eq(conversations.threadKey, sql.placeholder('threadKey')),
+              inArray(
+                events.type,
+                types.map((_, i) => sql.placeholder(`type${i}`)),
+              ),
+              gt(events.seq, sql.placeholder('seq')),
+            ]),
+          ),
+        )
+        .orderBy(asc(events.seq))
+        .limit(sql.placeholder('limit'))
+        .prepare(),
+    );
+    const rows = await q.all({ channel, threadKey, seq, limit, ...Object.fromEntries(types.map((t, i) => [`type${i}`, t])) });
     return rows.map((r) => r.e);
   }
 

@@ -1,37 +1,69 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
 import { messages } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { prepared, rowPlaceholders, type QueryDb } from './dialect.js';
 import type { MessageRow, MessagesRepo } from './ports.js';
 
 export class SqlMessagesRepo implements MessagesRepo {
   constructor(private readonly db: QueryDb) {}
 
   async findByExternal(channel: string, externalId: string): Promise<MessageRow | undefined> {
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId)))
-      .limit(1);
-    return rows[0];
+    const q = prepared(this.db, 'messages.findByExternal', (db) =>
+      db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.channel, sql.placeholder('channel')), eq(messages.externalId, sql.placeholder('externalId'))))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ channel, externalId }))[0];
   }
 
   /** Inserts unless (channel, externalId) exists; returns false on that conflict. */
   async insert(row: MessageRow): Promise<boolean> {
-    const inserted = await this.db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
-    return inserted.length === 1;
+    const q = prepared(this.db, 'messages.insert', (db) =>
+      db.insert(messages).values(rowPlaceholders(messages)).onConflictDoNothing().returning({ id: messages.id }).prepare(),
+    );
+    return (await q.all({ ...row })).length === 1;
   }
 
   async byIds(ids: string[]): Promise<MessageRow[]> {
     if (ids.length === 0) return [];
-    return this.db.select().from(messages).where(inArray(messages.id, ids));
+    const q = prepared(this.db, `messages.byIds:${ids.length}`, (db) =>
+      db
+        .select()
+        .from(messages)
+        .where(
+          inArray(
+            messages.id,
+            ids.map((_, i) => sql.placeholder(String(i))),
+          ),
+        )
+        .prepare(),
+    );
+    return q.all(Object.fromEntries(ids.map((id, i) => [String(i), id])));
   }
 
   async get(id: string): Promise<MessageRow | undefined> {
-    return (await this.db.select().from(messages).where(eq(messages.id, id)).limit(1))[0];
+    const q = prepared(this.db, 'messages.get', (db) =>
+      db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, sql.placeholder('id')))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ id }))[0];
   }
 
   async setExternalId(id: string, externalId: string): Promise<void> {
-    await this.db.update(messages).set({ externalId }).where(eq(messages.id, id));
+    const q = prepared(this.db, 'messages.setExternalId', (db) =>
+      db
+        .update(messages)
+        .set({ externalId: sql`${sql.placeholder('externalId')}` })
+        .where(eq(messages.id, sql.placeholder('id')))
+        .prepare(),
+    );
+    await q.run({ id, externalId });
   }
 
   async list(conversationId: string, opts: { includeInternal: boolean }): Promise<MessageRow[]> {
@@ -67,13 +99,16 @@ export class SqlMessagesRepo implements MessagesRepo {
   }
 
   async lastInbound(conversationId: string): Promise<MessageRow | undefined> {
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
-      .orderBy(desc(messages.id))
-      .limit(1);
-    return rows[0];
+    const q = prepared(this.db, 'messages.lastInbound', (db) =>
+      db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.direction, 'in')))
+        .orderBy(desc(messages.id))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ conversationId }))[0];
   }
 
   async lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>> {

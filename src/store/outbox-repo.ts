@@ -1,16 +1,19 @@
 import { and, asc, eq, gte, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { outbox } from './sqlite/schema.js';
-import type { DialectOps, QueryDb } from './dialect.js';
+import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { OutboxRow, OutboxRepo } from './ports.js';
 
 export class SqlOutboxRepo implements OutboxRepo {
   constructor(
     private readonly db: QueryDb,
     private readonly ops: DialectOps,
+    private readonly onInsert: () => void = () => {},
   ) {}
 
   async insert(row: OutboxRow): Promise<void> {
-    await this.db.insert(outbox).values(row);
+    const q = prepared(this.db, 'outbox.insert', (db) => db.insert(outbox).values(rowPlaceholders(outbox)).prepare());
+    await q.run({ ...row });
+    this.onInsert();
   }
 
   async leaseDue(now: number, leaseUntil: number, limit: number, owner?: string): Promise<OutboxRow[]> {
@@ -50,11 +53,27 @@ export class SqlOutboxRepo implements OutboxRepo {
   }
 
   async get(id: string): Promise<OutboxRow | undefined> {
-    return (await this.db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0];
+    const q = prepared(this.db, 'outbox.get', (db) =>
+      db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.id, sql.placeholder('id')))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ id }))[0];
   }
 
   async update(id: string, patch: Partial<Omit<OutboxRow, 'id'>>): Promise<void> {
-    await this.db.update(outbox).set(patch).where(eq(outbox.id, id));
+    const { keys, set } = patchPlaceholders(patch);
+    const q = prepared(this.db, `outbox.update:${keys}`, (db) =>
+      db
+        .update(outbox)
+        .set(set)
+        .where(eq(outbox.id, sql.placeholder('whereId')))
+        .prepare(),
+    );
+    await q.run({ ...patch, whereId: id });
   }
 
   async forMessages(messageIds: string[]): Promise<Map<string, OutboxRow>> {
@@ -64,10 +83,14 @@ export class SqlOutboxRepo implements OutboxRepo {
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const rows = await this.db
-      .select({ at: sql<number>`min(coalesce(${outbox.leaseUntil}, ${outbox.nextAttemptAt}))` })
-      .from(outbox)
-      .where(eq(outbox.status, 'pending'));
+    const q = prepared(this.db, 'outbox.nextDueAt', (db) =>
+      db
+        .select({ at: sql<number>`min(coalesce(${outbox.leaseUntil}, ${outbox.nextAttemptAt}))` })
+        .from(outbox)
+        .where(eq(outbox.status, 'pending'))
+        .prepare(),
+    );
+    const rows = await q.all();
     const at = rows[0]?.at;
     return at == null ? undefined : Number(at);
   }

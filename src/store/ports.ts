@@ -196,8 +196,8 @@ export type ConversationKey = Pick<ConversationRow, 'waitingSince' | 'id'>;
 export interface ConversationsRepo {
   /** Reads a conversation; with `lock`, no other transaction may lock or change it until this one ends. */
   get(id: string, opts?: { lock?: boolean }): Promise<ConversationRow | undefined>;
-  /** The newest conversation of a thread (a chat, an email thread, a web-chat session). */
-  latestForThread(channel: string, threadKey: string): Promise<ConversationRow | undefined>;
+  /** The newest conversation of a thread (a chat, an email thread, a web-chat session); `lock` as in `get`. */
+  latestForThread(channel: string, threadKey: string, opts?: { lock?: boolean }): Promise<ConversationRow | undefined>;
   /** The conversation holding any of these external message ids (email In-Reply-To / References). */
   findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined>;
   insert(row: ConversationRow): Promise<void>;

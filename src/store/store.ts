@@ -20,6 +20,7 @@ export type { Repos } from './ports.js';
 
 export class Store {
   private readonly commitListeners = new Set<() => void>();
+  private readonly outboxListeners = new Set<() => void>();
 
   constructor(readonly database: Database) {}
 
@@ -27,10 +28,37 @@ export class Store {
   async tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     const hooks: (() => void)[] = [];
     let appended = false;
-    const result = await this.database.transaction((db) => fn(this.repos(db, hooks, () => (appended = true))));
+    let enqueued = false;
+    const result = await this.database.transaction((db) =>
+      fn(
+        this.repos(db, hooks, {
+          onEvent: () => (appended = true),
+          onOutbox: () => (enqueued = true),
+        }),
+      ),
+    );
     for (const h of hooks) h();
+    if (enqueued) this.notifyOutbox();
     if (appended) this.notifyEvents();
     return result;
+  }
+
+  /**
+   * Runs `fn`, which only reads, on committed data; on SQLite it does not wait behind queued
+   * writes. Anything that writes, or reads to decide a write, uses `tx`.
+   */
+  read<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    return this.database.read((db) => fn(this.repos(db, [], { onEvent: refuseWrite, onOutbox: refuseWrite })));
+  }
+
+  /** Called after a transaction that added outbox rows commits; the outbox worker uses it to wake up. */
+  onOutbox(listener: () => void): () => void {
+    this.outboxListeners.add(listener);
+    return () => this.outboxListeners.delete(listener);
+  }
+
+  private notifyOutbox(): void {
+    for (const l of this.outboxListeners) l();
   }
 
   /** Called after a transaction that appended events commits; SSE streams use it to wake up. */
@@ -52,8 +80,11 @@ export class Store {
     if (this.database.dialect !== 'pg') return () => {};
     let last = -1;
     const timer = setInterval(async () => {
-      const seq = await this.tx((r) => r.events.maxSeq()).catch(() => last);
-      if (seq !== last) this.notifyEvents();
+      const seq = await this.read((r) => r.events.maxSeq()).catch(() => last);
+      if (seq !== last) {
+        this.notifyOutbox();
+        this.notifyEvents();
+      }
       last = seq;
     }, intervalMs);
     timer.unref();
@@ -64,18 +95,18 @@ export class Store {
     return this.database.close();
   }
 
-  private repos(db: QueryDb, hooks: (() => void)[], onEvent: () => void): Repos {
+  private repos(db: QueryDb, hooks: (() => void)[], written: { onEvent: () => void; onOutbox: () => void }): Repos {
     const { ops } = this.database;
     return {
       conversations: new SqlConversationsRepo(db, ops),
       customers: new SqlCustomersRepo(db),
       drafts: new SqlDraftsRepo(db),
       messages: new SqlMessagesRepo(db),
-      outbox: new SqlOutboxRepo(db, ops),
+      outbox: new SqlOutboxRepo(db, ops, written.onOutbox),
       agents: new SqlAgentsRepo(db),
       agentTokens: new SqlAgentTokensRepo(db),
       audit: new SqlAuditRepo(db),
-      events: new SqlEventsRepo(db, ops, onEvent),
+      events: new SqlEventsRepo(db, ops, written.onEvent),
       webchat: new SqlWebchatSessionsRepo(db),
       rateLimits: new SqlRateLimitsRepo(db),
       state: new SqlChannelStateRepo(db),
@@ -85,6 +116,10 @@ export class Store {
       afterCommit: (fn) => hooks.push(fn),
     };
   }
+}
+
+function refuseWrite(): never {
+  throw new Error('store: a read wrote');
 }
 
 export async function openStore(opts: { databaseUrl?: string; sqliteFile: string }): Promise<Store> {

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { webchatSessions } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { prepared, type QueryDb } from './dialect.js';
 import type { WebchatSessionRow, WebchatSessionsRepo } from './ports.js';
 
 export class SqlWebchatSessionsRepo implements WebchatSessionsRepo {
@@ -11,7 +11,15 @@ export class SqlWebchatSessionsRepo implements WebchatSessionsRepo {
   }
 
   async get(id: string): Promise<WebchatSessionRow | undefined> {
-    return (await this.db.select().from(webchatSessions).where(eq(webchatSessions.id, id)).limit(1))[0];
+    const q = prepared(this.db, 'webchat.get', (db) =>
+      db
+        .select()
+        .from(webchatSessions)
+        .where(eq(webchatSessions.id, sql.placeholder('id')))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ id }))[0];
   }
 
   async touch(id: string, at: number): Promise<void> {

@@ -16,13 +16,13 @@ export function webchatStore(store: Store, hub: EventHub): WebchatStore {
       await store.tx((r) => r.webchat.insert(session));
     },
     async session(sessionId) {
-      return store.tx((r) => r.webchat.get(sessionId));
+      return store.read((r) => r.webchat.get(sessionId));
     },
     async touchSession(sessionId, at) {
       await store.tx((r) => r.webchat.touch(sessionId, at));
     },
     async itemsAfter(sessionId, cursor, limit) {
-      return store.tx(async (r) => {
+      return store.read(async (r) => {
         const evs = await r.events.forThread('webchat', sessionId, ['message', 'delivery'], cursor, limit);
         const visible = evs.flatMap((e) => {
           const ev = decodeEvent(e);

@@ -77,6 +77,7 @@ async function offerChoices(ctx: RuleContext): Promise<Decision | undefined> {
     now: ctx.now,
     choices,
     meta: { offer },
+    recipient: ctx.recipient,
   });
   return { kind: 'replied' };
 }
@@ -115,7 +116,7 @@ async function answerPick(ctx: RuleContext, offer: Offer, choice: Choice): Promi
   // The entry went away since it was offered: a person answers instead.
   if (!entry) return handToQueue(ctx);
   if (entry.team) ctx.team = entry.team;
-  await enqueueReply(ctx.r, { conversation: ctx.conversation, author: 'bot', text: entry.answer, now: ctx.now });
+  await enqueueReply(ctx.r, { conversation: ctx.conversation, author: 'bot', text: entry.answer, now: ctx.now, recipient: ctx.recipient });
   await recordPick(ctx, { entryId, locale, question });
   return { kind: 'replied' };
 }

@@ -14,7 +14,13 @@ export async function assigned(ctx: RuleContext): Promise<Decision | undefined> 
   if (c.status !== 'queued') return { kind: 'quiet' };
   if (ctx.reopened) {
     const ahead = await ctx.r.conversations.countQueuedBefore(ctx.now);
-    await enqueueReply(ctx.r, { conversation: c, author: 'bot', text: holdingReply(ctx.locale, ahead), now: ctx.now });
+    await enqueueReply(ctx.r, {
+      conversation: c,
+      author: 'bot',
+      text: holdingReply(ctx.locale, ahead),
+      now: ctx.now,
+      recipient: ctx.recipient,
+    });
   }
   return { kind: 'queued' };
 }

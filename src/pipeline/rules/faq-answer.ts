@@ -20,7 +20,13 @@ export async function answerIfSure(ctx: RuleContext): Promise<Decision | undefin
   const result = faq.match(ctx.message.text, { locale: ctx.locale });
   const handoffEntry = result.entryId ? faq.entry(result.entryId, result.locale)?.tags.includes('handoff') : false;
   if (result.answered && result.answer && !handoffEntry) {
-    await enqueueReply(ctx.r, { conversation: ctx.conversation, author: 'bot', text: result.answer, now: ctx.now });
+    await enqueueReply(ctx.r, {
+      conversation: ctx.conversation,
+      author: 'bot',
+      text: result.answer,
+      now: ctx.now,
+      recipient: ctx.recipient,
+    });
     return { kind: 'replied' };
   }
   if (result.team) ctx.team = result.team;

@@ -15,6 +15,12 @@ export async function handToQueue(ctx: RuleContext): Promise<Decision> {
   const ahead = await r.conversations.countQueuedBefore(now);
   const also = { team: ctx.team ?? ctx.conversation.team, locale };
   ctx.conversation = await applyTransition(r, ctx.conversation, { type: 'handoff' }, { by: CUSTOMER, now, also });
-  await enqueueReply(r, { conversation: ctx.conversation, author: 'bot', text: holdingReply(locale, ahead), now });
+  await enqueueReply(r, {
+    conversation: ctx.conversation,
+    author: 'bot',
+    text: holdingReply(locale, ahead),
+    now,
+    recipient: ctx.recipient,
+  });
   return { kind: 'queued' };
 }

@@ -2,6 +2,7 @@ import type { InboundMessage } from '../../domain/channel.js';
 import type { FaqMatcher } from '../../faq/matcher.js';
 import type { Repos } from '../../store/store.js';
 import type { ConversationRow } from '../../store/ports.js';
+import type { ReplyRecipient } from '../../outbox/enqueue.js';
 
 /** What one inbound message is, as the rules see it: stored (or not), in its conversation, inside the ingest transaction. */
 export interface RuleContext {
@@ -18,6 +19,8 @@ export interface RuleContext {
   now: number;
   /** The team a hand-off goes to; earlier rules (the FAQ's topic) may set it. */
   team?: string;
+  /** Whom a bot reply goes to, as ingest read it (so the reply need not read it again); absent when the message was not stored. */
+  recipient?: ReplyRecipient;
 }
 
 /**

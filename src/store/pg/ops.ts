@@ -9,6 +9,7 @@ export const ops: DialectOps = {
   async lockKey(db, key) {
     await db.run(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
   },
+  rowsChangeDuringTransaction: true,
   leaseLocking: sql`for update skip locked`,
   columnDefault: sql`default`,
   // Not needed: appends take turns (events-repo.ts), so an event is visible only after every
