@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, startApp, tempDir } from '../support/app.js';
+import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 
 describe('GET /api/audit', () => {
   let app: Running;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
-    dir = await tempDir();
-    app = await startApp({}, dir.path);
+    app = await startApp();
   });
-  afterAll(async () => {
-    await app?.stop();
-    await dir?.rm();
-  });
+  afterAll(() => app?.stop());
 
   it('records agent actions with who, when and what, filters by agent and time, and pages with a cursor; admins only', async () => {
     const admin = await app.createAgent('Ops', 'admin');

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, startApp, tempDir } from '../support/app.js';
+import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 
 describe('operator summary /api/reports/summary', () => {
   let app: Running;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-
   beforeAll(async () => {
-    dir = await tempDir();
-    app = await startApp({}, dir.path);
+    app = await startApp();
   });
-  afterAll(async () => {
-    await app?.stop();
-    await dir?.rm();
-  });
+  afterAll(() => app?.stop());
 
   it('counts deflection, hand-offs, first response and resolutions; admins only', async () => {
     const admin = await app.createAgent('Ops', 'admin');

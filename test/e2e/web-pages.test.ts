@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, tempDir } from '../support/app.js';
+import { startApp } from '../support/app.js';
 import type { Running } from '../../src/main.js';
 
 describe('the console and chat pages are static files with a strict CSP', () => {
   let app: Running;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-
   beforeAll(async () => {
-    dir = await tempDir();
-    app = await startApp({}, dir.path);
+    app = await startApp();
   });
-  afterAll(async () => {
-    await app?.stop();
-    await dir?.rm();
-  });
+  afterAll(() => app?.stop());
 
   for (const name of ['console', 'chat'] as const) {
     it(`/${name}: html with only same-origin script and stylesheet, a bundled script that never parses strings as HTML`, async () => {

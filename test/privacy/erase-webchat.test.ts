@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, startApp, tempDir } from '../support/app.js';
+import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 
@@ -12,15 +12,10 @@ async function exportOf(app: Running, token: string, customerId: string) {
 
 describe('erasing a web-chat customer', () => {
   let app: Running;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
-    dir = await tempDir();
-    app = await startApp({}, dir.path);
+    app = await startApp();
   });
-  afterAll(async () => {
-    await app?.stop();
-    await dir?.rm();
-  });
+  afterAll(() => app?.stop());
 
   /** A customer who asks for a person, is helped by `agent`, resolved and rates the help. */
   async function helpedCustomer(agentToken: string, words: string) {
