@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { startSwitchboard, type Running } from '../src/main.js';
+import { NO_RATE_LIMITS } from './no-rate-limits.js';
 import { createLogger } from '../src/log.js';
 import { ingest } from '../src/pipeline/ingest.js';
 import { loadFaq } from '../src/faq/load-faq.js';
@@ -216,20 +217,9 @@ function load(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-/**
- * The rate limits are off: 50 clients on one loopback address measure throughput, which the
- * per-address and per-session limits would otherwise cap (`npm run bench:flood` measures them).
- */
-const UNLIMITED = {
-  RATE_LIMIT_IP_PER_MINUTE: '0',
-  RATE_LIMIT_AGENT_PER_MINUTE: '0',
-  RATE_LIMIT_SESSION_CREATE_PER_MINUTE: '0',
-  RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE: '0',
-};
-
 async function startOn(dir: string): Promise<Running> {
   return startSwitchboard(
-    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, DATA_DIR: dir, LOG_LEVEL: 'silent', ...UNLIMITED },
+    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, DATA_DIR: dir, LOG_LEVEL: 'silent', ...NO_RATE_LIMITS },
     { log: silent },
   );
 }

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { startSwitchboard } from '../src/main.js';
+import { NO_RATE_LIMITS } from './no-rate-limits.js';
 import { createLogger } from '../src/log.js';
 import { openStreams } from '../src/kit/sse.js';
 import { tempDir, SAMPLE_FAQ } from '../test/support/app.js';
@@ -30,6 +31,7 @@ const app = await startSwitchboard(
     DATA_DIR: dir.path,
     SSE_MAX_STREAMS_PER_SESSION: String(PER_SESSION),
     SSE_MAX_STREAMS_PER_IP: String(STREAMS + 100),
+    ...NO_RATE_LIMITS,
   },
   { log: createLogger('silent') },
 );
