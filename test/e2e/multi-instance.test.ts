@@ -23,6 +23,8 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL', () => {
     const customer = await WebchatCustomer.open(a.url);
     const stream = customer.stream();
     await customer.say('How do I return an item?');
+    // The customer reads the answer before asking for a person, so the history has one order to check.
+    await eventually(async () => stream.items.find((i) => i.author === 'bot'), 10_000, 'FAQ answer on A');
     await customer.say('human');
     const agent = await b.createAgent('Bea');
     const conv = await eventually(
