@@ -1,10 +1,11 @@
 /**
  * Writes approved suggestions back into the knowledge-base files, which stay the source of truth:
  * a new example question goes into an entry's front matter (comments and the answer kept as they
- * are), a new entry becomes a new `<locale>/<id>.md`. Each write is a temp file renamed into place,
- * and the whole knowledge base is loaded again before the change is kept: if it no longer loads
- * cleanly (a question another entry already asks, an entry missing in another locale), the file
- * is put back as it was and the approval is refused with the problems.
+ * are), a new entry becomes one `<locale>/<id>.md` per language. Each write is a temp file renamed
+ * into place, and the whole knowledge base is loaded again, in a worker thread, before the change
+ * is kept: if it no longer loads cleanly (a question another entry already asks, an entry missing
+ * in another locale), every file is put back as it was and the approval is refused with the
+ * problems.
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -13,7 +14,8 @@ import { isSeq, parseDocument, stringify } from 'yaml';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { ENTRY_ID } from '../faq/entry.js';
 import type { EngineOptions } from '../faq/faq-index.js';
-import { loadFaq, type LoadedFaq } from '../faq/load-faq.js';
+import { loadFaqInWorker } from '../faq/load-in-worker.js';
+import type { LoadedFaq } from '../faq/load-faq.js';
 import { normalize } from '../faq/normalize.js';
 
 const LOCALE = /^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/;
@@ -144,8 +146,9 @@ export class FaqWriter {
         await writeAtomically(f.path, f.text);
         written.push(f);
       }
-      const loaded = await loadFaq(this.dir, this.engine);
-      if (loaded.errors.length === 0) return loaded.matcher;
+      // Built off the main thread, as a hot reload is: the bot keeps answering meanwhile.
+      const loaded = await loadFaqInWorker(this.dir, this.engine);
+      if (loaded.matcher && loaded.errors.length === 0) return loaded.matcher;
       throw new ConflictError(`the knowledge base would not load with this change:\n${loaded.errors.join('\n')}`);
     } catch (err) {
       for (const f of written) {
