@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { FaqModel, Doc } from './faq-model.js';
 import type { FaqCandidate } from './matcher.js';
 import type { TermDoc } from './term-vectors.js';
+import { seededRandom, shuffle } from './seeded-random.js';
 
 export interface CalibrationOptions {
   /** Share of (left-out) example questions allowed a wrong answer. */
@@ -124,7 +125,7 @@ export function calibrate(
     }
   } else {
     const out = new Set<number>();
-    for (const g of shuffle(leavable, random).slice(0, opts.maxHeldOut)) out.add(g[Math.floor(random() * g.length)]!);
+    for (const g of shuffled(leavable, random).slice(0, opts.maxHeldOut)) out.add(g[Math.floor(random() * g.length)]!);
     if (out.size > 0) folds.push(out);
   }
   const locales = [...new Set(docs.map((d) => d.locale))];
@@ -192,19 +193,8 @@ function lowestAllowing(scores: number[], share: number, total: number): number 
   return first === undefined || first <= 0 ? 0 : Math.min(1, first + 1e-6);
 }
 
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function shuffle<T>(items: readonly T[], random: () => number): T[] {
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const a = [...items];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
+  shuffle(a, random);
   return a;
 }

@@ -4,6 +4,7 @@
  * apart count and words every entry shares ("how", "can I", "我") do not.
  */
 import type { SparseVector } from './vectorizer.js';
+import { seededRandom, shuffle } from './seeded-random.js';
 
 export interface TrainOptions {
   /** Few passes on purpose: stopping early is what keeps the weights small (no L2 term needed). */
@@ -158,19 +159,4 @@ function softmaxInPlace(out: Float64Array, classes: number): Float64Array {
   for (let c = 0; c < classes; c++) sum += out[c] = Math.exp(out[c]! - max);
   for (let c = 0; c < classes; c++) out[c]! /= sum;
   return out;
-}
-
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function shuffle(a: number[], random: () => number): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
 }

@@ -15,6 +15,7 @@
  */
 import type { TrainOptions } from './softmax-classifier.js';
 import type { SparseVector } from './vectorizer.js';
+import { seededRandom, shuffle } from './seeded-random.js';
 
 export interface CandidateOptions {
   /** Entries the softmax is computed over, per question. */
@@ -338,19 +339,4 @@ function support(
     postClass,
     postVal,
   };
-}
-
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function shuffle(a: number[], random: () => number): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
 }
