@@ -34,6 +34,7 @@ import { scheduleRetention } from './privacy/retention.js';
 import { postgresLiveness, soleLiveness } from './store/liveness.js';
 import { reclaimDeadLeases, scheduleReclaim } from './outbox/reclaim.js';
 import { closeAllSseStreams } from './kit/sse.js';
+import { lingerOnClose } from './kit/lingering-close.js';
 import { closeServerGracefully } from './kit/close-server.js';
 import type { Server } from 'node:http';
 
@@ -270,6 +271,7 @@ const MAX_HEADER_BYTES = 16 * 1024;
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => resolve(server));
+    server.on('connection', lingerOnClose);
     server.once('error', reject);
   });
 }

@@ -40,14 +40,18 @@ describe('memory under oversized uploads', () => {
 
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, service.rss())), 10);
-    const results = await Promise.all([
-      streamUpload(messages, 300 * MB, { headers: auth }),
-      streamUpload(messages, 300 * MB, { headers: auth, declare: true }),
-      streamUpload(`${service.url}/webchat/sessions`, 300 * MB),
-      streamUpload(`${service.url}/api/agents`, 300 * MB, { headers: { authorization: 'Bearer sb_unknown' } }),
-    ]);
-    await new Promise((r) => setTimeout(r, 300));
-    clearInterval(sampler);
+    let results;
+    try {
+      results = await Promise.all([
+        streamUpload(messages, 300 * MB, { headers: auth }),
+        streamUpload(messages, 300 * MB, { headers: auth, declare: true }),
+        streamUpload(`${service.url}/webchat/sessions`, 300 * MB),
+        streamUpload(`${service.url}/api/agents`, 300 * MB, { headers: { authorization: 'Bearer sb_unknown' } }),
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      clearInterval(sampler);
+    }
     peak = Math.max(peak, service.rss());
 
     // The size is refused before anything else is looked at, an unknown token included.
