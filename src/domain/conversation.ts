@@ -10,6 +10,14 @@ import { ConflictError } from './errors.js';
 export const STATUSES = ['bot', 'queued', 'assigned', 'resolved', 'closed'] as const;
 export type ConversationStatus = (typeof STATUSES)[number];
 
+/** How soon a conversation needs a person, lowest first; queues sort by it, then by waiting time. */
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Customer tiers; a VIP's conversations start at high priority. */
+export const CUSTOMER_TIERS = ['standard', 'vip'] as const;
+export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
+
 export type ConversationEvent =
   | { type: 'handoff' }
   | { type: 'claim'; agentId: string }

@@ -49,6 +49,7 @@ export async function findOrOpenConversation(
       channel: m.channel,
       threadKey: m.threadKey,
       team: null,
+      priority: 'normal',
       locale: detectLocale(m.text, m.sender.locale),
       subject: m.subject ?? null,
       lastMessageAt: now,

@@ -15,6 +15,7 @@ export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): 
     locale: m.sender.locale ?? null,
     createdAt: now,
     erasedAt: null,
+    tier: 'standard',
   });
   const identity: IdentityRow = {
     id: newId(now),

@@ -1,4 +1,4 @@
-import type { ConversationStatus } from '../domain/conversation.js';
+import type { ConversationStatus, CustomerTier, Priority } from '../domain/conversation.js';
 import type { DomainEvent } from '../domain/events.js';
 
 /*
@@ -8,7 +8,7 @@ import type { DomainEvent } from '../domain/events.js';
  * Timestamps are epoch milliseconds; JSON columns are text.
  */
 
-export { STATUSES } from '../domain/conversation.js';
+export { STATUSES, PRIORITIES, CUSTOMER_TIERS } from '../domain/conversation.js';
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
 export const DRAFT_KINDS = ['llm', 'faq'] as const;
@@ -33,6 +33,7 @@ export interface CustomerRow {
   createdAt: number;
   /** When the customer's personal data was erased; the row stays so reports still add up. */
   erasedAt: number | null;
+  tier: CustomerTier;
 }
 
 export interface IdentityRow {
@@ -54,6 +55,7 @@ export interface ConversationRow {
   assigneeId: string | null;
   lastAssigneeId: string | null;
   team: string | null;
+  priority: Priority;
   locale: string | null;
   subject: string | null;
   waitingSince: number | null;

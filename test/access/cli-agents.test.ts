@@ -104,7 +104,7 @@ describe('switchboard agents create|list|rotate|revoke', () => {
           email: 'zed@example.com',
           locale: 'en',
           createdAt: 1,
-          erasedAt: null,
+          erasedAt: null, tier: 'standard',
         });
       }),
     );

@@ -7,6 +7,8 @@ import {
   MESSAGE_DIRECTIONS,
   OUTBOX_STATUSES,
   STATUSES,
+  PRIORITIES,
+  CUSTOMER_TIERS,
   FAQ_SUGGESTION_SOURCES,
   FAQ_SUGGESTION_STATUSES,
 } from '../ports.js';
@@ -25,6 +27,7 @@ export const customers = pgTable('customers', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   /** When the customer's personal data was erased (src/privacy/erase.ts); the row stays for the reports. */
   erasedAt: bigint('erased_at', { mode: 'number' }),
+  tier: text('tier', { enum: CUSTOMER_TIERS }).notNull().default('standard'),
 });
 
 export const channelIdentities = pgTable(
@@ -56,6 +59,7 @@ export const conversations = pgTable(
     assigneeId: text('assignee_id'),
     lastAssigneeId: text('last_assignee_id'),
     team: text('team'),
+    priority: text('priority', { enum: PRIORITIES }).notNull().default('normal'),
     locale: text('locale'),
     subject: text('subject'),
     waitingSince: bigint('waiting_since', { mode: 'number' }),

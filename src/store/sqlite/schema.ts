@@ -6,6 +6,8 @@ import {
   MESSAGE_DIRECTIONS,
   OUTBOX_STATUSES,
   STATUSES,
+  PRIORITIES,
+  CUSTOMER_TIERS,
   FAQ_SUGGESTION_SOURCES,
   FAQ_SUGGESTION_STATUSES,
 } from '../ports.js';
@@ -24,6 +26,7 @@ export const customers = sqliteTable('customers', {
   createdAt: integer('created_at').notNull(),
   /** When the customer's personal data was erased (src/privacy/erase.ts); the row stays for the reports. */
   erasedAt: integer('erased_at'),
+  tier: text('tier', { enum: CUSTOMER_TIERS }).notNull().default('standard'),
 });
 
 export const channelIdentities = sqliteTable(
@@ -55,6 +58,7 @@ export const conversations = sqliteTable(
     assigneeId: text('assignee_id'),
     lastAssigneeId: text('last_assignee_id'),
     team: text('team'),
+    priority: text('priority', { enum: PRIORITIES }).notNull().default('normal'),
     locale: text('locale'),
     subject: text('subject'),
     waitingSince: integer('waiting_since'),
