@@ -36,6 +36,8 @@ const schema = z.object({
   DRAFT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
+  /** How often the leader looks for snoozed conversations whose time came (src/queue/snooze.ts). */
+  SNOOZE_CHECK_SECONDS: z.coerce.number().positive().default(30),
   SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
   SSE_MAX_STREAMS_PER_SESSION: z.coerce.number().int().positive().default(5),
   SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().positive().default(100),

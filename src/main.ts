@@ -24,6 +24,7 @@ import { OutboxWorker } from './outbox/worker.js';
 import { QueueActions } from './queue/actions.js';
 import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
+import { scheduleSnoozeWake } from './queue/snooze.js';
 import { createApi } from './api/app.js';
 import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
@@ -228,6 +229,14 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         async () => stopRetention(),
       );
     }
+    // One instance wakes snoozed conversations, so each comes back with one event.
+    let stopSnooze = () => {};
+    await leadership.hold(
+      'switchboard:snooze',
+      async () =>
+        void (stopSnooze = scheduleSnoozeWake(store, clock, log.child({ part: 'snooze' }), config.SNOOZE_CHECK_SECONDS * 1000)),
+      async () => stopSnooze(),
+    );
     outbox.start();
     readiness.markStarted();
 

@@ -13,6 +13,9 @@ import { auditRoutes } from './audit.js';
 import { privacyRoutes } from './privacy.js';
 import type { TokenPolicy } from '../access/tokens.js';
 import { conversationRoutes } from './conversations.js';
+import { cannedRoutes } from './canned.js';
+import { ConversationTools } from '../queue/tools.js';
+import { CannedResponses } from '../queue/canned.js';
 import { faqRoutes } from './faq.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import { FaqWriter } from '../faq-learning/write-back.js';
@@ -131,7 +134,11 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     const rows = await d.store.tx((r) => r.events.since(since));
     return c.json(summarize(rows.map(decodeLogged), since));
   });
-  api.route('/conversations', conversationRoutes(d.store, d.actions, { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }));
+  api.route(
+    '/conversations',
+    conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }),
+  );
+  api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.

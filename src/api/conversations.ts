@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { STATUSES } from '../domain/conversation.js';
+import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
@@ -9,7 +9,9 @@ import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
 import { cleanTextField, parseBody } from './body.js';
-import { conversationView, customerView, draftView, messageView } from './views.js';
+import { conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
+import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
+import { normalizeLabel } from '../domain/labels.js';
 
 const MAX_REPLY = 16 * 1024;
 const replyBody = z.object({
@@ -18,6 +20,13 @@ const replyBody = z.object({
 });
 const noteBody = z.object({ text: cleanTextField(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
+const priorityBody = z.object({ priority: z.enum(PRIORITIES) });
+const labelBody = z.object({ label: z.string().max(200, 'must be at most 200 characters') });
+const snoozeBody = z.object({ until: z.iso.datetime({ offset: true }) });
+const participantBody = z.union([
+  z.object({ agentId: z.string().min(1).max(100) }).strict(),
+  z.object({ teamId: z.string().min(1).max(100) }).strict(),
+]);
 const conversationCursor = z.object({ w: z.number().int().nullable(), i: z.string() });
 const messageCursor = z.object({ m: z.string() });
 /** Messages shown with a conversation; older ones are paged from GET /:id/messages. */
@@ -34,9 +43,16 @@ async function messagePage(r: Repos, conversationId: string, limit: number, befo
   };
 }
 
-export function conversationRoutes(store: Store, actions: QueueActions, sla: { firstResponseMs: number; clock: Clock }) {
+export function conversationRoutes(
+  store: Store,
+  actions: QueueActions,
+  tools: ConversationTools,
+  sla: { firstResponseMs: number; clock: Clock },
+) {
   const app = new Hono<ApiEnv>();
-  const view = (row: ConversationRow) => conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() });
+  const view = (row: ConversationRow, annotations?: ConversationAnnotations) =>
+    conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() }, annotations);
+  const annotated = (a: AnnotatedConversation) => ({ conversation: view(a.conversation, a) });
 
   // Longest waiting first; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
   app.get('/', async (c) => {
@@ -46,23 +62,34 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
       throw new ValidationError(`status: must be one of ${STATUSES.join(', ')}`, 'status');
     }
     const mine = c.req.query('mine') === 'true';
+    const rawLabel = c.req.query('label');
+    const label = rawLabel === undefined ? undefined : normalizeLabel(rawLabel);
+    // Snoozed conversations are out of the lists until they come back; ?snoozed=true lists only them.
+    const snoozedQuery = c.req.query('snoozed');
+    if (snoozedQuery !== undefined && snoozedQuery !== 'true' && snoozedQuery !== 'false')
+      throw new ValidationError('snoozed: must be true or false', 'snoozed');
+    const snoozed = snoozedQuery === 'true';
     const limit = pageLimit(c.req.query('limit'));
     const after = decodeCursor(c.req.query('cursor'), conversationCursor);
     const page = await store.read(async (r) => {
       const rows = await r.conversations.list({
         status,
         assigneeId: mine ? c.get('agent').id : undefined,
+        label,
+        snoozed,
         limit: limit + 1,
         after: after && { waitingSince: after.w, id: after.i },
       });
       const shown = rows.slice(0, limit);
       const last = await r.messages.lastOf(shown.map((x) => x.id));
       const customers = await r.customers.byIds([...new Set(shown.map((x) => x.customerId))]);
+      const labels = await r.labels.of(shown.map((x) => x.id));
+      const participants = await r.participants.of(shown.map((x) => x.id));
       const items = shown.map((row) => {
         const lastMessage = last.get(row.id);
         const customer = customers.get(row.customerId);
         return {
-          ...view(row),
+          ...view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }),
           customer: customer ? { id: customer.id, displayName: customer.displayName, email: customer.email } : null,
           lastMessage: lastMessage
             ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() }
@@ -84,8 +111,10 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
       const identities = await r.customers.identitiesOf(conv.customerId);
       const messages = await messagePage(r, id, DETAIL_MESSAGES, undefined);
       const drafts = await r.drafts.list(id);
+      const labels = (await r.labels.of([id])).get(id) ?? [];
+      const participantIds = (await r.participants.of([id])).get(id) ?? [];
       return {
-        conversation: view(conv),
+        conversation: view(conv, { labels, participantIds }),
         customer: customerView(customer, identities),
         ...messages,
         drafts: drafts.map(draftView),
@@ -113,6 +142,33 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
     const { agentId } = await parseBody(c, transferBody);
     return c.json({ conversation: view(await actions.transfer(c.get('agent'), c.req.param('id'), agentId)) });
   });
+
+  // Priority, labels, snooze and participants: any agent who may see the conversation (src/queue/tools.ts).
+  app.patch('/:id', async (c) => {
+    const { priority } = await parseBody(c, priorityBody);
+    return c.json(annotated(await tools.setPriority(c.get('agent'), c.req.param('id'), priority)));
+  });
+  app.post('/:id/labels', async (c) => {
+    const { label } = await parseBody(c, labelBody);
+    return c.json(annotated(await tools.addLabel(c.get('agent'), c.req.param('id'), label)));
+  });
+  app.delete('/:id/labels/:label', async (c) =>
+    c.json(annotated(await tools.removeLabel(c.get('agent'), c.req.param('id'), c.req.param('label')))),
+  );
+  app.post('/:id/snooze', async (c) => {
+    const { until } = await parseBody(c, snoozeBody);
+    return c.json(annotated(await tools.snooze(c.get('agent'), c.req.param('id'), Date.parse(until))));
+  });
+  app.delete('/:id/snooze', async (c) => c.json(annotated(await tools.unsnooze(c.get('agent'), c.req.param('id')))));
+  app.post('/:id/participants', async (c) => {
+    const body = await parseBody(c, participantBody);
+    // Teams and their members are not in this version's store; inviting a whole team waits for them.
+    if (!('agentId' in body)) throw new ValidationError('teamId: inviting a team is not supported yet; invite its agents', 'teamId');
+    return c.json(annotated(await tools.addParticipant(c.get('agent'), c.req.param('id'), body.agentId)));
+  });
+  app.delete('/:id/participants/:agentId', async (c) =>
+    c.json(annotated(await tools.removeParticipant(c.get('agent'), c.req.param('id'), c.req.param('agentId')))),
+  );
 
   app.post('/:id/messages', async (c) => {
     const { text, draftId } = await parseBody(c, replyBody);

@@ -1,5 +1,5 @@
 import { isQuestion } from '../pipeline/asked-question.js';
-import type { ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
+import type { CannedResponseRow, ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 
@@ -11,9 +11,16 @@ export interface SlaClock {
   now: number;
 }
 
-export function conversationView(c: ConversationRow, sla: SlaClock) {
+/** What annotates a conversation beyond its row, shown where it was read (lists, detail, the tools' answers). */
+export interface ConversationAnnotations {
+  labels: string[];
+  participantIds: string[];
+}
+
+export function conversationView(c: ConversationRow, sla: SlaClock, annotations?: ConversationAnnotations) {
   const dueAt = c.waitingSince == null ? null : c.waitingSince + sla.firstResponseMs;
   return {
+    ...annotations,
     id: c.id,
     channel: c.channel,
     status: c.status,
@@ -28,6 +35,22 @@ export function conversationView(c: ConversationRow, sla: SlaClock) {
     createdAt: iso(c.createdAt),
     resolvedAt: iso(c.resolvedAt),
     csat: c.csat,
+    priority: c.priority,
+    /** Set aside until then (snooze); null when it is in the lists. */
+    snoozedUntil: iso(c.snoozedUntil),
+  };
+}
+
+export function cannedView(c: CannedResponseRow) {
+  return {
+    id: c.id,
+    shortcut: c.shortcut,
+    text: c.text,
+    locale: c.locale,
+    teamId: c.teamId,
+    ownerId: c.ownerId,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
   };
 }
 

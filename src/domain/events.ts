@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUSES } from './conversation.js';
+import { PRIORITIES, STATUSES } from './conversation.js';
 
 /**
  * Every event the log holds, one schema per type. Writers append these typed values; readers
@@ -64,6 +64,19 @@ const faqSuggestion = z.object({
 /** A customer picked an entry the bot offered when unsure; `question` is what they had asked. */
 const faqPicked = z.object({ entryId: z.string(), locale: z.string(), question: z.string() });
 
+/** An agent changed how soon a conversation needs a person, or the pipeline raised it (a complaint, a VIP); `by` as in status. */
+const priority = z.object({ priority: z.enum(PRIORITIES), from: z.enum(PRIORITIES), by: z.string().min(1) });
+const label = z.object({ label: z.string(), action: z.enum(['add', 'remove']), by: z.string().min(1) });
+/**
+ * Set aside until `until` (`snooze`), back in the lists (`wake`: its time came, `by` system, or the
+ * customer wrote, `by` customer), or brought back early by an agent (`unsnooze`).
+ */
+const snooze = z.object({ action: z.enum(['snooze', 'wake', 'unsnooze']), until: z.number().nullable(), by: z.string().min(1) });
+/** An agent invited into a conversation they do not hold, or taken out of it. */
+const participant = z.object({ agentId: z.string(), action: z.enum(['add', 'remove']), by: z.string().min(1) });
+/** `@name` in an internal note: for the named agent's stream only (src/domain/visibility.ts). */
+const mention = z.object({ messageId: z.string(), agentId: z.string(), by: z.string().min(1) });
+
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
   z.object({ type: z.literal('status'), data: statusData }),
@@ -73,6 +86,11 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('note'), data: note }),
   z.object({ type: z.literal('faq_suggestion'), data: faqSuggestion }),
   z.object({ type: z.literal('faq_picked'), data: faqPicked }),
+  z.object({ type: z.literal('priority'), data: priority }),
+  z.object({ type: z.literal('label'), data: label }),
+  z.object({ type: z.literal('snooze'), data: snooze }),
+  z.object({ type: z.literal('participant'), data: participant }),
+  z.object({ type: z.literal('mention'), data: mention }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */

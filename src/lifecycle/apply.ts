@@ -83,7 +83,7 @@ export async function applyTransition(
 /** Opens a conversation in its first state (the bot's) and appends its `status` event. */
 export async function openConversation(
   r: Repos,
-  fields: Omit<ConversationRow, keyof LifecycleFields | 'createdAt' | 'redactedAt'>,
+  fields: Omit<ConversationRow, keyof LifecycleFields | 'createdAt' | 'redactedAt' | 'snoozedUntil'>,
   opts: Pick<ApplyOptions, 'by' | 'now'>,
 ): Promise<ConversationRow> {
   const { now } = opts;
@@ -97,6 +97,7 @@ export async function openConversation(
     createdAt: now,
     updatedAt: now,
     redactedAt: null,
+    snoozedUntil: null,
   };
   await r.conversations.insert(row);
   await r.events.append(row.id, { type: 'status', data: { ...OPENED, action: 'open', by: opts.by } }, now);

@@ -41,6 +41,8 @@ export async function findOrOpenConversation(
     );
     return { conversation: reopened, reopened: true };
   }
+  // A VIP's conversation starts at high priority; a standard customer's at normal. An agent may change it after.
+  const customer = await r.customers.get(customerId);
   const conversation = await openConversation(
     r,
     {
@@ -49,7 +51,7 @@ export async function findOrOpenConversation(
       channel: m.channel,
       threadKey: m.threadKey,
       team: null,
-      priority: 'normal',
+      priority: customer?.tier === 'vip' ? 'high' : 'normal',
       locale: detectLocale(m.text, m.sender.locale),
       subject: m.subject ?? null,
       lastMessageAt: now,

@@ -9,6 +9,9 @@ import { findOrOpenConversation } from './find-conversation.js';
 import { upsertIdentity } from './identity.js';
 import { detectLocale } from './intent.js';
 import { decide, rules } from './rules/index.js';
+import { annotateComplaint } from './complaint.js';
+import { endSnooze } from '../queue/annotations.js';
+import { CUSTOMER } from '../domain/events.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -47,13 +50,15 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
         now,
       });
       const inbound = await storeInbound(r, m, conversation.id, newId(now), now);
+      // The customer wrote: a snoozed conversation is back in the agents' lists at once.
+      const current = inbound ? await endSnooze(r, conversation, 'wake', CUSTOMER, now) : conversation;
       const locale = detectLocale(m.text, m.sender.locale ?? conversation.locale);
       const decision = await decide(rules, {
         r,
         faq: deps.faq,
         message: m,
         stored: inbound !== undefined,
-        conversation,
+        conversation: current,
         reopened,
         locale,
         now,
@@ -61,6 +66,8 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
       });
       // Another instance stored the same message between our check and the insert: undo everything.
       if (decision.kind === 'duplicate' || !inbound) throw new DuplicateDelivery();
+      // Beside the decision, never part of it (see complaint.ts): a complaint raises the priority and labels it.
+      await annotateComplaint(r, current, m, now);
       queued = decision.kind === 'queued';
       decided = decision;
       return { messageId: inbound.id, conversationId: conversation.id, duplicate: false };

@@ -8,6 +8,8 @@ import { enqueueReply } from '../outbox/enqueue.js';
 import { csatQuestion } from '../pipeline/replies.js';
 import { applyTransition, markAnswered } from '../lifecycle/apply.js';
 import { audit } from '../audit/record.js';
+import { mentionedAgents } from '../domain/mentions.js';
+import { addParticipant } from './tools.js';
 
 /** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
 export class QueueActions {
@@ -47,11 +49,16 @@ export class QueueActions {
     });
   }
 
-  /** An agent's reply: only the holder may speak, and it leaves through the outbox. */
+  /**
+   * An agent's reply: the holder may speak, and so may an invited participant while a person
+   * handles it (queued or assigned); it leaves through the outbox.
+   */
   async reply(agent: AgentRow, id: string, text: string, draftId?: string): Promise<MessageRow> {
     return this.store.tx(async (r) => {
       const c = await this.load(r, id);
-      if (c.status !== 'assigned' || c.assigneeId !== agent.id) throw new ForbiddenError('claim the conversation before replying');
+      const holds = c.status === 'assigned' && c.assigneeId === agent.id;
+      const invited = (c.status === 'assigned' || c.status === 'queued') && (await this.isParticipant(r, c.id, agent.id));
+      if (!holds && !invited) throw new ForbiddenError('claim the conversation before replying');
       if (draftId) {
         const draft = await r.drafts.get(draftId);
         if (!draft || draft.conversationId !== id)
@@ -90,9 +97,25 @@ export class QueueActions {
       };
       await r.messages.insert(note);
       await r.events.append(c.id, { type: 'note', data: { messageId: note.id, agentId: agent.id } }, now);
-      await audit(r, { by: agent.id, action: 'conversation.note', subjectId: id, detail: { messageId: note.id }, now });
+      // `@name` notifies that agent and invites them, so they can still open it once someone else holds it.
+      const mentioned = mentionedAgents(text, await r.agents.list()).filter((a) => a.id !== agent.id);
+      for (const m of mentioned) {
+        if (m.role !== 'admin' && c.assigneeId !== m.id) await addParticipant(r, c, m.id, agent.id, now);
+        await r.events.append(c.id, { type: 'mention', data: { messageId: note.id, agentId: m.id, by: agent.id } }, now);
+      }
+      await audit(r, {
+        by: agent.id,
+        action: 'conversation.note',
+        subjectId: id,
+        detail: { messageId: note.id, mentioned: mentioned.map((m) => m.id) },
+        now,
+      });
       return note;
     });
+  }
+
+  private async isParticipant(r: Repos, conversationId: string, agentId: string): Promise<boolean> {
+    return ((await r.participants.of([conversationId])).get(conversationId) ?? []).includes(agentId);
   }
 
   private mustHold(agent: AgentRow, c: ConversationRow): void {

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, asc, gt, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { conversations, messages } from './sqlite/schema.js';
+import { and, desc, eq, exists, inArray, asc, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { conversationLabels, conversations, messages } from './sqlite/schema.js';
 import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus } from '../domain/conversation.js';
-import type { ConversationKey, ConversationRow, ConversationsRepo } from './ports.js';
+import type { ConversationFilter, ConversationKey, ConversationRow, ConversationsRepo } from './ports.js';
 import { STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {
@@ -68,23 +68,29 @@ export class SqlConversationsRepo implements ConversationsRepo {
     await q.run({ ...values, whereId: id });
   }
 
-  async list(filter: {
-    status?: ConversationStatus;
-    assigneeId?: string;
-    limit: number;
-    after?: ConversationKey;
-  }): Promise<ConversationRow[]> {
+  async list(filter: ConversationFilter): Promise<ConversationRow[]> {
     // One keyset read per status, each an index range on (status, waiting_since, id) or with the
     // assignee in front; "all open" merges the open statuses' pages rather than scanning past closed ones.
     const statuses = filter.status ? [filter.status] : STATUSES.filter((s) => s !== 'closed');
-    const pages = await Promise.all(statuses.map((status) => this.pageOf(status, filter.assigneeId, filter.limit, filter.after)));
+    const pages = await Promise.all(statuses.map((status) => this.pageOf(status, filter, filter.limit, filter.after)));
     return pages.flat().sort(compareKeys).slice(0, filter.limit);
   }
 
   /** One status's page in list order: rows with a waiting time (by it, then id), then those without (by id). */
-  private async pageOf(status: ConversationStatus, assigneeId: string | undefined, limit: number, after?: ConversationKey) {
+  private async pageOf(status: ConversationStatus, filter: ConversationFilter, limit: number, after?: ConversationKey) {
     const base: SQL[] = [eq(conversations.status, status)];
-    if (assigneeId) base.push(eq(conversations.assigneeId, assigneeId));
+    if (filter.assigneeId) base.push(eq(conversations.assigneeId, filter.assigneeId));
+    if (filter.snoozed !== undefined) base.push(filter.snoozed ? isNotNull(conversations.snoozedUntil) : isNull(conversations.snoozedUntil));
+    // A label narrows the same keyset read: a primary-key probe of conversation_labels per row.
+    if (filter.label !== undefined)
+      base.push(
+        exists(
+          this.db
+            .select({ one: sql`1` })
+            .from(conversationLabels)
+            .where(and(eq(conversationLabels.conversationId, conversations.id), eq(conversationLabels.label, filter.label))),
+        ),
+      );
     const read = (conds: SQL[], n: number) =>
       this.db
         .select()
@@ -109,6 +115,16 @@ export class SqlConversationsRepo implements ConversationsRepo {
       rows = rows.concat(await read([isNull(conversations.waitingSince), ...past], limit - rows.length));
     }
     return rows;
+  }
+
+  async snoozeDue(now: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(isNotNull(conversations.snoozedUntil), lte(conversations.snoozedUntil, now)))
+      .orderBy(asc(conversations.snoozedUntil), asc(conversations.id))
+      .limit(limit);
+    return rows.map((r) => r.id);
   }
 
   async resolvedBefore(cutoff: number, limit: number): Promise<string[]> {

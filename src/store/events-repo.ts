@@ -3,6 +3,7 @@ import { events, conversations } from './sqlite/schema.js';
 import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
+import { SqlParticipantsRepo } from './participants-repo.js';
 
 export class SqlEventsRepo implements EventsRepo {
   constructor(
@@ -77,9 +78,15 @@ export class SqlEventsRepo implements EventsRepo {
       .where(and(...this.visible([gt(events.seq, seq)])))
       .orderBy(asc(events.seq))
       .limit(limit);
+    // Who was invited into these conversations, read once for the batch, so streams can show participants their events.
+    const ids = [...new Set(rows.flatMap(({ e }) => (e.conversationId ? [e.conversationId] : [])))];
+    const participants = ids.length ? await new SqlParticipantsRepo(this.db).of(ids) : new Map<string, string[]>();
     return rows.map(({ e, channel, threadKey, status, assigneeId }) => ({
       event: e,
-      conversation: channel !== null && threadKey !== null && status !== null ? { channel, threadKey, status, assigneeId } : null,
+      conversation:
+        channel !== null && threadKey !== null && status !== null
+          ? { channel, threadKey, status, assigneeId, participantIds: participants.get(e.conversationId!) ?? [] }
+          : null,
     }));
   }
 

@@ -67,6 +67,35 @@ export interface ConversationRow {
   updatedAt: number;
   /** When message bodies were purged (retention or erasure). */
   redactedAt: number | null;
+  /** Until when agents set it aside; null when it is in their lists (src/queue/snooze.ts). */
+  snoozedUntil: number | null;
+}
+
+export interface LabelRow {
+  conversationId: string;
+  label: string;
+  /** An agent id, or `system` for the pipeline's own labels (complaints). */
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface ParticipantRow {
+  conversationId: string;
+  agentId: string;
+  addedBy: string;
+  createdAt: number;
+}
+
+export interface CannedResponseRow {
+  id: string;
+  shortcut: string;
+  text: string;
+  locale: string | null;
+  teamId: string | null;
+  /** The agent who made it; they (and admins) may change or delete it. */
+  ownerId: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface MessageRow {
@@ -158,7 +187,10 @@ export interface EventRow {
  * a new entry (`newEntry` 1, with the agent's reply as `answer`), waiting for an admin.
  */
 /** Where an event's conversation lives and who holds it now, read with the event (EventsRepo.feed). */
-export type ConversationRef = Pick<ConversationRow, 'channel' | 'threadKey' | 'status' | 'assigneeId'>;
+export type ConversationRef = Pick<ConversationRow, 'channel' | 'threadKey' | 'status' | 'assigneeId'> & {
+  /** Agents invited into it (conversation_participants), who see its events too. */
+  participantIds: string[];
+};
 
 export interface FeedRow {
   event: EventRow;
@@ -195,6 +227,17 @@ export interface WebchatSessionRow {
 /** Where a conversation sorts in lists: waiting since (nulls last), then id. */
 export type ConversationKey = Pick<ConversationRow, 'waitingSince' | 'id'>;
 
+export interface ConversationFilter {
+  status?: ConversationStatus;
+  assigneeId?: string;
+  /** Only those carrying this (normalised) label. */
+  label?: string;
+  /** true: only snoozed ones; false: only those not snoozed; undefined: both. */
+  snoozed?: boolean;
+  limit: number;
+  after?: ConversationKey;
+}
+
 export interface ConversationsRepo {
   /** Reads a conversation; with `lock`, no other transaction may lock or change it until this one ends. */
   get(id: string, opts?: { lock?: boolean }): Promise<ConversationRow | undefined>;
@@ -209,13 +252,46 @@ export interface ConversationsRepo {
    * by id; `after` (the last row of the previous page) pages on. Each page is a few index range
    * reads, however many conversations there are.
    */
-  list(filter: { status?: ConversationStatus; assigneeId?: string; limit: number; after?: ConversationKey }): Promise<ConversationRow[]>;
+  list(filter: ConversationFilter): Promise<ConversationRow[]>;
+  /** Snoozed conversations whose time came by `now`, soonest first. */
+  snoozeDue(now: number, limit: number): Promise<string[]>;
   resolvedBefore(cutoff: number, limit: number): Promise<string[]>;
   countQueuedBefore(waitingSince: number): Promise<number>;
   /** A customer's conversations by id; `afterId` pages on. */
   ofCustomer(customerId: string, opts: { afterId?: string; limit: number }): Promise<ConversationRow[]>;
   /** Closed conversations last changed before `cutoff` whose bodies are not purged yet, oldest first. */
   dueForRetention(cutoff: number, limit: number): Promise<string[]>;
+}
+
+/** Labels of conversations; a label is on a conversation at most once. */
+export interface LabelsRepo {
+  /** Adds a label; false when the conversation already carries it. */
+  add(row: LabelRow): Promise<boolean>;
+  /** Removes a label; false when the conversation did not carry it. */
+  remove(conversationId: string, label: string): Promise<boolean>;
+  /** The labels of each conversation, alphabetical. */
+  of(conversationIds: string[]): Promise<Map<string, string[]>>;
+}
+
+/** Agents invited into conversations. */
+export interface ParticipantsRepo {
+  /** Adds a participant; false when the agent already is one. */
+  add(row: ParticipantRow): Promise<boolean>;
+  remove(conversationId: string, agentId: string): Promise<boolean>;
+  /** The participants of each conversation, by agent id. */
+  of(conversationIds: string[]): Promise<Map<string, string[]>>;
+}
+
+/** Canned responses, listed by shortcut then id; `after` is the last row of the previous page. */
+export interface CannedRepo {
+  insert(row: CannedResponseRow): Promise<void>;
+  get(id: string): Promise<CannedResponseRow | undefined>;
+  update(id: string, patch: Partial<Omit<CannedResponseRow, 'id' | 'ownerId' | 'createdAt'>>): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Those whose shortcut starts with `prefix` (all when empty). */
+  list(opts: { prefix?: string; after?: { shortcut: string; id: string }; limit: number }): Promise<CannedResponseRow[]>;
+  /** The one with exactly this shortcut, locale and team, if any. */
+  find(shortcut: string, locale: string | null, teamId: string | null): Promise<CannedResponseRow | undefined>;
 }
 
 /** Customers and the channel identities (a Telegram user, an email address…) that belong to them. */
@@ -397,6 +473,9 @@ export interface Repos {
   rateLimits: RateLimitsRepo;
   state: ChannelStateRepo;
   faqSuggestions: FaqSuggestionsRepo;
+  labels: LabelsRepo;
+  participants: ParticipantsRepo;
+  canned: CannedRepo;
   monitor: MonitorRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;

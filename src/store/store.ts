@@ -11,6 +11,9 @@ import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
 import { SqlRateLimitsRepo } from './rate-limits-repo.js';
 import { SqlFaqSuggestionsRepo } from './faq-suggestions-repo.js';
 import { SqlMonitorRepo } from './monitor-repo.js';
+import { SqlLabelsRepo } from './labels-repo.js';
+import { SqlParticipantsRepo } from './participants-repo.js';
+import { SqlCannedRepo } from './canned-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -111,6 +114,9 @@ export class Store {
       rateLimits: new SqlRateLimitsRepo(db),
       state: new SqlChannelStateRepo(db),
       faqSuggestions: new SqlFaqSuggestionsRepo(db),
+      labels: new SqlLabelsRepo(db),
+      participants: new SqlParticipantsRepo(db),
+      canned: new SqlCannedRepo(db),
       monitor: new SqlMonitorRepo(db, this.database.dialect),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),

@@ -1,4 +1,4 @@
-import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import {
   AGENT_ROLES,
@@ -71,6 +71,8 @@ export const conversations = pgTable(
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
     /** When the message bodies were purged (retention or erasure): the job never visits it again. */
     redactedAt: bigint('redacted_at', { mode: 'number' }),
+    /** Until when agents set it aside (snooze); null when it is in their lists. src/queue/snooze.ts wakes it. */
+    snoozedUntil: bigint('snoozed_until', { mode: 'number' }),
   },
   (t) => [
     index('conversations_thread').on(t.channel, t.threadKey),
@@ -80,6 +82,8 @@ export const conversations = pgTable(
     // The retention job's scan: closed, not yet purged, oldest first.
     index('conversations_retention').on(t.status, t.redactedAt, t.updatedAt),
     index('conversations_customer').on(t.customerId, t.id),
+    // The snooze timer's scan: the snoozed ones whose time has come.
+    index('conversations_snoozed').on(t.snoozedUntil),
   ],
 );
 
@@ -243,4 +247,55 @@ export const audit = pgTable(
     detail: text('detail').notNull(),
   },
   (t) => [index('audit_at').on(t.at, t.id), index('audit_actor').on(t.actorId, t.at, t.id)],
+);
+
+/** Free labels on conversations ("complaint", "退款"…), normalised by src/domain/labels.ts. */
+export const conversationLabels = pgTable(
+  'conversation_labels',
+  {
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    label: text('label').notNull(),
+    /** An agent id, or `system` for a label the pipeline adds (complaints). */
+    createdBy: text('created_by').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.label] }),
+    // ?label= lists: the conversations carrying one label.
+    index('conversation_labels_label').on(t.label, t.conversationId),
+  ],
+);
+
+/** Agents invited into a conversation they do not hold: they see its events and may reply and note. */
+export const conversationParticipants = pgTable(
+  'conversation_participants',
+  {
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    addedBy: text('added_by').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.agentId] }), index('conversation_participants_agent').on(t.agentId, t.conversationId)],
+);
+
+/** Canned responses: a shortcut agents type, the text it expands to (with {{placeholders}}), optionally per locale and team. */
+export const cannedResponses = pgTable(
+  'canned_responses',
+  {
+    id: text('id').primaryKey(),
+    shortcut: text('shortcut').notNull(),
+    text: text('text').notNull(),
+    locale: text('locale'),
+    teamId: text('team_id'),
+    ownerId: text('owner_id').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('canned_responses_shortcut').on(t.shortcut, t.id)],
 );

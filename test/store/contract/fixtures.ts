@@ -40,6 +40,7 @@ export function fixtures(current: () => Store) {
       createdAt: 1_000,
       updatedAt: 1_000,
       redactedAt: null,
+      snoozedUntil: null,
       ...patch,
     };
     await tx((r) => r.conversations.insert(row));

@@ -1,0 +1,35 @@
+CREATE TABLE `canned_responses` (
+	`id` text PRIMARY KEY NOT NULL,
+	`shortcut` text NOT NULL,
+	`text` text NOT NULL,
+	`locale` text,
+	`team_id` text,
+	`owner_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `canned_responses_shortcut` ON `canned_responses` (`shortcut`,`id`);--> statement-breakpoint
+CREATE TABLE `conversation_labels` (
+	`conversation_id` text NOT NULL,
+	`label` text NOT NULL,
+	`created_by` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`conversation_id`, `label`),
+	FOREIGN KEY (`conversation_id`) REFERENCES `conversations`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `conversation_labels_label` ON `conversation_labels` (`label`,`conversation_id`);--> statement-breakpoint
+CREATE TABLE `conversation_participants` (
+	`conversation_id` text NOT NULL,
+	`agent_id` text NOT NULL,
+	`added_by` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`conversation_id`, `agent_id`),
+	FOREIGN KEY (`conversation_id`) REFERENCES `conversations`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`agent_id`) REFERENCES `agents`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `conversation_participants_agent` ON `conversation_participants` (`agent_id`,`conversation_id`);--> statement-breakpoint
+ALTER TABLE `conversations` ADD `snoozed_until` integer;--> statement-breakpoint
+CREATE INDEX `conversations_snoozed` ON `conversations` (`snoozed_until`);
