@@ -14,7 +14,7 @@ export function renderCanned(text: string, values: Record<CannedPlaceholder, str
   );
 }
 
-/** What stands for a customer whose name is unknown (or erased), in their language. */
+/** What stands for a customer whose name is unknown (or erased), in their language: reads in "Dear …", "Hi …", "尊敬的…". */
 export function customerNameFallback(locale: string | null): string {
-  return locale === 'zh' ? '您好' : 'there';
+  return locale === 'zh' ? '客户' : 'customer';
 }
