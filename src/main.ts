@@ -233,8 +233,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     let stopSnooze = () => {};
     await leadership.hold(
       'switchboard:snooze',
-      async () =>
-        void (stopSnooze = scheduleSnoozeWake(store, clock, log.child({ part: 'snooze' }), config.SNOOZE_CHECK_SECONDS * 1000)),
+      async () => void (stopSnooze = scheduleSnoozeWake(store, clock, log.child({ part: 'snooze' }), config.SNOOZE_CHECK_SECONDS * 1000)),
       async () => stopSnooze(),
     );
     outbox.start();

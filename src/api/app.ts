@@ -136,7 +136,10 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   });
   api.route(
     '/conversations',
-    conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }),
+    conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {
+      firstResponseMs: d.slaFirstResponseMs,
+      clock: d.clock,
+    }),
   );
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };

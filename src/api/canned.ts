@@ -36,7 +36,10 @@ export function cannedRoutes(store: Store, canned: CannedResponses) {
     const rows = await store.read((r) => r.canned.list({ prefix, after: after && { shortcut: after.s, id: after.i }, limit: limit + 1 }));
     const shown = rows.slice(0, limit);
     const end = shown.at(-1);
-    return c.json({ items: shown.map(cannedView), nextCursor: rows.length > limit && end ? encodeCursor({ s: end.shortcut, i: end.id }) : null });
+    return c.json({
+      items: shown.map(cannedView),
+      nextCursor: rows.length > limit && end ? encodeCursor({ s: end.shortcut, i: end.id }) : null,
+    });
   });
 
   app.get('/:id', async (c) => {

@@ -142,7 +142,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const ENGLISH_PATTERNS = ENGLISH.map((phrase) => {
   const open = phrase.endsWith('*');
   const body = escape(open ? phrase.slice(0, -1) : phrase).replace(/ /g, '\\s+');
-  return { phrase, re: new RegExp(`(?<![\\p{L}\\p{N}'])${body}${open ? "[\\p{L}']*" : "(?![\\p{L}\\p{N}])"}`, 'gu') };
+  return { phrase, re: new RegExp(`(?<![\\p{L}\\p{N}'])${body}${open ? "[\\p{L}']*" : '(?![\\p{L}\\p{N}])'}`, 'gu') };
 });
 
 /** The first complaint phrase the text holds that no negation takes back, or undefined. */
@@ -175,7 +175,7 @@ function negatedEnglish(before: string): boolean {
 
 function negatedChinese(before: string): boolean {
   let s = before.trimEnd();
-  for (let stripped = true; stripped; ) {
+  for (let stripped = true; stripped;) {
     stripped = false;
     for (const f of ZH_FILLER) {
       if (s.endsWith(f)) {

@@ -96,7 +96,8 @@ export class CannedResponses {
   private async owned(agent: AgentRow, id: string, r: Repos): Promise<CannedResponseRow> {
     const row = await r.canned.get(id);
     if (!row) throw new NotFoundError(`canned response ${id} not found`);
-    if (row.ownerId !== agent.id && agent.role !== 'admin') throw new ForbiddenError('only its owner or an admin may change a canned response');
+    if (row.ownerId !== agent.id && agent.role !== 'admin')
+      throw new ForbiddenError('only its owner or an admin may change a canned response');
     return row;
   }
 }

@@ -61,7 +61,8 @@ export class ConversationTools {
   snooze(agent: AgentRow, id: string, until: number): Promise<AnnotatedConversation> {
     return this.act(agent, id, async (r, c, now) => {
       if (until <= now) throw new ValidationError('until: must be in the future', 'until');
-      if (until > now + MAX_SNOOZE_MS) throw new ValidationError(`until: must be at most ${MAX_SNOOZE_MS / 86_400_000} days ahead`, 'until');
+      if (until > now + MAX_SNOOZE_MS)
+        throw new ValidationError(`until: must be at most ${MAX_SNOOZE_MS / 86_400_000} days ahead`, 'until');
       if (c.status === 'resolved' || c.status === 'closed') throw new ConflictError(`cannot snooze a conversation that is ${c.status}`);
       await r.conversations.update(c.id, { snoozedUntil: until, updatedAt: now });
       await r.events.append(c.id, { type: 'snooze', data: { action: 'snooze', until, by: agent.id } }, now);
@@ -117,7 +118,11 @@ export class ConversationTools {
 }
 
 /** The conversation, locked, if this agent may see it (held by nobody or by them, invited, or an admin); else 404 or 403. */
-export async function loadVisible(r: Repos, agent: AgentRow, id: string): Promise<{ conversation: ConversationRow; participantIds: string[] }> {
+export async function loadVisible(
+  r: Repos,
+  agent: AgentRow,
+  id: string,
+): Promise<{ conversation: ConversationRow; participantIds: string[] }> {
   const conversation = await r.conversations.get(id, { lock: true });
   if (!conversation) throw new NotFoundError(`conversation ${id} not found`);
   const participantIds = (await r.participants.of([id])).get(id) ?? [];

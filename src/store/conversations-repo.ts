@@ -80,7 +80,8 @@ export class SqlConversationsRepo implements ConversationsRepo {
   private async pageOf(status: ConversationStatus, filter: ConversationFilter, limit: number, after?: ConversationKey) {
     const base: SQL[] = [eq(conversations.status, status)];
     if (filter.assigneeId) base.push(eq(conversations.assigneeId, filter.assigneeId));
-    if (filter.snoozed !== undefined) base.push(filter.snoozed ? isNotNull(conversations.snoozedUntil) : isNull(conversations.snoozedUntil));
+    if (filter.snoozed !== undefined)
+      base.push(filter.snoozed ? isNotNull(conversations.snoozedUntil) : isNull(conversations.snoozedUntil));
     // A label narrows the same keyset read: a primary-key probe of conversation_labels per row.
     if (filter.label !== undefined)
       base.push(

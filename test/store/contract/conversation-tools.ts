@@ -38,8 +38,7 @@ export function conversationToolsContract(current: () => Store) {
       const late = await mk(200);
       const none = await mk(null);
       await mk(150); // no label
-      for (const c of [late, none, early])
-        await f.tx((r) => r.labels.add({ conversationId: c.id, label, createdBy: 'a', createdAt: 1 }));
+      for (const c of [late, none, early]) await f.tx((r) => r.labels.add({ conversationId: c.id, label, createdBy: 'a', createdAt: 1 }));
       const list = (after?: { waitingSince: number | null; id: string }, limit = 50) =>
         f.tx((r) => r.conversations.list({ label, limit, after }));
       expect((await list()).map((c) => c.id)).toEqual([early.id, late.id, none.id]);
@@ -56,11 +55,13 @@ export function conversationToolsContract(current: () => Store) {
       const awake = await f.conversation({ status: 'assigned', assigneeId: assignee, waitingSince: 1 });
       const soon = await f.conversation({ status: 'assigned', assigneeId: assignee, waitingSince: 2, snoozedUntil: 5_000 });
       const later = await f.conversation({ status: 'assigned', assigneeId: assignee, waitingSince: 3, snoozedUntil: 9_000 });
-      const ids = (snoozed?: boolean) => f.tx(async (r) => (await r.conversations.list({ assigneeId: assignee, snoozed, limit: 50 })).map((c) => c.id));
+      const ids = (snoozed?: boolean) =>
+        f.tx(async (r) => (await r.conversations.list({ assigneeId: assignee, snoozed, limit: 50 })).map((c) => c.id));
       expect(await ids(false)).toEqual([awake.id]);
       expect(await ids(true)).toEqual([soon.id, later.id]);
       expect(await ids(undefined)).toEqual([awake.id, soon.id, later.id]);
-      const due = (now: number) => f.tx(async (r) => (await r.conversations.snoozeDue(now, 1000)).filter((id) => [soon.id, later.id].includes(id)));
+      const due = (now: number) =>
+        f.tx(async (r) => (await r.conversations.snoozeDue(now, 1000)).filter((id) => [soon.id, later.id].includes(id)));
       expect(await due(4_999)).toEqual([]);
       expect(await due(5_000)).toEqual([soon.id]);
       expect(await due(10_000)).toEqual([soon.id, later.id]);
@@ -117,7 +118,9 @@ export function conversationToolsContract(current: () => Store) {
       expect(await f.tx((r) => r.canned.find(refund.shortcut, null, null))).toBeUndefined();
 
       const list = (prefix: string, after?: CannedResponseRow, limit = 50) =>
-        f.tx(async (r) => (await r.canned.list({ prefix, after: after && { shortcut: after.shortcut, id: after.id }, limit })).map((c) => c.id));
+        f.tx(async (r) =>
+          (await r.canned.list({ prefix, after: after && { shortcut: after.shortcut, id: after.id }, limit })).map((c) => c.id),
+        );
       const greets = [greet, greetZh].sort((a, b) => (a.id < b.id ? -1 : 1)).map((c) => c.id);
       expect(await list(p)).toEqual([...greets, refund.id]);
       expect(await list(`${p}g`)).toEqual(greets);

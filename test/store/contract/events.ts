@@ -88,9 +88,21 @@ export function eventsContract(current: () => Store) {
       expect(feed.map((x) => x.event.seq)).toEqual([h1, q1, n1]);
       expect(feed[0]).toEqual({
         event: expect.objectContaining({ seq: h1, conversationId: held.id, type: 'message', createdAt: 30 }),
-        conversation: { channel: 'webchat', threadKey: held.threadKey, status: 'assigned', assigneeId: held.assigneeId, participantIds: [] },
+        conversation: {
+          channel: 'webchat',
+          threadKey: held.threadKey,
+          status: 'assigned',
+          assigneeId: held.assigneeId,
+          participantIds: [],
+        },
       });
-      expect(feed[1]!.conversation).toEqual({ channel: 'webchat', threadKey: queued.threadKey, status: 'queued', assigneeId: null, participantIds: [] });
+      expect(feed[1]!.conversation).toEqual({
+        channel: 'webchat',
+        threadKey: queued.threadKey,
+        status: 'queued',
+        assigneeId: null,
+        participantIds: [],
+      });
       expect(feed[2]!.conversation).toBeNull();
       expect((await f.tx((r) => r.events.feed(start, 2))).map((x) => x.event.seq)).toEqual([h1, q1]);
       expect(await f.tx((r) => r.events.feed(n1, 100))).toEqual([]);
