@@ -104,7 +104,8 @@ describe('switchboard agents create|list|rotate|revoke', () => {
           email: 'zed@example.com',
           locale: 'en',
           createdAt: 1,
-          erasedAt: null, tier: 'standard',
+          erasedAt: null,
+          tier: 'standard',
         });
       }),
     );
