@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { STATUSES } from '../domain/conversation.js';
+import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
@@ -18,7 +18,8 @@ const replyBody = z.object({
 });
 const noteBody = z.object({ text: cleanTextField(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
-const conversationCursor = z.object({ w: z.number().int().nullable(), i: z.string() });
+const conversationCursor = z.object({ p: z.enum(PRIORITIES).default('normal'), w: z.number().int().nullable(), i: z.string() });
+const MAX_TEAM_REF = 100;
 const messageCursor = z.object({ m: z.string() });
 /** Messages shown with a conversation; older ones are paged from GET /:id/messages. */
 const DETAIL_MESSAGES = 100;
@@ -38,7 +39,8 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
   const app = new Hono<ApiEnv>();
   const view = (row: ConversationRow) => conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() });
 
-  // Longest waiting first; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
+  // Urgent first, then longest waiting; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
+  // `?team=<id>` shows one team's conversations, `?team=` (empty) the general queue's.
   app.get('/', async (c) => {
     const query = c.req.query('status');
     const status = STATUSES.find((s) => s === query);
@@ -46,14 +48,17 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
       throw new ValidationError(`status: must be one of ${STATUSES.join(', ')}`, 'status');
     }
     const mine = c.req.query('mine') === 'true';
+    const team = c.req.query('team');
+    if (team !== undefined && team.length > MAX_TEAM_REF) throw new ValidationError(`team: must be at most ${MAX_TEAM_REF} characters`, 'team');
     const limit = pageLimit(c.req.query('limit'));
     const after = decodeCursor(c.req.query('cursor'), conversationCursor);
     const page = await store.read(async (r) => {
       const rows = await r.conversations.list({
         status,
         assigneeId: mine ? c.get('agent').id : undefined,
+        team: team === undefined ? undefined : team === '' ? null : team,
         limit: limit + 1,
-        after: after && { waitingSince: after.w, id: after.i },
+        after: after && { priority: after.p, waitingSince: after.w, id: after.i },
       });
       const shown = rows.slice(0, limit);
       const last = await r.messages.lastOf(shown.map((x) => x.id));
@@ -70,7 +75,7 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
         };
       });
       const end = shown.at(-1);
-      return { items, nextCursor: rows.length > limit && end ? encodeCursor({ w: end.waitingSince, i: end.id }) : null };
+      return { items, nextCursor: rows.length > limit && end ? encodeCursor({ p: end.priority, w: end.waitingSince, i: end.id }) : null };
     });
     return c.json(page);
   });

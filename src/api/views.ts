@@ -19,6 +19,7 @@ export function conversationView(c: ConversationRow, sla: SlaClock) {
     status: c.status,
     assigneeId: c.assigneeId,
     team: c.team,
+    priority: c.priority,
     locale: c.locale,
     subject: c.subject,
     waitingSince: iso(c.waitingSince),

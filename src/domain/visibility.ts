@@ -22,10 +22,10 @@ export function maySeeConversation(viewer: Viewer, conversation: Holder | null):
 
 /**
  * An event is seen by whoever may see its conversation now; an agent also sees the status change
- * that took a conversation out of their sight (a claim from the queue everyone watches, or a
- * transfer they made), so their view can drop it. Events of no conversation are for admins.
+ * that took a conversation out of their sight (a claim or an auto-assignment from the queue
+ * everyone watches, or a transfer they made), so their view can drop it. Events of no conversation are for admins.
  */
 export function maySeeEvent(viewer: Viewer, event: LoggedEvent, conversation: Holder | null): boolean {
   if (maySeeConversation(viewer, conversation)) return true;
-  return conversation !== null && event.type === 'status' && (event.data.action === 'claim' || event.data.by === viewer.id);
+  return conversation !== null && event.type === 'status' && (event.data.action === 'claim' || event.data.action === 'assign' || event.data.by === viewer.id);
 }
