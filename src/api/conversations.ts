@@ -49,7 +49,8 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
     }
     const mine = c.req.query('mine') === 'true';
     const team = c.req.query('team');
-    if (team !== undefined && team.length > MAX_TEAM_REF) throw new ValidationError(`team: must be at most ${MAX_TEAM_REF} characters`, 'team');
+    if (team !== undefined && team.length > MAX_TEAM_REF)
+      throw new ValidationError(`team: must be at most ${MAX_TEAM_REF} characters`, 'team');
     const limit = pageLimit(c.req.query('limit'));
     const after = decodeCursor(c.req.query('cursor'), conversationCursor);
     const page = await store.read(async (r) => {

@@ -27,5 +27,9 @@ export function maySeeConversation(viewer: Viewer, conversation: Holder | null):
  */
 export function maySeeEvent(viewer: Viewer, event: LoggedEvent, conversation: Holder | null): boolean {
   if (maySeeConversation(viewer, conversation)) return true;
-  return conversation !== null && event.type === 'status' && (event.data.action === 'claim' || event.data.action === 'assign' || event.data.by === viewer.id);
+  return (
+    conversation !== null &&
+    event.type === 'status' &&
+    (event.data.action === 'claim' || event.data.action === 'assign' || event.data.by === viewer.id)
+  );
 }

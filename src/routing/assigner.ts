@@ -4,7 +4,7 @@ import { applyTransition } from '../lifecycle/apply.js';
 import { audit } from '../audit/record.js';
 import { CoalescedRunner } from '../kit/coalesced-runner.js';
 import type { Repos, Store } from '../store/store.js';
-import type { Presence } from './presence.js';
+import { effectiveStatus } from '../domain/presence.js';
 import { ROUTING_DEFAULTS } from './presence.js';
 
 /** How many conversations one drain of a team assigns at most before it yields (it is requested again while work remains). */
@@ -30,7 +30,8 @@ export class AutoAssigner {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly presence: Pick<Presence, 'status'>,
+    /** AGENT_AWAY_AFTER_SECONDS in ms: a silent agent is offline (src/domain/presence.ts). */
+    private readonly awayMs: number,
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
@@ -89,7 +90,7 @@ export class AutoAssigner {
     const now = this.clock.now().getTime();
     const members = await r.teams.members(teamId);
     const routing = await r.agentRouting.byIds(members);
-    const online = members.filter((id) => this.presence.status(routing.get(id), now) === 'online');
+    const online = members.filter((id) => effectiveStatus(routing.get(id), now, this.awayMs) === 'online');
     if (online.length === 0) return 'done';
     const open = await r.conversations.openCounts(online);
     const turn = (id: string) => routing.get(id)?.lastAssignedAt ?? -1;

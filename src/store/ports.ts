@@ -367,6 +367,8 @@ export interface AgentsRepo {
   get(id: string): Promise<AgentRow | undefined>;
   /** By name. */
   list(): Promise<AgentRow[]>;
+  /** Changes an agent's role (the only field that changes after creation). */
+  update(id: string, patch: Pick<AgentRow, 'role'>): Promise<void>;
 }
 
 export interface AgentTokensRepo {

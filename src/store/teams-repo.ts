@@ -1,14 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { agentRouting, routingRules, teamMembers, teams } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
-import type {
-  AgentRoutingRepo,
-  AgentRoutingRow,
-  RoutingRuleRow,
-  RoutingRulesRepo,
-  TeamRow,
-  TeamsRepo,
-} from './ports.js';
+import type { AgentRoutingRepo, AgentRoutingRow, RoutingRuleRow, RoutingRulesRepo, TeamRow, TeamsRepo } from './ports.js';
 
 export class SqlTeamsRepo implements TeamsRepo {
   constructor(private readonly db: QueryDb) {}
@@ -92,9 +85,7 @@ export class SqlAgentRoutingRepo implements AgentRoutingRepo {
     const rows = await this.db
       .update(agentRouting)
       .set({ lastSeenAt: now })
-      .where(
-        and(eq(agentRouting.agentId, agentId), or(isNull(agentRouting.lastSeenAt), lt(agentRouting.lastSeenAt, now - minIntervalMs))),
-      )
+      .where(and(eq(agentRouting.agentId, agentId), or(isNull(agentRouting.lastSeenAt), lt(agentRouting.lastSeenAt, now - minIntervalMs))))
       .returning({ agentId: agentRouting.agentId });
     return rows.length > 0;
   }
