@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { agentRouting, routingRules, teamMembers, teams } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { AgentRoutingRepo, AgentRoutingRow, RoutingRuleRow, RoutingRulesRepo, TeamRow, TeamsRepo } from './ports.js';
@@ -58,6 +58,13 @@ export class SqlTeamsRepo implements TeamsRepo {
   }
 }
 
+/** The patchable columns of agent_routing, by field. */
+const COLUMNS = { capacity: 'capacity', status: 'status', lastSeenAt: 'last_seen_at', lastAssignedAt: 'last_assigned_at' } as const;
+
+function definedOf<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export class SqlAgentRoutingRepo implements AgentRoutingRepo {
   constructor(private readonly db: QueryDb) {}
 
@@ -76,9 +83,20 @@ export class SqlAgentRoutingRepo implements AgentRoutingRepo {
     patch: Partial<Omit<AgentRoutingRow, 'agentId'>>,
     defaults: Omit<AgentRoutingRow, 'agentId'>,
   ): Promise<void> {
-    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    const insert = this.db.insert(agentRouting).values({ ...defaults, ...set, agentId });
-    await (Object.keys(set).length ? insert.onConflictDoUpdate({ target: agentRouting.agentId, set }) : insert.onConflictDoNothing());
+    const row = { ...defaults, ...definedOf(patch), agentId };
+    const changed = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]).filter((k) => patch[k] !== undefined);
+    // Written out because the SQLite builder table-qualifies the conflict target, which PostgreSQL rejects.
+    const onConflict = changed.length
+      ? sql`do update set ${sql.join(
+          changed.map((k) => sql`${sql.raw(COLUMNS[k])} = excluded.${sql.raw(COLUMNS[k])}`),
+          sql`, `,
+        )}`
+      : sql`do nothing`;
+    await this.db.run(
+      sql`insert into agent_routing (agent_id, capacity, status, last_seen_at, last_assigned_at)
+          values (${row.agentId}, ${row.capacity}, ${row.status}, ${row.lastSeenAt}, ${row.lastAssignedAt})
+          on conflict (agent_id) ${onConflict}`,
+    );
   }
 
   async touch(agentId: string, now: number, minIntervalMs: number): Promise<boolean> {
