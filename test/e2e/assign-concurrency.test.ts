@@ -19,7 +19,9 @@ function concurrencySuite(name: string, start: () => Promise<{ apps: Running[]; 
     let stop: () => Promise<void>;
     let admin: { token: string };
     beforeAll(async () => {
-      ({ apps, stop } = await start());
+      const started = await start();
+      apps = started.apps;
+      stop = () => started.stop();
       admin = await apps[0]!.createAgent('Admin', 'admin');
     });
     afterAll(async () => stop?.());
