@@ -9,7 +9,7 @@ export const MAX_PATTERN = 200;
 export const MAX_KEYWORDS = 50;
 export const MAX_KEYWORD = 100;
 /** Only the start of a long message (an email) is matched, so a rule costs the same on any message. */
-export const MATCHED_PREFIX = 4000;
+export const MATCHED_PREFIX = 2000;
 
 export const ruleMatch = z.union([
   z.object({ regex: z.string().min(1).max(MAX_PATTERN, `must be at most ${MAX_PATTERN} characters`) }).strict(),
