@@ -232,3 +232,32 @@ describe('teams, routing and auto-assignment (injected clock)', () => {
     expect(order[0]).not.toBe(order[1]);
   });
 });
+
+describe('presence kept by an open event stream (injected clock)', () => {
+  const clock = new ManualClock();
+  let app: Running;
+  afterAll(async () => app?.stop());
+
+  it('an agent with /api/events open stays online through the away timeout; one without it goes offline', async () => {
+    // Away after 10 s: presence is refreshed every 2.5 s of real time while a stream is open.
+    app = await startApp({ AGENT_AWAY_AFTER_SECONDS: '10', ASSIGN_SWEEP_SECONDS: '3600' }, undefined, { clock });
+    const admin = await app.createAgent('Admin', 'admin');
+    const streaming = await app.createAgent('Sol');
+    const silent = await app.createAgent('Tam');
+    for (const a of [streaming, silent]) await api(app, a.token, 'POST', '/api/me/status', { status: 'online' });
+    const stream = new AbortController();
+    const res = await fetch(`${app.url}/api/events`, { headers: { authorization: `Bearer ${streaming.token}` }, signal: stream.signal });
+    expect(res.status).toBe(200);
+    clock.advance(11_000);
+    const statusOf = async (id: string) =>
+      ((await api(app, admin.token, 'GET', '/api/agents')).body.items as { id: string; status: string }[]).find((a) => a.id === id)?.status;
+    expect(await statusOf(silent.id)).toBe('offline');
+    expect(
+      await eventually(async () => ((await statusOf(streaming.id)) === 'online' ? true : undefined), 8000, 'refreshed by the stream'),
+    ).toBe(true);
+    stream.abort();
+    await new Promise((r) => setTimeout(r, 3000));
+    clock.advance(11_000);
+    expect(await statusOf(streaming.id)).toBe('offline');
+  });
+});
