@@ -20,6 +20,26 @@ const origins = z
   )
   .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://shop.example, separated by commas')));
 
+/** `email:billing,telegram:general`: each channel's default team (by id or name) for hand-offs no rule routed. */
+const defaultTeams = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const out: Record<string, string> = {};
+    for (const pair of v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const m = /^(telegram|discord|email|webchat)\s*:\s*(\S.{0,99})$/.exec(pair);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}": must be channel:team, channel one of telegram, discord, email, webchat` });
+        return z.NEVER;
+      }
+      out[m[1]!] = m[2]!.trim();
+    }
+    return out;
+  });
+
 /** Core settings (DESIGN.md § Configuration). Channel settings are validated by each channel's factory. */
 const schema = z.object({
   PORT: envPort({ anyFree: true }).default(3000),
@@ -67,6 +87,11 @@ const schema = z.object({
   RATE_LIMIT_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   WEBCHAT_SESSION_IDLE_DAYS: z.coerce.number().positive().default(30),
   WIDGET_ORIGINS: origins,
+  /** An agent whose console and API have been silent this long (no request, no open event stream) counts as offline. */
+  AGENT_AWAY_AFTER_SECONDS: z.coerce.number().int().min(10).default(180),
+  DEFAULT_TEAMS: defaultTeams,
+  /** How often every auto-assign team's queue is looked at, besides the moments that free a slot. */
+  ASSIGN_SWEEP_SECONDS: z.coerce.number().positive().default(15),
 });
 
 export type Config = z.infer<typeof schema> & { sqliteFile: string };

@@ -38,6 +38,8 @@ import { closeAllSseStreams } from './kit/sse.js';
 import { lingerOnClose } from './kit/lingering-close.js';
 import { closeServerGracefully } from './kit/close-server.js';
 import type { Server } from 'node:http';
+import { AutoAssigner } from './routing/assigner.js';
+import { Presence } from './routing/presence.js';
 
 export interface Running {
   url: string;
@@ -56,6 +58,8 @@ export interface Running {
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
   draftsIdle(): Promise<void>;
+  /** Resolves when no auto-assignment is running (tests). */
+  assignIdle(): Promise<void>;
 }
 
 export interface Overrides {
@@ -163,12 +167,34 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       else log.warn('outbox sends still in flight at the shutdown deadline; their leases are reclaimed at the next start');
     };
 
+    // Auto-assignment: woken by hand-offs, agents coming online and freed slots, and a periodic sweep.
+    const assignLog = log.child({ part: 'assign' });
+    const awayMs = config.AGENT_AWAY_AFTER_SECONDS * 1000;
+    const assigner = new AutoAssigner(store, clock, awayMs, (err) => assignLog.warn('auto-assignment failed', { err: String(err) }));
+    const presence = new Presence(store, clock, awayMs, (agentId) => assigner.kickAgent(agentId));
+    const sweep = setInterval(() => void assigner.kickAll().catch(() => undefined), config.ASSIGN_SWEEP_SECONDS * 1000);
+    sweep.unref();
+    cleanups.unshift(async () => {
+      clearInterval(sweep);
+      presence.stop();
+      await assigner.idle();
+    });
+    const kickConversation = (conversationId: string) =>
+      void store
+        .read((r) => r.conversations.get(conversationId))
+        .then((c) => assigner.kick(c?.team))
+        .catch(() => undefined);
+
     const pipeline = {
       store,
       clock,
       faq,
       reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
-      onHandoff: (conversationId: string, messageId: string) => drafts.request(conversationId, messageId),
+      defaultTeams: config.DEFAULT_TEAMS,
+      onHandoff: (conversationId: string, messageId: string) => {
+        drafts.request(conversationId, messageId);
+        kickConversation(conversationId);
+      },
       onDecided: metrics.decided,
     };
     const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
@@ -177,7 +203,14 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       store,
       clock,
       log,
-      actions: new QueueActions(store, clock),
+      actions: new QueueActions(store, clock, {
+        freed: ({ team, agentIds }) => {
+          assigner.kick(team);
+          for (const id of agentIds) assigner.kickAgent(id);
+        },
+      }),
+      presence,
+      assigner,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
@@ -237,6 +270,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       async () => stopSnooze(),
     );
     outbox.start();
+    await assigner.kickAll();
     readiness.markStarted();
 
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -254,6 +288,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       hub,
       createAgent: (name, role) => createAgent(store, clock, name, role, { policy: tokens }),
       draftsIdle: () => drafts.idle(),
+      assignIdle: () => assigner.idle(),
       async stop() {
         if (stopped) return;
         stopped = true;

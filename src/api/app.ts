@@ -34,6 +34,13 @@ import type { RateLimit, RateLimiter } from '../domain/rate-limit.js';
 import { clientIp } from './client.js';
 import { limitPerAgent, limitPerIp } from './rate-limits.js';
 import { securityHeaders } from './security-headers.js';
+import { z } from 'zod';
+import { AGENT_STATUSES } from '../domain/presence.js';
+import type { Presence } from '../routing/presence.js';
+import type { AutoAssigner } from '../routing/assigner.js';
+import { routingRuleRoutes, teamRoutes } from './teams.js';
+import { parseBody } from './body.js';
+import { ROUTING_DEFAULTS } from '../routing/presence.js';
 
 /** Limits applied to every request before any work is done for it (settings in src/config.ts). */
 export interface RequestGuard {
@@ -72,7 +79,12 @@ export interface ApiDeps {
   ops: OpsDeps;
   limiter: RateLimiter;
   guard: RequestGuard;
+  /** Agents' availability (AGENT_AWAY_AFTER_SECONDS) and the auto-assigner it wakes. */
+  presence: Presence;
+  assigner: AutoAssigner;
 }
+
+const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
 
 export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -120,11 +132,23 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   api.use('*', requireAgent(d.store, d.clock));
   api.use('*', limitPerAgent(d.limiter, g.perAgent));
+  // Any request is a sign of life: presence stays fresh while the console or a script is in use.
+  api.use('*', async (c, next) => {
+    await d.presence.seen(c.get('agent').id);
+    await next();
+  });
   api.get('/me', (c) => {
     const { id, name, role } = c.get('agent');
     return c.json({ id, name, role });
   });
-  api.route('/agents', agentRoutes({ store: d.store, clock: d.clock, tokens: d.tokens }));
+  api.post('/me/status', async (c) => {
+    const { status } = await parseBody(c, statusBody);
+    const row = await d.presence.setStatus(c.get('agent').id, status);
+    return c.json({ status: d.presence.status(row), capacity: row.capacity ?? ROUTING_DEFAULTS.capacity });
+  });
+  api.route('/agents', agentRoutes({ store: d.store, clock: d.clock, tokens: d.tokens, presence: d.presence, assigner: d.assigner }));
+  api.route('/teams', teamRoutes({ store: d.store, clock: d.clock, assigner: d.assigner }));
+  api.route('/routing-rules', routingRuleRoutes({ store: d.store, clock: d.clock }));
   api.route('/audit', auditRoutes(d.store));
   api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock }));
   api.get('/reports/summary', requireRole('admin'), async (c) => {
@@ -145,7 +169,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
-  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy)));
+  // An open stream keeps its agent present (src/routing/presence.ts).
+  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy), d.presence));
   app.route('/api', api);
   return app;
 }

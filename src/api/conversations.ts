@@ -27,7 +27,8 @@ const participantBody = z.union([
   z.object({ agentId: z.string().min(1).max(100) }).strict(),
   z.object({ teamId: z.string().min(1).max(100) }).strict(),
 ]);
-const conversationCursor = z.object({ w: z.number().int().nullable(), i: z.string() });
+const conversationCursor = z.object({ p: z.enum(PRIORITIES).default('normal'), w: z.number().int().nullable(), i: z.string() });
+const MAX_TEAM_REF = 100;
 const messageCursor = z.object({ m: z.string() });
 /** Messages shown with a conversation; older ones are paged from GET /:id/messages. */
 const DETAIL_MESSAGES = 100;
@@ -54,7 +55,8 @@ export function conversationRoutes(
     conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() }, annotations);
   const annotated = (a: AnnotatedConversation) => ({ conversation: view(a.conversation, a) });
 
-  // Longest waiting first; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
+  // Urgent first, then longest waiting; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
+  // `?team=<id>` shows one team's conversations, `?team=` (empty) the general queue's.
   app.get('/', async (c) => {
     const query = c.req.query('status');
     const status = STATUSES.find((s) => s === query);
@@ -69,6 +71,9 @@ export function conversationRoutes(
     if (snoozedQuery !== undefined && snoozedQuery !== 'true' && snoozedQuery !== 'false')
       throw new ValidationError('snoozed: must be true or false', 'snoozed');
     const snoozed = snoozedQuery === 'true';
+    const team = c.req.query('team');
+    if (team !== undefined && team.length > MAX_TEAM_REF)
+      throw new ValidationError(`team: must be at most ${MAX_TEAM_REF} characters`, 'team');
     const limit = pageLimit(c.req.query('limit'));
     const after = decodeCursor(c.req.query('cursor'), conversationCursor);
     const page = await store.read(async (r) => {
@@ -77,8 +82,9 @@ export function conversationRoutes(
         assigneeId: mine ? c.get('agent').id : undefined,
         label,
         snoozed,
+        team: team === undefined ? undefined : team === '' ? null : team,
         limit: limit + 1,
-        after: after && { waitingSince: after.w, id: after.i },
+        after: after && { priority: after.p, waitingSince: after.w, id: after.i },
       });
       const shown = rows.slice(0, limit);
       const last = await r.messages.lastOf(shown.map((x) => x.id));
@@ -97,7 +103,7 @@ export function conversationRoutes(
         };
       });
       const end = shown.at(-1);
-      return { items, nextCursor: rows.length > limit && end ? encodeCursor({ w: end.waitingSince, i: end.id }) : null };
+      return { items, nextCursor: rows.length > limit && end ? encodeCursor({ p: end.priority, w: end.waitingSince, i: end.id }) : null };
     });
     return c.json(page);
   });

@@ -5,13 +5,20 @@ import { errorBody } from '../kit/http-errors.js';
 import { acquireStream, parseCursor, sseResponse, STREAMS_RETRY_AFTER_S, type SsePage, type StreamPolicy } from '../kit/sse.js';
 import type { EventHub, HubEvent } from '../store/event-hub.js';
 import type { ApiEnv } from './auth.js';
+import type { Presence } from '../routing/presence.js';
 
 /**
  * `GET /api/events`: the changes this agent may see (src/domain/visibility.ts; admins: all) as
  * Server-Sent Events, ids being event sequence numbers. A reconnect with `Last-Event-ID` reads
  * the gap from the database; after that the event hub pushes each batch, filtered here in memory.
  */
-export function agentEvents(c: Context<ApiEnv>, hub: EventHub, policy: StreamPolicy, client: string): Response {
+export function agentEvents(
+  c: Context<ApiEnv>,
+  hub: EventHub,
+  policy: StreamPolicy,
+  client: string,
+  presence?: Pick<Presence, 'streamOpened'>,
+): Response {
   const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));
   if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be an event id sent by this stream', 'after');
   const agent = c.get('agent');
@@ -21,6 +28,7 @@ export function agentEvents(c: Context<ApiEnv>, hub: EventHub, policy: StreamPol
       'retry-after': String(STREAMS_RETRY_AFTER_S),
     });
   }
+  const present = presence?.streamOpened(agent.id) ?? (() => {});
   const viewer: Viewer = { id: agent.id, role: agent.role };
   const page = (events: HubEvent[], through: number): SsePage => ({
     events: events.filter((e) => maySeeEvent(viewer, e.event, e.conversation)).map(sseEvent),
@@ -36,7 +44,14 @@ export function agentEvents(c: Context<ApiEnv>, hub: EventHub, policy: StreamPol
       position: () => hub.position,
     },
     cursor,
-    { heartbeatMs: policy.heartbeatMs, idleMs: policy.idleMs, onClose: release },
+    {
+      heartbeatMs: policy.heartbeatMs,
+      idleMs: policy.idleMs,
+      onClose: () => {
+        present();
+        release();
+      },
+    },
   );
 }
 

@@ -26,6 +26,7 @@ export function conversationView(c: ConversationRow, sla: SlaClock, annotations?
     status: c.status,
     assigneeId: c.assigneeId,
     team: c.team,
+    priority: c.priority,
     locale: c.locale,
     subject: c.subject,
     waitingSince: iso(c.waitingSince),
@@ -35,7 +36,6 @@ export function conversationView(c: ConversationRow, sla: SlaClock, annotations?
     createdAt: iso(c.createdAt),
     resolvedAt: iso(c.resolvedAt),
     csat: c.csat,
-    priority: c.priority,
     /** Set aside until then (snooze); null when it is in the lists. */
     snoozedUntil: iso(c.snoozedUntil),
   };

@@ -6,6 +6,12 @@ import type { AuditRow } from '../store/ports.js';
 /** What the audit log records. Agent actions are written in the same transaction as the action itself. */
 export const AUDIT_ACTIONS = [
   'agent.create',
+  'agent.update',
+  'team.create',
+  'team.update',
+  'team.delete',
+  'routing_rule.create',
+  'routing_rule.delete',
   'token.create',
   'token.rotate',
   'token.revoke',

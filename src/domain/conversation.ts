@@ -3,7 +3,7 @@ import { ConflictError } from './errors.js';
 /**
  * Conversation status is a state machine owned here; nothing else decides a transition.
  *
- * bot ──handoff──▶ queued ──claim──▶ assigned ──release──▶ queued
+ * bot ──handoff──▶ queued ──claim|assign──▶ assigned ──release──▶ queued
  * assigned ──transfer──▶ assigned;  queued|assigned ──resolve──▶ resolved
  * resolved ──customer writes──▶ queued (reopen);  resolved ──close──▶ closed ──customer writes──▶ bot
  */
@@ -14,6 +14,11 @@ export type ConversationStatus = (typeof STATUSES)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** The higher of two priorities: routing may raise a conversation's priority, never lower it. */
+export function higherPriority(a: Priority, b: Priority | null | undefined): Priority {
+  return b && PRIORITIES.indexOf(b) > PRIORITIES.indexOf(a) ? b : a;
+}
+
 /** Customer tiers; a VIP's conversations start at high priority. */
 export const CUSTOMER_TIERS = ['standard', 'vip'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -21,6 +26,8 @@ export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
 export type ConversationEvent =
   | { type: 'handoff' }
   | { type: 'claim'; agentId: string }
+  /** The auto-assigner (src/routing/assigner.ts) gives a queued conversation to an agent. */
+  | { type: 'assign'; agentId: string }
   | { type: 'release' }
   | { type: 'transfer'; agentId: string }
   | { type: 'resolve' }
@@ -48,6 +55,8 @@ export function transition(state: ConversationState, event: ConversationEvent): 
       if (status === 'assigned' && state.assigneeId === event.agentId) return state;
       if (status === 'assigned') throw new ConflictError('conversation is held by another agent');
       return refuse();
+    case 'assign':
+      return status === 'queued' ? { status: 'assigned', assigneeId: event.agentId } : refuse();
     case 'release':
       return status === 'assigned' ? { status: 'queued', assigneeId: null } : refuse();
     case 'transfer':

@@ -9,7 +9,7 @@ import { PRIORITIES, STATUSES } from './conversation.js';
  */
 
 /** What happened to a conversation's lifecycle: opened, or one transition of the state machine. */
-export const LIFECYCLE_ACTIONS = ['open', 'handoff', 'claim', 'release', 'transfer', 'resolve', 'reopen', 'close'] as const;
+export const LIFECYCLE_ACTIONS = ['open', 'handoff', 'claim', 'assign', 'release', 'transfer', 'resolve', 'reopen', 'close'] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 /** Who caused a change: an agent (by id), the customer writing, or the system on its own (timeouts). */

@@ -30,8 +30,8 @@ export function isParticipant(viewer: Viewer, conversation: Holder): boolean {
 
 /**
  * An event is seen by whoever may see its conversation now; an agent also sees the status change
- * that took a conversation out of their sight (a claim from the queue everyone watches, or a
- * transfer they made), so their view can drop it. Events of no conversation are for admins.
+ * that took a conversation out of their sight (a claim or an auto-assignment from the queue
+ * everyone watches, or a transfer they made), so their view can drop it. Events of no conversation are for admins.
  */
 export function maySeeEvent(viewer: Viewer, event: LoggedEvent, conversation: Holder | null): boolean {
   // A mention is a notification for the agent named, nobody else (admins neither: it is not a change of the conversation).
@@ -40,5 +40,5 @@ export function maySeeEvent(viewer: Viewer, event: LoggedEvent, conversation: Ho
   if (conversation === null) return false;
   // Taken out of a conversation: the agent is told, so their view can drop it.
   if (event.type === 'participant') return event.data.agentId === viewer.id;
-  return event.type === 'status' && (event.data.action === 'claim' || event.data.by === viewer.id);
+  return event.type === 'status' && (event.data.action === 'claim' || event.data.action === 'assign' || event.data.by === viewer.id);
 }

@@ -18,8 +18,8 @@ export type LifecycleFields = Pick<
   'status' | 'assigneeId' | 'lastAssigneeId' | 'waitingSince' | 'resolvedAt' | 'csat' | 'updatedAt'
 >;
 
-/** Conversation fields that are not lifecycle but may change in the same write (a hand-off's team and locale). */
-export type AlongsideFields = Partial<Pick<ConversationRow, 'team' | 'locale'>>;
+/** Conversation fields that are not lifecycle but may change in the same write (a hand-off's team, priority and locale). */
+export type AlongsideFields = Partial<Pick<ConversationRow, 'team' | 'priority' | 'locale'>>;
 
 export interface ApplyOptions {
   by: Actor;

@@ -19,8 +19,10 @@ export interface PipelineDeps {
   faq: () => FaqMatcher;
   /** Resolved conversations reopen to their last agent within this window; after it, to the queue. */
   reopenWindowMs: number;
-  /** Called after a hand-off commits; drafting runs there, never inside the customer's transaction. */
+  /** Called after a hand-off commits; drafting and auto-assignment run there, never inside the customer's transaction. */
   onHandoff?: (conversationId: string, messageId: string) => void;
+  /** Each channel's default team (DEFAULT_TEAMS), by id or name. */
+  defaultTeams?: Readonly<Record<string, string>>;
   /** Called after commit with what the rules decided for a newly stored message (metrics count it). */
   onDecided?: (channel: InboundMessage['channel'], decision: { kind: string; rule: string }) => void;
 }
@@ -62,6 +64,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
         reopened,
         locale,
         now,
+        defaultTeams: deps.defaultTeams,
         recipient: inbound && { identity, lastIn: inbound },
       });
       // Another instance stored the same message between our check and the insert: undo everything.

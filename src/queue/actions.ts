@@ -1,5 +1,6 @@
-import type { ConversationEvent } from '../domain/conversation.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { transition, type ConversationEvent } from '../domain/conversation.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { DEFAULT_CAPACITY } from '../domain/presence.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { Repos, Store } from '../store/store.js';
@@ -11,15 +12,37 @@ import { audit } from '../audit/record.js';
 import { mentionedAgents } from '../domain/mentions.js';
 import { addParticipant } from './tools.js';
 
+/** Called after an action commits that may let the auto-assigner place a conversation (src/routing/assigner.ts). */
+export interface QueueHooks {
+  /** A conversation went back to a team's queue, or an agent freed a slot. */
+  freed(change: { team: string | null; agentIds: string[] }): void;
+}
+
 /** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
 export class QueueActions {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly hooks: QueueHooks = { freed: () => {} },
   ) {}
 
+  /**
+   * Takes a queued conversation. Capacity binds claims as it binds the auto-assigner: an agent
+   * holding `capacity` open conversations is refused (409) until they free one, so the promise
+   * "nobody above capacity" holds however work arrives. Under the agent's lock, after the
+   * conversation's, as the auto-assigner takes them. Handing an agent more than their capacity is
+   * a deliberate act: a transfer, which does not check it.
+   */
   claim(agent: AgentRow, id: string): Promise<ConversationRow> {
-    return this.apply(id, { type: 'claim', agentId: agent.id }, agent);
+    return this.store.tx(async (r) =>
+      this.applyIn(r, id, { type: 'claim', agentId: agent.id }, agent, undefined, async (c) => {
+        if (c.status === 'assigned' && c.assigneeId === agent.id) return;
+        await r.lock(`assign:agent:${agent.id}`);
+        const capacity = (await r.agentRouting.get(agent.id))?.capacity ?? DEFAULT_CAPACITY;
+        const held = (await r.conversations.openCounts([agent.id])).get(agent.id) ?? 0;
+        if (held >= capacity) throw new ConflictError(`at capacity: you hold ${held} open conversations (capacity ${capacity})`);
+      }),
+    );
   }
 
   async release(agent: AgentRow, id: string): Promise<ConversationRow> {
@@ -134,12 +157,23 @@ export class QueueActions {
     event: ConversationEvent,
     agent: AgentRow,
     check?: (c: ConversationRow) => void,
+    checkLocked?: (c: ConversationRow) => Promise<void>,
   ): Promise<ConversationRow> {
     const c = await this.load(r, id);
     check?.(c);
+    // A legal transition only: a refused one must not take the agent's lock first.
+    transition({ status: c.status, assigneeId: c.assigneeId }, event);
+    await checkLocked?.(c);
     const now = this.clock.now().getTime();
     await audit(r, { by: agent.id, action: `conversation.${event.type}`, subjectId: id, detail: { ...event, from: c.status }, now });
-    return applyTransition(r, c, event, { by: agent.id, now });
+    const next = await applyTransition(r, c, event, { by: agent.id, now });
+    // Whoever held it has a slot free; a conversation back in the queue may go to someone.
+    const slotFreed = c.status === 'assigned' && (next.status !== 'assigned' || next.assigneeId !== c.assigneeId);
+    if (slotFreed || (next.status === 'queued' && c.status !== 'queued')) {
+      const freed = { team: next.status === 'queued' ? next.team : c.team, agentIds: c.assigneeId ? [c.assigneeId] : [] };
+      r.afterCommit(() => this.hooks.freed(freed));
+    }
+    return next;
   }
 
   private async load(r: Repos, id: string): Promise<ConversationRow> {

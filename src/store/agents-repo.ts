@@ -17,6 +17,10 @@ export class SqlAgentsRepo implements AgentsRepo {
   async list(): Promise<AgentRow[]> {
     return this.db.select().from(agents).orderBy(asc(agents.name));
   }
+
+  async update(id: string, patch: Pick<AgentRow, 'role'>): Promise<void> {
+    await this.db.update(agents).set({ role: patch.role }).where(eq(agents.id, id));
+  }
 }
 
 export class SqlAgentTokensRepo implements AgentTokensRepo {

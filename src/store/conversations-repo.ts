@@ -3,7 +3,7 @@ import { conversationLabels, conversations, messages } from './sqlite/schema.js'
 import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus } from '../domain/conversation.js';
 import type { ConversationFilter, ConversationKey, ConversationRow, ConversationsRepo } from './ports.js';
-import { STATUSES } from '../domain/conversation.js';
+import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {
   constructor(
@@ -69,17 +69,35 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 
   async list(filter: ConversationFilter): Promise<ConversationRow[]> {
-    // One keyset read per status, each an index range on (status, waiting_since, id) or with the
-    // assignee in front; "all open" merges the open statuses' pages rather than scanning past closed ones.
+    // Keyset reads per status, each walking the priorities urgent first with index ranges on
+    // (status, priority, waiting_since, id), with the assignee or team in front; "all open" merges
+    // the open statuses' pages rather than scanning past closed ones.
     const statuses = filter.status ? [filter.status] : STATUSES.filter((s) => s !== 'closed');
     const pages = await Promise.all(statuses.map((status) => this.pageOf(status, filter, filter.limit, filter.after)));
     return pages.flat().sort(compareKeys).slice(0, filter.limit);
   }
 
-  /** One status's page in list order: rows with a waiting time (by it, then id), then those without (by id). */
-  private async pageOf(status: ConversationStatus, filter: ConversationFilter, limit: number, after?: ConversationKey) {
+  async openCounts(agentIds: string[]): Promise<Map<string, number>> {
+    if (agentIds.length === 0) return new Map();
+    // An index range count on conversations_assignee (assignee_id, status, …) per agent.
+    const rows = await this.db
+      .select({ agentId: conversations.assigneeId, n: sql<number>`count(*)` })
+      .from(conversations)
+      .where(and(inArray(conversations.assigneeId, agentIds), eq(conversations.status, 'assigned')))
+      .groupBy(conversations.assigneeId);
+    return new Map(rows.flatMap((r) => (r.agentId === null ? [] : [[r.agentId, Number(r.n)] as const])));
+  }
+
+  /** One status's page in list order: priority by priority (urgent first), each as `waitingPage` reads it. */
+  private async pageOf(
+    status: ConversationStatus,
+    filter: ConversationFilter,
+    limit: number,
+    after?: ConversationKey,
+  ): Promise<ConversationRow[]> {
     const base: SQL[] = [eq(conversations.status, status)];
     if (filter.assigneeId) base.push(eq(conversations.assigneeId, filter.assigneeId));
+    if (filter.team !== undefined) base.push(filter.team === null ? isNull(conversations.team) : eq(conversations.team, filter.team));
     if (filter.snoozed !== undefined)
       base.push(filter.snoozed ? isNotNull(conversations.snoozedUntil) : isNull(conversations.snoozedUntil));
     // A label narrows the same keyset read: a primary-key probe of conversation_labels per row.
@@ -92,6 +110,18 @@ export class SqlConversationsRepo implements ConversationsRepo {
             .where(and(eq(conversationLabels.conversationId, conversations.id), eq(conversationLabels.label, filter.label))),
         ),
       );
+    const from = after ? RANKED.indexOf(after.priority) : 0;
+    let rows: ConversationRow[] = [];
+    for (let p = Math.max(0, from); p < RANKED.length && rows.length < limit; p++) {
+      const priority = RANKED[p]!;
+      const within = after && p === from ? after : undefined;
+      rows = rows.concat(await this.waitingPage([...base, eq(conversations.priority, priority)], limit - rows.length, within));
+    }
+    return rows;
+  }
+
+  /** Rows with a waiting time (by it, then id), then those without (by id), past `after` of the same priority. */
+  private async waitingPage(base: SQL[], limit: number, after?: ConversationKey): Promise<ConversationRow[]> {
     const read = (conds: SQL[], n: number) =>
       this.db
         .select()
@@ -172,8 +202,12 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 }
 
-/** List order: waiting since, nulls last, then id. */
+/** Priorities in list order: urgent first. */
+const RANKED = [...PRIORITIES].reverse();
+
+/** List order: priority (urgent first), waiting since (nulls last), then id. */
 function compareKeys(a: ConversationKey, b: ConversationKey): number {
+  if (a.priority !== b.priority) return RANKED.indexOf(a.priority) - RANKED.indexOf(b.priority);
   if (a.waitingSince !== b.waitingSince) {
     if (a.waitingSince === null) return 1;
     if (b.waitingSince === null) return -1;

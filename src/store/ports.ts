@@ -1,5 +1,6 @@
 import type { ConversationStatus, CustomerTier, Priority } from '../domain/conversation.js';
 import type { DomainEvent } from '../domain/events.js';
+import type { AgentStatus } from '../domain/presence.js';
 
 /*
  * The storage interface the rest of the code sees: the row types, one interface per repository,
@@ -9,6 +10,7 @@ import type { DomainEvent } from '../domain/events.js';
  */
 
 export { STATUSES, PRIORITIES, CUSTOMER_TIERS } from '../domain/conversation.js';
+export { AGENT_STATUSES } from '../domain/presence.js';
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
 export const DRAFT_KINDS = ['llm', 'faq'] as const;
@@ -224,12 +226,80 @@ export interface WebchatSessionRow {
   lastSeenAt: number | null;
 }
 
-/** Where a conversation sorts in lists: waiting since (nulls last), then id. */
-export type ConversationKey = Pick<ConversationRow, 'waitingSince' | 'id'>;
+/** Where a conversation sorts in lists: priority (urgent first), waiting since (nulls last), then id. */
+export type ConversationKey = Pick<ConversationRow, 'priority' | 'waitingSince' | 'id'>;
+
+export interface TeamRow {
+  /** The slug of the name; FAQ entries' `team:` and routing rules name a team by id or name. */
+  id: string;
+  name: string;
+  /** 1: its queued conversations are assigned to online members automatically. */
+  autoAssign: number;
+  createdAt: number;
+}
+
+/** An agent's availability and load (no row: offline, default capacity). */
+export interface AgentRoutingRow {
+  agentId: string;
+  /** Open (assigned) conversations the auto-assigner and claims stop at. */
+  capacity: number;
+  status: AgentStatus;
+  /** Last request or open event stream; presence times out from it. */
+  lastSeenAt: number | null;
+  /** Last auto-assignment: equally loaded agents take turns, oldest first. */
+  lastAssignedAt: number | null;
+}
+
+export interface RoutingRuleRow {
+  id: string;
+  /** JSON: `{"regex":"…"}` or `{"keywords":["…"]}` (src/routing/match.ts). */
+  match: string;
+  /** Only messages of this channel; null: any channel. */
+  channel: string | null;
+  teamId: string;
+  /** Raises the conversation's priority to at least this; null: leaves it. */
+  priority: Priority | null;
+  createdAt: number;
+}
+
+export interface TeamsRepo {
+  insert(row: TeamRow): Promise<void>;
+  get(id: string): Promise<TeamRow | undefined>;
+  /** By name; there are few teams (the API caps them). */
+  list(): Promise<TeamRow[]>;
+  update(id: string, patch: Partial<Omit<TeamRow, 'id' | 'createdAt'>>): Promise<void>;
+  /** Deletes the team with its memberships and routing rules; false when it did not exist. */
+  delete(id: string): Promise<boolean>;
+  /** The members' agent ids, sorted. */
+  members(teamId: string): Promise<string[]>;
+  /** Replaces an agent's teams. */
+  setTeamsOf(agentId: string, teamIds: string[]): Promise<void>;
+  /** Each agent's team ids, sorted (agents in no team are absent). */
+  teamsOf(agentIds: string[]): Promise<Map<string, string[]>>;
+}
+
+export interface AgentRoutingRepo {
+  get(agentId: string): Promise<AgentRoutingRow | undefined>;
+  /** Rows of these agents (those without one are absent). */
+  byIds(agentIds: string[]): Promise<Map<string, AgentRoutingRow>>;
+  /** Writes the fields given, creating the row from `defaults` when the agent has none. */
+  upsert(agentId: string, patch: Partial<Omit<AgentRoutingRow, 'agentId'>>, defaults: Omit<AgentRoutingRow, 'agentId'>): Promise<void>;
+  /** Records presence at `now` unless recorded less than `minIntervalMs` ago (or the agent has no row); true when it wrote. */
+  touch(agentId: string, now: number, minIntervalMs: number): Promise<boolean>;
+}
+
+export interface RoutingRulesRepo {
+  insert(row: RoutingRuleRow): Promise<void>;
+  /** In the order they are tried: oldest first. */
+  list(limit: number): Promise<RoutingRuleRow[]>;
+  delete(id: string): Promise<boolean>;
+}
 
 export interface ConversationFilter {
   status?: ConversationStatus;
   assigneeId?: string;
+  /** Only this team's (null: the general queue's). */
+  team?: string | null;
   /** Only those carrying this (normalised) label. */
   label?: string;
   /** true: only snoozed ones; false: only those not snoozed; undefined: both. */
@@ -248,13 +318,16 @@ export interface ConversationsRepo {
   insert(row: ConversationRow): Promise<void>;
   update(id: string, patch: Partial<Omit<ConversationRow, 'id'>>): Promise<void>;
   /**
-   * Open conversations (or those of `status`), longest waiting first, then those nobody waits on
-   * by id; `after` (the last row of the previous page) pages on. Each page is a few index range
-   * reads, however many conversations there are.
+   * Open conversations (or those of `status`), urgent first; within a priority longest waiting
+   * first, then those nobody waits on by id; `after` (the last row of the previous page) pages
+   * on. Each page is a few index range reads (per status and priority), however many
+   * conversations there are.
    */
   list(filter: ConversationFilter): Promise<ConversationRow[]>;
   /** Snoozed conversations whose time came by `now`, soonest first. */
   snoozeDue(now: number, limit: number): Promise<string[]>;
+  /** How many conversations each agent holds (status assigned); agents holding none are absent. */
+  openCounts(agentIds: string[]): Promise<Map<string, number>>;
   resolvedBefore(cutoff: number, limit: number): Promise<string[]>;
   countQueuedBefore(waitingSince: number): Promise<number>;
   /** A customer's conversations by id; `afterId` pages on. */
@@ -365,6 +438,8 @@ export interface AgentsRepo {
   get(id: string): Promise<AgentRow | undefined>;
   /** By name. */
   list(): Promise<AgentRow[]>;
+  /** Changes an agent's role (the only field that changes after creation). */
+  update(id: string, patch: Pick<AgentRow, 'role'>): Promise<void>;
 }
 
 export interface AgentTokensRepo {
@@ -477,6 +552,9 @@ export interface Repos {
   participants: ParticipantsRepo;
   canned: CannedRepo;
   monitor: MonitorRepo;
+  teams: TeamsRepo;
+  agentRouting: AgentRoutingRepo;
+  routingRules: RoutingRulesRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */

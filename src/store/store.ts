@@ -14,6 +14,7 @@ import { SqlMonitorRepo } from './monitor-repo.js';
 import { SqlLabelsRepo } from './labels-repo.js';
 import { SqlParticipantsRepo } from './participants-repo.js';
 import { SqlCannedRepo } from './canned-repo.js';
+import { SqlAgentRoutingRepo, SqlRoutingRulesRepo, SqlTeamsRepo } from './teams-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -118,6 +119,9 @@ export class Store {
       participants: new SqlParticipantsRepo(db),
       canned: new SqlCannedRepo(db),
       monitor: new SqlMonitorRepo(db, this.database.dialect),
+      teams: new SqlTeamsRepo(db),
+      agentRouting: new SqlAgentRoutingRepo(db),
+      routingRules: new SqlRoutingRulesRepo(db),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };

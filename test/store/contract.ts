@@ -15,6 +15,7 @@ import { monitorContract } from './contract/monitor.js';
 import { smallReposContract } from './contract/small-repos.js';
 import { transactionsContract } from './contract/transactions.js';
 import { conversationToolsContract } from './contract/conversation-tools.js';
+import { teamsContract } from './contract/teams.js';
 
 /**
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
@@ -48,5 +49,6 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     monitorContract(current);
     transactionsContract(current);
     conversationToolsContract(current);
+    teamsContract(current);
   });
 }

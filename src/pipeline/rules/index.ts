@@ -14,6 +14,8 @@ export { decide, type Decision, type Rule, type RuleContext } from './rule.js';
 /**
  * How the pipeline decides what to do with an inbound message, in order; the first rule that
  * decides wins. A new rule (routing, priority, …) is one file in this folder and one line here.
+ * Routing (routing.ts) is not a place in this list: three rules hand off (humanRequest, askBack,
+ * handoff), and each hand-off routes through handToQueue.
  */
 export const rules: readonly Rule[] = [
   duplicate,

@@ -17,8 +17,10 @@ export interface RuleContext {
   /** The language the bot answers in. */
   locale: 'en' | 'zh';
   now: number;
-  /** The team a hand-off goes to; earlier rules (the FAQ's topic) may set it. */
+  /** The team the FAQ's topic named (earlier rules set it); the hand-off's routing (routing.ts) starts from it. */
   team?: string;
+  /** Each channel's default team, by id or name (DEFAULT_TEAMS). */
+  defaultTeams?: Readonly<Record<string, string>>;
   /** Whom a bot reply goes to, as ingest read it (so the reply need not read it again); absent when the message was not stored. */
   recipient?: ReplyRecipient;
 }

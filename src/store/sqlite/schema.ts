@@ -10,6 +10,7 @@ import {
   CUSTOMER_TIERS,
   FAQ_SUGGESTION_SOURCES,
   FAQ_SUGGESTION_STATUSES,
+  AGENT_STATUSES,
 } from '../ports.js';
 
 /*
@@ -77,7 +78,10 @@ export const conversations = sqliteTable(
     index('conversations_thread').on(t.channel, t.threadKey),
     // The list pages (conversations-repo.ts): by status, and by assignee and status.
     index('conversations_status').on(t.status, t.waitingSince, t.id),
-    index('conversations_assignee').on(t.assigneeId, t.status, t.waitingSince, t.id),
+    index('conversations_assignee').on(t.assigneeId, t.status, t.priority, t.waitingSince, t.id),
+    // The queue pages: by status, then priority (one range per priority), then waiting time; and per team.
+    index('conversations_queue').on(t.status, t.priority, t.waitingSince, t.id),
+    index('conversations_team_queue').on(t.team, t.status, t.priority, t.waitingSince, t.id),
     // The retention job's scan: closed, not yet purged, oldest first.
     index('conversations_retention').on(t.status, t.redactedAt, t.updatedAt),
     index('conversations_customer').on(t.customerId, t.id),
@@ -298,3 +302,52 @@ export const cannedResponses = sqliteTable(
   },
   (t) => [index('canned_responses_shortcut').on(t.shortcut, t.id)],
 );
+/** Teams conversations are routed to; the id is the slug of the name (src/routing/teams.ts). */
+export const teams = sqliteTable('teams', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  /** 1: queued conversations of the team are assigned to its online members (src/routing/assigner.ts). */
+  autoAssign: integer('auto_assign').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Which agents belong to which teams. */
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+  },
+  (t) => [uniqueIndex('team_members_pair').on(t.teamId, t.agentId), index('team_members_agent').on(t.agentId)],
+);
+
+/**
+ * An agent's availability and load settings, beside the agent row: a missing row is an offline
+ * agent of the default capacity. `lastAssignedAt` makes ties between equally loaded agents go
+ * round-robin, on every instance and after restarts.
+ */
+export const agentRouting = sqliteTable('agent_routing', {
+  agentId: text('agent_id')
+    .primaryKey()
+    .references(() => agents.id),
+  capacity: integer('capacity').notNull(),
+  status: text('status', { enum: AGENT_STATUSES }).notNull(),
+  lastSeenAt: integer('last_seen_at'),
+  lastAssignedAt: integer('last_assigned_at'),
+});
+
+/** Admin-defined hand-off routing, tried in order of creation; `match` is JSON (src/routing/match.ts). */
+export const routingRules = sqliteTable('routing_rules', {
+  id: text('id').primaryKey(),
+  match: text('match').notNull(),
+  channel: text('channel'),
+  teamId: text('team_id')
+    .notNull()
+    .references(() => teams.id),
+  priority: text('priority', { enum: PRIORITIES }),
+  createdAt: integer('created_at').notNull(),
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
-import type { CannedResponseRow } from '../../../src/store/ports.js';
+import type { CannedResponseRow, ConversationRow } from '../../../src/store/ports.js';
 import { fixtures, uid } from './fixtures.js';
 
 export function conversationToolsContract(current: () => Store) {
@@ -39,8 +39,7 @@ export function conversationToolsContract(current: () => Store) {
       const none = await mk(null);
       await mk(150); // no label
       for (const c of [late, none, early]) await f.tx((r) => r.labels.add({ conversationId: c.id, label, createdBy: 'a', createdAt: 1 }));
-      const list = (after?: { waitingSince: number | null; id: string }, limit = 50) =>
-        f.tx((r) => r.conversations.list({ label, limit, after }));
+      const list = (after?: ConversationRow, limit = 50) => f.tx((r) => r.conversations.list({ label, limit, after }));
       expect((await list()).map((c) => c.id)).toEqual([early.id, late.id, none.id]);
       expect((await list(undefined, 1)).map((c) => c.id)).toEqual([early.id]);
       expect((await list(early)).map((c) => c.id)).toEqual([late.id, none.id]);
