@@ -14,6 +14,8 @@ import { privacyRoutes } from './privacy.js';
 import type { TokenPolicy } from '../access/tokens.js';
 import { conversationRoutes } from './conversations.js';
 import { faqRoutes } from './faq.js';
+import { settingsRoutes } from './settings.js';
+import type { SlaSettings } from '../sla/settings.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import { FaqWriter } from '../faq-learning/write-back.js';
 import type { EngineOptions } from '../faq/faq-index.js';
@@ -55,8 +57,8 @@ export interface ApiDeps {
   adapterRoutes: AdapterRoute[];
   /** The console and chat pages with their scripts and styles (see web-assets.ts). */
   webAssets: WebAsset[];
-  /** First-response target: a conversation waiting longer is shown as overdue. */
-  slaFirstResponseMs: number;
+  /** The SLA settings of the environment; an admin's saved ones (PUT /api/settings/sla) win over them. */
+  sla: SlaSettings;
   /** How long new agent tokens live (AGENT_TOKEN_TTL_DAYS). */
   tokens: TokenPolicy;
   /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
@@ -131,7 +133,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
     const rows = await d.store.tx((r) => r.events.since(since));
     return c.json(summarize(rows.map(decodeLogged), since));
   });
-  api.route('/conversations', conversationRoutes(d.store, d.actions, { firstResponseMs: d.slaFirstResponseMs, clock: d.clock }));
+  api.route('/conversations', conversationRoutes(d.store, d.actions, { settings: d.sla, clock: d.clock }));
+  api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.

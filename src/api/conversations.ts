@@ -9,6 +9,8 @@ import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
 import { cleanTextField, parseBody } from './body.js';
+import { currentPolicy } from '../sla/policy.js';
+import type { SlaSettings } from '../sla/settings.js';
 import { conversationView, customerView, draftView, messageView } from './views.js';
 
 const MAX_REPLY = 16 * 1024;
@@ -34,9 +36,15 @@ async function messagePage(r: Repos, conversationId: string, limit: number, befo
   };
 }
 
-export function conversationRoutes(store: Store, actions: QueueActions, sla: { firstResponseMs: number; clock: Clock }) {
+export function conversationRoutes(store: Store, actions: QueueActions, sla: { settings: SlaSettings; clock: Clock }) {
   const app = new Hono<ApiEnv>();
-  const view = (row: ConversationRow) => conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() });
+  // The SLA policy in force is read with the rows, so every instance shows an admin's change at once.
+  const viewIn = async (r: Repos) => {
+    const policy = await currentPolicy(r, sla.settings);
+    const now = sla.clock.now().getTime();
+    return (row: ConversationRow) => conversationView(row, policy, now);
+  };
+  const viewOf = async (row: ConversationRow) => (await store.read(viewIn))(row);
 
   // Longest waiting first; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
   app.get('/', async (c) => {
@@ -56,6 +64,7 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
         after: after && { waitingSince: after.w, id: after.i },
       });
       const shown = rows.slice(0, limit);
+      const view = await viewIn(r);
       const last = await r.messages.lastOf(shown.map((x) => x.id));
       const customers = await r.customers.byIds([...new Set(shown.map((x) => x.customerId))]);
       const items = shown.map((row) => {
@@ -84,6 +93,7 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
       const identities = await r.customers.identitiesOf(conv.customerId);
       const messages = await messagePage(r, id, DETAIL_MESSAGES, undefined);
       const drafts = await r.drafts.list(id);
+      const view = await viewIn(r);
       return {
         conversation: view(conv),
         customer: customerView(customer, identities),
@@ -106,12 +116,12 @@ export function conversationRoutes(store: Store, actions: QueueActions, sla: { f
     return c.json({ items: page.messages, nextCursor: page.messagesNextCursor });
   });
 
-  app.post('/:id/claim', async (c) => c.json({ conversation: view(await actions.claim(c.get('agent'), c.req.param('id'))) }));
-  app.post('/:id/release', async (c) => c.json({ conversation: view(await actions.release(c.get('agent'), c.req.param('id'))) }));
-  app.post('/:id/resolve', async (c) => c.json({ conversation: view(await actions.resolve(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/claim', async (c) => c.json({ conversation: await viewOf(await actions.claim(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/release', async (c) => c.json({ conversation: await viewOf(await actions.release(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/resolve', async (c) => c.json({ conversation: await viewOf(await actions.resolve(c.get('agent'), c.req.param('id'))) }));
   app.post('/:id/transfer', async (c) => {
     const { agentId } = await parseBody(c, transferBody);
-    return c.json({ conversation: view(await actions.transfer(c.get('agent'), c.req.param('id'), agentId)) });
+    return c.json({ conversation: await viewOf(await actions.transfer(c.get('agent'), c.req.param('id'), agentId)) });
   });
 
   app.post('/:id/messages', async (c) => {

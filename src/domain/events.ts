@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUSES } from './conversation.js';
+import { PRIORITIES, STATUSES } from './conversation.js';
 
 /**
  * Every event the log holds, one schema per type. Writers append these typed values; readers
@@ -64,6 +64,17 @@ const faqSuggestion = z.object({
 /** A customer picked an entry the bot offered when unsure; `question` is what they had asked. */
 const faqPicked = z.object({ entryId: z.string(), locale: z.string(), question: z.string() });
 
+/**
+ * A conversation passed an SLA target unmet (src/sla/breaches.ts): which one, when it was due (in
+ * business time from `startedAt`, the hand-off), at which priority. Written once per target and cycle.
+ */
+const slaBreached = z.object({
+  target: z.enum(['first_response', 'resolution']),
+  dueAt: z.number().int(),
+  startedAt: z.number().int(),
+  priority: z.enum(PRIORITIES),
+});
+
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
   z.object({ type: z.literal('status'), data: statusData }),
@@ -73,6 +84,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('note'), data: note }),
   z.object({ type: z.literal('faq_suggestion'), data: faqSuggestion }),
   z.object({ type: z.literal('faq_picked'), data: faqPicked }),
+  z.object({ type: z.literal('sla.breached'), data: slaBreached }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */

@@ -9,6 +9,7 @@ import { findOrOpenConversation } from './find-conversation.js';
 import { upsertIdentity } from './identity.js';
 import { detectLocale } from './intent.js';
 import { decide, rules } from './rules/index.js';
+import type { SlaSettings } from '../sla/settings.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -16,6 +17,8 @@ export interface PipelineDeps {
   faq: () => FaqMatcher;
   /** Resolved conversations reopen to their last agent within this window; after it, to the queue. */
   reopenWindowMs: number;
+  /** The SLA settings of the environment (business hours for the holding reply). */
+  sla?: SlaSettings;
   /** Called after a hand-off commits; drafting runs there, never inside the customer's transaction. */
   onHandoff?: (conversationId: string, messageId: string) => void;
   /** Called after commit with what the rules decided for a newly stored message (metrics count it). */
@@ -58,6 +61,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
         locale,
         now,
         recipient: inbound && { identity, lastIn: inbound },
+        sla: deps.sla,
       });
       // Another instance stored the same message between our check and the insert: undo everything.
       if (decision.kind === 'duplicate' || !inbound) throw new DuplicateDelivery();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSwitchboard, type Running } from '../../src/main.js';
 import { createLogger, type LogLevel } from '../../src/log.js';
+import type { Clock } from '../../src/domain/clock.js';
 
 export const SAMPLE_FAQ = join(import.meta.dirname, '..', '..', 'faq');
 
@@ -28,12 +29,16 @@ export const NO_RATE_LIMITS = {
  * Starts the real app on a random loopback port with the sample FAQ. Without a data directory it
  * gets a fresh one of its own, removed when it stops (never the checkout's `./data`).
  */
-export async function startApp(env: Record<string, string | undefined> = {}, dataDir?: string): Promise<Running> {
+export async function startApp(
+  env: Record<string, string | undefined> = {},
+  dataDir?: string,
+  overrides: { clock?: Clock } = {},
+): Promise<Running> {
   const own = dataDir === undefined && env.DATA_DIR === undefined ? await tempDir() : undefined;
   const app = await startSwitchboard(
     { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, ...NO_RATE_LIMITS, ...env, DATA_DIR: own?.path ?? dataDir ?? env.DATA_DIR },
     // TEST_LOG_LEVEL=debug shows the app's logs while debugging a test.
-    { log: createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent') },
+    { log: createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent'), ...overrides },
   ).catch(async (err: unknown) => {
     await own?.rm();
     throw err;

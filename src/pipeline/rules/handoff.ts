@@ -1,7 +1,11 @@
 import { CUSTOMER } from '../../domain/events.js';
 import { applyTransition } from '../../lifecycle/apply.js';
 import { enqueueReply } from '../../outbox/enqueue.js';
-import { holdingReply } from '../replies.js';
+import { isOpen, nextOpening } from '../../sla/business-calendar.js';
+import { currentPolicy } from '../../sla/policy.js';
+import { DEFAULT_SLA_SETTINGS } from '../../sla/settings.js';
+import { usualFirstResponseMs } from '../../sla/usual-wait.js';
+import { holdingReply, type TeamHours } from '../replies.js';
 import type { Decision, RuleContext } from './rule.js';
 
 /** Nothing earlier answered: the conversation goes to the queue. The last rule; it always decides. */
@@ -9,16 +13,24 @@ export async function handoff(ctx: RuleContext): Promise<Decision> {
   return handToQueue(ctx);
 }
 
-/** Queues the conversation (with the team rules chose) and tells the customer how many are ahead. */
+/**
+ * Queues the conversation (with the team rules chose) and tells the customer honestly what comes
+ * next: in business hours how many are ahead and the usual wait, outside them when the team is back.
+ */
 export async function handToQueue(ctx: RuleContext): Promise<Decision> {
   const { r, now, locale } = ctx;
   const ahead = await r.conversations.countQueuedBefore(now);
+  const policy = await currentPolicy(r, ctx.sla ?? DEFAULT_SLA_SETTINGS);
+  // No channel reports a customer's time zone yet; the business zone is named instead.
+  const hours: TeamHours = isOpen(policy.calendar, now)
+    ? { open: true, usualWaitMs: await usualFirstResponseMs(r, policy, now) }
+    : { open: false, backAt: nextOpening(policy.calendar, now), timeZone: ctx.customerTimeZone ?? policy.settings.timeZone, now };
   const also = { team: ctx.team ?? ctx.conversation.team, locale };
   ctx.conversation = await applyTransition(r, ctx.conversation, { type: 'handoff' }, { by: CUSTOMER, now, also });
   await enqueueReply(r, {
     conversation: ctx.conversation,
     author: 'bot',
-    text: holdingReply(locale, ahead),
+    text: holdingReply(locale, ahead, hours),
     now,
     recipient: ctx.recipient,
   });

@@ -68,6 +68,13 @@ export const conversations = sqliteTable(
     csat: integer('csat'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** When the SLA clock started: the hand-off (or the reopen) the targets count from (src/sla/policy.ts). */
+    slaStartedAt: integer('sla_started_at'),
+    /** The first agent reply since then; bot replies never count. */
+    firstRespondedAt: integer('first_responded_at'),
+    /** When the breach events were written (src/sla/breaches.ts), so each is written once. */
+    firstResponseBreachedAt: integer('first_response_breached_at'),
+    resolutionBreachedAt: integer('resolution_breached_at'),
     /** When the message bodies were purged (retention or erasure): the job never visits it again. */
     redactedAt: integer('redacted_at'),
   },
@@ -79,6 +86,9 @@ export const conversations = sqliteTable(
     // The retention job's scan: closed, not yet purged, oldest first.
     index('conversations_retention').on(t.status, t.redactedAt, t.updatedAt),
     index('conversations_customer').on(t.customerId, t.id),
+    // The breach timer's scan (open, started before a cutoff) and the median of recent first responses.
+    index('conversations_sla').on(t.status, t.slaStartedAt, t.id),
+    index('conversations_first_response').on(t.firstRespondedAt),
   ],
 );
 
@@ -243,3 +253,11 @@ export const audit = sqliteTable(
   },
   (t) => [index('audit_at').on(t.at, t.id), index('audit_actor').on(t.actorId, t.at, t.id)],
 );
+
+/** Settings an admin changes at run time (the SLA policy), one JSON value per key, shared by every instance. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});

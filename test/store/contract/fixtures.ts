@@ -40,6 +40,10 @@ export function fixtures(current: () => Store) {
       createdAt: 1_000,
       updatedAt: 1_000,
       redactedAt: null,
+      slaStartedAt: null,
+      firstRespondedAt: null,
+      firstResponseBreachedAt: null,
+      resolutionBreachedAt: null,
       ...patch,
     };
     await tx((r) => r.conversations.insert(row));
