@@ -115,30 +115,23 @@ function intervalsOfDay(cal: BusinessCalendar, day: number): [number, number][] 
   return out;
 }
 
-/** Open intervals from `from` on, clipped to start no earlier than it, adjacent ones merged. */
+/**
+ * Open intervals from `from` on, in order, the first clipped to start no earlier than it. Ranges
+ * that touch (24:00 and the next day's 00:00) stay apart: the sums and the next opening are the same.
+ */
 function* openFrom(cal: BusinessCalendar, from: number): Generator<[number, number]> {
   // The day before too: its last range may end after `from` once the offset is applied.
   let day = localDay(cal, from) - DAY_MS;
-  let pending: [number, number] | undefined;
   let idle = 0;
   for (;;) {
     const intervals = intervalsOfDay(cal, day);
     day += DAY_MS;
-    if (intervals.length === 0 && ++idle > MAX_DAYS) throw new RangeError(`no business hours within ${MAX_DAYS} days of ${new Date(from).toISOString()}`);
-    for (const [s0, e] of intervals) {
+    if (intervals.length === 0 && ++idle > MAX_DAYS)
+      throw new RangeError(`no business hours within ${MAX_DAYS} days of ${new Date(from).toISOString()}`);
+    for (const [s, e] of intervals) {
       if (e <= from) continue;
       idle = 0;
-      const s = Math.max(s0, from);
-      if (pending && pending[1] >= s) pending[1] = Math.max(pending[1], e);
-      else {
-        if (pending) yield pending;
-        pending = [s, e];
-      }
-    }
-    // Intervals are yielded once the next one is known not to touch them.
-    if (pending && intervalsOfDay(cal, day)[0]?.[0] !== pending[1]) {
-      yield pending;
-      pending = undefined;
+      yield [Math.max(s, from), e];
     }
   }
 }
