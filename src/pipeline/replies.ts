@@ -50,7 +50,7 @@ export function formatWhen(locale: Locale, at: number, timeZone: string, now: nu
   const time = part({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   if (at - now < 6 * 86_400_000) return `${weekday} ${time}`;
   return locale === 'zh'
-    ? `${part({ month: 'numeric', day: 'numeric' })} ${weekday} ${time}`
+    ? `${part({ month: 'long', day: 'numeric' })} ${weekday} ${time}`
     : `${weekday} ${part({ day: 'numeric', month: 'long' })} ${time}`;
 }
 
