@@ -109,7 +109,10 @@ export function parseBusinessHours(text: string): WeeklyHours | null {
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 export function isIsoDate(s: string): boolean {
-  return isoDate.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+  if (!isoDate.test(s)) return false;
+  // Month 13 is no date at all; 02-30 is one that rolls over into March.
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 export function parseHolidays(text: string): string[] {

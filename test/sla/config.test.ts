@@ -52,6 +52,7 @@ describe('SLA settings from the environment', () => {
     expect(errorOf({ BUSINESS_HOURS: 'mon-fri' })).toMatch(/BUSINESS_HOURS: "mon-fri" must be days and ranges/);
     expect(errorOf({ BUSINESS_TIMEZONE: 'Asia/Beijing' })).toMatch(/BUSINESS_TIMEZONE: must be an IANA time zone/);
     expect(errorOf({ HOLIDAYS: '2026-02-30' })).toMatch(/HOLIDAYS: "2026-02-30" is not a date/);
+    expect(errorOf({ HOLIDAYS: '2026-01-01,2026-13-01' })).toMatch(/HOLIDAYS: "2026-13-01" is not a date/);
     expect(errorOf({ SLA_TARGETS: 'critical:5m/1h' })).toMatch(/SLA_TARGETS: "critical" is not a priority/);
     expect(errorOf({ SLA_TARGETS: 'urgent:15/4d' })).toMatch(/SLA_TARGETS: "4d" is not a duration/);
     expect(errorOf({ SLA_TARGETS: 'urgent:4h/1h' })).toMatch(/SLA_TARGETS: urgent: the resolution target is shorter/);
