@@ -41,8 +41,13 @@ export async function emitBreaches(store: Store, clock: Clock, fallback: SlaSett
         const c = await r.conversations.get(row.id, { lock: true });
         if (!c) return 0;
         const breaches = unmarkedBreaches(c, await currentPolicy(r, fallback), now);
+        if (breaches.length === 0) return 0;
+        const marks = new Set(breaches.map((b) => b.target));
+        await r.conversations.update(c.id, {
+          firstResponseBreachedAt: marks.has('first_response') ? now : c.firstResponseBreachedAt,
+          resolutionBreachedAt: marks.has('resolution') ? now : c.resolutionBreachedAt,
+        });
         for (const b of breaches) {
-          await r.conversations.update(c.id, b.target === 'first_response' ? { firstResponseBreachedAt: now } : { resolutionBreachedAt: now });
           await r.events.append(
             c.id,
             { type: 'sla.breached', data: { target: b.target, dueAt: b.dueAt, startedAt: c.slaStartedAt!, priority: c.priority } },

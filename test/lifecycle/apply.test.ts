@@ -4,7 +4,20 @@ import { ConflictError } from '../../src/domain/errors.js';
 import { applyTransition, markAnswered } from '../../src/lifecycle/apply.js';
 import { eventsOf, useMemoryStore, seedConversation } from '../support/memory-store.js';
 
-const LIFECYCLE_KEYS = ['assigneeId', 'csat', 'lastAssigneeId', 'resolvedAt', 'status', 'updatedAt', 'waitingSince'];
+const LIFECYCLE_KEYS = [
+  'assigneeId',
+  'csat',
+  'lastAssigneeId',
+  'resolvedAt',
+  'status',
+  'updatedAt',
+  'waitingSince',
+  // The SLA clock (src/sla/policy.ts) starts and ends with transitions.
+  'slaStartedAt',
+  'firstRespondedAt',
+  'firstResponseBreachedAt',
+  'resolutionBreachedAt',
+];
 const T0 = Date.parse('2026-12-01T09:00:00Z');
 const T1 = T0 + 60_000;
 
