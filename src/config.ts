@@ -118,7 +118,10 @@ export function slaSettingsOf(c: Config): SlaSettings {
   const legacy = c.SLA_FIRST_RESPONSE_MINUTES;
   if (!c.SLA_TARGETS && legacy !== undefined)
     targets = Object.fromEntries(
-      Object.entries(DEFAULT_TARGETS).map(([p, t]) => [p, { firstResponseMinutes: legacy, resolutionMinutes: Math.max(legacy, t.resolutionMinutes) }]),
+      Object.entries(DEFAULT_TARGETS).map(([p, t]) => [
+        p,
+        { firstResponseMinutes: legacy, resolutionMinutes: Math.max(legacy, t.resolutionMinutes) },
+      ]),
     ) as SlaTargets;
   return { timeZone: c.BUSINESS_TIMEZONE, businessHours: c.BUSINESS_HOURS, holidays: c.HOLIDAYS, targets };
 }

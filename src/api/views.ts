@@ -13,7 +13,8 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms)
  */
 export function conversationView(c: ConversationRow, policy: SlaPolicy, now: number) {
   const sla = conversationSla(c, policy, now);
-  const open = (t: TargetState | undefined) => (t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null);
+  const open = (t: TargetState | undefined) =>
+    t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
   const firstResponseDueAt = open(sla?.firstResponse);
   return {
     id: c.id,

@@ -72,7 +72,8 @@ function slaCycle(
 ): Pick<LifecycleFields, 'slaStartedAt' | 'firstRespondedAt' | 'firstResponseBreachedAt' | 'resolutionBreachedAt'> {
   const starts = action === 'handoff' || (action === 'reopen' && (next.status === 'queued' || next.status === 'assigned'));
   if (starts) return { slaStartedAt: now, firstRespondedAt: null, firstResponseBreachedAt: null, resolutionBreachedAt: null };
-  if (next.status === 'bot') return { slaStartedAt: null, firstRespondedAt: null, firstResponseBreachedAt: null, resolutionBreachedAt: null };
+  if (next.status === 'bot')
+    return { slaStartedAt: null, firstRespondedAt: null, firstResponseBreachedAt: null, resolutionBreachedAt: null };
   return {
     slaStartedAt: c.slaStartedAt,
     firstRespondedAt: c.firstRespondedAt,

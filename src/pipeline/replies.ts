@@ -27,11 +27,15 @@ export function holdingReply(locale: Locale, ahead: number, hours: TeamHours = {
   if (locale === 'zh') {
     const queue = ahead > 0 ? `，前面还有 ${ahead} 位客户在等待` : '';
     if (wait) return `已为您转接人工客服${queue}，通常等待${wait}。客服人员会在这里回复您，请稍候。`;
-    return ahead > 0 ? `已为您转接人工客服${queue}。客服人员会在这里回复您，请稍候。` : '已为您转接人工客服，客服人员会在这里回复您，请稍候。';
+    return ahead > 0
+      ? `已为您转接人工客服${queue}。客服人员会在这里回复您，请稍候。`
+      : '已为您转接人工客服，客服人员会在这里回复您，请稍候。';
   }
   const queue = ahead > 0 ? `; ${ahead} ${ahead === 1 ? 'customer is' : 'customers are'} ahead of you` : '';
   if (wait) return `I've passed your message to our team${queue}. The usual wait is ${wait}; a person will reply here.`;
-  return ahead > 0 ? `I've passed your message to our team${queue}. A person will reply here.` : "I've passed your message to our team. A person will reply here shortly.";
+  return ahead > 0
+    ? `I've passed your message to our team${queue}. A person will reply here.`
+    : "I've passed your message to our team. A person will reply here shortly.";
 }
 
 /** "about 25 minutes" / "约 25 分钟": rounded, never "0". */

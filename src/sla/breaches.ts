@@ -15,7 +15,8 @@ function unmarkedBreaches(c: ConversationRow, policy: SlaPolicy, now: number): {
   const out: { target: SlaTarget; dueAt: number }[] = [];
   if (c.firstResponseBreachedAt == null && sla.firstResponse.metAt == null && sla.firstResponse.breachedAt != null)
     out.push({ target: 'first_response', dueAt: sla.firstResponse.breachedAt });
-  if (c.resolutionBreachedAt == null && sla.resolution.breachedAt != null) out.push({ target: 'resolution', dueAt: sla.resolution.breachedAt });
+  if (c.resolutionBreachedAt == null && sla.resolution.breachedAt != null)
+    out.push({ target: 'resolution', dueAt: sla.resolution.breachedAt });
   return out;
 }
 

@@ -68,7 +68,8 @@ export function calendar(spec: CalendarSpec): BusinessCalendar {
 function wallClock(cal: BusinessCalendar, at: number): number {
   const p: Record<string, number> = {};
   for (const part of cal.format.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const n = (k: string) => p[k] ?? 0;
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
 }
 
 /** The zone's offset from UTC at `at`, in ms (east positive). Seconds below a minute are kept as they are. */

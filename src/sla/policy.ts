@@ -20,7 +20,12 @@ export interface SlaPolicy {
 // Compiled calendars by their settings, so each request does not rebuild one (and its day cache).
 const compiled = new Map<string, BusinessCalendar>();
 
-export function compilePolicy(settings: SlaSettings, source: SlaPolicy['source'] = 'environment', updatedAt: number | null = null, updatedBy: string | null = null): SlaPolicy {
+export function compilePolicy(
+  settings: SlaSettings,
+  source: SlaPolicy['source'] = 'environment',
+  updatedAt: number | null = null,
+  updatedBy: string | null = null,
+): SlaPolicy {
   const key = JSON.stringify([settings.timeZone, settings.businessHours, settings.holidays]);
   let cal = compiled.get(key);
   if (!cal) {

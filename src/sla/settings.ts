@@ -79,7 +79,9 @@ function range(text: string): TimeRange {
   if (!a || !b || extra !== undefined) throw new SettingsError(`"${text.trim()}" is not a range like 09:00-18:00`);
   const r = { start: clock(a, false), end: clock(b, true) };
   if (r.end <= r.start)
-    throw new SettingsError(`"${text.trim()}" ends before it starts (a range past midnight is written as two: 22:00-24:00 and 00:00-02:00 the next day)`);
+    throw new SettingsError(
+      `"${text.trim()}" ends before it starts (a range past midnight is written as two: 22:00-24:00 and 00:00-02:00 the next day)`,
+    );
   return r;
 }
 
@@ -150,7 +152,8 @@ export function parseTargets(text: string, base: SlaTargets = DEFAULT_TARGETS): 
 
 function checkTargets(t: SlaTargets): void {
   for (const p of PRIORITIES)
-    if (t[p].resolutionMinutes < t[p].firstResponseMinutes) throw new SettingsError(`${p}: the resolution target is shorter than the first-response target`);
+    if (t[p].resolutionMinutes < t[p].firstResponseMinutes)
+      throw new SettingsError(`${p}: the resolution target is shorter than the first-response target`);
 }
 
 /** The error text of a SettingsError, anything else rethrown. */

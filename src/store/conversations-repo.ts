@@ -179,7 +179,9 @@ export class SqlConversationsRepo implements ConversationsRepo {
       .where(and(gte(c.firstRespondedAt, since), isNotNull(c.slaStartedAt)))
       .orderBy(desc(c.firstRespondedAt))
       .limit(limit);
-    return rows.flatMap((r) => (r.slaStartedAt != null && r.firstRespondedAt != null ? [{ slaStartedAt: r.slaStartedAt, firstRespondedAt: r.firstRespondedAt }] : []));
+    return rows.flatMap((r) =>
+      r.slaStartedAt != null && r.firstRespondedAt != null ? [{ slaStartedAt: r.slaStartedAt, firstRespondedAt: r.firstRespondedAt }] : [],
+    );
   }
 }
 

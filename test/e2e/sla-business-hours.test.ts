@@ -49,7 +49,9 @@ describe('SLAs in business hours (real app, injected clock)', () => {
   }
   const get = async (id: string) => (await api(app, agent.token, 'GET', `/api/conversations/${id}`)).body.conversation;
   const breachEvents = async (id: string) =>
-    (await app.store.tx((r) => r.events.after(0, { conversationId: id, limit: 1000 }))).map(decodeLogged).filter((e) => e.type === 'sla.breached');
+    (await app.store.tx((r) => r.events.after(0, { conversationId: id, limit: 1000 })))
+      .map(decodeLogged)
+      .filter((e) => e.type === 'sla.breached');
 
   it('due times run over the weekend, the DST change and the holiday, and follow a priority change', async () => {
     // Friday 2026-03-06 16:00 EST, in hours: 2 h left today, then Tuesday 2026-03-10 (EDT from Sunday).
@@ -72,7 +74,9 @@ describe('SLAs in business hours (real app, injected clock)', () => {
     await app.store.tx((r) => r.conversations.update(id, { priority: 'urgent' }));
     const urgent = await get(id);
     expect(urgent).toMatchObject({ firstResponseDueAt: '2026-03-06T21:15:00.000Z', resolutionDueAt: '2026-03-10T15:00:00.000Z' });
-    const listed = (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items.find((x: { id: string }) => x.id === id);
+    const listed = (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items.find(
+      (x: { id: string }) => x.id === id,
+    );
     expect(listed).toMatchObject({ firstResponseDueAt: '2026-03-06T21:15:00.000Z', priority: 'urgent' });
   });
 
@@ -84,11 +88,18 @@ describe('SLAs in business hours (real app, injected clock)', () => {
 
     // 16:16 EST: the 15-minute first-response target has passed.
     t = Date.parse('2026-03-06T21:16:00Z');
-    const [event] = await eventually(async () => {
-      const e = await breachEvents(id);
-      return e.length ? e : undefined;
-    }, 5000, 'breach event');
-    expect(event).toMatchObject({ type: 'sla.breached', data: { target: 'first_response', dueAt: Date.parse('2026-03-06T21:15:00Z'), priority: 'urgent' } });
+    const [event] = await eventually(
+      async () => {
+        const e = await breachEvents(id);
+        return e.length ? e : undefined;
+      },
+      5000,
+      'breach event',
+    );
+    expect(event).toMatchObject({
+      type: 'sla.breached',
+      data: { target: 'first_response', dueAt: Date.parse('2026-03-06T21:15:00Z'), priority: 'urgent' },
+    });
     // More runs (the app's own every 100 ms, and two here at once) add nothing.
     await Promise.all([emitBreaches(app.store, clock, DEFAULT_SLA_SETTINGS), emitBreaches(app.store, clock, DEFAULT_SLA_SETTINGS)]);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -171,8 +182,14 @@ describe('SLAs in business hours (real app, injected clock)', () => {
       [{ ...next, timeZone: 'Mars/Olympus' }, /timeZone/],
       [{ ...next, businessHours: 'mon-fri 18:00-09:00' }, /businessHours: "18:00-09:00" ends before it starts/],
       [{ ...next, holidays: ['2026-13-01'] }, /holidays\.0/],
-      [{ ...next, targets: { ...next.targets, low: { firstResponseMinutes: 60, resolutionMinutes: 30 } } }, /targets: low: the resolution target is shorter/],
-      [{ ...next, targets: { ...next.targets, urgent: { firstResponseMinutes: -1, resolutionMinutes: 30 } } }, /targets\.urgent\.firstResponseMinutes/],
+      [
+        { ...next, targets: { ...next.targets, low: { firstResponseMinutes: 60, resolutionMinutes: 30 } } },
+        /targets: low: the resolution target is shorter/,
+      ],
+      [
+        { ...next, targets: { ...next.targets, urgent: { firstResponseMinutes: -1, resolutionMinutes: 30 } } },
+        /targets\.urgent\.firstResponseMinutes/,
+      ],
       [{ ...next, extra: true }, /extra|key/i],
       ['not json', /./],
     ];
@@ -196,7 +213,10 @@ describe('SLAs in business hours (real app, injected clock)', () => {
     }[];
     const change = audit.filter((a) => a.action === 'settings.update');
     expect(change).toHaveLength(1);
-    expect(change[0]).toMatchObject({ actorId: admin.id, detail: { before: { timeZone: 'America/New_York' }, after: { timeZone: 'Asia/Shanghai' } } });
+    expect(change[0]).toMatchObject({
+      actorId: admin.id,
+      detail: { before: { timeZone: 'America/New_York' }, after: { timeZone: 'Asia/Shanghai' } },
+    });
 
     // Views use the new policy at once: 23:30 Wednesday in Shanghai is closed; a new hand-off waits for Thursday 09:00 CST.
     const { id, reply } = await handOff('human');

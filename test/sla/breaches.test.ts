@@ -18,10 +18,28 @@ const at = (ms: number): Clock => ({ now: () => new Date(ms) });
 async function handedOff(store: Store, priority: 'urgent' | 'normal' = 'urgent') {
   return store.tx(async (r) => {
     const customerId = newId(T0);
-    await r.customers.insert({ id: customerId, displayName: null, email: null, locale: 'en', createdAt: T0, erasedAt: null, tier: 'standard' });
+    await r.customers.insert({
+      id: customerId,
+      displayName: null,
+      email: null,
+      locale: 'en',
+      createdAt: T0,
+      erasedAt: null,
+      tier: 'standard',
+    });
     const c = await openConversation(
       r,
-      { id: newId(T0), customerId, channel: 'webchat', threadKey: newId(T0), team: null, priority, locale: 'en', subject: null, lastMessageAt: T0 },
+      {
+        id: newId(T0),
+        customerId,
+        channel: 'webchat',
+        threadKey: newId(T0),
+        team: null,
+        priority,
+        locale: 'en',
+        subject: null,
+        lastMessageAt: T0,
+      },
       { by: 'customer', now: T0 },
     );
     return applyTransition(r, c, { type: 'handoff' }, { by: 'customer', now: T0 });
@@ -56,7 +74,10 @@ describe('sla.breached on SQLite: once per target across runs and a restart', ()
     store = await open();
     expect(await emitBreaches(store, at(T0 + 18 * 60_000), SETTINGS)).toBe(0);
     expect(await breaches(store, c.id)).toEqual(['first_response']);
-    expect(await store.tx((r) => r.conversations.get(c.id))).toMatchObject({ firstResponseBreachedAt: T0 + 16 * 60_000, resolutionBreachedAt: null });
+    expect(await store.tx((r) => r.conversations.get(c.id))).toMatchObject({
+      firstResponseBreachedAt: T0 + 16 * 60_000,
+      resolutionBreachedAt: null,
+    });
     // Urgent resolution is 4 business hours: 14:00 the same day.
     expect(await emitBreaches(store, at(T0 + 4 * 3_600_000 + 1), SETTINGS)).toBe(1);
     expect(await breaches(store, c.id)).toEqual(['first_response', 'resolution']);
@@ -65,7 +86,9 @@ describe('sla.breached on SQLite: once per target across runs and a restart', ()
   it('a first reply before the due time means no first-response breach; resolving stops the resolution clock', async () => {
     const c = await handedOff(store);
     await store.tx((r) => r.conversations.update(c.id, { waitingSince: null, firstRespondedAt: T0 + 60_000 }));
-    const resolved = await store.tx(async (r) => applyTransition(r, (await r.conversations.get(c.id, { lock: true }))!, { type: 'resolve' }, { by: 'ann', now: T0 + 120_000 }));
+    const resolved = await store.tx(async (r) =>
+      applyTransition(r, (await r.conversations.get(c.id, { lock: true }))!, { type: 'resolve' }, { by: 'ann', now: T0 + 120_000 }),
+    );
     expect(resolved.status).toBe('resolved');
     await emitBreaches(store, at(T0 + 86_400_000), SETTINGS);
     expect(await breaches(store, c.id)).toEqual([]);
@@ -100,14 +123,24 @@ describe.runIf(TEST_DATABASE_URL)('sla.breached on PostgreSQL: two instances, on
   it('two instances running the timer at once write each breach once', async () => {
     const convs = await Promise.all(Array.from({ length: 5 }, () => handedOff(a)));
     const clock = at(T0 + 5 * 3_600_000);
-    const runs = await Promise.all([...Array.from({ length: 4 }, () => emitBreaches(a, clock, SETTINGS)), ...Array.from({ length: 4 }, () => emitBreaches(b, clock, SETTINGS))]);
+    const runs = await Promise.all([
+      ...Array.from({ length: 4 }, () => emitBreaches(a, clock, SETTINGS)),
+      ...Array.from({ length: 4 }, () => emitBreaches(b, clock, SETTINGS)),
+    ]);
     // Five conversations, two targets each: ten events in all, whichever instance wrote them.
     expect(runs.reduce((x, y) => x + y, 0)).toBe(10);
     for (const c of convs) expect((await breaches(b, c.id)).sort()).toEqual(['first_response', 'resolution']);
   });
 
   it('a setting saved through one instance is the policy of the other at once', async () => {
-    await a.tx((r) => r.settings.set({ key: SLA_SETTINGS_KEY, value: JSON.stringify({ ...SETTINGS, timeZone: 'Asia/Shanghai' }), updatedAt: T0, updatedBy: 'ops' }));
+    await a.tx((r) =>
+      r.settings.set({
+        key: SLA_SETTINGS_KEY,
+        value: JSON.stringify({ ...SETTINGS, timeZone: 'Asia/Shanghai' }),
+        updatedAt: T0,
+        updatedBy: 'ops',
+      }),
+    );
     const policy = await b.read((r) => currentPolicy(r, SETTINGS));
     expect(policy).toMatchObject({ source: 'database', updatedBy: 'ops', settings: { timeZone: 'Asia/Shanghai' } });
   });

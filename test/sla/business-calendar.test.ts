@@ -12,7 +12,8 @@ import {
 import { parseBusinessHours } from '../../src/sla/settings.js';
 
 const at = (iso: string) => Date.parse(iso);
-const cal = (timeZone: string, hours: string, holidays: string[] = []) => calendar({ timeZone, hours: parseBusinessHours(hours), holidays });
+const cal = (timeZone: string, hours: string, holidays: string[] = []) =>
+  calendar({ timeZone, hours: parseBusinessHours(hours), holidays });
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('business calendar: weekends', () => {
@@ -141,7 +142,7 @@ describe('business calendar: several ranges a day', () => {
 describe('business calendar: arithmetic', () => {
   it('between(from, add(from, n)) is n, and between is antisymmetric, over many instants and zones', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const calendars = [
       cal('America/New_York', 'mon-fri 09:00-17:00', ['2026-11-26']),
       cal('Europe/Berlin', 'mon-fri 08:00-12:00,13:00-17:30; sat 10:00-14:00'),

@@ -49,7 +49,9 @@ describe('rule: hand-off tells the customer honestly what comes next (business h
       zh.locale = 'zh';
       zh.sla = shanghai;
       await handoff(zh);
-      expect(await outgoing(r, zh.conversation.id)).toEqual(['已为您转接人工客服。现在是非工作时间，客服将于 周三 09:00 (Asia/Shanghai) 回来，届时会在这里回复您。']);
+      expect(await outgoing(r, zh.conversation.id)).toEqual([
+        '已为您转接人工客服。现在是非工作时间，客服将于 周三 09:00 (Asia/Shanghai) 回来，届时会在这里回复您。',
+      ]);
     });
   });
 
@@ -112,7 +114,9 @@ describe('rule: hand-off tells the customer honestly what comes next (business h
       zh.sla = london;
       zh.now = NOW + 1000;
       await handoff(zh);
-      expect(await outgoing(r, zh.conversation.id)).toEqual(['已为您转接人工客服，前面还有 2 位客户在等待，通常等待约 25 分钟。客服人员会在这里回复您，请稍候。']);
+      expect(await outgoing(r, zh.conversation.id)).toEqual([
+        '已为您转接人工客服，前面还有 2 位客户在等待，通常等待约 25 分钟。客服人员会在这里回复您，请稍候。',
+      ]);
     });
   });
 

@@ -27,7 +27,9 @@ export function slaContract(current: () => Store) {
       await mk({ slaStartedAt: null });
       await mk({ slaStartedAt: base + 10 });
       const open = (afterId?: string, limit = 50) =>
-        f.tx((r) => r.conversations.slaOpen({ startedBy: base + 5, afterId, limit })).then((rows) => rows.filter((x) => x.slaStartedAt! >= base).map((x) => x.id));
+        f
+          .tx((r) => r.conversations.slaOpen({ startedBy: base + 5, afterId, limit }))
+          .then((rows) => rows.filter((x) => x.slaStartedAt! >= base).map((x) => x.id));
       expect(await open()).toEqual([waiting.id, assigned.id, answeredButResolutionOpen.id]);
       expect(await open(waiting.id)).toEqual([assigned.id, answeredButResolutionOpen.id]);
     });
@@ -40,7 +42,9 @@ export function slaContract(current: () => Store) {
       await f.conversation({ slaStartedAt: since - 10, firstRespondedAt: since + 20 });
       await f.conversation({ slaStartedAt: null, firstRespondedAt: since + 30 });
       const read = (limit: number) =>
-        f.tx((r) => r.conversations.firstResponsesSince(since, limit)).then((rows) => rows.filter((x) => x.firstRespondedAt < since + 1_000_000));
+        f
+          .tx((r) => r.conversations.firstResponsesSince(since, limit))
+          .then((rows) => rows.filter((x) => x.firstRespondedAt < since + 1_000_000));
       expect(await read(50)).toEqual([
         { slaStartedAt: since - 10, firstRespondedAt: since + 20 },
         { slaStartedAt: since - 50, firstRespondedAt: since },
