@@ -1,11 +1,8 @@
 import { CUSTOMER } from '../../domain/events.js';
 import { applyTransition } from '../../lifecycle/apply.js';
 import { enqueueReply } from '../../outbox/enqueue.js';
-import { isOpen, nextOpening } from '../../sla/business-calendar.js';
-import { currentPolicy } from '../../sla/policy.js';
-import { DEFAULT_SLA_SETTINGS } from '../../sla/settings.js';
-import { usualFirstResponseMs } from '../../sla/usual-wait.js';
-import { holdingReply, type TeamHours } from '../replies.js';
+import { holdingReply } from '../replies.js';
+import { teamHours } from '../team-hours.js';
 import type { Decision, RuleContext } from './rule.js';
 
 /** Nothing earlier answered: the conversation goes to the queue. The last rule; it always decides. */
@@ -20,11 +17,7 @@ export async function handoff(ctx: RuleContext): Promise<Decision> {
 export async function handToQueue(ctx: RuleContext): Promise<Decision> {
   const { r, now, locale } = ctx;
   const ahead = await r.conversations.countQueuedBefore(now);
-  const policy = await currentPolicy(r, ctx.sla ?? DEFAULT_SLA_SETTINGS);
-  // No channel reports a customer's time zone yet; the business zone is named instead.
-  const hours: TeamHours = isOpen(policy.calendar, now)
-    ? { open: true, usualWaitMs: await usualFirstResponseMs(r, policy, now) }
-    : { open: false, backAt: nextOpening(policy.calendar, now), timeZone: ctx.customerTimeZone ?? policy.settings.timeZone, now };
+  const hours = await teamHours(ctx);
   const also = { team: ctx.team ?? ctx.conversation.team, locale };
   ctx.conversation = await applyTransition(r, ctx.conversation, { type: 'handoff' }, { by: CUSTOMER, now, also });
   await enqueueReply(r, {
