@@ -38,6 +38,8 @@ export interface BusinessCalendar {
   readonly holidays: ReadonlySet<string>;
   readonly format: Intl.DateTimeFormat;
   readonly days: Map<number, [number, number][]>;
+  /** The zone's offset per quarter hour of UTC (offsets change on quarter hours since 1970). */
+  readonly offsets: Map<number, number>;
 }
 
 export function isValidTimeZone(zone: string): boolean {
@@ -61,21 +63,41 @@ export function calendar(spec: CalendarSpec): BusinessCalendar {
     minute: '2-digit',
     second: '2-digit',
   });
-  return { spec, holidays: new Set(spec.holidays), format, days: new Map() };
+  return { spec, holidays: new Set(spec.holidays), format, days: new Map(), offsets: new Map() };
 }
 
-/** The wall clock of the business zone at `at`, as if it were UTC (ms), e.g. 09:00 local → Date.UTC(…, 9). */
-function wallClock(cal: BusinessCalendar, at: number): number {
+/** The wall clock of the business zone at `at` read from Intl, as if it were UTC (ms), e.g. 09:00 local → Date.UTC(…, 9). */
+function formattedWallClock(cal: BusinessCalendar, at: number): number {
   const p: Record<string, number> = {};
   for (const part of cal.format.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   const n = (k: string) => p[k] ?? 0;
   return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
 }
 
-/** The zone's offset from UTC at `at`, in ms (east positive). Seconds below a minute are kept as they are. */
+const QUARTER_HOUR = 900_000;
+
+/**
+ * The zone's offset from UTC at `at`, in ms (east positive). Formatting is the slow part of all
+ * this arithmetic, so offsets are cached per quarter hour: since 1970 every zone's changes fall on one.
+ */
 function offsetAt(cal: BusinessCalendar, at: number): number {
-  const whole = Math.floor(at / 1000) * 1000;
-  return wallClock(cal, whole) - whole;
+  if (at < 0) {
+    const whole = Math.floor(at / 1000) * 1000;
+    return formattedWallClock(cal, whole) - whole;
+  }
+  const bucket = Math.floor(at / QUARTER_HOUR);
+  let offset = cal.offsets.get(bucket);
+  if (offset === undefined) {
+    offset = formattedWallClock(cal, bucket * QUARTER_HOUR) - bucket * QUARTER_HOUR;
+    if (cal.offsets.size > 50_000) cal.offsets.clear();
+    cal.offsets.set(bucket, offset);
+  }
+  return offset;
+}
+
+/** The wall clock of the business zone at `at`, as if it were UTC (ms). */
+function wallClock(cal: BusinessCalendar, at: number): number {
+  return at + offsetAt(cal, at);
 }
 
 /** The instant a wall-clock time (`wall`, as if UTC) of the business zone happens. */
