@@ -9,14 +9,14 @@ import type { SlaSettings } from './settings.js';
 const PAGE = 200;
 
 /** Targets of `c` breached by `now` whose event is not written yet. */
-function unmarkedBreaches(c: ConversationRow, policy: SlaPolicy, now: number): { target: SlaTarget; dueAt: number }[] {
+function unmarkedBreaches(c: ConversationRow, policy: SlaPolicy, now: number): { target: SlaTarget; dueAt: number; startedAt: number }[] {
   const sla = conversationSla(c, policy, now);
   if (!sla || (c.status !== 'queued' && c.status !== 'assigned')) return [];
-  const out: { target: SlaTarget; dueAt: number }[] = [];
+  const out: { target: SlaTarget; dueAt: number; startedAt: number }[] = [];
   if (c.firstResponseBreachedAt == null && sla.firstResponse.metAt == null && sla.firstResponse.breachedAt != null)
-    out.push({ target: 'first_response', dueAt: sla.firstResponse.breachedAt });
+    out.push({ target: 'first_response', dueAt: sla.firstResponse.breachedAt, startedAt: sla.startedAt });
   if (c.resolutionBreachedAt == null && sla.resolution.breachedAt != null)
-    out.push({ target: 'resolution', dueAt: sla.resolution.breachedAt });
+    out.push({ target: 'resolution', dueAt: sla.resolution.breachedAt, startedAt: sla.startedAt });
   return out;
 }
 
@@ -51,7 +51,7 @@ export async function emitBreaches(store: Store, clock: Clock, fallback: SlaSett
         for (const b of breaches) {
           await r.events.append(
             c.id,
-            { type: 'sla.breached', data: { target: b.target, dueAt: b.dueAt, startedAt: c.slaStartedAt!, priority: c.priority } },
+            { type: 'sla.breached', data: { target: b.target, dueAt: b.dueAt, startedAt: b.startedAt, priority: c.priority } },
             now,
           );
         }

@@ -83,18 +83,20 @@ const OPEN = new Set(['queued', 'assigned']);
  * due times with it. Null when no hand-off started the clock.
  */
 export function conversationSla(c: ConversationRow, policy: SlaPolicy, now: number): ConversationSla | null {
-  if (c.slaStartedAt == null) return null;
+  // Conversations waiting since before the clock was stored count from when they began to wait.
+  const startedAt = c.slaStartedAt ?? (OPEN.has(c.status) ? c.waitingSince : null);
+  if (startedAt == null) return null;
   const target = policy.settings.targets[c.priority];
   // Resolving (or closing) stops both clocks; a first response never given is then not owed.
   const stoppedAt = OPEN.has(c.status) ? null : (c.resolvedAt ?? c.updatedAt);
   const state = (minutes: number, metAt: number | null): TargetState => {
-    const dueAt = addBusinessMinutes(policy.calendar, c.slaStartedAt!, minutes);
+    const dueAt = addBusinessMinutes(policy.calendar, startedAt, minutes);
     const end = metAt ?? stoppedAt ?? now;
     return { dueAt, metAt, breachedAt: end > dueAt ? dueAt : null };
   };
   return {
     priority: c.priority,
-    startedAt: c.slaStartedAt,
+    startedAt,
     firstResponse: state(target.firstResponseMinutes, c.firstRespondedAt),
     resolution: state(target.resolutionMinutes, stoppedAt != null && c.resolvedAt != null ? c.resolvedAt : null),
   };
