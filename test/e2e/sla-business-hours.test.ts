@@ -61,6 +61,8 @@ describe('SLAs in business hours (real app, injected clock)', () => {
     expect(c).toMatchObject({
       priority: 'normal',
       slaStartedAt: '2026-03-06T21:00:00.000Z',
+      // The bot's holding reply went out; bot replies never meet the first-response target.
+      firstRespondedAt: null,
       // 4 h: Fri 16:00-18:00 EST + Tue 09:00-11:00 EDT.
       firstResponseDueAt: '2026-03-10T15:00:00.000Z',
       // 24 h: 2 h Fri + 9 h Tue + 9 h Wed + 4 h Thu → Thu 13:00 EDT.
