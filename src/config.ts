@@ -4,6 +4,16 @@ import { z } from 'zod';
 import { ValidationError } from './domain/errors.js';
 import { faqEnvShape } from './faq/env.js';
 import { envDuration, envPort, withoutBlanks, type Env } from './kit/env.js';
+import { isValidTimeZone } from './sla/business-calendar.js';
+import {
+  DEFAULT_TARGETS,
+  parseBusinessHours,
+  parseHolidays,
+  parseTargets,
+  settingsMessage,
+  type SlaSettings,
+  type SlaTargets,
+} from './sla/settings.js';
 
 const optional = z.string().trim().min(1).optional().catch(undefined);
 /** A rate limit in requests per minute; 0 turns it off. */
@@ -39,6 +49,17 @@ const defaultTeams = z
     }
     return out;
   });
+/** A text setting read by one of src/sla/settings.ts's parsers; its SettingsError becomes the variable's issue. */
+function parsed<T>(parse: (text: string) => T) {
+  return z.string().transform((text, ctx): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: settingsMessage(err) });
+      return z.NEVER;
+    }
+  });
+}
 
 /** Core settings (DESIGN.md § Configuration). Channel settings are validated by each channel's factory. */
 const schema = z.object({
@@ -58,7 +79,19 @@ const schema = z.object({
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   /** How often the leader looks for snoozed conversations whose time came (src/queue/snooze.ts). */
   SNOOZE_CHECK_SECONDS: z.coerce.number().positive().default(30),
-  SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
+  /** Superseded by SLA_TARGETS: when set alone, every priority's first-response target (resolution targets keep their defaults). */
+  SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().optional(),
+  /** `mon-fri 09:00-18:00; sat 10:00-14:00`; unset: open around the clock. Validated here, kept as text. */
+  BUSINESS_HOURS: z
+    .string()
+    .default('')
+    .pipe(parsed((text) => (parseBusinessHours(text), text.trim()))),
+  BUSINESS_TIMEZONE: z.string().trim().default('UTC').refine(isValidTimeZone, 'must be an IANA time zone like Asia/Shanghai'),
+  HOLIDAYS: z.string().default('').pipe(parsed(parseHolidays)),
+  /** `urgent:15m/4h,high:1h/8h,normal:4h/24h,low:8h/48h`: first-response/resolution per priority, business time. */
+  SLA_TARGETS: parsed((text) => parseTargets(text)).optional(),
+  /** How often the leader looks for breached SLA targets. */
+  SLA_CHECK_SECONDS: z.coerce.number().positive().default(30),
   SSE_MAX_STREAMS_PER_SESSION: z.coerce.number().int().positive().default(5),
   SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().positive().default(100),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
@@ -96,9 +129,32 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema> & { sqliteFile: string };
 
+const checked = schema.superRefine((c, ctx) => {
+  if (c.SLA_TARGETS && c.SLA_FIRST_RESPONSE_MINUTES !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLA_FIRST_RESPONSE_MINUTES'],
+      message: 'superseded by SLA_TARGETS: set only SLA_TARGETS (see the README, "SLAs in business hours")',
+    });
+});
+
+/** The SLA settings the environment gives (an admin's saved ones win over them; src/sla/policy.ts). */
+export function slaSettingsOf(c: Config): SlaSettings {
+  let targets: SlaTargets = c.SLA_TARGETS ?? DEFAULT_TARGETS;
+  const legacy = c.SLA_FIRST_RESPONSE_MINUTES;
+  if (!c.SLA_TARGETS && legacy !== undefined)
+    targets = Object.fromEntries(
+      Object.entries(DEFAULT_TARGETS).map(([p, t]) => [
+        p,
+        { firstResponseMinutes: legacy, resolutionMinutes: Math.max(legacy, t.resolutionMinutes) },
+      ]),
+    ) as SlaTargets;
+  return { timeZone: c.BUSINESS_TIMEZONE, businessHours: c.BUSINESS_HOURS, holidays: c.HOLIDAYS, targets };
+}
+
 /** Validates the environment once at start; every problem is reported by variable name. */
 export function loadConfig(env: Env): Config {
-  const parsed = schema.safeParse(withoutBlanks(env));
+  const parsed = checked.safeParse(withoutBlanks(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ValidationError(`invalid configuration:\n  ${lines.join('\n  ')}`);

@@ -4,7 +4,7 @@ import type { ChannelAdapter, ChannelId, InboundMessage } from './domain/channel
 import { systemClock, type Clock } from './domain/clock.js';
 import { ValidationError } from './domain/errors.js';
 import { buildChannelAdapters } from './channels.js';
-import { loadConfig } from './config.js';
+import { loadConfig, slaSettingsOf } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './store/store.js';
 import { webchatStore } from './store/webchat-store.js';
@@ -32,6 +32,7 @@ import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { metricsOnlyApp } from './ops/routes.js';
 import { scheduleRetention } from './privacy/retention.js';
+import { scheduleBreaches } from './sla/breaches.js';
 import { postgresLiveness, soleLiveness } from './store/liveness.js';
 import { reclaimDeadLeases, scheduleReclaim } from './outbox/reclaim.js';
 import { closeAllSseStreams } from './kit/sse.js';
@@ -70,6 +71,7 @@ export interface Overrides {
 /** Composition root: config → store → FAQ → adapters → pipeline → outbox → API. */
 export async function startSwitchboard(env: Record<string, string | undefined>, overrides: Overrides = {}): Promise<Running> {
   const config = loadConfig(env);
+  const sla = slaSettingsOf(config);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const faqOpts = {
@@ -191,6 +193,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       faq,
       reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
       defaultTeams: config.DEFAULT_TEAMS,
+      sla,
       onHandoff: (conversationId: string, messageId: string) => {
         drafts.request(conversationId, messageId);
         kickConversation(conversationId);
@@ -213,7 +216,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       assigner,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
-      slaFirstResponseMs: config.SLA_FIRST_RESPONSE_MINUTES * 60_000,
+      sla,
       tokens,
       faq: { current: faq, dir: config.FAQ_DIR, engine: faqOpts, reload: (m) => (matcher = m) },
       hub,
@@ -268,6 +271,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       'switchboard:snooze',
       async () => void (stopSnooze = scheduleSnoozeWake(store, clock, log.child({ part: 'snooze' }), config.SNOOZE_CHECK_SECONDS * 1000)),
       async () => stopSnooze(),
+    );
+    // One instance looks for breached SLA targets; the mark on the row keeps each event single anyway.
+    let stopBreaches = () => {};
+    await leadership.hold(
+      'switchboard:sla',
+      async () => void (stopBreaches = scheduleBreaches(store, clock, sla, log.child({ part: 'sla' }), config.SLA_CHECK_SECONDS * 1000)),
+      async () => stopBreaches(),
     );
     outbox.start();
     await assigner.kickAll();

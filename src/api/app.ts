@@ -17,6 +17,8 @@ import { cannedRoutes } from './canned.js';
 import { ConversationTools } from '../queue/tools.js';
 import { CannedResponses } from '../queue/canned.js';
 import { faqRoutes } from './faq.js';
+import { settingsRoutes } from './settings.js';
+import type { SlaSettings } from '../sla/settings.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import { FaqWriter } from '../faq-learning/write-back.js';
 import type { EngineOptions } from '../faq/faq-index.js';
@@ -65,8 +67,8 @@ export interface ApiDeps {
   adapterRoutes: AdapterRoute[];
   /** The console and chat pages with their scripts and styles (see web-assets.ts). */
   webAssets: WebAsset[];
-  /** First-response target: a conversation waiting longer is shown as overdue. */
-  slaFirstResponseMs: number;
+  /** The SLA settings of the environment; an admin's saved ones (PUT /api/settings/sla) win over them. */
+  sla: SlaSettings;
   /** How long new agent tokens live (AGENT_TOKEN_TTL_DAYS). */
   tokens: TokenPolicy;
   /** The FAQ the bot answers from, where its files are, and how to hand it a reloaded index. */
@@ -160,12 +162,10 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   });
   api.route(
     '/conversations',
-    conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {
-      firstResponseMs: d.slaFirstResponseMs,
-      clock: d.clock,
-    }),
+    conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), { settings: d.sla, clock: d.clock }),
   );
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
+  api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.

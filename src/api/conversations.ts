@@ -9,6 +9,8 @@ import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
 import { cleanTextField, parseBody } from './body.js';
+import { currentPolicy } from '../sla/policy.js';
+import type { SlaSettings } from '../sla/settings.js';
 import { conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
@@ -48,12 +50,17 @@ export function conversationRoutes(
   store: Store,
   actions: QueueActions,
   tools: ConversationTools,
-  sla: { firstResponseMs: number; clock: Clock },
+  sla: { settings: SlaSettings; clock: Clock },
 ) {
   const app = new Hono<ApiEnv>();
-  const view = (row: ConversationRow, annotations?: ConversationAnnotations) =>
-    conversationView(row, { firstResponseMs: sla.firstResponseMs, now: sla.clock.now().getTime() }, annotations);
-  const annotated = (a: AnnotatedConversation) => ({ conversation: view(a.conversation, a) });
+  // The SLA policy in force is read with the rows, so every instance shows an admin's change at once.
+  const viewIn = async (r: Repos) => {
+    const policy = await currentPolicy(r, sla.settings);
+    const now = sla.clock.now().getTime();
+    return (row: ConversationRow, annotations?: ConversationAnnotations) => conversationView(row, policy, now, annotations);
+  };
+  const viewOf = async (row: ConversationRow) => (await store.read(viewIn))(row);
+  const annotated = async (a: AnnotatedConversation) => ({ conversation: (await store.read(viewIn))(a.conversation, a) });
 
   // Urgent first, then longest waiting; `?limit&cursor` pages on (nextCursor), so the whole queue is reachable.
   // `?team=<id>` shows one team's conversations, `?team=` (empty) the general queue's.
@@ -87,6 +94,7 @@ export function conversationRoutes(
         after: after && { priority: after.p, waitingSince: after.w, id: after.i },
       });
       const shown = rows.slice(0, limit);
+      const view = await viewIn(r);
       const last = await r.messages.lastOf(shown.map((x) => x.id));
       const customers = await r.customers.byIds([...new Set(shown.map((x) => x.customerId))]);
       const labels = await r.labels.of(shown.map((x) => x.id));
@@ -119,6 +127,7 @@ export function conversationRoutes(
       const drafts = await r.drafts.list(id);
       const labels = (await r.labels.of([id])).get(id) ?? [];
       const participantIds = (await r.participants.of([id])).get(id) ?? [];
+      const view = await viewIn(r);
       return {
         conversation: view(conv, { labels, participantIds }),
         customer: customerView(customer, identities),
@@ -141,39 +150,39 @@ export function conversationRoutes(
     return c.json({ items: page.messages, nextCursor: page.messagesNextCursor });
   });
 
-  app.post('/:id/claim', async (c) => c.json({ conversation: view(await actions.claim(c.get('agent'), c.req.param('id'))) }));
-  app.post('/:id/release', async (c) => c.json({ conversation: view(await actions.release(c.get('agent'), c.req.param('id'))) }));
-  app.post('/:id/resolve', async (c) => c.json({ conversation: view(await actions.resolve(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/claim', async (c) => c.json({ conversation: await viewOf(await actions.claim(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/release', async (c) => c.json({ conversation: await viewOf(await actions.release(c.get('agent'), c.req.param('id'))) }));
+  app.post('/:id/resolve', async (c) => c.json({ conversation: await viewOf(await actions.resolve(c.get('agent'), c.req.param('id'))) }));
   app.post('/:id/transfer', async (c) => {
     const { agentId } = await parseBody(c, transferBody);
-    return c.json({ conversation: view(await actions.transfer(c.get('agent'), c.req.param('id'), agentId)) });
+    return c.json({ conversation: await viewOf(await actions.transfer(c.get('agent'), c.req.param('id'), agentId)) });
   });
 
   // Priority, labels, snooze and participants: any agent who may see the conversation (src/queue/tools.ts).
   app.patch('/:id', async (c) => {
     const { priority } = await parseBody(c, priorityBody);
-    return c.json(annotated(await tools.setPriority(c.get('agent'), c.req.param('id'), priority)));
+    return c.json(await annotated(await tools.setPriority(c.get('agent'), c.req.param('id'), priority)));
   });
   app.post('/:id/labels', async (c) => {
     const { label } = await parseBody(c, labelBody);
-    return c.json(annotated(await tools.addLabel(c.get('agent'), c.req.param('id'), label)));
+    return c.json(await annotated(await tools.addLabel(c.get('agent'), c.req.param('id'), label)));
   });
   app.delete('/:id/labels/:label', async (c) =>
-    c.json(annotated(await tools.removeLabel(c.get('agent'), c.req.param('id'), c.req.param('label')))),
+    c.json(await annotated(await tools.removeLabel(c.get('agent'), c.req.param('id'), c.req.param('label')))),
   );
   app.post('/:id/snooze', async (c) => {
     const { until } = await parseBody(c, snoozeBody);
-    return c.json(annotated(await tools.snooze(c.get('agent'), c.req.param('id'), Date.parse(until))));
+    return c.json(await annotated(await tools.snooze(c.get('agent'), c.req.param('id'), Date.parse(until))));
   });
-  app.delete('/:id/snooze', async (c) => c.json(annotated(await tools.unsnooze(c.get('agent'), c.req.param('id')))));
+  app.delete('/:id/snooze', async (c) => c.json(await annotated(await tools.unsnooze(c.get('agent'), c.req.param('id')))));
   app.post('/:id/participants', async (c) => {
     const body = await parseBody(c, participantBody);
     // Teams and their members are not in this version's store; inviting a whole team waits for them.
     if (!('agentId' in body)) throw new ValidationError('teamId: inviting a team is not supported yet; invite its agents', 'teamId');
-    return c.json(annotated(await tools.addParticipant(c.get('agent'), c.req.param('id'), body.agentId)));
+    return c.json(await annotated(await tools.addParticipant(c.get('agent'), c.req.param('id'), body.agentId)));
   });
   app.delete('/:id/participants/:agentId', async (c) =>
-    c.json(annotated(await tools.removeParticipant(c.get('agent'), c.req.param('id'), c.req.param('agentId')))),
+    c.json(await annotated(await tools.removeParticipant(c.get('agent'), c.req.param('id'), c.req.param('agentId')))),
   );
 
   app.post('/:id/messages', async (c) => {

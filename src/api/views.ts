@@ -1,15 +1,10 @@
 import { isQuestion } from '../pipeline/asked-question.js';
+import { conversationSla, type SlaPolicy, type TargetState } from '../sla/policy.js';
 import type { CannedResponseRow, ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
-
-/** Waiting longer than the first-response target: `overdue` lets the queue show it. */
-export interface SlaClock {
-  firstResponseMs: number;
-  now: number;
-}
 
 /** What annotates a conversation beyond its row, shown where it was read (lists, detail, the tools' answers). */
 export interface ConversationAnnotations {
@@ -17,8 +12,16 @@ export interface ConversationAnnotations {
   participantIds: string[];
 }
 
-export function conversationView(c: ConversationRow, sla: SlaClock, annotations?: ConversationAnnotations) {
-  const dueAt = c.waitingSince == null ? null : c.waitingSince + sla.firstResponseMs;
+/**
+ * A conversation with its SLA (src/sla/policy.ts): due times while a target is open (null once
+ * met or when no hand-off started the clock), when the first reply came, and which targets were
+ * breached when. `slaDueAt`/`overdue` are the first-response target's older names, kept for clients.
+ */
+export function conversationView(c: ConversationRow, policy: SlaPolicy, now: number, annotations?: ConversationAnnotations) {
+  const sla = conversationSla(c, policy, now);
+  const open = (t: TargetState | undefined) =>
+    t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
+  const firstResponseDueAt = open(sla?.firstResponse);
   return {
     ...annotations,
     id: c.id,
@@ -30,8 +33,17 @@ export function conversationView(c: ConversationRow, sla: SlaClock, annotations?
     locale: c.locale,
     subject: c.subject,
     waitingSince: iso(c.waitingSince),
-    slaDueAt: iso(dueAt),
-    overdue: dueAt != null && sla.now > dueAt,
+    slaStartedAt: iso(c.slaStartedAt),
+    firstResponseDueAt: iso(firstResponseDueAt),
+    firstRespondedAt: iso(c.firstRespondedAt),
+    resolutionDueAt: iso(open(sla?.resolution)),
+    /** Each target passed unmet, with the time it was due (it stays after a late reply or resolve). */
+    breached: {
+      firstResponse: iso(sla?.firstResponse.breachedAt),
+      resolution: iso(sla?.resolution.breachedAt),
+    },
+    slaDueAt: iso(firstResponseDueAt),
+    overdue: firstResponseDueAt != null && now > firstResponseDueAt,
     lastMessageAt: iso(c.lastMessageAt),
     createdAt: iso(c.createdAt),
     resolvedAt: iso(c.resolvedAt),

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'canned.delete',
   'customer.export',
   'customer.erase',
+  'settings.update',
 ] as const;
 /** An agent's transition of a conversation (claim, release, transfer, resolve…) is audited under its lifecycle name. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | `conversation.${ConversationEvent['type']}`;

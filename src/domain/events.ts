@@ -76,6 +76,16 @@ const snooze = z.object({ action: z.enum(['snooze', 'wake', 'unsnooze']), until:
 const participant = z.object({ agentId: z.string(), action: z.enum(['add', 'remove']), by: z.string().min(1) });
 /** `@name` in an internal note: for the named agent's stream only (src/domain/visibility.ts). */
 const mention = z.object({ messageId: z.string(), agentId: z.string(), by: z.string().min(1) });
+/**
+ * A conversation passed an SLA target unmet (src/sla/breaches.ts): which one, when it was due (in
+ * business time from `startedAt`, the hand-off), at which priority. Written once per target and cycle.
+ */
+const slaBreached = z.object({
+  target: z.enum(['first_response', 'resolution']),
+  dueAt: z.number().int(),
+  startedAt: z.number().int(),
+  priority: z.enum(PRIORITIES),
+});
 
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
@@ -91,6 +101,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snooze'), data: snooze }),
   z.object({ type: z.literal('participant'), data: participant }),
   z.object({ type: z.literal('mention'), data: mention }),
+  z.object({ type: z.literal('sla.breached'), data: slaBreached }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */

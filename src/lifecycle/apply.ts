@@ -15,7 +15,17 @@ import type { ConversationRow } from '../store/ports.js';
 
 export type LifecycleFields = Pick<
   ConversationRow,
-  'status' | 'assigneeId' | 'lastAssigneeId' | 'waitingSince' | 'resolvedAt' | 'csat' | 'updatedAt'
+  | 'status'
+  | 'assigneeId'
+  | 'lastAssigneeId'
+  | 'waitingSince'
+  | 'resolvedAt'
+  | 'csat'
+  | 'updatedAt'
+  | 'slaStartedAt'
+  | 'firstRespondedAt'
+  | 'firstResponseBreachedAt'
+  | 'resolutionBreachedAt'
 >;
 
 /** Conversation fields that are not lifecycle but may change in the same write (a hand-off's team, priority and locale). */
@@ -45,6 +55,30 @@ export function lifecyclePatch(
     resolvedAt: next.status === 'resolved' ? now : action === 'reopen' ? null : c.resolvedAt,
     csat: opts.csat ?? c.csat,
     updatedAt: now,
+    ...slaCycle(c, next, action, now),
+  };
+}
+
+/**
+ * The SLA clock (src/sla/policy.ts): a hand-off, or a reopen that puts the conversation back
+ * before a person, starts a new cycle with nothing answered or breached yet; going back to the
+ * bot ends it. A release or transfer keeps the clock running: the customer is still waiting.
+ */
+function slaCycle(
+  c: ConversationRow,
+  next: ConversationState,
+  action: LifecycleAction,
+  now: number,
+): Pick<LifecycleFields, 'slaStartedAt' | 'firstRespondedAt' | 'firstResponseBreachedAt' | 'resolutionBreachedAt'> {
+  const starts = action === 'handoff' || (action === 'reopen' && (next.status === 'queued' || next.status === 'assigned'));
+  if (starts) return { slaStartedAt: now, firstRespondedAt: null, firstResponseBreachedAt: null, resolutionBreachedAt: null };
+  if (next.status === 'bot')
+    return { slaStartedAt: null, firstRespondedAt: null, firstResponseBreachedAt: null, resolutionBreachedAt: null };
+  return {
+    slaStartedAt: c.slaStartedAt,
+    firstRespondedAt: c.firstRespondedAt,
+    firstResponseBreachedAt: c.firstResponseBreachedAt,
+    resolutionBreachedAt: c.resolutionBreachedAt,
   };
 }
 
@@ -98,15 +132,24 @@ export async function openConversation(
     updatedAt: now,
     redactedAt: null,
     snoozedUntil: null,
+    slaStartedAt: null,
+    firstRespondedAt: null,
+    firstResponseBreachedAt: null,
+    resolutionBreachedAt: null,
   };
   await r.conversations.insert(row);
   await r.events.append(row.id, { type: 'status', data: { ...OPENED, action: 'open', by: opts.by } }, now);
   return row;
 }
 
-/** An agent answered: the customer is no longer waiting. Not a transition, so no `status` event. */
-export async function markAnswered(r: Repos, c: ConversationRow): Promise<void> {
-  if (c.waitingSince != null) await r.conversations.update(c.id, { waitingSince: null });
+/**
+ * An agent answered: the customer is no longer waiting, and the first reply of the SLA cycle
+ * meets its first-response target. Not a transition, so no `status` event.
+ */
+export async function markAnswered(r: Repos, c: ConversationRow, now: number): Promise<void> {
+  const firstReply = c.slaStartedAt != null && c.firstRespondedAt == null;
+  if (c.waitingSince != null || firstReply)
+    await r.conversations.update(c.id, { waitingSince: null, ...(firstReply ? { firstRespondedAt: now } : {}) });
 }
 
 function stateOf(c: ConversationRow): ConversationState {

@@ -12,6 +12,7 @@ import { decide, rules } from './rules/index.js';
 import { annotateComplaint } from './complaint.js';
 import { endSnooze } from '../queue/annotations.js';
 import { CUSTOMER } from '../domain/events.js';
+import type { SlaSettings } from '../sla/settings.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -19,6 +20,8 @@ export interface PipelineDeps {
   faq: () => FaqMatcher;
   /** Resolved conversations reopen to their last agent within this window; after it, to the queue. */
   reopenWindowMs: number;
+  /** The SLA settings of the environment (business hours for the holding reply). */
+  sla?: SlaSettings;
   /** Called after a hand-off commits; drafting and auto-assignment run there, never inside the customer's transaction. */
   onHandoff?: (conversationId: string, messageId: string) => void;
   /** Each channel's default team (DEFAULT_TEAMS), by id or name. */
@@ -66,6 +69,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
         now,
         defaultTeams: deps.defaultTeams,
         recipient: inbound && { identity, lastIn: inbound },
+        sla: deps.sla,
       });
       // Another instance stored the same message between our check and the insert: undo everything.
       if (decision.kind === 'duplicate' || !inbound) throw new DuplicateDelivery();

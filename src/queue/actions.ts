@@ -89,7 +89,7 @@ export class QueueActions {
       }
       const now = this.clock.now().getTime();
       const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now });
-      await markAnswered(r, c);
+      await markAnswered(r, c, now);
       await audit(r, {
         by: agent.id,
         action: 'conversation.reply',

@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, inArray, asc, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
 import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus } from '../domain/conversation.js';
@@ -199,6 +199,36 @@ export class SqlConversationsRepo implements ConversationsRepo {
       .orderBy(asc(conversations.updatedAt), asc(conversations.id))
       .limit(limit);
     return rows.map((r) => r.id);
+  }
+
+  async slaOpen(opts: { startedBy: number; afterId?: string; limit: number }): Promise<ConversationRow[]> {
+    const c = conversations;
+    const conds: SQL[] = [
+      inArray(c.status, ['queued', 'assigned']),
+      isNotNull(c.slaStartedAt),
+      lte(c.slaStartedAt, opts.startedBy),
+      or(and(isNull(c.firstRespondedAt), isNull(c.firstResponseBreachedAt)), isNull(c.resolutionBreachedAt))!,
+    ];
+    if (opts.afterId) conds.push(gt(c.id, opts.afterId));
+    return this.db
+      .select()
+      .from(c)
+      .where(and(...conds))
+      .orderBy(asc(c.id))
+      .limit(opts.limit);
+  }
+
+  async firstResponsesSince(since: number, limit: number): Promise<{ slaStartedAt: number; firstRespondedAt: number }[]> {
+    const c = conversations;
+    const rows = await this.db
+      .select({ slaStartedAt: c.slaStartedAt, firstRespondedAt: c.firstRespondedAt })
+      .from(c)
+      .where(and(gte(c.firstRespondedAt, since), isNotNull(c.slaStartedAt)))
+      .orderBy(desc(c.firstRespondedAt))
+      .limit(limit);
+    return rows.flatMap((r) =>
+      r.slaStartedAt != null && r.firstRespondedAt != null ? [{ slaStartedAt: r.slaStartedAt, firstRespondedAt: r.firstRespondedAt }] : [],
+    );
   }
 }
 

@@ -69,6 +69,13 @@ export interface ConversationRow {
   updatedAt: number;
   /** When message bodies were purged (retention or erasure). */
   redactedAt: number | null;
+  /** When the SLA clock started (the hand-off or reopen the targets count from); null before any. */
+  slaStartedAt: number | null;
+  /** The first agent reply since `slaStartedAt`; bot replies never count. */
+  firstRespondedAt: number | null;
+  /** When the `sla.breached` event of each target was written, so it is written once. */
+  firstResponseBreachedAt: number | null;
+  resolutionBreachedAt: number | null;
   /** Until when agents set it aside; null when it is in their lists (src/queue/snooze.ts). */
   snoozedUntil: number | null;
 }
@@ -334,6 +341,14 @@ export interface ConversationsRepo {
   ofCustomer(customerId: string, opts: { afterId?: string; limit: number }): Promise<ConversationRow[]>;
   /** Closed conversations last changed before `cutoff` whose bodies are not purged yet, oldest first. */
   dueForRetention(cutoff: number, limit: number): Promise<string[]>;
+  /**
+   * Queued or assigned conversations whose SLA clock started at or before `startedBy` and that
+   * still lack a breach mark (first response unmet and unmarked, or resolution unmarked), by id
+   * after `afterId`: what the breach timer looks at.
+   */
+  slaOpen(opts: { startedBy: number; afterId?: string; limit: number }): Promise<ConversationRow[]>;
+  /** Hand-off and first reply times of the conversations first answered at or after `since`, the newest `limit`. */
+  firstResponsesSince(since: number, limit: number): Promise<{ slaStartedAt: number; firstRespondedAt: number }[]>;
 }
 
 /** Labels of conversations; a label is on a conversation at most once. */
@@ -507,6 +522,20 @@ export interface FaqSuggestionsRepo {
 }
 
 /** Small per-channel key/value state (an IMAP UID, a polling offset). */
+/** A setting changed at run time (the SLA policy): its JSON value, when and by whom. */
+export interface SettingRow {
+  key: string;
+  value: string;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+export interface SettingsRepo {
+  get(key: string): Promise<SettingRow | undefined>;
+  /** Inserts or replaces the key's value. */
+  set(row: SettingRow): Promise<void>;
+}
+
 export interface ChannelStateRepo {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, now: number): Promise<void>;
@@ -547,6 +576,7 @@ export interface Repos {
   webchat: WebchatSessionsRepo;
   rateLimits: RateLimitsRepo;
   state: ChannelStateRepo;
+  settings: SettingsRepo;
   faqSuggestions: FaqSuggestionsRepo;
   labels: LabelsRepo;
   participants: ParticipantsRepo;

@@ -6,6 +6,7 @@ import { SqlOutboxRepo } from './outbox-repo.js';
 import { SqlAgentsRepo, SqlAgentTokensRepo } from './agents-repo.js';
 import { SqlAuditRepo } from './audit-repo.js';
 import { SqlChannelStateRepo } from './channel-state-repo.js';
+import { SqlSettingsRepo } from './settings-repo.js';
 import { SqlEventsRepo } from './events-repo.js';
 import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
 import { SqlRateLimitsRepo } from './rate-limits-repo.js';
@@ -114,6 +115,7 @@ export class Store {
       webchat: new SqlWebchatSessionsRepo(db),
       rateLimits: new SqlRateLimitsRepo(db),
       state: new SqlChannelStateRepo(db),
+      settings: new SqlSettingsRepo(db),
       faqSuggestions: new SqlFaqSuggestionsRepo(db),
       labels: new SqlLabelsRepo(db),
       participants: new SqlParticipantsRepo(db),

@@ -4,7 +4,20 @@ import { ConflictError } from '../../src/domain/errors.js';
 import { applyTransition, markAnswered } from '../../src/lifecycle/apply.js';
 import { eventsOf, useMemoryStore, seedConversation } from '../support/memory-store.js';
 
-const LIFECYCLE_KEYS = ['assigneeId', 'csat', 'lastAssigneeId', 'resolvedAt', 'status', 'updatedAt', 'waitingSince'];
+const LIFECYCLE_KEYS = [
+  'assigneeId',
+  'csat',
+  'lastAssigneeId',
+  'resolvedAt',
+  'status',
+  'updatedAt',
+  'waitingSince',
+  // The SLA clock (src/sla/policy.ts) starts and ends with transitions.
+  'slaStartedAt',
+  'firstRespondedAt',
+  'firstResponseBreachedAt',
+  'resolutionBreachedAt',
+];
 const T0 = Date.parse('2026-12-01T09:00:00Z');
 const T1 = T0 + 60_000;
 
@@ -131,8 +144,32 @@ describe('the lifecycle writer', () => {
   it('an agent answering ends the wait without a status event', async () => {
     const c = await store.tx((r) => seedConversation(r, T0, [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }]));
     const count = (await store.tx((r) => eventsOf(r, c.id))).length;
-    await store.tx((r) => markAnswered(r, c));
-    expect((await store.tx((r) => r.conversations.get(c.id)))!.waitingSince).toBeNull();
+    await store.tx((r) => markAnswered(r, c, T1));
+    const answered = (await store.tx((r) => r.conversations.get(c.id)))!;
+    expect(answered.waitingSince).toBeNull();
+    // The first reply meets the first-response target; a later one does not move it.
+    expect(answered).toMatchObject({ slaStartedAt: T0, firstRespondedAt: T1 });
+    await store.tx((r) => markAnswered(r, answered, T1 + 5));
+    expect((await store.tx((r) => r.conversations.get(c.id)))!.firstRespondedAt).toBe(T1);
     expect(await store.tx((r) => eventsOf(r, c.id))).toHaveLength(count);
+  });
+
+  it('a hand-off or a reopen to a person starts the SLA clock afresh; a release keeps it; back to the bot ends it', async () => {
+    const c = await store.tx((r) => seedConversation(r, T0, [{ type: 'handoff' }, { type: 'claim', agentId: 'ann' }]));
+    expect(c).toMatchObject({ slaStartedAt: T0, firstRespondedAt: null });
+    await store.tx((r) => r.conversations.update(c.id, { firstRespondedAt: T0 + 1, firstResponseBreachedAt: T0 + 2 }));
+    const marked = (await store.tx((r) => r.conversations.get(c.id)))!;
+    const released = await store.tx((r) => applyTransition(r, marked, { type: 'release' }, { by: 'ann', now: T1 }));
+    expect(released).toMatchObject({ slaStartedAt: T0, firstRespondedAt: T0 + 1, firstResponseBreachedAt: T0 + 2 });
+    const resolved = await store.tx((r) => applyTransition(r, released, { type: 'resolve' }, { by: 'ann', now: T1 }));
+    const reopened = await store.tx((r) => applyTransition(r, resolved, { type: 'reopen' }, { by: 'customer', now: T1 + 10 }));
+    expect(reopened).toMatchObject({ status: 'queued', slaStartedAt: T1 + 10, firstRespondedAt: null, firstResponseBreachedAt: null });
+    const again = await store.tx(async (r) => {
+      const x = await applyTransition(r, reopened, { type: 'resolve' }, { by: 'ann', now: T1 + 20 });
+      const closed = await applyTransition(r, x, { type: 'close' }, { by: 'system', now: T1 + 30 });
+      return applyTransition(r, closed, { type: 'reopen' }, { by: 'customer', now: T1 + 40 });
+    });
+    expect(again).toMatchObject({ status: 'bot', slaStartedAt: null, firstRespondedAt: null, resolutionBreachedAt: null });
+    expect(await store.tx((r) => r.conversations.get(c.id))).toEqual(again);
   });
 });

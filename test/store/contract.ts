@@ -16,6 +16,7 @@ import { smallReposContract } from './contract/small-repos.js';
 import { transactionsContract } from './contract/transactions.js';
 import { conversationToolsContract } from './contract/conversation-tools.js';
 import { teamsContract } from './contract/teams.js';
+import { slaContract } from './contract/sla.js';
 
 /**
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
@@ -50,5 +51,6 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     transactionsContract(current);
     conversationToolsContract(current);
     teamsContract(current);
+    slaContract(current);
   });
 }

@@ -77,5 +77,7 @@ describe('SQLite and PostgreSQL schemas', () => {
     expectTypeOf<InferSelectModel<typeof pg.webchatSessions>>().toEqualTypeOf<ports.WebchatSessionRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.channelState>>().toEqualTypeOf<{ key: string; value: string; updatedAt: number }>();
     expectTypeOf<InferSelectModel<typeof pg.channelState>>().toEqualTypeOf<{ key: string; value: string; updatedAt: number }>();
+    expectTypeOf<InferSelectModel<typeof sqlite.settings>>().toEqualTypeOf<ports.SettingRow>();
+    expectTypeOf<InferSelectModel<typeof pg.settings>>().toEqualTypeOf<ports.SettingRow>();
   });
 });

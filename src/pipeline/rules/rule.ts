@@ -3,6 +3,7 @@ import type { FaqMatcher } from '../../faq/matcher.js';
 import type { Repos } from '../../store/store.js';
 import type { ConversationRow } from '../../store/ports.js';
 import type { ReplyRecipient } from '../../outbox/enqueue.js';
+import type { SlaSettings } from '../../sla/settings.js';
 
 /** What one inbound message is, as the rules see it: stored (or not), in its conversation, inside the ingest transaction. */
 export interface RuleContext {
@@ -23,6 +24,10 @@ export interface RuleContext {
   defaultTeams?: Readonly<Record<string, string>>;
   /** Whom a bot reply goes to, as ingest read it (so the reply need not read it again); absent when the message was not stored. */
   recipient?: ReplyRecipient;
+  /** The SLA settings of the environment (an admin's saved ones win); absent: around the clock in UTC. */
+  sla?: SlaSettings;
+  /** The customer's IANA time zone, when their channel reports it; times are told in it. */
+  customerTimeZone?: string;
 }
 
 /**

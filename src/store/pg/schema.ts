@@ -70,6 +70,13 @@ export const conversations = pgTable(
     csat: integer('csat'),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    /** When the SLA clock started: the hand-off (or the reopen) the targets count from (src/sla/policy.ts). */
+    slaStartedAt: bigint('sla_started_at', { mode: 'number' }),
+    /** The first agent reply since then; bot replies never count. */
+    firstRespondedAt: bigint('first_responded_at', { mode: 'number' }),
+    /** When the breach events were written (src/sla/breaches.ts), so each is written once. */
+    firstResponseBreachedAt: bigint('first_response_breached_at', { mode: 'number' }),
+    resolutionBreachedAt: bigint('resolution_breached_at', { mode: 'number' }),
     /** When the message bodies were purged (retention or erasure): the job never visits it again. */
     redactedAt: bigint('redacted_at', { mode: 'number' }),
     /** Until when agents set it aside (snooze); null when it is in their lists. src/queue/snooze.ts wakes it. */
@@ -88,6 +95,9 @@ export const conversations = pgTable(
     index('conversations_customer').on(t.customerId, t.id),
     // The snooze timer's scan: the snoozed ones whose time has come.
     index('conversations_snoozed').on(t.snoozedUntil),
+    // The breach timer's scan (open, started before a cutoff) and the median of recent first responses.
+    index('conversations_sla').on(t.status, t.slaStartedAt, t.id),
+    index('conversations_first_response').on(t.firstRespondedAt),
   ],
 );
 
@@ -351,4 +361,12 @@ export const routingRules = pgTable('routing_rules', {
     .references(() => teams.id),
   priority: text('priority', { enum: PRIORITIES }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
+
+/** Settings an admin changes at run time (the SLA policy), one JSON value per key, shared by every instance. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  updatedBy: text('updated_by').notNull(),
 });

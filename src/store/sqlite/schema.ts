@@ -69,6 +69,13 @@ export const conversations = sqliteTable(
     csat: integer('csat'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** When the SLA clock started: the hand-off (or the reopen) the targets count from (src/sla/policy.ts). */
+    slaStartedAt: integer('sla_started_at'),
+    /** The first agent reply since then; bot replies never count. */
+    firstRespondedAt: integer('first_responded_at'),
+    /** When the breach events were written (src/sla/breaches.ts), so each is written once. */
+    firstResponseBreachedAt: integer('first_response_breached_at'),
+    resolutionBreachedAt: integer('resolution_breached_at'),
     /** When the message bodies were purged (retention or erasure): the job never visits it again. */
     redactedAt: integer('redacted_at'),
     /** Until when agents set it aside (snooze); null when it is in their lists. src/queue/snooze.ts wakes it. */
@@ -87,6 +94,9 @@ export const conversations = sqliteTable(
     index('conversations_customer').on(t.customerId, t.id),
     // The snooze timer's scan: the snoozed ones whose time has come.
     index('conversations_snoozed').on(t.snoozedUntil),
+    // The breach timer's scan (open, started before a cutoff) and the median of recent first responses.
+    index('conversations_sla').on(t.status, t.slaStartedAt, t.id),
+    index('conversations_first_response').on(t.firstRespondedAt),
   ],
 );
 
@@ -350,4 +360,12 @@ export const routingRules = sqliteTable('routing_rules', {
     .references(() => teams.id),
   priority: text('priority', { enum: PRIORITIES }),
   createdAt: integer('created_at').notNull(),
+});
+
+/** Settings an admin changes at run time (the SLA policy), one JSON value per key, shared by every instance. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
 });

@@ -50,6 +50,10 @@ export function fixtures(current: () => Store) {
       updatedAt: 1_000,
       redactedAt: null,
       snoozedUntil: null,
+      slaStartedAt: null,
+      firstRespondedAt: null,
+      firstResponseBreachedAt: null,
+      resolutionBreachedAt: null,
       ...patch,
     };
     await tx((r) => r.conversations.insert(row));

@@ -1,0 +1,20 @@
+import { eq, sql } from 'drizzle-orm';
+import { settings } from './sqlite/schema.js';
+import type { QueryDb } from './dialect.js';
+import type { SettingRow, SettingsRepo } from './ports.js';
+
+export class SqlSettingsRepo implements SettingsRepo {
+  constructor(private readonly db: QueryDb) {}
+
+  async get(key: string): Promise<SettingRow | undefined> {
+    return (await this.db.select().from(settings).where(eq(settings.key, key)).limit(1))[0];
+  }
+
+  async set(row: SettingRow): Promise<void> {
+    // Written out because the SQLite builder table-qualifies the conflict target, which PostgreSQL rejects.
+    await this.db.run(
+      sql`insert into settings (key, value, updated_at, updated_by) values (${row.key}, ${row.value}, ${row.updatedAt}, ${row.updatedBy})
+          on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    );
+  }
+}
