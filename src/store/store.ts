@@ -11,6 +11,8 @@ import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
 import { SqlRateLimitsRepo } from './rate-limits-repo.js';
 import { SqlFaqSuggestionsRepo } from './faq-suggestions-repo.js';
 import { SqlMonitorRepo } from './monitor-repo.js';
+import { SqlSearchRepo } from './search-repo.js';
+import { backfillSearch } from './search-backfill.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -97,11 +99,12 @@ export class Store {
 
   private repos(db: QueryDb, hooks: (() => void)[], written: { onEvent: () => void; onOutbox: () => void }): Repos {
     const { ops } = this.database;
+    const search = new SqlSearchRepo(db, this.database.dialect, ops);
     return {
       conversations: new SqlConversationsRepo(db, ops),
-      customers: new SqlCustomersRepo(db),
+      customers: new SqlCustomersRepo(db, search),
       drafts: new SqlDraftsRepo(db),
-      messages: new SqlMessagesRepo(db),
+      messages: new SqlMessagesRepo(db, search),
       outbox: new SqlOutboxRepo(db, ops, written.onOutbox),
       agents: new SqlAgentsRepo(db),
       agentTokens: new SqlAgentTokensRepo(db),
@@ -112,6 +115,7 @@ export class Store {
       state: new SqlChannelStateRepo(db),
       faqSuggestions: new SqlFaqSuggestionsRepo(db),
       monitor: new SqlMonitorRepo(db, this.database.dialect),
+      search,
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };
@@ -124,5 +128,7 @@ function refuseWrite(): never {
 
 export async function openStore(opts: { databaseUrl?: string; sqliteFile: string }): Promise<Store> {
   const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : openSqlite(opts.sqliteFile);
-  return new Store(database);
+  const store = new Store(database);
+  await backfillSearch(store);
+  return store;
 }

@@ -104,7 +104,10 @@ describe('switchboard agents create|list|rotate|revoke', () => {
           email: 'zed@example.com',
           locale: 'en',
           createdAt: 1,
-          erasedAt: null, tier: 'standard',
+          erasedAt: null,
+          tier: 'standard',
+          notes: null,
+          mergedInto: null,
         });
       }),
     );

@@ -33,7 +33,7 @@ export function useMemoryStore(): Pick<Store, 'tx'> {
 export async function seedConversation(r: Repos, now: number, events: ConversationEvent[] = []): Promise<ConversationRow> {
   const customerId = newId(now);
   const threadKey = newId(now);
-  await r.customers.insert({ id: customerId, displayName: 'Cai', email: null, locale: null, createdAt: now, erasedAt: null, tier: 'standard' });
+  await r.customers.insert({ id: customerId, displayName: 'Cai', email: null, locale: null, createdAt: now, erasedAt: null, tier: 'standard', notes: null, mergedInto: null });
   await r.customers.insertIdentity({
     id: newId(now),
     customerId,
