@@ -64,6 +64,17 @@ const faqSuggestion = z.object({
 /** A customer picked an entry the bot offered when unsure; `question` is what they had asked. */
 const faqPicked = z.object({ entryId: z.string(), locale: z.string(), question: z.string() });
 
+/**
+ * A customer's record changed: tier, notes or name edited, another customer merged into it, or an
+ * identity split back out (`otherCustomerId` is the customer merged in or split out to).
+ */
+const customerChange = z.object({
+  customerId: z.string(),
+  action: z.enum(['update', 'merge', 'split']),
+  otherCustomerId: z.string().nullable(),
+  by: z.string().min(1),
+});
+
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
   z.object({ type: z.literal('status'), data: statusData }),
@@ -73,6 +84,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('note'), data: note }),
   z.object({ type: z.literal('faq_suggestion'), data: faqSuggestion }),
   z.object({ type: z.literal('faq_picked'), data: faqPicked }),
+  z.object({ type: z.literal('customer'), data: customerChange }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */
