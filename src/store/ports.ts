@@ -293,6 +293,8 @@ export interface SearchRepo {
   remove(ids: string[]): Promise<void>;
   /** Ranked best first, then by id; an erased customer's documents never come back. */
   search(req: SearchRequest): Promise<SearchHit[]>;
+  /** The database's plan for `search` (EXPLAIN): how tests and operators check the index is used. */
+  explain(req: SearchRequest): Promise<string[]>;
   /** Indexes up to `limit` messages after `afterId` (the migration's backfill); returns the last id read. */
   backfillMessages(afterId: string | undefined, limit: number): Promise<string | undefined>;
   backfillCustomers(afterId: string | undefined, limit: number): Promise<string | undefined>;

@@ -90,6 +90,18 @@ export class SqlSearchRepo implements SearchRepo {
 
   async search(req: SearchRequest): Promise<SearchHit[]> {
     if (req.terms.length === 0 || req.kinds.length === 0) return [];
+    const rows = await this.query(req);
+    return rows.map((r) => ({ ...r, score: Number(r.score), createdAt: Number(r.createdAt) }));
+  }
+
+  async explain(req: SearchRequest): Promise<string[]> {
+    const prefix = this.dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
+    const rows: unknown[] = await this.db.all(sql.join([sql.raw(prefix), this.query(req).getSQL()]));
+    // SQLite returns rows as objects with a `detail`; the PostgreSQL proxy as arrays of one line.
+    return rows.map((r) => (Array.isArray(r) ? r.join(' ') : String((r as { detail?: unknown }).detail ?? JSON.stringify(r))));
+  }
+
+  private query(req: SearchRequest) {
     const sqlite = this.dialect === 'sqlite';
     const terms = sqlite ? ftsQuery(req.terms) : tsQuery(req.terms);
     const vector = sql`to_tsvector('simple', ${searchDocuments.body})`;
@@ -125,13 +137,12 @@ export class SqlSearchRepo implements SearchRepo {
       .where(and(...conds))
       .as('hits');
     const after = req.after;
-    const rows = await this.db
+    return this.db
       .select()
       .from(hits)
       .where(after ? or(gt(hits.score, after.score), and(eq(hits.score, after.score), gt(hits.id, after.id))) : undefined)
       .orderBy(asc(hits.score), asc(hits.id))
       .limit(req.limit);
-    return rows.map((r) => ({ ...r, score: Number(r.score), createdAt: Number(r.createdAt) }));
   }
 
   async backfillMessages(afterId: string | undefined, limit: number): Promise<string | undefined> {
