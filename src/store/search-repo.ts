@@ -98,7 +98,11 @@ export class SqlSearchRepo implements SearchRepo {
     const prefix = this.dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
     const rows: unknown[] = await this.db.all(sql.join([sql.raw(prefix), this.query(req).getSQL()]));
     // SQLite returns rows as objects with a `detail`; the PostgreSQL proxy as arrays of one line.
-    return rows.map((r) => (Array.isArray(r) ? r.join(' ') : String((r as { detail?: unknown }).detail ?? JSON.stringify(r))));
+    return rows.map((r) => {
+      if (Array.isArray(r)) return r.join(' ');
+      const detail = (r as { detail?: unknown }).detail;
+      return typeof detail === 'string' ? detail : JSON.stringify(r);
+    });
   }
 
   private query(req: SearchRequest) {
