@@ -33,7 +33,17 @@ export function useMemoryStore(): Pick<Store, 'tx'> {
 export async function seedConversation(r: Repos, now: number, events: ConversationEvent[] = []): Promise<ConversationRow> {
   const customerId = newId(now);
   const threadKey = newId(now);
-  await r.customers.insert({ id: customerId, displayName: 'Cai', email: null, locale: null, createdAt: now, erasedAt: null, tier: 'standard', notes: null, mergedInto: null });
+  await r.customers.insert({
+    id: customerId,
+    displayName: 'Cai',
+    email: null,
+    locale: null,
+    createdAt: now,
+    erasedAt: null,
+    tier: 'standard',
+    notes: null,
+    mergedInto: null,
+  });
   await r.customers.insertIdentity({
     id: newId(now),
     customerId,
@@ -45,7 +55,17 @@ export async function seedConversation(r: Repos, now: number, events: Conversati
   });
   let c = await openConversation(
     r,
-    { id: newId(now), customerId, channel: 'webchat', threadKey, team: null, priority: 'normal', locale: 'en', subject: null, lastMessageAt: now },
+    {
+      id: newId(now),
+      customerId,
+      channel: 'webchat',
+      threadKey,
+      team: null,
+      priority: 'normal',
+      locale: 'en',
+      subject: null,
+      lastMessageAt: now,
+    },
     { by: CUSTOMER, now },
   );
   for (const e of events) c = await applyTransition(r, c, e, { by: 'agent-1', now });

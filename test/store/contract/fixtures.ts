@@ -14,7 +14,18 @@ export function fixtures(current: () => Store) {
   const tx: Store['tx'] = (fn) => current().tx(fn);
 
   async function customer(patch: Partial<CustomerRow> = {}): Promise<CustomerRow> {
-    const row: CustomerRow = { id: uid('cus'), displayName: 'Ada', email: null, locale: 'en', createdAt: 1_000, erasedAt: null, tier: 'standard', notes: null, mergedInto: null, ...patch };
+    const row: CustomerRow = {
+      id: uid('cus'),
+      displayName: 'Ada',
+      email: null,
+      locale: 'en',
+      createdAt: 1_000,
+      erasedAt: null,
+      tier: 'standard',
+      notes: null,
+      mergedInto: null,
+      ...patch,
+    };
     await tx((r) => r.customers.insert(row));
     return row;
   }
