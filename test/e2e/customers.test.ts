@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
+import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 
 interface Hit {
   kind: string;
@@ -11,19 +12,40 @@ interface Hit {
   snippet: { text: string; highlights: { start: number; length: number }[] };
 }
 
-describe('customers across channels, merge and split, and full-text search', () => {
+const backends = [
+  { name: 'SQLite', database: async () => ({ env: {}, drop: async () => {} }) },
+  ...(TEST_DATABASE_URL
+    ? [
+        {
+          name: 'PostgreSQL',
+          database: async () => {
+            const db = await createTestDatabase();
+            return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
+          },
+        },
+      ]
+    : []),
+];
+
+describe.each(backends)('customers across channels, merge and split, and full-text search ($name)', (backend) => {
   let app: Running;
+  let drop: () => Promise<void>;
   let ann: { id: string; token: string };
   let ben: { id: string; token: string };
   let boss: { id: string; token: string };
 
   beforeAll(async () => {
-    app = await startApp();
+    const db = await backend.database();
+    drop = db.drop;
+    app = await startApp(db.env);
     ann = await app.createAgent('Ann');
     ben = await app.createAgent('Ben');
     boss = await app.createAgent('Boss', 'admin');
   });
-  afterAll(async () => app?.stop());
+  afterAll(async () => {
+    await app?.stop();
+    await drop?.();
+  });
 
   /** A web chat customer who said `text`; returns the customer and their conversation. */
   async function customerSaying(text: string) {
