@@ -11,6 +11,8 @@ import { requireAgent, requireRole, type ApiEnv } from './auth.js';
 import { agentRoutes } from './agents.js';
 import { auditRoutes } from './audit.js';
 import { privacyRoutes } from './privacy.js';
+import { customerRoutes } from './customers.js';
+import { searchRoutes } from './search.js';
 import type { TokenPolicy } from '../access/tokens.js';
 import { conversationRoutes } from './conversations.js';
 import { cannedRoutes } from './canned.js';
@@ -153,6 +155,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/routing-rules', routingRuleRoutes({ store: d.store, clock: d.clock }));
   api.route('/audit', auditRoutes(d.store));
   api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock }));
+  api.route('/customers', customerRoutes({ store: d.store, clock: d.clock }));
+  api.route('/search', searchRoutes(d.store));
   api.get('/reports/summary', requireRole('admin'), async (c) => {
     const raw = c.req.query('since');
     const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;

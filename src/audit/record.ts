@@ -30,6 +30,9 @@ export const AUDIT_ACTIONS = [
   'customer.export',
   'customer.erase',
   'settings.update',
+  'customer.update',
+  'customer.merge',
+  'customer.split',
 ] as const;
 /** An agent's transition of a conversation (claim, release, transfer, resolve…) is audited under its lifecycle name. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | `conversation.${ConversationEvent['type']}`;

@@ -86,6 +86,16 @@ const slaBreached = z.object({
   startedAt: z.number().int(),
   priority: z.enum(PRIORITIES),
 });
+/**
+ * A customer's record changed: tier, notes or name edited, another customer merged into it, or an
+ * identity split back out (`otherCustomerId` is the customer merged in or split out to).
+ */
+const customerChange = z.object({
+  customerId: z.string(),
+  action: z.enum(['update', 'merge', 'split']),
+  otherCustomerId: z.string().nullable(),
+  by: z.string().min(1),
+});
 
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
@@ -102,6 +112,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('participant'), data: participant }),
   z.object({ type: z.literal('mention'), data: mention }),
   z.object({ type: z.literal('sla.breached'), data: slaBreached }),
+  z.object({ type: z.literal('customer'), data: customerChange }),
 ]);
 
 /** One event as written and as read back: its type and its payload. */

@@ -16,6 +16,8 @@ export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): 
     createdAt: now,
     erasedAt: null,
     tier: 'standard',
+    notes: null,
+    mergedInto: null,
   });
   const identity: IdentityRow = {
     id: newId(now),

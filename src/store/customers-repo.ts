@@ -1,15 +1,22 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { customers, channelIdentities } from './sqlite/schema.js';
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { customers, channelIdentities, customerMerges } from './sqlite/schema.js';
 import { prepared, rowPlaceholders, type QueryDb } from './dialect.js';
-import type { CustomerRow, IdentityRow, CustomersRepo } from './ports.js';
+import type { CustomerMergeRow, CustomerRow, IdentityRow, CustomersRepo, SearchRepo } from './ports.js';
 
-/** Customers and the channel identities (a Telegram user, an email address…) that belong to them. */
+/**
+ * Customers and the channel identities (a Telegram user, an email address…) that belong to them.
+ * Every write of a name, email or handle re-indexes the customer for search in the same transaction.
+ */
 export class SqlCustomersRepo implements CustomersRepo {
-  constructor(private readonly db: QueryDb) {}
+  constructor(
+    private readonly db: QueryDb,
+    private readonly search: SearchRepo,
+  ) {}
 
   async insert(row: CustomerRow): Promise<void> {
     const q = prepared(this.db, 'customers.insert', (db) => db.insert(customers).values(rowPlaceholders(customers)).prepare());
     await q.run({ ...row });
+    await this.search.indexCustomer(row.id);
   }
 
   async get(id: string): Promise<CustomerRow | undefined> {
@@ -52,6 +59,7 @@ export class SqlCustomersRepo implements CustomersRepo {
       db.insert(channelIdentities).values(rowPlaceholders(channelIdentities)).prepare(),
     );
     await q.run({ ...row });
+    await this.search.indexCustomer(row.customerId);
   }
 
   async identitiesOf(customerId: string): Promise<IdentityRow[]> {
@@ -60,9 +68,60 @@ export class SqlCustomersRepo implements CustomersRepo {
 
   async update(id: string, patch: Partial<Omit<CustomerRow, 'id'>>): Promise<void> {
     await this.db.update(customers).set(patch).where(eq(customers.id, id));
+    await this.search.indexCustomer(id);
   }
 
   async updateIdentity(id: string, patch: Partial<Omit<IdentityRow, 'id' | 'customerId'>>): Promise<void> {
-    await this.db.update(channelIdentities).set(patch).where(eq(channelIdentities.id, id));
+    const rows = await this.db
+      .update(channelIdentities)
+      .set(patch)
+      .where(eq(channelIdentities.id, id))
+      .returning({ customerId: channelIdentities.customerId });
+    for (const r of rows) await this.search.indexCustomer(r.customerId);
+  }
+
+  async list(opts: { beforeId?: string; limit: number }): Promise<CustomerRow[]> {
+    return this.db
+      .select()
+      .from(customers)
+      .where(and(isNull(customers.mergedInto), opts.beforeId === undefined ? undefined : lt(customers.id, opts.beforeId)))
+      .orderBy(desc(customers.id))
+      .limit(opts.limit);
+  }
+
+  async moveIdentities(identityIds: string[], toCustomerId: string): Promise<void> {
+    if (identityIds.length === 0) return;
+    const moved = await this.db
+      .update(channelIdentities)
+      .set({ customerId: toCustomerId })
+      .where(inArray(channelIdentities.id, identityIds))
+      .returning({ customerId: channelIdentities.customerId });
+    if (moved.length) await this.search.indexCustomer(toCustomerId);
+  }
+
+  async insertMerge(row: CustomerMergeRow): Promise<void> {
+    await this.db.insert(customerMerges).values(row);
+  }
+
+  async openMergeOf(identityId: string): Promise<CustomerMergeRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(customerMerges)
+      .where(and(eq(customerMerges.identityId, identityId), isNull(customerMerges.splitAt)))
+      .orderBy(desc(customerMerges.at), desc(customerMerges.id))
+      .limit(1);
+    return rows[0];
+  }
+
+  async mergesOf(customerId: string): Promise<CustomerMergeRow[]> {
+    return this.db
+      .select()
+      .from(customerMerges)
+      .where(and(or(eq(customerMerges.intoId, customerId), eq(customerMerges.fromId, customerId)), isNull(customerMerges.splitAt)))
+      .orderBy(asc(customerMerges.at), asc(customerMerges.id));
+  }
+
+  async markSplit(id: string, at: number): Promise<void> {
+    await this.db.update(customerMerges).set({ splitAt: at }).where(eq(customerMerges.id, id));
   }
 }

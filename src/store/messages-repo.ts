@@ -1,10 +1,14 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
 import { messages } from './sqlite/schema.js';
 import { prepared, rowPlaceholders, type QueryDb } from './dialect.js';
-import type { MessageRow, MessagesRepo } from './ports.js';
+import type { MessageRow, MessagesRepo, SearchRepo } from './ports.js';
 
+/** Messages and notes. The one place they are written, so also where the search index follows them (same transaction). */
 export class SqlMessagesRepo implements MessagesRepo {
-  constructor(private readonly db: QueryDb) {}
+  constructor(
+    private readonly db: QueryDb,
+    private readonly search: SearchRepo,
+  ) {}
 
   async findByExternal(channel: string, externalId: string): Promise<MessageRow | undefined> {
     const q = prepared(this.db, 'messages.findByExternal', (db) =>
@@ -23,7 +27,9 @@ export class SqlMessagesRepo implements MessagesRepo {
     const q = prepared(this.db, 'messages.insert', (db) =>
       db.insert(messages).values(rowPlaceholders(messages)).onConflictDoNothing().returning({ id: messages.id }).prepare(),
     );
-    return (await q.all({ ...row })).length === 1;
+    if ((await q.all({ ...row })).length !== 1) return false;
+    await this.search.indexMessage(row);
+    return true;
   }
 
   async byIds(ids: string[]): Promise<MessageRow[]> {
@@ -136,6 +142,8 @@ export class SqlMessagesRepo implements MessagesRepo {
       .set(opts.externalIds ? { text: '', meta: null, externalId: null } : { text: '', meta: null })
       .where(inArray(messages.id, batch))
       .returning({ id: messages.id });
+    // Blanked text leaves the index with it: erasure and retention purge it from search too.
+    await this.search.remove(rows.map((r) => r.id));
     return rows.length;
   }
 }

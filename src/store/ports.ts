@@ -1,6 +1,7 @@
 import type { ConversationStatus, CustomerTier, Priority } from '../domain/conversation.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AgentStatus } from '../domain/presence.js';
+import type { SearchTerm } from '../domain/search-text.js';
 
 /*
  * The storage interface the rest of the code sees: the row types, one interface per repository,
@@ -18,6 +19,7 @@ export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export const AGENT_ROLES = ['agent', 'admin'] as const;
 export const FAQ_SUGGESTION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export const FAQ_SUGGESTION_SOURCES = ['agent', 'pick'] as const;
+export const SEARCH_KINDS = ['message', 'note', 'customer'] as const;
 
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
@@ -26,6 +28,7 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 export type AgentRole = (typeof AGENT_ROLES)[number];
 export type FaqSuggestionStatus = (typeof FAQ_SUGGESTION_STATUSES)[number];
 export type FaqSuggestionSource = (typeof FAQ_SUGGESTION_SOURCES)[number];
+export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 export interface CustomerRow {
   id: string;
@@ -36,6 +39,10 @@ export interface CustomerRow {
   /** When the customer's personal data was erased; the row stays so reports still add up. */
   erasedAt: number | null;
   tier: CustomerTier;
+  /** What agents note about the customer. */
+  notes: string | null;
+  /** The customer this one is merged into; null unless merged (a split restores it). */
+  mergedInto: string | null;
 }
 
 export interface IdentityRow {
@@ -392,6 +399,69 @@ export interface CustomersRepo {
   identitiesOf(customerId: string): Promise<IdentityRow[]>;
   update(id: string, patch: Partial<Omit<CustomerRow, 'id'>>): Promise<void>;
   updateIdentity(id: string, patch: Partial<Omit<IdentityRow, 'id' | 'customerId'>>): Promise<void>;
+  /** Customers not merged into another, newest first; `beforeId` pages on. */
+  list(opts: { beforeId?: string; limit: number }): Promise<CustomerRow[]>;
+  /** Moves identities to another customer (a merge or a split). */
+  moveIdentities(identityIds: string[], toCustomerId: string): Promise<void>;
+  insertMerge(row: CustomerMergeRow): Promise<void>;
+  /** The merge that last brought this identity into its customer and is not split yet. */
+  openMergeOf(identityId: string): Promise<CustomerMergeRow | undefined>;
+  /** A customer's merges not split yet, either way (into it or out of it), oldest first. */
+  mergesOf(customerId: string): Promise<CustomerMergeRow[]>;
+  markSplit(id: string, at: number): Promise<void>;
+}
+
+/** One identity a merge moved from `fromId` into `intoId`, with the conversations that came with it. */
+export interface CustomerMergeRow {
+  id: string;
+  /** The rows of one merge share it. */
+  mergeId: string;
+  intoId: string;
+  fromId: string;
+  /** Null when the merged customer had no identity left (its conversations are still recorded). */
+  identityId: string | null;
+  /** JSON array of conversation ids. */
+  conversationIds: string;
+  by: string;
+  at: number;
+  splitAt: number | null;
+}
+
+/** A full-text query: every term required, of these kinds, as `viewerId` may see it (null: an admin, all). */
+export interface SearchRequest {
+  terms: SearchTerm[];
+  kinds: SearchKind[];
+  viewerId: string | null;
+  limit: number;
+  /** The last hit of the previous page. */
+  after?: { score: number; id: string };
+}
+
+/** One document found: a message or note (by message id) or a customer (by customer id). */
+export interface SearchHit {
+  id: string;
+  kind: SearchKind;
+  conversationId: string | null;
+  customerId: string;
+  createdAt: number;
+  /** Lower is more relevant; comparable only within one query. */
+  score: number;
+}
+
+/** The full-text index (src/store/search-repo.ts). Messages and customers write to it themselves; callers only read. */
+export interface SearchRepo {
+  /** Indexes a message or note as stored (nothing for blank text). */
+  indexMessage(m: MessageRow): Promise<void>;
+  /** Indexes a customer's names, email and handles as they are now, or drops them when erased or merged. */
+  indexCustomer(customerId: string): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  /** Ranked best first, then by id; an erased customer's documents never come back. */
+  search(req: SearchRequest): Promise<SearchHit[]>;
+  /** The database's plan for `search` (EXPLAIN): how tests and operators check the index is used. */
+  explain(req: SearchRequest): Promise<string[]>;
+  /** Indexes up to `limit` messages after `afterId` (the migration's backfill); returns the last id read. */
+  backfillMessages(afterId: string | undefined, limit: number): Promise<string | undefined>;
+  backfillCustomers(afterId: string | undefined, limit: number): Promise<string | undefined>;
 }
 
 /** Reply suggestions for agents (LLM or FAQ fallback), kept beside the conversation, never sent by themselves. */
@@ -585,6 +655,7 @@ export interface Repos {
   teams: TeamsRepo;
   agentRouting: AgentRoutingRepo;
   routingRules: RoutingRulesRepo;
+  search: SearchRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */

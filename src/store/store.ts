@@ -16,6 +16,8 @@ import { SqlLabelsRepo } from './labels-repo.js';
 import { SqlParticipantsRepo } from './participants-repo.js';
 import { SqlCannedRepo } from './canned-repo.js';
 import { SqlAgentRoutingRepo, SqlRoutingRulesRepo, SqlTeamsRepo } from './teams-repo.js';
+import { SqlSearchRepo } from './search-repo.js';
+import { backfillSearch } from './search-backfill.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -102,11 +104,12 @@ export class Store {
 
   private repos(db: QueryDb, hooks: (() => void)[], written: { onEvent: () => void; onOutbox: () => void }): Repos {
     const { ops } = this.database;
+    const search = new SqlSearchRepo(db, this.database.dialect, ops);
     return {
       conversations: new SqlConversationsRepo(db, ops),
-      customers: new SqlCustomersRepo(db),
+      customers: new SqlCustomersRepo(db, search),
       drafts: new SqlDraftsRepo(db),
-      messages: new SqlMessagesRepo(db),
+      messages: new SqlMessagesRepo(db, search),
       outbox: new SqlOutboxRepo(db, ops, written.onOutbox),
       agents: new SqlAgentsRepo(db),
       agentTokens: new SqlAgentTokensRepo(db),
@@ -124,6 +127,7 @@ export class Store {
       teams: new SqlTeamsRepo(db),
       agentRouting: new SqlAgentRoutingRepo(db),
       routingRules: new SqlRoutingRulesRepo(db),
+      search,
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };
@@ -136,5 +140,7 @@ function refuseWrite(): never {
 
 export async function openStore(opts: { databaseUrl?: string; sqliteFile: string }): Promise<Store> {
   const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : openSqlite(opts.sqliteFile);
-  return new Store(database);
+  const store = new Store(database);
+  await backfillSearch(store);
+  return store;
 }

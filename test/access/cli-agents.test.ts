@@ -106,6 +106,8 @@ describe('switchboard agents create|list|rotate|revoke', () => {
           createdAt: 1,
           erasedAt: null,
           tier: 'standard',
+          notes: null,
+          mergedInto: null,
         });
       }),
     );

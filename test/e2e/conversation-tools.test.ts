@@ -107,6 +107,8 @@ function conversationToolsSuite(dialect: 'SQLite' | 'PostgreSQL') {
           createdAt: now,
           erasedAt: null,
           tier: 'vip',
+          notes: null,
+          mergedInto: null,
         });
         await r.customers.insertIdentity({
           id: newId(now),
@@ -355,6 +357,8 @@ function conversationToolsSuite(dialect: 'SQLite' | 'PostgreSQL') {
           createdAt: now,
           erasedAt: null,
           tier: 'standard',
+          notes: null,
+          mergedInto: null,
         });
         await r.customers.insertIdentity({
           id: newId(now),

@@ -5,6 +5,7 @@ import { decodeLogged } from '../../src/domain/events.js';
 import { summarize } from '../../src/queue/report.js';
 import { purgeExpired } from '../../src/privacy/retention.js';
 import { REDACT_BATCH } from '../../src/privacy/redact.js';
+import { parseQuery } from '../../src/domain/search-text.js';
 import type { ConversationEvent } from '../../src/domain/conversation.js';
 import type { MessageRow } from '../../src/store/ports.js';
 import { seedConversation } from '../support/memory-store.js';
@@ -77,6 +78,12 @@ for (const backend of backends) {
       const report = async () => summarize((await store.tx((r) => r.events.since(0))).map(decodeLogged), 0);
       const before = await report();
       const clock = { now: () => new Date(t0 + 10 * DAY) };
+      // Search finds a body until it is purged, and never after (the index goes with the text).
+      const found = async (id: string) =>
+        (
+          await store.tx((r) => r.search.search({ terms: parseQuery('card 1000').terms, kinds: ['message'], viewerId: null, limit: 50 }))
+        ).filter((h) => h.conversationId === id).length;
+      expect(await found(old.id)).toBe(1);
 
       // A request arriving while the purge runs is served between its batches, not after it.
       let purgeDone = false;
@@ -93,6 +100,8 @@ for (const backend of backends) {
       // Platform ids stay, so a late duplicate is still recognised.
       expect(purged.every((m) => m.externalId?.startsWith('ext-'))).toBe(true);
       expect((await store.tx((r) => r.conversations.get(old.id)))?.redactedAt).toBe(t0 + 10 * DAY);
+      expect(await found(old.id)).toBe(0);
+      expect(await found(recent.id)).toBe(1);
       for (const kept of [recent, open]) {
         const rows = await messages(kept.id);
         expect(rows.map((m) => m.text)).toEqual(['my card ends in 1000', 'my card ends in 1001', 'my card ends in 1002']);

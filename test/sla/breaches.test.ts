@@ -26,6 +26,8 @@ async function handedOff(store: Store, priority: 'urgent' | 'normal' = 'urgent')
       createdAt: T0,
       erasedAt: null,
       tier: 'standard',
+      notes: null,
+      mergedInto: null,
     });
     const c = await openConversation(
       r,

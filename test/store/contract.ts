@@ -17,6 +17,7 @@ import { transactionsContract } from './contract/transactions.js';
 import { conversationToolsContract } from './contract/conversation-tools.js';
 import { teamsContract } from './contract/teams.js';
 import { slaContract } from './contract/sla.js';
+import { searchContract } from './contract/search.js';
 
 /**
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
@@ -52,5 +53,6 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     conversationToolsContract(current);
     teamsContract(current);
     slaContract(current);
+    searchContract(current);
   });
 }

@@ -41,6 +41,8 @@ export async function seedConversation(r: Repos, now: number, events: Conversati
     createdAt: now,
     erasedAt: null,
     tier: 'standard',
+    notes: null,
+    mergedInto: null,
   });
   await r.customers.insertIdentity({
     id: newId(now),

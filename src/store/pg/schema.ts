@@ -12,6 +12,7 @@ import {
   FAQ_SUGGESTION_SOURCES,
   FAQ_SUGGESTION_STATUSES,
   AGENT_STATUSES,
+  SEARCH_KINDS,
 } from '../ports.js';
 
 /*
@@ -29,6 +30,10 @@ export const customers = pgTable('customers', {
   /** When the customer's personal data was erased (src/privacy/erase.ts); the row stays for the reports. */
   erasedAt: bigint('erased_at', { mode: 'number' }),
   tier: text('tier', { enum: CUSTOMER_TIERS }).notNull().default('standard'),
+  /** What agents note about the customer (PATCH /api/customers/:id). */
+  notes: text('notes'),
+  /** Set while the customer is merged into another (src/customers/merge.ts); a split clears it again. */
+  mergedInto: text('merged_into'),
 });
 
 export const channelIdentities = pgTable(
@@ -370,3 +375,38 @@ export const settings = pgTable('settings', {
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   updatedBy: text('updated_by').notNull(),
 });
+/** What full-text search finds; see ../sqlite/schema.ts. The GIN index on its tsvector is made by a hand-written migration. */
+export const searchDocuments = pgTable(
+  'search_documents',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: text('id').notNull(),
+    kind: text('kind', { enum: SEARCH_KINDS }).notNull(),
+    conversationId: text('conversation_id'),
+    customerId: text('customer_id'),
+    body: text('body').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('search_documents_id').on(t.id)],
+);
+
+/** One identity a merge moved; see ../sqlite/schema.ts. */
+export const customerMerges = pgTable(
+  'customer_merges',
+  {
+    id: text('id').primaryKey(),
+    mergeId: text('merge_id').notNull(),
+    intoId: text('into_id')
+      .notNull()
+      .references(() => customers.id),
+    fromId: text('from_id')
+      .notNull()
+      .references(() => customers.id),
+    identityId: text('identity_id'),
+    conversationIds: text('conversation_ids').notNull(),
+    by: text('by').notNull(),
+    at: bigint('at', { mode: 'number' }).notNull(),
+    splitAt: bigint('split_at', { mode: 'number' }),
+  },
+  (t) => [index('customer_merges_identity').on(t.identityId, t.splitAt)],
+);

@@ -11,6 +11,7 @@ import {
   FAQ_SUGGESTION_SOURCES,
   FAQ_SUGGESTION_STATUSES,
   AGENT_STATUSES,
+  SEARCH_KINDS,
 } from '../ports.js';
 
 /*
@@ -28,6 +29,10 @@ export const customers = sqliteTable('customers', {
   /** When the customer's personal data was erased (src/privacy/erase.ts); the row stays for the reports. */
   erasedAt: integer('erased_at'),
   tier: text('tier', { enum: CUSTOMER_TIERS }).notNull().default('standard'),
+  /** What agents note about the customer (PATCH /api/customers/:id). */
+  notes: text('notes'),
+  /** Set while the customer is merged into another (src/customers/merge.ts); a split clears it again. */
+  mergedInto: text('merged_into'),
 });
 
 export const channelIdentities = sqliteTable(
@@ -369,3 +374,49 @@ export const settings = sqliteTable('settings', {
   updatedAt: integer('updated_at').notNull(),
   updatedBy: text('updated_by').notNull(),
 });
+/**
+ * What full-text search finds (src/store/search-repo.ts): one row per message or note (by
+ * message id) and per customer (by customer id, their names, email and handles). `body` holds
+ * the terms of src/domain/search-text.ts. SQLite indexes it with the FTS5 table `search_fts`
+ * (external content, kept current by triggers), PostgreSQL with a GIN index on its tsvector;
+ * both are made by hand-written migrations, since the schema cannot declare them.
+ */
+export const searchDocuments = sqliteTable(
+  'search_documents',
+  {
+    /** A stable integer key: FTS5's rowid (a text key's implicit rowid may change on VACUUM). */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    kind: text('kind', { enum: SEARCH_KINDS }).notNull(),
+    conversationId: text('conversation_id'),
+    customerId: text('customer_id'),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('search_documents_id').on(t.id)],
+);
+
+/**
+ * One identity a merge moved from one customer into another, with the conversations that came
+ * with it, so a split can move exactly those back (src/customers/merge.ts).
+ */
+export const customerMerges = sqliteTable(
+  'customer_merges',
+  {
+    id: text('id').primaryKey(),
+    mergeId: text('merge_id').notNull(),
+    intoId: text('into_id')
+      .notNull()
+      .references(() => customers.id),
+    fromId: text('from_id')
+      .notNull()
+      .references(() => customers.id),
+    identityId: text('identity_id'),
+    /** JSON array of conversation ids. */
+    conversationIds: text('conversation_ids').notNull(),
+    by: text('by').notNull(),
+    at: integer('at').notNull(),
+    splitAt: integer('split_at'),
+  },
+  (t) => [index('customer_merges_identity').on(t.identityId, t.splitAt)],
+);

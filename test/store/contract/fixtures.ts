@@ -22,6 +22,8 @@ export function fixtures(current: () => Store) {
       createdAt: 1_000,
       erasedAt: null,
       tier: 'standard',
+      notes: null,
+      mergedInto: null,
       ...patch,
     };
     await tx((r) => r.customers.insert(row));
