@@ -75,6 +75,9 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('faq_picked'), data: faqPicked }),
 ]);
 
+/** Every event type name, in the order of `storedEvent` (webhooks subscribe by these). */
+export const EVENT_TYPES = storedEvent.options.map((o) => o.shape.type.value);
+
 /** One event as written and as read back: its type and its payload. */
 export type DomainEvent = z.output<typeof storedEvent>;
 export type EventType = DomainEvent['type'];
