@@ -11,6 +11,7 @@ import { requireAgent, requireRole, type ApiEnv } from './auth.js';
 import { agentRoutes } from './agents.js';
 import { auditRoutes } from './audit.js';
 import { privacyRoutes } from './privacy.js';
+import { webhookRoutes } from './webhooks.js';
 import type { TokenPolicy } from '../access/tokens.js';
 import { conversationRoutes } from './conversations.js';
 import { faqRoutes } from './faq.js';
@@ -124,6 +125,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/agents', agentRoutes({ store: d.store, clock: d.clock, tokens: d.tokens }));
   api.route('/audit', auditRoutes(d.store));
   api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock }));
+  api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock }));
   api.get('/reports/summary', requireRole('admin'), async (c) => {
     const raw = c.req.query('since');
     const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;

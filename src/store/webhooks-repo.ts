@@ -75,12 +75,12 @@ export class SqlWebhooksRepo implements WebhooksRepo {
  * unique (webhook, event) index makes a repeated call harmless. Returns how many were written.
  */
 export async function enqueueWebhookDeliveries(db: QueryDb, seq: number, type: string, now: number): Promise<number> {
-  // Casts give PostgreSQL the parameters' types (in a select list they would be text).
+  // Casts give PostgreSQL the parameters' types (in a select list they would be text); the
+  // columns left out (lease, last status and error, delivered at) start null.
   const rows = await db.values<[string]>(
-    sql`insert into webhook_deliveries (id, webhook_id, event_seq, status, attempts, next_attempt_at, lease_until,
-          lease_owner, last_status_code, last_error, created_at, delivered_at)
+    sql`insert into webhook_deliveries (id, webhook_id, event_seq, status, attempts, next_attempt_at, created_at)
         select distinct webhook_id || ':' || cast(${String(seq)} as text), webhook_id, cast(${seq} as bigint), 'pending', 0,
-          cast(${now} as bigint), null, null, null, null, cast(${now} as bigint), null
+          cast(${now} as bigint), cast(${now} as bigint)
         from webhook_events where type in (${type}, '*')
         on conflict do nothing
         returning id`,
