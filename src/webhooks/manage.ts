@@ -24,8 +24,14 @@ export const webhookUrl = z
 
 /** Event type names (src/domain/events.ts), or `"*"` for all; `"*"` alone stands for every type. */
 export const webhookEvents = z
-  .union([z.literal('*'), z.array(z.enum(['*', ...EVENT_TYPES] as [string, ...string[]])).min(1, 'must name at least one event type')])
-  .transform((v) => (v === '*' || v.includes('*') ? ['*'] : [...new Set(v)].sort()));
+  .preprocess(
+    (v) => (v === '*' ? ['*'] : v),
+    z
+      .array(z.enum(['*', ...EVENT_TYPES] as [string, ...string[]]), 'must be a list of event types or "*"')
+      .min(1, 'must name at least one event type')
+      .max(EVENT_TYPES.length + 1),
+  )
+  .transform((v) => (v.includes('*') ? ['*'] : [...new Set(v)].sort()));
 
 export const createWebhookBody = z.object({ url: webhookUrl, events: webhookEvents }).strict();
 
