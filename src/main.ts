@@ -160,9 +160,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     await reclaim();
     await reclaimWebhooks();
     const stopReclaim = config.DATABASE_URL ? scheduleReclaim(reclaim, 2_000, () => outbox.kick(), outboxLog) : () => {};
-    const stopReclaimWebhooks = config.DATABASE_URL
-      ? scheduleReclaim(reclaimWebhooks, 2_000, () => webhooks.kick(), webhookLog)
-      : () => {};
+    const stopReclaimWebhooks = config.DATABASE_URL ? scheduleReclaim(reclaimWebhooks, 2_000, () => webhooks.kick(), webhookLog) : () => {};
     // Only commits that added outbox rows wake it (its own commits record deliveries and add none).
     const stopKick = store.onOutbox(() => outbox.kick());
     const stopKickWebhooks = store.onWebhookDeliveries(() => webhooks.kick());

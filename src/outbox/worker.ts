@@ -94,7 +94,10 @@ export class OutboxWorker {
         { attempt, queuedAt: row.createdAt, now, retryable: ce.retryable, retryAfterMs: ce.retryAfterMs },
       );
       const permanent = decision.giveUp !== false;
-      const lastError = `${decision.giveUp === 'horizon' ? `gave up after ${attempt} attempts: ` : ''}${ce.code}: ${ce.message}`.slice(0, 500);
+      const lastError = `${decision.giveUp === 'horizon' ? `gave up after ${attempt} attempts: ` : ''}${ce.code}: ${ce.message}`.slice(
+        0,
+        500,
+      );
       if (permanent) log.error('outbox gave up on a reply', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
       else log.warn('outbox send failed', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
       if (permanent) {

@@ -28,7 +28,13 @@ export class SqlWebhookDeliveriesRepo implements WebhookDeliveriesRepo {
         delivery: webhookDeliveries,
         url: webhooks.url,
         secret: webhooks.secret,
-        event: { seq: events.seq, conversationId: events.conversationId, type: events.type, data: events.data, createdAt: events.createdAt },
+        event: {
+          seq: events.seq,
+          conversationId: events.conversationId,
+          type: events.type,
+          data: events.data,
+          createdAt: events.createdAt,
+        },
       })
       .from(webhookDeliveries)
       .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))

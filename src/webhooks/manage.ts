@@ -64,7 +64,10 @@ export async function createWebhook(
   return { webhook: { ...row, events: o.events }, secret };
 }
 
-export async function rotateWebhookSecret(r: Repos, o: { id: string; by: string; now: number }): Promise<{ webhook: Webhook; secret: string }> {
+export async function rotateWebhookSecret(
+  r: Repos,
+  o: { id: string; by: string; now: number },
+): Promise<{ webhook: Webhook; secret: string }> {
   const secret = `${SECRET_PREFIX}${newSecret()}`;
   if (!(await r.webhooks.setSecret(o.id, secret, o.now))) throw new NotFoundError(`webhook ${o.id} not found`);
   await audit(r, { by: o.by, action: 'webhook.rotate_secret', subjectId: o.id, now: o.now });
@@ -76,5 +79,11 @@ export async function deleteWebhook(r: Repos, o: { id: string; by: string; now: 
   const hook = await r.webhooks.get(o.id);
   if (!hook) throw new NotFoundError(`webhook ${o.id} not found`);
   await r.webhooks.delete(o.id);
-  await audit(r, { by: o.by, action: 'webhook.delete', subjectId: o.id, detail: { host: where(hook.url), events: hook.events }, now: o.now });
+  await audit(r, {
+    by: o.by,
+    action: 'webhook.delete',
+    subjectId: o.id,
+    detail: { host: where(hook.url), events: hook.events },
+    now: o.now,
+  });
 }

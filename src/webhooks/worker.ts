@@ -149,7 +149,8 @@ export class WebhookWorker {
       };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why = e.name === 'TimeoutError' ? `no response within ${this.o.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      const why =
+        e.name === 'TimeoutError' ? `no response within ${this.o.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
       return { ok: false, statusCode: null, error: `request failed: ${why}`, retryable: true };
     }
   }

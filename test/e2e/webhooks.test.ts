@@ -5,6 +5,7 @@ import { api, eventually, startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import { verify, webhookReceiver, type Received } from '../support/webhook-receiver.js';
 
+const METRICS_TOKEN = 'webhook-metrics-token-1234';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('webhooks', () => {
@@ -13,7 +14,7 @@ describe('webhooks', () => {
   let agent: string;
   const closers: (() => Promise<void>)[] = [];
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp({ METRICS_TOKEN });
     admin = (await app.createAgent('Webhook Admin', 'admin')).token;
     agent = (await app.createAgent('Webhook Agent', 'agent')).token;
   });
@@ -23,7 +24,7 @@ describe('webhooks', () => {
   });
   const receiver = async (...args: Parameters<typeof webhookReceiver>) => {
     const r = await webhookReceiver(...args);
-    closers.push(r.close);
+    closers.push(() => r.close());
     return r;
   };
   const create = async (url: string, events: string[] | '*') => {
@@ -75,7 +76,9 @@ describe('webhooks', () => {
     expect(verify(hook.secret, next.raw, String(next.headers['x-switchboard-signature']))).toBe(false);
 
     const audit = await api(app, admin, 'GET', '/api/audit?limit=500');
-    const actions = (audit.body.items as { action: string; subjectId: string }[]).filter((a) => a.subjectId === hook.id).map((a) => a.action);
+    const actions = (audit.body.items as { action: string; subjectId: string }[])
+      .filter((a) => a.subjectId === hook.id)
+      .map((a) => a.action);
     expect(actions).toEqual(['webhook.create', 'webhook.rotate_secret']);
     expect(JSON.stringify(audit.body)).not.toContain(hook.secret);
     await remove(hook.id);
@@ -112,6 +115,11 @@ describe('webhooks', () => {
       expect(ids).toContain(d.eventId);
       expect(typeof d.deliveredAt).toBe('string');
     }
+    const metrics = await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const count = (outcome: string) =>
+      Number(new RegExp(`^switchboard_webhook_deliveries_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(count('failed')).toBeGreaterThanOrEqual(2 * ids.length);
+    expect(count('delivered')).toBeGreaterThanOrEqual(ids.length);
     await remove(hook.id);
   });
 

@@ -119,7 +119,13 @@ export function webhooksContract(current: () => Store) {
         r.webhookDeliveries.update(one, { status: 'delivered', attempts: 1, lastStatusCode: 204, deliveredAt: now, leaseUntil: null }),
       );
       await f.tx((r) =>
-        r.webhookDeliveries.update(two, { attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500', nextAttemptAt: now + 500_000, leaseUntil: null }),
+        r.webhookDeliveries.update(two, {
+          attempts: 1,
+          lastStatusCode: 500,
+          lastError: 'HTTP 500',
+          nextAttemptAt: now + 500_000,
+          leaseUntil: null,
+        }),
       );
       expect(await f.tx((r) => r.webhookDeliveries.get(one))).toMatchObject({ status: 'delivered', lastStatusCode: 204, deliveredAt: now });
       expect(await f.tx((r) => r.webhookDeliveries.get('no-such-delivery'))).toBeUndefined();
@@ -130,9 +136,29 @@ export function webhooksContract(current: () => Store) {
       ]);
     });
 
+    it('never leases one delivery to two workers leasing at once', async () => {
+      const w = await hook(['note']);
+      await f.tx(async (r) => {
+        for (let i = 0; i < 10; i++) await r.events.append(null, note(uid('m')), 1);
+      });
+      const now = Date.now() + 1000;
+      const ours = <T extends { delivery: { webhookId: string; id: string } }>(jobs: T[]) =>
+        jobs.filter((j) => j.delivery.webhookId === w.id).map((j) => j.delivery.id);
+      const [x, y] = await Promise.all([
+        f.tx((r) => r.webhookDeliveries.leaseDue(now, now + 60_000, 1000, 'x')),
+        f.tx((r) => r.webhookDeliveries.leaseDue(now, now + 60_000, 1000, 'y')),
+      ]);
+      expect(ours(x).filter((id) => ours(y).includes(id))).toEqual([]);
+      expect(ours(x).length + ours(y).length).toBe(10);
+      expect(ours(await f.tx((r) => r.webhookDeliveries.leaseDue(now, now + 60_000, 1000)))).toEqual([]);
+    });
+
     it('lists owners of live leases and releases a dead owner’s only', async () => {
       const w = await hook(['note']);
-      const [a, b] = await f.tx(async (r) => [await r.events.append(null, note(uid('m')), 1), await r.events.append(null, note(uid('m')), 2)]);
+      const [a, b] = await f.tx(async (r) => [
+        await r.events.append(null, note(uid('m')), 1),
+        await r.events.append(null, note(uid('m')), 2),
+      ]);
       const dead = `dead-${Math.random()}`;
       const alive = `alive-${Math.random()}`;
       const now = Date.now();
