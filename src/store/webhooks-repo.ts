@@ -1,6 +1,6 @@
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookEvents, webhooks } from './sqlite/schema.js';
-import type { DialectOps, QueryDb } from './dialect.js';
+import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { Webhook, WebhookRow, WebhooksRepo } from './ports.js';
 
 /** The key event appends take turns on (events-repo.ts). */
@@ -75,15 +75,21 @@ export class SqlWebhooksRepo implements WebhooksRepo {
  * unique (webhook, event) index makes a repeated call harmless. Returns how many were written.
  */
 export async function enqueueWebhookDeliveries(db: QueryDb, seq: number, type: string, now: number): Promise<number> {
-  // Casts give PostgreSQL the parameters' types (in a select list they would be text); the
-  // columns left out (lease, last status and error, delivered at) start null.
-  const rows = await db.values<[string]>(
-    sql`insert into webhook_deliveries (id, webhook_id, event_seq, status, attempts, next_attempt_at, created_at)
-        select distinct webhook_id || ':' || cast(${String(seq)} as text), webhook_id, cast(${seq} as bigint), 'pending', 0,
-          cast(${now} as bigint), cast(${now} as bigint)
-        from webhook_events where type in (${type}, '*')
-        on conflict do nothing
-        returning id`,
+  // Every append runs it, so it is prepared once. The select gives every column in table order;
+  // casts give PostgreSQL the types of parameters and nulls (in a select list they would be text).
+  const q = prepared(db, 'webhookDeliveries.enqueue', (d) =>
+    d
+      .insert(webhookDeliveries)
+      .select(
+        sql`select distinct ${webhookEvents.webhookId} || ':' || cast(${sql.placeholder('seqText')} as text), ${webhookEvents.webhookId},
+              cast(${sql.placeholder('seq')} as bigint), 'pending', 0, cast(${sql.placeholder('now')} as bigint),
+              cast(null as bigint), cast(null as text), cast(null as integer), cast(null as text),
+              cast(${sql.placeholder('now')} as bigint), cast(null as bigint)
+            from ${webhookEvents} where ${webhookEvents.type} in (${sql.placeholder('type')}, '*')`,
+      )
+      .onConflictDoNothing()
+      .returning({ id: webhookDeliveries.id })
+      .prepare(),
   );
-  return rows.length;
+  return (await q.all({ seqText: String(seq), seq, now, type })).length;
 }
