@@ -22,6 +22,7 @@ import { ingest } from './pipeline/ingest.js';
 import { DraftJobs } from './pipeline/drafting.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { WebhookWorker } from './webhooks/worker.js';
+import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
 import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
@@ -246,6 +247,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         async () => stopRetention(),
       );
     }
+    let stopPruning = () => {};
+    await leadership.hold(
+      'switchboard:webhook-log',
+      async () => void (stopPruning = scheduleDeliveryLogPrune(store, clock, config.WEBHOOK_LOG_DAYS * 86_400_000, webhookLog)),
+      async () => stopPruning(),
+    );
     outbox.start();
     webhooks.start();
     readiness.markStarted();

@@ -356,6 +356,8 @@ export interface WebhookDeliveriesRepo extends LeasedRows {
   update(id: string, patch: Partial<Omit<WebhookDeliveryRow, 'id' | 'webhookId' | 'eventSeq'>>): Promise<void>;
   /** When the next pending delivery becomes due, so the worker can sleep until then. */
   nextDueAt(): Promise<number | undefined>;
+  /** Deletes up to `limit` finished (delivered or failed) deliveries made before `before`; returns how many. */
+  prune(before: number, limit: number): Promise<number>;
   /** A webhook's delivery log, newest event first; `beforeSeq` pages on. */
   log(webhookId: string, opts: { beforeSeq?: number; limit: number }): Promise<WebhookDeliveryLogRow[]>;
 }

@@ -90,6 +90,25 @@ export class SqlWebhookDeliveriesRepo implements WebhookDeliveriesRepo {
     return at == null ? undefined : Number(at);
   }
 
+  async prune(before: number, limit: number): Promise<number> {
+    const ids = await this.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(inArray(webhookDeliveries.status, ['delivered', 'failed']), lt(webhookDeliveries.createdAt, before)))
+      .limit(limit);
+    if (ids.length === 0) return 0;
+    const gone = await this.db
+      .delete(webhookDeliveries)
+      .where(
+        inArray(
+          webhookDeliveries.id,
+          ids.map((r) => r.id),
+        ),
+      )
+      .returning({ id: webhookDeliveries.id });
+    return gone.length;
+  }
+
   async log(webhookId: string, opts: { beforeSeq?: number; limit: number }): Promise<WebhookDeliveryLogRow[]> {
     const conds = [eq(webhookDeliveries.webhookId, webhookId)];
     if (opts.beforeSeq !== undefined) conds.push(lt(webhookDeliveries.eventSeq, opts.beforeSeq));

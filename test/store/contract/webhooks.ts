@@ -153,6 +153,27 @@ export function webhooksContract(current: () => Store) {
       expect(ours(await f.tx((r) => r.webhookDeliveries.leaseDue(now, now + 60_000, 1000)))).toEqual([]);
     });
 
+    it('prunes finished deliveries made before a time, in batches, and never a pending one', async () => {
+      const w = await hook(['note']);
+      const seqs = await f.tx(async (r) => {
+        const out: number[] = [];
+        for (let i = 0; i < 4; i++) out.push(await r.events.append(null, note(uid('m')), 10 + i));
+        return out;
+      });
+      const [old1, old2, oldPending, recent] = seqs.map((seq) => `${w.id}:${seq}`) as [string, string, string, string];
+      await f.tx(async (r) => {
+        await r.webhookDeliveries.update(old1, { status: 'delivered' });
+        await r.webhookDeliveries.update(old2, { status: 'failed' });
+        await r.webhookDeliveries.update(recent, { status: 'delivered', createdAt: 10 ** 14 });
+      });
+      // Only this suite makes webhooks, and each test deletes its own: these are the only rows.
+      const left = async () => (await f.tx((r) => r.webhookDeliveries.log(w.id, { limit: 10 }))).map((d) => d.id).sort();
+      expect(await f.tx((r) => r.webhookDeliveries.prune(1_000, 1))).toBe(1);
+      expect(await left()).toHaveLength(3);
+      for (;;) if ((await f.tx((r) => r.webhookDeliveries.prune(1_000, 100))) === 0) break;
+      expect(await left()).toEqual([oldPending, recent].sort());
+    });
+
     it('lists owners of live leases and releases a dead owner’s only', async () => {
       const w = await hook(['note']);
       const [a, b] = await f.tx(async (r) => [
