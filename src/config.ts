@@ -108,6 +108,14 @@ const schema = z.object({
   OUTBOX_GIVE_UP_AFTER: envDuration.default(24 * 3_600_000),
   /** A send the channel has not answered by then counts as a retryable failure (below the 60 s lease). */
   OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().positive().max(55_000).default(30_000),
+  /** A webhook receiver that has not answered by then counts as a failed attempt (below the 60 s lease). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().max(55_000).default(10_000),
+  /** Attempts at one webhook delivery before it is marked failed. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(25),
+  /** A webhook delivery still failing this long after its event is marked failed. */
+  WEBHOOK_GIVE_UP_AFTER: envDuration.default(24 * 3_600_000),
+  /** Delivered and failed webhook deliveries are kept in the delivery log this many days. */
+  WEBHOOK_LOG_DAYS: z.coerce.number().positive().default(30),
   /** On SIGTERM: how long requests and sends in flight may take to finish before connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

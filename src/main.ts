@@ -21,6 +21,8 @@ import { createDrafter } from './llm/create-drafter.js';
 import { ingest } from './pipeline/ingest.js';
 import { DraftJobs } from './pipeline/drafting.js';
 import { OutboxWorker } from './outbox/worker.js';
+import { WebhookWorker } from './webhooks/worker.js';
+import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
 import { createAgent, type AgentRole } from './queue/agents.js';
 import { scheduleCloseResolved } from './queue/close-resolved.js';
@@ -148,25 +150,42 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       giveUpAfterMs: config.OUTBOX_GIVE_UP_AFTER,
       sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
     });
+    const webhookLog = log.child({ part: 'webhooks' });
+    // Every instance runs one, like the outbox worker: leases keep them from sending a delivery twice.
+    const webhooks = new WebhookWorker({
+      store,
+      clock,
+      log: webhookLog,
+      owner: liveness.owner,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER,
+      onAttempt: metrics.webhookAttempt,
+    });
     const reclaim = () => reclaimDeadLeases(store, liveness, clock, outboxLog);
+    const reclaimWebhooks = () => reclaimDeadLeases(store, liveness, clock, webhookLog, (r) => r.webhookDeliveries, 'webhook delivery');
     // A killed worker's replies are due again now, not when their 60 s lease runs out.
     await reclaim();
+    await reclaimWebhooks();
     const stopReclaim = config.DATABASE_URL ? scheduleReclaim(reclaim, 2_000, () => outbox.kick(), outboxLog) : () => {};
+    const stopReclaimWebhooks = config.DATABASE_URL ? scheduleReclaim(reclaimWebhooks, 2_000, () => webhooks.kick(), webhookLog) : () => {};
     // Only commits that added outbox rows wake it (its own commits record deliveries and add none).
     const stopKick = store.onOutbox(() => outbox.kick());
+    const stopKickWebhooks = store.onWebhookDeliveries(() => webhooks.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
-    cleanups.unshift(stopReclaim, stopKick, stopWatching, stopClosing);
+    cleanups.unshift(stopReclaim, stopReclaimWebhooks, stopKick, stopKickWebhooks, stopWatching, stopClosing);
     // Before the channels stop, since sends go through them; bounded by the shutdown deadline.
     const stopOutbox = async (deadline: number) => {
       const timeUp = new AbortController();
-      const finished = await Promise.race([
-        outbox.stop().then(() => true),
-        sleep(Math.max(0, deadline - Date.now()), timeUp.signal).then(() => false),
+      const [finished, webhooksFinished] = await Promise.race([
+        Promise.all([outbox.stop().then(() => true), webhooks.stop().then(() => true)]),
+        sleep(Math.max(0, deadline - Date.now()), timeUp.signal).then(() => [false, false] as const),
       ]);
       timeUp.abort();
       if (finished) await store.tx((r) => r.outbox.releaseLeases([liveness.owner]));
       else log.warn('outbox sends still in flight at the shutdown deadline; their leases are reclaimed at the next start');
+      if (webhooksFinished) await store.tx((r) => r.webhookDeliveries.releaseLeases([liveness.owner]));
     };
 
     // Auto-assignment: woken by hand-offs, agents coming online and freed slots, and a periodic sweep.
@@ -279,7 +298,14 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       async () => void (stopBreaches = scheduleBreaches(store, clock, sla, log.child({ part: 'sla' }), config.SLA_CHECK_SECONDS * 1000)),
       async () => stopBreaches(),
     );
+    let stopPruning = () => {};
+    await leadership.hold(
+      'switchboard:webhook-log',
+      async () => void (stopPruning = scheduleDeliveryLogPrune(store, clock, config.WEBHOOK_LOG_DAYS * 86_400_000, webhookLog)),
+      async () => stopPruning(),
+    );
     outbox.start();
+    webhooks.start();
     await assigner.kickAll();
     readiness.markStarted();
 

@@ -13,6 +13,7 @@ import { auditRoutes } from './audit.js';
 import { privacyRoutes } from './privacy.js';
 import { customerRoutes } from './customers.js';
 import { searchRoutes } from './search.js';
+import { webhookRoutes } from './webhooks.js';
 import type { TokenPolicy } from '../access/tokens.js';
 import { conversationRoutes } from './conversations.js';
 import { cannedRoutes } from './canned.js';
@@ -157,6 +158,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock }));
   api.route('/customers', customerRoutes({ store: d.store, clock: d.clock }));
   api.route('/search', searchRoutes(d.store));
+  api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock }));
   api.get('/reports/summary', requireRole('admin'), async (c) => {
     const raw = c.req.query('since');
     const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;

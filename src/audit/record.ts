@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'customer.update',
   'customer.merge',
   'customer.split',
+  'webhook.create',
+  'webhook.rotate_secret',
+  'webhook.delete',
 ] as const;
 /** An agent's transition of a conversation (claim, release, transfer, resolve…) is audited under its lifecycle name. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | `conversation.${ConversationEvent['type']}`;

@@ -115,6 +115,9 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('customer'), data: customerChange }),
 ]);
 
+/** Every event type name, in the order of `storedEvent` (webhooks subscribe by these). */
+export const EVENT_TYPES = storedEvent.options.map((o) => o.shape.type.value);
+
 /** One event as written and as read back: its type and its payload. */
 export type DomainEvent = z.output<typeof storedEvent>;
 export type EventType = DomainEvent['type'];

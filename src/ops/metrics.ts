@@ -38,6 +38,11 @@ export class Metrics {
     'channel',
     'retryable',
   ]);
+  private readonly webhookAttempts = this.counter(
+    'switchboard_webhook_deliveries_total',
+    'Webhook delivery attempts by this instance: delivered (2xx), failed (retried later) or gave_up (marked failed)',
+    ['outcome'],
+  );
   private readonly tokens = this.counter('switchboard_llm_tokens_total', 'Tokens the drafting model read (input) and wrote (output)', [
     'direction',
     'model',
@@ -104,6 +109,11 @@ export class Metrics {
     };
     return Object.fromEntries(Object.entries(adapters).map(([channel, a]) => [channel, wrap(a)]));
   }
+
+  /** The webhook worker's `onAttempt` hook. */
+  readonly webhookAttempt = (outcome: 'delivered' | 'failed' | 'gave_up'): void => {
+    this.webhookAttempts.inc({ outcome });
+  };
 
   /** The drafter with the tokens each draft used counted. */
   countTokens(drafter: Drafter): Drafter {

@@ -1,18 +1,27 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Liveness } from '../store/liveness.js';
-import type { Store } from '../store/store.js';
+import type { LeasedRows } from '../store/ports.js';
+import type { Repos, Store } from '../store/store.js';
 
 /**
- * Releases the leases of outbox workers that died mid-send, so their replies go out now rather
- * than when the lease expires. Returns how many rows were released.
+ * Releases the leases of workers that died mid-send, so their rows go out now rather than when
+ * the lease expires. `rows` picks the leased table (the outbox by default, webhook deliveries);
+ * `what` names it in the log. Returns how many rows were released.
  */
-export async function reclaimDeadLeases(store: Store, liveness: Liveness, clock: Clock, log: Logger): Promise<number> {
-  const owners = await store.tx((r) => r.outbox.leaseOwners(clock.now().getTime()));
+export async function reclaimDeadLeases(
+  store: Store,
+  liveness: Liveness,
+  clock: Clock,
+  log: Logger,
+  rows: (r: Repos) => LeasedRows = (r) => r.outbox,
+  what = 'outbox',
+): Promise<number> {
+  const owners = await store.tx((r) => rows(r).leaseOwners(clock.now().getTime()));
   const dead = await liveness.deadAmong(owners);
   if (dead.length === 0) return 0;
-  const released = await store.tx((r) => r.outbox.releaseLeases(dead));
-  if (released) log.info('released the outbox leases of stopped workers', { released, owners: dead });
+  const released = await store.tx((r) => rows(r).releaseLeases(dead));
+  if (released) log.info(`released the ${what} leases of stopped workers`, { released, owners: dead });
   return released;
 }
 
@@ -24,7 +33,7 @@ export function scheduleReclaim(run: () => Promise<number>, everyMs: number, onR
   const timer = setInterval(() => {
     run().then(
       (n) => n > 0 && onReleased(),
-      (err: unknown) => log.warn('outbox lease reclaim failed', { err }),
+      (err: unknown) => log.warn('lease reclaim failed', { err }),
     );
   }, everyMs);
   timer.unref();

@@ -1,9 +1,8 @@
 import type { ChannelAdapter, ChannelId, OutboundMessage } from '../domain/channel.js';
 import { ChannelError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
-import { backoffDelay, type Backoff } from '../kit/backoff.js';
-import { CoalescedRunner } from '../kit/coalesced-runner.js';
-import { sleep } from '../kit/sleep.js';
+import { afterFailure, type Backoff } from '../kit/backoff.js';
+import { LeasePump } from './lease-pump.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { OutboxRow } from '../store/ports.js';
@@ -42,77 +41,34 @@ export interface OutboxWorkerOptions {
  * (email Message-ID) make that resend harmless.
  */
 export class OutboxWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private readonly draining = new CoalescedRunner(() => this.drain(), {
-    onError: (err) => this.o.log.error('outbox drain failed', { err }),
-    mayRunAgain: () => !this.stopped,
-  });
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pump: LeasePump<OutboxRow>;
 
-  constructor(private readonly o: OutboxWorkerOptions) {}
+  constructor(private readonly o: OutboxWorkerOptions) {
+    this.pump = new LeasePump<OutboxRow>({
+      clock: o.clock,
+      // One row per conversation per lease (see leaseDue), so conversations go out in parallel.
+      lease: (now, leaseUntil, room) => o.store.tx((r) => r.outbox.leaseDue(now, leaseUntil, room, o.owner)),
+      handle: (row) => this.sendOne(row),
+      nextDueAt: () => o.store.read((r) => r.outbox.nextDueAt()),
+      onError: (err, row) =>
+        row ? o.log.error('outbox send bookkeeping failed', { outboxId: row.id, err }) : o.log.error('outbox drain failed', { err }),
+      leaseMs: o.leaseMs ?? 60_000,
+      maxInFlight: MAX_IN_FLIGHT,
+      pollMs: o.pollMs ?? 1000,
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.kick();
+    this.pump.start();
   }
 
   /** Wake the worker now (after a commit that enqueued something). */
   kick(): void {
-    if (this.stopped) return;
-    // Every drain ends by scheduling the next wake-up, so a pending one can go.
-    clearTimeout(this.timer);
-    this.draining.request();
+    this.pump.kick();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    while (this.draining.running || this.inFlight.size) {
-      await Promise.all([...this.inFlight]);
-      await sleep(5);
-    }
-  }
-
-  private async drain(): Promise<void> {
-    const { store, clock, log } = this.o;
-    const leaseMs = this.o.leaseMs ?? 60_000;
-    try {
-      for (;;) {
-        if (this.stopped) return;
-        const now = clock.now().getTime();
-        const room = MAX_IN_FLIGHT - this.inFlight.size;
-        if (room <= 0) break; // each finished send wakes the worker again
-        const rows = await store.tx((r) => r.outbox.leaseDue(now, now + leaseMs, room, this.o.owner));
-        if (rows.length === 0) break;
-        // One row per conversation per lease (see leaseDue), so conversations go out in parallel;
-        // sends are not awaited here, so a channel that hangs does not hold up the others.
-        for (const row of rows) {
-          void this.track(
-            this.sendOne(row).catch((err: unknown) => log.error('outbox send bookkeeping failed', { outboxId: row.id, err })),
-          ).then(() => this.kick());
-        }
-      }
-    } catch (err) {
-      log.error('outbox drain failed', { err });
-    }
-    // schedule() never rejects: its one read falls back to the poll interval.
-    void this.schedule();
-  }
-
-  private track(p: Promise<void>): Promise<void> {
-    this.inFlight.add(p);
-    return p.finally(() => this.inFlight.delete(p));
-  }
-
-  private async schedule(): Promise<void> {
-    if (this.stopped) return;
-    const pollMs = this.o.pollMs ?? 1000;
-    const next = await this.o.store.read((r) => r.outbox.nextDueAt()).catch(() => undefined);
-    const wait = next === undefined ? pollMs : Math.min(pollMs, Math.max(0, next - this.o.clock.now().getTime()));
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.kick(), wait);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.pump.stop();
   }
 
   private async sendOne(row: OutboxRow): Promise<void> {
@@ -132,10 +88,16 @@ export class OutboxWorker {
     } catch (err) {
       const now = clock.now().getTime();
       const ce = err instanceof ChannelError ? err : new ChannelError(String((err as Error)?.message ?? err), { retryable: true });
-      const giveUpAt = row.createdAt + (this.o.giveUpAfterMs ?? OUTBOX_GIVE_UP_AFTER_MS);
-      const gaveUp = ce.retryable && now >= giveUpAt;
-      const permanent = !ce.retryable || gaveUp || attempt >= (this.o.maxAttempts ?? Infinity);
-      const lastError = `${gaveUp ? `gave up after ${attempt} attempts: ` : ''}${ce.code}: ${ce.message}`.slice(0, 500);
+      const decision = afterFailure(
+        OUTBOX_BACKOFF,
+        { giveUpAfterMs: this.o.giveUpAfterMs ?? OUTBOX_GIVE_UP_AFTER_MS, maxAttempts: this.o.maxAttempts },
+        { attempt, queuedAt: row.createdAt, now, retryable: ce.retryable, retryAfterMs: ce.retryAfterMs },
+      );
+      const permanent = decision.giveUp !== false;
+      const lastError = `${decision.giveUp === 'horizon' ? `gave up after ${attempt} attempts: ` : ''}${ce.code}: ${ce.message}`.slice(
+        0,
+        500,
+      );
       if (permanent) log.error('outbox gave up on a reply', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
       else log.warn('outbox send failed', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
       if (permanent) {
@@ -149,9 +111,7 @@ export class OutboxWorker {
         });
         return;
       }
-      let nextAttemptAt = now + backoffDelay(OUTBOX_BACKOFF, attempt, { retryAfterMs: ce.retryAfterMs });
-      // The last attempt is made at the horizon (or when the platform allows, if later).
-      if (nextAttemptAt > giveUpAt) nextAttemptAt = Math.max(giveUpAt, now + (ce.retryAfterMs ?? 0));
+      const { nextAttemptAt } = decision;
       await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
     }
   }

@@ -4,24 +4,30 @@ import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 import { SqlParticipantsRepo } from './participants-repo.js';
+import { APPEND_LOCK, enqueueWebhookDeliveries } from './webhooks-repo.js';
 
 export class SqlEventsRepo implements EventsRepo {
   constructor(
     private readonly db: QueryDb,
     private readonly ops: DialectOps,
     private readonly onAppend: () => void,
+    private readonly onWebhookDeliveries: () => void = () => {},
   ) {}
 
   private visible(conds: SQL[]): SQL[] {
     return this.ops.settledEvents ? [...conds, this.ops.settledEvents] : conds;
   }
 
-  /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
+  /**
+   * Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts).
+   * Every append also writes, in the same transaction, a delivery for each webhook that receives
+   * the event's type: the one place every event passes, so no writer can forget it.
+   */
   async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
     // On PostgreSQL, transactions that append events take turns from their first event to their
     // commit, so sequence numbers become visible in order: without it, a transaction could take
     // seq 5, a second take seq 6 and commit first, and a reader at 6 would never see 5.
-    await this.ops.lockKey(this.db, 'switchboard:events-append');
+    await this.ops.lockKey(this.db, APPEND_LOCK);
     const q = prepared(this.db, 'events.append', (db) =>
       db
         .insert(events)
@@ -37,8 +43,10 @@ export class SqlEventsRepo implements EventsRepo {
         .prepare(),
     );
     const rows = await q.all({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now });
+    const seq = Number(rows[0]!.seq);
     this.onAppend();
-    return Number(rows[0]!.seq);
+    if ((await enqueueWebhookDeliveries(this.db, seq, event.type, now)) > 0) this.onWebhookDeliveries();
+    return seq;
   }
 
   async after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]> {

@@ -20,6 +20,7 @@ export const AGENT_ROLES = ['agent', 'admin'] as const;
 export const FAQ_SUGGESTION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export const FAQ_SUGGESTION_SOURCES = ['agent', 'pick'] as const;
 export const SEARCH_KINDS = ['message', 'note', 'customer'] as const;
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
@@ -29,6 +30,7 @@ export type AgentRole = (typeof AGENT_ROLES)[number];
 export type FaqSuggestionStatus = (typeof FAQ_SUGGESTION_STATUSES)[number];
 export type FaqSuggestionSource = (typeof FAQ_SUGGESTION_SOURCES)[number];
 export type SearchKind = (typeof SEARCH_KINDS)[number];
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 export interface CustomerRow {
   id: string;
@@ -321,6 +323,46 @@ export interface ConversationFilter {
   limit: number;
   after?: ConversationKey;
 }
+/** An outgoing webhook. `secret` signs its requests; the API shows it only when it is made or rotated. */
+export interface WebhookRow {
+  id: string;
+  url: string;
+  secret: string;
+  createdBy: string;
+  createdAt: number;
+  secretRotatedAt: number | null;
+}
+
+/** A webhook with the event types it receives (`*`: all), sorted. */
+export type Webhook = WebhookRow & { events: string[] };
+
+export interface WebhookDeliveryRow {
+  /** `<webhook id>:<event seq>`. */
+  id: string;
+  webhookId: string;
+  eventSeq: number;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  /** The worker process holding the lease (see `src/store/liveness.ts`). */
+  leaseOwner: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+/** A leased delivery with what sending it needs: the webhook's address and secret, and the event as stored now. */
+export interface WebhookJob {
+  delivery: WebhookDeliveryRow;
+  url: string;
+  secret: string;
+  event: Pick<EventRow, 'seq' | 'conversationId' | 'type' | 'data' | 'createdAt'>;
+}
+
+/** A line of a webhook's delivery log. */
+export type WebhookDeliveryLogRow = WebhookDeliveryRow & { eventType: string };
 
 export interface ConversationsRepo {
   /** Reads a conversation; with `lock`, no other transaction may lock or change it until this one ends. */
@@ -496,7 +538,7 @@ export interface MessagesRepo {
   redact(conversationId: string, opts: { externalIds: boolean; limit: number }): Promise<number>;
 }
 
-export interface OutboxRepo {
+export interface OutboxRepo extends LeasedRows {
   insert(row: OutboxRow): Promise<void>;
   /**
    * Leases up to `limit` due rows to this worker until `leaseUntil`: only the earliest unsent row
@@ -505,10 +547,6 @@ export interface OutboxRepo {
    * again: that is the "at most one resend" case.
    */
   leaseDue(now: number, leaseUntil: number, limit: number, owner?: string): Promise<OutboxRow[]>;
-  /** Owners holding a lease on an unsent row right now. */
-  leaseOwners(now: number): Promise<string[]>;
-  /** Releases every lease of unsent rows held by these owners (workers known dead, or stopping); returns how many. */
-  releaseLeases(owners: string[]): Promise<number>;
   get(id: string): Promise<OutboxRow | undefined>;
   update(id: string, patch: Partial<Omit<OutboxRow, 'id'>>): Promise<void>;
   forMessages(messageIds: string[]): Promise<Map<string, OutboxRow>>;
@@ -516,6 +554,45 @@ export interface OutboxRepo {
   nextDueAt(): Promise<number | undefined>;
   /** Blanks the payloads of a conversation's rows; pending ones fail with `reason` instead of being sent. */
   redact(conversationId: string, reason: string): Promise<number>;
+}
+
+/** What leases rows to worker processes: the outbox and webhook deliveries; src/outbox/reclaim.ts releases a dead owner's. */
+export interface LeasedRows {
+  /** Owners holding a lease on an unsent row right now. */
+  leaseOwners(now: number): Promise<string[]>;
+  /** Releases every lease of unsent rows held by these owners (workers known dead, or stopping); returns how many. */
+  releaseLeases(owners: string[]): Promise<number>;
+}
+
+/** Outgoing webhooks and the event types each receives. */
+export interface WebhooksRepo {
+  /** Inserts a webhook receiving `events` (event type names, or `*`). */
+  insert(row: WebhookRow, events: string[]): Promise<void>;
+  get(id: string): Promise<Webhook | undefined>;
+  /** Oldest first. */
+  list(limit: number): Promise<Webhook[]>;
+  count(): Promise<number>;
+  /** Replaces the signing secret; false when there is no such webhook. */
+  setSecret(id: string, secret: string, now: number): Promise<boolean>;
+  /** Removes the webhook with its subscriptions and its deliveries (pending ones are never sent); false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** Deliveries of events to webhooks, leased to workers like the outbox. */
+export interface WebhookDeliveriesRepo extends LeasedRows {
+  /**
+   * Leases up to `limit` due deliveries to `owner` until `leaseUntil`, with what sending needs. A
+   * delivery whose lease expired (its worker crashed mid-send) is due again.
+   */
+  leaseDue(now: number, leaseUntil: number, limit: number, owner?: string): Promise<WebhookJob[]>;
+  get(id: string): Promise<WebhookDeliveryRow | undefined>;
+  update(id: string, patch: Partial<Omit<WebhookDeliveryRow, 'id' | 'webhookId' | 'eventSeq'>>): Promise<void>;
+  /** When the next pending delivery becomes due, so the worker can sleep until then. */
+  nextDueAt(): Promise<number | undefined>;
+  /** Deletes up to `limit` finished (delivered or failed) deliveries made before `before`; returns how many. */
+  prune(before: number, limit: number): Promise<number>;
+  /** A webhook's delivery log, newest event first; `beforeSeq` pages on. */
+  log(webhookId: string, opts: { beforeSeq?: number; limit: number }): Promise<WebhookDeliveryLogRow[]>;
 }
 
 export interface AgentsRepo {
@@ -651,6 +728,8 @@ export interface Repos {
   labels: LabelsRepo;
   participants: ParticipantsRepo;
   canned: CannedRepo;
+  webhooks: WebhooksRepo;
+  webhookDeliveries: WebhookDeliveriesRepo;
   monitor: MonitorRepo;
   teams: TeamsRepo;
   agentRouting: AgentRoutingRepo;

@@ -18,6 +18,8 @@ import { SqlCannedRepo } from './canned-repo.js';
 import { SqlAgentRoutingRepo, SqlRoutingRulesRepo, SqlTeamsRepo } from './teams-repo.js';
 import { SqlSearchRepo } from './search-repo.js';
 import { backfillSearch } from './search-backfill.js';
+import { SqlWebhooksRepo } from './webhooks-repo.js';
+import { SqlWebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -28,6 +30,7 @@ export type { Repos } from './ports.js';
 export class Store {
   private readonly commitListeners = new Set<() => void>();
   private readonly outboxListeners = new Set<() => void>();
+  private readonly webhookListeners = new Set<() => void>();
 
   constructor(readonly database: Database) {}
 
@@ -36,16 +39,19 @@ export class Store {
     const hooks: (() => void)[] = [];
     let appended = false;
     let enqueued = false;
+    let webhooked = false;
     const result = await this.database.transaction((db) =>
       fn(
         this.repos(db, hooks, {
           onEvent: () => (appended = true),
           onOutbox: () => (enqueued = true),
+          onWebhook: () => (webhooked = true),
         }),
       ),
     );
     for (const h of hooks) h();
     if (enqueued) this.notifyOutbox();
+    if (webhooked) for (const l of this.webhookListeners) l();
     if (appended) this.notifyEvents();
     return result;
   }
@@ -55,13 +61,19 @@ export class Store {
    * writes. Anything that writes, or reads to decide a write, uses `tx`.
    */
   read<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
-    return this.database.read((db) => fn(this.repos(db, [], { onEvent: refuseWrite, onOutbox: refuseWrite })));
+    return this.database.read((db) => fn(this.repos(db, [], { onEvent: refuseWrite, onOutbox: refuseWrite, onWebhook: refuseWrite })));
   }
 
   /** Called after a transaction that added outbox rows commits; the outbox worker uses it to wake up. */
   onOutbox(listener: () => void): () => void {
     this.outboxListeners.add(listener);
     return () => this.outboxListeners.delete(listener);
+  }
+
+  /** Called after a transaction that added webhook deliveries commits; the webhook worker uses it to wake up. */
+  onWebhookDeliveries(listener: () => void): () => void {
+    this.webhookListeners.add(listener);
+    return () => this.webhookListeners.delete(listener);
   }
 
   private notifyOutbox(): void {
@@ -80,7 +92,7 @@ export class Store {
 
   /**
    * With several instances on one PostgreSQL, another instance's commits raise no local
-   * notification; one cheap query a second finds them and wakes the local streams and outbox.
+   * notification; one cheap query a second finds them and wakes the local streams, the outbox and the webhook worker.
    * The first check always wakes them, covering commits made before the watch began.
    */
   watchForeignEvents(intervalMs = 1000): () => void {
@@ -90,6 +102,7 @@ export class Store {
       const seq = await this.read((r) => r.events.maxSeq()).catch(() => last);
       if (seq !== last) {
         this.notifyOutbox();
+        for (const l of this.webhookListeners) l();
         this.notifyEvents();
       }
       last = seq;
@@ -102,7 +115,7 @@ export class Store {
     return this.database.close();
   }
 
-  private repos(db: QueryDb, hooks: (() => void)[], written: { onEvent: () => void; onOutbox: () => void }): Repos {
+  private repos(db: QueryDb, hooks: (() => void)[], written: { onEvent: () => void; onOutbox: () => void; onWebhook: () => void }): Repos {
     const { ops } = this.database;
     const search = new SqlSearchRepo(db, this.database.dialect, ops);
     return {
@@ -114,7 +127,7 @@ export class Store {
       agents: new SqlAgentsRepo(db),
       agentTokens: new SqlAgentTokensRepo(db),
       audit: new SqlAuditRepo(db),
-      events: new SqlEventsRepo(db, ops, written.onEvent),
+      events: new SqlEventsRepo(db, ops, written.onEvent, written.onWebhook),
       webchat: new SqlWebchatSessionsRepo(db),
       rateLimits: new SqlRateLimitsRepo(db),
       state: new SqlChannelStateRepo(db),
@@ -123,6 +136,8 @@ export class Store {
       labels: new SqlLabelsRepo(db),
       participants: new SqlParticipantsRepo(db),
       canned: new SqlCannedRepo(db),
+      webhooks: new SqlWebhooksRepo(db, ops),
+      webhookDeliveries: new SqlWebhookDeliveriesRepo(db, ops),
       monitor: new SqlMonitorRepo(db, this.database.dialect),
       teams: new SqlTeamsRepo(db),
       agentRouting: new SqlAgentRoutingRepo(db),

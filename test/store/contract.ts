@@ -18,6 +18,7 @@ import { conversationToolsContract } from './contract/conversation-tools.js';
 import { teamsContract } from './contract/teams.js';
 import { slaContract } from './contract/sla.js';
 import { searchContract } from './contract/search.js';
+import { webhooksContract } from './contract/webhooks.js';
 
 /**
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
@@ -54,5 +55,6 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     teamsContract(current);
     slaContract(current);
     searchContract(current);
+    webhooksContract(current);
   });
 }

@@ -75,6 +75,10 @@ describe('SQLite and PostgreSQL schemas', () => {
     expectTypeOf<InferSelectModel<typeof pg.events>>().toEqualTypeOf<ports.EventRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.webchatSessions>>().toEqualTypeOf<ports.WebchatSessionRow>();
     expectTypeOf<InferSelectModel<typeof pg.webchatSessions>>().toEqualTypeOf<ports.WebchatSessionRow>();
+    expectTypeOf<InferSelectModel<typeof sqlite.webhooks>>().toEqualTypeOf<ports.WebhookRow>();
+    expectTypeOf<InferSelectModel<typeof pg.webhooks>>().toEqualTypeOf<ports.WebhookRow>();
+    expectTypeOf<InferSelectModel<typeof sqlite.webhookDeliveries>>().toEqualTypeOf<ports.WebhookDeliveryRow>();
+    expectTypeOf<InferSelectModel<typeof pg.webhookDeliveries>>().toEqualTypeOf<ports.WebhookDeliveryRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.channelState>>().toEqualTypeOf<{ key: string; value: string; updatedAt: number }>();
     expectTypeOf<InferSelectModel<typeof pg.channelState>>().toEqualTypeOf<{ key: string; value: string; updatedAt: number }>();
     expectTypeOf<InferSelectModel<typeof sqlite.settings>>().toEqualTypeOf<ports.SettingRow>();

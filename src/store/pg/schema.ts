@@ -13,6 +13,7 @@ import {
   FAQ_SUGGESTION_STATUSES,
   AGENT_STATUSES,
   SEARCH_KINDS,
+  WEBHOOK_DELIVERY_STATUSES,
 } from '../ports.js';
 
 /*
@@ -409,4 +410,57 @@ export const customerMerges = pgTable(
     splitAt: bigint('split_at', { mode: 'number' }),
   },
   (t) => [index('customer_merges_identity').on(t.identityId, t.splitAt)],
+);
+
+/** Outgoing webhooks (src/webhooks/): where events are POSTed, signed with `secret` (stored as is: signing needs it). */
+export const webhooks = pgTable('webhooks', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  secretRotatedAt: bigint('secret_rotated_at', { mode: 'number' }),
+});
+
+/** The event types a webhook receives, one row each (`*`: every type); event appends match on `type`. */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    type: text('type').notNull(),
+  },
+  (t) => [uniqueIndex('webhook_events_webhook_type').on(t.webhookId, t.type), index('webhook_events_type').on(t.type)],
+);
+
+/**
+ * One event to deliver to one webhook, written in the event's own transaction and leased like
+ * the outbox (lease owner and expiry, attempts, next attempt, give-up); the body is built from
+ * the event row at send time, so an erasure that rewrites the event reaches pending deliveries.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    eventSeq: bigint('event_seq', { mode: 'number' }).notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
+    leaseUntil: bigint('lease_until', { mode: 'number' }),
+    leaseOwner: text('lease_owner'),
+    /** The HTTP status of the last attempt; null when it got no response (network error, timeout). */
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    deliveredAt: bigint('delivered_at', { mode: 'number' }),
+  },
+  (t) => [
+    // One delivery per event and webhook, however often an append is retried; also the log's page order.
+    uniqueIndex('webhook_deliveries_event').on(t.webhookId, t.eventSeq),
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+  ],
 );

@@ -1,0 +1,95 @@
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { webhookDeliveries, webhookEvents, webhooks } from './sqlite/schema.js';
+import { prepared, type DialectOps, type QueryDb } from './dialect.js';
+import type { Webhook, WebhookRow, WebhooksRepo } from './ports.js';
+
+/** The key event appends take turns on (events-repo.ts). */
+export const APPEND_LOCK = 'switchboard:events-append';
+
+export class SqlWebhooksRepo implements WebhooksRepo {
+  constructor(
+    private readonly db: QueryDb,
+    private readonly ops: DialectOps,
+  ) {}
+
+  async insert(row: WebhookRow, events: string[]): Promise<void> {
+    await this.db.insert(webhooks).values(row);
+    if (events.length) await this.db.insert(webhookEvents).values(events.map((type) => ({ webhookId: row.id, type })));
+  }
+
+  async get(id: string): Promise<Webhook | undefined> {
+    const rows = await this.db.select().from(webhooks).where(eq(webhooks.id, id)).limit(1);
+    return (await this.withEvents(rows))[0];
+  }
+
+  async list(limit: number): Promise<Webhook[]> {
+    return this.withEvents(await this.db.select().from(webhooks).orderBy(asc(webhooks.createdAt), asc(webhooks.id)).limit(limit));
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.db.select({ n: count() }).from(webhooks);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async setSecret(id: string, secret: string, now: number): Promise<boolean> {
+    const rows = await this.db
+      .update(webhooks)
+      .set({ secret, secretRotatedAt: now })
+      .where(eq(webhooks.id, id))
+      .returning({ id: webhooks.id });
+    return rows.length > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // Taking the appenders' turn (events-repo.ts) means no transaction is between matching this
+    // webhook and committing its delivery: those before have committed (their deliveries are
+    // deleted below), those after see it gone.
+    await this.ops.lockKey(this.db, APPEND_LOCK);
+    await this.db.delete(webhookEvents).where(eq(webhookEvents.webhookId, id));
+    await this.db.delete(webhookDeliveries).where(eq(webhookDeliveries.webhookId, id));
+    const rows = await this.db.delete(webhooks).where(eq(webhooks.id, id)).returning({ id: webhooks.id });
+    return rows.length > 0;
+  }
+
+  private async withEvents(rows: WebhookRow[]): Promise<Webhook[]> {
+    if (rows.length === 0) return [];
+    const subs = await this.db
+      .select()
+      .from(webhookEvents)
+      .where(
+        inArray(
+          webhookEvents.webhookId,
+          rows.map((r) => r.id),
+        ),
+      )
+      .orderBy(asc(webhookEvents.type));
+    const byHook = new Map<string, string[]>();
+    for (const s of subs) byHook.set(s.webhookId, [...(byHook.get(s.webhookId) ?? []), s.type]);
+    return rows.map((r) => ({ ...r, events: byHook.get(r.id) ?? [] }));
+  }
+}
+
+/**
+ * Called by every event append, in its transaction: one pending delivery per webhook that receives
+ * `type`, so an event and its deliveries commit (or roll back) together, on any instance. The
+ * unique (webhook, event) index makes a repeated call harmless. Returns how many were written.
+ */
+export async function enqueueWebhookDeliveries(db: QueryDb, seq: number, type: string, now: number): Promise<number> {
+  // Every append runs it, so it is prepared once. The select gives every column in table order;
+  // casts give PostgreSQL the types of parameters and nulls (in a select list they would be text).
+  const q = prepared(db, 'webhookDeliveries.enqueue', (d) =>
+    d
+      .insert(webhookDeliveries)
+      .select(
+        sql`select distinct ${webhookEvents.webhookId} || ':' || cast(${sql.placeholder('seqText')} as text), ${webhookEvents.webhookId},
+              cast(${sql.placeholder('seq')} as bigint), 'pending', 0, cast(${sql.placeholder('now')} as bigint),
+              cast(null as bigint), cast(null as text), cast(null as integer), cast(null as text),
+              cast(${sql.placeholder('now')} as bigint), cast(null as bigint)
+            from ${webhookEvents} where ${webhookEvents.type} in (${sql.placeholder('type')}, '*')`,
+      )
+      .onConflictDoNothing()
+      .returning({ id: webhookDeliveries.id })
+      .prepare(),
+  );
+  return (await q.all({ seqText: String(seq), seq, now, type })).length;
+}
