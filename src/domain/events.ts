@@ -75,6 +75,9 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('faq_picked'), data: faqPicked }),
 ]);
 
+/** The names of every event type this version records (a report can say which figures it has). */
+export const EVENT_TYPES: readonly string[] = storedEvent.options.map((o) => o.shape.type.value);
+
 /** One event as written and as read back: its type and its payload. */
 export type DomainEvent = z.output<typeof storedEvent>;
 export type EventType = DomainEvent['type'];

@@ -3,6 +3,7 @@ import { events, conversations } from './sqlite/schema.js';
 import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
+import { recordFact } from './conversation-facts.js';
 
 export class SqlEventsRepo implements EventsRepo {
   constructor(
@@ -36,6 +37,8 @@ export class SqlEventsRepo implements EventsRepo {
         .prepare(),
     );
     const rows = await q.all({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now });
+    // The reports' per-conversation row follows its events in the same transaction.
+    await recordFact(this.db, conversationId, event, now);
     this.onAppend();
     return Number(rows[0]!.seq);
   }

@@ -11,6 +11,7 @@ import { SqlWebchatSessionsRepo } from './webchat-sessions-repo.js';
 import { SqlRateLimitsRepo } from './rate-limits-repo.js';
 import { SqlFaqSuggestionsRepo } from './faq-suggestions-repo.js';
 import { SqlMonitorRepo } from './monitor-repo.js';
+import { SqlReportsRepo } from './reports-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -112,6 +113,7 @@ export class Store {
       state: new SqlChannelStateRepo(db),
       faqSuggestions: new SqlFaqSuggestionsRepo(db),
       monitor: new SqlMonitorRepo(db, this.database.dialect),
+      reports: new SqlReportsRepo(db),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };
