@@ -52,7 +52,10 @@ export function reportRoutes(d: { store: Store; clock: Clock }) {
     const w = reportWindow(q, tz, d.clock.now().getTime());
     const report = await seriesReport(d.store, w, tz, q.metric, q.interval);
     if (q.format === 'json') return c.json(report);
-    return csvResponse(toCsv(SERIES_CSV_HEADER, seriesCsvRows(report)), `${q.metric}-${q.interval}-${day(report.from)}-${day(report.to)}.csv`);
+    return csvResponse(
+      toCsv(SERIES_CSV_HEADER, seriesCsvRows(report)),
+      `${q.metric}-${q.interval}-${day(report.from)}-${day(report.to)}.csv`,
+    );
   });
   return app;
 }

@@ -82,7 +82,8 @@ export function parseReportTime(raw: string, tz: string, field: string, endOfDay
     return zonedTime(tz, y, mo, d + (endOfDay ? 1 : 0));
   }
   const t = INSTANT.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(t)) throw new ValidationError(`${field}: must be a date (YYYY-MM-DD) or an ISO instant with a zone (2026-01-31T08:00:00Z)`, field);
+  if (Number.isNaN(t))
+    throw new ValidationError(`${field}: must be a date (YYYY-MM-DD) or an ISO instant with a zone (2026-01-31T08:00:00Z)`, field);
   return t;
 }
 
@@ -113,6 +114,7 @@ export function buckets(w: ReportWindow, interval: 'day' | 'hour', tz: string): 
       if (starts.length > MAX_BUCKETS) break;
     }
   }
-  if (starts.length > MAX_BUCKETS) throw new ValidationError(`interval: at most ${MAX_BUCKETS} buckets; use a shorter window or interval=day`, 'interval');
+  if (starts.length > MAX_BUCKETS)
+    throw new ValidationError(`interval: at most ${MAX_BUCKETS} buckets; use a shorter window or interval=day`, 'interval');
   return starts.map((s, i) => ({ start: Math.max(s, w.from), end: Math.min(starts[i + 1] ?? w.to, w.to) }));
 }

@@ -97,7 +97,13 @@ const UNITS: Record<SeriesMetric, SeriesView['unit']> = {
   csat_average: 'score',
 };
 
-export async function seriesReport(store: Store, w: ReportWindow, tz: string, metric: SeriesMetric, interval: 'day' | 'hour'): Promise<SeriesView> {
+export async function seriesReport(
+  store: Store,
+  w: ReportWindow,
+  tz: string,
+  metric: SeriesMetric,
+  interval: 'day' | 'hour',
+): Promise<SeriesView> {
   const cut = buckets(w, interval, tz);
   const values = await store.read((r) => r.reports.series(cut, metric));
   const unit = UNITS[metric];

@@ -14,6 +14,7 @@ import { eventsContract } from './contract/events.js';
 import { monitorContract } from './contract/monitor.js';
 import { smallReposContract } from './contract/small-repos.js';
 import { transactionsContract } from './contract/transactions.js';
+import { reportsContract } from './contract/reports.js';
 
 /**
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
@@ -46,5 +47,6 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     smallReposContract(current);
     monitorContract(current);
     transactionsContract(current);
+    reportsContract(current);
   });
 }
