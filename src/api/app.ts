@@ -5,9 +5,8 @@ import type { AdapterRoute } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { QueueActions } from '../queue/actions.js';
-import { summarize } from '../queue/report.js';
 import type { Store } from '../store/store.js';
-import { requireAgent, requireRole, type ApiEnv } from './auth.js';
+import { requireAgent, type ApiEnv } from './auth.js';
 import { agentRoutes } from './agents.js';
 import { auditRoutes } from './audit.js';
 import { privacyRoutes } from './privacy.js';
@@ -30,10 +29,10 @@ import { errorBody } from '../kit/http-errors.js';
 import type { StreamPolicy } from '../kit/sse.js';
 import type { EventHub } from '../store/event-hub.js';
 import { agentEvents } from './events.js';
+import { reportRoutes } from './reports.js';
 import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
-import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
-import { decodeLogged } from '../domain/events.js';
+import { PayloadTooLargeError } from '../domain/errors.js';
 import { opsRoutes, type OpsDeps } from '../ops/routes.js';
 import type { RateLimit, RateLimiter } from '../domain/rate-limit.js';
 import { clientIp } from './client.js';
@@ -159,13 +158,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/customers', customerRoutes({ store: d.store, clock: d.clock }));
   api.route('/search', searchRoutes(d.store));
   api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock }));
-  api.get('/reports/summary', requireRole('admin'), async (c) => {
-    const raw = c.req.query('since');
-    const since = raw ? Date.parse(raw) : d.clock.now().getTime() - 7 * 86_400_000;
-    if (Number.isNaN(since)) throw new ValidationError('since: must be an ISO date', 'since');
-    const rows = await d.store.tx((r) => r.events.since(since));
-    return c.json(summarize(rows.map(decodeLogged), since));
-  });
+  api.route('/reports', reportRoutes({ store: d.store, clock: d.clock }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), { settings: d.sla, clock: d.clock }),

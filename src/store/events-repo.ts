@@ -5,6 +5,7 @@ import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 import { SqlParticipantsRepo } from './participants-repo.js';
 import { APPEND_LOCK, enqueueWebhookDeliveries } from './webhooks-repo.js';
+import { recordFact } from './conversation-facts.js';
 
 export class SqlEventsRepo implements EventsRepo {
   constructor(
@@ -44,6 +45,8 @@ export class SqlEventsRepo implements EventsRepo {
     );
     const rows = await q.all({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now });
     const seq = Number(rows[0]!.seq);
+    // The reports' per-conversation row follows its events in the same transaction.
+    await recordFact(this.db, conversationId, event, now);
     this.onAppend();
     if ((await enqueueWebhookDeliveries(this.db, seq, event.type, now)) > 0) this.onWebhookDeliveries();
     return seq;

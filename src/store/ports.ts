@@ -710,6 +710,56 @@ export interface MonitorRepo {
 }
 
 /** The repositories, bound to one transaction. This is the only storage interface the rest of the code sees. */
+/** A report's window: conversations opened at or after `from` and before `to` (epoch ms). */
+export interface ReportWindow {
+  from: number;
+  to: number;
+}
+export const REPORT_GROUPS = ['channel', 'team', 'agent'] as const;
+export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
+export const SERIES_METRICS = [
+  'conversations',
+  'handoffs',
+  'bot_resolved',
+  'first_response_median',
+  'resolution_median',
+  'csat_average',
+  'sla_breaches',
+] as const;
+export type SeriesMetric = (typeof SERIES_METRICS)[number];
+/** One bar of a time series: conversations opened in [start, end). */
+export interface ReportBucket {
+  start: number;
+  end: number;
+}
+
+/** Counts and durations (ms; nearest-rank percentiles) over the conversations opened in a window. */
+export interface ReportFigures {
+  conversations: number;
+  /** Never handed off and never answered by an agent. */
+  botResolved: number;
+  handoffs: number;
+  resolved: number;
+  firstResponses: number;
+  resolutions: number;
+  firstResponseMs: { median: number | null; p90: number | null };
+  resolutionMs: { median: number | null; p90: number | null };
+  slaBreaches: number;
+  csatResponses: number;
+  csatSum: number;
+}
+export interface GroupedFigures extends ReportFigures {
+  /** The channel, team or agent id; null for conversations without one. */
+  key: string | null;
+}
+
+export interface ReportsRepo {
+  /** The window's figures, and the same per channel, team or agent (groups partition the total). */
+  figures(window: ReportWindow, groupBy?: ReportGroupBy): Promise<{ total: ReportFigures; groups: GroupedFigures[] }>;
+  /** One value per bucket, in the buckets' order: counts are 0 and medians and averages null where nothing was opened. */
+  series(buckets: ReportBucket[], metric: SeriesMetric): Promise<(number | null)[]>;
+}
+
 export interface Repos {
   conversations: ConversationsRepo;
   customers: CustomersRepo;
@@ -735,6 +785,7 @@ export interface Repos {
   agentRouting: AgentRoutingRepo;
   routingRules: RoutingRulesRepo;
   search: SearchRepo;
+  reports: ReportsRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */

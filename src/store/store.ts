@@ -20,6 +20,7 @@ import { SqlSearchRepo } from './search-repo.js';
 import { backfillSearch } from './search-backfill.js';
 import { SqlWebhooksRepo } from './webhooks-repo.js';
 import { SqlWebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
+import { SqlReportsRepo } from './reports-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -143,6 +144,7 @@ export class Store {
       agentRouting: new SqlAgentRoutingRepo(db),
       routingRules: new SqlRoutingRulesRepo(db),
       search,
+      reports: new SqlReportsRepo(db),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };

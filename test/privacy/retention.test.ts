@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/store.js';
 import { newId } from '../../src/domain/ids.js';
-import { decodeLogged } from '../../src/domain/events.js';
-import { summarize } from '../../src/queue/report.js';
 import { purgeExpired } from '../../src/privacy/retention.js';
 import { REDACT_BATCH } from '../../src/privacy/redact.js';
 import { parseQuery } from '../../src/domain/search-text.js';
@@ -75,7 +73,7 @@ for (const backend of backends) {
       const old = await conversationWith(t0, closedLifecycle, REDACT_BATCH * 2 + 50);
       const recent = await conversationWith(t0 + 9 * DAY, closedLifecycle, 3);
       const open = await conversationWith(t0, [{ type: 'handoff' }], 3);
-      const report = async () => summarize((await store.tx((r) => r.events.since(0))).map(decodeLogged), 0);
+      const report = () => store.read((r) => r.reports.figures({ from: 0, to: t0 + 100 * DAY }, 'agent'));
       const before = await report();
       const clock = { now: () => new Date(t0 + 10 * DAY) };
       // Search finds a body until it is purged, and never after (the index goes with the text).

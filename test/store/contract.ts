@@ -19,6 +19,7 @@ import { teamsContract } from './contract/teams.js';
 import { slaContract } from './contract/sla.js';
 import { searchContract } from './contract/search.js';
 import { webhooksContract } from './contract/webhooks.js';
+import { reportsContract } from './contract/reports.js';
 
 /**
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
@@ -56,5 +57,6 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     slaContract(current);
     searchContract(current);
     webhooksContract(current);
+    reportsContract(current);
   });
 }

@@ -464,3 +464,24 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
   ],
 );
+
+/** Per-conversation report figures; see ../sqlite/schema.ts. */
+export const conversationFacts = pgTable(
+  'conversation_facts',
+  {
+    conversationId: text('conversation_id').primaryKey(),
+    channel: text('channel').notNull(),
+    team: text('team'),
+    agentId: text('agent_id'),
+    attributedAt: bigint('attributed_at', { mode: 'number' }),
+    openedAt: bigint('opened_at', { mode: 'number' }).notNull(),
+    handedOffAt: bigint('handed_off_at', { mode: 'number' }),
+    firstResponseAt: bigint('first_response_at', { mode: 'number' }),
+    firstResponseMs: bigint('first_response_ms', { mode: 'number' }),
+    resolvedAt: bigint('resolved_at', { mode: 'number' }),
+    resolutionMs: bigint('resolution_ms', { mode: 'number' }),
+    csatScore: integer('csat_score'),
+    slaBreaches: integer('sla_breaches').notNull().default(0),
+  },
+  (t) => [index('conversation_facts_opened').on(t.openedAt), index('conversation_facts_resolved').on(t.resolvedAt)],
+);

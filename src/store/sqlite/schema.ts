@@ -473,3 +473,33 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
   ],
 );
+
+/**
+ * One row per conversation with the moments and figures the reports read (src/store/reports-repo.ts),
+ * kept by the events it follows in the same transaction as each event (src/store/conversation-facts.ts),
+ * so a report reads one indexed range of this table instead of the event log. Not a foreign key of
+ * `conversations`: it holds no personal data and outlives erasure like the event log does.
+ */
+export const conversationFacts = sqliteTable(
+  'conversation_facts',
+  {
+    conversationId: text('conversation_id').primaryKey(),
+    channel: text('channel').notNull(),
+    /** The team and agent the conversation is counted under (see conversation-facts.ts, "attribution"). */
+    team: text('team'),
+    agentId: text('agent_id'),
+    /** When team and agent stopped following the conversation: its first agent reply, else its resolution. */
+    attributedAt: integer('attributed_at'),
+    openedAt: integer('opened_at').notNull(),
+    handedOffAt: integer('handed_off_at'),
+    firstResponseAt: integer('first_response_at'),
+    /** From the hand-off (or the opening, when an agent wrote without one) to the first agent reply. */
+    firstResponseMs: integer('first_response_ms'),
+    resolvedAt: integer('resolved_at'),
+    /** From the opening to the latest resolution; null again while reopened. */
+    resolutionMs: integer('resolution_ms'),
+    csatScore: integer('csat_score'),
+    slaBreaches: integer('sla_breaches').notNull().default(0),
+  },
+  (t) => [index('conversation_facts_opened').on(t.openedAt), index('conversation_facts_resolved').on(t.resolvedAt)],
+);
