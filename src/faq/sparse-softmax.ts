@@ -107,15 +107,25 @@ export class SparseSoftmax {
   /**
    * Training continued on more documents (the whole knowledge base after calibration trained on
    * it less a few left-out questions): weights carried over, the support and the inverted
-   * index rebuilt, a few more epochs at the tail of the learning-rate schedule.
+   * index rebuilt, a few more epochs at the tail of the learning-rate schedule. Takes the
+   * previous classifier from `from` and lets go of it before training, so the two are not
+   * held at once longer than the copy of the weights.
    */
   static extend(
-    prev: SparseSoftmax,
+    from: { classifier?: SparseSoftmax },
     examples: readonly { x: SparseVector; y: number; weight?: number }[],
     opts: TrainOptions,
     epochs: number,
   ): SparseSoftmax {
-    const p = prev.s;
+    const model = new SparseSoftmax(SparseSoftmax.carried(from, examples));
+    model.fit(examples, { ...opts, epochs, skipBelow: model.s.opts.skipBelow }, opts.epochs / (opts.epochs + epochs));
+    return model;
+  }
+
+  /** The support over `examples` with the weights of `from`'s classifier, which is let go. */
+  private static carried(from: { classifier?: SparseSoftmax }, examples: readonly { x: SparseVector; y: number }[]): SparseSoftmaxState {
+    const p = from.classifier!.s;
+    from.classifier = undefined;
     const s = support(p.classes, p.dims, examples, p.opts);
     for (let c = 0; c < p.classes; c++) {
       let a = p.classStart[c]!;
@@ -126,9 +136,7 @@ export class SparseSoftmax {
       }
     }
     s.bias.set(p.bias);
-    const model = new SparseSoftmax(s);
-    model.fit(examples, { ...opts, epochs, skipBelow: p.opts.skipBelow }, opts.epochs / (opts.epochs + epochs));
-    return model;
+    return s;
   }
 
   /**
@@ -139,10 +147,11 @@ export class SparseSoftmax {
   private fit(examples: readonly { x: SparseVector; y: number; weight?: number }[], opts: TrainOptions, from = 0): void {
     const { candidates } = this.s.opts;
     const { classStart, classFeat, w, bias } = this.s;
-    const lists = examples.map((e) => {
-      const out = new Int32Array(candidates + 1);
-      return out.slice(0, this.candidatesFor(e.x, out, e.y));
-    });
+    // Each example's candidates, found once: `stride` slots each in one array, not an array each.
+    const stride = candidates + 1;
+    const lists = new Int32Array(examples.length * stride);
+    const listLength = new Uint8Array(examples.length);
+    examples.forEach((e, i) => (listLength[i] = this.candidatesFor(e.x, lists, e.y, i * stride)));
     const live = new Uint32Array(examples.length).fill(0xffffffff);
     const order = examples.map((_, i) => i);
     const random = seededRandom(1);
@@ -156,15 +165,16 @@ export class SparseSoftmax {
       const all = epoch % 3 === 0;
       for (const i of order) {
         const { x, y, weight = 1 } = examples[i]!;
-        const list = lists[i]!;
+        const list = i * stride;
+        const length = listLength[i]!;
         let n = 0;
         const mask = live[i]!;
-        for (let j = 0; j < list.length; j++) if (all || mask & (1 << j)) sub[n++] = list[j]!;
+        for (let j = 0; j < length; j++) if (all || mask & (1 << j)) sub[n++] = lists[list + j]!;
         const lr = (opts.learningRate * (1 - (from + ((1 - from) * step++) / total)) + 0.01) * weight;
         this.scatter(x);
         this.softmax(sub, n, p);
         let keep = 0;
-        for (let j = 0, k = 0; j < list.length; j++) {
+        for (let j = 0, k = 0; j < length; j++) {
           if (!(all || mask & (1 << j))) continue;
           const c = sub[k]!;
           const pc = p[k++]!;
@@ -212,7 +222,7 @@ export class SparseSoftmax {
    * Up to `candidates` entries sharing the most TF-IDF mass with x, best first, into `out`;
    * `force` (the example's own entry when training) is always among them.
    */
-  private candidatesFor(x: SparseVector, out: Int32Array, force: number): number {
+  private candidatesFor(x: SparseVector, out: Int32Array, force: number, at = 0): number {
     const { featStart, postClass, postVal } = this.s;
     const acc = this.acc;
     const seen = this.seen;
@@ -244,18 +254,18 @@ export class SparseSoftmax {
     for (let i = 0; i < n; i++) {
       const c = seen[i]!;
       const v = acc[c]!;
-      if (m === limit && v <= acc[out[m - 1]!]!) continue;
+      if (m === limit && v <= acc[out[at + m - 1]!]!) continue;
       let j = m < limit ? m++ : m - 1;
-      while (j > 0 && acc[out[j - 1]!]! < v) {
-        out[j] = out[j - 1]!;
+      while (j > 0 && acc[out[at + j - 1]!]! < v) {
+        out[at + j] = out[at + j - 1]!;
         j--;
       }
-      out[j] = c;
+      out[at + j] = c;
     }
     if (force >= 0) {
       let has = false;
-      for (let j = 0; j < m; j++) if (out[j] === force) has = true;
-      if (!has) out[m < limit ? m++ : m - 1] = force;
+      for (let j = 0; j < m; j++) if (out[at + j] === force) has = true;
+      if (!has) out[at + (m < limit ? m++ : m - 1)] = force;
     }
     for (let i = 0; i < n; i++) acc[seen[i]!] = 0;
     return m;
@@ -270,61 +280,73 @@ export class SparseSoftmax {
   }
 }
 
-/** Each entry's support (features of its documents, ascending) and the inverted index over it. */
+/**
+ * Each entry's support (features of its documents, ascending) and the inverted index over it.
+ * Counted first, then written straight into arrays of their final size: growing them as they
+ * fill held twice their size at 100,000 documents, the peak of the whole build.
+ */
 function support(
   classes: number,
   dims: number,
   examples: readonly { x: SparseVector; y: number }[],
   opts: CandidateOptions,
 ): SparseSoftmaxState {
-  const byClass: number[][] = Array.from({ length: classes }, () => []);
-  examples.forEach((e, i) => byClass[e.y]!.push(i));
-  const best = new Float32Array(dims);
+  // The examples of each entry, by a counting sort.
+  const docStart = new Int32Array(classes + 1);
+  for (const e of examples) docStart[e.y + 1]!++;
+  for (let c = 0; c < classes; c++) docStart[c + 1]! += docStart[c]!;
+  const byClass = new Int32Array(examples.length);
+  const at = docStart.slice(0, classes);
+  examples.forEach((e, i) => (byClass[at[e.y]!++] = i));
+  // First pass: how many features each entry has and how many entries each feature.
+  const last = new Int32Array(dims).fill(-1);
   const classStart = new Int32Array(classes + 1);
-  let feat = new Int32Array(1 << 16);
-  let val = new Float32Array(1 << 16);
-  let nnz = 0;
-  const touched: number[] = [];
+  const featStart = new Int32Array(dims + 1);
   for (let c = 0; c < classes; c++) {
-    for (const i of byClass[c]!) {
-      const { index, value } = examples[i]!.x;
+    let n = 0;
+    for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
+      const { index } = examples[byClass[d]!]!.x;
       for (let k = 0; k < index.length; k++) {
         const f = index[k]!;
-        if (best[f] === 0) touched.push(f);
+        if (last[f] === c) continue;
+        last[f] = c;
+        n++;
+        featStart[f + 1]!++;
+      }
+    }
+    classStart[c + 1] = classStart[c]! + n;
+  }
+  for (let f = 0; f < dims; f++) featStart[f + 1]! += featStart[f]!;
+  const nnz = classStart[classes]!;
+  const classFeat = new Int32Array(nnz);
+  const postClass = new Int32Array(nnz);
+  const postVal = new Float32Array(nnz);
+  const fill = featStart.slice(0, dims);
+  // Second pass: each entry's features in order, with their largest value among its documents.
+  const best = new Float32Array(dims);
+  const touched: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
+      const { index, value } = examples[byClass[d]!]!.x;
+      for (let k = 0; k < index.length; k++) {
+        const f = index[k]!;
+        if (last[f] !== -2 - c) {
+          last[f] = -2 - c;
+          touched.push(f);
+        }
         if (value[k]! > best[f]!) best[f] = value[k]!;
       }
     }
     touched.sort((a, b) => a - b);
-    if (nnz + touched.length > feat.length) {
-      const size = Math.max(feat.length * 2, nnz + touched.length);
-      const f2 = new Int32Array(size);
-      f2.set(feat);
-      feat = f2;
-      const v2 = new Float32Array(size);
-      v2.set(val);
-      val = v2;
-    }
+    let t = classStart[c]!;
     for (const f of touched) {
-      feat[nnz] = f;
-      val[nnz++] = best[f]!;
+      classFeat[t++] = f;
+      const p = fill[f]!++;
+      postClass[p] = c;
+      postVal[p] = best[f]!;
       best[f] = 0;
     }
     touched.length = 0;
-    classStart[c + 1] = nnz;
-  }
-  const classFeat = feat.slice(0, nnz);
-  const featStart = new Int32Array(dims + 1);
-  for (let t = 0; t < nnz; t++) featStart[classFeat[t]! + 1]!++;
-  for (let f = 0; f < dims; f++) featStart[f + 1]! += featStart[f]!;
-  const fill = featStart.slice(0, dims);
-  const postClass = new Int32Array(nnz);
-  const postVal = new Float32Array(nnz);
-  for (let c = 0; c < classes; c++) {
-    for (let t = classStart[c]!; t < classStart[c + 1]!; t++) {
-      const at = fill[classFeat[t]!]!++;
-      postClass[at] = c;
-      postVal[at] = val[t]!;
-    }
   }
   return {
     kind: 'sparse',
