@@ -71,7 +71,7 @@ export class FaqModel {
     const classifier =
       k <= opts.denseUpTo
         ? SoftmaxClassifier.train(k, vectorizer.size, examples, opts.train).state
-        : SparseSoftmax.train(k, vectorizer.size, examples, opts.train, opts.sparse).state;
+        : SparseSoftmax.train(k, vectorizer.size, examples, opts.train, opts.sparse, Math.max(0, capacity - csr.docIdx.length)).state;
     return new FaqModel(ids, { weight: vectorizer.weight, ...csr, classifier }, opts);
   }
 

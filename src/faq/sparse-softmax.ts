@@ -64,8 +64,9 @@ export class SparseSoftmax {
     examples: readonly { x: SparseVector; y: number; weight?: number }[],
     opts: TrainOptions,
     copts: CandidateOptions = DEFAULT_CANDIDATES,
+    room = 0,
   ): SparseSoftmax {
-    const model = new SparseSoftmax(support(classes, dims, examples, copts));
+    const model = new SparseSoftmax(support(classes, dims, examples, copts, room));
     model.fit(examples, { ...opts, skipBelow: copts.skipBelow });
     return model;
   }
@@ -126,16 +127,7 @@ export class SparseSoftmax {
   private static carried(from: { classifier?: SparseSoftmax }, examples: readonly { x: SparseVector; y: number }[]): SparseSoftmaxState {
     const p = from.classifier!.s;
     from.classifier = undefined;
-    const s = support(p.classes, p.dims, examples, p.opts);
-    for (let c = 0; c < p.classes; c++) {
-      let a = p.classStart[c]!;
-      const aEnd = p.classStart[c + 1]!;
-      for (let t = s.classStart[c]!; t < s.classStart[c + 1]! && a < aEnd; t++) {
-        while (a < aEnd && p.classFeat[a]! < s.classFeat[t]!) a++;
-        if (a < aEnd && p.classFeat[a] === s.classFeat[t]) s.w[t] = p.w[a]!;
-      }
-    }
-    s.bias.set(p.bias);
+    const s = support(p.classes, p.dims, examples, p.opts, 0, p);
     return s;
   }
 
@@ -183,8 +175,8 @@ export class SparseSoftmax {
           if (Math.abs(g) <= opts.skipBelow) continue;
           const delta = lr * g;
           for (let t = classStart[c]!, end = classStart[c + 1]!; t < end; t++) {
-            const v = xs[classFeat[t]!]!;
-            if (v !== 0) w[t]! -= delta * v;
+            // Unconditionally: most of the support is not in x (a zero), and the branch costs more than the write.
+            w[t]! -= delta * xs[classFeat[t]!]!;
           }
           // A slow bias: entries with many examples should not win on priors alone.
           const before = bias[c]!;
@@ -282,14 +274,22 @@ export class SparseSoftmax {
 
 /**
  * Each entry's support (features of its documents, ascending) and the inverted index over it.
- * Counted first, then written straight into arrays of their final size: growing them as they
- * fill held twice their size at 100,000 documents, the peak of the whole build.
+ * Counted first, then written straight into arrays of their final size (growing them as they
+ * filled held twice their size at 100,000 documents, the peak of the whole build), with `room`
+ * more features, so that extend can write a slightly larger support into them.
+ *
+ * With `prev`, a classifier trained on a subset of these examples, its weights are carried
+ * over: every entry's support can only have grown, so each entry's weights move to the same or
+ * a later place, and entries taken last to first are moved in its own arrays when they have
+ * room (two supports are never held at once).
  */
 function support(
   classes: number,
   dims: number,
   examples: readonly { x: SparseVector; y: number }[],
   opts: CandidateOptions,
+  room: number,
+  prev?: SparseSoftmaxState,
 ): SparseSoftmaxState {
   // The examples of each entry, by a counting sort.
   const docStart = new Int32Array(classes + 1);
@@ -302,6 +302,8 @@ function support(
   const last = new Int32Array(dims).fill(-1);
   const classStart = new Int32Array(classes + 1);
   const featStart = new Int32Array(dims + 1);
+  const carry = prev !== undefined && prev.classes === classes;
+  let grown = carry;
   for (let c = 0; c < classes; c++) {
     let n = 0;
     for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
@@ -315,17 +317,24 @@ function support(
       }
     }
     classStart[c + 1] = classStart[c]! + n;
+    if (grown) for (let t = prev!.classStart[c]!; t < prev!.classStart[c + 1]!; t++) if (last[prev!.classFeat[t]!] !== c) grown = false;
   }
   for (let f = 0; f < dims; f++) featStart[f + 1]! += featStart[f]!;
   const nnz = classStart[classes]!;
-  const classFeat = new Int32Array(nnz);
-  const postClass = new Int32Array(nnz);
-  const postVal = new Float32Array(nnz);
-  const fill = featStart.slice(0, dims);
-  // Second pass: each entry's features in order, with their largest value among its documents.
+  const fits = (a: Int32Array | Float32Array) => a.buffer.byteLength - a.byteOffset >= nnz * 4;
+  const inPlace = grown && fits(prev!.classFeat) && fits(prev!.w) && fits(prev!.postClass) && fits(prev!.postVal);
+  const [classFeat, postClass] = [prev?.classFeat, prev?.postClass].map((a) =>
+    inPlace ? new Int32Array(a!.buffer, a!.byteOffset, nnz) : new Int32Array(nnz + room).subarray(0, nnz),
+  ) as [Int32Array, Int32Array];
+  const [w, postVal] = [prev?.w, prev?.postVal].map((a) =>
+    inPlace ? new Float32Array(a!.buffer, a!.byteOffset, nnz) : new Float32Array(nnz + room).subarray(0, nnz),
+  ) as [Float32Array, Float32Array];
+  // Second pass, entries last to first: each entry's features in order (with the previous
+  // weights, written from the end), and the postings filled from each feature's end.
+  const fill = featStart.slice(1);
   const best = new Float32Array(dims);
   const touched: number[] = [];
-  for (let c = 0; c < classes; c++) {
+  for (let c = classes - 1; c >= 0; c--) {
     for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
       const { index, value } = examples[byClass[d]!]!.x;
       for (let k = 0; k < index.length; k++) {
@@ -338,27 +347,24 @@ function support(
       }
     }
     touched.sort((a, b) => a - b);
-    let t = classStart[c]!;
-    for (const f of touched) {
-      classFeat[t++] = f;
-      const p = fill[f]!++;
+    // In place, the previous weights are read at a ≤ the place t written (the support only grew).
+    let a = carry ? prev.classStart[c + 1]! - 1 : -1;
+    const aStart = carry ? prev.classStart[c]! : 0;
+    for (let j = touched.length - 1, t = classStart[c + 1]! - 1; j >= 0; j--, t--) {
+      const f = touched[j]!;
+      let carried = 0;
+      while (a >= aStart && prev!.classFeat[a]! > f) a--;
+      if (a >= aStart && prev!.classFeat[a] === f) carried = prev!.w[a--]!;
+      classFeat[t] = f;
+      w[t] = carried;
+      const p = --fill[f]!;
       postClass[p] = c;
       postVal[p] = best[f]!;
       best[f] = 0;
     }
     touched.length = 0;
   }
-  return {
-    kind: 'sparse',
-    classes,
-    dims,
-    opts,
-    classStart,
-    classFeat,
-    w: new Float32Array(nnz),
-    bias: new Float32Array(classes),
-    featStart,
-    postClass,
-    postVal,
-  };
+  const bias = new Float32Array(classes);
+  if (carry) bias.set(prev.bias);
+  return { kind: 'sparse', classes, dims, opts, classStart, classFeat, w, bias, featStart, postClass, postVal };
 }
