@@ -22,6 +22,9 @@ export interface TermDoc {
  */
 const CHUNK = 1 << 18;
 
+/** Scratch of Vocabulary.doc. */
+let packed = new Float64Array(256);
+
 export class Vocabulary {
   private readonly index: Map<string, number>;
   /** Kind weight of each id (0: the kind is ignored). */
@@ -63,8 +66,10 @@ export class Vocabulary {
   }
 
   private doc(f: Features, add: boolean): TermDoc {
-    const pairs: [number, number][] = [];
-    for (const [key, tf] of f) {
+    // (id, count) packed as id × 65536 + count, so sorting the numbers sorts by id without a pair each.
+    if (packed.length < f.size) packed = new Float64Array(f.size * 2);
+    let n = 0;
+    for (const [key, count] of f) {
       let id = this.index.get(key);
       if (id === undefined) {
         if (!add) continue;
@@ -77,10 +82,9 @@ export class Vocabulary {
         }
         this.kind[id] = this.kindOf(key);
       }
-      pairs.push([id, tf]);
+      packed[n++] = id * 65536 + Math.min(65535, count);
     }
-    pairs.sort((a, b) => a[0] - b[0]);
-    const n = pairs.length;
+    const sorted = packed.subarray(0, n).sort();
     let ids: Int32Array;
     let tf: Uint16Array;
     if (add) {
@@ -97,8 +101,9 @@ export class Vocabulary {
       tf = new Uint16Array(n);
     }
     for (let k = 0; k < n; k++) {
-      ids[k] = pairs[k]![0];
-      tf[k] = Math.min(65535, pairs[k]![1]);
+      const v = sorted[k]!;
+      ids[k] = Math.floor(v / 65536);
+      tf[k] = v % 65536;
     }
     return { ids, tf };
   }
