@@ -139,25 +139,27 @@ export class FaqIndex implements FaqMatcher {
         if (t.ids.length > 0) docs.push({ t, y, weight: this.opts.answerWeight, locale: e.locale, question: false });
       }
     }
+    vocab.release();
     if (!this.opts.calibrate || docs.length === 0)
       return { vocab, model: FaqModel.train(this.ids, docs, vocab, this.opts), operatingPoints: [] };
     // A large knowledge base is calibrated on one model trained without a few hundred of its
     // questions; the served model is that one trained on further with them (calibrate.ts).
-    const reuse = docs.length > this.opts.calibration.smallDocs;
+    const reuse = docs.length > this.opts.calibration.smallDocs && this.ids.length > this.opts.denseUpTo;
+    // Room in the calibration model's arrays for every document, so the served one reuses them.
+    const capacity = reuse ? docs.reduce((n, d) => n + d.t.ids.length, 0) : 0;
     const trained: { fold?: FaqModel } = {};
     const operatingPoints = calibrate(
       this.ids,
       docs,
-      (kept) => (trained.fold = FaqModel.train(this.ids, kept, vocab, this.opts)),
+      (kept) => (trained.fold = FaqModel.train(this.ids, kept, vocab, this.opts, capacity)),
       (locale) => backgroundQuestions(locale).map((q) => vocab.lookup(this.features(q, locale))),
       this.opts.calibration,
       (candidates, suggestAt) => this.suggest(candidates, undefined, suggestAt),
     );
-    const prev = reuse ? trained.fold?.sparseClassifier : undefined;
-    // Its documents' vectors are not needed any more: let them go before the served model is made.
-    trained.fold = undefined;
-    const model = prev
-      ? FaqModel.extend(this.ids, prev, docs, vocab, this.opts, this.opts.calibration.extraEpochs)
+    if (!(reuse && trained.fold?.sparseClassifier)) trained.fold = undefined;
+    // extend takes the calibration model out of `trained`, so that it can be let go while the served one trains.
+    const model = trained.fold
+      ? FaqModel.extend(this.ids, trained, docs, vocab, this.opts, this.opts.calibration.extraEpochs)
       : FaqModel.train(this.ids, docs, vocab, this.opts);
     return { vocab, model, operatingPoints };
   }

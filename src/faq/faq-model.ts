@@ -61,32 +61,45 @@ export class FaqModel {
   private readonly top: Int32Array;
   private readonly topP: Float64Array;
 
-  static train(ids: readonly string[], docs: readonly Doc[], vocab: Vocabulary, opts: ModelOptions): FaqModel {
-    const { vectorizer, examples, docs: csr } = vectors(ids.length, docs, vocab, opts);
+  /**
+   * `capacity`: room for this many features in the documents' arrays, more than these documents
+   * need, so that extend can write the served model's documents into them.
+   */
+  static train(ids: readonly string[], docs: readonly Doc[], vocab: Vocabulary, opts: ModelOptions, capacity = 0): FaqModel {
+    const { vectorizer, examples, docs: csr } = vectors(ids.length, docs, vocab, opts, capacity);
     const k = ids.length;
     const classifier =
       k <= opts.denseUpTo
         ? SoftmaxClassifier.train(k, vectorizer.size, examples, opts.train).state
-        : SparseSoftmax.train(k, vectorizer.size, examples, opts.train, opts.sparse).state;
+        : SparseSoftmax.train(k, vectorizer.size, examples, opts.train, opts.sparse, Math.max(0, capacity - csr.docIdx.length)).state;
     return new FaqModel(ids, { weight: vectorizer.weight, ...csr, classifier }, opts);
   }
 
   /**
    * A sparse classifier's training continued on `docs` (a superset of its own): how the index
    * reuses the model calibration trained without a few left-out questions, instead of training
-   * anew. Takes the classifier rather than its model, so the model's documents can be let go.
+   * anew. Takes that model from `from` and lets go of it before training: its weights are
+   * carried over and its documents' arrays reused for these documents, so two models are never
+   * held at once.
    */
   static extend(
     ids: readonly string[],
-    prev: SparseSoftmax,
+    from: { fold?: FaqModel },
     docs: readonly Doc[],
     vocab: Vocabulary,
     opts: ModelOptions,
     epochs: number,
   ): FaqModel {
-    const { vectorizer, examples, docs: csr } = vectors(ids.length, docs, vocab, opts);
-    const classifier = SparseSoftmax.extend(prev, examples, opts.train, epochs).state;
+    const { vectorizer, examples, docs: csr, previous } = FaqModel.takeOver(ids, from, docs, vocab, opts);
+    const classifier = SparseSoftmax.extend(previous, examples, opts.train, epochs).state;
     return new FaqModel(ids, { weight: vectorizer.weight, ...csr, classifier }, opts);
+  }
+
+  /** The documents' vectors written into `from`'s arrays, and its classifier; `from` is emptied. */
+  private static takeOver(ids: readonly string[], from: { fold?: FaqModel }, docs: readonly Doc[], vocab: Vocabulary, opts: ModelOptions) {
+    const fold = from.fold!;
+    from.fold = undefined;
+    return { ...vectors(ids.length, docs, vocab, opts, 0, fold.s), previous: { classifier: fold.sparse } };
   }
 
   /** The sparse classifier, for extend (undefined for a dense one). */
@@ -191,7 +204,14 @@ export class FaqModel {
  * for nearest-example similarity); the training examples, in the documents' order, are views
  * into them.
  */
-function vectors(classes: number, docs: readonly Doc[], vocab: Vocabulary, opts: ModelOptions) {
+function vectors(
+  classes: number,
+  docs: readonly Doc[],
+  vocab: Vocabulary,
+  opts: ModelOptions,
+  capacity: number,
+  reuse?: { docIdx: Int32Array; docVal: Float32Array },
+) {
   const vectorizer = TermVectorizer.fit(
     vocab,
     docs.map((d) => d.t),
@@ -203,8 +223,16 @@ function vectors(classes: number, docs: readonly Doc[], vocab: Vocabulary, opts:
   // Room for every feature of each document; those the vectorizer drops leave zeros, which add nothing.
   const docStart = new Int32Array(docs.length + 1);
   order.forEach((i, d) => (docStart[d + 1] = docStart[d]! + docs[i]!.t.ids.length));
-  const docIdx = new Int32Array(docStart[docs.length]!);
-  const docVal = new Float32Array(docIdx.length);
+  const length = docStart[docs.length]!;
+  let docIdx: Int32Array;
+  let docVal: Float32Array;
+  if (reuse && reuse.docIdx.buffer.byteLength >= length * 4 && reuse.docVal.buffer.byteLength >= length * 4) {
+    docIdx = new Int32Array(reuse.docIdx.buffer, 0, length).fill(0);
+    docVal = new Float32Array(reuse.docVal.buffer, 0, length).fill(0);
+  } else {
+    docIdx = new Int32Array(Math.max(length, capacity)).subarray(0, length);
+    docVal = new Float32Array(docIdx.buffer.byteLength / 4).subarray(0, length);
+  }
   const docWeight = new Float32Array(docs.length);
   const examples = new Array<{ x: SparseVector; y: number; weight: number }>(docs.length);
   order.forEach((i, d) => {

@@ -64,8 +64,9 @@ export class SparseSoftmax {
     examples: readonly { x: SparseVector; y: number; weight?: number }[],
     opts: TrainOptions,
     copts: CandidateOptions = DEFAULT_CANDIDATES,
+    room = 0,
   ): SparseSoftmax {
-    const model = new SparseSoftmax(support(classes, dims, examples, copts));
+    const model = new SparseSoftmax(support(classes, dims, examples, copts, room));
     model.fit(examples, { ...opts, skipBelow: copts.skipBelow });
     return model;
   }
@@ -107,28 +108,27 @@ export class SparseSoftmax {
   /**
    * Training continued on more documents (the whole knowledge base after calibration trained on
    * it less a few left-out questions): weights carried over, the support and the inverted
-   * index rebuilt, a few more epochs at the tail of the learning-rate schedule.
+   * index rebuilt, a few more epochs at the tail of the learning-rate schedule. Takes the
+   * previous classifier from `from` and lets go of it before training, so the two are not
+   * held at once longer than the copy of the weights.
    */
   static extend(
-    prev: SparseSoftmax,
+    from: { classifier?: SparseSoftmax },
     examples: readonly { x: SparseVector; y: number; weight?: number }[],
     opts: TrainOptions,
     epochs: number,
   ): SparseSoftmax {
-    const p = prev.s;
-    const s = support(p.classes, p.dims, examples, p.opts);
-    for (let c = 0; c < p.classes; c++) {
-      let a = p.classStart[c]!;
-      const aEnd = p.classStart[c + 1]!;
-      for (let t = s.classStart[c]!; t < s.classStart[c + 1]! && a < aEnd; t++) {
-        while (a < aEnd && p.classFeat[a]! < s.classFeat[t]!) a++;
-        if (a < aEnd && p.classFeat[a] === s.classFeat[t]) s.w[t] = p.w[a]!;
-      }
-    }
-    s.bias.set(p.bias);
-    const model = new SparseSoftmax(s);
-    model.fit(examples, { ...opts, epochs, skipBelow: p.opts.skipBelow }, opts.epochs / (opts.epochs + epochs));
+    const model = new SparseSoftmax(SparseSoftmax.carried(from, examples));
+    model.fit(examples, { ...opts, epochs, skipBelow: model.s.opts.skipBelow }, opts.epochs / (opts.epochs + epochs));
     return model;
+  }
+
+  /** The support over `examples` with the weights of `from`'s classifier, which is let go. */
+  private static carried(from: { classifier?: SparseSoftmax }, examples: readonly { x: SparseVector; y: number }[]): SparseSoftmaxState {
+    const p = from.classifier!.s;
+    from.classifier = undefined;
+    const s = support(p.classes, p.dims, examples, p.opts, 0, p);
+    return s;
   }
 
   /**
@@ -139,10 +139,11 @@ export class SparseSoftmax {
   private fit(examples: readonly { x: SparseVector; y: number; weight?: number }[], opts: TrainOptions, from = 0): void {
     const { candidates } = this.s.opts;
     const { classStart, classFeat, w, bias } = this.s;
-    const lists = examples.map((e) => {
-      const out = new Int32Array(candidates + 1);
-      return out.slice(0, this.candidatesFor(e.x, out, e.y));
-    });
+    // Each example's candidates, found once: `stride` slots each in one array, not an array each.
+    const stride = candidates + 1;
+    const lists = new Int32Array(examples.length * stride);
+    const listLength = new Uint8Array(examples.length);
+    examples.forEach((e, i) => (listLength[i] = this.candidatesFor(e.x, lists, e.y, i * stride)));
     const live = new Uint32Array(examples.length).fill(0xffffffff);
     const order = examples.map((_, i) => i);
     const random = seededRandom(1);
@@ -156,15 +157,16 @@ export class SparseSoftmax {
       const all = epoch % 3 === 0;
       for (const i of order) {
         const { x, y, weight = 1 } = examples[i]!;
-        const list = lists[i]!;
+        const list = i * stride;
+        const length = listLength[i]!;
         let n = 0;
         const mask = live[i]!;
-        for (let j = 0; j < list.length; j++) if (all || mask & (1 << j)) sub[n++] = list[j]!;
+        for (let j = 0; j < length; j++) if (all || mask & (1 << j)) sub[n++] = lists[list + j]!;
         const lr = (opts.learningRate * (1 - (from + ((1 - from) * step++) / total)) + 0.01) * weight;
         this.scatter(x);
         this.softmax(sub, n, p);
         let keep = 0;
-        for (let j = 0, k = 0; j < list.length; j++) {
+        for (let j = 0, k = 0; j < length; j++) {
           if (!(all || mask & (1 << j))) continue;
           const c = sub[k]!;
           const pc = p[k++]!;
@@ -173,8 +175,8 @@ export class SparseSoftmax {
           if (Math.abs(g) <= opts.skipBelow) continue;
           const delta = lr * g;
           for (let t = classStart[c]!, end = classStart[c + 1]!; t < end; t++) {
-            const v = xs[classFeat[t]!]!;
-            if (v !== 0) w[t]! -= delta * v;
+            // Unconditionally: most of the support is not in x (a zero), and the branch costs more than the write.
+            w[t]! -= delta * xs[classFeat[t]!]!;
           }
           // A slow bias: entries with many examples should not win on priors alone.
           const before = bias[c]!;
@@ -212,7 +214,7 @@ export class SparseSoftmax {
    * Up to `candidates` entries sharing the most TF-IDF mass with x, best first, into `out`;
    * `force` (the example's own entry when training) is always among them.
    */
-  private candidatesFor(x: SparseVector, out: Int32Array, force: number): number {
+  private candidatesFor(x: SparseVector, out: Int32Array, force: number, at = 0): number {
     const { featStart, postClass, postVal } = this.s;
     const acc = this.acc;
     const seen = this.seen;
@@ -244,18 +246,18 @@ export class SparseSoftmax {
     for (let i = 0; i < n; i++) {
       const c = seen[i]!;
       const v = acc[c]!;
-      if (m === limit && v <= acc[out[m - 1]!]!) continue;
+      if (m === limit && v <= acc[out[at + m - 1]!]!) continue;
       let j = m < limit ? m++ : m - 1;
-      while (j > 0 && acc[out[j - 1]!]! < v) {
-        out[j] = out[j - 1]!;
+      while (j > 0 && acc[out[at + j - 1]!]! < v) {
+        out[at + j] = out[at + j - 1]!;
         j--;
       }
-      out[j] = c;
+      out[at + j] = c;
     }
     if (force >= 0) {
       let has = false;
-      for (let j = 0; j < m; j++) if (out[j] === force) has = true;
-      if (!has) out[m < limit ? m++ : m - 1] = force;
+      for (let j = 0; j < m; j++) if (out[at + j] === force) has = true;
+      if (!has) out[at + (m < limit ? m++ : m - 1)] = force;
     }
     for (let i = 0; i < n; i++) acc[seen[i]!] = 0;
     return m;
@@ -270,73 +272,99 @@ export class SparseSoftmax {
   }
 }
 
-/** Each entry's support (features of its documents, ascending) and the inverted index over it. */
+/**
+ * Each entry's support (features of its documents, ascending) and the inverted index over it.
+ * Counted first, then written straight into arrays of their final size (growing them as they
+ * filled held twice their size at 100,000 documents, the peak of the whole build), with `room`
+ * more features, so that extend can write a slightly larger support into them.
+ *
+ * With `prev`, a classifier trained on a subset of these examples, its weights are carried
+ * over: every entry's support can only have grown, so each entry's weights move to the same or
+ * a later place, and entries taken last to first are moved in its own arrays when they have
+ * room (two supports are never held at once).
+ */
 function support(
   classes: number,
   dims: number,
   examples: readonly { x: SparseVector; y: number }[],
   opts: CandidateOptions,
+  room: number,
+  prev?: SparseSoftmaxState,
 ): SparseSoftmaxState {
-  const byClass: number[][] = Array.from({ length: classes }, () => []);
-  examples.forEach((e, i) => byClass[e.y]!.push(i));
-  const best = new Float32Array(dims);
+  // The examples of each entry, by a counting sort.
+  const docStart = new Int32Array(classes + 1);
+  for (const e of examples) docStart[e.y + 1]!++;
+  for (let c = 0; c < classes; c++) docStart[c + 1]! += docStart[c]!;
+  const byClass = new Int32Array(examples.length);
+  const at = docStart.slice(0, classes);
+  examples.forEach((e, i) => (byClass[at[e.y]!++] = i));
+  // First pass: how many features each entry has and how many entries each feature.
+  const last = new Int32Array(dims).fill(-1);
   const classStart = new Int32Array(classes + 1);
-  let feat = new Int32Array(1 << 16);
-  let val = new Float32Array(1 << 16);
-  let nnz = 0;
-  const touched: number[] = [];
+  const featStart = new Int32Array(dims + 1);
+  const carry = prev !== undefined && prev.classes === classes;
+  let grown = carry;
   for (let c = 0; c < classes; c++) {
-    for (const i of byClass[c]!) {
-      const { index, value } = examples[i]!.x;
+    let n = 0;
+    for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
+      const { index } = examples[byClass[d]!]!.x;
       for (let k = 0; k < index.length; k++) {
         const f = index[k]!;
-        if (best[f] === 0) touched.push(f);
+        if (last[f] === c) continue;
+        last[f] = c;
+        n++;
+        featStart[f + 1]!++;
+      }
+    }
+    classStart[c + 1] = classStart[c]! + n;
+    if (grown) for (let t = prev!.classStart[c]!; t < prev!.classStart[c + 1]!; t++) if (last[prev!.classFeat[t]!] !== c) grown = false;
+  }
+  for (let f = 0; f < dims; f++) featStart[f + 1]! += featStart[f]!;
+  const nnz = classStart[classes]!;
+  const fits = (a: Int32Array | Float32Array) => a.buffer.byteLength - a.byteOffset >= nnz * 4;
+  const inPlace = grown && fits(prev!.classFeat) && fits(prev!.w) && fits(prev!.postClass) && fits(prev!.postVal);
+  const [classFeat, postClass] = [prev?.classFeat, prev?.postClass].map((a) =>
+    inPlace ? new Int32Array(a!.buffer, a!.byteOffset, nnz) : new Int32Array(nnz + room).subarray(0, nnz),
+  ) as [Int32Array, Int32Array];
+  const [w, postVal] = [prev?.w, prev?.postVal].map((a) =>
+    inPlace ? new Float32Array(a!.buffer, a!.byteOffset, nnz) : new Float32Array(nnz + room).subarray(0, nnz),
+  ) as [Float32Array, Float32Array];
+  // Second pass, entries last to first: each entry's features in order (with the previous
+  // weights, written from the end), and the postings filled from each feature's end.
+  const fill = featStart.slice(1);
+  const best = new Float32Array(dims);
+  const touched: number[] = [];
+  for (let c = classes - 1; c >= 0; c--) {
+    for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
+      const { index, value } = examples[byClass[d]!]!.x;
+      for (let k = 0; k < index.length; k++) {
+        const f = index[k]!;
+        if (last[f] !== -2 - c) {
+          last[f] = -2 - c;
+          touched.push(f);
+        }
         if (value[k]! > best[f]!) best[f] = value[k]!;
       }
     }
     touched.sort((a, b) => a - b);
-    if (nnz + touched.length > feat.length) {
-      const size = Math.max(feat.length * 2, nnz + touched.length);
-      const f2 = new Int32Array(size);
-      f2.set(feat);
-      feat = f2;
-      const v2 = new Float32Array(size);
-      v2.set(val);
-      val = v2;
-    }
-    for (const f of touched) {
-      feat[nnz] = f;
-      val[nnz++] = best[f]!;
+    // In place, the previous weights are read at a ≤ the place t written (the support only grew).
+    let a = carry ? prev.classStart[c + 1]! - 1 : -1;
+    const aStart = carry ? prev.classStart[c]! : 0;
+    for (let j = touched.length - 1, t = classStart[c + 1]! - 1; j >= 0; j--, t--) {
+      const f = touched[j]!;
+      let carried = 0;
+      while (a >= aStart && prev!.classFeat[a]! > f) a--;
+      if (a >= aStart && prev!.classFeat[a] === f) carried = prev!.w[a--]!;
+      classFeat[t] = f;
+      w[t] = carried;
+      const p = --fill[f]!;
+      postClass[p] = c;
+      postVal[p] = best[f]!;
       best[f] = 0;
     }
     touched.length = 0;
-    classStart[c + 1] = nnz;
   }
-  const classFeat = feat.slice(0, nnz);
-  const featStart = new Int32Array(dims + 1);
-  for (let t = 0; t < nnz; t++) featStart[classFeat[t]! + 1]!++;
-  for (let f = 0; f < dims; f++) featStart[f + 1]! += featStart[f]!;
-  const fill = featStart.slice(0, dims);
-  const postClass = new Int32Array(nnz);
-  const postVal = new Float32Array(nnz);
-  for (let c = 0; c < classes; c++) {
-    for (let t = classStart[c]!; t < classStart[c + 1]!; t++) {
-      const at = fill[classFeat[t]!]!++;
-      postClass[at] = c;
-      postVal[at] = val[t]!;
-    }
-  }
-  return {
-    kind: 'sparse',
-    classes,
-    dims,
-    opts,
-    classStart,
-    classFeat,
-    w: new Float32Array(nnz),
-    bias: new Float32Array(classes),
-    featStart,
-    postClass,
-    postVal,
-  };
+  const bias = new Float32Array(classes);
+  if (carry) bias.set(prev.bias);
+  return { kind: 'sparse', classes, dims, opts, classStart, classFeat, w, bias, featStart, postClass, postVal };
 }

@@ -12,14 +12,25 @@ import { DEFAULT_KIND_WEIGHTS, type KindWeights, type SparseVector } from './vec
 /** A document's features as ids (ascending) and counts. */
 export interface TermDoc {
   ids: Int32Array;
-  tf: Float32Array;
+  tf: Uint16Array;
 }
+
+/**
+ * Knowledge-base documents are views into shared chunks rather than two arrays each: at
+ * 100,000 documents the per-array bookkeeping of the engine would otherwise cost more than the
+ * features themselves. Questions asked get arrays of their own (a chunk would outlive them).
+ */
+const CHUNK = 1 << 18;
+
+/** Scratch of Vocabulary.doc. */
+let packed = new Float64Array(256);
 
 export class Vocabulary {
   private readonly index: Map<string, number>;
   /** Kind weight of each id (0: the kind is ignored). */
   private kind: Float64Array;
   private count: number;
+  private chunk = { ids: new Int32Array(0), tf: new Uint16Array(0), used: 0 };
 
   constructor(
     private readonly kinds: KindWeights = DEFAULT_KIND_WEIGHTS,
@@ -55,8 +66,10 @@ export class Vocabulary {
   }
 
   private doc(f: Features, add: boolean): TermDoc {
-    const pairs: [number, number][] = [];
-    for (const [key, tf] of f) {
+    // (id, count) packed as id × 65536 + count, so sorting the numbers sorts by id without a pair each.
+    if (packed.length < f.size) packed = new Float64Array(f.size * 2);
+    let n = 0;
+    for (const [key, count] of f) {
       let id = this.index.get(key);
       if (id === undefined) {
         if (!add) continue;
@@ -69,10 +82,35 @@ export class Vocabulary {
         }
         this.kind[id] = this.kindOf(key);
       }
-      pairs.push([id, tf]);
+      packed[n++] = id * 65536 + Math.min(65535, count);
     }
-    pairs.sort((a, b) => a[0] - b[0]);
-    return { ids: Int32Array.from(pairs, (p) => p[0]), tf: Float32Array.from(pairs, (p) => p[1]) };
+    const sorted = packed.subarray(0, n).sort();
+    let ids: Int32Array;
+    let tf: Uint16Array;
+    if (add) {
+      let c = this.chunk;
+      if (c.used + n > c.ids.length) {
+        const size = Math.max(CHUNK, n);
+        c = this.chunk = { ids: new Int32Array(size), tf: new Uint16Array(size), used: 0 };
+      }
+      ids = c.ids.subarray(c.used, c.used + n);
+      tf = c.tf.subarray(c.used, c.used + n);
+      c.used += n;
+    } else {
+      ids = new Int32Array(n);
+      tf = new Uint16Array(n);
+    }
+    for (let k = 0; k < n; k++) {
+      const v = sorted[k]!;
+      ids[k] = Math.floor(v / 65536);
+      tf[k] = v % 65536;
+    }
+    return { ids, tf };
+  }
+
+  /** Lets go of the chunk being filled, once the knowledge base's documents are interned. */
+  release(): void {
+    this.chunk = { ids: new Int32Array(0), tf: new Uint16Array(0), used: 0 };
   }
 
   private kindOf(key: string): number {
