@@ -90,6 +90,6 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     sentAt: null,
   });
   await r.conversations.update(c.id, { lastMessageAt: now, updatedAt: now });
-  await r.events.append(c.id, { type: 'message', data: { messageId, direction: 'out', author: input.author } }, now);
+  r.events.appendLater(c.id, { type: 'message', data: { messageId, direction: 'out', author: input.author } }, now);
   return message;
 }

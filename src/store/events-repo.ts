@@ -4,7 +4,17 @@ import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 
+interface PendingEvent {
+  conversationId: string | null;
+  type: string;
+  data: string;
+  createdAt: number;
+}
+
 export class SqlEventsRepo implements EventsRepo {
+  /** Appended with `appendLater`, written by `flush` (at the latest as the transaction ends, see Store.tx). */
+  private pending: PendingEvent[] = [];
+
   constructor(
     private readonly db: QueryDb,
     private readonly ops: DialectOps,
@@ -17,6 +27,7 @@ export class SqlEventsRepo implements EventsRepo {
 
   /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
   async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
+    await this.flush();
     // On PostgreSQL, transactions that append events take turns from their first event to their
     // commit, so sequence numbers become visible in order: without it, a transaction could take
     // seq 5, a second take seq 6 and commit first, and a reader at 6 would never see 5.
@@ -40,7 +51,26 @@ export class SqlEventsRepo implements EventsRepo {
     return Number(rows[0]!.seq);
   }
 
+  appendLater(conversationId: string | null, event: DomainEvent, now: number): void {
+    this.onAppend();
+    this.pending.push({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now });
+  }
+
+  /**
+   * Writes the events appended with `appendLater`, in order, in one statement. On PostgreSQL the
+   * appends' lock (see `append`) is taken only here, so a transaction holds it from its end
+   * to its commit instead of from its first event on; every read of the log flushes first.
+   */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    await this.ops.lockKey(this.db, 'switchboard:events-append');
+    await this.db.insert(events).values(rows.map((r) => ({ ...r, seq: this.ops.columnDefault, txId: this.ops.columnDefault })));
+  }
+
   async after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]> {
+    await this.flush();
     const conds = [gt(events.seq, seq)];
     if (opts.conversationId) conds.push(eq(events.conversationId, opts.conversationId));
     return this.db
@@ -52,10 +82,12 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async since(createdAt: number): Promise<EventRow[]> {
+    await this.flush();
     return this.db.select().from(events).where(gte(events.createdAt, createdAt)).orderBy(asc(events.seq));
   }
 
   async maxSeq(): Promise<number> {
+    await this.flush();
     const rows = await this.db
       .select({ seq: sql<number>`coalesce(max(${events.seq}), 0)` })
       .from(events)
@@ -64,6 +96,7 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async feed(seq: number, limit: number): Promise<FeedRow[]> {
+    await this.flush();
     const rows = await this.db
       .select({
         e: events,
@@ -84,6 +117,7 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]> {
+    await this.flush();
     const q = prepared(this.db, `events.forThread:${types.length}`, (db) =>
       db
         .select({ e: events })
@@ -111,6 +145,7 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async replaceData(seq: number, event: DomainEvent): Promise<void> {
+    await this.flush();
     await this.db
       .update(events)
       .set({ type: event.type, data: encodeEventData(event) })

@@ -29,14 +29,15 @@ export class Store {
     const hooks: (() => void)[] = [];
     let appended = false;
     let enqueued = false;
-    const result = await this.database.transaction((db) =>
-      fn(
-        this.repos(db, hooks, {
-          onEvent: () => (appended = true),
-          onOutbox: () => (enqueued = true),
-        }),
-      ),
-    );
+    const result = await this.database.transaction(async (db) => {
+      const repos = this.repos(db, hooks, {
+        onEvent: () => (appended = true),
+        onOutbox: () => (enqueued = true),
+      });
+      const value = await fn(repos);
+      await (repos.events as SqlEventsRepo).flush();
+      return value;
+    });
     for (const h of hooks) h();
     if (enqueued) this.notifyOutbox();
     if (appended) this.notifyEvents();
