@@ -105,8 +105,12 @@ function serial(client: BetterSqlite3.Database, beginSql: string) {
   };
 }
 
-/** Write transactions taken into one commit at most; bounds how long the first of them waits for the last. */
+/**
+ * Write transactions taken into one commit at most, and the time after which no further one
+ * joins it: both bound how long the first of a group waits for the last before it is committed.
+ */
 const GROUP_MAX = 64;
+const GROUP_MAX_MS = 10;
 
 interface Pending {
   fn: () => Promise<unknown>;
@@ -149,7 +153,13 @@ function grouped(client: BetterSqlite3.Database) {
       group[at]!.reject(err);
       queue = [...group.slice(at + 1), ...queue];
     };
+    const started = performance.now();
     for (let i = 0; i < group.length; i++) {
+      if (i > 0 && performance.now() - started > GROUP_MAX_MS) {
+        // A slow member (or a loaded machine): what ran so far commits now, the rest goes next.
+        queue = [...group.slice(i), ...queue];
+        break;
+      }
       const p = group[i]!;
       try {
         savepoint.run();
