@@ -83,15 +83,15 @@ export async function revokeToken(r: Repos, o: { agentId: string; tokenId: strin
 
 /** The agent behind a presented bearer token, or 401; records the use at most once a minute. */
 export async function authenticate(store: Store, presented: string, now: number): Promise<{ agent: AgentRow; token: AgentTokenRow }> {
-  return store.tx(async (r) => {
-    const hit = await r.agentTokens.byHash(hashToken(presented));
-    if (!hit) throw new UnauthorizedError();
-    if (hit.token.revokedAt !== null) throw new UnauthorizedError('token revoked');
-    if (hit.token.expiresAt !== null && hit.token.expiresAt <= now) throw new UnauthorizedError('token expired');
-    const last = hit.token.lastUsedAt;
-    if (last === null || last < now - TOUCH_INTERVAL_MS) await r.agentTokens.touch(hit.token.id, now, TOUCH_INTERVAL_MS);
-    return hit;
-  });
+  // A read on committed data (a revocation that committed is seen): every API request checks its
+  // token, and a write transaction each would queue every request behind the writes on SQLite.
+  const hit = await store.read((r) => r.agentTokens.byHash(hashToken(presented)));
+  if (!hit) throw new UnauthorizedError();
+  if (hit.token.revokedAt !== null) throw new UnauthorizedError('token revoked');
+  if (hit.token.expiresAt !== null && hit.token.expiresAt <= now) throw new UnauthorizedError('token expired');
+  const last = hit.token.lastUsedAt;
+  if (last === null || last < now - TOUCH_INTERVAL_MS) await store.tx((r) => r.agentTokens.touch(hit.token.id, now, TOUCH_INTERVAL_MS));
+  return hit;
 }
 
 /** A token as the API and the command line show it: never the secret nor its hash. */

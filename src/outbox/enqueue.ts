@@ -90,6 +90,11 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     sentAt: null,
   });
   await r.conversations.update(c.id, { lastMessageAt: now, updatedAt: now });
-  await r.events.append(c.id, { type: 'message', data: { messageId, direction: 'out', author: input.author } }, now);
+  const event = { type: 'message', data: { messageId, direction: 'out', author: input.author } } as const;
+  // A bot reply's event may wait for the end of the transaction (one insert with the inbound's); an
+  // agent's reply is written now, because the reports attribute it to the conversation's team and
+  // assignee as they are at the reply, before anything later in the transaction changes them.
+  if (input.author === 'bot') r.events.appendLater(c.id, event, now);
+  else await r.events.append(c.id, event, now);
   return message;
 }

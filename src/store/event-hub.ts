@@ -43,7 +43,7 @@ export class EventHub {
 
   /** Starts at the newest event: streams that want older ones read them from the database. */
   async start(): Promise<void> {
-    this.seq = await this.store.tx((r) => r.events.maxSeq());
+    this.seq = await this.store.read((r) => r.events.maxSeq());
     this.unsubscribe = this.store.onEvents(() => this.wake());
   }
 
@@ -78,7 +78,9 @@ export class EventHub {
    * threads (all threads when omitted); `cursor` is where the next read starts.
    */
   async read(seq: number, limit = PAGE, withMessages?: (ref: ConversationRef) => boolean): Promise<{ events: HubEvent[]; cursor: number }> {
-    return this.store.tx((r) => readFeed(r, seq, limit, withMessages));
+    // On committed data, beside the write queue: it wakes after a commit, so what that commit
+    // wrote is there, and the reply a customer waits for does not queue behind other writes.
+    return this.store.read((r) => readFeed(r, seq, limit, withMessages));
   }
 
   /** Coalesces wake-ups: one read runs at a time, and a wake during it causes exactly one more. */

@@ -7,7 +7,16 @@ import { SqlParticipantsRepo } from './participants-repo.js';
 import { APPEND_LOCK, enqueueWebhookDeliveries } from './webhooks-repo.js';
 import { recordFact } from './conversation-facts.js';
 
+interface PendingEvent {
+  conversationId: string | null;
+  event: DomainEvent;
+  createdAt: number;
+}
+
 export class SqlEventsRepo implements EventsRepo {
+  /** Appended with `appendLater`, written by `flush` (at the latest as the transaction ends, see Store.tx). */
+  private pending: PendingEvent[] = [];
+
   constructor(
     private readonly db: QueryDb,
     private readonly ops: DialectOps,
@@ -25,6 +34,7 @@ export class SqlEventsRepo implements EventsRepo {
    * the event's type: the one place every event passes, so no writer can forget it.
    */
   async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
+    await this.flush();
     // On PostgreSQL, transactions that append events take turns from their first event to their
     // commit, so sequence numbers become visible in order: without it, a transaction could take
     // seq 5, a second take seq 6 and commit first, and a reader at 6 would never see 5.
@@ -52,7 +62,45 @@ export class SqlEventsRepo implements EventsRepo {
     return seq;
   }
 
+  appendLater(conversationId: string | null, event: DomainEvent, now: number): void {
+    this.onAppend();
+    this.pending.push({ conversationId, event, createdAt: now });
+  }
+
+  /**
+   * Writes the events appended with `appendLater`, in order, in one statement. On PostgreSQL the
+   * appends' lock (see `append`) is taken only here, so a transaction holds it from its end
+   * to its commit instead of from its first event on; every read of the log flushes first.
+   */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const pending = this.pending;
+    this.pending = [];
+    await this.ops.lockKey(this.db, APPEND_LOCK);
+    const rows = await this.db
+      .insert(events)
+      .values(
+        pending.map((p) => ({
+          seq: this.ops.columnDefault,
+          conversationId: p.conversationId,
+          type: p.event.type,
+          data: encodeEventData(p.event),
+          createdAt: p.createdAt,
+          txId: this.ops.columnDefault,
+        })),
+      )
+      .returning({ seq: events.seq });
+    // What `append` does after its insert, for each event in order: the reports' row, webhook deliveries.
+    let deliveries = 0;
+    for (const [i, p] of pending.entries()) {
+      await recordFact(this.db, p.conversationId, p.event, p.createdAt);
+      deliveries += await enqueueWebhookDeliveries(this.db, Number(rows[i]!.seq), p.event.type, p.createdAt);
+    }
+    if (deliveries > 0) this.onWebhookDeliveries();
+  }
+
   async after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]> {
+    await this.flush();
     const conds = [gt(events.seq, seq)];
     if (opts.conversationId) conds.push(eq(events.conversationId, opts.conversationId));
     return this.db
@@ -64,10 +112,12 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async since(createdAt: number): Promise<EventRow[]> {
+    await this.flush();
     return this.db.select().from(events).where(gte(events.createdAt, createdAt)).orderBy(asc(events.seq));
   }
 
   async maxSeq(): Promise<number> {
+    await this.flush();
     const rows = await this.db
       .select({ seq: sql<number>`coalesce(max(${events.seq}), 0)` })
       .from(events)
@@ -76,6 +126,7 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async feed(seq: number, limit: number): Promise<FeedRow[]> {
+    await this.flush();
     const rows = await this.db
       .select({
         e: events,
@@ -102,6 +153,7 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async forThread(channel: string, threadKey: string, types: string[], seq: number, limit: number): Promise<EventRow[]> {
+    await this.flush();
     const q = prepared(this.db, `events.forThread:${types.length}`, (db) =>
       db
         .select({ e: events })
@@ -129,6 +181,7 @@ export class SqlEventsRepo implements EventsRepo {
   }
 
   async replaceData(seq: number, event: DomainEvent): Promise<void> {
+    await this.flush();
     await this.db
       .update(events)
       .set({ type: event.type, data: encodeEventData(event) })

@@ -629,6 +629,12 @@ export interface AuditRepo {
 export interface EventsRepo {
   /** Rows come back with their data as stored; read them with `decodeEvent` (src/domain/events.ts). */
   append(conversationId: string | null, event: DomainEvent, now: number): Promise<number>;
+  /**
+   * The same event, written with the transaction's other later appends as it ends (or before
+   * the log is next read in it), in the order appended; for hot paths that need no `seq`.
+   * On PostgreSQL it keeps the appends' lock out of the rest of the transaction.
+   */
+  appendLater(conversationId: string | null, event: DomainEvent, now: number): void;
   after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]>;
   since(createdAt: number): Promise<EventRow[]>;
   maxSeq(): Promise<number>;

@@ -41,15 +41,16 @@ export class Store {
     let appended = false;
     let enqueued = false;
     let webhooked = false;
-    const result = await this.database.transaction((db) =>
-      fn(
-        this.repos(db, hooks, {
-          onEvent: () => (appended = true),
-          onOutbox: () => (enqueued = true),
-          onWebhook: () => (webhooked = true),
-        }),
-      ),
-    );
+    const result = await this.database.transaction(async (db) => {
+      const repos = this.repos(db, hooks, {
+        onEvent: () => (appended = true),
+        onOutbox: () => (enqueued = true),
+        onWebhook: () => (webhooked = true),
+      });
+      const value = await fn(repos);
+      await (repos.events as SqlEventsRepo).flush();
+      return value;
+    });
     for (const h of hooks) h();
     if (enqueued) this.notifyOutbox();
     if (webhooked) for (const l of this.webhookListeners) l();

@@ -25,6 +25,41 @@ export function eventsContract(current: () => Store) {
       expect(await f.tx((r) => r.events.maxSeq())).toBe(third);
     });
 
+    it('writes events appended for later in order as the transaction ends, after and between the ones appended at once', async () => {
+      const a = await f.conversation();
+      const start = await f.tx((r) => r.events.maxSeq());
+      await f.tx(async (r) => {
+        r.events.appendLater(a.id, msg('later-1'), 30);
+        r.events.appendLater(a.id, msg('later-2'), 31);
+        await r.events.append(a.id, msg('now-3'), 32);
+        r.events.appendLater(null, note('later-4'), 33);
+      });
+      const all = await f.tx((r) => r.events.after(start, { limit: 100 }));
+      expect(all.map((e) => (decodeEvent(e).data as { messageId: string }).messageId)).toEqual(['later-1', 'later-2', 'now-3', 'later-4']);
+      expect(all.map((e) => e.createdAt)).toEqual([30, 31, 32, 33]);
+      expect(all[1]!.seq).toBeGreaterThan(all[0]!.seq);
+      expect(await f.tx((r) => r.events.maxSeq())).toBe(all.at(-1)!.seq);
+    });
+
+    it('shows events appended for later to reads of the log in the same transaction, and drops them when it rolls back', async () => {
+      const a = await f.conversation();
+      const start = await f.tx((r) => r.events.maxSeq());
+      const seen = await f.tx(async (r) => {
+        r.events.appendLater(a.id, msg('inside'), 40);
+        return (await r.events.after(start, { limit: 10 })).length;
+      });
+      expect(seen).toBe(1);
+      const mid = await f.tx((r) => r.events.maxSeq());
+      await expect(
+        f.tx(async (r) => {
+          r.events.appendLater(a.id, msg('lost'), 41);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await f.tx((r) => r.events.after(mid, { limit: 10 }))).toEqual([]);
+      await expect(current().read(async (r) => r.events.appendLater(a.id, msg('read'), 42))).rejects.toThrow();
+    });
+
     it('reads events after a cursor, for one conversation or all, up to a limit', async () => {
       const a = await f.conversation();
       const b = await f.conversation();
