@@ -425,8 +425,16 @@ export interface CannedRepo {
   get(id: string): Promise<CannedResponseRow | undefined>;
   update(id: string, patch: Partial<Omit<CannedResponseRow, 'id' | 'ownerId' | 'createdAt'>>): Promise<void>;
   delete(id: string): Promise<boolean>;
-  /** Those whose shortcut starts with `prefix` (all when empty). */
-  list(opts: { prefix?: string; after?: { shortcut: string; id: string }; limit: number }): Promise<CannedResponseRow[]>;
+  /**
+   * Those whose shortcut starts with `prefix` (all when empty); with `teams`, only those of one of
+   * `teams.ids` and, when `teams.global`, those of no team.
+   */
+  list(opts: {
+    prefix?: string;
+    teams?: { ids: string[]; global: boolean };
+    after?: { shortcut: string; id: string };
+    limit: number;
+  }): Promise<CannedResponseRow[]>;
   /** The one with exactly this shortcut, locale and team, if any. */
   find(shortcut: string, locale: string | null, teamId: string | null): Promise<CannedResponseRow | undefined>;
 }

@@ -367,7 +367,30 @@ function conversationToolsSuite(dialect: 'SQLite' | 'PostgreSQL') {
         locale: 'zh',
       });
       expect(zh.status).toBe(201);
-      await api(app, alice.token, 'POST', '/api/canned', { shortcut: 'refund', text: 'Refunds take 5 days.', teamId: 'billing' });
+      // A team's response: the team named by id or name (the Billing team of the test above: Carol and Dave).
+      const refund = await api(app, alice.token, 'POST', '/api/canned', {
+        shortcut: 'refund',
+        text: 'Refunds take 5 days.',
+        teamId: 'Billing',
+      });
+      expect(refund.status).toBe(201);
+      expect(refund.body.canned.teamId).toBe('billing');
+      const noTeam = await api(app, alice.token, 'POST', '/api/canned', { shortcut: 'ship', text: 'x', teamId: 'shipping' });
+      expect(noTeam.status).toBe(400);
+      expect(noTeam.body.error.message).toMatch(/teamId/);
+      expect((await api(app, alice.token, 'PUT', `/api/canned/${refund.body.canned.id}`, { teamId: 'shipping' })).status).toBe(400);
+      const listed = async (token: string, query: string) => {
+        const res = await api(app, token, 'GET', `/api/canned${query}`);
+        expect(res.status).toBe(200);
+        return (res.body.items as { shortcut: string }[]).map((i) => i.shortcut);
+      };
+      // By default: the global ones and those of your teams.
+      expect(await listed(dave.token, '')).toEqual(['greet', 'greet', 'refund']);
+      expect(await listed(bob.token, '')).toEqual(['greet', 'greet']);
+      expect(await listed(bob.token, '?teamId=billing')).toEqual(['refund']);
+      expect(await listed(bob.token, '?teamId=BILLING&q=ref')).toEqual(['refund']);
+      expect(await listed(dave.token, '?teamId=')).toEqual(['greet', 'greet']);
+      expect((await api(app, bob.token, 'GET', '/api/canned?teamId=shipping')).status).toBe(400);
       for (const bad of [
         { shortcut: '', text: 'x' },
         { shortcut: 'two words', text: 'x' },
