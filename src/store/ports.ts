@@ -758,6 +758,9 @@ export interface ReportFigures {
   resolutions: number;
   firstResponseMs: { median: number | null; p90: number | null };
   resolutionMs: { median: number | null; p90: number | null };
+  /** The same times in business time, as `businessMs` measures them; nulls when no measure was given. */
+  firstResponseBusinessMs: { median: number | null; p90: number | null };
+  resolutionBusinessMs: { median: number | null; p90: number | null };
   slaBreaches: number;
   csatResponses: number;
   csatSum: number;
@@ -768,8 +771,16 @@ export interface GroupedFigures extends ReportFigures {
 }
 
 export interface ReportsRepo {
-  /** The window's figures, and the same per channel, team or agent (groups partition the total). */
-  figures(window: ReportWindow, groupBy?: ReportGroupBy): Promise<{ total: ReportFigures; groups: GroupedFigures[] }>;
+  /**
+   * The window's figures, and the same per channel, team or agent (groups partition the total).
+   * `businessMs(start, end)` measures each first-response and resolution time in business time
+   * (the SLA calendar; the store knows none).
+   */
+  figures(
+    window: ReportWindow,
+    groupBy?: ReportGroupBy,
+    businessMs?: (start: number, end: number) => number,
+  ): Promise<{ total: ReportFigures; groups: GroupedFigures[] }>;
   /** One value per bucket, in the buckets' order: counts are 0 and medians and averages null where nothing was opened. */
   series(buckets: ReportBucket[], metric: SeriesMetric): Promise<(number | null)[]>;
 }
