@@ -21,8 +21,13 @@ import { startSwitchboard } from '../src/main.js';
 import { createLogger } from '../src/log.js';
 import { seriesReport, summaryReport } from '../src/queue/report.js';
 import { seededRandom } from '../src/faq/seeded-random.js';
+import { DEFAULT_SLA_SETTINGS, type SlaSettings } from '../src/sla/settings.js';
 import { tempDir, SAMPLE_FAQ } from '../test/support/app.js';
 import { NO_RATE_LIMITS } from './no-rate-limits.js';
+
+/** Business times are measured in a calendar closed at night and at weekends, the costlier case. */
+const BUSINESS_ENV = { BUSINESS_HOURS: 'mon-fri 09:00-18:00', BUSINESS_TIMEZONE: 'Asia/Shanghai' };
+const SLA: SlaSettings = { ...DEFAULT_SLA_SETTINGS, businessHours: BUSINESS_ENV.BUSINESS_HOURS, timeZone: BUSINESS_ENV.BUSINESS_TIMEZONE };
 
 const { values: args } = parseArgs({
   options: {
@@ -228,7 +233,7 @@ try {
     `select first_response_ms from conversation_facts where opened_at >= ? and opened_at < ? and first_response_ms is not null order by first_response_ms`,
   );
   const app = await startSwitchboard(
-    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, DATA_DIR: dir.path, ...NO_RATE_LIMITS },
+    { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, DATA_DIR: dir.path, ...BUSINESS_ENV, ...NO_RATE_LIMITS },
     { log: createLogger('silent') },
   );
   const admin = await app.createAgent('Bench', 'admin');
@@ -240,9 +245,9 @@ try {
   };
 
   const figures: [string, () => Promise<unknown>][] = [
-    ['summary, one year', () => summaryReport(store, WINDOW, 'UTC', undefined)],
-    ['summary grouped by team', () => summaryReport(store, WINDOW, 'UTC', 'team')],
-    ['summary grouped by agent (40 agents)', () => summaryReport(store, WINDOW, 'UTC', 'agent')],
+    ['summary, one year', () => summaryReport(store, WINDOW, 'UTC', undefined, SLA)],
+    ['summary grouped by team', () => summaryReport(store, WINDOW, 'UTC', 'team', SLA)],
+    ['summary grouped by agent (40 agents)', () => summaryReport(store, WINDOW, 'UTC', 'agent', SLA)],
     ['timeseries conversations, 365 days (Asia/Shanghai)', () => seriesReport(store, WINDOW, 'Asia/Shanghai', 'conversations', 'day')],
     ['timeseries first_response_median, 365 days', () => seriesReport(store, WINDOW, 'UTC', 'first_response_median', 'day')],
     ['HTTP GET /api/reports/summary?groupBy=team', () => http(`/api/reports/summary?groupBy=team&${q}`)],
@@ -261,7 +266,7 @@ try {
     for (const [name, fn] of figures) add(name, await time(fn));
     for (const [name, fn] of ceilings) add(name, await time(fn));
   }
-  const total = (await summaryReport(store, WINDOW, 'UTC', undefined)).total;
+  const total = (await summaryReport(store, WINDOW, 'UTC', undefined, SLA)).total;
   console.log(
     `window: ${total.conversations.toLocaleString('en')} conversations, ${total.handoffs.toLocaleString('en')} hand-offs, ${total.firstResponseSeconds.count.toLocaleString('en')} first responses, ${total.csat.responses.toLocaleString('en')} ratings`,
   );

@@ -158,7 +158,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/customers', customerRoutes({ store: d.store, clock: d.clock }));
   api.route('/search', searchRoutes(d.store));
   api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock }));
-  api.route('/reports', reportRoutes({ store: d.store, clock: d.clock }));
+  api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), { settings: d.sla, clock: d.clock }),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { NotFoundError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { cannedShortcut, type CannedResponses } from '../queue/canned.js';
 import type { Store } from '../store/store.js';
 import type { ApiEnv } from './auth.js';
@@ -21,7 +21,8 @@ const renderBody = z.object({ conversationId: z.string().min(1).max(100) });
 const cursor = z.object({ s: z.string(), i: z.string() });
 
 /**
- * `/api/canned`: canned responses. Every agent lists (`?q=` prefix of the shortcut), reads and
+ * `/api/canned`: canned responses. Every agent lists (`?q=` prefix of the shortcut; by default
+ * the global ones and their teams', `?teamId=` one team's, `?teamId=` empty the global ones), reads and
  * renders them; any agent creates one, and only its owner or an admin edits or deletes it
  * (src/queue/canned.ts).
  */
@@ -33,7 +34,14 @@ export function cannedRoutes(store: Store, canned: CannedResponses) {
     const after = decodeCursor(c.req.query('cursor'), cursor);
     const q = c.req.query('q');
     const prefix = q === undefined || q.trim() === '' ? undefined : q.normalize('NFKC').trim().toLowerCase().slice(0, 32);
-    const rows = await store.read((r) => r.canned.list({ prefix, after: after && { shortcut: after.s, id: after.i }, limit: limit + 1 }));
+    const team = c.req.query('teamId');
+    if (team !== undefined && team.length > 100) throw new ValidationError('teamId: must be at most 100 characters', 'teamId');
+    const rows = await canned.list(c.get('agent'), {
+      prefix,
+      teamId: team === undefined ? undefined : team.trim() === '' ? null : team.trim(),
+      after: after && { shortcut: after.s, id: after.i },
+      limit: limit + 1,
+    });
     const shown = rows.slice(0, limit);
     const end = shown.at(-1);
     return c.json({

@@ -177,8 +177,7 @@ export function conversationRoutes(
   app.delete('/:id/snooze', async (c) => c.json(await annotated(await tools.unsnooze(c.get('agent'), c.req.param('id')))));
   app.post('/:id/participants', async (c) => {
     const body = await parseBody(c, participantBody);
-    // Teams and their members are not in this version's store; inviting a whole team waits for them.
-    if (!('agentId' in body)) throw new ValidationError('teamId: inviting a team is not supported yet; invite its agents', 'teamId');
+    if ('teamId' in body) return c.json(await annotated(await tools.inviteTeam(c.get('agent'), c.req.param('id'), body.teamId)));
     return c.json(await annotated(await tools.addParticipant(c.get('agent'), c.req.param('id'), body.agentId)));
   });
   app.delete('/:id/participants/:agentId', async (c) =>

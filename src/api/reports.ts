@@ -7,6 +7,7 @@ import { SERIES_CSV_HEADER, SUMMARY_CSV_HEADER, seriesCsvRows, seriesReport, sum
 import { checkTimeZone, reportWindow } from '../queue/report-time.js';
 import { REPORT_GROUPS, SERIES_METRICS } from '../store/ports.js';
 import type { Store } from '../store/store.js';
+import type { SlaSettings } from '../sla/settings.js';
 import { requireRole, type ApiEnv } from './auth.js';
 
 const common = {
@@ -34,14 +35,14 @@ const day = (iso: string) => iso.slice(0, 10);
  * GET /api/reports/summary?from&to&tz&groupBy=channel|team|agent&format=csv and
  * GET /api/reports/timeseries?metric&interval=day|hour&from&to&tz&format=csv (admin).
  */
-export function reportRoutes(d: { store: Store; clock: Clock }) {
+export function reportRoutes(d: { store: Store; clock: Clock; sla: SlaSettings }) {
   const app = new Hono<ApiEnv>();
   app.use('*', requireRole('admin'));
   app.get('/summary', async (c) => {
     const q = parseQuery(summaryQuery, c.req.query());
     const tz = checkTimeZone(q.tz);
     const w = reportWindow(q, tz, d.clock.now().getTime());
-    const report = await summaryReport(d.store, w, tz, q.groupBy);
+    const report = await summaryReport(d.store, w, tz, q.groupBy, d.sla);
     if (q.format === 'json') return c.json(report);
     const name = `summary${q.groupBy ? `-by-${q.groupBy}` : ''}-${day(report.from)}-${day(report.to)}.csv`;
     return csvResponse(toCsv(SUMMARY_CSV_HEADER, summaryCsvRows(report)), name);

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CANNED_PLACEHOLDERS, customerNameFallback, renderCanned } from '../domain/canned.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { Repos, Store } from '../store/store.js';
 import type { AgentRow, CannedResponseRow } from '../store/ports.js';
 import { audit } from '../audit/record.js';
+import { findTeam } from '../routing/teams.js';
 import { loadVisible } from './tools.js';
 
 /** A shortcut: what an agent types to find the response ("refund", "/greet"), one word, lower case. */
@@ -30,8 +31,10 @@ export interface CannedInput {
 
 /**
  * Canned responses. Any agent may create one and becomes its owner; only the owner or an admin
- * may change or delete it, so an agent cannot rewrite what colleagues send. Every agent may list,
- * search and render all of them. A shortcut is unique per locale and team.
+ * may change or delete it, so an agent cannot rewrite what colleagues send. Every agent may read,
+ * search and render all of them; a list shows by default the global ones and those of the agent's
+ * own teams, so a team's wording does not crowd out everyone else's. A shortcut is unique per
+ * locale and team.
  */
 export class CannedResponses {
   constructor(
@@ -39,13 +42,33 @@ export class CannedResponses {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * One page by shortcut. `teamId` undefined: the global ones and those of the agent's teams;
+   * null: the global ones only; a team's id or name: that team's only (400 if there is none).
+   */
+  list(
+    agent: AgentRow,
+    opts: { prefix?: string; teamId?: string | null; after?: { shortcut: string; id: string }; limit: number },
+  ): Promise<CannedResponseRow[]> {
+    return this.store.read(async (r) => {
+      const teams =
+        opts.teamId === undefined
+          ? { ids: (await r.teams.teamsOf([agent.id])).get(agent.id) ?? [], global: true }
+          : opts.teamId === null
+            ? { ids: [], global: true }
+            : { ids: [await teamIdOf(r, opts.teamId)], global: false };
+      return r.canned.list({ prefix: opts.prefix, teams, after: opts.after, limit: opts.limit });
+    });
+  }
+
   async create(agent: AgentRow, input: CannedInput): Promise<CannedResponseRow> {
     const now = this.clock.now().getTime();
-    const row: CannedResponseRow = { id: newId(now), ...input, ownerId: agent.id, createdAt: now, updatedAt: now };
     return this.store.tx(async (r) => {
+      const teamId = input.teamId === null ? null : await teamIdOf(r, input.teamId);
+      const row: CannedResponseRow = { id: newId(now), ...input, teamId, ownerId: agent.id, createdAt: now, updatedAt: now };
       // Two agents creating the same shortcut at once: the key lock makes the second see the first.
-      await r.lock(`canned:${input.shortcut}`);
-      if (await r.canned.find(input.shortcut, input.locale, input.teamId)) throw new ConflictError(duplicate(input));
+      await r.lock(`canned:${row.shortcut}`);
+      if (await r.canned.find(row.shortcut, row.locale, row.teamId)) throw new ConflictError(duplicate(row));
       await r.canned.insert(row);
       await audit(r, { by: agent.id, action: 'canned.create', subjectId: row.id, detail: { shortcut: row.shortcut }, now });
       return row;
@@ -57,6 +80,7 @@ export class CannedResponses {
     return this.store.tx(async (r) => {
       const current = await this.owned(agent, id, r);
       const next = { ...current, ...patch, updatedAt: now };
+      if (patch.teamId != null) next.teamId = await teamIdOf(r, patch.teamId);
       await r.lock(`canned:${next.shortcut}`);
       const clash = await r.canned.find(next.shortcut, next.locale, next.teamId);
       if (clash && clash.id !== id) throw new ConflictError(duplicate(next));
@@ -100,6 +124,13 @@ export class CannedResponses {
       throw new ForbiddenError('only its owner or an admin may change a canned response');
     return row;
   }
+}
+
+/** The id of the team `ref` names (its id or name, as elsewhere); a 400 when there is none. */
+async function teamIdOf(r: Repos, ref: string): Promise<string> {
+  const team = findTeam(await r.teams.list(), ref);
+  if (!team) throw new ValidationError(`teamId: no team "${ref}"`, 'teamId');
+  return team.id;
 }
 
 function duplicate(c: { shortcut: string; locale: string | null; teamId: string | null }): string {

@@ -2,6 +2,9 @@ import { EVENT_TYPES } from '../domain/events.js';
 import type { CsvCell } from '../kit/csv.js';
 import type { Store } from '../store/store.js';
 import type { ReportFigures, ReportGroupBy, ReportWindow, SeriesMetric } from '../store/ports.js';
+import { businessMsBetween } from '../sla/business-calendar.js';
+import { currentPolicy } from '../sla/policy.js';
+import type { SlaSettings } from '../sla/settings.js';
 import { buckets } from './report-time.js';
 
 /**
@@ -23,6 +26,9 @@ export interface FiguresView {
   resolved: number;
   firstResponseSeconds: { median: number | null; p90: number | null; count: number };
   resolutionSeconds: { median: number | null; p90: number | null; count: number };
+  /** The same two times in business time: only the hours the SLA calendar in force has open count. */
+  firstResponseBusinessSeconds: { median: number | null; p90: number | null };
+  resolutionBusinessSeconds: { median: number | null; p90: number | null };
   slaBreaches: number;
   /** Average of the scores (1–5); responseRate is responses / resolved conversations. */
   csat: { average: number | null; responses: number; responseRate: number | null };
@@ -61,6 +67,8 @@ function view(f: ReportFigures): FiguresView {
     resolved: f.resolved,
     firstResponseSeconds: { median: seconds(f.firstResponseMs.median), p90: seconds(f.firstResponseMs.p90), count: f.firstResponses },
     resolutionSeconds: { median: seconds(f.resolutionMs.median), p90: seconds(f.resolutionMs.p90), count: f.resolutions },
+    firstResponseBusinessSeconds: { median: seconds(f.firstResponseBusinessMs.median), p90: seconds(f.firstResponseBusinessMs.p90) },
+    resolutionBusinessSeconds: { median: seconds(f.resolutionBusinessMs.median), p90: seconds(f.resolutionBusinessMs.p90) },
     slaBreaches: f.slaBreaches,
     csat: {
       average: f.csatResponses ? Math.round((f.csatSum / f.csatResponses) * 1000) / 1000 : null,
@@ -72,8 +80,22 @@ function view(f: ReportFigures): FiguresView {
 
 const slaRecorded = () => EVENT_TYPES.includes(SLA_EVENT);
 
-export async function summaryReport(store: Store, w: ReportWindow, tz: string, groupBy: ReportGroupBy | undefined): Promise<SummaryView> {
-  const { total, groups } = await store.read((r) => r.reports.figures(w, groupBy));
+/**
+ * The summary. Business times use the SLA calendar in force now (`sla` is the environment's
+ * settings, which an admin's stored copy overrides), read in the same read as the figures; the
+ * calendar is the compiled one the SLA clocks use, so its cached days serve every conversation.
+ */
+export async function summaryReport(
+  store: Store,
+  w: ReportWindow,
+  tz: string,
+  groupBy: ReportGroupBy | undefined,
+  sla: SlaSettings,
+): Promise<SummaryView> {
+  const { total, groups } = await store.read(async (r) => {
+    const { calendar } = await currentPolicy(r, sla);
+    return r.reports.figures(w, groupBy, (start, end) => businessMsBetween(calendar, start, end));
+  });
   const recorded = slaRecorded();
   return {
     from: new Date(w.from).toISOString(),
@@ -136,6 +158,10 @@ export const SUMMARY_CSV_HEADER = [
   'resolution_median_s',
   'resolution_p90_s',
   'resolutions',
+  'first_response_business_median_s',
+  'first_response_business_p90_s',
+  'resolution_business_median_s',
+  'resolution_business_p90_s',
   'sla_breaches',
   'csat_average',
   'csat_responses',
@@ -158,6 +184,10 @@ export function summaryCsvRows(s: SummaryView): CsvCell[][] {
     f.resolutionSeconds.median,
     f.resolutionSeconds.p90,
     f.resolutionSeconds.count,
+    f.firstResponseBusinessSeconds.median,
+    f.firstResponseBusinessSeconds.p90,
+    f.resolutionBusinessSeconds.median,
+    f.resolutionBusinessSeconds.p90,
     f.slaBreaches,
     f.csat.average,
     f.csat.responses,

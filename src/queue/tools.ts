@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Repos, Store } from '../store/store.js';
 import type { AgentRow, ConversationRow } from '../store/ports.js';
 import { audit } from '../audit/record.js';
+import { findTeam } from '../routing/teams.js';
 import { dropLabel, endSnooze, writeLabel, writePriority } from './annotations.js';
 
 /** The longest snooze; a conversation set aside for longer is one to resolve instead. */
@@ -86,6 +87,32 @@ export class ConversationTools {
       if (participants.length >= MAX_PARTICIPANTS) throw new ConflictError(`a conversation has at most ${MAX_PARTICIPANTS} participants`);
       await addParticipant(r, c, agentId, agent.id, now);
       await audit(r, { by: agent.id, action: 'conversation.participant_add', subjectId: id, detail: { agentId }, now });
+      return c;
+    });
+  }
+
+  /**
+   * Invites every current member of a team (by id or name, like elsewhere) at once: one `participant`
+   * event per agent added, one audit entry. Later members are not added: an invitation is of people,
+   * and a team's membership changes without the conversation's holder knowing. The holder and agents
+   * already invited are skipped; past MAX_PARTICIPANTS nothing is added.
+   */
+  inviteTeam(agent: AgentRow, id: string, teamRef: string): Promise<AnnotatedConversation> {
+    return this.act(agent, id, async (r, c, now, participants) => {
+      const team = findTeam(await r.teams.list(), teamRef);
+      if (!team) throw new NotFoundError(`team ${teamRef} not found`);
+      const added = (await r.teams.members(team.id)).filter((m) => m !== c.assigneeId && !participants.includes(m));
+      if (added.length === 0) return c;
+      if (participants.length + added.length > MAX_PARTICIPANTS)
+        throw new ConflictError(`a conversation has at most ${MAX_PARTICIPANTS} participants; team ${team.id} would add ${added.length}`);
+      for (const agentId of added) await addParticipant(r, c, agentId, agent.id, now);
+      await audit(r, {
+        by: agent.id,
+        action: 'conversation.participant_add',
+        subjectId: id,
+        detail: { teamId: team.id, agentIds: added },
+        now,
+      });
       return c;
     });
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { cannedResponses } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { CannedRepo, CannedResponseRow } from './ports.js';
@@ -23,8 +23,18 @@ export class SqlCannedRepo implements CannedRepo {
     return rows.length > 0;
   }
 
-  async list(opts: { prefix?: string; after?: { shortcut: string; id: string }; limit: number }): Promise<CannedResponseRow[]> {
+  async list(opts: {
+    prefix?: string;
+    teams?: { ids: string[]; global: boolean };
+    after?: { shortcut: string; id: string };
+    limit: number;
+  }): Promise<CannedResponseRow[]> {
     const conds: SQL[] = [];
+    if (opts.teams) {
+      const { ids, global } = opts.teams;
+      const of = [...(ids.length ? [inArray(cannedResponses.teamId, ids)] : []), ...(global ? [isNull(cannedResponses.teamId)] : [])];
+      conds.push(of.length ? or(...of)! : sql`1 = 0`);
+    }
     // An exact comparison of the first characters, not LIKE: `%` and `_` typed by an agent stay plain characters, and
     // both databases agree (SQLite's LIKE ignores ASCII case, PostgreSQL's does not). Canned responses are a short,
     // curated list, so this scan of it is cheap.

@@ -425,8 +425,16 @@ export interface CannedRepo {
   get(id: string): Promise<CannedResponseRow | undefined>;
   update(id: string, patch: Partial<Omit<CannedResponseRow, 'id' | 'ownerId' | 'createdAt'>>): Promise<void>;
   delete(id: string): Promise<boolean>;
-  /** Those whose shortcut starts with `prefix` (all when empty). */
-  list(opts: { prefix?: string; after?: { shortcut: string; id: string }; limit: number }): Promise<CannedResponseRow[]>;
+  /**
+   * Those whose shortcut starts with `prefix` (all when empty); with `teams`, only those of one of
+   * `teams.ids` and, when `teams.global`, those of no team.
+   */
+  list(opts: {
+    prefix?: string;
+    teams?: { ids: string[]; global: boolean };
+    after?: { shortcut: string; id: string };
+    limit: number;
+  }): Promise<CannedResponseRow[]>;
   /** The one with exactly this shortcut, locale and team, if any. */
   find(shortcut: string, locale: string | null, teamId: string | null): Promise<CannedResponseRow | undefined>;
 }
@@ -750,6 +758,9 @@ export interface ReportFigures {
   resolutions: number;
   firstResponseMs: { median: number | null; p90: number | null };
   resolutionMs: { median: number | null; p90: number | null };
+  /** The same times in business time, as `businessMs` measures them; nulls when no measure was given. */
+  firstResponseBusinessMs: { median: number | null; p90: number | null };
+  resolutionBusinessMs: { median: number | null; p90: number | null };
   slaBreaches: number;
   csatResponses: number;
   csatSum: number;
@@ -760,8 +771,16 @@ export interface GroupedFigures extends ReportFigures {
 }
 
 export interface ReportsRepo {
-  /** The window's figures, and the same per channel, team or agent (groups partition the total). */
-  figures(window: ReportWindow, groupBy?: ReportGroupBy): Promise<{ total: ReportFigures; groups: GroupedFigures[] }>;
+  /**
+   * The window's figures, and the same per channel, team or agent (groups partition the total).
+   * `businessMs(start, end)` measures each first-response and resolution time in business time
+   * (the SLA calendar; the store knows none).
+   */
+  figures(
+    window: ReportWindow,
+    groupBy?: ReportGroupBy,
+    businessMs?: (start: number, end: number) => number,
+  ): Promise<{ total: ReportFigures; groups: GroupedFigures[] }>;
   /** One value per bucket, in the buckets' order: counts are 0 and medians and averages null where nothing was opened. */
   series(buckets: ReportBucket[], metric: SeriesMetric): Promise<(number | null)[]>;
 }

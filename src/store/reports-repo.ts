@@ -14,16 +14,22 @@ import type { GroupedFigures, ReportBucket, ReportFigures, ReportGroupBy, Report
 export class SqlReportsRepo implements ReportsRepo {
   constructor(private readonly db: QueryDb) {}
 
-  async figures(w: ReportWindow, groupBy?: ReportGroupBy): Promise<{ total: ReportFigures; groups: GroupedFigures[] }> {
+  async figures(
+    w: ReportWindow,
+    groupBy?: ReportGroupBy,
+    businessMs?: (start: number, end: number) => number,
+  ): Promise<{ total: ReportFigures; groups: GroupedFigures[] }> {
     const where = sql`${f.openedAt} >= ${w.from} and ${f.openedAt} < ${w.to}`;
     const key = groupBy ? GROUP_COLUMNS[groupBy] : undefined;
     const counts = await this.counts(where, key);
-    const firstResponse = await this.values(where, key, f.firstResponseMs);
-    const resolution = await this.values(where, key, f.resolutionMs);
+    const firstResponse = await this.values(where, key, f.firstResponseMs, f.firstResponseAt, businessMs);
+    const resolution = await this.values(where, key, f.resolutionMs, f.resolvedAt, businessMs);
     const figures = (c: Counts, k: string | null | typeof ALL): ReportFigures => ({
       ...countsOf(c),
-      firstResponseMs: percentiles(firstResponse.get(k)),
-      resolutionMs: percentiles(resolution.get(k)),
+      firstResponseMs: percentiles(firstResponse.wall.get(k)),
+      resolutionMs: percentiles(resolution.wall.get(k)),
+      firstResponseBusinessMs: percentiles(firstResponse.business?.get(k)),
+      resolutionBusinessMs: percentiles(resolution.business?.get(k)),
     });
     // The total is the sum of the groups' counts: one scan, and the partition holds by construction.
     const total = counts.reduce<Counts>((a, c) => {
@@ -96,27 +102,40 @@ export class SqlReportsRepo implements ReportsRepo {
   /**
    * The window's values of `v`, unsorted, per group and all together under ALL. Fetched as they
    * lie and sorted here as typed arrays: cheaper than the database's sort or window functions,
-   * and the same on both databases.
+   * and the same on both databases. With `businessMs`, each value is measured again in business
+   * time from the same row: it ends at `end` (the reply or the resolution) and began `v` before.
    */
   private async values(
     where: SQL,
     key: SQL | undefined,
     v: typeof f.firstResponseMs | typeof f.resolutionMs,
-  ): Promise<Map<string | null | typeof ALL, Float64Array>> {
-    const rows = await this.db.values<[string | null, number | string]>(
-      sql`select ${key ?? sql`null`}, ${v} from ${f} where ${where} and ${v} is not null`,
+    end: typeof f.firstResponseAt | typeof f.resolvedAt,
+    businessMs: ((start: number, end: number) => number) | undefined,
+  ): Promise<{ wall: Map<Group, Float64Array>; business: Map<Group, Float64Array> | undefined }> {
+    const rows = await this.db.values<[string | null, number | string, number | string]>(
+      sql`select ${key ?? sql`null`}, ${v}, ${end} from ${f} where ${where} and ${v} is not null`,
     );
-    const lists = new Map<string | null | typeof ALL, number[]>([[ALL, []]]);
-    for (const [g, value] of rows) {
-      const n = Number(value);
+    const wall = new Map<Group, number[]>([[ALL, []]]);
+    const business = new Map<Group, number[]>([[ALL, []]]);
+    const push = (lists: Map<Group, number[]>, g: string | null, n: number) => {
       lists.get(ALL)!.push(n);
       if (key) {
         let list = lists.get(g);
         if (!list) lists.set(g, (list = []));
         list.push(n);
       }
+    };
+    for (const [g, value, at] of rows) {
+      const n = Number(value);
+      push(wall, g, n);
+      if (businessMs) {
+        const stop = Number(at);
+        push(business, g, businessMs(stop - n, stop));
+      }
     }
-    return new Map([...lists].map(([k, list]) => [k, Float64Array.from(list).sort()]));
+    const sorted = (lists: Map<Group, number[]>) =>
+      new Map<Group, Float64Array>([...lists].map(([k, list]) => [k, Float64Array.from(list).sort()]));
+    return { wall: sorted(wall), business: businessMs ? sorted(business) : undefined };
   }
 }
 
@@ -136,6 +155,7 @@ function bucketOf(buckets: ReportBucket[], t: number): number {
 
 /** Stands for "every group" in the maps of values (a group's key may be null). */
 const ALL = Symbol('all');
+type Group = string | null | typeof ALL;
 
 /** Nearest-rank median and 90th percentile of sorted values. */
 function percentiles(sorted: Float64Array | undefined): { median: number | null; p90: number | null } {

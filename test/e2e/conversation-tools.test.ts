@@ -250,7 +250,7 @@ function conversationToolsSuite(dialect: 'SQLite' | 'PostgreSQL') {
       expect((await api(app, carol.token, 'POST', `/api/conversations/${id}/messages`, { text: 'hi' })).status).toBe(403);
       expect((await api(app, dave.token, 'POST', `/api/conversations/${id}/participants`, { agentId: carol.id })).status).toBe(403);
       expect((await api(app, alice.token, 'POST', `/api/conversations/${id}/participants`, { agentId: 'nobody' })).status).toBe(400);
-      expect((await api(app, alice.token, 'POST', `/api/conversations/${id}/participants`, { teamId: 'billing' })).status).toBe(400);
+      expect((await api(app, alice.token, 'POST', `/api/conversations/${id}/participants`, { teamId: 'no-such-team' })).status).toBe(404);
       const invited = await api(app, alice.token, 'POST', `/api/conversations/${id}/participants`, { agentId: carol.id });
       expect(invited.status).toBe(200);
       expect(invited.body.conversation.participantIds).toEqual([carol.id]);
@@ -303,6 +303,55 @@ function conversationToolsSuite(dialect: 'SQLite' | 'PostgreSQL') {
       expect((await api(app, alice.token, 'DELETE', `/api/conversations/${id}/participants/${carol.id}`)).status).toBe(404);
     });
 
+    it('inviting a team invites its current members, each told by a participant event, audited once', async () => {
+      const team = await api(app, admin.token, 'POST', '/api/teams', { name: 'Billing' });
+      expect(team.status).toBe(201);
+      for (const a of [carol, dave])
+        expect((await api(app, admin.token, 'PUT', `/api/agents/${a.id}`, { teams: ['Billing'] })).status).toBe(200);
+      const customer = await WebchatCustomer.open(app.url);
+      await customer.say('human');
+      const id = await conversationOf(customer);
+      await eventually(async () => (await detail(id)).conversation.status === 'queued' || undefined, 10_000, 'queued');
+      expect((await api(app, bob.token, 'POST', `/api/conversations/${id}/claim`)).status).toBe(200);
+      const carolEvents = streamOf(carol);
+      const daveEvents = streamOf(dave);
+
+      expect((await api(app, bob.token, 'POST', `/api/conversations/${id}/participants`, { teamId: 'shipping' })).status).toBe(404);
+      expect((await api(app, carol.token, 'POST', `/api/conversations/${id}/participants`, { teamId: 'billing' })).status).toBe(403);
+      // By name, case-insensitive, like a routing rule's team.
+      const invited = await api(app, bob.token, 'POST', `/api/conversations/${id}/participants`, { teamId: 'BILLING' });
+      expect(invited.status).toBe(200);
+      expect([...invited.body.conversation.participantIds].sort()).toEqual([carol.id, dave.id].sort());
+      // Again: nobody new, nothing written.
+      const again = await api(app, bob.token, 'POST', `/api/conversations/${id}/participants`, { teamId: 'billing' });
+      expect(again.body.conversation.participantIds).toHaveLength(2);
+
+      for (const s of [carolEvents, daveEvents])
+        await eventually(
+          async () => s.events.find((e) => e.event === 'participant' && e.data.conversationId === id && e.data.action === 'add'),
+          10_000,
+          'participant event',
+        );
+      await customer.say('is billing there?');
+      for (const s of [carolEvents, daveEvents])
+        await eventually(
+          async () => s.events.find((e) => e.event === 'message' && e.data.conversationId === id && e.data.direction === 'in'),
+          10_000,
+          'team member sees the customer message',
+        );
+      expect((await api(app, dave.token, 'POST', `/api/conversations/${id}/notes`, { text: 'billing looked' })).status).toBe(201);
+      const events = await app.store.read((r) => r.events.after(0, { conversationId: id, limit: 1000 }));
+      const adds = events.filter((e) => e.conversationId === id && e.type === 'participant');
+      expect(adds).toHaveLength(2);
+      const audit = await api(app, admin.token, 'GET', `/api/audit?actorId=${bob.id}`);
+      const entries = audit.body.items.filter(
+        (a: { action: string; subjectId: string }) => a.action === 'conversation.participant_add' && a.subjectId === id,
+      );
+      expect(entries).toHaveLength(1);
+      expect(entries[0].detail).toMatchObject({ teamId: 'billing' });
+      expect([...entries[0].detail.agentIds].sort()).toEqual([carol.id, dave.id].sort());
+    });
+
     it('canned responses: CRUD by owner or admin, prefix search, render with placeholders', async () => {
       const created = await api(app, bob.token, 'POST', '/api/canned', {
         shortcut: 'Greet',
@@ -318,7 +367,30 @@ function conversationToolsSuite(dialect: 'SQLite' | 'PostgreSQL') {
         locale: 'zh',
       });
       expect(zh.status).toBe(201);
-      await api(app, alice.token, 'POST', '/api/canned', { shortcut: 'refund', text: 'Refunds take 5 days.', teamId: 'billing' });
+      // A team's response: the team named by id or name (the Billing team of the test above: Carol and Dave).
+      const refund = await api(app, alice.token, 'POST', '/api/canned', {
+        shortcut: 'refund',
+        text: 'Refunds take 5 days.',
+        teamId: 'Billing',
+      });
+      expect(refund.status).toBe(201);
+      expect(refund.body.canned.teamId).toBe('billing');
+      const noTeam = await api(app, alice.token, 'POST', '/api/canned', { shortcut: 'ship', text: 'x', teamId: 'shipping' });
+      expect(noTeam.status).toBe(400);
+      expect(noTeam.body.error.message).toMatch(/teamId/);
+      expect((await api(app, alice.token, 'PUT', `/api/canned/${refund.body.canned.id}`, { teamId: 'shipping' })).status).toBe(400);
+      const listed = async (token: string, query: string) => {
+        const res = await api(app, token, 'GET', `/api/canned${query}`);
+        expect(res.status).toBe(200);
+        return (res.body.items as { shortcut: string }[]).map((i) => i.shortcut);
+      };
+      // By default: the global ones and those of your teams.
+      expect(await listed(dave.token, '')).toEqual(['greet', 'greet', 'refund']);
+      expect(await listed(bob.token, '')).toEqual(['greet', 'greet']);
+      expect(await listed(bob.token, '?teamId=billing')).toEqual(['refund']);
+      expect(await listed(bob.token, '?teamId=BILLING&q=ref')).toEqual(['refund']);
+      expect(await listed(dave.token, '?teamId=')).toEqual(['greet', 'greet']);
+      expect((await api(app, bob.token, 'GET', '/api/canned?teamId=shipping')).status).toBe(400);
       for (const bad of [
         { shortcut: '', text: 'x' },
         { shortcut: 'two words', text: 'x' },

@@ -128,6 +128,17 @@ export function conversationToolsContract(current: () => Store) {
       // Prefixes compare exactly on both databases: case matters, and % is no wildcard.
       expect(await list(`${p}%`)).toEqual([]);
       expect(await list(`${p.toUpperCase()}x%`)).toEqual([other.id]);
+      // By team: the given teams' and, when asked, the global ones.
+      const support = row(`${p}ship`, { teamId: 'support' });
+      await f.tx((r) => r.canned.insert(support));
+      const byTeams = (ids: string[], global: boolean) =>
+        f.tx(async (r) => (await r.canned.list({ prefix: p, teams: { ids, global }, limit: 50 })).map((c) => c.id));
+      expect(await byTeams(['billing'], true)).toEqual([...greets, refund.id]);
+      expect(await byTeams(['billing'], false)).toEqual([refund.id]);
+      expect(await byTeams(['billing', 'support'], false)).toEqual([refund.id, support.id]);
+      expect(await byTeams([], true)).toEqual(greets);
+      expect(await byTeams([], false)).toEqual([]);
+      await f.tx((r) => r.canned.delete(support.id));
 
       await f.tx((r) => r.canned.update(greet.id, { text: 'Hello {{customer.name}}', updatedAt: 7 }));
       expect(await f.tx((r) => r.canned.get(greet.id))).toEqual({ ...greet, text: 'Hello {{customer.name}}', updatedAt: 7 });

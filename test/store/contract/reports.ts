@@ -11,10 +11,16 @@ import { generateConversations, slaBreached, type GeneratedConversation } from '
 import { seedConversation } from '../../support/memory-store.js';
 import { enqueueReply } from '../../../src/outbox/enqueue.js';
 import { applyTransition } from '../../../src/lifecycle/apply.js';
+import { businessMsBetween } from '../../../src/sla/business-calendar.js';
+import { compilePolicy } from '../../../src/sla/policy.js';
+import { DEFAULT_SLA_SETTINGS, type SlaSettings } from '../../../src/sla/settings.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const AGENTS = ['agent-ann', 'agent-bo', 'agent-cai', 'agent-dee', 'agent-eve'];
+/** Business times in a calendar closed at night and at weekends, so they differ from the wall-clock ones. */
+const SLA: SlaSettings = { ...DEFAULT_SLA_SETTINGS, timeZone: 'Asia/Shanghai', businessHours: 'mon-fri 09:00-18:00' };
+const CALENDAR = compilePolicy(SLA).calendar;
 
 /** One conversation's figures as this test reads them off the raw events it generated. */
 interface Expected {
@@ -24,8 +30,10 @@ interface Expected {
   openedAt: number;
   handedOffAt: number | null;
   firstResponseMs: number | null;
+  firstResponseBusinessMs: number | null;
   resolvedAt: number | null;
   resolutionMs: number | null;
+  resolutionBusinessMs: number | null;
   csat: number | null;
   breaches: number;
 }
@@ -77,8 +85,10 @@ function expectedOf(gen: GeneratedConversation, rows: { type: string; data: stri
     openedAt,
     handedOffAt,
     firstResponseMs: firstReply ? firstReply.at - (handedOffAt ?? openedAt) : null,
+    firstResponseBusinessMs: firstReply ? businessMsBetween(CALENDAR, handedOffAt ?? openedAt, firstReply.at) : null,
     resolvedAt,
     resolutionMs: resolvedAt === null ? null : resolvedAt - openedAt,
+    resolutionBusinessMs: resolvedAt === null ? null : businessMsBetween(CALENDAR, openedAt, resolvedAt),
     csat,
     breaches,
   };
@@ -88,6 +98,8 @@ function figuresOf(xs: Expected[]): FiguresView {
   const share = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 10_000 : null);
   const fr = xs.flatMap((x) => (x.firstResponseMs === null ? [] : [x.firstResponseMs]));
   const res = xs.flatMap((x) => (x.resolutionMs === null ? [] : [x.resolutionMs]));
+  const frBusiness = xs.flatMap((x) => (x.firstResponseBusinessMs === null ? [] : [x.firstResponseBusinessMs]));
+  const resBusiness = xs.flatMap((x) => (x.resolutionBusinessMs === null ? [] : [x.resolutionBusinessMs]));
   const scores = xs.flatMap((x) => (x.csat === null ? [] : [x.csat]));
   const resolved = xs.filter((x) => x.resolvedAt !== null).length;
   const bot = xs.filter((x) => x.handedOffAt === null && x.firstResponseMs === null).length;
@@ -100,6 +112,8 @@ function figuresOf(xs: Expected[]): FiguresView {
     resolved,
     firstResponseSeconds: { median: s(nearestRank(fr, 0.5)), p90: s(nearestRank(fr, 0.9)), count: fr.length },
     resolutionSeconds: { median: s(nearestRank(res, 0.5)), p90: s(nearestRank(res, 0.9)), count: res.length },
+    firstResponseBusinessSeconds: { median: s(nearestRank(frBusiness, 0.5)), p90: s(nearestRank(frBusiness, 0.9)) },
+    resolutionBusinessSeconds: { median: s(nearestRank(resBusiness, 0.5)), p90: s(nearestRank(resBusiness, 0.9)) },
     slaBreaches: xs.reduce((a, x) => a + x.breaches, 0),
     csat: {
       average: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 1000) / 1000 : null,
@@ -137,11 +151,13 @@ export function reportsContract(current: () => Store) {
       expect(total.resolved).toBeGreaterThan(10);
       expect(total.csat.responses).toBeGreaterThan(5);
       expect(total.slaBreaches).toBeGreaterThan(0);
+      // Nights and weekends are closed: business times are shorter than wall-clock ones.
+      expect(total.resolutionBusinessSeconds.p90!).toBeLessThan(total.resolutionSeconds.p90!);
       expect(new Set(expected.map((x) => x.team)).size).toBeGreaterThan(2);
     });
 
     it('agrees with the raw events: the window’s totals', async () => {
-      const report = await summaryReport(current(), window, 'UTC', undefined);
+      const report = await summaryReport(current(), window, 'UTC', undefined, SLA);
       expect(report.total).toEqual(figuresOf(expected));
       expect(report.groups).toEqual([]);
     });
@@ -149,7 +165,7 @@ export function reportsContract(current: () => Store) {
     it.each(['channel', 'team', 'agent'] as const)(
       'agrees with the raw events per %s, and the groups add up to the total',
       async (groupBy) => {
-        const report = await summaryReport(current(), window, 'UTC', groupBy);
+        const report = await summaryReport(current(), window, 'UTC', groupBy, SLA);
         const keys = [...new Set(expected.map(keyOf[groupBy]))];
         const byKey = new Map(report.groups.map((g) => [g.key, g]));
         expect([...byKey.keys()].sort()).toEqual(keys.sort());
@@ -170,7 +186,7 @@ export function reportsContract(current: () => Store) {
 
     it('a narrower window counts only the conversations opened in it', async () => {
       const w = { from: start + 10 * DAY, to: start + 12 * DAY };
-      const report = await summaryReport(current(), w, 'UTC', 'team');
+      const report = await summaryReport(current(), w, 'UTC', 'team', SLA);
       expect(report.total).toEqual(figuresOf(expected.filter((x) => x.openedAt >= w.from && x.openedAt < w.to)));
     });
 
@@ -213,7 +229,7 @@ export function reportsContract(current: () => Store) {
         await enqueueReply(r, { conversation: c, author: 'agent', agentId: 'agent-ann', text: 'Hi', now: t + 125_000 });
         return c.id;
       });
-      const report = await summaryReport(current(), { from: t, to: t + DAY }, 'UTC', 'agent');
+      const report = await summaryReport(current(), { from: t, to: t + DAY }, 'UTC', 'agent', SLA);
       expect(report.total.firstResponseSeconds).toEqual({ median: 120, p90: 120, count: 1 });
       expect(report.total.botResolved).toBe(0);
       expect(report.groups.map((g) => g.key)).toEqual(['agent-ann']);
@@ -227,7 +243,7 @@ export function reportsContract(current: () => Store) {
         await r.events.append(c.id, slaBreached(), t + 10);
         await r.events.append(c.id, slaBreached(), t + 20);
       });
-      expect((await summaryReport(current(), { from: t, to: t + DAY }, 'UTC', undefined)).total.slaBreaches).toBe(2);
+      expect((await summaryReport(current(), { from: t, to: t + DAY }, 'UTC', undefined, SLA)).total.slaBreaches).toBe(2);
     });
 
     it('the backfill migration rebuilds the same facts from the events', async () => {
