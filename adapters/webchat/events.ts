@@ -1,6 +1,6 @@
-import type { WebchatStore } from '../../src/domain/webchat.js';
+import type { WebchatItemsPage, WebchatStore } from '../../src/domain/webchat.js';
 import { jsonResponse, errorBody } from '../../src/kit/http-errors.js';
-import { acquireStream, sseResponse, STREAMS_RETRY_AFTER_S, type SseSource, type StreamPolicy } from '../../src/kit/sse.js';
+import { acquireStream, sseResponse, STREAMS_RETRY_AFTER_S, type SsePage, type SseSource, type StreamPolicy } from '../../src/kit/sse.js';
 
 /**
  * The session's visible items as Server-Sent Events (`event: message`), resumable from `cursor`:
@@ -20,14 +20,31 @@ export function sessionEvents(
       'retry-after': String(STREAMS_RETRY_AFTER_S),
     });
   }
-  const toPage = (page: Awaited<ReturnType<WebchatStore['itemsAfter']>>) => ({
-    events: page.items.map(({ seq, item }) => ({ id: seq, event: 'message', data: item })),
-    cursor: page.cursor,
+  return sseResponse(new SessionSource(store, sessionId), cursor, {
+    heartbeatMs: policy.heartbeatMs,
+    idleMs: policy.idleMs,
+    onClose: release,
   });
-  const source: SseSource = {
-    read: async (from) => toPage(await store.itemsAfter(sessionId, from, 200)),
-    watch: (push) => store.watch(sessionId, (page) => push(toPage(page))),
-    position: () => store.position(),
-  };
-  return sseResponse(source, cursor, { heartbeatMs: policy.heartbeatMs, idleMs: policy.idleMs, onClose: release });
+}
+
+const toPage = (page: WebchatItemsPage): SsePage => ({
+  events: page.items.map(({ seq, item }) => ({ id: seq, event: 'message', data: item })),
+  cursor: page.cursor,
+});
+
+/** One session's items as a stream's source (a class: an idle stream keeps no closures of its own here). */
+class SessionSource implements SseSource {
+  constructor(
+    private readonly store: WebchatStore,
+    private readonly sessionId: string,
+  ) {}
+  async read(from: number): Promise<SsePage> {
+    return toPage(await this.store.itemsAfter(this.sessionId, from, 200));
+  }
+  watch(push: (page: SsePage) => void): () => void {
+    return this.store.watch(this.sessionId, (page) => push(toPage(page)));
+  }
+  position(): number {
+    return this.store.position();
+  }
 }

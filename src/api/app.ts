@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AdapterRoute } from '../domain/channel.js';
@@ -109,15 +109,16 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const unmetered = new Set(d.adapterRoutes.filter((r) => r.unmetered).map((r) => r.path));
   app.use('*', limitPerIp(d.limiter, g.perIp, g.trustProxy, unmetered));
   // The backstop for every body, webhooks included: refused by Content-Length, or while streaming.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: g.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(`body exceeds ${g.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: g.maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(`body exceeds ${g.maxBodyBytes} bytes`);
+    },
+  });
+  // A GET or HEAD request has no body to limit. Asking for one made the Node server build the full
+  // Request (headers, abort signal) that an open event stream then kept for its whole life.
+  const limitBodies: MiddlewareHandler = (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next));
+  app.use('*', limitBodies);
 
   app.get('/', (c) => c.redirect('/chat'));
   for (const asset of d.webAssets) app.get(asset.path, (c) => assetResponse(asset, c.req.raw));

@@ -6,8 +6,10 @@ import { ValidationError } from '../domain/errors.js';
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
 
+const limitSchema = z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE);
+
 export function pageLimit(raw: string | undefined): number {
-  const limit = z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE).safeParse(raw);
+  const limit = limitSchema.safeParse(raw);
   if (!limit.success) throw new ValidationError(`limit: must be a whole number from 1 to ${MAX_PAGE}`, 'limit');
   return limit.data;
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
-import { takeSse } from '../kit/sse.js';
+import { takeSse, type SseSink } from '../kit/sse.js';
 
 /**
  * Event streams written straight to Node's response instead of through a web stream: with
@@ -16,15 +16,21 @@ export const directSse: MiddlewareHandler = async (c, next) => {
   if (!start || !out) return;
   out.writeHead(c.res.status, Object.fromEntries(c.res.headers));
   out.flushHeaders();
-  const stop = start({
-    write: (text) => {
-      out.write(text);
-      return out.writableLength;
-    },
-    end: () => out.end(),
-  });
+  const stop = start(new ResponseSink(out));
   if (out.destroyed) stop();
   else out.once('close', stop);
   // Tells @hono/node-server that the response is already being written.
   c.res = new Response(null, { headers: { 'x-hono-already-sent': '1' } });
 };
+
+/** The stream's text written to Node's response (a class: no closures kept per open stream). */
+class ResponseSink implements SseSink {
+  constructor(private readonly out: ServerResponse) {}
+  write(text: string): number {
+    this.out.write(text);
+    return this.out.writableLength;
+  }
+  end(): void {
+    this.out.end();
+  }
+}

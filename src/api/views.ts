@@ -22,8 +22,7 @@ export function conversationView(c: ConversationRow, policy: SlaPolicy, now: num
   const open = (t: TargetState | undefined) =>
     t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
   const firstResponseDueAt = open(sla?.firstResponse);
-  return {
-    ...annotations,
+  const view = {
     id: c.id,
     channel: c.channel,
     status: c.status,
@@ -51,6 +50,9 @@ export function conversationView(c: ConversationRow, policy: SlaPolicy, now: num
     /** Set aside until then (snooze); null when it is in the lists. */
     snoozedUntil: iso(c.snoozedUntil),
   };
+  // The annotations' keys come first, as a spread in front would put them. A spread in front of
+  // this many literal properties cost V8 several times the rest of the view (a list page's 50 rows).
+  return annotations ? Object.assign({}, annotations, view) : view;
 }
 
 export function cannedView(c: CannedResponseRow) {

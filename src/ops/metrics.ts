@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -139,6 +140,16 @@ export class Metrics {
     const route = matched === '*' || matched === '/*' ? 'unmatched' : matched;
     this.http.observe({ method: c.req.method, route, status: String(c.res.status) }, (performance.now() - started) / 1000);
     if (c.res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      // On Node's server the response's own close ends the count: the request's abort signal
+      // would cost an AbortController and its listeners per open stream (and not fire when the
+      // server ends the stream). Elsewhere (app.request) the signal is what there is.
+      const out = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (out) {
+        if (out.destroyed) return;
+        this.sse.inc({ route });
+        out.once('close', () => this.sse.dec({ route }));
+        return;
+      }
       const signal = c.req.raw.signal;
       if (signal.aborted) return;
       this.sse.inc({ route });

@@ -40,6 +40,8 @@ export interface BusinessCalendar {
   readonly days: Map<number, [number, number][]>;
   /** The zone's offset per quarter hour of UTC (offsets change on quarter hours since 1970). */
   readonly offsets: Map<number, number>;
+  /** `addBusinessMs` answers by duration, then start: lists show the same conversations' due times page after page. */
+  readonly added: Map<number, Map<number, number>>;
 }
 
 export function isValidTimeZone(zone: string): boolean {
@@ -63,7 +65,7 @@ export function calendar(spec: CalendarSpec): BusinessCalendar {
     minute: '2-digit',
     second: '2-digit',
   });
-  return { spec, holidays: new Set(spec.holidays), format, days: new Map(), offsets: new Map() };
+  return { spec, holidays: new Set(spec.holidays), format, days: new Map(), offsets: new Map(), added: new Map() };
 }
 
 /** The wall clock of the business zone at `at` read from Intl, as if it were UTC (ms), e.g. 09:00 local → Date.UTC(…, 9). */
@@ -173,9 +175,20 @@ export function nextOpening(cal: BusinessCalendar, at: number): number {
 /** The instant `ms` of business time after `from` (a target reached at the end of a range is met there). */
 export function addBusinessMs(cal: BusinessCalendar, from: number, ms: number): number {
   if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`business time must be a finite, non-negative duration, not ${ms}`);
+  let byFrom = cal.added.get(ms);
+  if (!byFrom) {
+    if (cal.added.size > 64) cal.added.clear();
+    cal.added.set(ms, (byFrom = new Map<number, number>()));
+  }
+  const known = byFrom.get(from);
+  if (known !== undefined) return known;
   let left = ms;
   for (const [s, e] of openFrom(cal, from)) {
-    if (left <= e - s) return s + left;
+    if (left <= e - s) {
+      if (byFrom.size > 50_000) byFrom.clear();
+      byFrom.set(from, s + left);
+      return s + left;
+    }
     left -= e - s;
   }
   /* c8 ignore next */

@@ -43,12 +43,24 @@ export function compilePolicy(
  */
 export async function currentPolicy(r: Repos, fallback: SlaSettings): Promise<SlaPolicy> {
   const row = await r.settings.get(SLA_SETTINGS_KEY);
+  // The row is still read every time; only parsing the same stored text again is skipped.
+  if (row && lastStored?.value === row.value && lastStored.updatedAt === row.updatedAt && lastStored.updatedBy === row.updatedBy)
+    return lastStored.policy ?? compilePolicy(fallback);
   if (row) {
     const parsed = slaSettingsSchema.safeParse(safeJson(row.value));
-    if (parsed.success) return compilePolicy(parsed.data, 'database', row.updatedAt, row.updatedBy);
+    const policy = parsed.success ? compilePolicy(parsed.data, 'database', row.updatedAt, row.updatedBy) : undefined;
+    lastStored = { value: row.value, updatedAt: row.updatedAt, updatedBy: row.updatedBy, policy };
+    if (policy) return policy;
   }
   return compilePolicy(fallback);
 }
+
+/**
+ * The policy compiled from the stored text last read (undefined when it did not parse), so a
+ * list page does not JSON-parse and validate the same settings on every request. It is keyed by
+ * the text itself, so a change an admin saves on any instance is used at the next read.
+ */
+let lastStored: { value: string; updatedAt: number; updatedBy: string | null; policy: SlaPolicy | undefined } | undefined;
 
 function safeJson(text: string): unknown {
   try {

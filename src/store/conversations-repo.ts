@@ -1,7 +1,7 @@
 import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
 import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
-import type { ConversationStatus } from '../domain/conversation.js';
+import type { ConversationStatus, Priority } from '../domain/conversation.js';
 import type { ConversationFilter, ConversationKey, ConversationRow, ConversationsRepo } from './ports.js';
 import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 
@@ -95,57 +95,88 @@ export class SqlConversationsRepo implements ConversationsRepo {
     limit: number,
     after?: ConversationKey,
   ): Promise<ConversationRow[]> {
-    const base: SQL[] = [eq(conversations.status, status)];
-    if (filter.assigneeId) base.push(eq(conversations.assigneeId, filter.assigneeId));
-    if (filter.team !== undefined) base.push(filter.team === null ? isNull(conversations.team) : eq(conversations.team, filter.team));
-    if (filter.snoozed !== undefined)
-      base.push(filter.snoozed ? isNotNull(conversations.snoozedUntil) : isNull(conversations.snoozedUntil));
-    // A label narrows the same keyset read: a primary-key probe of conversation_labels per row.
-    if (filter.label !== undefined)
-      base.push(
-        exists(
-          this.db
-            .select({ one: sql`1` })
-            .from(conversationLabels)
-            .where(and(eq(conversationLabels.conversationId, conversations.id), eq(conversationLabels.label, filter.label))),
-        ),
-      );
     const from = after ? RANKED.indexOf(after.priority) : 0;
     let rows: ConversationRow[] = [];
     for (let p = Math.max(0, from); p < RANKED.length && rows.length < limit; p++) {
       const priority = RANKED[p]!;
       const within = after && p === from ? after : undefined;
-      rows = rows.concat(await this.waitingPage([...base, eq(conversations.priority, priority)], limit - rows.length, within));
+      rows = rows.concat(await this.waitingPage(status, priority, filter, limit - rows.length, within));
     }
     return rows;
   }
 
   /** Rows with a waiting time (by it, then id), then those without (by id), past `after` of the same priority. */
-  private async waitingPage(base: SQL[], limit: number, after?: ConversationKey): Promise<ConversationRow[]> {
-    const read = (conds: SQL[], n: number) =>
-      this.db
-        .select()
-        .from(conversations)
-        .where(and(...base, ...conds))
-        .orderBy(asc(conversations.waitingSince), asc(conversations.id))
-        .limit(n);
+  private async waitingPage(
+    status: ConversationStatus,
+    priority: Priority,
+    filter: ConversationFilter,
+    limit: number,
+    after?: ConversationKey,
+  ): Promise<ConversationRow[]> {
+    const values = {
+      status,
+      priority,
+      assigneeId: filter.assigneeId,
+      team: filter.team ?? undefined,
+      label: filter.label,
+      afterW: after?.waitingSince ?? undefined,
+      afterId: after?.id,
+    };
     let rows: ConversationRow[] = [];
     if (!after || after.waitingSince !== null) {
-      const past = after
-        ? [
-            or(
-              gt(conversations.waitingSince, after.waitingSince!),
-              and(eq(conversations.waitingSince, after.waitingSince!), gt(conversations.id, after.id)),
-            )!,
-          ]
-        : [];
-      rows = await read([isNotNull(conversations.waitingSince), ...past], limit);
+      rows = await this.pageQuery(filter, after ? 'waiting-after' : 'waiting').all({ ...values, limit });
     }
     if (rows.length < limit) {
-      const past = after?.waitingSince === null ? [gt(conversations.id, after.id)] : [];
-      rows = rows.concat(await read([isNull(conversations.waitingSince), ...past], limit - rows.length));
+      const part = after?.waitingSince === null ? 'unwaiting-after' : 'unwaiting';
+      rows = rows.concat(await this.pageQuery(filter, part).all({ ...values, limit: limit - rows.length }));
     }
     return rows;
+  }
+
+  /**
+   * One part of one priority's page, prepared once per shape: which filters are set and which
+   * part is read. Building the query cost more than running it, several times a page.
+   */
+  private pageQuery(filter: ConversationFilter, part: 'waiting' | 'waiting-after' | 'unwaiting' | 'unwaiting-after') {
+    const c = conversations;
+    const team = filter.team === undefined ? '-' : filter.team === null ? 'null' : 'eq';
+    const snoozed = filter.snoozed === undefined ? '-' : String(filter.snoozed);
+    const key = `conversations.page:${part}:${filter.assigneeId ? 'a' : '-'}:${team}:${snoozed}:${filter.label !== undefined ? 'l' : '-'}`;
+    return prepared(this.db, key, (db) => {
+      const conds: SQL[] = [eq(c.status, sql.placeholder('status')), eq(c.priority, sql.placeholder('priority'))];
+      if (filter.assigneeId) conds.push(eq(c.assigneeId, sql.placeholder('assigneeId')));
+      if (team === 'null') conds.push(isNull(c.team));
+      if (team === 'eq') conds.push(eq(c.team, sql.placeholder('team')));
+      if (filter.snoozed !== undefined) conds.push(filter.snoozed ? isNotNull(c.snoozedUntil) : isNull(c.snoozedUntil));
+      // A label narrows the same keyset read: a primary-key probe of conversation_labels per row.
+      if (filter.label !== undefined)
+        conds.push(
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(conversationLabels)
+              .where(and(eq(conversationLabels.conversationId, c.id), eq(conversationLabels.label, sql.placeholder('label')))),
+          ),
+        );
+      if (part === 'waiting') conds.push(isNotNull(c.waitingSince));
+      if (part === 'waiting-after')
+        conds.push(
+          isNotNull(c.waitingSince),
+          or(
+            gt(c.waitingSince, sql.placeholder('afterW')),
+            and(eq(c.waitingSince, sql.placeholder('afterW')), gt(c.id, sql.placeholder('afterId'))),
+          )!,
+        );
+      if (part === 'unwaiting') conds.push(isNull(c.waitingSince));
+      if (part === 'unwaiting-after') conds.push(isNull(c.waitingSince), gt(c.id, sql.placeholder('afterId')));
+      return db
+        .select()
+        .from(c)
+        .where(and(...conds))
+        .orderBy(asc(c.waitingSince), asc(c.id))
+        .limit(sql.placeholder('limit'))
+        .prepare();
+    });
   }
 
   async snoozeDue(now: number, limit: number): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { customers, channelIdentities, customerMerges } from './sqlite/schema.js';
-import { prepared, rowPlaceholders, type QueryDb } from './dialect.js';
+import { inPlaceholders, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
 import type { CustomerMergeRow, CustomerRow, IdentityRow, CustomersRepo, SearchRepo } from './ports.js';
 
 /**
@@ -33,7 +33,12 @@ export class SqlCustomersRepo implements CustomersRepo {
 
   async byIds(ids: string[]): Promise<Map<string, CustomerRow>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.select().from(customers).where(inArray(customers.id, ids));
+    const list = inPlaceholders(ids);
+    const rows = list
+      ? await prepared(this.db, `customers.byIds:${list.size}`, (db) =>
+          db.select().from(customers).where(inArray(customers.id, list.list)).prepare(),
+        ).all(list.values)
+      : await this.db.select().from(customers).where(inArray(customers.id, ids));
     return new Map(rows.map((c) => [c.id, c]));
   }
 

@@ -89,3 +89,22 @@ export function patchPlaceholders(patch: object): { keys: string; set: Record<st
   const defined = Object.entries(patch).flatMap(([k, v]) => (v === undefined ? [] : [k]));
   return { keys: defined.join(','), set: Object.fromEntries(defined.map((k) => [k, sql`${sql.placeholder(k)}`])) };
 }
+
+/** The lengths an `in (…)` list is padded to, so a few prepared queries serve every list up to the longest. */
+const IN_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+const inLists = new Map<number, Placeholder[]>();
+
+/**
+ * Placeholders for an `in (…)` list of `ids` padded to the next of `IN_SIZES` (the padding repeats
+ * the last id, which changes no result), with their values and the size to put in the prepared
+ * query's key. Undefined for an empty list or one longer than the longest size: build that query.
+ */
+export function inPlaceholders(ids: readonly string[]): { size: number; list: Placeholder[]; values: Record<string, string> } | undefined {
+  const size = IN_SIZES.find((n) => n >= ids.length);
+  if (ids.length === 0 || size === undefined) return undefined;
+  let list = inLists.get(size);
+  if (!list) inLists.set(size, (list = Array.from({ length: size }, (_, i) => sql.placeholder(`in${i}`))));
+  const values: Record<string, string> = {};
+  for (let i = 0; i < size; i++) values[`in${i}`] = ids[Math.min(i, ids.length - 1)]!;
+  return { size, list, values };
+}

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { conversationLabels } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { inPlaceholders, prepared, type QueryDb } from './dialect.js';
 import type { LabelRow, LabelsRepo } from './ports.js';
 
 /** Most conversation ids one `of` read binds; callers pass a page of a list (at most 200) or a batch of the event feed. */
@@ -25,11 +25,16 @@ export class SqlLabelsRepo implements LabelsRepo {
   async of(conversationIds: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     for (let i = 0; i < conversationIds.length; i += MAX_IDS) {
-      const rows = await this.db
-        .select({ conversationId: conversationLabels.conversationId, label: conversationLabels.label })
-        .from(conversationLabels)
-        .where(inArray(conversationLabels.conversationId, conversationIds.slice(i, i + MAX_IDS)))
-        .orderBy(asc(conversationLabels.conversationId), asc(conversationLabels.label));
+      const ids = inPlaceholders(conversationIds.slice(i, i + MAX_IDS))!;
+      const q = prepared(this.db, `labels.of:${ids.size}`, (db) =>
+        db
+          .select({ conversationId: conversationLabels.conversationId, label: conversationLabels.label })
+          .from(conversationLabels)
+          .where(inArray(conversationLabels.conversationId, ids.list))
+          .orderBy(asc(conversationLabels.conversationId), asc(conversationLabels.label))
+          .prepare(),
+      );
+      const rows = await q.all(ids.values);
       for (const r of rows) out.set(r.conversationId, [...(out.get(r.conversationId) ?? []), r.label]);
     }
     return out;

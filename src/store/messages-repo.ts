@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql, type Placeholder } from 'drizzle-orm';
 import { messages } from './sqlite/schema.js';
-import { prepared, rowPlaceholders, type QueryDb } from './dialect.js';
+import { inPlaceholders, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
 import type { MessageRow, MessagesRepo, SearchRepo } from './ports.js';
 
 /** Messages and notes. The one place they are written, so also where the search index follows them (same transaction). */
@@ -120,11 +120,26 @@ export class SqlMessagesRepo implements MessagesRepo {
   async lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>> {
     const out = new Map<string, MessageRow>();
     if (conversationIds.length === 0) return out;
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(and(inArray(messages.conversationId, conversationIds), ne(messages.direction, 'internal')))
-      .orderBy(asc(messages.id));
+    // Only each conversation's last message is read (its greatest id, on the (conversation_id, id)
+    // index), not every message of the page's conversations.
+    const last = (db: QueryDb, ids: (string | Placeholder)[]) =>
+      db
+        .select()
+        .from(messages)
+        .where(
+          inArray(
+            messages.id,
+            db
+              .select({ id: sql<string>`max(${messages.id})` })
+              .from(messages)
+              .where(and(inArray(messages.conversationId, ids), ne(messages.direction, 'internal')))
+              .groupBy(messages.conversationId),
+          ),
+        );
+    const list = inPlaceholders(conversationIds);
+    const rows = list
+      ? await prepared(this.db, `messages.lastOf:${list.size}`, (db) => last(db, list.list).prepare()).all(list.values)
+      : await last(this.db, conversationIds);
     for (const r of rows) out.set(r.conversationId, r);
     return out;
   }
