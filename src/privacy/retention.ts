@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { redactConversation, yieldToOthers } from './redact.js';
+import { runEvery } from '../kit/run-every.js';
 
 /**
  * RETENTION_DAYS: message bodies and attachment references of conversations closed longer than
@@ -26,21 +27,11 @@ export async function purgeExpired(store: Store, clock: Clock, retentionMs: numb
 
 /** Runs `purgeExpired` every `everyMs` (one run at a time); the leader instance calls it. Returns a stop function. */
 export function scheduleRetention(store: Store, clock: Clock, retentionMs: number, log: Logger, everyMs = 300_000): () => void {
-  let running = false;
-  const run = () => {
-    if (running) return;
-    running = true;
-    purgeExpired(store, clock, retentionMs)
-      .then((n) => n && log.info('retention purged conversations', { conversations: n }))
-      .catch((err: unknown) => log.warn('retention purge failed', { err }))
-      .finally(() => (running = false));
-  };
-  const first = setTimeout(run, 1_000);
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return runEvery(
+    async () => {
+      const n = await purgeExpired(store, clock, retentionMs);
+      if (n) log.info('retention purged conversations', { conversations: n });
+    },
+    { everyMs, firstAfterMs: 1_000, onError: (err) => log.warn('retention purge failed', { err }) },
+  );
 }

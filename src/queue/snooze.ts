@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { endSnooze } from './annotations.js';
+import { runEvery } from '../kit/run-every.js';
 
 /** Most conversations one pass wakes; a larger backlog is worked off by the next passes. */
 const BATCH = 200;
@@ -29,15 +30,8 @@ export async function wakeSnoozed(store: Store, clock: Clock): Promise<number> {
 
 /** Runs `wakeSnoozed` every `everyMs` (SNOOZE_CHECK_SECONDS); main.ts runs it on the leader only. Returns a stop function. */
 export function scheduleSnoozeWake(store: Store, clock: Clock, log: Logger, everyMs: number): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    // A slow pass (a large backlog, a slow database) is not overlapped by the next one.
-    if (running) return;
-    running = true;
-    wakeSnoozed(store, clock)
-      .catch((err: unknown) => log.warn('waking snoozed conversations failed', { err }))
-      .finally(() => (running = false));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(() => wakeSnoozed(store, clock), {
+    everyMs,
+    onError: (err) => log.warn('waking snoozed conversations failed', { err }),
+  });
 }

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import type { ConversationRow } from '../store/ports.js';
 import { conversationSla, currentPolicy, type SlaPolicy, type SlaTarget } from './policy.js';
 import type { SlaSettings } from './settings.js';
+import { runEvery } from '../kit/run-every.js';
 
 const PAGE = 200;
 
@@ -65,15 +66,11 @@ export async function emitBreaches(store: Store, clock: Clock, fallback: SlaSett
 
 /** Runs `emitBreaches` every `everyMs` (on the leader: src/main.ts); returns a stop function. */
 export function scheduleBreaches(store: Store, clock: Clock, fallback: SlaSettings, log: Logger, everyMs: number): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    emitBreaches(store, clock, fallback)
-      .then((n) => n > 0 && log.info('SLA targets breached', { events: n }))
-      .catch((err: unknown) => log.warn('looking for SLA breaches failed', { err }))
-      .finally(() => (running = false));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(
+    async () => {
+      const n = await emitBreaches(store, clock, fallback);
+      if (n > 0) log.info('SLA targets breached', { events: n });
+    },
+    { everyMs, onError: (err) => log.warn('looking for SLA breaches failed', { err }) },
+  );
 }

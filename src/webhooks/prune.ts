@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { runEvery } from '../kit/run-every.js';
 
 const BATCH = 500;
 
@@ -20,21 +21,11 @@ export async function pruneDeliveryLog(store: Store, clock: Clock, keepMs: numbe
 
 /** Runs `pruneDeliveryLog` soon after start and then every `everyMs` (one instance: the leader). Returns the stop function. */
 export function scheduleDeliveryLogPrune(store: Store, clock: Clock, keepMs: number, log: Logger, everyMs = 3_600_000): () => void {
-  let running = false;
-  const run = () => {
-    if (running) return;
-    running = true;
-    pruneDeliveryLog(store, clock, keepMs)
-      .then((n) => n && log.info('pruned the webhook delivery log', { deliveries: n }))
-      .catch((err: unknown) => log.warn('webhook delivery log prune failed', { err }))
-      .finally(() => (running = false));
-  };
-  const first = setTimeout(run, 5_000);
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return runEvery(
+    async () => {
+      const n = await pruneDeliveryLog(store, clock, keepMs);
+      if (n) log.info('pruned the webhook delivery log', { deliveries: n });
+    },
+    { everyMs, firstAfterMs: 5_000, onError: (err) => log.warn('webhook delivery log prune failed', { err }) },
+  );
 }
