@@ -5,11 +5,11 @@ import { join } from 'node:path';
 
 /**
  * The browser pages under web/ (the agent console and the customer chat), served as static
- * files: each page is an index.html, a stylesheet and one script bundled from its TypeScript
- * modules. From the sources, bundling happens in memory once per process (tens of milliseconds),
- * so nothing is written next to them; the production build (scripts/build.mjs) writes each
- * page's bundle beside its copy in dist/web with `prebuildPages`, and the compiled service reads
- * that instead of loading esbuild.
+ * files: each page is an index.html, one stylesheet bundled from its `@import`s and one script
+ * bundled from its TypeScript modules. From the sources, bundling happens in memory once per
+ * process (tens of milliseconds), so nothing is written next to them; the production build
+ * (scripts/build.mjs) writes each page's bundles into dist/web with `prebuildPages`, and the
+ * compiled service reads those instead of loading esbuild.
  *
  * Everything the pages run comes from this origin, so the CSP allows scripts and styles from
  * 'self' only: no inline code, no nonces, no CDN.
@@ -66,7 +66,8 @@ async function pageAssets(page: PageSpec): Promise<WebAsset[]> {
   const dir = join(WEB_DIR, page.name);
   const [html, css, script] = await Promise.all([
     readFile(join(dir, 'index.html'), 'utf8'),
-    readFile(join(dir, `${page.name}.css`), 'utf8'),
+    // A prebuilt page (dist/web) has main.js beside its already-bundled stylesheet.
+    existsSync(join(dir, 'main.js')) ? readFile(join(dir, `${page.name}.css`), 'utf8') : bundle(join(dir, `${page.name}.css`)),
     existsSync(join(dir, 'main.js')) ? readFile(join(dir, 'main.js'), 'utf8') : bundle(join(dir, 'main.ts')),
   ]);
   const common = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
@@ -92,11 +93,12 @@ export async function prebuildPages(fromDir: string, toDir: string): Promise<voi
   for (const { name } of PAGES) {
     await mkdir(join(toDir, name), { recursive: true });
     await copyFile(join(fromDir, name, 'index.html'), join(toDir, name, 'index.html'));
-    await copyFile(join(fromDir, name, `${name}.css`), join(toDir, name, `${name}.css`));
+    await writeFile(join(toDir, name, `${name}.css`), await bundle(join(fromDir, name, `${name}.css`)));
     await writeFile(join(toDir, name, 'main.js'), await bundle(join(fromDir, name, 'main.ts')));
   }
 }
 
+/** A page's script (main.ts and its imports) or stylesheet (NAME.css and its `@import`s) as one file. */
 async function bundle(entry: string): Promise<string> {
   // Loaded only when bundling, so the compiled service (prebuilt pages) never pays for esbuild.
   const { build } = await import('esbuild');

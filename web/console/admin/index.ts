@@ -1,0 +1,4 @@
+import type { ConsolePage } from '../page.js';
+
+/** Every admin section, in navigation order. */
+export const adminPages: ConsolePage[] = [];
