@@ -114,6 +114,11 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(25),
   /** A webhook delivery still failing this long after its event is marked failed. */
   WEBHOOK_GIVE_UP_AFTER: envDuration.default(24 * 3_600_000),
+  /** `true`: webhooks may be delivered to loopback and private-network addresses (refused by default). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Delivered and failed webhook deliveries are kept in the delivery log this many days. */
   WEBHOOK_LOG_DAYS: z.coerce.number().positive().default(30),
   /** On SIGTERM: how long requests and sends in flight may take to finish before connections are cut. */

@@ -160,6 +160,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
       giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER,
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
       onAttempt: metrics.webhookAttempt,
     });
     const reclaim = () => reclaimDeadLeases(store, liveness, clock, outboxLog);
@@ -249,6 +250,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         perIp: minute(config.RATE_LIMIT_IP_PER_MINUTE),
         perAgent: minute(config.RATE_LIMIT_AGENT_PER_MINUTE),
         widgetOrigins: config.WIDGET_ORIGINS,
+        allowPrivateWebhooks: config.WEBHOOK_ALLOW_PRIVATE,
       },
     });
 

@@ -58,6 +58,8 @@ export interface RequestGuard {
   perAgent: RateLimit;
   /** Origins that may frame the chat page and call the web chat API (CORS). */
   widgetOrigins: string[];
+  /** WEBHOOK_ALLOW_PRIVATE: a webhook URL may name a loopback or private address. */
+  allowPrivateWebhooks?: boolean;
 }
 
 export interface ApiDeps {
@@ -158,7 +160,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock }));
   api.route('/customers', customerRoutes({ store: d.store, clock: d.clock }));
   api.route('/search', searchRoutes(d.store));
-  api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock }));
+  api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock, allowPrivate: g.allowPrivateWebhooks ?? false }));
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route(
     '/conversations',

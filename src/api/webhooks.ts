@@ -4,7 +4,15 @@ import type { Clock } from '../domain/clock.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDeliveryLogRow } from '../store/ports.js';
-import { createWebhook, createWebhookBody, deleteWebhook, MAX_WEBHOOKS, rotateWebhookSecret, webhookView } from '../webhooks/manage.js';
+import {
+  createWebhook,
+  createWebhookBody,
+  deleteWebhook,
+  MAX_WEBHOOKS,
+  refusePrivateUrl,
+  rotateWebhookSecret,
+  webhookView,
+} from '../webhooks/manage.js';
 import { requireRole, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
@@ -26,13 +34,14 @@ function deliveryView(d: WebhookDeliveryLogRow) {
 }
 
 /** /api/webhooks (admin only). A signing secret appears in exactly two responses: the create and the rotate that made it. */
-export function webhookRoutes(d: { store: Store; clock: Clock }) {
+export function webhookRoutes(d: { store: Store; clock: Clock; allowPrivate: boolean }) {
   const app = new Hono<ApiEnv>();
   const now = () => d.clock.now().getTime();
   app.use('*', requireRole('admin'));
 
   app.post('/', async (c) => {
     const body = await parseBody(c, createWebhookBody);
+    if (!d.allowPrivate) refusePrivateUrl(body.url);
     const made = await d.store.tx((r) => createWebhook(r, { ...body, by: c.get('agent').id, now: now() }));
     return c.json({ ...webhookView(made.webhook), secret: made.secret }, 201);
   });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { audit } from '../audit/record.js';
 import { EVENT_TYPES } from '../domain/events.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { isIP } from 'node:net';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { isPrivateAddress } from '../kit/private-address.js';
 import { newId, newSecret } from '../domain/ids.js';
 import type { Repos } from '../store/store.js';
 import type { Webhook } from '../store/ports.js';
@@ -34,6 +36,21 @@ export const webhookEvents = z
   .transform((v) => (v.includes('*') ? ['*'] : [...new Set(v)].sort()));
 
 export const createWebhookBody = z.object({ url: webhookUrl, events: webhookEvents }).strict();
+
+/**
+ * The early, clear refusal of a URL that names a private or loopback address outright (an IP
+ * literal or localhost). Names that resolve inward are refused when delivering (the worker
+ * checks the address it connects to), since DNS can change after this check.
+ */
+export function refusePrivateUrl(raw: string): void {
+  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) && isPrivateAddress(host))) {
+    throw new ValidationError(
+      `must not point at a private or loopback address (${host}); set WEBHOOK_ALLOW_PRIVATE=true to allow it`,
+      'url',
+    );
+  }
+}
 
 /** A webhook as the API shows it; the secret is added only where it is made (create, rotate). */
 export function webhookView(w: Webhook) {

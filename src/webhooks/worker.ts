@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
+import { Agent, fetch } from 'undici';
 import type { Clock } from '../domain/clock.js';
 import { afterFailure, type Backoff } from '../kit/backoff.js';
 import type { Logger } from '../log.js';
+import { isPrivateAddress, publicOnlyLookup } from '../kit/private-address.js';
 import { LeasePump } from '../outbox/lease-pump.js';
 import type { WebhookJob } from '../store/ports.js';
 import type { Store } from '../store/store.js';
@@ -32,6 +35,8 @@ export interface WebhookWorkerOptions {
   pollMs?: number;
   backoff?: Backoff;
   onAttempt?: (outcome: WebhookOutcome) => void;
+  /** WEBHOOK_ALLOW_PRIVATE: receivers on loopback or private networks are reached too (src/kit/private-address.ts). */
+  allowPrivate?: boolean;
 }
 
 /**
@@ -42,8 +47,11 @@ export interface WebhookWorkerOptions {
  */
 export class WebhookWorker {
   private readonly pump: LeasePump<WebhookJob>;
+  /** Connections whose resolved address is checked before connecting, unless private receivers are allowed. */
+  private readonly dispatcher: Agent;
 
   constructor(private readonly o: WebhookWorkerOptions) {
+    this.dispatcher = new Agent(o.allowPrivate ? {} : { connect: { lookup: publicOnlyLookup } });
     this.pump = new LeasePump<WebhookJob>({
       clock: o.clock,
       lease: (now, leaseUntil, room) => o.store.tx((r) => r.webhookDeliveries.leaseDue(now, leaseUntil, room, o.owner)),
@@ -67,8 +75,9 @@ export class WebhookWorker {
     this.pump.kick();
   }
 
-  stop(): Promise<void> {
-    return this.pump.stop();
+  async stop(): Promise<void> {
+    await this.pump.stop();
+    await this.dispatcher.close();
   }
 
   private async deliver(job: WebhookJob): Promise<void> {
@@ -122,9 +131,15 @@ export class WebhookWorker {
     } catch (err) {
       return { ok: false, statusCode: null, error: `event unreadable: ${String(err)}`, retryable: false };
     }
+    // A literal IP is connected to without a lookup, so it is checked here.
+    const host = new URL(job.url).hostname.replace(/^\[|\]$/g, '');
+    if (!this.o.allowPrivate && isIP(host) && isPrivateAddress(host)) {
+      return { ok: false, statusCode: null, error: `refused: ${host} is a private or loopback address`, retryable: false };
+    }
     const t = Math.floor(this.o.clock.now().getTime() / 1000);
     try {
       const res = await fetch(job.url, {
+        dispatcher: this.dispatcher,
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.timeout(this.o.timeoutMs),
@@ -149,6 +164,8 @@ export class WebhookWorker {
       };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
+      if (e.cause?.code === 'EPRIVATEADDRESS')
+        return { ok: false, statusCode: null, error: `refused: ${e.cause.message}`, retryable: false };
       const why =
         e.name === 'TimeoutError' ? `no response within ${this.o.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
       return { ok: false, statusCode: null, error: `request failed: ${why}`, retryable: true };

@@ -12,7 +12,10 @@ describe.skipIf(!TEST_DATABASE_URL)('webhooks with two instances on one PostgreS
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    [a, b] = await Promise.all([startApp({ DATABASE_URL: db.url }), startApp({ DATABASE_URL: db.url })]);
+    [a, b] = await Promise.all([
+      startApp({ DATABASE_URL: db.url, WEBHOOK_ALLOW_PRIVATE: 'true' }),
+      startApp({ DATABASE_URL: db.url, WEBHOOK_ALLOW_PRIVATE: 'true' }),
+    ]);
   });
   afterAll(async () => {
     await a?.stop();

@@ -14,7 +14,7 @@ describe('webhooks', () => {
   let agent: string;
   const closers: (() => Promise<void>)[] = [];
   beforeAll(async () => {
-    app = await startApp({ METRICS_TOKEN });
+    app = await startApp({ METRICS_TOKEN, WEBHOOK_ALLOW_PRIVATE: 'true' });
     admin = (await app.createAgent('Webhook Admin', 'admin')).token;
     agent = (await app.createAgent('Webhook Agent', 'agent')).token;
   });
@@ -255,7 +255,7 @@ describe('webhook deliveries survive a restart', () => {
     const rx = await webhookReceiver();
     const dir = await tempDir();
     try {
-      const first = await startApp({}, dir.path);
+      const first = await startApp({ WEBHOOK_ALLOW_PRIVATE: 'true' }, dir.path);
       const { token } = await first.createAgent('Restart Admin', 'admin');
       const made = await api(first, token, 'POST', '/api/webhooks', { url: rx.url, events: ['note'] });
       expect(made.status).toBe(201);
@@ -273,7 +273,7 @@ describe('webhook deliveries survive a restart', () => {
       });
       await store.close();
 
-      const second = await startApp({}, dir.path);
+      const second = await startApp({ WEBHOOK_ALLOW_PRIVATE: 'true' }, dir.path);
       try {
         await eventually(() => rx.received.length >= 2, 10_000, 'both deliveries');
         await pause(1_500);
