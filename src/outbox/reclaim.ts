@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { runEvery } from '../kit/run-every.js';
 import type { Logger } from '../log.js';
 import type { Liveness } from '../store/liveness.js';
 import type { LeasedRows } from '../store/ports.js';
@@ -30,12 +31,5 @@ export async function reclaimDeadLeases(
  * the others run on) and calls `onReleased` when rows became due. Returns the stop function.
  */
 export function scheduleReclaim(run: () => Promise<number>, everyMs: number, onReleased: () => void, log: Logger): () => void {
-  const timer = setInterval(() => {
-    run().then(
-      (n) => n > 0 && onReleased(),
-      (err: unknown) => log.warn('lease reclaim failed', { err }),
-    );
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(async () => (await run()) > 0 && onReleased(), { everyMs, onError: (err) => log.warn('lease reclaim failed', { err }) });
 }

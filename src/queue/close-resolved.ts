@@ -1,6 +1,7 @@
 import { SYSTEM } from '../domain/events.js';
 import { applyTransition } from '../lifecycle/apply.js';
 import type { Clock } from '../domain/clock.js';
+import { runEvery } from '../kit/run-every.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -24,11 +25,10 @@ export async function closeResolved(store: Store, clock: Clock, afterMs: number)
   return closed;
 }
 
-/** Runs `closeResolved` every `everyMs`; returns a stop function. */
+/** Runs `closeResolved` every `everyMs`, never two at once (a long backlog); returns a stop function. */
 export function scheduleCloseResolved(store: Store, clock: Clock, afterMs: number, log: Logger, everyMs = 60_000): () => void {
-  const timer = setInterval(() => {
-    closeResolved(store, clock, afterMs).catch((err: unknown) => log.warn('closing resolved conversations failed', { err }));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runEvery(() => closeResolved(store, clock, afterMs), {
+    everyMs,
+    onError: (err) => log.warn('closing resolved conversations failed', { err }),
+  });
 }
