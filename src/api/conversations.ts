@@ -118,6 +118,9 @@ export function conversationRoutes(
     const statuses: ConversationStatus[] =
       status === 'done' ? ['resolved', 'closed'] : status ? [status] : STATUSES.filter((s) => s !== 'closed');
     const page = await store.read(async (r) => {
+      // Where GET /api/events should resume (Last-Event-ID) for changes after this read, so a
+      // console that loads the list and then opens the stream misses nothing and replays no history.
+      const eventCursor = await r.events.maxSeq();
       let rows: ConversationRow[];
       let next: string | null = null;
       if (q) {
@@ -184,7 +187,6 @@ export function conversationRoutes(
         const customer = customers.get(row.customerId);
         return {
           ...view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }),
-          lastMessageAt: new Date(row.lastMessageAt).toISOString(),
           customer: customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
           lastMessage: lastMessage
             ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() }
@@ -195,7 +197,7 @@ export function conversationRoutes(
             : null,
         };
       });
-      return { items, nextCursor: next };
+      return { items, nextCursor: next, eventCursor };
     });
     return c.json(page);
   });
