@@ -33,8 +33,8 @@ const participantBody = z.union([
 ]);
 const conversationCursor = z.object({ p: z.enum(PRIORITIES).default('normal'), w: z.number().int().nullable(), i: z.string() });
 const MAX_TEAM_REF = 100;
-/** `status=done`: resolved and closed together, what the console's Resolved tab lists. */
-const LIST_STATUSES = [...STATUSES, 'done'] as const;
+/** `status=done`: resolved and closed together (the console's Resolved tab); `status=open`: bot, queued and assigned (its All tab). */
+const LIST_STATUSES = [...STATUSES, 'done', 'open'] as const;
 const listExtras = z.object({
   channel: z.string().min(1).max(50).optional(),
   priority: z.enum(PRIORITIES).optional(),
@@ -113,10 +113,16 @@ export function conversationRoutes(
     };
     // The original order and cursor stay as they were for callers that ask nothing new; `sort`,
     // `channel`, `priority` or `status=done` read through `browse`, whose cursor names its sort.
-    const browsing = sort !== undefined || channel !== undefined || priority !== undefined || status === 'done';
+    const browsing = sort !== undefined || channel !== undefined || priority !== undefined || status === 'done' || status === 'open';
     const order = sort ?? 'priority';
     const statuses: ConversationStatus[] =
-      status === 'done' ? ['resolved', 'closed'] : status ? [status] : STATUSES.filter((s) => s !== 'closed');
+      status === 'done'
+        ? ['resolved', 'closed']
+        : status === 'open'
+          ? ['bot', 'queued', 'assigned']
+          : status
+            ? [status]
+            : STATUSES.filter((s) => s !== 'closed');
     const page = await store.read(async (r) => {
       // Where GET /api/events should resume (Last-Event-ID) for changes after this read, so a
       // console that loads the list and then opens the stream misses nothing and replays no history.

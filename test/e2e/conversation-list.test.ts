@@ -134,6 +134,8 @@ describe.each(backends)('the console list: sorts, filters, done, last customer m
     expect(urgent.every((c) => c.priority === 'urgent')).toBe(true);
     const done = await all('/api/conversations?status=done', 1);
     expect(done.map((c) => c.status).sort()).toEqual(['closed', 'resolved']);
+    const open = await all('/api/conversations?status=open', 15);
+    expect(open).toHaveLength(40);
   });
 
   it('shows the last customer message, not the bot holding reply, and the customer identities', async () => {

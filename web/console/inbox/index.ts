@@ -178,6 +178,7 @@ export function mountInbox(root: HTMLElement, ctx: PageContext, opts: { teams: T
     if (forTab === 'mine') p.set('mine', 'true'), p.set('status', 'assigned');
     if (forTab === 'unassigned') p.set('status', 'queued');
     if (forTab === 'team') p.set('team', teamId);
+    if (forTab === 'all') p.set('status', 'open');
     if (forTab === 'snoozed') p.set('snoozed', 'true');
     if (forTab === 'resolved') p.set('status', 'done');
     if (forTab === tab) {
