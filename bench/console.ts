@@ -104,7 +104,10 @@ try {
   });
   let data = '[]';
   const files: Record<string, [string, string]> = {
-    '/': ['text/html', '<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="/console.css"><ul id="list" class="inbox-list"></ul><script type="module" src="/ceiling.js"></script>'],
+    '/': [
+      'text/html',
+      '<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="/console.css"><ul id="list" class="inbox-list"></ul><script type="module" src="/ceiling.js"></script>',
+    ],
     '/console.css': ['text/css', css],
     '/ceiling.js': ['text/javascript', ceiling.outputFiles[0]!.text],
   };
@@ -126,11 +129,10 @@ try {
   /** Navigates and returns performance.now() (ms since navigation start) at the first animation frame with `count` rows in #list (so within one frame, ~16 ms). */
   async function timeTo(url: string, count: number): Promise<number> {
     await page.goto(url, { waitUntil: 'commit' });
-    const at = await page.waitForFunction(
-      (n) => document.querySelectorAll('#list li[data-id]').length >= n && performance.now(),
-      count,
-      { polling: 'raf', timeout: 30_000 },
-    );
+    const at = await page.waitForFunction((n) => document.querySelectorAll('#list li[data-id]').length >= n && performance.now(), count, {
+      polling: 'raf',
+      timeout: 30_000,
+    });
     return (await at.jsonValue()) as number;
   }
 

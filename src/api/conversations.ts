@@ -132,7 +132,12 @@ export function conversationRoutes(
       if (q) {
         // Search: the conversations of the best matches (messages, notes, customer names) the agent
         // may see, best first, narrowed by the other filters; one page of up to `limit`.
-        const hits = await r.search.search({ terms: q.terms, kinds: [...SEARCH_KINDS], viewerId: agent.role === 'admin' ? null : agent.id, limit: 200 });
+        const hits = await r.search.search({
+          terms: q.terms,
+          kinds: [...SEARCH_KINDS],
+          viewerId: agent.role === 'admin' ? null : agent.id,
+          limit: 200,
+        });
         const ids = [...new Set(hits.map((h) => h.conversationId).filter((id): id is string => !!id))];
         const found = (await Promise.all(ids.map((id) => r.conversations.get(id)))).filter((x): x is ConversationRow => !!x);
         const labelled = label === undefined ? undefined : await r.labels.of(found.map((x) => x.id));
@@ -170,7 +175,7 @@ export function conversationRoutes(
         const after = decodeCursor(c.req.query('cursor'), conversationCursor);
         const got = await r.conversations.list({
           ...common,
-          status: status as ConversationStatus | undefined,
+          status,
           limit: limit + 1,
           after: after && { priority: after.p, waitingSince: after.w, id: after.i },
         });

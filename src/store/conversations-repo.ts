@@ -2,7 +2,15 @@ import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lt
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
 import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
-import type { BrowseFilter, BrowseKey, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
+import type {
+  BrowseFilter,
+  BrowseKey,
+  ConversationFilter,
+  ConversationKey,
+  ConversationRow,
+  ConversationSort,
+  ConversationsRepo,
+} from './ports.js';
 import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {

@@ -12,7 +12,7 @@ import { call, onUnauthorized } from './api.js';
 import { mountConversation } from './conversation/index.js';
 import { $, el, notice } from './dom.js';
 import { locale, setLocale } from './i18n.js';
-import { mountInbox, TABS, type Inbox, type Tab } from './inbox/index.js';
+import { mountInbox, TABS, type Inbox } from './inbox/index.js';
 import type { Team } from './inbox/types.js';
 import { notifyEnabled, setNotify } from './inbox/notify.js';
 import { connectLive, type LiveState } from './live.js';
@@ -170,7 +170,7 @@ function route(): void {
       document.title = page.title() + ' · ' + t('title');
     } else if (head === 'inbox' || !head) {
       const tab = TABS.find((x) => x === rest[0]) ?? 'unassigned';
-      inbox.setTab(tab as Tab);
+      inbox.setTab(tab);
       setMode('list');
       view.replaceChildren(el('p', 'shell-placeholder', t('pickConversation')));
     } else {

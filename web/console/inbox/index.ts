@@ -158,7 +158,11 @@ export function mountInbox(root: HTMLElement, ctx: PageContext, opts: { teams: T
     clear.textContent = t('clear');
     for (const key of ['channel', 'team', 'priority', 'status', 'label', 'sort']) fieldLabels[key]!.textContent = t(key as 'channel');
     const any = { value: '', label: t('any') };
-    options(selects.sort, SORTS.map((s) => ({ value: s, label: t(s === 'priority' ? 'sortPriority' : s === 'waiting' ? 'sortWaiting' : 'sortActivity') })), filters.sort);
+    options(
+      selects.sort,
+      SORTS.map((s) => ({ value: s, label: t(s === 'priority' ? 'sortPriority' : s === 'waiting' ? 'sortWaiting' : 'sortActivity') })),
+      filters.sort,
+    );
     options(selects.channel, [any, ...CHANNELS.map((c) => ({ value: c, label: channelName(c) }))], filters.channel);
     options(selects.team, [any, ...myTeams.map((x) => ({ value: x.id, label: x.name }))], filters.team);
     options(selects.priority, [any, ...PRIORITIES.map((p) => ({ value: p, label: t(p) }))], filters.priority);
@@ -175,7 +179,10 @@ export function mountInbox(root: HTMLElement, ctx: PageContext, opts: { teams: T
 
   function query(extra: Record<string, string> = {}, forTab: Tab = tab): string {
     const p = new URLSearchParams();
-    if (forTab === 'mine') p.set('mine', 'true'), p.set('status', 'assigned');
+    if (forTab === 'mine') {
+      p.set('mine', 'true');
+      p.set('status', 'assigned');
+    }
     if (forTab === 'unassigned') p.set('status', 'queued');
     if (forTab === 'team') p.set('team', teamId);
     if (forTab === 'all') p.set('status', 'open');
@@ -343,7 +350,12 @@ export function mountInbox(root: HTMLElement, ctx: PageContext, opts: { teams: T
   const stop = ctx.onEvent((e: LiveEvent) => {
     if (RELEVANT.has(e.type)) soon();
     const by = e.data.by as string | undefined;
-    if (e.type === 'status' && e.data.assigneeId === ctx.me.id && by !== ctx.me.id && (e.data.action === 'assign' || e.data.action === 'transfer')) {
+    if (
+      e.type === 'status' &&
+      e.data.assigneeId === ctx.me.id &&
+      by !== ctx.me.id &&
+      (e.data.action === 'assign' || e.data.action === 'transfer')
+    ) {
       const item = items.find((i) => i.id === e.data.conversationId);
       alertAgent('assigned', item ? customerLabel(item.customer) : '', () => ctx.navigate('#/c/' + e.data.conversationId));
     }
@@ -380,7 +392,8 @@ export function mountInbox(root: HTMLElement, ctx: PageContext, opts: { teams: T
       const at = items.findIndex((i) => i.id === selectedId);
       const next = items[Math.min(items.length - 1, Math.max(0, at < 0 ? (delta > 0 ? 0 : items.length - 1) : at + delta))]!;
       selectedId = next.id;
-      for (const li of list.querySelectorAll<HTMLLIElement>('li[data-id]')) li.classList.toggle('inbox-selected', li.dataset.id === next.id);
+      for (const li of list.querySelectorAll<HTMLLIElement>('li[data-id]'))
+        li.classList.toggle('inbox-selected', li.dataset.id === next.id);
       const button = list.querySelector<HTMLButtonElement>(`li[data-id="${CSS.escape(next.id)}"] button`);
       button?.focus();
       button?.scrollIntoView({ block: 'nearest' });

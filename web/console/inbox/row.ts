@@ -48,7 +48,10 @@ function slaChip(item: InboxItem, now: number): HTMLElement | null {
 }
 
 /** One list row: a button inside `li[data-id]` (the stable selector other parts' tests click). */
-export function renderRow(item: InboxItem, opts: { agents: Map<string, Agent>; unread: boolean; open: boolean; now: number }): HTMLLIElement {
+export function renderRow(
+  item: InboxItem,
+  opts: { agents: Map<string, Agent>; unread: boolean; open: boolean; now: number },
+): HTMLLIElement {
   const said = item.lastCustomerMessage;
   const preview = said?.text || item.subject || item.lastMessage?.text || '';
   const time = said?.createdAt ?? item.lastMessageAt;

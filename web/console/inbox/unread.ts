@@ -32,8 +32,7 @@ export class ReadMarks {
     const ids = Object.keys(this.seen);
     // Oldest marks go first once there are many, so the entry stays small.
     if (ids.length > MAX_KEPT) {
-      for (const old of ids.sort((a, b) => (this.seen[a]! < this.seen[b]! ? -1 : 1)).slice(0, ids.length - MAX_KEPT))
-        delete this.seen[old];
+      for (const old of ids.sort((a, b) => (this.seen[a]! < this.seen[b]! ? -1 : 1)).slice(0, ids.length - MAX_KEPT)) delete this.seen[old];
     }
     try {
       localStorage.setItem(key(this.agentId), JSON.stringify(this.seen));
