@@ -193,7 +193,50 @@ describe.skipIf(chromiumMissing)(browserSuite('the console shell: live inbox, re
     expect(await page.locator('#side').isVisible()).toBe(false);
     expect(await page.locator('#view').textContent()).not.toBe('');
     await page.getByRole('link', { name: 'Inbox' }).click();
-    await page.locator('#list li[data-id]').first().waitFor();
+    await page.waitForURL(/#\/inbox\/unassigned$/);
+    await page.locator('#list').waitFor({ state: 'attached' });
+    expect(await page.locator('#side').isVisible()).toBe(true);
     await page.context().close();
+  });
+
+  it('with the opt-in, notifies when a colleague transfers a conversation to me and when a note mentions me', async () => {
+    const bob = await app.createAgent('Bob');
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    context.setDefaultTimeout(10_000);
+    // Headless Chromium shows no notifications; this records what the page asks the browser to show.
+    await context.addInitScript(() => {
+      const shown: string[] = [];
+      class Recorded {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: { body?: string }) {
+          shown.push(title + '|' + (options?.body ?? ''));
+        }
+        close() {}
+      }
+      Object.assign(window, { __shown: shown, Notification: Recorded });
+    });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/console`);
+    await page.locator('#token').fill(alice.token);
+    await page.locator('#login button[type="submit"]').click();
+    await page.locator('#who', { hasText: 'Alice' }).waitFor();
+    await page.locator('#live', { hasText: 'Live' }).waitFor();
+    await page.locator('#settings-open').click();
+    await page.locator('#notify-toggle').check();
+    await page.keyboard.press('Escape');
+    const { id } = await handoff('/human a question for Bob');
+    expect((await api(app, bob.token, 'POST', `/api/conversations/${id}/claim`)).status).toBe(200);
+    expect((await api(app, bob.token, 'POST', `/api/conversations/${id}/transfer`, { agentId: alice.id })).status).toBe(200);
+    const shown = () => page.evaluate(() => (window as unknown as { __shown: string[] }).__shown);
+    await expect.poll(shown).toEqual([expect.stringMatching(/^New conversation assigned to you\|Visitor \d{4}$/)]);
+    expect((await api(app, alice.token, 'POST', `/api/conversations/${id}/participants`, { agentId: bob.id })).status).toBeLessThan(300);
+    expect((await api(app, bob.token, 'POST', `/api/conversations/${id}/notes`, { text: '@Alice can you look at this?' })).status).toBe(
+      201,
+    );
+    await expect.poll(async () => (await shown()).length).toBe(2);
+    expect((await shown())[1]).toMatch(/^You were mentioned in a note\|/);
+    await context.close();
   });
 });

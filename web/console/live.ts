@@ -13,6 +13,11 @@ export interface LiveOptions {
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 15_000;
+/**
+ * The server writes at least a comment every SSE_HEARTBEAT_SECONDS (15 s by default); this long
+ * without a byte means the connection died without closing (a laptop lid, a NAT dropping it).
+ */
+const STALL_MS = 45_000;
 
 /**
  * The one connection to GET /api/events. EventSource cannot send the Authorization header and the
@@ -45,7 +50,12 @@ export function connectLive(opts: LiveOptions): { close(): void } {
     const token = opts.token();
     if (!token || closed) return;
     controller = new AbortController();
+    const aborter = controller;
     let gotData = false;
+    let lastByteAt = Date.now();
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastByteAt > STALL_MS) aborter.abort();
+    }, 5000);
     try {
       const res = await fetch('/api/events', {
         headers: { authorization: 'Bearer ' + token, accept: 'text/event-stream', 'last-event-id': String(last) },
@@ -63,6 +73,7 @@ export function connectLive(opts: LiveOptions): { close(): void } {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
+        lastByteAt = Date.now();
         if (!gotData) {
           gotData = true;
           backoff = MIN_BACKOFF_MS;
@@ -91,6 +102,8 @@ export function connectLive(opts: LiveOptions): { close(): void } {
       }
     } catch {
       // A dropped connection or a refused request: the backoff below tries again.
+    } finally {
+      clearInterval(watchdog);
     }
     if (closed) return;
     opts.onState('reconnecting');

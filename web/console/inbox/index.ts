@@ -1,6 +1,6 @@
 import { el } from '../dom.js';
 import type { LiveEvent, PageContext } from '../page.js';
-import { customerLabel } from '../names.js';
+import { customerLabel, type NamedCustomer } from '../names.js';
 import { alertAgent } from './notify.js';
 import { channelName, renderRow } from './row.js';
 import { t } from './strings.js';
@@ -356,8 +356,13 @@ export function mountInbox(root: HTMLElement, ctx: PageContext, opts: { teams: T
       by !== ctx.me.id &&
       (e.data.action === 'assign' || e.data.action === 'transfer')
     ) {
-      const item = items.find((i) => i.id === e.data.conversationId);
-      alertAgent('assigned', item ? customerLabel(item.customer) : '', () => ctx.navigate('#/c/' + e.data.conversationId));
+      const id = e.data.conversationId;
+      // The row may not be loaded (another tab, a later page): the customer's name is read once.
+      void ctx
+        .call<{ customer: NamedCustomer | null }>('GET', '/conversations/' + encodeURIComponent(id))
+        .then((d) => customerLabel(d.customer))
+        .catch(() => '')
+        .then((name) => alertAgent('assigned', name, () => ctx.navigate('#/c/' + id)));
     }
     if (e.type === 'mention' && e.data.agentId === ctx.me.id) {
       alertAgent('mentioned', '', () => ctx.navigate('#/c/' + e.data.conversationId));
