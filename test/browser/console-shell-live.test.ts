@@ -103,6 +103,7 @@ describe.skipIf(chromiumMissing)(browserSuite('the console shell: live inbox, re
   });
 
   it('is driven by the keyboard: j/k select, Enter opens, Escape goes back, ? lists the shortcuts in a modal dialog', async () => {
+    for (const n of [1, 2, 3]) await handoff(`/human keyboard ${n}`);
     const page = await signedIn(browser, app.url, alice.token, 'Alice');
     const rows = page.locator('#list li[data-id]');
     await expect.poll(() => rows.count()).toBeGreaterThan(2);
@@ -136,6 +137,7 @@ describe.skipIf(chromiumMissing)(browserSuite('the console shell: live inbox, re
   });
 
   it('speaks Chinese to a Chinese browser and switches language in place', async () => {
+    await handoff('/human 你好');
     const page = await signedIn(browser, app.url, alice.token, 'Alice', { locale: 'zh-CN' });
     expect(await page.locator('#login button[type="submit"]').isHidden()).toBe(true);
     expect(await page.locator('.inbox-tab[data-tab="mine"]').textContent()).toContain('我的');
@@ -154,6 +156,7 @@ describe.skipIf(chromiumMissing)(browserSuite('the console shell: live inbox, re
   });
 
   it('at 375 px shows the list, then the conversation alone with a back button, nothing cut off', async () => {
+    await handoff('/human from a phone');
     for (const locale of ['en', 'zh-CN']) {
       const tag = locale === 'en' ? 'en' : 'zh';
       const page = await signedIn(browser, app.url, alice.token, 'Alice', { viewport: { width: 375, height: 740 }, locale });
