@@ -341,10 +341,13 @@ document.addEventListener('keydown', (e) => {
       if (!conversation) return;
       conversation.claim();
       break;
-    case 'r':
+    case 'r': {
       if (!conversation) return;
-      conversation.focusReply();
+      // After this key event: focusing the composer during it lets Chromium type the 'r' there.
+      const view = conversation;
+      setTimeout(() => view.focusReply());
       break;
+    }
     case 'e':
       if (!conversation) return;
       conversation.resolve();
