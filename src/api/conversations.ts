@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
 import { CONVERSATION_SORTS, SEARCH_KINDS, type ConversationRow, type Repos } from '../store/ports.js';
-import { browseKey } from '../store/conversations-repo.js';
+import { browseKey } from '../domain/list-order.js';
 import { searchQuery } from './search.js';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import type { Clock } from '../domain/clock.js';

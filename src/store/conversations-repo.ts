@@ -2,15 +2,8 @@ import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lt
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
 import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
-import type {
-  BrowseFilter,
-  BrowseKey,
-  ConversationFilter,
-  ConversationKey,
-  ConversationRow,
-  ConversationSort,
-  ConversationsRepo,
-} from './ports.js';
+import { NOT_WAITING } from '../domain/list-order.js';
+import type { BrowseFilter, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
 import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {
@@ -309,9 +302,6 @@ export class SqlConversationsRepo implements ConversationsRepo {
 /** Priorities in list order: urgent first. */
 const RANKED = [...PRIORITIES].reverse();
 
-/** Stands in for "not waiting" so such rows sort after every waiting one (a JS-safe integer, a bigint in PostgreSQL). */
-const NOT_WAITING = 8_640_000_000_000_000;
-
 /** The SQL of a sort's keys (the id follows them); `browseKey` computes the same values from a row. */
 function sortExprs(sort: ConversationSort): { exprs: SQL[]; desc: boolean } {
   const c = conversations;
@@ -320,14 +310,6 @@ function sortExprs(sort: ConversationSort): { exprs: SQL[]; desc: boolean } {
   if (sort === 'waiting') return { exprs: [waiting], desc: false };
   const rank = sql.raw(`case priority ${RANKED.map((p, i) => `when '${p}' then ${i}`).join(' ')} else ${RANKED.length} end`);
   return { exprs: [sql`${rank}`, waiting], desc: false };
-}
-
-/** A row's keys in a `browse` order, for the next page's cursor. */
-export function browseKey(sort: ConversationSort, row: ConversationRow): BrowseKey {
-  const waiting = row.waitingSince ?? NOT_WAITING;
-  if (sort === 'activity') return { keys: [row.lastMessageAt], id: row.id };
-  if (sort === 'waiting') return { keys: [waiting], id: row.id };
-  return { keys: [RANKED.indexOf(row.priority), waiting], id: row.id };
 }
 
 /** List order: priority (urgent first), waiting since (nulls last), then id. */

@@ -1,3 +1,4 @@
+import type { BrowseKey, ConversationSort } from '../domain/list-order.js';
 import type { ConversationStatus, CustomerTier, Priority } from '../domain/conversation.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AgentStatus } from '../domain/presence.js';
@@ -324,15 +325,7 @@ export interface ConversationFilter {
   after?: ConversationKey;
 }
 
-/** The console's list orders: urgent first then longest waiting; longest waiting; latest message first. */
-export const CONVERSATION_SORTS = ['priority', 'waiting', 'activity'] as const;
-export type ConversationSort = (typeof CONVERSATION_SORTS)[number];
-
-/** A row's place in a `browse` order: the sort's numeric keys, then the id (see conversations-repo.ts browseKey). */
-export interface BrowseKey {
-  keys: number[];
-  id: string;
-}
+export { CONVERSATION_SORTS, type BrowseKey, type ConversationSort } from '../domain/list-order.js';
 
 /** The console's list with any sort and more filters than `list`; several statuses at once. */
 export interface BrowseFilter extends Omit<ConversationFilter, 'status' | 'after'> {
