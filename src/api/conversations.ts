@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { PRIORITIES, STATUSES } from '../domain/conversation.js';
+import { PRIORITIES, STATUSES, type ConversationStatus } from '../domain/conversation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
-import type { ConversationRow, Repos } from '../store/ports.js';
+import { CONVERSATION_SORTS, SEARCH_KINDS, type ConversationRow, type Repos } from '../store/ports.js';
+import { browseKey } from '../domain/list-order.js';
+import { searchQuery } from './search.js';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiEnv } from './auth.js';
@@ -31,6 +33,14 @@ const participantBody = z.union([
 ]);
 const conversationCursor = z.object({ p: z.enum(PRIORITIES).default('normal'), w: z.number().int().nullable(), i: z.string() });
 const MAX_TEAM_REF = 100;
+/** `status=done`: resolved and closed together (the console's Resolved tab); `status=open`: bot, queued and assigned (its All tab). */
+const LIST_STATUSES = [...STATUSES, 'done', 'open'] as const;
+const listExtras = z.object({
+  channel: z.string().min(1).max(50).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  sort: z.enum(CONVERSATION_SORTS).optional(),
+});
+const browseCursor = z.object({ s: z.enum(CONVERSATION_SORTS), k: z.array(z.number()).min(1).max(3), i: z.string() });
 const messageCursor = z.object({ m: z.string() });
 /** Messages shown with a conversation; older ones are paged from GET /:id/messages. */
 const DETAIL_MESSAGES = 100;
@@ -66,9 +76,9 @@ export function conversationRoutes(
   // `?team=<id>` shows one team's conversations, `?team=` (empty) the general queue's.
   app.get('/', async (c) => {
     const query = c.req.query('status');
-    const status = STATUSES.find((s) => s === query);
+    const status = LIST_STATUSES.find((s) => s === query);
     if (query !== undefined && !status) {
-      throw new ValidationError(`status: must be one of ${STATUSES.join(', ')}`, 'status');
+      throw new ValidationError(`status: must be one of ${LIST_STATUSES.join(', ')}`, 'status');
     }
     const mine = c.req.query('mine') === 'true';
     const rawLabel = c.req.query('label');
@@ -81,37 +91,124 @@ export function conversationRoutes(
     const team = c.req.query('team');
     if (team !== undefined && team.length > MAX_TEAM_REF)
       throw new ValidationError(`team: must be at most ${MAX_TEAM_REF} characters`, 'team');
+    const extra = listExtras.safeParse({
+      channel: c.req.query('channel'),
+      priority: c.req.query('priority'),
+      sort: c.req.query('sort'),
+    });
+    if (!extra.success) {
+      const issue = extra.error.issues[0]!;
+      throw new ValidationError(`${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]));
+    }
+    const { channel, priority, sort } = extra.data;
+    const rawQ = c.req.query('q');
+    const q = rawQ === undefined || rawQ.trim() === '' ? undefined : searchQuery(rawQ);
     const limit = pageLimit(c.req.query('limit'));
-    const after = decodeCursor(c.req.query('cursor'), conversationCursor);
+    const agent = c.get('agent');
+    const common = {
+      assigneeId: mine ? agent.id : undefined,
+      label,
+      snoozed,
+      team: team === undefined ? undefined : team === '' ? null : team,
+    };
+    // The original order and cursor stay as they were for callers that ask nothing new; `sort`,
+    // `channel`, `priority` or `status=done` read through `browse`, whose cursor names its sort.
+    const browsing = sort !== undefined || channel !== undefined || priority !== undefined || status === 'done' || status === 'open';
+    const order = sort ?? 'priority';
+    const statuses: ConversationStatus[] =
+      status === 'done'
+        ? ['resolved', 'closed']
+        : status === 'open'
+          ? ['bot', 'queued', 'assigned']
+          : status
+            ? [status]
+            : STATUSES.filter((s) => s !== 'closed');
     const page = await store.read(async (r) => {
-      const rows = await r.conversations.list({
-        status,
-        assigneeId: mine ? c.get('agent').id : undefined,
-        label,
-        snoozed,
-        team: team === undefined ? undefined : team === '' ? null : team,
-        limit: limit + 1,
-        after: after && { priority: after.p, waitingSince: after.w, id: after.i },
-      });
-      const shown = rows.slice(0, limit);
+      // Where GET /api/events should resume (Last-Event-ID) for changes after this read, so a
+      // console that loads the list and then opens the stream misses nothing and replays no history.
+      const eventCursor = await r.events.maxSeq();
+      let rows: ConversationRow[];
+      let next: string | null = null;
+      if (q) {
+        // Search: the conversations of the best matches (messages, notes, customer names) the agent
+        // may see, best first, narrowed by the other filters; one page of up to `limit`.
+        const hits = await r.search.search({
+          terms: q.terms,
+          kinds: [...SEARCH_KINDS],
+          viewerId: agent.role === 'admin' ? null : agent.id,
+          limit: 200,
+        });
+        const ids = [...new Set(hits.map((h) => h.conversationId).filter((id): id is string => !!id))];
+        const found = (await Promise.all(ids.map((id) => r.conversations.get(id)))).filter((x): x is ConversationRow => !!x);
+        const labelled = label === undefined ? undefined : await r.labels.of(found.map((x) => x.id));
+        rows = found
+          .filter(
+            (x) =>
+              statuses.includes(x.status) &&
+              (!common.assigneeId || x.assigneeId === common.assigneeId) &&
+              (common.team === undefined || x.team === common.team) &&
+              (snoozedQuery === undefined || (x.snoozedUntil !== null) === snoozed) &&
+              (channel === undefined || x.channel === channel) &&
+              (priority === undefined || x.priority === priority) &&
+              (label === undefined || (labelled?.get(x.id) ?? []).includes(label)),
+          )
+          .slice(0, limit);
+      } else if (browsing) {
+        const cursor = decodeCursor(c.req.query('cursor'), browseCursor);
+        if (cursor && cursor.s !== order) throw new ValidationError('cursor: was made for another sort', 'cursor');
+        const got = await r.conversations.browse({
+          ...common,
+          statuses,
+          channel,
+          priority,
+          sort: order,
+          limit: limit + 1,
+          after: cursor && { keys: cursor.k, id: cursor.i },
+        });
+        rows = got.slice(0, limit);
+        const end = rows.at(-1);
+        if (got.length > limit && end) {
+          const key = browseKey(order, end);
+          next = encodeCursor({ s: order, k: key.keys, i: key.id });
+        }
+      } else {
+        const after = decodeCursor(c.req.query('cursor'), conversationCursor);
+        const got = await r.conversations.list({
+          ...common,
+          status,
+          limit: limit + 1,
+          after: after && { priority: after.p, waitingSince: after.w, id: after.i },
+        });
+        rows = got.slice(0, limit);
+        const end = rows.at(-1);
+        if (got.length > limit && end) next = encodeCursor({ p: end.priority, w: end.waitingSince, i: end.id });
+      }
+      const ids = rows.map((x) => x.id);
       const view = await viewIn(r);
-      const last = await r.messages.lastOf(shown.map((x) => x.id));
-      const customers = await r.customers.byIds([...new Set(shown.map((x) => x.customerId))]);
-      const labels = await r.labels.of(shown.map((x) => x.id));
-      const participants = await r.participants.of(shown.map((x) => x.id));
-      const items = shown.map((row) => {
+      const last = await r.messages.lastOf(ids);
+      const lastCustomer = await r.messages.lastFromCustomerOf(ids);
+      const customerIds = [...new Set(rows.map((x) => x.customerId))];
+      const customers = await r.customers.byIds(customerIds);
+      const identities = await r.customers.identitiesOfMany(customerIds);
+      const labels = await r.labels.of(ids);
+      const participants = await r.participants.of(ids);
+      const items = rows.map((row) => {
         const lastMessage = last.get(row.id);
+        const fromCustomer = lastCustomer.get(row.id);
         const customer = customers.get(row.customerId);
         return {
           ...view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }),
-          customer: customer ? { id: customer.id, displayName: customer.displayName, email: customer.email } : null,
+          customer: customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
           lastMessage: lastMessage
             ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() }
             : null,
+          // What the customer said last: the line an agent triages by, not the bot's holding reply.
+          lastCustomerMessage: fromCustomer
+            ? { text: fromCustomer.text.slice(0, 200), createdAt: new Date(fromCustomer.createdAt).toISOString() }
+            : null,
         };
       });
-      const end = shown.at(-1);
-      return { items, nextCursor: rows.length > limit && end ? encodeCursor({ p: end.priority, w: end.waitingSince, i: end.id }) : null };
+      return { items, nextCursor: next, eventCursor };
     });
     return c.json(page);
   });

@@ -2,7 +2,8 @@ import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lt
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
 import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
-import type { ConversationFilter, ConversationKey, ConversationRow, ConversationsRepo } from './ports.js';
+import { NOT_WAITING } from '../domain/list-order.js';
+import type { BrowseFilter, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
 import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {
@@ -75,6 +76,41 @@ export class SqlConversationsRepo implements ConversationsRepo {
     const statuses = filter.status ? [filter.status] : STATUSES.filter((s) => s !== 'closed');
     const pages = await Promise.all(statuses.map((status) => this.pageOf(status, filter, filter.limit, filter.after)));
     return pages.flat().sort(compareKeys).slice(0, filter.limit);
+  }
+
+  async browse(filter: BrowseFilter): Promise<ConversationRow[]> {
+    const c = conversations;
+    const conds: SQL[] = [inArray(c.status, filter.statuses)];
+    if (filter.assigneeId) conds.push(eq(c.assigneeId, filter.assigneeId));
+    if (filter.team === null) conds.push(isNull(c.team));
+    else if (filter.team !== undefined) conds.push(eq(c.team, filter.team));
+    if (filter.snoozed !== undefined) conds.push(filter.snoozed ? isNotNull(c.snoozedUntil) : isNull(c.snoozedUntil));
+    if (filter.channel !== undefined) conds.push(eq(c.channel, filter.channel));
+    if (filter.priority !== undefined) conds.push(eq(c.priority, filter.priority));
+    if (filter.label !== undefined)
+      conds.push(
+        exists(
+          this.db
+            .select({ one: sql`1` })
+            .from(conversationLabels)
+            .where(and(eq(conversationLabels.conversationId, c.id), eq(conversationLabels.label, filter.label))),
+        ),
+      );
+    const { exprs, desc: descending } = sortExprs(filter.sort);
+    const all = [...exprs, sql`${c.id}`];
+    if (filter.after) {
+      // Keyset: rows strictly past the cursor's (k1, k2, …, id) in the sort's direction.
+      const values = [...filter.after.keys, filter.after.id];
+      const past = (e: SQL, v: number | string) => (descending ? sql`${e} < ${v}` : sql`${e} > ${v}`);
+      const alternatives = all.map((e, i) => and(...all.slice(0, i).map((p, j) => sql`${p} = ${values[j]}`), past(e, values[i]!))!);
+      conds.push(or(...alternatives)!);
+    }
+    return this.db
+      .select()
+      .from(c)
+      .where(and(...conds))
+      .orderBy(...all.map((e) => (descending ? desc(e) : asc(e))))
+      .limit(filter.limit);
   }
 
   async openCounts(agentIds: string[]): Promise<Map<string, number>> {
@@ -265,6 +301,16 @@ export class SqlConversationsRepo implements ConversationsRepo {
 
 /** Priorities in list order: urgent first. */
 const RANKED = [...PRIORITIES].reverse();
+
+/** The SQL of a sort's keys (the id follows them); `browseKey` computes the same values from a row. */
+function sortExprs(sort: ConversationSort): { exprs: SQL[]; desc: boolean } {
+  const c = conversations;
+  const waiting = sql`coalesce(${c.waitingSince}, ${sql.raw(String(NOT_WAITING))})`;
+  if (sort === 'activity') return { exprs: [sql`${c.lastMessageAt}`], desc: true };
+  if (sort === 'waiting') return { exprs: [waiting], desc: false };
+  const rank = sql.raw(`case priority ${RANKED.map((p, i) => `when '${p}' then ${i}`).join(' ')} else ${RANKED.length} end`);
+  return { exprs: [sql`${rank}`, waiting], desc: false };
+}
 
 /** List order: priority (urgent first), waiting since (nulls last), then id. */
 function compareKeys(a: ConversationKey, b: ConversationKey): number {

@@ -71,6 +71,14 @@ export class SqlCustomersRepo implements CustomersRepo {
     return this.db.select().from(channelIdentities).where(eq(channelIdentities.customerId, customerId));
   }
 
+  async identitiesOfMany(customerIds: string[]): Promise<Map<string, IdentityRow[]>> {
+    const out = new Map<string, IdentityRow[]>();
+    if (customerIds.length === 0) return out;
+    const rows = await this.db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, customerIds));
+    for (const r of rows) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r]);
+    return out;
+  }
+
   async update(id: string, patch: Partial<Omit<CustomerRow, 'id'>>): Promise<void> {
     await this.db.update(customers).set(patch).where(eq(customers.id, id));
     await this.search.indexCustomer(id);

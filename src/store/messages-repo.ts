@@ -144,6 +144,27 @@ export class SqlMessagesRepo implements MessagesRepo {
     return out;
   }
 
+  async lastFromCustomerOf(conversationIds: string[]): Promise<Map<string, MessageRow>> {
+    const out = new Map<string, MessageRow>();
+    if (conversationIds.length === 0) return out;
+    // As lastOf, on the same index: the greatest id per conversation among the customer's own messages.
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(
+        inArray(
+          messages.id,
+          this.db
+            .select({ id: sql<string>`max(${messages.id})` })
+            .from(messages)
+            .where(and(inArray(messages.conversationId, conversationIds), eq(messages.author, 'customer')))
+            .groupBy(messages.conversationId),
+        ),
+      );
+    for (const r of rows) out.set(r.conversationId, r);
+    return out;
+  }
+
   async redact(conversationId: string, opts: { externalIds: boolean; limit: number }): Promise<number> {
     const notBlank = [ne(messages.text, ''), isNotNull(messages.meta)];
     if (opts.externalIds) notBlank.push(isNotNull(messages.externalId));

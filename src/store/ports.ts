@@ -1,3 +1,4 @@
+import type { BrowseKey, ConversationSort } from '../domain/list-order.js';
 import type { ConversationStatus, CustomerTier, Priority } from '../domain/conversation.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { AgentStatus } from '../domain/presence.js';
@@ -323,6 +324,17 @@ export interface ConversationFilter {
   limit: number;
   after?: ConversationKey;
 }
+
+export { CONVERSATION_SORTS, type BrowseKey, type ConversationSort } from '../domain/list-order.js';
+
+/** The console's list with any sort and more filters than `list`; several statuses at once. */
+export interface BrowseFilter extends Omit<ConversationFilter, 'status' | 'after'> {
+  statuses: ConversationStatus[];
+  channel?: string;
+  priority?: Priority;
+  sort: ConversationSort;
+  after?: BrowseKey;
+}
 /** An outgoing webhook. `secret` signs its requests; the API shows it only when it is made or rotated. */
 export interface WebhookRow {
   id: string;
@@ -380,6 +392,8 @@ export interface ConversationsRepo {
    * conversations there are.
    */
   list(filter: ConversationFilter): Promise<ConversationRow[]>;
+  /** One page in the order `filter.sort` names, past `filter.after`. */
+  browse(filter: BrowseFilter): Promise<ConversationRow[]>;
   /** Snoozed conversations whose time came by `now`, soonest first. */
   snoozeDue(now: number, limit: number): Promise<string[]>;
   /** How many conversations each agent holds (status assigned); agents holding none are absent. */
@@ -447,6 +461,8 @@ export interface CustomersRepo {
   findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined>;
   insertIdentity(row: IdentityRow): Promise<void>;
   identitiesOf(customerId: string): Promise<IdentityRow[]>;
+  /** The identities of several customers at once, by customer id. */
+  identitiesOfMany(customerIds: string[]): Promise<Map<string, IdentityRow[]>>;
   update(id: string, patch: Partial<Omit<CustomerRow, 'id'>>): Promise<void>;
   updateIdentity(id: string, patch: Partial<Omit<IdentityRow, 'id' | 'customerId'>>): Promise<void>;
   /** Customers not merged into another, newest first; `beforeId` pages on. */
@@ -538,6 +554,8 @@ export interface MessagesRepo {
   lastInbound(conversationId: string): Promise<MessageRow | undefined>;
   /** The last customer-visible message of each conversation. */
   lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>>;
+  /** Each conversation's last message from the customer (not the bot's or an agent's reply). */
+  lastFromCustomerOf(conversationIds: string[]): Promise<Map<string, MessageRow>>;
   /**
    * Blanks the text and meta (attachment references, raw headers) of up to `limit` messages of a
    * conversation not blank yet, and with `externalIds` their platform ids too; returns how many

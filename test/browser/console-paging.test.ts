@@ -36,10 +36,32 @@ describe.skipIf(chromiumMissing)(browserSuite('/console pages long lists'), () =
     await more.click();
     await expect.poll(() => rows.count()).toBe(57);
     await expect.poll(() => more.isHidden()).toBe(true);
-    // Polling keeps both pages; the longest waiting stays first.
-    await page.waitForTimeout(3000);
-    expect(await rows.count()).toBe(57);
+    const before = await rows.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id));
+    // A live refresh (a new hand-off arrives) keeps both pages, with no repeats; the longest waiting stays first.
+    const late = await app.store.tx((r) => seedConversation(r, Date.now(), [{ type: 'handoff' }]));
+    await page.locator(`#list li[data-id="${late.id}"]`).waitFor();
+    expect(await rows.count()).toBe(58);
     const ids = await rows.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id));
-    expect(new Set(ids).size).toBe(57);
+    expect(new Set(ids).size).toBe(58);
+    expect(ids.slice(0, 57)).toEqual(before);
+  });
+
+  it('pages by cursor in each sort: waiting longest and latest activity', async () => {
+    const agent = await app.createAgent('Bea');
+    const page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${app.url}/console`);
+    await page.locator('#token').fill(agent.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const rows = page.locator('#list li[data-id]');
+    await expect.poll(() => rows.count()).toBe(50);
+    for (const sort of ['waiting', 'activity']) {
+      await page.locator('#inbox-filter-sort').selectOption(sort);
+      await expect.poll(() => rows.count()).toBe(50);
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await expect.poll(() => rows.count()).toBe(58);
+      const ids = await rows.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id));
+      expect(new Set(ids).size, sort).toBe(58);
+    }
   });
 });
