@@ -8,17 +8,15 @@
  * script or an inline event handler.
  */
 import { call, onUnauthorized } from './api.js';
-import { renderDetail, useDraft } from './detail.js';
 import { loadSuggestions } from './faq.js';
-import { $, notice } from './dom.js';
-import { agentName } from './format.js';
+import { $, el, notice } from './dom.js';
+import { mountConversation } from './conversation/index.js';
+import type { ConversationView, LiveEvent, PageContext } from './page.js';
 import { renderList } from './list.js';
 import { LISTS, state, TOKEN_KEY, type Tab } from './state.js';
-import type { Agent, Detail, ListItem, Message, Page } from './types.js';
+import type { Agent, ListItem, Page } from './types.js';
 
 const POLL_MS = 2500;
-
-const reply = () => $<HTMLTextAreaElement>('reply');
 
 // ---- sign in / out ----
 async function signIn(): Promise<void> {
@@ -33,6 +31,7 @@ async function signIn(): Promise<void> {
   notice('');
   await loadSuggestions();
   await poll();
+  route();
   clearInterval(state.timer);
   state.timer = setInterval(poll, POLL_MS);
 }
@@ -44,7 +43,11 @@ function signOut(reason?: string, isError = true): void {
   $('who').textContent = '';
   $('logout').hidden = true;
   $('app').hidden = true;
-  $('detail').hidden = true;
+  // TEMP wiring until the shell lands.
+  mounted?.unmount();
+  mounted = null;
+  source?.close();
+  source = null;
   $('placeholder').hidden = false;
   $('login').hidden = false;
   $<HTMLInputElement>('token').value = '';
@@ -79,7 +82,7 @@ async function poll(): Promise<void> {
     do {
       state.again = false;
       try {
-        await Promise.all([loadList(), loadDetail()]);
+        await loadList();
         if ($('notice').dataset.kind === 'network') {
           notice('');
           delete $('notice').dataset.kind;
@@ -121,36 +124,6 @@ $('list-more').addEventListener('click', () => {
   void poll();
 });
 
-async function loadDetail(): Promise<void> {
-  const id = state.openId;
-  if (!id) return;
-  const data = await call<Detail>('GET', '/conversations/' + encodeURIComponent(id));
-  const key = JSON.stringify(data) + state.olderMessages.length;
-  if (id !== state.openId || key === state.detailKey) return;
-  state.detailKey = key;
-  if (!state.olderMessages.length) state.olderCursor = data.messagesNextCursor;
-  renderDetail({ ...data, messages: [...state.olderMessages, ...data.messages] });
-  $('messages-more').hidden = !state.olderCursor;
-}
-
-$('messages-more').addEventListener('click', async () => {
-  const id = state.openId;
-  if (!id || !state.olderCursor) return;
-  try {
-    const page = await call<Page<Message>>(
-      'GET',
-      '/conversations/' + encodeURIComponent(id) + '/messages?cursor=' + encodeURIComponent(state.olderCursor),
-    );
-    if (id !== state.openId) return;
-    state.olderMessages = [...page.items, ...state.olderMessages];
-    state.olderCursor = page.nextCursor;
-    state.detailKey = '';
-    await poll();
-  } catch (err) {
-    if (state.token) notice((err as Error).message, true);
-  }
-});
-
 // ---- list ----
 const tabs = document.querySelectorAll<HTMLButtonElement>('#tabs button');
 for (const tab of tabs) {
@@ -166,68 +139,64 @@ for (const tab of tabs) {
 }
 
 function open(id: string): void {
-  if (id !== state.openId) {
-    reply().value = '';
-    useDraft(null);
-    $('messages').replaceChildren();
-    $('drafts').replaceChildren();
-    state.olderMessages = [];
-    state.olderCursor = null;
-    $('messages-more').hidden = true;
+  location.hash = '#/c/' + id;
+}
+
+// TEMP wiring until the shell lands: `#/c/<id>` mounts the conversation view into #view, with a
+// PageContext over the old console's api.ts and one EventSource. The shell's main.ts replaces this.
+const LIVE_TYPES = ['message', 'status', 'csat', 'draft', 'delivery', 'note', 'priority', 'label', 'snooze', 'participant', 'mention', 'sla.breached', 'customer'];
+const handlers = new Set<(e: LiveEvent) => void>();
+let source: EventSource | null = null;
+function live(): void {
+  source?.close();
+  source = new EventSource('/api/events?token=' + encodeURIComponent(state.token ?? ''));
+  for (const type of LIVE_TYPES)
+    source.addEventListener(type, (m: MessageEvent<string>) => {
+      const event: LiveEvent = { id: Number(m.lastEventId), type, data: JSON.parse(m.data) as LiveEvent['data'] };
+      for (const h of handlers) h(event);
+    });
+}
+let mounted: ConversationView | null = null;
+function route(): void {
+  mounted?.unmount();
+  mounted = null;
+  const m = /^#\/c\/(.+)$/.exec(location.hash);
+  if (!m || !state.me) return;
+  let view = document.getElementById('view');
+  if (!view) {
+    view = el('div', '');
+    view.id = 'view';
+    $('detail').replaceWith(view);
   }
-  state.openId = id;
-  state.detailKey = '';
-  state.listKey = '';
   $('placeholder').hidden = true;
-  $('detail').hidden = false;
-  void poll();
+  // On a phone the old list column leaves no room: the conversation alone (the shell adds a back button).
+  $('app').classList.add('conv-temp-single');
+  $('side').hidden = matchMedia('(max-width: 720px)').matches;
+  if (!source) live();
+  const ctx: PageContext = {
+    call,
+    me: state.me,
+    agents: state.agents,
+    onEvent: (h) => {
+      handlers.add(h);
+      return () => handlers.delete(h);
+    },
+    navigate: (hash) => {
+      location.hash = hash;
+    },
+    notice,
+  };
+  mounted = mountConversation(view, decodeURIComponent(m[1]!), ctx);
 }
-
-reply().addEventListener('input', () => {
-  if (!reply().value.trim()) useDraft(null);
-});
-
-// ---- actions ----
-async function act(label: string, method: string, path: string, body?: unknown): Promise<boolean> {
-  const id = state.openId!;
-  try {
-    await call(method, '/conversations/' + encodeURIComponent(id) + path, body);
-    notice(label);
-    state.detailKey = '';
-    state.listKey = '';
-    await poll();
-    return true;
-  } catch (err) {
-    if (state.token) notice((err as Error).message, true);
-    return false;
-  }
-}
-
-$('claim').addEventListener('click', () => act('Claimed.', 'POST', '/claim'));
-$('release').addEventListener('click', () => act('Released to the queue.', 'POST', '/release'));
-$('resolve').addEventListener('click', () => act('Resolved.', 'POST', '/resolve'));
-$('transfer').addEventListener('click', () => {
-  const agentId = $<HTMLSelectElement>('transfer-to').value;
-  if (agentId) void act('Transferred to ' + agentName(agentId) + '.', 'POST', '/transfer', { agentId });
-});
-
-$('reply-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const text = reply().value.trim();
-  if (!text) return;
-  const body = state.draftId ? { text, draftId: state.draftId } : { text };
-  if (await act('Reply sent.', 'POST', '/messages', body)) {
-    reply().value = '';
-    useDraft(null);
-  }
-});
-$('note').addEventListener('click', async () => {
-  const text = reply().value.trim();
-  if (!text) return;
-  if (await act('Note added.', 'POST', '/notes', { text })) {
-    reply().value = '';
-    useDraft(null);
-  }
+window.addEventListener('hashchange', route);
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement;
+  if (!mounted || e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+  if (e.key === 'c') mounted.claim();
+  else if (e.key === 'r') {
+    e.preventDefault();
+    mounted.focusReply();
+  } else if (e.key === 'e') mounted.resolve();
 });
 
 if (state.token) {
