@@ -276,19 +276,26 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
       const send = view.locator('.conv-send');
       const box = await send.boundingBox();
       expect(box!.y + box!.height).toBeLessThanOrEqual(height);
+      await page.screenshot({ path: join(ARTIFACTS, `console-conv-view-${width}-en.png`) });
       const toggle = view.getByRole('button', { name: 'Customer' });
       if (width < 1100) {
         expect(await view.locator('.conv-side').isVisible()).toBe(false);
         await toggle.click();
         expect(await view.locator('.conv-side').isVisible()).toBe(true);
         expect(await toggle.getAttribute('aria-expanded')).toBe('true');
-        await toggle.click();
+        await view.locator('.conv-side').getByRole('button', { name: 'Close' }).click();
+        expect(await view.locator('.conv-side').isVisible()).toBe(false);
+        // The tools a phone keeps behind "More…".
+        expect(await view.locator('.conv-priority').isVisible()).toBe(false);
+        await view.getByRole('button', { name: 'More…' }).click();
+        expect(await view.locator('.conv-priority').isVisible()).toBe(true);
+        const sendBox = await send.boundingBox();
+        expect(sendBox!.y + sendBox!.height).toBeLessThanOrEqual(height);
       } else {
         expect(await toggle.isVisible()).toBe(false);
         expect(await view.locator('.conv-side').isVisible()).toBe(true);
       }
       await expectNoSeriousA11yViolations(page, '#view');
-      await page.screenshot({ path: join(ARTIFACTS, `console-conv-view-${width}-en.png`) });
       await page.context().close();
     });
   }

@@ -7,6 +7,7 @@ import { t } from './strings.js';
 import type { Detail, Priority } from './types.js';
 
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
+let headers = 0;
 
 interface Team {
   id: string;
@@ -29,7 +30,7 @@ export function createHeader(
   const labelAdd = el('button', 'conv-btn');
   labelAdd.type = 'submit';
   const labelForm = el('form', 'conv-label-form', labelInput, labelAdd);
-  const labelsRow = el('div', 'conv-labels-row', labelList, labelForm);
+  const labelsRow = el('div', 'conv-labels-row', labelList);
 
   const button = (cls: string) => {
     const b = el('button', 'conv-btn ' + cls);
@@ -52,19 +53,27 @@ export function createHeader(
   const snoozeLabel = el('label', 'conv-field', el('span', ''), snoozeAt);
   const snooze = button('conv-snooze');
   const unsnooze = button('conv-unsnooze');
-  const actions = el(
+  // On a phone the less frequent tools wait behind "More", so the history keeps the height.
+  const moreToggle = button('conv-more-toggle');
+  const extra = el(
     'div',
-    'conv-actions',
-    claim,
-    release,
-    resolve,
+    'conv-extra',
     priorityLabel,
     el('span', 'conv-group', transferLabel, transfer),
     el('span', 'conv-group', teamLabel, invite),
     el('span', 'conv-group', snoozeLabel, snooze, unsnooze),
+    labelForm,
   );
-  actions.setAttribute('role', 'toolbar');
+  extra.id = `conv-extra-${++headers}`;
+  moreToggle.setAttribute('aria-controls', extra.id);
+  moreToggle.setAttribute('aria-expanded', 'false');
+  const actions = el('div', 'conv-actions', claim, release, resolve, moreToggle, extra);
   const node = el('div', 'conv-head', el('div', 'conv-who', title, facts, subject, labelsRow), actions);
+  moreToggle.addEventListener('click', () => {
+    const open = !node.classList.contains('conv-more-open');
+    node.classList.toggle('conv-more-open', open);
+    moreToggle.setAttribute('aria-expanded', String(open));
+  });
 
   let detail: Detail | null = null;
   let teams: Team[] = [];
@@ -169,7 +178,8 @@ export function createHeader(
     labelAdd.textContent = t('addLabelButton');
     labelForm.hidden = !may.tools;
 
-    actions.setAttribute('aria-label', t('actions'));
+    moreToggle.textContent = t('moreActions');
+    labelsRow.hidden = c.labels.length === 0;
     claim.textContent = t('claim');
     release.textContent = t('release');
     resolve.textContent = t('resolve');

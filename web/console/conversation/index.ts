@@ -30,15 +30,20 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
 
   const toggle = el('button', 'conv-btn conv-side-toggle');
   toggle.type = 'button';
-  const side = el('aside', 'conv-side');
+  const close = el('button', 'conv-btn conv-side-close');
+  close.type = 'button';
+  const panelRoot = el('div', 'conv-panel');
+  const side = el('aside', 'conv-side', close, panelRoot);
   side.id = `conv-side-${conversationId}`;
   toggle.setAttribute('aria-controls', side.id);
   toggle.setAttribute('aria-expanded', 'false');
-  toggle.addEventListener('click', () => {
-    const open = !view.classList.contains('conv-side-open');
+  const showSide = (open: boolean) => {
     view.classList.toggle('conv-side-open', open);
     toggle.setAttribute('aria-expanded', String(open));
-  });
+    (open ? close : toggle).focus();
+  };
+  toggle.addEventListener('click', () => showSide(!view.classList.contains('conv-side-open')));
+  close.addEventListener('click', () => showSide(false));
 
   const main = el('section', 'conv-main', el('div', 'conv-top', header.node, toggle), history.node, composer.node, faq.node);
   const view = el('div', 'conv', status, main, side);
@@ -58,7 +63,8 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
     faq.update(d, history.messages());
     toggle.textContent = t('showCustomer');
     side.setAttribute('aria-label', t('customerPanel'));
-    if (!panel && d.customer) panel = mountCustomerPanel(side, d.customer.id, ctx);
+    close.textContent = t('closePanel');
+    if (!panel && d.customer) panel = mountCustomerPanel(panelRoot, d.customer.id, ctx);
   }
 
   // One fetch at a time; events meanwhile ask for exactly one more after it.
