@@ -326,6 +326,47 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     }
   });
 
+  it('shows attachments as chips, thumbnails and download links; CSAT and the resolve as system lines', async () => {
+    const { customer, id } = await queued('Here are my files');
+    const at = Date.now();
+    await app.store.tx((r) =>
+      r.messages.insert({
+        id: `att-${at}`,
+        conversationId: id,
+        channel: 'webchat',
+        externalId: null,
+        direction: 'in',
+        author: 'customer',
+        agentId: null,
+        text: 'photos attached',
+        meta: JSON.stringify({
+          attachments: [{ name: 'notes.txt' }, { name: 'parcel.jpg', id: 'a1' }, { name: 'invoice.pdf', url: 'javascript:alert(1)' }],
+        }),
+        createdAt: at,
+      }),
+    );
+    await api(app, alice.token, 'POST', `/api/conversations/${id}/claim`);
+    await api(app, alice.token, 'POST', `/api/conversations/${id}/resolve`);
+    await customer.say('5');
+    await eventually(async () => ((await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body.conversation.csat === 5 ? true : undefined), 5000, 'csat');
+    const page = await openConversation(alice.token, id);
+    const view = page.locator('#view');
+    const files = view.locator('.conv-msg', { hasText: 'photos attached' }).locator('.conv-file');
+    await files.first().waitFor();
+    expect(await files.allTextContents()).toEqual(['notes.txt', 'parcel.jpg', 'invoice.pdf']);
+    expect(await files.nth(0).locator('a').count()).toBe(0);
+    const link = files.nth(1).getByRole('link', { name: 'Download parcel.jpg' });
+    expect(await link.getAttribute('href')).toBe('/api/attachments/a1');
+    expect(await files.nth(1).locator('img.conv-thumb').getAttribute('alt')).toBe('parcel.jpg');
+    // A URL with another scheme is no link: only the name shows.
+    expect(await files.nth(2).locator('a').count()).toBe(0);
+    await view.locator('.conv-sys-csat', { hasText: 'Customer rated 5/5' }).waitFor();
+    await view.locator('.conv-sys[data-action="resolve"]', { hasText: 'Alice resolved it' }).waitFor();
+    expect(await view.locator('.conv-csat').textContent()).toBe('Rated 5/5');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-conv-attachments-1366-en.png') });
+    await page.context().close();
+  });
+
   it('loads earlier messages by cursor, keeping the place', async () => {
     const { id } = await queued('first of many');
     await api(app, alice.token, 'POST', `/api/conversations/${id}/claim`);

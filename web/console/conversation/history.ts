@@ -32,14 +32,24 @@ export function createHistory(ctx: PageContext, conversationId: string) {
   let detail: Detail | null = null;
   let lastCount = 0;
   const atBottom = () => pane.scrollHeight - pane.scrollTop - pane.clientHeight < FOLLOW_SLACK_PX;
+  /** Whether the agent is at the newest message; only their own scrolling changes it. */
+  let following = true;
   const toBottom = () => {
     pane.scrollTop = pane.scrollHeight;
+    following = true;
     jump.hidden = true;
   };
 
   pane.addEventListener('scroll', () => {
-    if (atBottom()) jump.hidden = true;
+    following = atBottom();
+    if (following) jump.hidden = true;
   });
+  // The pane shrinks when the header or composer grows (a label, an opened drafts panel): a follower stays at the bottom.
+  const resized = new ResizeObserver(() => {
+    if (following) toBottom();
+  });
+  resized.observe(pane);
+  resized.observe(list);
   jump.addEventListener('click', () => {
     toBottom();
     pane.focus();
@@ -108,8 +118,7 @@ export function createHistory(ctx: PageContext, conversationId: string) {
     pane,
     /** A fresh detail: merges its messages, redraws, and follows or offers the jump. */
     update(d: Detail): void {
-      const first = detail === null;
-      const follow = first || atBottom();
+      const follow = following;
       detail = d;
       if (cursor === undefined) cursor = d.messagesNextCursor;
       for (const m of d.messages) known.set(m.id, m);
@@ -125,9 +134,11 @@ export function createHistory(ctx: PageContext, conversationId: string) {
     },
     /** Labels and times again in the current language. */
     relabel(): void {
-      const follow = atBottom();
       draw();
-      if (follow) toBottom();
+      if (following) toBottom();
+    },
+    stop(): void {
+      resized.disconnect();
     },
     /** The texts of the messages shown, newest last (for the FAQ link: the question and the reply). */
     messages: (): Message[] => [...known.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),

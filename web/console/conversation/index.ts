@@ -131,6 +131,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
       unsubscribe();
       window.removeEventListener('localechange', relabel);
       panel?.unmount();
+      history.stop();
       root.replaceChildren();
     },
     claim(): void {
