@@ -50,7 +50,13 @@ describe('console Markdown parser', () => {
       {
         t: 'ol',
         start: 1,
-        items: [[{ t: 'text', v: 'Open ' }, { t: 'strong', c: [{ t: 'text', v: 'Orders' }] }], [{ t: 'text', v: 'Click return' }]],
+        items: [
+          [
+            { t: 'text', v: 'Open ' },
+            { t: 'strong', c: [{ t: 'text', v: 'Orders' }] },
+          ],
+          [{ t: 'text', v: 'Click return' }],
+        ],
       },
       { t: 'ul', items: [[{ t: 'text', v: 'a' }], [{ t: 'text', v: 'b' }, { t: 'br' }, { t: 'text', v: 'more' }]] },
       { t: 'pre', v: '<b>x</b>' },

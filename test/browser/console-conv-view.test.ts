@@ -108,9 +108,13 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     expect(received.text).toBe('Hi customer, this is Alice. Thanks for waiting!');
 
     // Order in the timeline: the customer's messages, the hand-off line, then the claim, then the reply.
-    const order = await view.locator('.conv-items > li').evaluateAll((lis) =>
-      lis.map((li) => (li.classList.contains('conv-sys') ? 'sys:' + (li as HTMLElement).dataset.action : li.className.includes('conv-in') ? 'in' : 'out')),
-    );
+    const order = await view
+      .locator('.conv-items > li')
+      .evaluateAll((lis) =>
+        lis.map((li) =>
+          li.classList.contains('conv-sys') ? 'sys:' + (li as HTMLElement).dataset.action : li.className.includes('conv-in') ? 'in' : 'out',
+        ),
+      );
     expect(order.indexOf('sys:handoff')).toBeLessThan(order.indexOf('sys:claim'));
     expect(order.lastIndexOf('out')).toBeGreaterThan(order.indexOf('sys:claim'));
     await expectNoSeriousA11yViolations(page, '#view');
@@ -134,12 +138,14 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     expect(await view.locator('.conv-msg.conv-by-bot', { hasText: '**' }).count()).toBe(0);
     // An agent's Markdown link is a link when it is http(s), text when it is javascript:.
     await api(app, alice.token, 'POST', `/api/conversations/${id}/claim`);
-    await api(app, alice.token, 'POST', `/api/conversations/${id}/messages`, { text: 'See [our page](https://example.com/deals) or [this](javascript:alert(2))' });
+    await api(app, alice.token, 'POST', `/api/conversations/${id}/messages`, {
+      text: 'See [our page](https://example.com/deals) or [this](javascript:alert(2))',
+    });
     const out = view.locator('.conv-msg.conv-out', { hasText: 'our page' });
     await out.waitFor();
-    expect(await out.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')]))).toEqual([
-      ['https://example.com/deals', 'noopener noreferrer', '_blank'],
-    ]);
+    expect(
+      await out.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')])),
+    ).toEqual([['https://example.com/deals', 'noopener noreferrer', '_blank']]);
     expect(await out.textContent()).toContain('[this](javascript:alert(2))');
     await view.locator('.conv-msg.conv-in', { hasText: hostile }).click();
     await page.waitForTimeout(300);
@@ -164,7 +170,10 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     await shown.waitFor();
     expect(await shown.locator('.conv-tag').textContent()).toBe('internal');
     const bg = await shown.evaluate((n) => getComputedStyle(n).backgroundColor);
-    const replyBg = await view.locator('.conv-msg.conv-in').first().evaluate((n) => getComputedStyle(n).backgroundColor);
+    const replyBg = await view
+      .locator('.conv-msg.conv-in')
+      .first()
+      .evaluate((n) => getComputedStyle(n).backgroundColor);
     expect(bg).not.toBe(replyBg);
     await view.locator('.conv-sys', { hasText: 'Bob was invited' }).waitFor();
     const detail = (await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body;
@@ -348,7 +357,11 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     await api(app, alice.token, 'POST', `/api/conversations/${id}/claim`);
     await api(app, alice.token, 'POST', `/api/conversations/${id}/resolve`);
     await customer.say('5');
-    await eventually(async () => ((await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body.conversation.csat === 5 ? true : undefined), 5000, 'csat');
+    await eventually(
+      async () => ((await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body.conversation.csat === 5 ? true : undefined),
+      5000,
+      'csat',
+    );
     const page = await openConversation(alice.token, id);
     const view = page.locator('#view');
     const files = view.locator('.conv-msg', { hasText: 'photos attached' }).locator('.conv-file');

@@ -144,7 +144,21 @@ function open(id: string): void {
 
 // TEMP wiring until the shell lands: `#/c/<id>` mounts the conversation view into #view, with a
 // PageContext over the old console's api.ts and one EventSource. The shell's main.ts replaces this.
-const LIVE_TYPES = ['message', 'status', 'csat', 'draft', 'delivery', 'note', 'priority', 'label', 'snooze', 'participant', 'mention', 'sla.breached', 'customer'];
+const LIVE_TYPES = [
+  'message',
+  'status',
+  'csat',
+  'draft',
+  'delivery',
+  'note',
+  'priority',
+  'label',
+  'snooze',
+  'participant',
+  'mention',
+  'sla.breached',
+  'customer',
+];
 const handlers = new Set<(e: LiveEvent) => void>();
 let source: EventSource | null = null;
 function live(): void {

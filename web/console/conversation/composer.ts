@@ -112,7 +112,8 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
       ctx
         .call<{ items: Canned[] }>('GET', '/canned?limit=20' + (q ? '&q=' + encodeURIComponent(q) : ''))
         .then((page) => {
-          if (seq === cannedSeq && mode === 'reply' && textarea.value.startsWith('/')) canned.show(t('cannedList'), page.items, t('noCanned', { q }));
+          if (seq === cannedSeq && mode === 'reply' && textarea.value.startsWith('/'))
+            canned.show(t('cannedList'), page.items, t('noCanned', { q }));
         })
         .catch((err: Error) => ctx.notice(err.message, true));
       return;
@@ -201,7 +202,13 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
       textarea.focus();
     });
     const source = d.kind === 'llm' ? t('draftLlm') + (d.model ? ` (${d.model})` : '') : t('draftFaq');
-    const li = el('li', 'conv-draft', el('div', 'conv-meta', source, d.entryIds.length ? ' · ' + d.entryIds.join(', ') : ''), el('div', 'conv-text', d.text), use);
+    const li = el(
+      'li',
+      'conv-draft',
+      el('div', 'conv-meta', source, d.entryIds.length ? ' · ' + d.entryIds.join(', ') : ''),
+      el('div', 'conv-text', d.text),
+      use,
+    );
     li.dataset.id = d.id;
     return li;
   }

@@ -52,7 +52,12 @@ export function createFaqLink(ctx: PageContext, conversationId: string) {
     e.preventDefault();
     const id = newId.value.trim();
     void suggest({
-      newEntry: { ...(id ? { id } : {}), locale: newLocale.value.trim(), question: newQuestion.value.trim(), answer: newAnswer.value.trim() },
+      newEntry: {
+        ...(id ? { id } : {}),
+        locale: newLocale.value.trim(),
+        question: newQuestion.value.trim(),
+        answer: newAnswer.value.trim(),
+      },
     });
   });
 

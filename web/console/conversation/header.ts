@@ -143,7 +143,11 @@ export function createHeader(
     const chips: HTMLElement[] = [
       el('span', 'conv-chip conv-channel', c.channel),
       el('span', `conv-chip conv-status conv-status-${c.status}`, t(`status.${c.status}`)),
-      el('span', 'conv-chip conv-assignee', c.assigneeId ? t('assignedTo', { name: agentLabel(ctx.agents, c.assigneeId) }) : t('unassigned')),
+      el(
+        'span',
+        'conv-chip conv-assignee',
+        c.assigneeId ? t('assignedTo', { name: agentLabel(ctx.agents, c.assigneeId) }) : t('unassigned'),
+      ),
       el('span', `conv-chip conv-prio conv-prio-${c.priority}`, t(`priority.${c.priority}`)),
     ];
     if (c.firstResponseDueAt)

@@ -87,7 +87,11 @@ export function createHistory(ctx: PageContext, conversationId: string) {
     const items: Item[] = [
       ...messages.map((m, i) => ({ at: m.createdAt, order: i, node: () => messageNode(m, detail!.customer, ctx.agents) })),
       // At the same instant a line follows the messages (the hand-off after the "human" that asked), but the opening comes first.
-      ...events.map((e, i) => ({ at: e.at, order: e.type === 'status' && e.action === 'open' ? -1 : 100_000 + i, node: () => systemNode(e) })),
+      ...events.map((e, i) => ({
+        at: e.at,
+        order: e.type === 'status' && e.action === 'open' ? -1 : 100_000 + i,
+        node: () => systemNode(e),
+      })),
     ];
     items.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
     const nodes: HTMLElement[] = [];

@@ -16,10 +16,7 @@ export type Inline =
   | { t: 'link'; href: string; c: Inline[] };
 
 export type Block =
-  | { t: 'p'; c: Inline[] }
-  | { t: 'ul'; items: Inline[][] }
-  | { t: 'ol'; items: Inline[][]; start: number }
-  | { t: 'pre'; v: string };
+  { t: 'p'; c: Inline[] } | { t: 'ul'; items: Inline[][] } | { t: 'ol'; items: Inline[][]; start: number } | { t: 'pre'; v: string };
 
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
 
@@ -128,7 +125,13 @@ export function parseInline(text: string): Inline[] {
         continue;
       }
     }
-    if ((ch === '*' || ch === '_') && text[i + 1] !== ch && i + 1 < text.length && !/\s/.test(text[i + 1]!) && (ch === '*' || !WORD.test(prev))) {
+    if (
+      (ch === '*' || ch === '_') &&
+      text[i + 1] !== ch &&
+      i + 1 < text.length &&
+      !/\s/.test(text[i + 1]!) &&
+      (ch === '*' || !WORD.test(prev))
+    ) {
       const end = findSingle(text, ch, i + 1);
       if (end > 0) {
         push({ t: 'em', c: parseInline(text.slice(i + 1, end)) });

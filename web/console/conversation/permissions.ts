@@ -19,6 +19,5 @@ export function permissions(c: ConversationDetail, me: Agent) {
     tools: maySee,
     snooze: maySee && c.status !== 'resolved' && c.status !== 'closed',
     reply: holds || (invited && open),
-    note: true,
   };
 }

@@ -68,7 +68,9 @@ export interface TimelineEvent {
 
 export interface Detail {
   conversation: ConversationDetail;
-  customer: (NamedCustomer & { locale?: string | null; identities: { channel: string; displayName: string | null; username: string | null }[] }) | null;
+  customer:
+    | (NamedCustomer & { locale?: string | null; identities: { channel: string; displayName: string | null; username: string | null }[] })
+    | null;
   messages: Message[];
   messagesNextCursor: string | null;
   drafts: Draft[];
