@@ -71,11 +71,11 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
   }
 
   it('claims, fills a canned reply’s placeholders after “/”, sends it; the customer receives it; hand-off and claim show as system lines', async () => {
-    const created = await api(app, alice.token, 'POST', '/api/canned', {
-      shortcut: 'thanks',
-      text: 'Hi {{customer.name}}, this is {{agent.name}}. Thanks for waiting!',
-    });
-    expect(created.status).toBe(201);
+    for (const [shortcut, text] of [
+      ['thanks', 'Thanks!'],
+      ['thanks-wait', 'Hi {{customer.name}}, this is {{agent.name}}. Thanks for waiting!'],
+    ])
+      expect((await api(app, alice.token, 'POST', '/api/canned', { shortcut, text })).status).toBe(201);
     const { customer, id } = await queued('My parcel is late');
     const page = await openConversation(alice.token, id);
     const view = page.locator('#view');
@@ -90,13 +90,22 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     expect(await send.isEnabled()).toBe(true);
 
     const input = view.getByRole('textbox', { name: 'Reply' });
+    const cannedList = view.getByRole('listbox', { name: 'Canned responses' });
     await input.pressSequentially('/tha');
-    const option = view.getByRole('option', { name: /\/thanks/ });
-    await option.waitFor();
+    await expect.poll(() => cannedList.getByRole('option').count()).toBe(2);
+    await input.pressSequentially('nks-');
+    await expect.poll(() => cannedList.getByRole('option').allTextContents()).toEqual([expect.stringContaining('/thanks-wait')]);
+    await input.press('Backspace');
+    await expect.poll(() => cannedList.getByRole('option').count()).toBe(2);
+    // Down to the second, up and down again: the arrows move the active option, Enter takes it.
+    await input.press('ArrowDown');
+    await input.press('ArrowUp');
+    await input.press('ArrowDown');
+    expect(await cannedList.getByRole('option', { selected: true }).textContent()).toContain('/thanks-wait');
     await input.press('Enter');
     await expect.poll(() => input.inputValue()).toBe('Hi customer, this is Alice. Thanks for waiting!');
     const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/conversations/${id}/messages`));
-    await input.press('Enter');
+    await input.press('Control+Enter');
     expect((await posted).postDataJSON()).toEqual({ text: 'Hi customer, this is Alice. Thanks for waiting!' });
     await view.locator('.conv-msg.conv-out', { hasText: 'this is Alice' }).locator('.conv-delivery-sent').waitFor();
     expect(await input.inputValue()).toBe('');
@@ -309,7 +318,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     });
   }
 
-  it('speaks Chinese with a Chinese browser, and English again once the agent chose it', async () => {
+  it('speaks Chinese with a Chinese browser, and re-labels in English when the agent switches', async () => {
     const { id } = await queued('你好，我要退货');
     for (const [width, height] of [
       [1366, 768],
@@ -325,11 +334,13 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
       await page.screenshot({ path: join(ARTIFACTS, `console-conv-view-${width}-zh.png`) });
       if (width === 1366) {
         await expectNoSeriousA11yViolations(page, '#view');
-        await page.evaluate(() => {
-          localStorage.setItem('switchboard.locale', 'en');
-        });
-        await page.reload();
+        // The language switch re-labels the open view in place, keeping what the agent typed.
+        await view.locator('.conv-input').fill('半句话');
+        await page.locator('#locale').selectOption('en');
         await view.getByRole('button', { name: 'Claim' }).waitFor();
+        await view.locator('.conv-sys[data-action="handoff"]', { hasText: 'Handed off to a person' }).waitFor();
+        expect(await view.locator('.conv-reason').textContent()).toBe('Claim the conversation to reply.');
+        expect(await view.locator('.conv-input').inputValue()).toBe('半句话');
       }
       await page.context().close();
     }

@@ -11,6 +11,7 @@ import { call, onUnauthorized } from './api.js';
 import { loadSuggestions } from './faq.js';
 import { $, el, notice } from './dom.js';
 import { mountConversation } from './conversation/index.js';
+import { locale, setLocale } from './i18n.js';
 import type { ConversationView, LiveEvent, PageContext } from './page.js';
 import { renderList } from './list.js';
 import { LISTS, state, TOKEN_KEY, type Tab } from './state.js';
@@ -203,6 +204,23 @@ function route(): void {
   mounted = mountConversation(view, decodeURIComponent(m[1]!), ctx);
 }
 window.addEventListener('hashchange', route);
+// TEMP wiring until the shell lands: the language switch at the shell's stable selector #locale.
+if (!document.getElementById('locale')) {
+  const select = el('select', '');
+  select.id = 'locale';
+  select.setAttribute('aria-label', 'Language / 语言');
+  for (const [value, label] of [
+    ['en', 'English'],
+    ['zh', '中文'],
+  ]) {
+    const o = el('option', '', label);
+    o.value = value!;
+    select.append(o);
+  }
+  select.value = locale();
+  select.addEventListener('change', () => setLocale(select.value === 'zh' ? 'zh' : 'en'));
+  $('who').before(select);
+}
 document.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement;
   if (!mounted || e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
