@@ -171,6 +171,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     await expect.poll(() => view.locator('.conv-composer').getAttribute('class')).toContain('conv-noting');
     await note.pressSequentially('Could you check this @Bo');
     await view.getByRole('option', { name: '@Bob' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'console-conv-note-1366-en.png') });
     await note.press('Enter');
     expect(await note.inputValue()).toBe('Could you check this @Bob ');
     await note.pressSequentially('please');

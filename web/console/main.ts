@@ -219,7 +219,7 @@ if (!document.getElementById('locale')) {
   }
   select.value = locale();
   select.addEventListener('change', () => setLocale(select.value === 'zh' ? 'zh' : 'en'));
-  $('who').before(select);
+  $('side').append(select);
 }
 document.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement;
