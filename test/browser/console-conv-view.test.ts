@@ -218,6 +218,29 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     await page.context().close();
   });
 
+  it('the view’s claim, focusReply and resolve answer the c, r and e shortcuts', async () => {
+    const { id } = await queued('Shortcut person');
+    const page = await openConversation(alice.token, id);
+    const view = page.locator('#view');
+    await view.locator('.conv-claim:enabled').waitFor();
+    await view.locator('.conv-history').focus();
+    await page.keyboard.press('c');
+    await view.locator('.conv-assignee', { hasText: 'Assigned to Alice' }).waitFor();
+    await view.locator('.conv-history').focus();
+    await page.keyboard.press('r');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('conv-input'))).toBe(true);
+    // In the composer the letters are text, not shortcuts; an unknown "/shortcut" is not sent by Enter.
+    await page.keyboard.type('/nosuchthing');
+    await view.locator('.conv-suggest .conv-empty').waitFor();
+    await page.keyboard.press('Enter');
+    expect(await view.locator('.conv-input').inputValue()).toBe('/nosuchthing');
+    expect(await view.locator('.conv-status').textContent()).toBe('assigned');
+    await view.locator('.conv-history').focus();
+    await page.keyboard.press('e');
+    await view.locator('.conv-status', { hasText: 'resolved' }).waitFor();
+    await page.context().close();
+  });
+
   it('follows new messages at the bottom; scrolled up it stays and offers “new messages ↓”', async () => {
     const lines = Array.from({ length: 24 }, (_, i) => `line ${i + 1} of a long story`);
     const { customer, id } = await queued(...lines);

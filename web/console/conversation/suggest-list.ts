@@ -62,7 +62,8 @@ export function createSuggestList<T>(input: HTMLTextAreaElement, render: (item: 
         this.hide();
         return true;
       }
-      if (!items.length) return false;
+      // "No canned response starts with …": Enter does not send the half-typed "/shortcut" to the customer.
+      if (!items.length) return e.key === 'Enter' && !e.shiftKey;
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         active = (active + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
         paint();
