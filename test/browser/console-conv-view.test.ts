@@ -241,6 +241,31 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     await page.context().close();
   });
 
+  it('sets the priority, adds and removes a label, snoozes and wakes, each with its system line', async () => {
+    const { id } = await queued('Tools person');
+    const page = await openConversation(alice.token, id);
+    const view = page.locator('#view');
+    await view.getByLabel('Priority').selectOption('urgent');
+    await view.locator('.conv-prio-urgent', { hasText: 'Urgent' }).waitFor();
+    await view.locator('.conv-sys-priority', { hasText: 'Alice set the priority to Urgent' }).waitFor();
+    await view.getByRole('textbox', { name: 'Add label' }).fill('Refund');
+    await view.getByRole('button', { name: 'Add', exact: true }).click();
+    await view.locator('.conv-label', { hasText: 'refund' }).waitFor();
+    await view.locator('.conv-sys-label', { hasText: 'Alice added the label “refund”' }).waitFor();
+    await view.getByRole('button', { name: 'Remove label refund' }).click();
+    await view.locator('.conv-sys-label', { hasText: 'Alice removed the label “refund”' }).waitFor();
+    expect(await view.locator('.conv-label').count()).toBe(0);
+    await view.getByRole('button', { name: 'Snooze' }).click();
+    await view.locator('.conv-snoozed').waitFor();
+    await view.locator('.conv-sys-snooze', { hasText: 'Alice snoozed it until' }).waitFor();
+    await view.getByRole('button', { name: 'Wake now' }).click();
+    await view.locator('.conv-sys-snooze', { hasText: 'Alice woke it up' }).waitFor();
+    expect(await view.locator('.conv-snoozed').count()).toBe(0);
+    const c = (await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body.conversation;
+    expect(c).toMatchObject({ priority: 'urgent', labels: [], snoozedUntil: null });
+    await page.context().close();
+  });
+
   it('follows new messages at the bottom; scrolled up it stays and offers “new messages ↓”', async () => {
     const lines = Array.from({ length: 24 }, (_, i) => `line ${i + 1} of a long story`);
     const { customer, id } = await queued(...lines);
