@@ -16,6 +16,7 @@ import type { SlaSettings } from '../sla/settings.js';
 import { conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
+import { decodeLogged, type LoggedEvent } from '../domain/events.js';
 
 const MAX_REPLY = 16 * 1024;
 const replyBody = z.object({
@@ -44,6 +45,28 @@ const browseCursor = z.object({ s: z.enum(CONVERSATION_SORTS), k: z.array(z.numb
 const messageCursor = z.object({ m: z.string() });
 /** Messages shown with a conversation; older ones are paged from GET /:id/messages. */
 const DETAIL_MESSAGES = 100;
+
+/** Events shown as lines in a conversation's history; messages, notes, drafts and deliveries are shown as themselves. */
+const TIMELINE_TYPES = new Set(['status', 'csat', 'priority', 'label', 'snooze', 'participant', 'sla.breached']);
+/** Most timeline lines one detail returns (the newest); a conversation has a handful, a years-long one a few hundred. */
+const MAX_TIMELINE = 500;
+const EVENT_PAGE = 1000;
+
+/** The conversation's hand-offs, claims, transfers, SLA breaches, CSAT… oldest first, as `{seq, type, at, ...data}`. */
+async function timeline(r: Repos, conversationId: string) {
+  const kept: LoggedEvent[] = [];
+  for (let seq = 0; ;) {
+    const rows = await r.events.after(seq, { conversationId, limit: EVENT_PAGE });
+    for (const row of rows) {
+      if (!TIMELINE_TYPES.has(row.type)) continue;
+      kept.push(decodeLogged(row));
+      if (kept.length > MAX_TIMELINE) kept.shift();
+    }
+    if (rows.length < EVENT_PAGE) break;
+    seq = Number(rows.at(-1)!.seq);
+  }
+  return kept.map((e) => ({ seq: e.seq, type: e.type, at: new Date(e.createdAt).toISOString(), ...e.data }));
+}
 
 /** The `limit` messages before message `before` (newest when undefined), oldest first, with their deliveries. */
 async function messagePage(r: Repos, conversationId: string, limit: number, before: string | undefined) {
@@ -230,6 +253,7 @@ export function conversationRoutes(
         customer: customerView(customer, identities),
         ...messages,
         drafts: drafts.map(draftView),
+        events: await timeline(r, id),
       };
     });
     return c.json(body);

@@ -68,36 +68,45 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
     return { customer, id };
   }
 
+  /** Opens a conversation through the list row (the shell's stable selector) or its route. */
+  async function open(page: Page, id: string): Promise<void> {
+    await page.goto(`${app.url}/console#/c/${id}`);
+    await page.locator('#view .conv-main').waitFor();
+  }
+
   it('an agent opens the queued conversation, sees hostile text as text, claims, replies with the draft, notes, and resolves', async () => {
     const { customer, id } = await queuedConversation(HOSTILE);
     const page = await signIn(alice.token, 'Alice');
+    const view = page.locator('#view');
 
-    const row = page.locator(`#list li[data-id="${id}"]`);
-    await row.click();
-    const inbound = page.locator('#messages .msg.in .text');
+    await page.locator(`#list li[data-id="${id}"]`).click();
+    const inbound = view.locator('.conv-msg.conv-in .conv-text').first();
     await inbound.waitFor();
     expect(await inbound.textContent()).toBe(HOSTILE);
-    expect(await page.locator('#messages img, #messages script').count()).toBe(0);
+    expect(await view.locator('.conv-items img, .conv-items script').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    await page.locator('#messages .msg.out', { hasText: /a person will reply/i }).waitFor();
+    await view.locator('.conv-msg.conv-out', { hasText: /a person will reply/i }).waitFor();
 
-    // The draft is written after the hand-off; the console's polling brings it in.
-    const draft = page.locator('.draft', { hasText: DRAFT });
+    // The draft is written after the hand-off; its event on the stream brings it in.
+    await view.locator('.conv-drafts-summary').click();
+    const draft = view.locator('.conv-draft', { hasText: DRAFT });
     await draft.waitFor();
-    expect(await page.locator('#send').isDisabled()).toBe(true);
+    const send = view.getByRole('button', { name: 'Send reply' });
+    expect(await send.isDisabled()).toBe(true);
 
-    await page.locator('#claim').click();
-    await page.locator('#send:enabled').waitFor();
-    expect(await page.locator('#conv-meta').textContent()).toContain('assigned to Alice');
+    await view.getByRole('button', { name: 'Claim' }).click();
+    await view.locator('.conv-send:enabled').waitFor();
+    expect(await view.locator('.conv-assignee').textContent()).toBe('Assigned to Alice');
     await draft.getByRole('button', { name: 'Use draft' }).click();
-    expect(await page.locator('#reply').inputValue()).toBe(DRAFT);
+    const input = view.getByRole('textbox', { name: 'Reply' });
+    expect(await input.inputValue()).toBe(DRAFT);
 
     const detail = (await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body;
     const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/conversations/${id}/messages`));
-    await page.locator('#send').click();
+    await send.click();
     expect((await posted).postDataJSON()).toEqual({ text: DRAFT, draftId: detail.drafts[0].id });
-    await page.locator('#messages .msg.out', { hasText: DRAFT }).locator('.delivery.sent').waitFor();
-    expect(await page.locator('#reply').inputValue()).toBe('');
+    await view.locator('.conv-msg.conv-out', { hasText: DRAFT }).locator('.conv-delivery-sent').waitFor();
+    expect(await input.inputValue()).toBe('');
 
     const received = await eventually(
       async () => (await customer.history()).items.find((i) => i.author === 'agent'),
@@ -106,49 +115,49 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
     );
     expect(received.text).toBe(DRAFT);
 
-    await page.locator('#reply').fill('Customer pasted markup; probably testing us.');
-    await page.getByRole('button', { name: 'Add internal note' }).click();
-    await page.locator('#messages .msg.internal', { hasText: 'probably testing us' }).waitFor();
+    await view.getByText('Internal note', { exact: true }).click();
+    await view.getByRole('textbox', { name: 'Internal note' }).fill('Customer pasted markup; probably testing us.');
+    await view.getByRole('button', { name: 'Add note' }).click();
+    await view.locator('.conv-msg.conv-internal', { hasText: 'probably testing us' }).waitFor();
     expect((await customer.history()).items.some((i) => i.text.includes('probably testing us'))).toBe(false);
 
-    await page.getByRole('button', { name: 'Mine' }).click();
-    await row.waitFor();
-    await page.locator('#resolve').click();
-    await row.waitFor({ state: 'detached' });
+    await view.getByRole('button', { name: 'Resolve' }).click();
+    await view.locator('.conv-status', { hasText: 'resolved' }).waitFor();
+    await view.locator('.conv-sys[data-action="resolve"]', { hasText: 'Alice resolved it' }).waitFor();
     expect((await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body.conversation.status).toBe('resolved');
-    await page.getByRole('button', { name: 'Queue' }).click();
-    await page.locator('#list li').first().waitFor();
-    expect(await row.count()).toBe(0);
-    await page.getByRole('button', { name: 'Resolved' }).click();
-    await row.waitFor();
+    await view.getByRole('radio', { name: 'Reply' }).check();
+    expect(await view.locator('.conv-reason').textContent()).toBe('This conversation is resolved; replies are off.');
 
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
     await page.context().close();
   });
 
-  it('transfers to another agent, who finds it under Mine and releases it to the queue', async () => {
+  it('transfers to another agent, who releases it to the queue; the first agent sees it live', async () => {
     const { id } = await queuedConversation('human');
     const alicePage = await signIn(alice.token, 'Alice');
-    await alicePage.locator(`#list li[data-id="${id}"]`).click();
-    await alicePage.locator('#claim:enabled').click();
-    await alicePage.locator('#send:enabled').waitFor();
-    await alicePage.locator('#transfer-to').selectOption({ label: 'Bob' });
-    await alicePage.locator('#transfer').click();
-    await alicePage.locator('#conv-meta', { hasText: 'assigned to Bob' }).waitFor();
-    expect(await alicePage.locator('#send').isDisabled()).toBe(true);
+    await open(alicePage, id);
+    const aliceView = alicePage.locator('#view');
+    await aliceView.locator('.conv-claim:enabled').click();
+    await aliceView.locator('.conv-send:enabled').waitFor();
+    await aliceView.getByLabel('Transfer to').selectOption({ label: 'Bob' });
+    await aliceView.getByRole('button', { name: 'Transfer' }).click();
+    await aliceView.locator('.conv-assignee', { hasText: 'Assigned to Bob' }).waitFor();
+    await aliceView.locator('.conv-sys[data-action="transfer"]', { hasText: 'Alice transferred it to Bob' }).waitFor();
+    expect(await aliceView.locator('.conv-send').isDisabled()).toBe(true);
+    expect(await aliceView.locator('.conv-reason').textContent()).toBe('Bob holds this conversation; you may add internal notes.');
     expect((await api(app, alice.token, 'GET', `/api/conversations/${id}`)).body.conversation.assigneeId).toBe(bob.id);
 
     const bobPage = await signIn(bob.token, 'Bob');
-    await bobPage.getByRole('button', { name: 'Mine' }).click();
-    await bobPage.locator(`#list li[data-id="${id}"]`).click();
-    await bobPage.locator('#release:enabled').click();
-    await bobPage.locator('#conv-meta', { hasText: 'queued' }).waitFor();
+    await open(bobPage, id);
+    await bobPage.locator('#view .conv-release:enabled').click();
+    await bobPage.locator('#view .conv-status', { hasText: 'waiting in the queue' }).waitFor();
     expect((await api(app, bob.token, 'GET', `/api/conversations/${id}`)).body.conversation).toMatchObject({
       status: 'queued',
       assigneeId: null,
     });
-    // Alice's console picks the change up by polling.
-    await alicePage.locator('#claim:enabled').waitFor();
+    // Alice's view follows through the event stream, no reload.
+    await aliceView.locator('.conv-claim:enabled').waitFor();
+    await aliceView.locator('.conv-sys[data-action="release"]', { hasText: 'Bob released it to the queue' }).waitFor();
     await alicePage.context().close();
     await bobPage.context().close();
   });
@@ -171,11 +180,11 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
     await app.store.tx((r) => r.outbox.update(row.id, { status: 'failed', lastError: 'recipient has blocked the bot', leaseUntil: null }));
 
     const page = await signIn(alice.token, 'Alice');
-    await page.getByRole('button', { name: 'Mine' }).click();
-    await page.locator(`#list li[data-id="${id}"]`).click();
-    const message = page.locator('#messages .msg.out', { hasText: 'Here is your refund link.' });
-    await message.locator('.delivery.failed').waitFor();
-    expect(await message.locator('.delivery-error').textContent()).toBe('Not delivered: recipient has blocked the bot');
+    await open(page, id);
+    const message = page.locator('#view .conv-msg.conv-out', { hasText: 'Here is your refund link.' });
+    await message.locator('.conv-delivery-failed').waitFor();
+    expect(await message.locator('.conv-delivery-failed').textContent()).toBe('failed');
+    expect(await message.locator('.conv-delivery-error').textContent()).toBe('Not delivered: recipient has blocked the bot');
     await page.context().close();
   });
 
