@@ -1,6 +1,5 @@
 import { $, el } from './dom.js';
 import { agentName, customerName, waited, when } from './format.js';
-import { renderFaqLink } from './faq.js';
 import { state } from './state.js';
 import type { Conversation, Customer, Detail, Draft, Message } from './types.js';
 
@@ -40,7 +39,6 @@ export function renderDetail(d: Detail): void {
   if (atBottom) box.scrollTop = box.scrollHeight;
 
   $('drafts').replaceChildren(...d.drafts.map(draftNode));
-  renderFaqLink(d);
 }
 
 function messageNode(m: Message, customer: Customer | null): HTMLElement {

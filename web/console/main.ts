@@ -9,7 +9,8 @@
  */
 import { call, onUnauthorized } from './api.js';
 import { renderDetail, useDraft } from './detail.js';
-import { loadSuggestions } from './faq.js';
+import { adminPages } from './admin/index.js';
+import type { PageContext } from './page.js';
 import { $, notice } from './dom.js';
 import { agentName } from './format.js';
 import { renderList } from './list.js';
@@ -31,13 +32,16 @@ async function signIn(): Promise<void> {
   $('login').hidden = true;
   $('app').hidden = false;
   notice('');
-  await loadSuggestions();
+  adminNav();
+  routeAdmin();
   await poll();
   clearInterval(state.timer);
   state.timer = setInterval(poll, POLL_MS);
 }
 
 function signOut(reason?: string, isError = true): void {
+  leaveAdmin();
+  document.getElementById('admin-temp-nav')?.remove();
   clearInterval(state.timer);
   sessionStorage.removeItem(TOKEN_KEY);
   Object.assign(state, { token: null, me: null, openId: null, draftId: null, listKey: '', detailKey: '', listPages: 1, olderMessages: [] });
@@ -235,3 +239,50 @@ if (state.token) {
     if (state.token) notice('Could not sign in: ' + err.message, true);
   });
 }
+
+// TEMP wiring until the shell lands: #/admin/<section> mounts that admin page into #view instead
+// of the old list/detail, and admins get a row of links to the sections. The shell's main.ts
+// replaces all of this.
+let leaveCurrent: (() => void) | null = null;
+function leaveAdmin(): void {
+  leaveCurrent?.();
+  leaveCurrent = null;
+  document.getElementById('view')?.remove();
+}
+function adminNav(): void {
+  document.getElementById('admin-temp-nav')?.remove();
+  if (state.me?.role !== 'admin') return;
+  const nav = document.createElement('nav');
+  nav.id = 'admin-temp-nav';
+  nav.setAttribute('aria-label', 'Admin');
+  for (const page of adminPages) {
+    const a = document.createElement('a');
+    a.href = '#/' + page.route;
+    a.textContent = page.title();
+    nav.append(a, ' ');
+  }
+  $('notice').before(nav);
+}
+function routeAdmin(): void {
+  leaveAdmin();
+  const route = location.hash.replace(/^#\//, '');
+  const page = adminPages.find((p) => p.route === route);
+  if (!page || !state.me) {
+    if (state.me) $('app').hidden = false;
+    return;
+  }
+  $('app').hidden = true;
+  const view = document.createElement('main');
+  view.id = 'view';
+  $('app').after(view);
+  const ctx: PageContext = {
+    call,
+    me: state.me,
+    agents: state.agents,
+    onEvent: () => () => {},
+    navigate: (hash) => (location.hash = hash),
+    notice: (text, isError) => notice(text, isError),
+  };
+  leaveCurrent = page.mount(view, ctx);
+}
+window.addEventListener('hashchange', routeAdmin);
