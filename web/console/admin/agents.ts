@@ -72,7 +72,6 @@ export function agentsSection(root: HTMLElement, ctx: PageContext): void {
     createdBox.replaceChildren(secretOnce(t('tokenFor', { name }), made.token, t('tokenOnce')));
     createdBox.querySelector('input')?.focus();
     ctx.notice(t('agentCreated', { name }));
-    openId = made.id;
     await load();
   });
   create.field('name', t('name'), input('text', 'name'));

@@ -18,7 +18,7 @@ export function input(type: string, name: string, value = ''): HTMLInputElement 
   return node;
 }
 
-export function select(name: string, options: [value: string, label: string][], value = ''): HTMLSelectElement {
+export function select(name: string, options: [value: string, label: string][], value?: string): HTMLSelectElement {
   const node = el('select', 'admin-input');
   node.name = name;
   for (const [v, label] of options) {
@@ -26,7 +26,8 @@ export function select(name: string, options: [value: string, label: string][], 
     option.value = v;
     node.append(option);
   }
-  node.value = value;
+  // Without a value the first option stays chosen (setting one no option has would leave none).
+  if (value !== undefined && options.some(([v]) => v === value)) node.value = value;
   return node;
 }
 
@@ -149,8 +150,9 @@ export class Form {
       target.control.setAttribute('aria-invalid', 'true');
       if (!(target.control instanceof HTMLFieldSetElement)) target.control.focus();
     }
-    // The summary is announced (role=alert) even when the detail sits beside a field.
+    // The summary is announced (role=alert) even when the detail sits beside a field, where it is not shown twice.
     this.general.textContent = t('error', { message });
+    this.general.classList.toggle('admin-sr', !!target);
     this.general.hidden = false;
   }
 }
