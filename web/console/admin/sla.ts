@@ -38,6 +38,12 @@ export function hoursByDay(text: string): Record<(typeof WEEK)[number], string> 
   return Object.fromEntries(WEEK.map((d) => [d, out[d].join(', ')])) as Record<(typeof WEEK)[number], string>;
 }
 
+/** YYYY-MM-DD as that day in the browser's zone, so formatting never shifts it by a time zone. */
+const localDay = (iso: string) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(y!, m! - 1, d);
+};
+
 function zones(): string[] {
   try {
     return (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone');
@@ -147,8 +153,8 @@ export function slaSection(root: HTMLElement, ctx: PageContext): void {
             renderHolidays();
             addDate.focus();
           }, 'chip');
-          remove.setAttribute('aria-label', t('removeHoliday', { date: formatDate(h + 'T12:00:00Z') }));
-          return el('li', 'admin-chip', el('time', '', formatDate(h + 'T12:00:00Z')), ' ', remove);
+          remove.setAttribute('aria-label', t('removeHoliday', { date: formatDate(localDay(h)) }));
+          return el('li', 'admin-chip', el('time', '', formatDate(localDay(h))), ' ', remove);
         }),
         ...(holidays.length ? [] : [el('li', 'admin-hint', t('noHolidays'))]),
       );

@@ -70,12 +70,15 @@ export class Form {
     this.node.addEventListener('submit', (e) => {
       e.preventDefault();
       this.clear();
-      const submit = this.node.querySelector<HTMLButtonElement>('button[type=submit]');
-      if (submit) submit.disabled = true;
+      // Every submit button waits for the answer, so a slow save is not sent twice.
+      const submits = [...this.node.querySelectorAll<HTMLButtonElement>('button[type=submit]')];
+      for (const b of submits) b.disabled = true;
+      this.node.setAttribute('aria-busy', 'true');
       onSubmit(this)
         .catch((err: unknown) => this.show(err))
         .finally(() => {
-          if (submit) submit.disabled = false;
+          for (const b of submits) b.disabled = false;
+          this.node.removeAttribute('aria-busy');
         });
     });
   }
