@@ -10,12 +10,11 @@ describe.skipIf(chromiumMissing)(browserSuite('/console admin: teams, routing ru
   let app: Running;
   let browser: Browser;
   let admin: { id: string; token: string };
-  let alice: { id: string; token: string };
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([startApp(), launchChromium()]);
     admin = await app.createAgent('Olga', 'admin');
-    alice = await app.createAgent('Alice');
+    await app.createAgent('Alice');
   });
   afterAll(async () => {
     await browser?.close();

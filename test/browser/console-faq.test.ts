@@ -15,7 +15,11 @@ async function answered(app: Running, agentToken: string, question: string): Pro
   const customer = await WebchatCustomer.open(app.url);
   await customer.say(question);
   await customer.say('human');
-  const conv = await eventually(() => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)), 5000, 'conversation');
+  const conv = await eventually(
+    () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
+    5000,
+    'conversation',
+  );
   await eventually(
     async () => (await api(app, agentToken, 'GET', `/api/conversations/${conv.id}`)).body.conversation.status === 'queued',
     5000,

@@ -9,7 +9,8 @@ export const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 
 export interface Opened {
   page: Page;
-  close(): Promise<void>;
+  /** Fails on any uncaught page error, then closes the context. */
+  close: () => Promise<void>;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function openAdmin(
   await page.locator('#view h1').waitFor();
   return {
     page,
-    async close() {
+    close: async () => {
       expect(errors, 'uncaught errors in the page').toEqual([]);
       await context.close();
     },

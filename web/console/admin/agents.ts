@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import type { AdminAgent, Team, TokenInfo } from './types.js';
-import { button, checkbox, confirmButton, failure, Form, heading, input, secretOnce, select, table } from './ui.js';
+import { button, checkbox, confirmButton, failure, Form, heading, input, secretOnce, select, table, value } from './ui.js';
 
 const roleOptions = (): [string, string][] => [
   ['agent', t('roleAgent')],
@@ -65,7 +65,7 @@ export function agentsSection(root: HTMLElement, ctx: PageContext): void {
 
   const create = new Form('admin-create', async (form) => {
     const data = new FormData(form.node);
-    const name = String(data.get('name') ?? '').trim();
+    const name = value(data, 'name').trim();
     if (!name) form.fail('name', t('required'));
     const made = await ctx.call<{ id: string; token: string }>('POST', '/agents', { name, role: data.get('role') });
     form.node.reset();
@@ -117,7 +117,7 @@ export function agentsSection(root: HTMLElement, ctx: PageContext): void {
 
     const issue = new Form('admin-issue', async (form) => {
       const data = new FormData(form.node);
-      const label = String(data.get('label') ?? '').trim();
+      const label = value(data, 'label').trim();
       const made = await ctx.call<{ token: string }>('POST', `/agents/${encodeURIComponent(id)}/tokens`, {
         ...(label ? { label } : {}),
         rotate: data.get('rotate') === 'on',
@@ -143,7 +143,10 @@ export function agentsSection(root: HTMLElement, ctx: PageContext): void {
               { label: t('created'), cell: (r) => when(r.createdAt) },
               { label: t('lastUsed'), cell: (r) => when(r.lastUsedAt) },
               { label: t('expires'), cell: (r) => when(r.expiresAt) },
-              { label: t('state'), cell: (r) => el('span', 'admin-state admin-state-' + r.state, t(('token_' + r.state) as 'token_active')) },
+              {
+                label: t('state'),
+                cell: (r) => el('span', 'admin-state admin-state-' + r.state, t(('token_' + r.state) as 'token_active')),
+              },
               {
                 label: t('actions'),
                 cell: (r) =>

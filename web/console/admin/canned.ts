@@ -8,7 +8,7 @@ import { agentLabel } from '../names.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import { CANNED_PLACEHOLDERS, type Canned, type Team } from './types.js';
-import { button, confirmButton, failure, Form, heading, input, select, table, textarea } from './ui.js';
+import { button, confirmButton, failure, Form, heading, input, select, table, textarea, value } from './ui.js';
 
 const PAGE = 200;
 /** A guard against an endless cursor chain; a thousand per scope is far more than anyone keeps. */
@@ -56,7 +56,9 @@ export function cannedSection(root: HTMLElement, ctx: PageContext): void {
               label: t('actions'),
               cell: (r) => {
                 const edit = button(t('edit'), () => {
-                  editBox.replaceChildren(el('section', 'admin-panel', heading(2, t('editCanned', { shortcut: r.shortcut })), cannedForm(r)));
+                  editBox.replaceChildren(
+                    el('section', 'admin-panel', heading(2, t('editCanned', { shortcut: r.shortcut })), cannedForm(r)),
+                  );
                   editBox.querySelector('input')?.focus();
                 });
                 edit.setAttribute('aria-label', t('editNamed', { name: '/' + r.shortcut }));
@@ -90,8 +92,8 @@ export function cannedSection(root: HTMLElement, ctx: PageContext): void {
     const form = new Form(row ? 'admin-edit' : 'admin-create', async (f) => {
       const data = new FormData(f.node);
       const body = {
-        shortcut: String(data.get('shortcut') ?? '').replace(/^\//, ''),
-        text: String(data.get('text') ?? ''),
+        shortcut: value(data, 'shortcut').replace(/^\//, ''),
+        text: value(data, 'text'),
         locale: data.get('locale') || null,
         teamId: data.get('teamId') || null,
       };
@@ -109,11 +111,15 @@ export function cannedSection(root: HTMLElement, ctx: PageContext): void {
     // Buttons that insert a placeholder where the cursor is: the list of what exists, and a way to type it right.
     const chips = CANNED_PLACEHOLDERS.map((p) => {
       const token = `{{${p}}}`;
-      const b = button(token, () => {
-        const at = text.selectionStart ?? text.value.length;
-        text.setRangeText(token, at, text.selectionEnd ?? at, 'end');
-        text.focus();
-      }, 'chip');
+      const b = button(
+        token,
+        () => {
+          const at = text.selectionStart ?? text.value.length;
+          text.setRangeText(token, at, text.selectionEnd ?? at, 'end');
+          text.focus();
+        },
+        'chip',
+      );
       b.setAttribute('aria-label', t('insertPlaceholder', { name: token }));
       b.title = t(('ph_' + p.replace('.', '_')) as 'ph_customer_name');
       return el('li', '', b, ' ', el('span', 'admin-hint', t(('ph_' + p.replace('.', '_')) as 'ph_customer_name')));
@@ -132,7 +138,11 @@ export function cannedSection(root: HTMLElement, ctx: PageContext): void {
         row?.locale ?? '',
       ),
     );
-    form.field('teamId', t('scope'), select('teamId', [['', t('everyone')], ...teams.map((x): [string, string] => [x.id, x.name])], row?.teamId ?? ''));
+    form.field(
+      'teamId',
+      t('scope'),
+      select('teamId', [['', t('everyone')], ...teams.map((x): [string, string] => [x.id, x.name])], row?.teamId ?? ''),
+    );
     form.actions(row ? t('save') : t('createCanned'), ...(row ? [button(t('cancel'), () => editBox.replaceChildren())] : []));
     return form.node;
   }

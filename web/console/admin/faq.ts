@@ -8,7 +8,7 @@ import { formatDateTime, formatNumber } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import type { GapGroup, Suggestion } from './types.js';
-import { button, failure, Form, heading, select, textarea } from './ui.js';
+import { button, failure, Form, heading, select, textarea, value } from './ui.js';
 
 const DAY = 86_400_000;
 
@@ -63,10 +63,7 @@ export function faqSection(root: HTMLElement, ctx: PageContext): void {
     const form = new Form('admin-decide', async (f) => {
       const data = new FormData(f.node);
       const translations = Object.fromEntries(
-        s.needsTranslations.map((l) => [
-          l,
-          { question: String(data.get(`q-${l}`) ?? '').trim(), answer: String(data.get(`a-${l}`) ?? '').trim() },
-        ]),
+        s.needsTranslations.map((l) => [l, { question: value(data, `q-${l}`).trim(), answer: value(data, `a-${l}`).trim() }]),
       );
       if (decision === 'approve')
         for (const l of s.needsTranslations) {
@@ -137,7 +134,14 @@ export function faqSection(root: HTMLElement, ctx: PageContext): void {
 
   root.append(
     el('section', 'admin-panel', heading(2, t('suggestions')), el('p', 'admin-hint', t('suggestionsHint')), suggestionsStatus, list, more),
-    el('section', 'admin-panel', heading(2, t('gaps')), el('p', 'admin-hint', t('gapsHint')), el('div', 'admin-row', periodLabel, period), gapsBox),
+    el(
+      'section',
+      'admin-panel',
+      heading(2, t('gaps')),
+      el('p', 'admin-hint', t('gapsHint')),
+      el('div', 'admin-row', periodLabel, period),
+      gapsBox,
+    ),
   );
   void loadSuggestions();
   void loadGaps(30);

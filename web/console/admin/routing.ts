@@ -4,7 +4,7 @@ import { formatDate } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import { CHANNELS, PRIORITIES, type RoutingRule, type Team } from './types.js';
-import { confirmButton, failure, Form, heading, input, select, table } from './ui.js';
+import { confirmButton, failure, Form, heading, input, select, table, value } from './ui.js';
 
 export const priorityLabel = (p: string) => t(('priority_' + p) as 'priority_normal');
 
@@ -23,7 +23,8 @@ export function routingSection(root: HTMLElement, ctx: PageContext): void {
       ]);
       const hadTeams = teams.length;
       teams = tm.items;
-      if (!hadTeams || formBox.childElementCount === 0) formBox.replaceChildren(teams.length ? createForm() : el('p', 'admin-hint', t('needTeamFirst')));
+      if (!hadTeams || formBox.childElementCount === 0)
+        formBox.replaceChildren(teams.length ? createForm() : el('p', 'admin-hint', t('needTeamFirst')));
       listBox.replaceChildren(
         table(
           t('rulesTable'),
@@ -67,7 +68,7 @@ export function routingSection(root: HTMLElement, ctx: PageContext): void {
     const form = new Form('admin-create', async (f) => {
       const data = new FormData(f.node);
       const kind = data.get('kind');
-      const text = String(data.get('match') ?? '').trim();
+      const text = value(data, 'match').trim();
       if (!text) f.fail('match', t('required'));
       const match =
         kind === 'regex'
@@ -78,8 +79,8 @@ export function routingSection(root: HTMLElement, ctx: PageContext): void {
                 .map((k) => k.trim())
                 .filter(Boolean),
             };
-      const channel = String(data.get('channel') ?? '');
-      const priority = String(data.get('priority') ?? '');
+      const channel = value(data, 'channel');
+      const priority = value(data, 'priority');
       await ctx.call('POST', '/routing-rules', {
         match,
         team: data.get('team'),
@@ -107,7 +108,11 @@ export function routingSection(root: HTMLElement, ctx: PageContext): void {
         teams.map((x) => [x.id, x.name]),
       ),
     );
-    form.field('channel', t('channel'), select('channel', [['', t('anyChannel')], ...CHANNELS.map((c): [string, string] => [c, t(('channel_' + c) as 'channel_email')])]));
+    form.field(
+      'channel',
+      t('channel'),
+      select('channel', [['', t('anyChannel')], ...CHANNELS.map((c): [string, string] => [c, t(('channel_' + c) as 'channel_email')])]),
+    );
     form.field(
       'priority',
       t('raisePriority'),

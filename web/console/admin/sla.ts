@@ -10,7 +10,7 @@ import type { PageContext } from '../page.js';
 import { priorityLabel } from './routing.js';
 import { t, type AdminKey } from './strings.js';
 import { PRIORITIES, type Priority, type SlaPolicy, type SlaSettings } from './types.js';
-import { button, checkbox, failure, Form, heading, input } from './ui.js';
+import { button, checkbox, failure, Form, heading, input, value } from './ui.js';
 
 /** Monday first, as people read a working week; the API's own names. */
 const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -87,7 +87,7 @@ export function slaSection(root: HTMLElement, ctx: PageContext): void {
       const around = data.get('around') === 'on';
       const hours = around
         ? ''
-        : WEEK.map((d) => [d, String(data.get('day-' + d) ?? '').trim()] as const)
+        : WEEK.map((d) => [d, value(data, 'day-' + d).trim()] as const)
             .filter(([, ranges]) => ranges)
             .map(([d, ranges]) => `${d} ${ranges.replace(/\s*[,，]\s*/g, ',').replace(/\s*[-–]\s*/g, '-')}`)
             .join('; ');
@@ -100,7 +100,7 @@ export function slaSection(root: HTMLElement, ctx: PageContext): void {
         targets[p] = { firstResponseMinutes: first, resolutionMinutes: resolution };
       }
       const saved = await ctx.call<SlaPolicy>('PUT', '/settings/sla', {
-        timeZone: String(data.get('timeZone') ?? '').trim(),
+        timeZone: value(data, 'timeZone').trim(),
         businessHours: hours,
         holidays,
         targets,
@@ -148,11 +148,15 @@ export function slaSection(root: HTMLElement, ctx: PageContext): void {
     const renderHolidays = () =>
       holidayList.replaceChildren(
         ...holidays.map((h, i) => {
-          const remove = button('×', () => {
-            holidays.splice(i, 1);
-            renderHolidays();
-            addDate.focus();
-          }, 'chip');
+          const remove = button(
+            '×',
+            () => {
+              holidays.splice(i, 1);
+              renderHolidays();
+              addDate.focus();
+            },
+            'chip',
+          );
           remove.setAttribute('aria-label', t('removeHoliday', { date: formatDate(localDay(h)) }));
           return el('li', 'admin-chip', el('time', '', formatDate(localDay(h))), ' ', remove);
         }),

@@ -8,7 +8,7 @@ import { formatDate } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import type { AdminAgent, Team } from './types.js';
-import { button, checkbox, confirmButton, failure, Form, heading, input, table } from './ui.js';
+import { button, checkbox, confirmButton, failure, Form, heading, input, table, value } from './ui.js';
 
 export function teamsSection(root: HTMLElement, ctx: PageContext): void {
   const listBox = el('div', 'admin-list');
@@ -33,7 +33,13 @@ export function teamsSection(root: HTMLElement, ctx: PageContext): void {
             { label: t('name'), cell: (r: Team) => r.name },
             { label: t('teamId'), cell: (r) => el('code', '', r.id) },
             { label: t('autoAssign'), cell: (r) => t(r.autoAssign ? 'yes' : 'no') },
-            { label: t('members'), cell: (r) => members(r.id).map((m) => m.name).join(', ') || '—' },
+            {
+              label: t('members'),
+              cell: (r) =>
+                members(r.id)
+                  .map((m) => m.name)
+                  .join(', ') || '—',
+            },
             { label: t('created'), cell: (r) => formatDate(r.createdAt) },
             {
               label: t('actions'),
@@ -66,7 +72,7 @@ export function teamsSection(root: HTMLElement, ctx: PageContext): void {
 
   const create = new Form('admin-create', async (form) => {
     const data = new FormData(form.node);
-    const name = String(data.get('name') ?? '').trim();
+    const name = value(data, 'name').trim();
     if (!name) form.fail('name', t('required'));
     await ctx.call('POST', '/teams', { name, autoAssign: data.get('autoAssign') === 'on' });
     form.node.reset();
@@ -81,7 +87,7 @@ export function teamsSection(root: HTMLElement, ctx: PageContext): void {
     const before = new Set(members(team.id).map((a) => a.id));
     const form = new Form('admin-edit', async (f) => {
       const data = new FormData(f.node);
-      const name = String(data.get('name') ?? '').trim();
+      const name = value(data, 'name').trim();
       if (!name) f.fail('name', t('required'));
       await ctx.call('PUT', '/teams/' + encodeURIComponent(team.id), { name, autoAssign: data.get('autoAssign') === 'on' });
       const chosen = new Set(data.getAll('members').map(String));
@@ -101,7 +107,10 @@ export function teamsSection(root: HTMLElement, ctx: PageContext): void {
     form.field('name', t('name'), input('text', 'name', team.name));
     form.append(checkbox('autoAssign', t('autoAssignHint'), team.autoAssign).node);
     form.group('members', t('members'), ...agents.map((a) => checkbox('members', a.name, before.has(a.id), a.id).node));
-    form.actions(t('save'), button(t('cancel'), () => editBox.replaceChildren()));
+    form.actions(
+      t('save'),
+      button(t('cancel'), () => editBox.replaceChildren()),
+    );
     editBox.replaceChildren(el('section', 'admin-panel', heading(2, t('editTeam', { name: team.name })), form.node));
     editBox.querySelector('input')?.focus();
   }

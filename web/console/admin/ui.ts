@@ -10,6 +10,12 @@ type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 let nextId = 0;
 export const uid = (prefix: string) => `admin-${prefix}-${++nextId}`;
 
+/** A form field's text ('' for a missing field; files are not used here). */
+export function value(data: FormData, name: string): string {
+  const v = data.get(name);
+  return typeof v === 'string' ? v : '';
+}
+
 export function input(type: string, name: string, value = ''): HTMLInputElement {
   const node = el('input', 'admin-input');
   node.type = type;
@@ -198,12 +204,16 @@ export function confirmButton(label: string, question: string, confirmLabel: str
   const wrap = el('span', 'admin-confirm');
   const start = button(label, () => ask(), 'danger');
   const ask = () => {
-    const yes = button(confirmLabel, () => {
-      yes.disabled = true;
-      onConfirm().catch(() => {
-        yes.disabled = false;
-      });
-    }, 'danger');
+    const yes = button(
+      confirmLabel,
+      () => {
+        yes.disabled = true;
+        onConfirm().catch(() => {
+          yes.disabled = false;
+        });
+      },
+      'danger',
+    );
     const no = button(t('cancel'), () => {
       wrap.replaceChildren(start);
       start.focus();

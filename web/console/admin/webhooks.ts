@@ -4,7 +4,7 @@ import { formatDateTime, formatNumber } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t, type AdminKey } from './strings.js';
 import { EVENT_TYPES, type Delivery, type Webhook } from './types.js';
-import { button, checkbox, confirmButton, failure, Form, heading, input, secretOnce, table } from './ui.js';
+import { button, checkbox, confirmButton, failure, Form, heading, input, secretOnce, table, value } from './ui.js';
 
 export function webhooksSection(root: HTMLElement, ctx: PageContext): void {
   const listBox = el('div', 'admin-list');
@@ -79,7 +79,12 @@ export function webhooksSection(root: HTMLElement, ctx: PageContext): void {
         el(
           'section',
           'admin-panel',
-          el('div', 'admin-row admin-panel-head', heading(2, t('deliveriesOf', { url: w.url })), button(t('close'), () => deliveriesBox.replaceChildren())),
+          el(
+            'div',
+            'admin-row admin-panel-head',
+            heading(2, t('deliveriesOf', { url: w.url })),
+            button(t('close'), () => deliveriesBox.replaceChildren()),
+          ),
           table(
             t('deliveries'),
             [
@@ -107,7 +112,7 @@ export function webhooksSection(root: HTMLElement, ctx: PageContext): void {
 
   const create = new Form('admin-create', async (f) => {
     const data = new FormData(f.node);
-    const url = String(data.get('url') ?? '').trim();
+    const url = value(data, 'url').trim();
     if (!url) f.fail('url', t('required'));
     const events = data.get('all') === 'on' ? '*' : data.getAll('events').map(String);
     if (events.length === 0) f.fail('events', t('pickEvents'));
