@@ -97,6 +97,12 @@ describe.skipIf(chromiumMissing)(browserSuite('/console admin: agents and their 
 
     const asAdmin = await openAdmin(app, browser, admin.token, 'Olga', 'teams');
     expect(await asAdmin.page.locator('a[href="#/admin/agents"]').count()).toBeGreaterThan(0);
+    // Switching the language relabels the page in place.
+    await asAdmin.page.locator('#locale').selectOption('zh');
+    await asAdmin.page.getByRole('heading', { name: '新建团队' }).waitFor();
+    await asAdmin.page.getByRole('button', { name: '创建团队' }).waitFor();
+    await asAdmin.page.locator('#locale').selectOption('en');
+    await asAdmin.page.getByRole('heading', { name: 'New team' }).waitFor();
     await asAdmin.close();
   });
 

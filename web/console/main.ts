@@ -11,6 +11,7 @@ import { call, onUnauthorized } from './api.js';
 import { renderDetail, useDraft } from './detail.js';
 import { adminPages } from './admin/index.js';
 import type { PageContext } from './page.js';
+import { locale, setLocale } from './i18n.js';
 import { $, notice } from './dom.js';
 import { agentName } from './format.js';
 import { renderList } from './list.js';
@@ -286,3 +287,21 @@ function routeAdmin(): void {
   leaveCurrent = page.mount(view, ctx);
 }
 window.addEventListener('hashchange', routeAdmin);
+// The language switch the shell will own (#locale, CONSOLE.md), so the admin pages' re-render can be tried.
+if (!document.getElementById('locale')) {
+  const pick = document.createElement('select');
+  pick.id = 'locale';
+  pick.setAttribute('aria-label', 'Language / 语言');
+  for (const [value, label] of [
+    ['en', 'English'],
+    ['zh', '中文'],
+  ]) {
+    const o = document.createElement('option');
+    o.value = value!;
+    o.textContent = label!;
+    pick.append(o);
+  }
+  pick.value = locale();
+  pick.addEventListener('change', () => setLocale(pick.value as 'en' | 'zh'));
+  $('notice').before(pick);
+}
