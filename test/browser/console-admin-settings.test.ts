@@ -82,9 +82,12 @@ describe.skipIf(chromiumMissing)(browserSuite('/console admin: teams, routing ru
 
     await expectNoSeriousA11yViolations(page);
     await shot(page, 'routing');
+    // By keyboard: Enter on Delete asks, the focus moves to the confirmation, Enter deletes.
     const row = page.locator('.admin-table tbody tr', { hasText: 'refund' });
-    await row.getByRole('button', { name: 'Delete' }).click();
-    await row.getByRole('button', { name: 'Yes, delete' }).click();
+    await row.getByRole('button', { name: 'Delete' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, delete');
+    await page.keyboard.press('Enter');
     await page.locator('.admin-empty', { hasText: 'No routing rules' }).waitFor();
     expect((await api(app, admin.token, 'GET', '/api/routing-rules')).body.items).toEqual([]);
     await close();
@@ -181,6 +184,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/console admin: teams, routing ru
       await page.waitForLoadState('networkidle');
       await expectNoPageOverflow(page);
       await shot(page, section, 'zh');
+      if (section === 'canned') await expectNoSeriousA11yViolations(page);
       if (section === 'sla') {
         await page.getByRole('heading', { name: '营业时间与 SLA 目标' }).waitFor();
         await page.getByLabel('星期一').waitFor();
