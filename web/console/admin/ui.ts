@@ -7,6 +7,15 @@ import { t } from './strings.js';
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
+class FieldError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 let nextId = 0;
 export const uid = (prefix: string) => `admin-${prefix}-${++nextId}`;
 
@@ -64,7 +73,7 @@ export function checkbox(name: string, labelText: string, checked = false, value
 /** A form whose fields each have a label, an optional hint and a slot for the API's complaint about them. */
 export class Form {
   readonly node: HTMLFormElement;
-  private readonly errors = new Map<string, { control: Control | HTMLFieldSetElement; slot: HTMLElement }>();
+  private readonly errors = new Map<string, { control: Control | HTMLFieldSetElement; slot: HTMLElement; label: string }>();
   private readonly general: HTMLElement;
 
   constructor(className: string, onSubmit: (form: Form) => Promise<void>) {
@@ -106,8 +115,13 @@ export class Form {
       wrap.append(h);
     }
     control.setAttribute('aria-describedby', described.join(' '));
+    // Typing again is the fix under way: the complaint goes until the next submit.
+    control.addEventListener('input', () => {
+      slot.hidden = true;
+      control.removeAttribute('aria-invalid');
+    });
     wrap.append(slot);
-    this.errors.set(key, { control, slot });
+    this.errors.set(key, { control, slot, label: labelText });
     this.node.append(wrap);
     return wrap;
   }
@@ -117,7 +131,7 @@ export class Form {
     const slot = el('span', 'admin-field-error');
     slot.hidden = true;
     const set = el('fieldset', 'admin-fieldset', el('legend', '', legend), ...children, slot);
-    this.errors.set(key, { control: set, slot });
+    this.errors.set(key, { control: set, slot, label: legend });
     this.node.append(set);
     return set;
   }
@@ -142,15 +156,15 @@ export class Form {
     }
   }
 
-  /** A client-side complaint about one field, shown and announced like the API's. */
+  /** A complaint of the page's own about one field (in the agent's language), shown and announced like the API's. */
   fail(key: string, message: string): never {
-    throw new Error(key + ': ' + message);
+    throw new FieldError(key, message);
   }
 
   /** The API says "field: what is wrong" (src/api/body.ts); the message goes beside that field when there is one. */
   show(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
-    const m = /^([\w.]+): (.*)$/s.exec(message);
+    const m = err instanceof FieldError ? [message, err.key] : /^([\w.]+): (.*)$/s.exec(message);
     const key = m && [...this.errors.keys()].find((k) => m[1] === k || m[1]!.startsWith(k + '.'));
     const target = key ? this.errors.get(key) : undefined;
     if (target) {
@@ -160,7 +174,8 @@ export class Form {
       if (!(target.control instanceof HTMLFieldSetElement)) target.control.focus();
     }
     // The summary is announced (role=alert) even when the detail sits beside a field, where it is not shown twice.
-    this.general.textContent = t('error', { message });
+    const said = err instanceof FieldError && target ? target.label + ': ' + message : message;
+    this.general.textContent = t('error', { message: said });
     this.general.classList.toggle('admin-sr', !!target);
     this.general.hidden = false;
   }
