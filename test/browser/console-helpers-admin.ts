@@ -9,7 +9,7 @@ export const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 
 export interface Opened {
   page: Page;
-  /** Fails on any uncaught page error, then closes the context. */
+  /** Fails on any uncaught page error or CSP violation, then closes the context. */
   close: () => Promise<void>;
 }
 
@@ -31,6 +31,12 @@ export async function openAdmin(
     viewport: { width, height: width > 800 ? 768 : 740 },
   });
   context.setDefaultTimeout(10_000);
+  // Anything the strict CSP refused (an inline style, a foreign script) is collected and fails the test at close.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective));
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -44,6 +50,12 @@ export async function openAdmin(
     page,
     close: async () => {
       expect(errors, 'uncaught errors in the page').toEqual([]);
+      const csp = await page.evaluate(() => ({
+        violations: (window as unknown as { __cspViolations: string[] }).__cspViolations,
+        // Inputs pick up an empty style="" under the test driver (not from our code); only a style with content would need unsafe-inline.
+        styled: document.querySelectorAll('#view [style]:not([style=""])').length,
+      }));
+      expect(csp).toEqual({ violations: [], styled: 0 });
       await context.close();
     },
   };
