@@ -25,7 +25,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/console admin: webhooks'), () =>
   let rx: Awaited<ReturnType<typeof webhookReceiver>>;
 
   beforeAll(async () => {
-    [app, browser, rx] = await Promise.all([startApp(), launchChromium(), webhookReceiver()]);
+    [app, browser, rx] = await Promise.all([startApp({ WEBHOOK_ALLOW_PRIVATE: 'true' }), launchChromium(), webhookReceiver()]);
     admin = await app.createAgent('Olga', 'admin');
   });
   afterAll(async () => {
