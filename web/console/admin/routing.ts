@@ -33,8 +33,8 @@ export function routingSection(root: HTMLElement, ctx: PageContext): void {
               label: t('match'),
               cell: (r: RoutingRule) =>
                 'regex' in r.match
-                  ? el('span', '', t('matchRegex'), ' ', el('code', '', r.match.regex))
-                  : el('span', '', t('matchKeywords'), ' ', r.match.keywords.join(', ')),
+                  ? el('span', '', el('span', 'admin-hint', t('matchRegex')), ' ', el('code', '', r.match.regex))
+                  : el('span', '', el('span', 'admin-hint', t('matchKeywords')), ' ', r.match.keywords.join(', ')),
             },
             { label: t('channel'), cell: (r) => (r.channel ? t(('channel_' + r.channel) as 'channel_email') : t('anyChannel')) },
             { label: t('team'), cell: (r) => teamName(r.team) },
