@@ -15,6 +15,9 @@ import { agentName } from './format.js';
 import { renderList } from './list.js';
 import { LISTS, state, TOKEN_KEY, type Tab } from './state.js';
 import type { Agent, Detail, ListItem, Message, Page } from './types.js';
+import type { LiveEvent, PageContext } from './page.js'; // TEMP wiring until the shell lands
+import { reportsPage } from './reports/index.js'; // TEMP wiring until the shell lands
+import { mountCustomerPanel } from './customer/panel.js'; // TEMP wiring until the shell lands
 
 const POLL_MS = 2500;
 
@@ -31,6 +34,7 @@ async function signIn(): Promise<void> {
   $('login').hidden = true;
   $('app').hidden = false;
   notice('');
+  tempRoute(); // TEMP wiring until the shell lands
   await loadSuggestions();
   await poll();
   clearInterval(state.timer);
@@ -235,3 +239,92 @@ if (state.token) {
     if (state.token) notice('Could not sign in: ' + err.message, true);
   });
 }
+
+// ---- TEMP wiring until the shell lands: #/reports and #/customer/<id> in a #view of their own ----
+// (the shell's main.ts replaces all of this; #/customer/<id> is only for the customer panel's tests)
+const tempHandlers = new Set<(e: LiveEvent) => void>();
+let tempStreaming = false;
+let tempUnmount: (() => void) | null = null;
+
+async function tempStream(): Promise<void> {
+  if (tempStreaming) return;
+  tempStreaming = true;
+  let last = '';
+  while (state.token) {
+    try {
+      const headers: Record<string, string> = { authorization: 'Bearer ' + state.token };
+      if (last) headers['last-event-id'] = last;
+      const res = await fetch('/api/events', { headers });
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let id = '';
+          let type = 'message';
+          let data = '';
+          for (const line of block.split('\n')) {
+            if (line.startsWith('id:')) id = line.slice(3).trim();
+            else if (line.startsWith('event:')) type = line.slice(6).trim();
+            else if (line.startsWith('data:')) data += line.slice(5).trim();
+          }
+          if (!data) continue;
+          if (id) last = id;
+          const event = { id: Number(id), type, data: JSON.parse(data) as LiveEvent['data'] };
+          for (const h of tempHandlers) h(event);
+        }
+      }
+    } catch {
+      // Reconnects below.
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  tempStreaming = false;
+}
+
+function tempRoute(): void {
+  if (!state.me) return;
+  tempUnmount?.();
+  tempUnmount = null;
+  let view = document.getElementById('view');
+  if (!view) {
+    view = document.createElement('div');
+    view.id = 'view';
+    view.style.flex = '1';
+    view.style.overflow = 'auto';
+    document.body.append(view);
+  }
+  const ctx: PageContext = {
+    call,
+    me: state.me,
+    agents: state.agents,
+    onEvent(handler) {
+      tempHandlers.add(handler);
+      void tempStream();
+      return () => tempHandlers.delete(handler);
+    },
+    navigate: (hash) => {
+      location.hash = hash;
+    },
+    notice,
+  };
+  const hash = location.hash;
+  const customer = /^#\/customer\/(.+)$/.exec(hash);
+  if (hash === '#/reports' || customer) {
+    $('app').hidden = true;
+    view.hidden = false;
+    if (customer) {
+      const panel = mountCustomerPanel(view, decodeURIComponent(customer[1]!), ctx);
+      tempUnmount = () => panel.unmount();
+    } else tempUnmount = reportsPage.mount(view, ctx);
+  } else {
+    view.hidden = true;
+    $('app').hidden = !state.token;
+  }
+}
+window.addEventListener('hashchange', tempRoute);
