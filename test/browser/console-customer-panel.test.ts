@@ -55,6 +55,7 @@ describe.skipIf(chromiumMissing)(browserSuite('console customer panel in a real 
     expect(await p.locator('.cust-label-chip').allTextContents()).toEqual(['billing']);
     expect(await p.locator('.cust-csat-row').getAttribute('data-score')).toBe('5');
     expect(await p.locator('.cust-csat-row').textContent()).toContain('5 of 5');
+    expect(await page.locator('[style]').count()).toBe(0);
     await expectNoSeriousA11yViolations(page);
     await screenshot(page, 'customer', 'panel');
 
@@ -94,6 +95,19 @@ describe.skipIf(chromiumMissing)(browserSuite('console customer panel in a real 
     // A change made elsewhere shows without a reload (the live stream's 'customer' event).
     await api(app, admin.token, 'PATCH', `/api/customers/${web.customerId}`, { notes: 'Prefers email' });
     await eventually(async () => (await page.locator('#cust-notes').inputValue()) === 'Prefers email' || undefined, 5000, 'notes live');
+
+    // Notes being typed survive a refresh brought by someone else's change.
+    await page.locator('#cust-notes').fill('Draft, not saved yet');
+    await api(app, admin.token, 'PATCH', `/api/customers/${web.customerId}`, { displayName: 'Wendy W.' });
+    await p.locator('.cust-name', { hasText: 'Wendy W.' }).waitFor();
+    expect(await page.locator('#cust-notes').inputValue()).toBe('Draft, not saved yet');
+
+    // In a 320 px side column (as beside a conversation) nothing sticks out.
+    await page.evaluate(() => (document.getElementById('view')!.style.width = '320px'));
+    const fit = await p.evaluate((el) => ({ scroll: el.scrollWidth, width: el.getBoundingClientRect().width }));
+    expect(fit.width).toBeLessThanOrEqual(320);
+    expect(fit.scroll).toBeLessThanOrEqual(Math.ceil(fit.width));
+    await screenshot(page, 'customer', 'merged-320col');
 
     // Keyboard: the conversation link is reachable and opens #/c/<id> through navigate.
     const link = p.locator(`.cust-conv[data-id="${tg.conversationId}"] a`);

@@ -85,6 +85,8 @@ describe.skipIf(chromiumMissing)(browserSuite('console reports page in a real br
       /Conversations per day: 30 days .* total 4/,
     );
     expect(await page.locator('.rep-chart[data-metric="conversations"] table tbody tr').count()).toBe(DAYS);
+    // Styled by classes and SVG presentation attributes only: the CSP allows no inline style.
+    expect(await page.locator('[style]').count()).toBe(0);
     await expectNoSeriousA11yViolations(page);
     await screenshot(page, 'reports', 'page');
     await page.locator('.rep-chart[data-metric="resolution_median"]').scrollIntoViewIfNeeded();

@@ -295,8 +295,6 @@ function tempRoute(): void {
   if (!view) {
     view = document.createElement('div');
     view.id = 'view';
-    view.style.flex = '1';
-    view.style.overflow = 'auto';
     document.body.append(view);
   }
   const ctx: PageContext = {

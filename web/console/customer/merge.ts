@@ -35,8 +35,12 @@ export function confirmDialog(title: string, explain: string, confirmLabel: stri
   });
 }
 
-/** The "merge with another customer" section: search, pick, confirm, POST merge; `done` refreshes the panel. */
-export function mergeSection(self: CustomerDetail, ctx: PageContext, done: () => void): HTMLElement {
+/**
+ * The "merge with another customer" section: search, pick, confirm, POST merge; `done` refreshes
+ * the panel. `self` is read when used: the panel keeps this element across its re-renders, so a
+ * live refresh does not wipe the query being typed.
+ */
+export function mergeSection(current: () => CustomerDetail, ctx: PageContext, done: () => void): HTMLDetailsElement {
   const input = el('input', 'cust-input');
   input.type = 'search';
   input.id = 'cust-merge-q';
@@ -59,7 +63,7 @@ export function mergeSection(self: CustomerDetail, ctx: PageContext, done: () =>
     try {
       const page = await ctx.call<{ items: CustomerHit[] }>('GET', '/customers?limit=8&q=' + encodeURIComponent(q));
       if (mine !== asked) return;
-      const others = page.items.filter((c) => c.id !== self.id);
+      const others = page.items.filter((c) => c.id !== current().id);
       results.replaceChildren(...(others.length ? others.map(row) : [el('li', 'cust-muted', t('noMatch'))]));
     } catch (err) {
       ctx.notice((err as Error).message, true);
@@ -73,6 +77,7 @@ export function mergeSection(self: CustomerDetail, ctx: PageContext, done: () =>
     pick.type = 'button';
     pick.setAttribute('aria-label', t('pickLabel', { name }));
     pick.addEventListener('click', async () => {
+      const self = current();
       const vars = { other: name, self: customerLabel(self) };
       if (!(await confirmDialog(t('mergeTitle', vars), t('mergeExplain', vars), t('confirmMerge')))) return;
       try {

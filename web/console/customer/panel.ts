@@ -42,7 +42,7 @@ export function mountCustomerPanel(root: HTMLElement, customerId: string, ctx: P
   let data: CustomerResponse | null = null;
   let error = '';
   let editingName = false;
-  let mergeOpen = false;
+  let merge: { el: HTMLDetailsElement; key: string } | null = null;
   let asked = 0;
   let gone = false;
   const panel = el('aside', 'cust-panel');
@@ -86,7 +86,7 @@ export function mountCustomerPanel(root: HTMLElement, customerId: string, ctx: P
     if (editingName && !c.erased) {
       const input = el('input', 'cust-input');
       input.id = 'cust-name';
-      input.value = c.displayName ?? '';
+      input.defaultValue = c.displayName ?? '';
       input.maxLength = 200;
       const label = el('label', 'cust-label', t('name'));
       label.htmlFor = input.id;
@@ -182,7 +182,7 @@ export function mountCustomerPanel(root: HTMLElement, customerId: string, ctx: P
     area.id = 'cust-notes';
     area.rows = 3;
     area.maxLength = 4000;
-    area.value = d.customer.notes ?? '';
+    area.defaultValue = d.customer.notes ?? '';
     const label = el('label', 'cust-h', t('notes'));
     label.htmlFor = area.id;
     const save = button(t('saveNotes'), 'cust-button cust-small');
@@ -258,8 +258,13 @@ export function mountCustomerPanel(root: HTMLElement, customerId: string, ctx: P
 
   function render(): void {
     if (gone) return;
-    const open = panel.querySelector<HTMLDetailsElement>('.cust-merge')?.open;
-    if (open !== undefined) mergeOpen = open;
+    // A refresh may come from the live stream while the agent types: keep their text and focus.
+    const focused = panel.contains(document.activeElement) ? document.activeElement?.id : undefined;
+    const typed = new Map(
+      [...panel.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('#cust-name, #cust-notes')]
+        .filter((f) => f.value !== f.defaultValue)
+        .map((f) => [f.id, f.value]),
+    );
     panel.setAttribute('aria-label', t('panel'));
     if (error && !data) {
       panel.replaceChildren(el('p', 'cust-error', error));
@@ -277,12 +282,26 @@ export function mountCustomerPanel(root: HTMLElement, customerId: string, ctx: P
     if (!d.customer.erased) parts.push(notes(d));
     parts.push(labels(d), conversations(d), csat(d));
     if (!d.customer.erased) {
-      const merge = mergeSection(d.customer, ctx, () => void refresh());
-      (merge as HTMLDetailsElement).open = mergeOpen;
-      parts.push(merge);
+      const key = d.customer.id + ':' + t('merge');
+      if (merge?.key !== key) {
+        merge = {
+          key,
+          el: mergeSection(
+            () => data!.customer,
+            ctx,
+            () => void refresh(),
+          ),
+        };
+      }
+      parts.push(merge.el);
     }
     if (error) parts.unshift(el('p', 'cust-error', error));
     panel.replaceChildren(...parts);
+    for (const [fieldId, value] of typed) {
+      const f = panel.querySelector<HTMLInputElement | HTMLTextAreaElement>('#' + fieldId);
+      if (f) f.value = value;
+    }
+    if (focused) panel.querySelector<HTMLElement>('#' + CSS.escape(focused))?.focus();
   }
 
   // A change to this customer (edit, merge, split) or to one of its conversations (status, CSAT, labels).
