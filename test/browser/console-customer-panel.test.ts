@@ -66,6 +66,14 @@ describe.skipIf(chromiumMissing)(browserSuite('console customer panel in a real 
     await p.locator('.cust-name', { hasText: 'Wendy Web' }).waitFor();
     expect((await api(app, admin.token, 'GET', `/api/customers/${web.customerId}`)).body.customer.displayName).toBe('Wendy Web');
 
+    // An admin sets the tier from the panel.
+    await page.getByLabel('Tier').selectOption('vip');
+    await eventually(
+      async () => (await api(app, admin.token, 'GET', `/api/customers/${web.customerId}`)).body.customer.tier === 'vip' || undefined,
+      5000,
+      'tier saved',
+    );
+
     // Merge: find the Telegram customer, confirm in the dialog that says what merging does.
     await p.locator('.cust-merge summary').click();
     await page.getByLabel('Find a customer').fill('Tessa');
