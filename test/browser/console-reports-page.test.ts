@@ -134,6 +134,11 @@ describe.skipIf(chromiumMissing)(browserSuite('console reports page in a real br
     await page.locator('#rep-from').dispatchEvent('change');
     await eventually(async () => (await bars.count()) === 7 || undefined, 5000, 'a week of bars');
     expect(await page.locator('#rep-to').inputValue()).toBe(today);
+    expect(await page.locator('#rep-period').inputValue()).toBe('custom');
+    // A preset period sets both dates.
+    await page.getByLabel('Period').selectOption('90');
+    await eventually(async () => (await bars.count()) === 90 || undefined, 5000, '90 days of bars');
+    expect(await page.locator('#rep-to').inputValue()).toBe(today);
     await page.context().close();
   });
 

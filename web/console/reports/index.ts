@@ -32,6 +32,7 @@ interface Series {
 
 const CHANNELS = ['webchat', 'telegram', 'discord', 'email'] as const;
 const DEFAULT_DAYS = 30;
+const PERIODS = ['7', '30', '90'] as const;
 
 type TitleKey =
   'chartConversations' | 'chartHandoffs' | 'chartBotResolved' | 'chartFirstResponse' | 'chartResolution' | 'chartCsat' | 'chartSla';
@@ -55,9 +56,12 @@ function formatterOf(unit: Series['unit']): (v: number) => string {
 }
 
 function mountReports(root: HTMLElement, ctx: PageContext): () => void {
-  const today = new Date();
-  const start = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (DEFAULT_DAYS - 1));
-  const filters = { from: isoDay(start), to: isoDay(today), channel: '', team: '' };
+  /** The last `days` days, today included. */
+  const lastDays = (days: number) => {
+    const today = new Date();
+    return { from: isoDay(new Date(today.getFullYear(), today.getMonth(), today.getDate() - (days - 1))), to: isoDay(today) };
+  };
+  const filters = { ...lastDays(DEFAULT_DAYS), period: String(DEFAULT_DAYS), channel: '', team: '' };
   let teams: { id: string; name: string }[] = [];
   let summary: Summary | null = null;
   let series = new Map<string, Series>();
@@ -142,19 +146,34 @@ function mountReports(root: HTMLElement, ctx: PageContext): () => void {
 
   function buildForm(): HTMLFormElement {
     const reload = () => void load();
+    const from = dateInput(filters.from, (v) => {
+      filters.from = v;
+      filters.period = period.value = 'custom';
+      reload();
+    });
+    const to = dateInput(filters.to, (v) => {
+      filters.to = v;
+      filters.period = period.value = 'custom';
+      reload();
+    });
+    const period = select(
+      filters.period,
+      [...PERIODS.map((n): [string, string] => [n, t('lastDays', { n })]), ['custom', t('custom')]],
+      (v) => {
+        filters.period = v;
+        if (v === 'custom') return from.focus();
+        Object.assign(filters, lastDays(Number(v)));
+        from.value = filters.from;
+        to.value = filters.to;
+        reload();
+      },
+    );
     const form = el(
       'form',
       'rep-filters',
-      field(
-        'rep-from',
-        t('from'),
-        dateInput(filters.from, (v) => ((filters.from = v), reload())),
-      ),
-      field(
-        'rep-to',
-        t('to'),
-        dateInput(filters.to, (v) => ((filters.to = v), reload())),
-      ),
+      field('rep-period', t('period'), period),
+      field('rep-from', t('from'), from),
+      field('rep-to', t('to'), to),
       field(
         'rep-channel',
         t('channel'),
