@@ -130,15 +130,15 @@ describe.skipIf(chromiumMissing)(browserSuite('console reports page in a real br
     const today = new Date().toISOString().slice(0, 10);
     const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
     await page.locator('#rep-channel').selectOption('');
-    await page.locator('#rep-from').fill(weekAgo);
-    await page.locator('#rep-from').dispatchEvent('change');
+    await page.locator('#rep-start').fill(weekAgo);
+    await page.locator('#rep-start').dispatchEvent('change');
     await eventually(async () => (await bars.count()) === 7 || undefined, 5000, 'a week of bars');
-    expect(await page.locator('#rep-to').inputValue()).toBe(today);
+    expect(await page.locator('#rep-end').inputValue()).toBe(today);
     expect(await page.locator('#rep-period').inputValue()).toBe('custom');
     // A preset period sets both dates.
     await page.getByLabel('Period').selectOption('90');
     await eventually(async () => (await bars.count()) === 90 || undefined, 5000, '90 days of bars');
-    expect(await page.locator('#rep-to').inputValue()).toBe(today);
+    expect(await page.locator('#rep-end').inputValue()).toBe(today);
     await page.context().close();
   });
 

@@ -172,8 +172,8 @@ function mountReports(root: HTMLElement, ctx: PageContext): () => void {
       'form',
       'rep-filters',
       field('rep-period', t('period'), period),
-      field('rep-from', t('from'), from),
-      field('rep-to', t('to'), to),
+      field('rep-start', t('startDate'), from),
+      field('rep-end', t('endDate'), to),
       field(
         'rep-channel',
         t('channel'),
