@@ -3,13 +3,27 @@ import { api, eventually } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import { telegramHarness, type TelegramAppHarness } from '../channels/telegram.js';
 import type { Running } from '../../src/main.js';
+import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
+
+const backends: [string, () => Promise<{ env: Record<string, string>; drop: () => Promise<void> }>][] = [
+  ['SQLite', async () => ({ env: {}, drop: async () => {} })],
+];
+if (TEST_DATABASE_URL)
+  backends.push([
+    'PostgreSQL',
+    async () => {
+      const db = await createTestDatabase();
+      return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
+    },
+  ]);
 
 /**
  * The reports' channel and team filters (the console's reports page), and what the customer
  * detail says of each past conversation (the console's customer panel): rating, labels.
  */
-describe('reports filtered by channel and team; a customer’s past conversations with CSAT and labels', () => {
+describe.each(backends)('reports filtered by channel and team; a customer’s past conversations with CSAT and labels (%s)', (_, backend) => {
   let h: TelegramAppHarness;
+  let drop: () => Promise<void>;
   let app: Running;
   let admin: { id: string; token: string };
   let agent: { id: string; token: string };
@@ -17,7 +31,9 @@ describe('reports filtered by channel and team; a customer’s past conversation
   let helped: { conversationId: string; customerId: string };
 
   beforeAll(async () => {
-    h = await telegramHarness();
+    const b = await backend();
+    drop = b.drop;
+    h = await telegramHarness(b.env);
     app = h.app;
     admin = await app.createAgent('Ops', 'admin');
     agent = await app.createAgent('Ann');
@@ -58,6 +74,7 @@ describe('reports filtered by channel and team; a customer’s past conversation
   }, 60_000);
   afterAll(async () => {
     await h?.close();
+    await drop?.();
   });
 
   it('narrows the summary and the series to one channel or one team', async () => {
