@@ -46,8 +46,11 @@ function summaryView(c: CustomerRow, identities: IdentityRow[]) {
   };
 }
 
-/** Every customer's conversations are listed with status and last activity; the subject only where the viewer may see the conversation. */
-function conversationSummary(c: ConversationRow, visible: boolean) {
+/**
+ * Every customer's conversations are listed with status, last activity and the rating the customer
+ * gave; the subject and labels only where the viewer may see the conversation.
+ */
+function conversationSummary(c: ConversationRow, visible: boolean, labels: string[]) {
   return {
     id: c.id,
     channel: c.channel,
@@ -55,7 +58,10 @@ function conversationSummary(c: ConversationRow, visible: boolean) {
     priority: c.priority,
     assigneeId: c.assigneeId,
     subject: visible ? c.subject : null,
+    labels: visible ? labels : [],
     visible,
+    csat: c.csat,
+    resolvedAt: iso(c.resolvedAt),
     lastMessageAt: iso(c.lastMessageAt),
     createdAt: iso(c.createdAt),
   };
@@ -122,6 +128,8 @@ export function customerRoutes(d: { store: Store; clock: Clock }) {
       const merges = (await r.customers.mergesOf(id)).filter((m) => m.intoId === id);
       const conversations = await r.conversations.ofCustomer(id, { limit: DETAIL_CONVERSATIONS + 1 });
       const shown = conversations.slice(0, DETAIL_CONVERSATIONS).sort((a, b) => b.lastMessageAt - a.lastMessageAt);
+      const visible = new Map(shown.map((x) => [x.id, maySeeConversation(viewer, x)]));
+      const labels = await r.labels.of(shown.filter((x) => visible.get(x.id)).map((x) => x.id));
       return {
         customer: {
           ...summaryView(customer, []),
@@ -139,7 +147,7 @@ export function customerRoutes(d: { store: Store; clock: Clock }) {
             mergedFrom: merges.filter((m) => m.identityId === i.id).at(-1)?.fromId ?? null,
           })),
         },
-        conversations: shown.map((x) => conversationSummary(x, maySeeConversation(viewer, x))),
+        conversations: shown.map((x) => conversationSummary(x, visible.get(x.id)!, labels.get(x.id) ?? [])),
         conversationsTruncated: conversations.length > DETAIL_CONVERSATIONS,
       };
     });

@@ -15,6 +15,8 @@ const common = {
   to: z.string().max(40).optional(),
   tz: z.string().max(64).default('UTC'),
   format: z.enum(['json', 'csv']).default('json'),
+  channel: z.string().min(1).max(40).optional(),
+  team: z.string().min(1).max(100).optional(),
 };
 const summaryQuery = z.strictObject({ ...common, groupBy: z.enum(REPORT_GROUPS).optional() });
 const seriesQuery = z.strictObject({ ...common, metric: z.enum(SERIES_METRICS), interval: z.enum(['day', 'hour']).default('day') });
@@ -31,9 +33,16 @@ function parseQuery<S extends z.ZodType>(schema: S, raw: Record<string, string>)
 
 const day = (iso: string) => iso.slice(0, 10);
 
+/** The channel and team filters given, without undefined keys. */
+const only = (q: { channel?: string; team?: string }) => ({
+  ...(q.channel !== undefined ? { channel: q.channel } : {}),
+  ...(q.team !== undefined ? { team: q.team } : {}),
+});
+
 /**
- * GET /api/reports/summary?from&to&tz&groupBy=channel|team|agent&format=csv and
- * GET /api/reports/timeseries?metric&interval=day|hour&from&to&tz&format=csv (admin).
+ * GET /api/reports/summary?from&to&tz&groupBy=channel|team|agent&channel&team&format=csv and
+ * GET /api/reports/timeseries?metric&interval=day|hour&from&to&tz&channel&team&format=csv (admin).
+ * `channel` and `team` narrow both to the conversations of that channel and/or team.
  */
 export function reportRoutes(d: { store: Store; clock: Clock; sla: SlaSettings }) {
   const app = new Hono<ApiEnv>();
@@ -41,7 +50,7 @@ export function reportRoutes(d: { store: Store; clock: Clock; sla: SlaSettings }
   app.get('/summary', async (c) => {
     const q = parseQuery(summaryQuery, c.req.query());
     const tz = checkTimeZone(q.tz);
-    const w = reportWindow(q, tz, d.clock.now().getTime());
+    const w = { ...reportWindow(q, tz, d.clock.now().getTime()), ...only(q) };
     const report = await summaryReport(d.store, w, tz, q.groupBy, d.sla);
     if (q.format === 'json') return c.json(report);
     const name = `summary${q.groupBy ? `-by-${q.groupBy}` : ''}-${day(report.from)}-${day(report.to)}.csv`;
@@ -50,7 +59,7 @@ export function reportRoutes(d: { store: Store; clock: Clock; sla: SlaSettings }
   app.get('/timeseries', async (c) => {
     const q = parseQuery(seriesQuery, c.req.query());
     const tz = checkTimeZone(q.tz);
-    const w = reportWindow(q, tz, d.clock.now().getTime());
+    const w = { ...reportWindow(q, tz, d.clock.now().getTime()), ...only(q) };
     const report = await seriesReport(d.store, w, tz, q.metric, q.interval);
     if (q.format === 'json') return c.json(report);
     return csvResponse(

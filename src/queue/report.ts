@@ -127,7 +127,7 @@ export async function seriesReport(
   interval: 'day' | 'hour',
 ): Promise<SeriesView> {
   const cut = buckets(w, interval, tz);
-  const values = await store.read((r) => r.reports.series(cut, metric));
+  const values = await store.read((r) => r.reports.series(cut, metric, { channel: w.channel, team: w.team }));
   const unit = UNITS[metric];
   return {
     metric,

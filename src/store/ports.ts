@@ -746,6 +746,9 @@ export interface MonitorRepo {
 export interface ReportWindow {
   from: number;
   to: number;
+  /** Only the conversations of this channel and/or this team (the team they are counted under). */
+  channel?: string;
+  team?: string;
 }
 export const REPORT_GROUPS = ['channel', 'team', 'agent'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
@@ -800,7 +803,7 @@ export interface ReportsRepo {
     businessMs?: (start: number, end: number) => number,
   ): Promise<{ total: ReportFigures; groups: GroupedFigures[] }>;
   /** One value per bucket, in the buckets' order: counts are 0 and medians and averages null where nothing was opened. */
-  series(buckets: ReportBucket[], metric: SeriesMetric): Promise<(number | null)[]>;
+  series(buckets: ReportBucket[], metric: SeriesMetric, only?: Pick<ReportWindow, 'channel' | 'team'>): Promise<(number | null)[]>;
 }
 
 export interface Repos {

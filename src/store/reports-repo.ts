@@ -19,7 +19,7 @@ export class SqlReportsRepo implements ReportsRepo {
     groupBy?: ReportGroupBy,
     businessMs?: (start: number, end: number) => number,
   ): Promise<{ total: ReportFigures; groups: GroupedFigures[] }> {
-    const where = sql`${f.openedAt} >= ${w.from} and ${f.openedAt} < ${w.to}`;
+    const where = sql`${f.openedAt} >= ${w.from} and ${f.openedAt} < ${w.to}${only(w)}`;
     const key = groupBy ? GROUP_COLUMNS[groupBy] : undefined;
     const counts = await this.counts(where, key);
     const firstResponse = await this.values(where, key, f.firstResponseMs, f.firstResponseAt, businessMs);
@@ -45,17 +45,21 @@ export class SqlReportsRepo implements ReportsRepo {
     return { total: figures(total, ALL), groups };
   }
 
-  async series(buckets: ReportBucket[], metric: SeriesMetric): Promise<(number | null)[]> {
+  async series(
+    buckets: ReportBucket[],
+    metric: SeriesMetric,
+    filter: Pick<ReportWindow, 'channel' | 'team'> = {},
+  ): Promise<(number | null)[]> {
     const out: (number | null)[] = buckets.map(() => null);
     if (!buckets.length) return out;
     // The buckets as a table of literals: integers made here, never client text.
     const values = buckets.map((b, i) => `(${i}, ${int(b.start)}, ${int(b.end)})`).join(', ');
     const withBuckets = sql`with b (i, s, e) as (values ${sql.raw(values)}) `;
-    const from = sql`b join ${f} on ${f.openedAt} >= b.s and ${f.openedAt} < b.e`;
+    const from = sql`b join ${f} on ${f.openedAt} >= b.s and ${f.openedAt} < b.e${only(filter)}`;
     if (metric === 'first_response_median' || metric === 'resolution_median') {
       const v = metric === 'first_response_median' ? f.firstResponseMs : f.resolutionMs;
       const rows = await this.db.values<[number | string, number | string]>(
-        sql`select ${f.openedAt}, ${v} from ${f} where ${f.openedAt} >= ${buckets[0]!.start} and ${f.openedAt} < ${buckets.at(-1)!.end} and ${v} is not null`,
+        sql`select ${f.openedAt}, ${v} from ${f} where ${f.openedAt} >= ${buckets[0]!.start} and ${f.openedAt} < ${buckets.at(-1)!.end}${only(filter)} and ${v} is not null`,
       );
       const lists = buckets.map((): number[] => []);
       for (const [at, value] of rows) {
@@ -137,6 +141,13 @@ export class SqlReportsRepo implements ReportsRepo {
       new Map<Group, Float64Array>([...lists].map(([k, list]) => [k, Float64Array.from(list).sort()]));
     return { wall: sorted(wall), business: businessMs ? sorted(business) : undefined };
   }
+}
+
+/** The filter's conditions, each bound as a parameter, to follow a where clause. */
+function only(filter: Pick<ReportWindow, 'channel' | 'team'>): SQL {
+  return sql`${filter.channel !== undefined ? sql` and ${f.channel} = ${filter.channel}` : sql``}${
+    filter.team !== undefined ? sql` and ${f.team} = ${filter.team}` : sql``
+  }`;
 }
 
 /** The bucket holding `t` (buckets are in order and do not overlap), or -1. */
