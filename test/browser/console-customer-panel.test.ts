@@ -8,9 +8,9 @@ import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
 import { answeredAndRated, handedOff, screenshot, signIn, telegramAnswered } from './console-helpers-reports.js';
 
 /**
- * The customer panel, reached through the TEMP route #/customer/<id> until the conversation view
- * mounts it beside a conversation. One person wrote on web chat and on Telegram: two customers
- * until an agent merges them from the panel.
+ * The customer panel, reached through the route #/customer/<id> (the profile alone; the
+ * conversation view mounts the same panel beside a conversation). One person wrote on web chat
+ * and on Telegram: two customers until an agent merges them from the panel.
  */
 describe.skipIf(chromiumMissing)(browserSuite('console customer panel in a real browser'), () => {
   let h: TelegramAppHarness;

@@ -55,7 +55,7 @@ describe.skipIf(chromiumMissing)(browserSuite('console reports page in a real br
   it('shows the API’s summary as cards and one bar or point per day, filters by channel, downloads CSV', async () => {
     const page = await signIn(browser, app, admin.token);
     await openReports(page);
-    expect(await page.locator('h1').textContent()).toBe('Reports');
+    expect(await page.locator('#view h1').textContent()).toBe('Reports');
 
     const total = (await summaryOf(defaultWindow())).total;
     expect(total.conversations).toBe(4);
@@ -145,7 +145,7 @@ describe.skipIf(chromiumMissing)(browserSuite('console reports page in a real br
   it('is in Chinese for a Chinese browser, fits 375 px, and tells a non-admin it is for admins', async () => {
     const page = await signIn(browser, app, admin.token, { locale: 'zh-CN', viewport: { width: 375, height: 740 } });
     await openReports(page);
-    expect(await page.locator('h1').textContent()).toBe('报表');
+    expect(await page.locator('#view h1').textContent()).toBe('报表');
     expect(await page.locator('label[for="rep-channel"]').textContent()).toBe('渠道');
     expect(await page.locator('.rep-card[data-card="csat"] .rep-card-label').textContent()).toBe('满意度');
     expect(await page.locator('.rep-chart[data-metric="conversations"] h3').textContent()).toBe('每日会话数');

@@ -10,6 +10,7 @@
 import { adminPages } from './admin/index.js';
 import { call, onUnauthorized } from './api.js';
 import { mountConversation } from './conversation/index.js';
+import { mountCustomerPanel } from './customer/panel.js';
 import { $, el, notice } from './dom.js';
 import { locale, setLocale } from './i18n.js';
 import { mountInbox, TABS, type Inbox } from './inbox/index.js';
@@ -159,12 +160,20 @@ function route(): void {
     conversation = mountConversation(view, id, ctx);
     const mounted = conversation;
     unmountView = () => mounted.unmount();
+  } else if (head === 'customer' && rest.length) {
+    // The customer's profile on its own (from a search or a link), the same panel as beside a conversation.
+    state.openId = null;
+    inbox.setOpen(null);
+    setMode('page');
+    const panel = mountCustomerPanel(view, decodeURIComponent(rest.join('/')), ctx);
+    unmountView = () => panel.unmount();
   } else {
     state.openId = null;
     inbox.setOpen(null);
     const page: ConsolePage | undefined =
       head === reportsPage.route ? reportsPage : adminPages.find((p) => p.route === [head, ...rest].join('/'));
-    if (page && (!page.adminOnly || state.me?.role === 'admin')) {
+    // Admin pages are left out of a non-admin's navigation; reached anyway, each says politely that it is for admins.
+    if (page) {
       setMode('page');
       unmountView = page.mount(view, ctx);
       document.title = page.title() + ' · ' + t('title');

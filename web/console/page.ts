@@ -4,6 +4,7 @@
  *
  *   #/inbox/<tab>          the inbox (inbox/)            #/c/<conversationId>  a conversation (conversation/)
  *   #/reports              the reports page (reports/)    #/admin/<section>     an admin page (admin/)
+ *   #/customer/<id>        a customer's profile alone (customer/)
  *
  * The customer panel (customer/) is mounted by the conversation view beside the history.
  */

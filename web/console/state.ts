@@ -9,6 +9,4 @@ export const state = {
   agents: new Map<string, Agent>(),
   /** The conversation open in #view, if any. */
   openId: null as string | null,
-  // Read by the old detail view (detail.ts) until the conversation part replaces it.
-  draftId: null as string | null,
 };
