@@ -101,7 +101,18 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         log.child({ part: 'llm' }),
       ),
     );
-    const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
+    const drafts = new DraftJobs({
+      store,
+      clock,
+      faq,
+      drafter,
+      log: log.child({ part: 'drafts' }),
+      timeoutMs: config.DRAFT_TIMEOUT_MS,
+      prices: config.LLM_PRICES,
+      ...(config.LLM_MONTHLY_BUDGET === undefined ? {} : { monthlyBudget: config.LLM_MONTHLY_BUDGET }),
+      maxConcurrent: config.LLM_MAX_CONCURRENT,
+      breaker: { failures: config.LLM_BREAKER_FAILURES, cooldownMs: config.LLM_BREAKER_COOLDOWN_SECONDS * 1000 },
+    });
     cleanups.unshift(() => drafts.stop());
 
     // One event read per batch of commits, fanned out to every open event stream.
@@ -233,6 +244,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       }),
       presence,
       assigner,
+      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null },
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

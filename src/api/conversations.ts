@@ -14,6 +14,22 @@ import type { SlaSettings } from '../sla/settings.js';
 import { conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
+import type { DraftingApi } from './drafts.js';
+import { estimateCost, roundCost } from '../llm/pricing.js';
+import type { DraftRow } from '../store/ports.js';
+
+/** The conversation's LLM tokens and their estimated cost (LLM_PRICES). */
+function usageTotals(drafts: DraftRow[], drafting: DraftingApi | undefined) {
+  const t = { drafts: drafts.length, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, estimatedCost: 0 };
+  for (const d of drafts) {
+    t.inputTokens += d.inputTokens;
+    t.outputTokens += d.outputTokens;
+    t.cacheWriteTokens += d.cacheWriteTokens;
+    t.cacheReadTokens += d.cacheReadTokens;
+    if (d.kind === 'llm') t.estimatedCost += estimateCost(drafting?.prices ?? {}, d.model ?? drafting?.model, d) ?? 0;
+  }
+  return { ...t, estimatedCost: roundCost(t.estimatedCost) };
+}
 
 const MAX_REPLY = 16 * 1024;
 const replyBody = z.object({
@@ -50,7 +66,7 @@ export function conversationRoutes(
   store: Store,
   actions: QueueActions,
   tools: ConversationTools,
-  sla: { settings: SlaSettings; clock: Clock },
+  sla: { settings: SlaSettings; clock: Clock; drafting?: DraftingApi },
 ) {
   const app = new Hono<ApiEnv>();
   // The SLA policy in force is read with the rows, so every instance shows an admin's change at once.
@@ -133,9 +149,12 @@ export function conversationRoutes(
         customer: customerView(customer, identities),
         ...messages,
         drafts: drafts.map(draftView),
+        llmUsage: usageTotals(drafts, sla.drafting),
       };
     });
-    return c.json(body);
+    // Whether drafting is paused (budget, breaker) is said here, so a missing draft is never silent.
+    const drafting = sla.drafting ? await sla.drafting.jobs.status() : null;
+    return c.json({ ...body, drafting });
   });
 
   // Older messages: the page before `cursor` (the detail's messagesNextCursor), oldest first like the detail.

@@ -126,8 +126,24 @@ export function draftView(d: DraftRow) {
     id: d.id,
     text: d.text,
     kind: d.kind,
+    /** streaming | ready | failed | cancelled | skipped, with why for the last three. */
+    status: d.status,
+    reason: d.statusReason,
+    /** The FAQ entries the draft cites: only ids that were among the sources sent. */
     entryIds: JSON.parse(d.entryIds) as string[],
+    sourceIds: JSON.parse(d.sourceIds) as string[],
+    /** Cites no FAQ entry: nothing in it is backed by the FAQ. */
+    ungrounded: d.status === 'ready' && d.ungrounded === 1,
+    needsHumanCheck: d.needsCheck === 1,
+    needsHumanCheckReason: d.needsCheckReason,
     model: d.model,
+    usage: {
+      inputTokens: d.inputTokens,
+      outputTokens: d.outputTokens,
+      cacheWriteTokens: d.cacheWriteTokens,
+      cacheReadTokens: d.cacheReadTokens,
+    },
+    outcome: d.outcome ? { kind: d.outcome, editDistance: (d.editPermille ?? 0) / 1000, agentId: d.outcomeAgentId, at: d.outcomeAt === null ? null : iso(d.outcomeAt) } : null,
     createdAt: iso(d.createdAt),
     messageId: d.messageId,
   };
