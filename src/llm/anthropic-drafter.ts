@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from '../log.js';
 import { buildDraftPrompt, DRAFT_TOOL_NAME, type DraftToolInput } from './draft-prompt.js';
+import { partialStringField } from './partial-reply.js';
 import type { Draft, DraftOptions, DraftRequest, Drafter } from './drafter.js';
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
@@ -54,10 +55,13 @@ export function createAnthropicDrafter(config: AnthropicDrafterConfig, log: Logg
         { signal: opts.signal },
       );
       let relayed = '';
-      stream.on('inputJson', (_partial, snapshot) => {
-        // The snapshot is the tool input parsed so far; its reply only ever grows.
-        const reply = (snapshot as Partial<DraftToolInput> | undefined)?.reply;
-        if (typeof reply !== 'string' || reply.length <= relayed.length || !reply.startsWith(relayed)) return;
+      let json = '';
+      stream.on('streamEvent', (event) => {
+        if (event.type !== 'content_block_delta' || event.delta.type !== 'input_json_delta') return;
+        json += event.delta.partial_json;
+        // The reply only ever grows as the tool input streams in.
+        const reply = partialStringField(json, 'reply');
+        if (reply === undefined || reply.length <= relayed.length || !reply.startsWith(relayed)) return;
         opts.onText?.(reply.slice(relayed.length));
         relayed = reply;
       });
@@ -71,7 +75,7 @@ export function createAnthropicDrafter(config: AnthropicDrafterConfig, log: Logg
       const result = readResult(message);
       const text = result.reply.trim();
       if (!text) return null;
-      if (text !== relayed.trim() && text.startsWith(relayed)) opts.onText?.(text.slice(relayed.length));
+      if (result.reply.length > relayed.length && result.reply.startsWith(relayed)) opts.onText?.(result.reply.slice(relayed.length));
       const known = new Set(req.sources.map((s) => s.entryId));
       // Only ids we sent count: a model citing an entry it never saw cites nothing true.
       const entryIds = [...new Set(result.cited.filter((id) => known.has(id)))];
