@@ -90,6 +90,17 @@ const schema = z.object({
     }),
   /** In LLM_PRICES' currency; once the month's (UTC) estimated spend reaches it, drafting pauses until next month or a higher budget. */
   LLM_MONTHLY_BUDGET: z.coerce.number().nonnegative().optional(),
+  /** When to write a summary note automatically: `handoff`, `transfer`, both (comma-separated) or empty for never. */
+  LLM_SUMMARY_ON: z
+    .string()
+    .default('handoff,transfer')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(['handoff', 'transfer']))),
   LLM_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
   LLM_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
   LLM_BREAKER_COOLDOWN_SECONDS: z.coerce.number().positive().default(60),

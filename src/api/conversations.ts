@@ -26,7 +26,7 @@ function usageTotals(drafts: DraftRow[], drafting: DraftingApi | undefined) {
     t.outputTokens += d.outputTokens;
     t.cacheWriteTokens += d.cacheWriteTokens;
     t.cacheReadTokens += d.cacheReadTokens;
-    if (d.kind === 'llm') t.estimatedCost += estimateCost(drafting?.prices ?? {}, d.model ?? drafting?.model, d) ?? 0;
+    if (d.kind !== 'faq') t.estimatedCost += estimateCost(drafting?.prices ?? {}, d.model ?? drafting?.model, d) ?? 0;
   }
   return { ...t, estimatedCost: roundCost(t.estimatedCost) };
 }
@@ -148,7 +148,7 @@ export function conversationRoutes(
         conversation: view(conv, { labels, participantIds }),
         customer: customerView(customer, identities),
         ...messages,
-        drafts: drafts.map(draftView),
+        drafts: drafts.filter((d) => d.kind !== 'summary').map(draftView),
         llmUsage: usageTotals(drafts, sla.drafting),
       };
     });

@@ -12,6 +12,9 @@ import { Hono, type Context } from 'hono';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { maySeeConversation } from '../domain/visibility.js';
 import type { DraftJobs } from '../pipeline/drafting.js';
+import type { Summaries } from '../pipeline/summaries.js';
+import { messageView } from './views.js';
+import { UnavailableError } from '../domain/errors.js';
 import type { PriceTable } from '../llm/pricing.js';
 import type { DraftStreamEvent } from '../llm/draft-streams.js';
 import type { DraftRow } from '../store/ports.js';
@@ -25,6 +28,7 @@ export interface DraftingApi {
   prices: PriceTable;
   /** The configured model, priced for drafts that recorded none. */
   model: string | null;
+  summaries?: Summaries;
 }
 
 /** How often a stream of a draft written by another instance looks at its row. */
@@ -66,6 +70,18 @@ export function draftRoutes(d: { store: Store; drafting: DraftingApi; heartbeatM
       return c.json({ ...errorBody('drafting_paused', message), paused: started.reason, draftId: started.draftId }, 409);
     }
     return c.json(started, 202);
+  });
+
+  app.post('/:id/summary', async (c) => {
+    const id = c.req.param('id');
+    await visible(c, id);
+    const summaries = d.drafting.summaries;
+    if (!summaries?.available) throw new UnavailableError('summaries need ANTHROPIC_API_KEY');
+    const result = await summaries.summarize(id, 'request');
+    if ('note' in result) return c.json({ note: messageView(result.note, undefined) }, 201);
+    if (result.skipped === 'budget' || result.skipped === 'breaker')
+      return c.json({ ...errorBody('drafting_paused', `summaries are paused (${result.skipped})`), paused: result.skipped }, 409);
+    throw new ConflictError(`no summary: ${result.skipped === 'empty' ? 'the model wrote nothing' : result.skipped}`);
   });
 
   app.post('/:id/drafts/:draftId/cancel', async (c) => {

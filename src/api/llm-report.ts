@@ -82,7 +82,7 @@ export function llmReportRoutes(d: { store: Store; clock: Clock; drafting: Draft
       t.outputTokens += row.outputTokens;
       t.cacheWriteTokens += row.cacheWriteTokens;
       t.cacheReadTokens += row.cacheReadTokens;
-      if (row.kind !== 'llm') return;
+      if (row.kind === 'faq') return;
       const cost = estimateCost(d.drafting.prices, modelOf(row), row);
       if (cost === null) t.unpriced++;
       else t.estimatedCost = roundCost(t.estimatedCost + cost);
@@ -104,7 +104,7 @@ export function llmReportRoutes(d: { store: Store; clock: Clock; drafting: Draft
 
     const judged = rows.filter((r) => r.outcome !== null);
     const accept = groupAcceptance(judged);
-    const models = [...new Set(rows.filter((r) => r.kind === 'llm').map(modelOf))];
+    const models = [...new Set(rows.filter((r) => r.kind !== 'faq').map(modelOf))];
     return c.json({
       from: new Date(w.from).toISOString(),
       to: new Date(w.to).toISOString(),

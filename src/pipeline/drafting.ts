@@ -39,6 +39,25 @@ export interface DraftingStatus {
 
 export type StartResult = { draftId: string; status: DraftStatus; reason: string | null };
 
+/** A draft row's columns past the first ones, at their starting values. */
+export const DRAFT_DEFAULTS_ROW = {
+  entryIds: '[]',
+  status: 'ready',
+  statusReason: null,
+  sourceIds: '[]',
+  ungrounded: 0,
+  needsCheck: 0,
+  needsCheckReason: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWriteTokens: 0,
+  cacheReadTokens: 0,
+  outcome: null,
+  editPermille: null,
+  outcomeAgentId: null,
+  outcomeAt: null,
+} satisfies Partial<DraftRow>;
+
 /** UTC month start: budgets reset on the first of the month, whatever the report's time zone. */
 export function monthStart(ms: number): number {
   const d = new Date(ms);
@@ -174,7 +193,7 @@ export class DraftJobs {
     }
     await store.tx(async (r) => {
       await r.drafts.insert(base);
-      await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: base.kind, status: 'streaming' } }, now);
+      await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: drafter.kind, status: 'streaming' } }, now);
     });
     return {
       row: base,
@@ -185,7 +204,7 @@ export class DraftJobs {
   private async insertEnded(row: DraftRow): Promise<StartResult> {
     await this.d.store.tx(async (r) => {
       await r.drafts.insert(row);
-      await r.events.append(row.conversationId, { type: 'draft', data: { draftId: row.id, kind: row.kind, status: row.status } }, row.createdAt);
+      await r.events.append(row.conversationId, { type: 'draft', data: { draftId: row.id, kind: this.d.drafter.kind, status: row.status } }, row.createdAt);
     });
     return { draftId: row.id, status: row.status, reason: row.statusReason };
   }
@@ -240,7 +259,7 @@ export class DraftJobs {
             }
           : {}),
       });
-      await r.events.append(row.conversationId, { type: 'draft', data: { draftId: row.id, kind: row.kind, status } }, now);
+      await r.events.append(row.conversationId, { type: 'draft', data: { draftId: row.id, kind: this.d.drafter.kind, status } }, now);
     });
     this.streams.finish(row.id, status, reason);
   }

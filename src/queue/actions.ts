@@ -17,6 +17,8 @@ import { addParticipant } from './tools.js';
 export interface QueueHooks {
   /** A conversation went back to a team's queue, or an agent freed a slot. */
   freed(change: { team: string | null; agentIds: string[] }): void;
+  /** A conversation was transferred to another agent (after the commit). */
+  transferred?(conversationId: string): void;
 }
 
 /** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
@@ -51,10 +53,12 @@ export class QueueActions {
   }
 
   async transfer(agent: AgentRow, id: string, toAgentId: string): Promise<ConversationRow> {
-    return this.store.tx(async (r) => {
+    const row = await this.store.tx(async (r) => {
       if (!(await r.agents.get(toAgentId))) throw new ValidationError(`unknown agent ${toAgentId}`, 'agentId');
       return this.applyIn(r, id, { type: 'transfer', agentId: toAgentId }, agent, (c) => this.mustHold(agent, c));
     });
+    this.hooks.transferred?.(id);
+    return row;
   }
 
   /** Resolves, and asks the customer to rate the help when a person handled it. */

@@ -27,7 +27,7 @@ export class SqlDraftsRepo implements DraftsRepo {
     const rows = await this.db
       .select()
       .from(drafts)
-      .where(and(eq(drafts.conversationId, conversationId), eq(drafts.status, 'ready'), isNull(drafts.outcome)))
+      .where(and(eq(drafts.conversationId, conversationId), eq(drafts.status, 'ready'), ne(drafts.kind, 'summary'), isNull(drafts.outcome)))
       .orderBy(desc(drafts.id))
       .limit(1);
     return rows[0];
