@@ -124,7 +124,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       timeoutMs: config.DRAFT_TIMEOUT_MS,
       on: new Set(config.LLM_SUMMARY_ON),
       ...(config.ANTHROPIC_API_KEY
-        ? { summarizer: createAnthropicSummarizer({ apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, baseURL: config.ANTHROPIC_BASE_URL }) }
+        ? {
+            summarizer: createAnthropicSummarizer({
+              apiKey: config.ANTHROPIC_API_KEY,
+              model: config.ANTHROPIC_MODEL,
+              baseURL: config.ANTHROPIC_BASE_URL,
+            }),
+          }
         : {}),
     });
     cleanups.unshift(() => summaries.stop());

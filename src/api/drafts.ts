@@ -116,13 +116,13 @@ export function draftRoutes(d: { store: Store; drafting: DraftingApi; heartbeatM
         const beat = setInterval(() => {
           if (!closed) controller.enqueue(encoder.encode(': keep-alive\n\n'));
         }, d.heartbeatMs);
-        let poll: ReturnType<typeof setInterval> | undefined;
-        let unfollow: (() => void) | undefined;
+        // Filled in below; the cleanup may run before either is set.
+        const live: { poll?: ReturnType<typeof setInterval>; unfollow?: () => void } = {};
         cleanup = () => {
           closed = true;
           clearInterval(beat);
-          if (poll) clearInterval(poll);
-          unfollow?.();
+          if (live.poll) clearInterval(live.poll);
+          live.unfollow?.();
         };
         const onEvent = (e: DraftStreamEvent) => {
           if (e.type === 'delta') send('delta', { text: e.text });
@@ -133,10 +133,10 @@ export function draftRoutes(d: { store: Store; drafting: DraftingApi; heartbeatM
           void end();
           return;
         }
-        unfollow = d.drafting.jobs.streams.follow(first.id, onEvent);
-        if (unfollow) return;
+        live.unfollow = d.drafting.jobs.streams.follow(first.id, onEvent);
+        if (live.unfollow) return;
         // Written by another instance (or finished just now): no deltas here, the whole text once it is stored.
-        poll = setInterval(() => {
+        live.poll = setInterval(() => {
           void d.store
             .read((r) => r.drafts.get(first.id))
             .then((row) => {

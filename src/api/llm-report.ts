@@ -14,7 +14,11 @@ import type { Store } from '../store/store.js';
 import { requireRole, type ApiEnv } from './auth.js';
 import type { DraftingApi } from './drafts.js';
 
-const query = z.strictObject({ from: z.string().max(40).optional(), to: z.string().max(40).optional(), tz: z.string().max(64).default('UTC') });
+const query = z.strictObject({
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  tz: z.string().max(64).default('UTC'),
+});
 /** The costliest conversations listed; the rest are in the totals. */
 const TOP_CONVERSATIONS = 50;
 
@@ -98,7 +102,8 @@ export function llmReportRoutes(d: { store: Store; clock: Clock; drafting: Draft
       const k = `${day}\u0000${model}`;
       if (!byDayModel.has(k)) byDayModel.set(k, { day, model, ...emptyTokens() });
       add(byDayModel.get(k)!, row);
-      if (!byConversation.has(row.conversationId)) byConversation.set(row.conversationId, { conversationId: row.conversationId, ...emptyTokens() });
+      if (!byConversation.has(row.conversationId))
+        byConversation.set(row.conversationId, { conversationId: row.conversationId, ...emptyTokens() });
       add(byConversation.get(row.conversationId)!, row);
     }
 

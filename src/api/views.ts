@@ -146,7 +146,14 @@ export function draftView(d: DraftRow) {
       cacheWriteTokens: d.cacheWriteTokens,
       cacheReadTokens: d.cacheReadTokens,
     },
-    outcome: d.outcome ? { kind: d.outcome, editDistance: (d.editPermille ?? 0) / 1000, agentId: d.outcomeAgentId, at: d.outcomeAt === null ? null : iso(d.outcomeAt) } : null,
+    outcome: d.outcome
+      ? {
+          kind: d.outcome,
+          editDistance: (d.editPermille ?? 0) / 1000,
+          agentId: d.outcomeAgentId,
+          at: d.outcomeAt === null ? null : iso(d.outcomeAt),
+        }
+      : null,
     createdAt: iso(d.createdAt),
     messageId: d.messageId,
   };

@@ -83,7 +83,10 @@ export function createAnthropicSummarizer(config: AnthropicDrafterConfig): Summa
       );
       const tool = message.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === SUMMARY_TOOL_NAME);
       const input = (tool?.input ?? {}) as Record<string, unknown>;
-      const field = (k: string) => (typeof input[k] === 'string' ? (input[k] as string).trim().slice(0, 600) : '');
+      const field = (k: string) => {
+        const v = input[k];
+        return typeof v === 'string' ? v.trim().slice(0, 600) : '';
+      };
       const parts = [
         ['Problem', field('problem')],
         ['Bot said', field('bot_said')],

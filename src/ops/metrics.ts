@@ -44,10 +44,11 @@ export class Metrics {
     'Webhook delivery attempts by this instance: delivered (2xx), failed (retried later) or gave_up (marked failed)',
     ['outcome'],
   );
-  private readonly tokens = this.counter('switchboard_llm_tokens_total', 'Tokens the drafting model read (input, cache_write, cache_read) and wrote (output)', [
-    'direction',
-    'model',
-  ]);
+  private readonly tokens = this.counter(
+    'switchboard_llm_tokens_total',
+    'Tokens the drafting model read (input, cache_write, cache_read) and wrote (output)',
+    ['direction', 'model'],
+  );
   private readonly http = new Histogram({
     name: 'switchboard_http_request_duration_seconds',
     help: 'Time to the response headers, by route pattern',

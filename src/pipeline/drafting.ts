@@ -204,7 +204,11 @@ export class DraftJobs {
   private async insertEnded(row: DraftRow): Promise<StartResult> {
     await this.d.store.tx(async (r) => {
       await r.drafts.insert(row);
-      await r.events.append(row.conversationId, { type: 'draft', data: { draftId: row.id, kind: this.d.drafter.kind, status: row.status } }, row.createdAt);
+      await r.events.append(
+        row.conversationId,
+        { type: 'draft', data: { draftId: row.id, kind: this.d.drafter.kind, status: row.status } },
+        row.createdAt,
+      );
     });
     return { draftId: row.id, status: row.status, reason: row.statusReason };
   }
@@ -265,7 +269,7 @@ export class DraftJobs {
   }
 
   private failure(err: unknown, own: AbortSignal, timeout: AbortSignal): { status: DraftStatus; reason: string } {
-    const cancel = own.aborted ? own.reason : this.controller.signal.aborted ? this.controller.signal.reason : undefined;
+    const cancel: unknown = own.aborted ? own.reason : this.controller.signal.aborted ? this.controller.signal.reason : undefined;
     if (cancel instanceof DraftCancelled) return { status: 'cancelled', reason: cancel.reason };
     if (timeout.aborted) return { status: 'failed', reason: 'timeout' };
     if (err instanceof APIError && err.status !== undefined) return { status: 'failed', reason: `api_${err.status}` };

@@ -192,7 +192,11 @@ describe.each(backends)('LLM drafts for agents ($name)', (backend) => {
   it('records whether the reply used the draft as is, edited it or was the agent’s own, and reports the rates', async () => {
     llm.reply = citing('Your parcel is on its way and should arrive within three working days.');
     const ids: string[] = [];
-    for (const q of ['Zebra-striped socks, do you have those?', 'Could you knit me a sweater for my goldfish?', 'Could a penguin rent my garage?']) {
+    for (const q of [
+      'Zebra-striped socks, do you have those?',
+      'Could you knit me a sweater for my goldfish?',
+      'Could a penguin rent my garage?',
+    ]) {
       ids.push(await handOff(app, q));
     }
     await app.draftsIdle();
@@ -239,7 +243,12 @@ describe.each(backends)('LLM drafts for agents ($name)', (backend) => {
     });
     expect(sum('cacheReadTokens')).toBeGreaterThan(0);
     const p = PRICES[MODEL];
-    const cost = (sum('inputTokens') * p.input + sum('outputTokens') * p.output + sum('cacheWriteTokens') * p.cacheWrite + sum('cacheReadTokens') * p.cacheRead) / 1e6;
+    const cost =
+      (sum('inputTokens') * p.input +
+        sum('outputTokens') * p.output +
+        sum('cacheWriteTokens') * p.cacheWrite +
+        sum('cacheReadTokens') * p.cacheRead) /
+      1e6;
     expect(report.total.estimatedCost).toBeCloseTo(cost, 5);
     expect(report.byDay).toHaveLength(1);
     expect(report.byDay[0]).toMatchObject({ model: MODEL, drafts: rows.length, inputTokens: sum('inputTokens') });

@@ -5,7 +5,11 @@ import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 
-const SUMMARY = { problem: 'Wants a dragon engraved on a toaster.', bot_said: 'Explained returns.', open_points: 'Whether engraving is offered.' };
+const SUMMARY = {
+  problem: 'Wants a dragon engraved on a toaster.',
+  bot_said: 'Explained returns.',
+  open_points: 'Whether engraving is offered.',
+};
 const isSummary = (req: RecordedRequest) => req.body.tool_choice?.type === 'tool' && req.body.tool_choice.name === 'conversation_summary';
 
 describe('generated summaries', () => {
@@ -45,9 +49,14 @@ describe('generated summaries', () => {
   }
 
   const notes = async (token: string, id: string) =>
-    ((await api(app, token, 'GET', `/api/conversations/${id}`)).body.messages as { direction: string; generated: unknown; text: string; author: string }[]).filter(
-      (m) => m.direction === 'internal',
-    );
+    (
+      (await api(app, token, 'GET', `/api/conversations/${id}`)).body.messages as {
+        direction: string;
+        generated: unknown;
+        text: string;
+        author: string;
+      }[]
+    ).filter((m) => m.direction === 'internal');
 
   it('writes a summary note on hand-off, marked generated, with the conversation fenced as data; the customer never sees it', async () => {
     const { customer, id } = await conversation();

@@ -181,7 +181,9 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
     const choice = params.tool_choice;
     const forced = choice?.type === 'tool' ? params.tools?.find((t) => 'name' in t && t.name === choice.name) : undefined;
     if (forced && 'input_schema' in forced) {
-      return [{ type: 'tool_use', id: nextId('toolu'), name: forced.name, input: reply.toolInput ?? inputFromSchema(forced, reply.text ?? '') }];
+      return [
+        { type: 'tool_use', id: nextId('toolu'), name: forced.name, input: reply.toolInput ?? inputFromSchema(forced, reply.text ?? '') },
+      ];
     }
     return reply.text ? [{ type: 'text', text: reply.text }] : [];
   }
