@@ -213,6 +213,14 @@ describe.each(backends)('LLM drafts for agents ($name)', (backend) => {
       const body = i < 2 ? { text: replies[i], draftId: draft.id } : { text: replies[i] };
       expect((await api(app, ann.token, 'POST', `/api/conversations/${id}/messages`, body)).status).toBe(201);
     }
+    // Held by Ann now: another agent may not follow its drafts.
+    const ben = await app.createAgent(`Ben ${backend.name}`);
+    const held = await draftOf(ids[0]!);
+    const foreign = await fetch(`${app.url}/api/conversations/${ids[0]}/drafts/${held.id}/stream`, {
+      headers: { authorization: `Bearer ${ben.token}` },
+    });
+    expect(foreign.status).toBe(403);
+    await foreign.body?.cancel();
     const outcomes = await Promise.all(ids.map(async (id) => (await draftOf(id)).outcome));
     expect(outcomes.map((o) => o.kind)).toEqual(['as_is', 'edited', 'own']);
     expect(outcomes[0].editDistance).toBe(0);
