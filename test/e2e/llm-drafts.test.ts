@@ -343,3 +343,34 @@ describe('drafting pauses, visibly, when the monthly budget is spent or the API 
     expect(detail.conversation.status).toBe('queued');
   });
 });
+
+describe('the monthly budget resets with the (UTC) month', () => {
+  let llm: FakeAnthropic;
+  let app: Running;
+  let at = Date.UTC(2026, 0, 31, 23, 0);
+
+  beforeAll(async () => {
+    llm = await startFakeAnthropic();
+    app = await startApp(llmEnv(llm, { LLM_MONTHLY_BUDGET: '0.000001' }), undefined, { clock: { now: () => new Date(at) } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await llm?.close();
+  });
+
+  it('paused at the end of January, drafting again on the first of February', async () => {
+    llm.reply = citing('January draft.');
+    const first = await handOff(app, 'Do you sell purple giraffes?');
+    await app.draftsIdle();
+    expect((await app.store.read((r) => r.drafts.list(first)))[0]?.status).toBe('ready');
+    const second = await handOff(app, 'Could a penguin rent my garage?');
+    await app.draftsIdle();
+    expect((await app.store.read((r) => r.drafts.list(second)))[0]).toMatchObject({ status: 'skipped', statusReason: 'budget' });
+
+    at = Date.UTC(2026, 1, 1, 0, 5);
+    llm.reply = citing('February draft.');
+    const third = await handOff(app, 'Can my hamster borrow your forklift?');
+    await app.draftsIdle();
+    expect((await app.store.read((r) => r.drafts.list(third)))[0]).toMatchObject({ status: 'ready', text: 'February draft.' });
+  });
+});
