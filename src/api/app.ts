@@ -172,6 +172,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
       settings: d.sla,
       clock: d.clock,
       drafting: d.drafting,
+      faq: d.faq.current,
     }),
   );
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));

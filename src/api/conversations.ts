@@ -15,6 +15,7 @@ import { conversationView, customerView, draftView, messageView, type Conversati
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
 import type { DraftingApi } from './drafts.js';
+import type { FaqMatcher } from '../faq/matcher.js';
 import { estimateCost, roundCost } from '../llm/pricing.js';
 import type { DraftRow } from '../store/ports.js';
 
@@ -66,7 +67,7 @@ export function conversationRoutes(
   store: Store,
   actions: QueueActions,
   tools: ConversationTools,
-  sla: { settings: SlaSettings; clock: Clock; drafting?: DraftingApi },
+  sla: { settings: SlaSettings; clock: Clock; drafting?: DraftingApi; faq?: () => FaqMatcher },
 ) {
   const app = new Hono<ApiEnv>();
   // The SLA policy in force is read with the rows, so every instance shows an admin's change at once.
@@ -148,7 +149,18 @@ export function conversationRoutes(
         conversation: view(conv, { labels, participantIds }),
         customer: customerView(customer, identities),
         ...messages,
-        drafts: drafts.filter((d) => d.kind !== 'summary').map(draftView),
+        drafts: drafts
+          .filter((d) => d.kind !== 'summary')
+          .map((d) => {
+            const view = draftView(d);
+            // What the console links each citation to: the entry and its first question, in the customer's locale.
+            const matcher = sla.faq?.();
+            const citations = view.entryIds.map((entryId) => {
+              const entry = matcher?.entry(entryId, conv.locale ?? undefined);
+              return { entryId, question: entry?.questions[0] ?? null, locale: entry?.locale ?? null };
+            });
+            return { ...view, citations };
+          }),
         llmUsage: usageTotals(drafts, sla.drafting),
       };
     });

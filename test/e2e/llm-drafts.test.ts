@@ -136,8 +136,9 @@ describe.each(backends)('LLM drafts for agents ($name)', (backend) => {
     const sent = sourceIds(llm.requests.at(-1)!);
     expect(sent.length).toBeGreaterThan(0);
     expect(draft.sourceIds).toEqual(sent);
-    // The invented id is dropped; the real one kept.
+    // The invented id is dropped; the real one kept, with what the console links it to.
     expect(draft.entryIds).toEqual([sent[0]]);
+    expect(draft.citations).toEqual([{ entryId: sent[0], question: expect.any(String), locale: 'en' }]);
     expect(draft.ungrounded).toBe(false);
     expect(draft.status).toBe('ready');
     expect(draft.model).toBe(MODEL);
@@ -175,6 +176,15 @@ describe.each(backends)('LLM drafts for agents ($name)', (backend) => {
     expect(draft.status).toBe('failed');
     expect(draft.reason).toBeTruthy();
     expect(draft.text).toBe('');
+  });
+
+  it('a stream that stalls part-way is stopped at DRAFT_TIMEOUT_MS and left failed, reason timeout', async () => {
+    llm.reply = citing('one two three four five', { midStream: { afterDeltas: 2, action: 'stall' } });
+    const id = await handOff(app, 'Could a penguin rent my garage?');
+    const draftId = await firstDraftId(app, id);
+    const { deltas, end } = await readDraftStream(app, ann.token, id, draftId);
+    expect(end).toMatchObject({ status: 'failed', reason: 'timeout' });
+    expect(deltas.join('').length).toBeGreaterThan(0);
   });
 
   it('an agent can cancel a draft being written; it stays as cancelled', async () => {
