@@ -39,6 +39,21 @@ export interface DraftingStatus {
 
 export type StartResult = { draftId: string; status: DraftStatus; reason: string | null };
 
+/**
+ * The FAQ entries a draft is written from (the engine's three best candidates) and the ones the
+ * engine itself judges close: the entry it answers with, else the choices it would offer.
+ */
+export function draftSources(matcher: FaqMatcher, text: string, locale: string): { sources: DraftSource[]; close: string[] } {
+  const result = matcher.match(text, { locale });
+  const sources: DraftSource[] = [];
+  for (const cand of result.candidates.slice(0, 3)) {
+    const entry = matcher.entry(cand.entryId, locale);
+    if (entry) sources.push({ entryId: entry.id, question: entry.questions[0] ?? entry.id, answer: entry.answer, score: cand.score });
+  }
+  const close = result.answered && result.entryId ? [result.entryId] : (result.suggestions ?? []);
+  return { sources, close };
+}
+
 /** A draft row's columns past the first ones, at their starting values. */
 export const DRAFT_DEFAULTS_ROW = {
   entryIds: '[]',
@@ -152,15 +167,7 @@ export class DraftJobs {
     if (!conversation) return null;
     const lastCustomer = [...history].reverse().find((m) => m.author === 'customer');
     const locale = conversation.locale ?? 'en';
-    const matcher = faq();
-    const result = matcher.match(lastCustomer?.text ?? '', { locale });
-    const sources: DraftSource[] = [];
-    for (const cand of result.candidates.slice(0, 3)) {
-      const entry = matcher.entry(cand.entryId, locale);
-      if (entry) sources.push({ entryId: entry.id, question: entry.questions[0] ?? entry.id, answer: entry.answer, score: cand.score });
-    }
-    // The engine's own verdict on what is close: the entry it answers with, else the choices it would offer.
-    const close = result.answered && result.entryId ? [result.entryId] : (result.suggestions ?? []);
+    const { sources, close } = draftSources(faq(), lastCustomer?.text ?? '', locale);
     const now = this.d.clock.now().getTime();
     const base: DraftRow = {
       id: newId(now),
