@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from './domain/errors.js';
 import { faqEnvShape } from './faq/env.js';
+import { parsePriceTable } from './llm/pricing.js';
 import { envDuration, envPort, withoutBlanks, type Env } from './kit/env.js';
 import { isValidTimeZone } from './sla/business-calendar.js';
 import {
@@ -75,6 +76,34 @@ const schema = z.object({
   ANTHROPIC_MODEL: optional,
   ANTHROPIC_BASE_URL: z.url().optional(),
   DRAFT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Per-model prices per million tokens for the LLM report's estimates (src/llm/pricing.ts); JSON. */
+  LLM_PRICES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parsePriceTable(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
+  /** In LLM_PRICES' currency; once the month's (UTC) estimated spend reaches it, drafting pauses until next month or a higher budget. */
+  LLM_MONTHLY_BUDGET: z.coerce.number().nonnegative().optional(),
+  /** When to write a summary note automatically: `handoff`, `transfer`, both (comma-separated) or empty for never. */
+  LLM_SUMMARY_ON: z
+    .string()
+    .default('handoff,transfer')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(['handoff', 'transfer']))),
+  LLM_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
+  LLM_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+  LLM_BREAKER_COOLDOWN_SECONDS: z.coerce.number().positive().default(60),
   REOPEN_WINDOW_HOURS: z.coerce.number().positive().default(72),
   CLOSE_AFTER_HOURS: z.coerce.number().positive().default(168),
   /** How often the leader looks for snoozed conversations whose time came (src/queue/snooze.ts). */

@@ -20,6 +20,8 @@ import type { FaqMatcher } from './faq/matcher.js';
 import { createDrafter } from './llm/create-drafter.js';
 import { ingest } from './pipeline/ingest.js';
 import { DraftJobs } from './pipeline/drafting.js';
+import { Summaries } from './pipeline/summaries.js';
+import { createAnthropicSummarizer } from './llm/summarizer.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
@@ -101,8 +103,37 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         log.child({ part: 'llm' }),
       ),
     );
-    const drafts = new DraftJobs({ store, clock, faq, drafter, log: log.child({ part: 'drafts' }), timeoutMs: config.DRAFT_TIMEOUT_MS });
+    const drafts = new DraftJobs({
+      store,
+      clock,
+      faq,
+      drafter,
+      log: log.child({ part: 'drafts' }),
+      timeoutMs: config.DRAFT_TIMEOUT_MS,
+      prices: config.LLM_PRICES,
+      ...(config.LLM_MONTHLY_BUDGET === undefined ? {} : { monthlyBudget: config.LLM_MONTHLY_BUDGET }),
+      maxConcurrent: config.LLM_MAX_CONCURRENT,
+      breaker: { failures: config.LLM_BREAKER_FAILURES, cooldownMs: config.LLM_BREAKER_COOLDOWN_SECONDS * 1000 },
+    });
     cleanups.unshift(() => drafts.stop());
+    const summaries = new Summaries({
+      store,
+      clock,
+      drafting: drafts,
+      log: log.child({ part: 'summaries' }),
+      timeoutMs: config.DRAFT_TIMEOUT_MS,
+      on: new Set(config.LLM_SUMMARY_ON),
+      ...(config.ANTHROPIC_API_KEY
+        ? {
+            summarizer: createAnthropicSummarizer({
+              apiKey: config.ANTHROPIC_API_KEY,
+              model: config.ANTHROPIC_MODEL,
+              baseURL: config.ANTHROPIC_BASE_URL,
+            }),
+          }
+        : {}),
+    });
+    cleanups.unshift(() => summaries.stop());
 
     // One event read per batch of commits, fanned out to every open event stream.
     const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
@@ -216,6 +247,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       sla,
       onHandoff: (conversationId: string, messageId: string) => {
         drafts.request(conversationId, messageId);
+        summaries.request(conversationId, 'handoff');
         kickConversation(conversationId);
       },
       onDecided: metrics.decided,
@@ -231,9 +263,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           assigner.kick(team);
           for (const id of agentIds) assigner.kickAgent(id);
         },
+        transferred: (conversationId) => summaries.request(conversationId, 'transfer'),
       }),
       presence,
       assigner,
+      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,
@@ -325,7 +359,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       store,
       hub,
       createAgent: (name, role) => createAgent(store, clock, name, role, { policy: tokens }),
-      draftsIdle: () => drafts.idle(),
+      draftsIdle: async () => {
+        await drafts.idle();
+        await summaries.idle();
+      },
       assignIdle: () => assigner.idle(),
       async stop() {
         if (stopped) return;

@@ -30,6 +30,8 @@ import type { StreamPolicy } from '../kit/sse.js';
 import type { EventHub } from '../store/event-hub.js';
 import { agentEvents } from './events.js';
 import { reportRoutes } from './reports.js';
+import { draftRoutes, type DraftingApi } from './drafts.js';
+import { llmReportRoutes } from './llm-report.js';
 import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { PayloadTooLargeError } from '../domain/errors.js';
@@ -88,6 +90,8 @@ export interface ApiDeps {
   /** Agents' availability (AGENT_AWAY_AFTER_SECONDS) and the auto-assigner it wakes. */
   presence: Presence;
   assigner: AutoAssigner;
+  /** Background drafts (streams, cancel, on-demand), and the prices their estimated cost is read at. */
+  drafting: DraftingApi;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -162,9 +166,16 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/search', searchRoutes(d.store));
   api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock, allowPrivate: g.allowPrivateWebhooks ?? false }));
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
+  api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
+  api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
   api.route(
     '/conversations',
-    conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), { settings: d.sla, clock: d.clock }),
+    conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {
+      settings: d.sla,
+      clock: d.clock,
+      drafting: d.drafting,
+      faq: d.faq.current,
+    }),
   );
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
   api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));

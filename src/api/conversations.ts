@@ -17,6 +17,23 @@ import { conversationView, customerView, draftView, messageView, type Conversati
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
 import { decodeLogged, type LoggedEvent } from '../domain/events.js';
+import type { DraftingApi } from './drafts.js';
+import type { FaqMatcher } from '../faq/matcher.js';
+import { estimateCost, roundCost } from '../llm/pricing.js';
+import type { DraftRow } from '../store/ports.js';
+
+/** The conversation's LLM tokens and their estimated cost (LLM_PRICES). */
+function usageTotals(drafts: DraftRow[], drafting: DraftingApi | undefined) {
+  const t = { drafts: drafts.length, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, estimatedCost: 0 };
+  for (const d of drafts) {
+    t.inputTokens += d.inputTokens;
+    t.outputTokens += d.outputTokens;
+    t.cacheWriteTokens += d.cacheWriteTokens;
+    t.cacheReadTokens += d.cacheReadTokens;
+    if (d.kind !== 'faq') t.estimatedCost += estimateCost(drafting?.prices ?? {}, d.model ?? drafting?.model, d) ?? 0;
+  }
+  return { ...t, estimatedCost: roundCost(t.estimatedCost) };
+}
 
 const MAX_REPLY = 16 * 1024;
 const replyBody = z.object({
@@ -83,7 +100,7 @@ export function conversationRoutes(
   store: Store,
   actions: QueueActions,
   tools: ConversationTools,
-  sla: { settings: SlaSettings; clock: Clock },
+  sla: { settings: SlaSettings; clock: Clock; drafting?: DraftingApi; faq?: () => FaqMatcher },
 ) {
   const app = new Hono<ApiEnv>();
   // The SLA policy in force is read with the rows, so every instance shows an admin's change at once.
@@ -252,11 +269,25 @@ export function conversationRoutes(
         conversation: view(conv, { labels, participantIds }),
         customer: customerView(customer, identities),
         ...messages,
-        drafts: drafts.map(draftView),
+        drafts: drafts
+          .filter((d) => d.kind !== 'summary')
+          .map((d) => {
+            const view = draftView(d);
+            // What the console links each citation to: the entry and its first question, in the customer's locale.
+            const matcher = sla.faq?.();
+            const citations = view.entryIds.map((entryId) => {
+              const entry = matcher?.entry(entryId, conv.locale ?? undefined);
+              return { entryId, question: entry?.questions[0] ?? null, locale: entry?.locale ?? null };
+            });
+            return { ...view, citations };
+          }),
+        llmUsage: usageTotals(drafts, sla.drafting),
         events: await timeline(r, id),
       };
     });
-    return c.json(body);
+    // Whether drafting is paused (budget, breaker) is said here, so a missing draft is never silent.
+    const drafting = sla.drafting ? await sla.drafting.jobs.status() : null;
+    return c.json({ ...body, drafting });
   });
 
   // Older messages: the page before `cursor` (the detail's messagesNextCursor), oldest first like the detail.

@@ -47,12 +47,18 @@ const statusData = z.preprocess(upgradeLegacyStatus, statusChange);
 
 const message = z.object({ messageId: z.string(), direction: z.enum(['in', 'out']), author: z.enum(['customer', 'bot', 'agent']) });
 const csat = z.object({ score: z.number().int().min(1).max(5), assigneeId: z.string().nullable() });
-const draft = z.object({ draftId: z.string(), kind: z.enum(['llm', 'faq']) });
+const draft = z.object({
+  draftId: z.string(),
+  kind: z.enum(['llm', 'faq']),
+  /** Absent on events written before drafts streamed (they were ready when logged). */
+  status: z.enum(['streaming', 'ready', 'failed', 'cancelled', 'skipped']).optional(),
+});
 const delivery = z.union([
   z.object({ messageId: z.string(), status: z.literal('sent') }),
   z.object({ messageId: z.string(), status: z.literal('failed'), error: z.string() }),
 ]);
-const note = z.object({ messageId: z.string(), agentId: z.string() });
+/** A generated note (a summary) has no agent. */
+const note = z.object({ messageId: z.string(), agentId: z.string().nullable(), generated: z.literal('summary').optional() });
 /** A customer question proposed for the FAQ (by an agent or a customer's pick), and an admin's decision on it. */
 const faqSuggestion = z.object({
   suggestionId: z.string(),

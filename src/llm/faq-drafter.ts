@@ -1,23 +1,20 @@
 import type { Draft, DraftRequest, Drafter } from './drafter.js';
 
-/** More than a few answers is more for the agent to delete than to use. */
-const MAX_ANSWERS = 3;
-
-/** The no-LLM fallback: proposes the closest FAQ answers, best first, for the agent to pick from. */
+/**
+ * The no-LLM fallback: proposes one FAQ answer, and only one the FAQ engine itself judges close
+ * (the entry it would answer with, or its best choice to offer the customer). Gluing several
+ * answers together read as nonsense when none was close ("pasta recipe" got goodbye + greeting +
+ * shipping); nothing is better than that, and the agent still has the candidates in the console.
+ */
 export function createFaqDrafter(): Drafter {
   return {
+    kind: 'faq',
     async draft(req: DraftRequest): Promise<Draft | null> {
-      const best = [...req.sources]
-        .filter((s) => s.answer.trim())
-        .sort((a, b) => b.score - a.score)
-        .filter((s, i, all) => all.findIndex((o) => o.entryId === s.entryId) === i)
-        .slice(0, MAX_ANSWERS);
-      if (best.length === 0) return null;
-      return {
-        text: best.map((s) => s.answer.trim()).join('\n\n'),
-        kind: 'faq',
-        entryIds: best.map((s) => s.entryId),
-      };
+      for (const id of req.close ?? []) {
+        const source = req.sources.find((s) => s.entryId === id && s.answer.trim());
+        if (source) return { text: source.answer.trim(), kind: 'faq', entryIds: [source.entryId], ungrounded: false, needsCheck: false };
+      }
+      return null;
     },
   };
 }

@@ -44,10 +44,11 @@ export class Metrics {
     'Webhook delivery attempts by this instance: delivered (2xx), failed (retried later) or gave_up (marked failed)',
     ['outcome'],
   );
-  private readonly tokens = this.counter('switchboard_llm_tokens_total', 'Tokens the drafting model read (input) and wrote (output)', [
-    'direction',
-    'model',
-  ]);
+  private readonly tokens = this.counter(
+    'switchboard_llm_tokens_total',
+    'Tokens the drafting model read (input, cache_write, cache_read) and wrote (output)',
+    ['direction', 'model'],
+  );
   private readonly http = new Histogram({
     name: 'switchboard_http_request_duration_seconds',
     help: 'Time to the response headers, by route pattern',
@@ -119,12 +120,16 @@ export class Metrics {
   /** The drafter with the tokens each draft used counted. */
   countTokens(drafter: Drafter): Drafter {
     return {
-      draft: async (req, signal) => {
-        const draft = await drafter.draft(req, signal);
+      kind: drafter.kind,
+      ...(drafter.model ? { model: drafter.model } : {}),
+      draft: async (req, opts) => {
+        const draft = await drafter.draft(req, opts);
         if (draft?.usage) {
           const model = draft.model ?? 'unknown';
           this.tokens.inc({ direction: 'input', model }, draft.usage.inputTokens);
           this.tokens.inc({ direction: 'output', model }, draft.usage.outputTokens);
+          this.tokens.inc({ direction: 'cache_write', model }, draft.usage.cacheWriteTokens);
+          this.tokens.inc({ direction: 'cache_read', model }, draft.usage.cacheReadTokens);
         }
         return draft;
       },

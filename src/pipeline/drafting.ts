@@ -1,8 +1,13 @@
+import { APIError } from '@anthropic-ai/sdk';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
-import type { Drafter, DraftSource } from '../llm/drafter.js';
+import type { Draft, Drafter, DraftRequest, DraftSource } from '../llm/drafter.js';
+import { CircuitBreaker, type BreakerState } from '../llm/breaker.js';
+import { DraftCancelled, DraftStreams } from '../llm/draft-streams.js';
+import { estimateCost, roundCost, type PriceTable } from '../llm/pricing.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import type { Logger } from '../log.js';
+import type { DraftRow, DraftStatus } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 
 export interface DraftingDeps {
@@ -12,22 +17,100 @@ export interface DraftingDeps {
   drafter: Drafter;
   log: Logger;
   timeoutMs: number;
+  /** LLM_PRICES, for the estimated spend the budget is checked against. */
+  prices?: PriceTable;
+  /** LLM_MONTHLY_BUDGET in the price table's currency; drafting pauses once the month's estimate reaches it. */
+  monthlyBudget?: number;
+  /** LLM_MAX_CONCURRENT: drafts in flight at once; more wait their turn. */
+  maxConcurrent?: number;
+  /** LLM_BREAKER_FAILURES / LLM_BREAKER_COOLDOWN_SECONDS. */
+  breaker?: { failures: number; cooldownMs: number };
+}
+
+export type PauseReason = 'budget' | 'breaker';
+
+export interface DraftingStatus {
+  /** 'llm' drafts with the model; 'faq' is the no-key fallback. */
+  mode: 'llm' | 'faq';
+  paused: PauseReason | null;
+  budget: { monthly: number | null; spentThisMonth: number; monthStart: string } | null;
+  breaker: { state: BreakerState; opened: number; lastError: string | null; retryAt: string | null } | null;
+}
+
+export type StartResult = { draftId: string; status: DraftStatus; reason: string | null };
+
+/**
+ * The FAQ entries a draft is written from (the engine's three best candidates) and the ones the
+ * engine itself judges close: the entry it answers with, else the choices it would offer.
+ */
+export function draftSources(matcher: FaqMatcher, text: string, locale: string): { sources: DraftSource[]; close: string[] } {
+  const result = matcher.match(text, { locale });
+  const sources: DraftSource[] = [];
+  for (const cand of result.candidates.slice(0, 3)) {
+    const entry = matcher.entry(cand.entryId, locale);
+    if (entry) sources.push({ entryId: entry.id, question: entry.questions[0] ?? entry.id, answer: entry.answer, score: cand.score });
+  }
+  const close = result.answered && result.entryId ? [result.entryId] : (result.suggestions ?? []);
+  return { sources, close };
+}
+
+/** A draft row's columns past the first ones, at their starting values. */
+export const DRAFT_DEFAULTS_ROW = {
+  entryIds: '[]',
+  status: 'ready',
+  statusReason: null,
+  sourceIds: '[]',
+  ungrounded: 0,
+  needsCheck: 0,
+  needsCheckReason: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWriteTokens: 0,
+  cacheReadTokens: 0,
+  outcome: null,
+  editPermille: null,
+  outcomeAgentId: null,
+  outcomeAt: null,
+} satisfies Partial<DraftRow>;
+
+/** UTC month start: budgets reset on the first of the month, whatever the report's time zone. */
+export function monthStart(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 }
 
 /**
- * Drafts a reply for agents after a hand-off has committed. Runs in the background: a failing or
- * slow drafter leaves the conversation queued without a draft, never stuck.
+ * Drafts a reply for agents after a hand-off has committed (or on an agent's request). Runs in
+ * the background: a failing or slow drafter leaves the conversation queued with a failed draft,
+ * never stuck. A draft row exists from the start (status `streaming`), so the console can follow
+ * it; every way it can end leaves a status on it: ready, failed, cancelled or skipped, with why.
  */
 export class DraftJobs {
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Set<Promise<unknown>>();
   private readonly controller = new AbortController();
+  readonly streams = new DraftStreams();
+  readonly breaker: CircuitBreaker | undefined;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly d: DraftingDeps) {}
+  constructor(private readonly d: DraftingDeps) {
+    this.breaker =
+      d.drafter.kind === 'llm'
+        ? new CircuitBreaker(d.breaker?.failures ?? 5, d.breaker?.cooldownMs ?? 60_000, () => d.clock.now().getTime())
+        : undefined;
+  }
 
   request(conversationId: string, messageId: string): void {
-    const job = this.run(conversationId, messageId).catch((err) => this.d.log.warn('draft failed', { conversationId, err }));
-    this.pending.add(job);
-    void job.finally(() => this.pending.delete(job));
+    this.track(this.start(conversationId, messageId).catch((err) => this.d.log.warn('draft failed', { conversationId, err })));
+  }
+
+  /** Starts a draft and resolves once its row exists (the writing goes on in the background). */
+  async start(conversationId: string, messageId: string): Promise<StartResult | null> {
+    const prepared = await this.prepare(conversationId, messageId);
+    if (!prepared) return null;
+    if ('skipped' in prepared) return prepared.skipped;
+    this.track(this.write(prepared).catch((err) => this.d.log.warn('draft failed', { conversationId, err })));
+    return { draftId: prepared.row.id, status: 'streaming', reason: null };
   }
 
   /** Waits for running drafts (tests, graceful stop). */
@@ -36,45 +119,193 @@ export class DraftJobs {
   }
 
   async stop(): Promise<void> {
-    this.controller.abort();
+    this.controller.abort(new DraftCancelled('shutdown'));
     await this.idle();
   }
 
-  private async run(conversationId: string, messageId: string): Promise<void> {
+  cancel(draftId: string): boolean {
+    return this.streams.cancel(draftId, 'agent');
+  }
+
+  async status(): Promise<DraftingStatus> {
+    const mode = this.d.drafter.kind;
+    if (mode === 'faq') return { mode, paused: null, budget: null, breaker: null };
+    const now = this.d.clock.now().getTime();
+    const spent = await this.spentSince(monthStart(now));
+    const monthly = this.d.monthlyBudget ?? null;
+    const b = this.breaker!;
+    const state = b.state();
+    const retryAt = b.retryAt();
+    return {
+      mode,
+      paused: monthly !== null && spent >= monthly ? 'budget' : state === 'open' ? 'breaker' : null,
+      budget: { monthly, spentThisMonth: spent, monthStart: new Date(monthStart(now)).toISOString() },
+      breaker: { state, opened: b.opened, lastError: b.lastError, retryAt: retryAt === null ? null : new Date(retryAt).toISOString() },
+    };
+  }
+
+  private track(job: Promise<unknown>): void {
+    this.pending.add(job);
+    void job.finally(() => this.pending.delete(job));
+  }
+
+  private async spentSince(since: number): Promise<number> {
+    const sums = await this.d.store.read((r) => r.drafts.usageSince(since));
+    const prices = this.d.prices ?? {};
+    return roundCost(sums.reduce((total, s) => total + (estimateCost(prices, s.model ?? this.d.drafter.model, s) ?? 0), 0));
+  }
+
+  private async prepare(
+    conversationId: string,
+    messageId: string,
+  ): Promise<{ skipped: StartResult } | { row: DraftRow; request: DraftRequest } | null> {
     const { store, faq, drafter } = this.d;
     const { conversation, history } = await store.tx(async (r) => ({
       conversation: await r.conversations.get(conversationId),
       history: await r.messages.recent(conversationId, 20),
     }));
-    if (!conversation) return;
+    if (!conversation) return null;
     const lastCustomer = [...history].reverse().find((m) => m.author === 'customer');
     const locale = conversation.locale ?? 'en';
-    const matcher = faq();
-    const sources: DraftSource[] = [];
-    for (const cand of matcher.match(lastCustomer?.text ?? '', { locale }).candidates.slice(0, 3)) {
-      const entry = matcher.entry(cand.entryId, locale);
-      if (entry) sources.push({ entryId: entry.id, question: entry.questions[0] ?? entry.id, answer: entry.answer, score: cand.score });
-    }
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.d.timeoutMs)]);
-    const draft = await drafter.draft(
-      { conversationId, locale, history: history.map((m) => ({ author: m.author, text: m.text })), sources },
-      signal,
-    );
-    if (!draft || signal.aborted) return;
+    const { sources, close } = draftSources(faq(), lastCustomer?.text ?? '', locale);
     const now = this.d.clock.now().getTime();
+    const base: DraftRow = {
+      id: newId(now),
+      conversationId,
+      messageId,
+      text: '',
+      kind: drafter.kind,
+      entryIds: '[]',
+      model: drafter.model ?? null,
+      createdAt: now,
+      status: 'streaming',
+      statusReason: null,
+      sourceIds: JSON.stringify(sources.map((s) => s.entryId)),
+      ungrounded: 0,
+      needsCheck: 0,
+      needsCheckReason: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheWriteTokens: 0,
+      cacheReadTokens: 0,
+      outcome: null,
+      editPermille: null,
+      outcomeAgentId: null,
+      outcomeAt: null,
+    };
+    if (drafter.kind === 'llm') {
+      const status = await this.status();
+      // A paused drafter leaves a visible row, so the agent reads why there is no draft.
+      if (status.paused) return { skipped: await this.insertEnded({ ...base, status: 'skipped', statusReason: status.paused }) };
+    }
     await store.tx(async (r) => {
-      const id = newId(now);
-      await r.drafts.insert({
-        id,
-        conversationId,
-        messageId,
-        text: draft.text,
-        kind: draft.kind,
-        entryIds: JSON.stringify(draft.entryIds),
-        model: draft.model ?? null,
-        createdAt: now,
-      });
-      await r.events.append(conversationId, { type: 'draft', data: { draftId: id, kind: draft.kind } }, now);
+      await r.drafts.insert(base);
+      await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: drafter.kind, status: 'streaming' } }, now);
     });
+    return {
+      row: base,
+      request: { conversationId, locale, history: history.map((m) => ({ author: m.author, text: m.text })), sources, close },
+    };
+  }
+
+  private async insertEnded(row: DraftRow): Promise<StartResult> {
+    await this.d.store.tx(async (r) => {
+      await r.drafts.insert(row);
+      await r.events.append(
+        row.conversationId,
+        { type: 'draft', data: { draftId: row.id, kind: this.d.drafter.kind, status: row.status } },
+        row.createdAt,
+      );
+    });
+    return { draftId: row.id, status: row.status, reason: row.statusReason };
+  }
+
+  private async write(job: { row: DraftRow; request: DraftRequest }): Promise<void> {
+    const { row } = job;
+    const own = new AbortController();
+    this.streams.open(row.id, own);
+    const timeout = AbortSignal.timeout(this.d.timeoutMs);
+    const signal = AbortSignal.any([this.controller.signal, own.signal, timeout]);
+    let draft: Draft | null = null;
+    let status: DraftStatus = 'ready';
+    let reason: string | null = null;
+    await this.slot(signal);
+    try {
+      if (this.breaker && !this.breaker.allow()) {
+        status = 'skipped';
+        reason = 'breaker';
+      } else {
+        draft = await this.d.drafter.draft(job.request, { signal, onText: (delta) => this.streams.push(row.id, delta) });
+        if (signal.aborted) throw signal.reason;
+        this.breaker?.success();
+        if (!draft) {
+          status = 'skipped';
+          // Said plainly to the agent: the fallback found nothing close, or the model wrote nothing.
+          reason = row.kind === 'faq' ? 'no_close_faq' : 'empty';
+        }
+      }
+    } catch (err) {
+      ({ status, reason } = this.failure(err, own.signal, timeout));
+      if (status === 'failed') this.breaker?.failure(reason ?? 'error');
+    } finally {
+      this.release();
+    }
+    const now = this.d.clock.now().getTime();
+    await this.d.store.tx(async (r) => {
+      await r.drafts.update(row.id, {
+        status,
+        statusReason: reason,
+        ...(draft
+          ? {
+              text: draft.text,
+              entryIds: JSON.stringify(draft.entryIds),
+              model: draft.model ?? row.model,
+              ungrounded: draft.ungrounded ? 1 : 0,
+              needsCheck: draft.needsCheck ? 1 : 0,
+              needsCheckReason: draft.needsCheckReason ?? null,
+              inputTokens: draft.usage?.inputTokens ?? 0,
+              outputTokens: draft.usage?.outputTokens ?? 0,
+              cacheWriteTokens: draft.usage?.cacheWriteTokens ?? 0,
+              cacheReadTokens: draft.usage?.cacheReadTokens ?? 0,
+            }
+          : {}),
+      });
+      await r.events.append(row.conversationId, { type: 'draft', data: { draftId: row.id, kind: this.d.drafter.kind, status } }, now);
+    });
+    this.streams.finish(row.id, status, reason);
+  }
+
+  private failure(err: unknown, own: AbortSignal, timeout: AbortSignal): { status: DraftStatus; reason: string } {
+    const cancel: unknown = own.aborted ? own.reason : this.controller.signal.aborted ? this.controller.signal.reason : undefined;
+    if (cancel instanceof DraftCancelled) return { status: 'cancelled', reason: cancel.reason };
+    if (timeout.aborted) return { status: 'failed', reason: 'timeout' };
+    if (err instanceof APIError && err.status !== undefined) return { status: 'failed', reason: `api_${err.status}` };
+    const message = err instanceof Error ? err.message : String(err);
+    return { status: 'failed', reason: message.slice(0, 200) || 'error' };
+  }
+
+  /** Waits for a free slot (LLM_MAX_CONCURRENT), or until the signal aborts. */
+  private async slot(signal: AbortSignal): Promise<void> {
+    const max = this.d.maxConcurrent ?? 4;
+    if (this.running < max) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const go = () => {
+        signal.removeEventListener('abort', go);
+        const i = this.waiting.indexOf(go);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolve();
+      };
+      this.waiting.push(go);
+      signal.addEventListener('abort', go, { once: true });
+    });
+    this.running++;
+  }
+
+  private release(): void {
+    this.running--;
+    this.waiting[0]?.();
   }
 }

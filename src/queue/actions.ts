@@ -4,7 +4,8 @@ import { DEFAULT_CAPACITY } from '../domain/presence.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { Repos, Store } from '../store/store.js';
-import type { AgentRow, ConversationRow, MessageRow } from '../store/ports.js';
+import type { AgentRow, ConversationRow, DraftRow, MessageRow } from '../store/ports.js';
+import { normalisedEditDistance } from '../kit/edit-distance.js';
 import { enqueueReply } from '../outbox/enqueue.js';
 import { csatQuestion } from '../pipeline/replies.js';
 import { applyTransition, markAnswered } from '../lifecycle/apply.js';
@@ -16,6 +17,8 @@ import { addParticipant } from './tools.js';
 export interface QueueHooks {
   /** A conversation went back to a team's queue, or an agent freed a slot. */
   freed(change: { team: string | null; agentIds: string[] }): void;
+  /** A conversation was transferred to another agent (after the commit). */
+  transferred?(conversationId: string): void;
 }
 
 /** What agents do to a conversation. Each action is one transaction with the conversation row locked. */
@@ -50,10 +53,12 @@ export class QueueActions {
   }
 
   async transfer(agent: AgentRow, id: string, toAgentId: string): Promise<ConversationRow> {
-    return this.store.tx(async (r) => {
+    const row = await this.store.tx(async (r) => {
       if (!(await r.agents.get(toAgentId))) throw new ValidationError(`unknown agent ${toAgentId}`, 'agentId');
       return this.applyIn(r, id, { type: 'transfer', agentId: toAgentId }, agent, (c) => this.mustHold(agent, c));
     });
+    this.hooks.transferred?.(id);
+    return row;
   }
 
   /** Resolves, and asks the customer to rate the help when a person handled it. */
@@ -82,12 +87,14 @@ export class QueueActions {
       const holds = c.status === 'assigned' && c.assigneeId === agent.id;
       const invited = (c.status === 'assigned' || c.status === 'queued') && (await this.isParticipant(r, c.id, agent.id));
       if (!holds && !invited) throw new ForbiddenError('claim the conversation before replying');
+      let draft: DraftRow | undefined;
       if (draftId) {
-        const draft = await r.drafts.get(draftId);
+        draft = await r.drafts.get(draftId);
         if (!draft || draft.conversationId !== id)
           throw new ValidationError(`draft ${draftId} does not belong to this conversation`, 'draftId');
       }
       const now = this.clock.now().getTime();
+      await judgeDraft(r, draft ?? (await r.drafts.latestPending(id)), text, agent.id, now);
       const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now });
       await markAnswered(r, c, now);
       await audit(r, {
@@ -181,4 +188,19 @@ export class QueueActions {
     if (!c) throw new NotFoundError(`conversation ${id} not found`);
     return c;
   }
+}
+
+/** A reply at most this far (normalised edit distance) from the draft started from it; further, the agent wrote their own. */
+export const EDITED_MAX_DISTANCE = 0.6;
+
+/**
+ * Records what the first reply after a draft did with it: sent it as is, edited it, or wrote
+ * its own. Judged on the text, whether or not the client named the draft (an agent may copy it by
+ * hand); a draft already judged, not ready, or redacted is left alone.
+ */
+async function judgeDraft(r: Repos, draft: DraftRow | undefined, reply: string, agentId: string, now: number): Promise<void> {
+  if (!draft || draft.outcome !== null || draft.status !== 'ready' || !draft.text) return;
+  const distance = normalisedEditDistance(draft.text, reply);
+  const outcome = distance === 0 ? 'as_is' : distance <= EDITED_MAX_DISTANCE ? 'edited' : 'own';
+  await r.drafts.update(draft.id, { outcome, editPermille: Math.round(distance * 1000), outcomeAgentId: agentId, outcomeAt: now });
 }

@@ -15,7 +15,12 @@ export { STATUSES, PRIORITIES, CUSTOMER_TIERS } from '../domain/conversation.js'
 export { AGENT_STATUSES } from '../domain/presence.js';
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
-export const DRAFT_KINDS = ['llm', 'faq'] as const;
+/** `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts), never a reply draft. */
+export const DRAFT_KINDS = ['llm', 'faq', 'summary'] as const;
+/** streaming: the model is still writing; skipped: no draft on purpose (budget, breaker, nothing close in the FAQ). */
+export const DRAFT_STATUSES = ['streaming', 'ready', 'failed', 'cancelled', 'skipped'] as const;
+/** What the agent's reply did with the draft: sent it unchanged, edited it, or wrote their own. */
+export const DRAFT_OUTCOMES = ['as_is', 'edited', 'own'] as const;
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export const AGENT_ROLES = ['agent', 'admin'] as const;
 export const FAQ_SUGGESTION_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -26,6 +31,8 @@ export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as c
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 export type DraftKind = (typeof DRAFT_KINDS)[number];
+export type DraftStatus = (typeof DRAFT_STATUSES)[number];
+export type DraftOutcome = (typeof DRAFT_OUTCOMES)[number];
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 export type AgentRole = (typeof AGENT_ROLES)[number];
 export type FaqSuggestionStatus = (typeof FAQ_SUGGESTION_STATUSES)[number];
@@ -136,10 +143,30 @@ export interface DraftRow {
   messageId: string;
   text: string;
   kind: DraftKind;
-  /** JSON array of FAQ entry ids. */
+  /** JSON array of the FAQ entry ids the draft cites (only ids among `sourceIds`). */
   entryIds: string;
   model: string | null;
   createdAt: number;
+  status: DraftStatus;
+  /** Why a draft failed, was cancelled or skipped (machine-readable, e.g. `budget`, `timeout`). */
+  statusReason: string | null;
+  /** JSON array of the FAQ entry ids sent to the model as sources. */
+  sourceIds: string;
+  /** 1 when the draft cites no FAQ entry: nothing it says is backed by the FAQ. */
+  ungrounded: number;
+  /** 1 when the model says a person must check something (order data, refunds, anything the FAQ does not state). */
+  needsCheck: number;
+  needsCheckReason: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+  /** Set by the first agent reply after the draft. */
+  outcome: DraftOutcome | null;
+  /** Normalised edit distance between draft and reply, in thousandths (0 = identical). */
+  editPermille: number | null;
+  outcomeAgentId: string | null;
+  outcomeAt: number | null;
 }
 
 export interface OutboxRow {
@@ -531,10 +558,29 @@ export interface SearchRepo {
 }
 
 /** Reply suggestions for agents (LLM or FAQ fallback), kept beside the conversation, never sent by themselves. */
+/** One model's token sums (LLM spend), for the budget. */
+export interface DraftUsageSum {
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+}
+
+/** A draft without its text, for the LLM report. */
+export type DraftReportRow = Omit<DraftRow, 'text' | 'messageId' | 'statusReason' | 'needsCheckReason'>;
+
 export interface DraftsRepo {
   insert(row: DraftRow): Promise<void>;
+  update(id: string, values: Partial<Omit<DraftRow, 'id' | 'conversationId'>>): Promise<void>;
   list(conversationId: string): Promise<DraftRow[]>;
   get(id: string): Promise<DraftRow | undefined>;
+  /** The latest ready draft of a conversation no reply has been judged against yet. */
+  latestPending(conversationId: string): Promise<DraftRow | undefined>;
+  /** Token sums by model of the drafts created at or after `since`. */
+  usageSince(since: number): Promise<DraftUsageSum[]>;
+  /** Drafts created in [from, to), oldest first, without their text. */
+  reportRows(from: number, to: number): Promise<DraftReportRow[]>;
   /** Blanks the text of every draft of a conversation; returns how many changed. */
   redact(conversationId: string): Promise<number>;
 }

@@ -39,13 +39,13 @@ describe('a failing or slow LLM never holds up the customer or the queue', () =>
     return (await api(app, agent.token, 'GET', `/api/conversations/${conv!.id}`)).body;
   }
 
-  it('an LLM that keeps failing leaves the conversation queued without a draft', async () => {
+  it('an LLM that keeps failing leaves the conversation queued with a failed draft saying why', async () => {
     llm.faults.push({ status: 500 }, { status: 529 }, { status: 500 }, { status: 500 });
     const before = llm.requests.length;
     const detail = await handOff('Can you engrave a dragon on my toaster?');
     expect(llm.requests.length).toBeGreaterThan(before);
     expect(detail.conversation.status).toBe('queued');
-    expect(detail.drafts).toEqual([]);
+    expect(detail.drafts).toMatchObject([{ status: 'failed', reason: expect.stringMatching(/^(api_5\d\d|timeout)$/), text: '' }]);
     llm.faults.length = 0;
   });
 
@@ -54,7 +54,7 @@ describe('a failing or slow LLM never holds up the customer or the queue', () =>
     llm.delayMs = 60_000;
     const detail = await handOff('My toaster sings opera at night, is that covered?');
     expect(detail.conversation.status).toBe('queued');
-    expect(detail.drafts).toEqual([]);
+    expect(detail.drafts).toMatchObject([{ status: 'failed', reason: 'timeout', text: '' }]);
     llm.delayMs = 0;
   });
 });

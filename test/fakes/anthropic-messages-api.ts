@@ -23,7 +23,21 @@ export interface Fault {
   retryAfterSeconds?: number;
 }
 
-export type ReplyScript = (req: RecordedRequest) => string | Promise<string>;
+/**
+ * A scripted reply beyond plain text: a tool call's input (sent when the request forces that
+ * tool), and a failure part-way through the stream.
+ */
+export interface ScriptedReply {
+  text?: string;
+  toolInput?: Record<string, unknown>;
+  /**
+   * After this many content deltas: `error` sends the API's mid-stream `error` event
+   * (overloaded), `drop` resets the connection, `stall` goes silent without closing.
+   */
+  midStream?: { afterDeltas: number; action: 'error' | 'drop' | 'stall' };
+}
+
+export type ReplyScript = (req: RecordedRequest) => string | ScriptedReply | Promise<string | ScriptedReply>;
 
 export interface FakeAnthropic {
   /** Base URL for the SDK's `baseURL` (no trailing slash). */
@@ -39,6 +53,15 @@ export interface FakeAnthropic {
   delayMs: number;
   /** Resets and never-answered requests (see connection-faults.ts). */
   readonly connectionFaults: ConnectionFaults;
+  /** Milliseconds between streamed deltas, so a test can watch them arrive one by one. */
+  deltaDelayMs: number;
+  /**
+   * Prompt caching as the API does it: the prefix up to each `cache_control` breakpoint (tools,
+   * then system, then messages) is cached on first use and read on the next request with the
+   * same prefix; the usage reports cache writes and reads. The real API only caches prefixes
+   * of at least 1,024 tokens (more for some models); the fake caches any length.
+   */
+  readonly cache: Set<string>;
   close(): Promise<void>;
 }
 
@@ -78,6 +101,8 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
     reply: () => 'Thanks for reaching out — a colleague will look into this.',
     faults: [],
     delayMs: 0,
+    deltaDelayMs: 0,
+    cache: new Set(),
     connectionFaults: new ConnectionFaults(),
     close: async () => {
       fake.connectionFaults.clear();
@@ -136,32 +161,74 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
       return sendError(res, fault.status, ERROR_MESSAGES[fault.status] ?? 'Invalid request', headers);
     }
 
-    const text = await fake.reply(recorded);
+    const scripted = await fake.reply(recorded);
+    const reply: ScriptedReply = typeof scripted === 'string' ? { text: scripted } : scripted;
     const params = recorded.body;
-    if (params.stream) streamMessage(res, params, text);
-    else sendMessage(res, params, text);
+    const content = contentFor(params, reply);
+    const usage = usageFor(params, content);
+    if (params.stream) await streamMessage(req, res, params, content, usage, reply.midStream);
+    else sendMessage(res, params, content, usage);
   }
 
   function isAuthorized(req: IncomingMessage): boolean {
     return req.headers['x-api-key'] === apiKey || req.headers['authorization'] === `Bearer ${apiKey}`;
   }
 
-  function sendMessage(res: ServerResponse, params: Anthropic.MessageCreateParams, text: string) {
+  type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+
+  /** A forced tool gets a tool call (the script's input, else the text in the tool's first string field); otherwise text. */
+  function contentFor(params: Anthropic.MessageCreateParams, reply: ScriptedReply): Block[] {
+    const choice = params.tool_choice;
+    const forced = choice?.type === 'tool' ? params.tools?.find((t) => 'name' in t && t.name === choice.name) : undefined;
+    if (forced && 'input_schema' in forced) {
+      return [
+        { type: 'tool_use', id: nextId('toolu'), name: forced.name, input: reply.toolInput ?? inputFromSchema(forced, reply.text ?? '') },
+      ];
+    }
+    return reply.text ? [{ type: 'text', text: reply.text }] : [];
+  }
+
+  function usageFor(params: Anthropic.MessageCreateParams, content: Block[]) {
+    const total = countTokens(JSON.stringify(params));
+    const prefixes = cachePrefixes(params);
+    let read = 0;
+    let write = 0;
+    const longestCached = [...prefixes].reverse().find((p) => fake.cache.has(p));
+    if (longestCached !== undefined) read = countTokens(longestCached);
+    const last = prefixes.at(-1);
+    if (last !== undefined && last !== longestCached) write = countTokens(last) - read;
+    for (const p of prefixes) fake.cache.add(p);
+    return {
+      input_tokens: Math.max(1, total - read - write),
+      cache_creation_input_tokens: write,
+      cache_read_input_tokens: read,
+      output_tokens: countTokens(content.map((b) => (b.type === 'text' ? b.text : JSON.stringify(b.input))).join('')),
+    };
+  }
+
+  function sendMessage(res: ServerResponse, params: Anthropic.MessageCreateParams, content: Block[], usage: Usage) {
     const message = {
       id: nextId('msg'),
       type: 'message',
       role: 'assistant',
       model: params.model,
-      content: text ? [{ type: 'text', text }] : [],
-      stop_reason: 'end_turn',
+      content,
+      stop_reason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: countTokens(JSON.stringify(params)), output_tokens: countTokens(text) },
+      usage,
     };
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': nextId('req') });
     res.end(JSON.stringify(message));
   }
 
-  function streamMessage(res: ServerResponse, params: Anthropic.MessageCreateParams, text: string) {
+  async function streamMessage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: Anthropic.MessageCreateParams,
+    content: Block[],
+    usage: Usage,
+    midStream: ScriptedReply['midStream'],
+  ) {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
@@ -169,6 +236,7 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
     });
     const event = (type: string, data: Record<string, unknown>) =>
       res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    const { output_tokens, ...inputUsage } = usage;
 
     event('message_start', {
       message: {
@@ -179,20 +247,35 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: countTokens(JSON.stringify(params)), output_tokens: 1 },
+        usage: { ...inputUsage, output_tokens: 1 },
       },
     });
-    if (text) {
-      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    let deltas = 0;
+    for (const [index, block] of content.entries()) {
+      const start = block.type === 'text' ? { type: 'text', text: '' } : { ...block, input: {} };
+      event('content_block_start', { index, content_block: start });
       event('ping', {});
-      for (const piece of splitIntoDeltas(text)) {
-        event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } });
+      const pieces = block.type === 'text' ? splitIntoDeltas(block.text) : splitIntoDeltas(JSON.stringify(block.input));
+      for (const piece of pieces) {
+        if (midStream && deltas === midStream.afterDeltas) {
+          if (midStream.action === 'error') {
+            event('error', { error: { type: 'overloaded_error', message: 'Overloaded' } });
+            res.end();
+          } else if (midStream.action === 'drop') res.destroy();
+          // 'stall': leave the response open and silent until the client gives up.
+          return;
+        }
+        if (fake.deltaDelayMs > 0 && !(await waitUnlessClosed(req, fake.deltaDelayMs))) return;
+        const delta = block.type === 'text' ? { type: 'text_delta', text: piece } : { type: 'input_json_delta', partial_json: piece };
+        event('content_block_delta', { index, delta });
+        deltas++;
       }
-      event('content_block_stop', { index: 0 });
+      event('content_block_stop', { index });
     }
     event('message_delta', {
-      delta: { stop_reason: 'end_turn', stop_sequence: null },
-      usage: { output_tokens: countTokens(text) },
+      delta: { stop_reason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn', stop_sequence: null },
+      // Cumulative totals, as the API sends them.
+      usage: { ...inputUsage, output_tokens },
     });
     event('message_stop', {});
     res.end();
@@ -202,6 +285,47 @@ export async function startFakeAnthropic(opts: { apiKey?: string } = {}): Promis
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return Object.assign(fake, { url: `http://127.0.0.1:${port}` });
+}
+
+type Usage = { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number };
+
+/** The serialized prompt up to each `cache_control` breakpoint, shortest first, in the API's order: tools, system, messages. */
+function cachePrefixes(params: Anthropic.MessageCreateParams): string[] {
+  const parts: { text: string; breakpoint: boolean }[] = [];
+  const marked = (b: unknown) => typeof b === 'object' && b !== null && 'cache_control' in b && Boolean(b.cache_control);
+  for (const tool of params.tools ?? []) parts.push({ text: JSON.stringify(tool), breakpoint: marked(tool) });
+  const system = typeof params.system === 'string' ? [{ type: 'text', text: params.system }] : (params.system ?? []);
+  for (const block of system) parts.push({ text: JSON.stringify(block), breakpoint: marked(block) });
+  for (const m of params.messages) {
+    const blocks = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
+    for (const block of blocks) parts.push({ text: m.role + JSON.stringify(block), breakpoint: marked(block) });
+  }
+  const prefixes: string[] = [];
+  let prefix = '';
+  for (const part of parts) {
+    prefix += part.text;
+    if (part.breakpoint) prefixes.push(prefix);
+  }
+  return prefixes;
+}
+
+/** A tool input that satisfies the schema's required fields, with `text` in the first string field. */
+function inputFromSchema(tool: Anthropic.Tool, text: string): Record<string, unknown> {
+  const props = (tool.input_schema.properties ?? {}) as Record<string, { type?: string }>;
+  const required = new Set(tool.input_schema.required ?? Object.keys(props));
+  const input: Record<string, unknown> = {};
+  let textPlaced = false;
+  for (const [name, schema] of Object.entries(props)) {
+    if (!required.has(name)) continue;
+    if (schema.type === 'string') {
+      input[name] = textPlaced ? '' : text;
+      textPlaced = true;
+    } else if (schema.type === 'array') input[name] = [];
+    else if (schema.type === 'boolean') input[name] = false;
+    else if (schema.type === 'number' || schema.type === 'integer') input[name] = 0;
+    else input[name] = null;
+  }
+  return input;
 }
 
 /** The checks the real API makes that a client bug would trip. */

@@ -107,4 +107,30 @@ describe('fake Anthropic Messages API', () => {
     expect(await limited.json()).toMatchObject({ error: { type: 'rate_limit_error' } });
     expect((await post({ 'x-api-key': fake.apiKey })).status).toBe(200);
   });
+
+  it('streams a forced tool call as input_json_delta events that the SDK assembles into the tool input', async () => {
+    const input = { reply: 'Thirty days — 三十天.', cited_entry_ids: ['returns'], needs_human_check: false };
+    fake.reply = () => ({ toolInput: input });
+    const client = new Anthropic({ apiKey: fake.apiKey, baseURL: fake.url, maxRetries: 0 });
+    const tool = { name: 'answer', input_schema: { type: 'object' as const, properties: { reply: { type: 'string' } } } };
+    const stream = client.messages.stream({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 64,
+      tools: [tool],
+      tool_choice: { type: 'tool', name: 'answer' },
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'How long do I have?' }],
+    });
+    const kinds: string[] = [];
+    stream.on('streamEvent', (e) => kinds.push(e.type === 'content_block_delta' ? e.delta.type : e.type));
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'answer', input }]);
+    expect(message.stop_reason).toBe('tool_use');
+    expect(kinds[0]).toBe('message_start');
+    expect(kinds).toContain('input_json_delta');
+    expect(kinds.slice(-2)).toEqual(['message_delta', 'message_stop']);
+    // The cached system block was written on this first request.
+    expect(message.usage.cache_creation_input_tokens).toBeGreaterThan(0);
+    expect(message.usage.cache_read_input_tokens).toBe(0);
+  });
 });

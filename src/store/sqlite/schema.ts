@@ -2,6 +2,8 @@ import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'driz
 import {
   AGENT_ROLES,
   DRAFT_KINDS,
+  DRAFT_STATUSES,
+  DRAFT_OUTCOMES,
   MESSAGE_AUTHORS,
   MESSAGE_DIRECTIONS,
   OUTBOX_STATUSES,
@@ -138,8 +140,22 @@ export const drafts = sqliteTable(
     entryIds: text('entry_ids').notNull(),
     model: text('model'),
     createdAt: integer('created_at').notNull(),
+    status: text('status', { enum: DRAFT_STATUSES }).notNull().default('ready'),
+    statusReason: text('status_reason'),
+    sourceIds: text('source_ids').notNull().default('[]'),
+    ungrounded: integer('ungrounded').notNull().default(0),
+    needsCheck: integer('needs_check').notNull().default(0),
+    needsCheckReason: text('needs_check_reason'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    outcome: text('outcome', { enum: DRAFT_OUTCOMES }),
+    editPermille: integer('edit_permille'),
+    outcomeAgentId: text('outcome_agent_id'),
+    outcomeAt: integer('outcome_at'),
   },
-  (t) => [index('drafts_conversation').on(t.conversationId)],
+  (t) => [index('drafts_conversation').on(t.conversationId), index('drafts_created').on(t.createdAt)],
 );
 
 export const outbox = sqliteTable(

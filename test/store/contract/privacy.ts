@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
 import type { DraftRow, FaqSuggestionRow } from '../../../src/store/ports.js';
 import { decodeEvent } from '../../../src/domain/events.js';
+import { DRAFT_DEFAULTS } from './drafts.js';
 import { fixtures, uid } from './fixtures.js';
 
 /** The store methods behind export, erasure and retention. */
@@ -91,6 +92,7 @@ export function privacyContract(current: () => Store) {
         entryIds: '[]',
         model: null,
         createdAt: 1,
+        ...DRAFT_DEFAULTS,
       };
       const sug = (status: FaqSuggestionRow['status']): FaqSuggestionRow => ({
         id: uid('sug'),
