@@ -133,6 +133,19 @@ const schema = z.object({
   RATE_LIMIT_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   WEBCHAT_SESSION_IDLE_DAYS: z.coerce.number().positive().default(30),
   WIDGET_ORIGINS: origins,
+  /** The shop's name in the widget's header and the bubble's label. */
+  WIDGET_NAME: z.string().trim().max(60).default('Support'),
+  /** The widget's accent colour (bubble, header, the customer's messages). */
+  WIDGET_COLOR: z
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #2563eb')
+    .default('#2563eb'),
+  /** Shown as the first message of every chat, before the visitor writes; unset: no greeting. */
+  WIDGET_GREETING_EN: z.string().trim().max(500).optional(),
+  WIDGET_GREETING_ZH: z.string().trim().max(500).optional(),
+  /** Which bottom corner of the host page the bubble sits in. */
+  WIDGET_POSITION: z.enum(['right', 'left']).default('right'),
   /** An agent whose console and API have been silent this long (no request, no open event stream) counts as offline. */
   AGENT_AWAY_AFTER_SECONDS: z.coerce.number().int().min(10).default(180),
   DEFAULT_TEAMS: defaultTeams,

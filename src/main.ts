@@ -134,6 +134,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         sessionIdleMs: config.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000,
         sessionCreate: minute(config.RATE_LIMIT_SESSION_CREATE_PER_MINUTE),
         sessionMessages: minute(config.RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE),
+        widget: {
+          name: config.WIDGET_NAME,
+          color: config.WIDGET_COLOR,
+          position: config.WIDGET_POSITION,
+          greeting: { en: config.WIDGET_GREETING_EN, zh: config.WIDGET_GREETING_ZH },
+        },
       },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));

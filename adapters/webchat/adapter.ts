@@ -30,7 +30,17 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   const sessions = new WebchatSessions(deps.webchat, deps.clock, policy.sessionIdleMs);
   let deliver: Deliver | undefined;
 
+  const look = policy.widget ?? { name: 'Support', color: '#2563eb', position: 'right', greeting: {} };
+  const lookBody = JSON.stringify(look);
+
   const routes: AdapterRoute[] = [
+    // Public and the same for everyone: branding only, nothing secret. Cached briefly, since
+    // every page view of a shop's site asks for it.
+    route('GET', '/webchat/config', async () => {
+      return new Response(lookBody, {
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
+      });
+    }),
     route('POST', '/webchat/sessions', async (_req, _p, info) => {
       await enforce(deps.limiter, `webchat-session-create:${info.clientIp}`, policy.sessionCreate, 'new sessions from this address');
       return jsonResponse(201, await sessions.create());

@@ -100,7 +100,15 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   const g = d.guard;
-  app.use('*', securityHeaders({ trustProxy: g.trustProxy, widgetOrigins: g.widgetOrigins, chatPath: '/chat' }));
+  app.use(
+    '*',
+    securityHeaders({
+      trustProxy: g.trustProxy,
+      widgetOrigins: g.widgetOrigins,
+      chatPath: '/chat',
+      embedPaths: ['/widget.js', '/widget.css'],
+    }),
+  );
   // Only the widget's own API is offered cross-origin, and only to the origins configured.
   if (g.widgetOrigins.length)
     app.use('/webchat/*', cors({ origin: g.widgetOrigins, allowHeaders: ['authorization', 'content-type', 'last-event-id'] }));

@@ -50,4 +50,14 @@ export interface WebchatPolicy {
   sessionCreate: RateLimit;
   /** Messages one session may post per window. */
   sessionMessages: RateLimit;
+  /** What the widget shows (public: served to any visitor by GET /webchat/config). */
+  widget?: WidgetLook;
+}
+
+/** The widget's branding and words, from WIDGET_* settings; nothing secret belongs here. */
+export interface WidgetLook {
+  name: string;
+  color: string;
+  position: 'right' | 'left';
+  greeting: { en?: string; zh?: string };
 }

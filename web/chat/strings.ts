@@ -1,0 +1,73 @@
+/**
+ * The chat page's words in English and simplified Chinese, side by side so the compiler refuses
+ * a key one language lacks (the same shape as the console's defineStrings). The language is not
+ * the console's stored choice: it comes from the shop's page (`data-lang`, `<html lang>`, passed
+ * by widget.js as `?lang=`) or else the visitor's browser.
+ */
+
+export type Lang = 'en' | 'zh';
+
+function pick(): Lang {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked === 'en' || asked === 'zh') return asked;
+  for (const l of navigator.languages?.length ? navigator.languages : [navigator.language]) {
+    const tag = (l || '').toLowerCase();
+    if (tag.startsWith('zh')) return 'zh';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+export const lang: Lang = pick();
+export const langTag = lang === 'zh' ? 'zh-CN' : 'en';
+
+const en = {
+  title: 'Chat with {name}',
+  close: 'Close chat',
+  message: 'Your message',
+  placeholder: 'Type your message… (type “human” to reach a person)',
+  send: 'Send',
+  you: 'You',
+  assistant: 'Assistant',
+  agent: '{name}',
+  typing: '{name} is typing…',
+  reconnecting: 'Reconnecting…',
+  expired: 'Your chat session expired; please send your message again.',
+  network: 'Network problem, retrying…',
+  slowDown: 'You are sending messages too fast. Please wait {seconds} s and try again.',
+  failed: 'Your message could not be sent: {reason}',
+  online: 'We usually reply in a few minutes',
+  messages: 'Messages',
+};
+
+const zh: typeof en = {
+  title: '与{name}聊天',
+  close: '关闭聊天',
+  message: '您的消息',
+  placeholder: '请输入消息…（输入“人工”联系客服）',
+  send: '发送',
+  you: '您',
+  assistant: '智能助手',
+  agent: '{name}',
+  typing: '{name}正在输入…',
+  reconnecting: '正在重新连接…',
+  expired: '会话已过期，请重新发送消息。',
+  network: '网络有问题，正在重试…',
+  slowDown: '您发送得太快了，请等待 {seconds} 秒后再试。',
+  failed: '消息未能发送：{reason}',
+  online: '我们通常会在几分钟内回复',
+  messages: '消息',
+};
+
+export type Key = keyof typeof en;
+
+/** Plain text with `{name}` filled in; callers put it in text nodes only. */
+export function t(key: Key, vars: Record<string, string | number> = {}): string {
+  return (lang === 'zh' ? zh : en)[key].replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return new Intl.DateTimeFormat(langTag, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
