@@ -10,6 +10,7 @@ import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
 import type { StreamPolicy } from './kit/sse.js';
+import type { SessionSignals } from './kit/signals.js';
 
 /** What the composition root gives every adapter. Adapters never read process.env themselves. */
 export interface AdapterDeps {
@@ -24,6 +25,8 @@ export interface AdapterDeps {
   /** Request counting shared by every instance (in memory on SQLite, in the database on PostgreSQL). */
   limiter: RateLimiter;
   webchatPolicy: WebchatPolicy;
+  /** Ephemeral signals (agent typing) to web chat streams. */
+  signals?: SessionSignals;
 }
 
 type Env = Record<string, string | undefined>;

@@ -30,6 +30,7 @@ import { scheduleSnoozeWake } from './queue/snooze.js';
 import { createApi } from './api/app.js';
 import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
+import { SessionSignals } from './kit/signals.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { metricsOnlyApp } from './ops/routes.js';
@@ -120,7 +121,9 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     cleanups.unshift(() => limiter.close());
     const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
+    const signals = new SessionSignals();
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
+      signals,
       clock,
       log,
       state: {
@@ -240,6 +243,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       }),
       presence,
       assigner,
+      signals,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

@@ -5,6 +5,7 @@ import type { RateLimiter } from '../../src/domain/rate-limit.js';
 import type { WebchatPolicy, WebchatStore } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
+import type { SessionSignals } from '../../src/kit/signals.js';
 import { parseCursor, type StreamPolicy } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
@@ -18,6 +19,8 @@ export interface WebchatAdapterDeps {
   streams: StreamPolicy;
   limiter: RateLimiter;
   webchatPolicy: WebchatPolicy;
+  /** Agents' typing, pushed to the session's open streams (not stored). */
+  signals?: SessionSignals;
 }
 
 /**
@@ -68,7 +71,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       await sessions.authorize(req, sessionId, true);
       const cursor = parseCursor(req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('after'));
       if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be a cursor sent by this stream', 'after');
-      return sessionEvents(deps.webchat, deps.streams, sessionId, client.clientIp, cursor);
+      return sessionEvents(deps.webchat, deps.streams, sessionId, client.clientIp, cursor, deps.signals);
     }),
   ];
 

@@ -43,6 +43,8 @@ import { AGENT_STATUSES } from '../domain/presence.js';
 import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
+import { typingRoutes } from './typing.js';
+import { SessionSignals } from '../kit/signals.js';
 import { parseBody } from './body.js';
 import { ROUTING_DEFAULTS } from '../routing/presence.js';
 
@@ -88,6 +90,8 @@ export interface ApiDeps {
   /** Agents' availability (AGENT_AWAY_AFTER_SECONDS) and the auto-assigner it wakes. */
   presence: Presence;
   assigner: AutoAssigner;
+  /** Agents' typing to web chat visitors' open streams (src/kit/signals.ts). */
+  signals?: SessionSignals;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -170,6 +174,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/search', searchRoutes(d.store));
   api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock, allowPrivate: g.allowPrivateWebhooks ?? false }));
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
+  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), { settings: d.sla, clock: d.clock }),

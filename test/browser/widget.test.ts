@@ -138,9 +138,6 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
 
     await ask(frame, 'human');
     await frame.locator('.msg.out', { hasText: /a person will reply/i }).waitFor();
-    await bubble(page).click();
-    expect(await bubble(page).getAttribute('aria-expanded')).toBe('false');
-
     const agent = await app.createAgent('Alice');
     const queued = await eventually(
       async () => (await api(app, agent.token, 'GET', '/api/conversations?status=queued')).body.items[0],
@@ -148,6 +145,15 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
       'queued conversation',
     );
     await api(app, agent.token, 'POST', `/api/conversations/${queued.id}/claim`);
+    // The agent types: the visitor sees it, and it is not a message.
+    const typing = await api(app, agent.token, 'POST', `/api/conversations/${queued.id}/typing`);
+    expect(typing).toMatchObject({ status: 202, body: { delivered: true } });
+    await frame.locator('#sub', { hasText: 'Acme Shop is typing…' }).waitFor();
+    const messages = (await api(app, agent.token, 'GET', `/api/conversations/${queued.id}`)).body.messages as unknown[];
+    expect(messages).toHaveLength(4);
+
+    await bubble(page).click();
+    expect(await bubble(page).getAttribute('aria-expanded')).toBe('false');
     const reply = 'Hi, Alice here: <b>not bold</b>';
     expect((await api(app, agent.token, 'POST', `/api/conversations/${queued.id}/messages`, { text: reply })).status).toBe(201);
     const badge = page.locator('[data-switchboard-widget] .badge');
