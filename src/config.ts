@@ -146,6 +146,13 @@ const schema = z.object({
   WIDGET_GREETING_ZH: z.string().trim().max(500).optional(),
   /** Which bottom corner of the host page the bubble sits in. */
   WIDGET_POSITION: z.enum(['right', 'left']).default('right'),
+  /** `true`: the widget asks for name and email before the first message. */
+  WIDGET_PRECHAT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Key of the HMAC-SHA256 a shop signs its logged-in user's id with (data-user-hash); unset: no verified users. */
+  WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** An agent whose console and API have been silent this long (no request, no open event stream) counts as offline. */
   AGENT_AWAY_AFTER_SECONDS: z.coerce.number().int().min(10).default(180),
   DEFAULT_TEAMS: defaultTeams,

@@ -142,7 +142,9 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           color: config.WIDGET_COLOR,
           position: config.WIDGET_POSITION,
           greeting: { en: config.WIDGET_GREETING_EN, zh: config.WIDGET_GREETING_ZH },
+          prechat: config.WIDGET_PRECHAT,
         },
+        identitySecret: config.WIDGET_IDENTITY_SECRET,
       },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));

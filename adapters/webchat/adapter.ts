@@ -44,8 +44,15 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
       });
     }),
-    route('POST', '/webchat/sessions', async (_req, _p, info) => {
+    route('POST', '/webchat/sessions', async (req, _p, info) => {
       await enforce(deps.limiter, `webchat-session-create:${info.clientIp}`, policy.sessionCreate, 'new sessions from this address');
+      // A body names a verified user ({ userId, userHash }); without one the visitor is anonymous.
+      const body = req.headers.get('content-type')?.includes('json') ? await readJsonObject(req, 2048) : {};
+      if (body.userId !== undefined || body.userHash !== undefined) {
+        if (typeof body.userId !== 'string' || typeof body.userHash !== 'string')
+          throw new ValidationError('userId and userHash: must both be strings', 'userId');
+        return jsonResponse(201, await sessions.verified(body.userId, body.userHash, policy.identitySecret));
+      }
       return jsonResponse(201, await sessions.create());
     }),
     route('POST', '/webchat/sessions/:id/messages', async (req, p) => {

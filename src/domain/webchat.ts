@@ -52,6 +52,8 @@ export interface WebchatPolicy {
   sessionMessages: RateLimit;
   /** What the widget shows (public: served to any visitor by GET /webchat/config). */
   widget?: WidgetLook;
+  /** WIDGET_IDENTITY_SECRET: verifies `userHash` = HMAC-SHA256(userId) for verified users' sessions. */
+  identitySecret?: string;
 }
 
 /** The widget's branding and words, from WIDGET_* settings; nothing secret belongs here. */
@@ -60,4 +62,6 @@ export interface WidgetLook {
   color: string;
   position: 'right' | 'left';
   greeting: { en?: string; zh?: string };
+  /** Ask name and email before the first message. */
+  prechat?: boolean;
 }

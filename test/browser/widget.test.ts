@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { api, eventually, startApp, tempDir } from '../support/app.js';
@@ -27,12 +28,20 @@ async function shopSite(supportUrl: () => string): Promise<{ server: Server; por
         : // `/plain` says no language, so the browser's decides.
           `<!doctype html><html${path === '/plain' ? '' : ' lang="en"'}><head><meta charset="utf-8"><title>Shop ${path}</title></head>` +
           `<body><h1>Welcome to the shop</h1><p>Products…</p>` +
-          `<script src="${support}/widget.js" data-site="shop-1" async></script></body></html>`;
+          `<script src="${support}/widget.js" data-site="shop-1"${userAttrs(req.url)} async></script></body></html>`;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** `?user=ID&hash=HEX` on a shop page: the logged-in user's attributes, as a shop's template would write them. */
+function userAttrs(url: string | undefined): string {
+  const q = new URL(url ?? '/', 'http://x').searchParams;
+  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const user = q.get('user');
+  return user ? ` data-user-id="${attr(user)}" data-user-hash="${attr(q.get('hash') ?? '')}"` : '';
 }
 
 describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a real browser'), () => {
@@ -109,6 +118,7 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
       color: '#0f766e',
       position: 'right',
       greeting: { en: 'Hi! How can we help you today?', zh: '您好！有什么可以帮您？' },
+      prechat: false,
     });
   });
 
@@ -244,5 +254,162 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
     await frame.locator('#close').click();
     expect(await bubble(page).getAttribute('aria-expanded')).toBe('false');
     await context.close();
+  });
+});
+
+describe.skipIf(chromiumMissing)(browserSuite('widget.js with a pre-chat form, verified users and a message limit'), () => {
+  const SECRET = 'widget-identity-secret-for-tests';
+  let app: Running;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let browser: Browser;
+  let shop: { server: Server; port: number };
+  let shopUrl: string;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    shop = await shopSite(() => app.url);
+    shopUrl = `http://localhost:${shop.port}`;
+    [app, browser] = await Promise.all([
+      startApp(
+        {
+          WIDGET_ORIGINS: shopUrl,
+          WIDGET_NAME: 'Acme Shop',
+          WIDGET_PRECHAT: 'true',
+          WIDGET_IDENTITY_SECRET: SECRET,
+          RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE: '3',
+        },
+        dir.path,
+      ),
+      launchChromium(),
+    ]);
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await dir?.rm();
+    await new Promise((r) => shop?.server.close(r));
+  });
+
+  const bubble = (page: Page) => page.locator('[data-switchboard-widget] button.bubble');
+  const chat = (page: Page): FrameLocator => page.frameLocator('[data-switchboard-widget] iframe');
+  const chatFrame = (page: Page) => page.frames().find((f) => f.url().startsWith(`${app.url}/chat`))!;
+  const hmac = (userId: string) => createHmac('sha256', SECRET).update(userId).digest('hex');
+
+  async function send(frame: FrameLocator, text: string): Promise<void> {
+    await frame.locator('#t').fill(text);
+    await frame.locator('#t').press('Enter');
+  }
+
+  it('asks name and email first, links the visitor to the email customer with that address, and says “slow down” on 429', async () => {
+    const now = Date.now();
+    await app.store.tx(async (r) => {
+      await r.customers.insert({
+        id: 'cust-email-1',
+        displayName: 'Wang Fang',
+        email: 'fang@example.com',
+        locale: null,
+        createdAt: now,
+        erasedAt: null,
+        tier: 'standard',
+        notes: null,
+        mergedInto: null,
+      });
+      await r.customers.insertIdentity({
+        id: 'ident-email-1',
+        customerId: 'cust-email-1',
+        channel: 'email',
+        channelUserId: 'fang@example.com',
+        displayName: 'Wang Fang',
+        username: null,
+        createdAt: now,
+      });
+    });
+    for (const [width, height] of [
+      [1366, 768],
+      [375, 740],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width, height } });
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      await page.goto(`${shopUrl}/`);
+      await bubble(page).click();
+      const frame = chat(page);
+      await frame.getByLabel('Your email').waitFor();
+      expect(await frame.locator('#f').isHidden()).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, `widget-prechat-${width}.png`) });
+      if (width !== 1366) {
+        await context.close();
+        continue;
+      }
+      await expectNoSeriousA11yViolations(chatFrame(page) as unknown as Page);
+      await frame.getByLabel('Your name').fill('Fang');
+      await frame.getByLabel('Your email').fill('not-an-address');
+      await frame.getByRole('button', { name: 'Start chat' }).click();
+      await frame.locator('#pre-error', { hasText: 'email address like' }).waitFor();
+      await frame.getByLabel('Your email').fill('fang@example.com');
+      await frame.getByRole('button', { name: 'Start chat' }).click();
+      await send(frame, 'How do I return an item?');
+      await frame.locator('.msg.out', { hasText: /30 days/ }).waitFor();
+
+      // In the frame's storage, or (third-party storage blocked, as this Chromium does) the shop page's.
+      const own = await chatFrame(page)
+        .evaluate(() => localStorage.getItem('switchboard.session'))
+        .catch(() => null);
+      const stored = own ?? (await page.evaluate((key) => localStorage.getItem(key), `switchboard.widget:${app.url}`));
+      const { sessionId } = JSON.parse(stored ?? 'null') as { sessionId: string };
+      const identity = await app.store.tx((r) => r.customers.findIdentity('webchat', sessionId));
+      expect(identity?.customerId).toBe('cust-email-1');
+
+      // The limit is 3 a minute: the fourth is refused, and the visitor is told why instead of nothing happening.
+      await send(frame, 'second');
+      await send(frame, 'third');
+      await frame.locator('.msg.in', { hasText: 'third' }).waitFor();
+      await send(frame, 'fourth');
+      await frame.locator('#status', { hasText: /sending messages too fast.*wait \d+ s/ }).waitFor();
+      expect(await frame.locator('.msg.in', { hasText: 'fourth' }).count()).toBe(0);
+      // What was refused stays in the box to send again.
+      expect(await frame.locator('#t').inputValue()).toBe('fourth');
+      await context.close();
+    }
+  });
+
+  it('a verified user has the same conversation in another browser; a wrong hash is refused and the visitor stays anonymous', async () => {
+    const userId = 'customer-42';
+    const first = await browser.newContext();
+    first.setDefaultTimeout(10_000);
+    const a = await first.newPage();
+    await a.goto(`${shopUrl}/?user=${userId}&hash=${hmac(userId)}`);
+    await bubble(a).click();
+    // Known to the shop: no pre-chat form.
+    await chat(a).locator('#t').waitFor();
+    await send(chat(a), 'Where is my order 1234?');
+    await chat(a).locator('.msg.in', { hasText: 'order 1234' }).waitFor();
+
+    const second = await browser.newContext();
+    second.setDefaultTimeout(10_000);
+    const b = await second.newPage();
+    await b.goto(`${shopUrl}/?user=${userId}&hash=${hmac(userId)}`);
+    await bubble(b).click();
+    await chat(b).locator('.msg.in', { hasText: 'order 1234' }).waitFor();
+
+    const third = await browser.newContext();
+    third.setDefaultTimeout(10_000);
+    const c = await third.newPage();
+    await c.goto(`${shopUrl}/?user=${userId}&hash=${hmac('someone-else')}`);
+    await bubble(c).click();
+    await chat(c).locator('#status', { hasText: 'could not confirm your account' }).waitFor();
+    await c.waitForTimeout(500);
+    expect(await chat(c).locator('.msg.in').count()).toBe(0);
+
+    const refused = await fetch(`${app.url}/webchat/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, userHash: hmac('someone-else') }),
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/userHash does not match/);
+    await Promise.all([first.close(), second.close(), third.close()]);
   });
 });

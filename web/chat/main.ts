@@ -9,6 +9,11 @@ import { sessionStore } from './storage.js';
 interface Session {
   sessionId: string;
   secret: string;
+  /** Set when the session is a verified user's (data-user-id + data-user-hash). */
+  userId?: string;
+  /** From the pre-chat form, sent with the messages. */
+  name?: string;
+  email?: string;
 }
 
 interface ChatItem {
@@ -25,6 +30,7 @@ interface Look {
   name: string;
   color: string;
   greeting: { en?: string; zh?: string };
+  prechat?: boolean;
 }
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -47,6 +53,11 @@ const sub = byId<HTMLParagraphElement>('sub');
 const seen = new Set<string>();
 const store = sessionStore(host);
 let session: Session | null = null;
+/** The pre-chat form's answers, kept until the session that carries them exists. */
+let contact: { name: string; email: string } | null = null;
+const claimed = { userId: params.get('userId'), userHash: params.get('userHash') };
+/** Once refused, this page asks no more and carries on as an anonymous visitor. */
+let identityRefused = false;
 let look: Look = { name: 'Support', color: '#2563eb', greeting: {} };
 /** False while widget.js has the panel closed: replies then count as unread on the bubble. */
 let visible = !embedded;
@@ -99,9 +110,20 @@ async function loadSession(): Promise<Session | null> {
 
 async function ensureSession(): Promise<Session> {
   if (session) return session;
-  const res = await fetch('/webchat/sessions', { method: 'POST' });
+  const verify = claimed.userId && claimed.userHash && !identityRefused;
+  const res = await fetch('/webchat/sessions', {
+    method: 'POST',
+    ...(verify
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: claimed.userId, userHash: claimed.userHash }) }
+      : {}),
+  });
+  if (verify && res.status === 403) {
+    identityRefused = true;
+    status.textContent = t('identityRefused');
+    return ensureSession();
+  }
   if (!res.ok) throw await failure(res);
-  session = (await res.json()) as Session;
+  session = { ...((await res.json()) as Session), ...(verify ? { userId: claimed.userId! } : {}), ...(contact ?? {}) };
   store.set(JSON.stringify(session));
   toParent({ type: 'switchboard:active' });
   listen(session);
@@ -182,7 +204,8 @@ function listen(s: Session): void {
     status.textContent = t('reconnecting');
   };
   es.onopen = () => {
-    status.textContent = '';
+    // Clears only its own notice: a refusal shown meanwhile (identity, slow down) stays.
+    if (status.textContent === t('reconnecting')) status.textContent = '';
     setTimeout(() => (live = true), 500);
   };
 }
@@ -222,7 +245,7 @@ async function send(body: { text: string; choiceId?: string }): Promise<boolean>
       const res = await fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/messages', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
-        body: JSON.stringify({ ...body, clientMessageId }),
+        body: JSON.stringify({ ...body, clientMessageId, ...(s.name ? { name: s.name } : {}), ...(s.email ? { email: s.email } : {}) }),
       });
       if (res.status === 404 || res.status === 401) {
         store.set(null);
@@ -273,9 +296,45 @@ async function start(): Promise<void> {
   applyLook();
   greet();
   toParent({ type: 'switchboard:ready' });
-  session = stored;
+  // A verified user's conversation is theirs in every browser: opened now, so its history shows.
+  if (claimed.userId && claimed.userHash) {
+    if (stored?.userId !== claimed.userId) {
+      await ensureSession().catch((err: unknown) => (status.textContent = err instanceof Error ? err.message : ''));
+      return;
+    }
+    session = stored;
+  } else session = stored?.userId ? null : stored;
   // A visitor who only looks opens no session; the first message does.
   if (session) listen(session);
+  else if (look.prechat) askWhoTheyAre();
+}
+
+/** The pre-chat form: name and email before the first message; the composer shows once given. */
+function askWhoTheyAre(): void {
+  const pre = byId<HTMLFormElement>('pre');
+  const name = byId<HTMLInputElement>('pre-name');
+  const email = byId<HTMLInputElement>('pre-email');
+  const error = byId<HTMLParagraphElement>('pre-error');
+  byId('pre-intro').textContent = t('preIntro');
+  byId('pre-name-label').textContent = t('preName');
+  byId('pre-email-label').textContent = t('preEmail');
+  byId('pre-start').textContent = t('preStart');
+  pre.hidden = false;
+  form.hidden = true;
+  pre.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = name.value.trim();
+    const m = email.value.trim();
+    const bad = !n ? name : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(m) ? email : null;
+    error.textContent = bad === name ? t('preNameMissing') : bad === email ? t('preEmailBad') : '';
+    name.setAttribute('aria-invalid', String(bad === name));
+    email.setAttribute('aria-invalid', String(bad === email));
+    if (bad) return bad.focus();
+    contact = { name: n, email: m };
+    pre.hidden = true;
+    form.hidden = false;
+    input.focus();
+  });
 }
 
 void start();

@@ -38,6 +38,13 @@ const en = {
   failed: 'Your message could not be sent: {reason}',
   online: 'We usually reply in a few minutes',
   messages: 'Messages',
+  preIntro: 'Before we start, tell us who you are so we can reply by email if you leave.',
+  preName: 'Your name',
+  preEmail: 'Your email',
+  preStart: 'Start chat',
+  preNameMissing: 'Please enter your name.',
+  preEmailBad: 'Please enter an email address like name@example.com.',
+  identityRefused: 'We could not confirm your account, so this chat is not linked to it.',
 };
 
 const zh: typeof en = {
@@ -57,6 +64,13 @@ const zh: typeof en = {
   failed: '消息未能发送：{reason}',
   online: '我们通常会在几分钟内回复',
   messages: '消息',
+  preIntro: '开始之前，请留下您的姓名和邮箱，以便您离开后我们通过邮件回复。',
+  preName: '您的姓名',
+  preEmail: '您的邮箱',
+  preStart: '开始聊天',
+  preNameMissing: '请输入您的姓名。',
+  preEmailBad: '请输入有效的邮箱地址，例如 name@example.com。',
+  identityRefused: '无法验证您的账户，此次聊天不会关联到该账户。',
 };
 
 export type Key = keyof typeof en;
