@@ -11,6 +11,7 @@ import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
 import type { StreamPolicy } from './kit/sse.js';
 import type { SessionSignals } from './kit/signals.js';
+import type { Visitors } from './kit/visitors.js';
 
 /** What the composition root gives every adapter. Adapters never read process.env themselves. */
 export interface AdapterDeps {
@@ -27,6 +28,8 @@ export interface AdapterDeps {
   webchatPolicy: WebchatPolicy;
   /** Ephemeral signals (agent typing) to web chat streams. */
   signals?: SessionSignals;
+  /** Who is on the shop's site now (widget.js page views). */
+  visitors?: Visitors;
 }
 
 type Env = Record<string, string | undefined>;

@@ -151,6 +151,9 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** How long a visitor's page trail is kept after their last page view or heartbeat. */
+  WIDGET_VISITOR_RETENTION_MINUTES: z.coerce.number().positive().min(2).default(30),
+  RATE_LIMIT_PRESENCE_PER_MINUTE: perMinute(120),
   /** Key of the HMAC-SHA256 a shop signs its logged-in user's id with (data-user-hash); unset: no verified users. */
   WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** An agent whose console and API have been silent this long (no request, no open event stream) counts as offline. */

@@ -31,6 +31,7 @@ import { createApi } from './api/app.js';
 import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
+import { Visitors } from './kit/visitors.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { metricsOnlyApp } from './ops/routes.js';
@@ -122,8 +123,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
     const signals = new SessionSignals();
+    const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
+      visitors,
       clock,
       log,
       state: {
@@ -145,6 +148,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           prechat: config.WIDGET_PRECHAT,
         },
         identitySecret: config.WIDGET_IDENTITY_SECRET,
+        widgetOrigins: config.WIDGET_ORIGINS,
+        presence: minute(config.RATE_LIMIT_PRESENCE_PER_MINUTE),
       },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
@@ -246,6 +251,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       presence,
       assigner,
       signals,
+      visitors,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

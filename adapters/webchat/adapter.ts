@@ -1,11 +1,13 @@
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { UnavailableError, ValidationError } from '../../src/domain/errors.js';
+import { ForbiddenError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { RateLimiter } from '../../src/domain/rate-limit.js';
 import type { WebchatPolicy, WebchatStore } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
+import type { Visitors } from '../../src/kit/visitors.js';
+import { toVisitorReport } from './presence.js';
 import { parseCursor, type StreamPolicy } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
@@ -21,6 +23,8 @@ export interface WebchatAdapterDeps {
   webchatPolicy: WebchatPolicy;
   /** Agents' typing, pushed to the session's open streams (not stored). */
   signals?: SessionSignals;
+  /** Who is on the shop's site now, from widget.js's page views (GET /api/visitors). */
+  visitors?: Visitors;
 }
 
 /**
@@ -28,6 +32,8 @@ export interface WebchatAdapterDeps {
  * Messages live in the store; "sending" to the widget means recording the delivery, after which
  * the session's GET and event stream show it.
  */
+const NO_LIMIT = { max: 0, windowMs: 60_000 };
+
 export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   const policy = deps.webchatPolicy;
   const sessions = new WebchatSessions(deps.webchat, deps.clock, policy.sessionIdleMs);
@@ -43,6 +49,16 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       return new Response(lookBody, {
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
       });
+    }),
+    // widget.js's page views and heartbeats. text/plain JSON, so no preflight per page view; a
+    // page whose Origin is not in WIDGET_ORIGINS is refused (a simple request is sent anyway).
+    route('POST', '/webchat/presence', async (req, _p, info) => {
+      const origin = req.headers.get('origin');
+      if (!origin || !(policy.widgetOrigins ?? []).includes(origin)) throw new ForbiddenError('this site is not in WIDGET_ORIGINS');
+      await enforce(deps.limiter, `webchat-presence:${info.clientIp}`, policy.presence ?? NO_LIMIT, 'page views from this address');
+      const report = toVisitorReport(await readJsonObject(req, 8192));
+      deps.visitors?.report(report, deps.clock.now().getTime());
+      return new Response(null, { status: 204 });
     }),
     route('POST', '/webchat/sessions', async (req, _p, info) => {
       await enforce(deps.limiter, `webchat-session-create:${info.clientIp}`, policy.sessionCreate, 'new sessions from this address');

@@ -44,6 +44,8 @@ import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
 import { typingRoutes } from './typing.js';
+import { visitorRoutes } from './visitors.js';
+import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
 import { parseBody } from './body.js';
 import { ROUTING_DEFAULTS } from '../routing/presence.js';
@@ -92,6 +94,8 @@ export interface ApiDeps {
   assigner: AutoAssigner;
   /** Agents' typing to web chat visitors' open streams (src/kit/signals.ts). */
   signals?: SessionSignals;
+  /** Who is on the shop's site now (widget.js page views). */
+  visitors?: Visitors;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -174,6 +178,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/search', searchRoutes(d.store));
   api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock, allowPrivate: g.allowPrivateWebhooks ?? false }));
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
+  api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock }));
   api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',

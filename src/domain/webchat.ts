@@ -54,6 +54,10 @@ export interface WebchatPolicy {
   widget?: WidgetLook;
   /** WIDGET_IDENTITY_SECRET: verifies `userHash` = HMAC-SHA256(userId) for verified users' sessions. */
   identitySecret?: string;
+  /** WIDGET_ORIGINS: the sites whose pages may report presence. */
+  widgetOrigins?: string[];
+  /** Page views and heartbeats one address may send per window. */
+  presence?: RateLimit;
 }
 
 /** The widget's branding and words, from WIDGET_* settings; nothing secret belongs here. */

@@ -236,6 +236,51 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
     await context.close();
   });
 
+  it('presence: two visitors browse three pages each; GET /api/visitors shows both, their current page, source and trail', async () => {
+    const agent = await app.createAgent('Pat');
+    const browse = async (paths: string[], referer?: string) => {
+      const context = await newContext({ locale: 'zh-CN' });
+      const page = await context.newPage();
+      for (const [i, path] of paths.entries()) {
+        await page.goto(`${shopUrl}${path}`, i === 0 && referer ? { referer } : {});
+        await bubble(page).waitFor();
+      }
+      const id = (await hostStorage(page))[`switchboard.widget.visitor:${app.url}`]!;
+      return { context, id };
+    };
+    const one = await browse(['/shoes', '/shoes/red', '/checkout'], 'https://search.example/?q=red+shoes');
+    const two = await browse(['/', '/about', '/contact']);
+    const listed = await eventually(
+      async () => {
+        const res = await api(app, agent.token, 'GET', '/api/visitors');
+        const items = res.body.items as { id: string; page: { url: string }; trail: unknown[] }[];
+        const mine = [one.id, two.id].map((id) => items.find((v) => v.id === id));
+        return mine.every((v) => v && v.trail.length === 3 && /checkout|contact/.test(v.page.url)) ? mine : undefined;
+      },
+      5000,
+      'both visitors with three pages',
+    );
+    const [v1, v2] = listed as any[];
+    expect(v1.page).toMatchObject({ url: `${shopUrl}/checkout`, title: 'Shop /checkout' });
+    expect(v1.source).toBe('search.example');
+    expect(v1.country).toBe('CN');
+    expect(v1.trail.map((p: { url: string }) => new URL(p.url).pathname)).toEqual(['/shoes', '/shoes/red', '/checkout']);
+    expect(v2.page.url).toBe(`${shopUrl}/contact`);
+    expect(v2.source).toBe('direct');
+    expect(v2.trail.map((p: { url: string }) => new URL(p.url).pathname)).toEqual(['/', '/about', '/contact']);
+    expect(v1.timeOnSiteSeconds).toBeGreaterThanOrEqual(0);
+
+    // Another site cannot report visitors, and strangers cannot read the list.
+    const forged = await fetch(`${app.url}/webchat/presence`, {
+      method: 'POST',
+      headers: { origin: strangerUrl, 'content-type': 'text/plain' },
+      body: JSON.stringify({ visitorId: 'x'.repeat(20), kind: 'view', url: 'https://evil.example/' }),
+    });
+    expect(forged.status).toBe(403);
+    expect((await fetch(`${app.url}/api/visitors`)).status).toBe(401);
+    await Promise.all([one.context.close(), two.context.close()]);
+  });
+
   it('speaks Chinese to a zh-CN browser', async () => {
     const context = await newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 } });
     const page = await context.newPage();

@@ -170,6 +170,42 @@ function mount(look: Look): void {
   }
 }
 
+/**
+ * Presence: this page view, a heartbeat every 30 s while the tab is visible, and leaving. Sent as
+ * text/plain so a page view costs one request, no CORS preflight; `keepalive` lets the last one
+ * outlive the page.
+ */
+function reportPresence(): void {
+  const VISITOR_KEY = 'switchboard.widget.visitor:' + SUPPORT;
+  let visitorId = hostGet(VISITOR_KEY);
+  if (!visitorId || !/^[A-Za-z0-9_-]{16,64}$/.test(visitorId)) {
+    visitorId = crypto.randomUUID().replace(/-/g, '');
+    hostSet(VISITOR_KEY, visitorId);
+  }
+  const pageId = crypto.randomUUID();
+  const send = (kind: 'view' | 'ping' | 'leave', extra: object = {}) =>
+    void fetch(SUPPORT + '/webchat/presence', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ visitorId, kind, pageId, ...extra }),
+      credentials: 'omit',
+      keepalive: true,
+    }).catch(() => undefined);
+  // The site they came from: only another site's referrer counts, not the shop's own pages.
+  const referrer = document.referrer && new URL(document.referrer).origin !== location.origin ? document.referrer : '';
+  send('view', {
+    url: location.href,
+    title: document.title,
+    referrer,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    language: navigator.language,
+  });
+  setInterval(() => {
+    if (document.visibilityState === 'visible') send('ping');
+  }, 30_000);
+  addEventListener('pagehide', () => send('leave'));
+}
+
 async function start(): Promise<void> {
   let res: Response;
   try {
@@ -181,6 +217,7 @@ async function start(): Promise<void> {
   if (!res.ok) return;
   const cfg = (await res.json()) as Omit<Look, 'lang'>;
   mount({ ...cfg, lang: pageLang() });
+  reportPresence();
 }
 
 if (document.body) void start();
