@@ -5,7 +5,7 @@ import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
-import type { WebchatPolicy, WebchatStore } from './domain/webchat.js';
+import type { WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
@@ -30,6 +30,8 @@ export interface AdapterDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now (widget.js page views). */
   visitors?: Visitors;
+  /** Business hours and agents online, for the widget's offline mode. */
+  availability?: () => Promise<WidgetAvailability>;
 }
 
 type Env = Record<string, string | undefined>;

@@ -32,6 +32,7 @@ import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
+import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { metricsOnlyApp } from './ops/routes.js';
@@ -127,6 +128,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
+      availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
       clock,
       log,
       state: {

@@ -2,7 +2,7 @@ import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../
 import type { Clock } from '../../src/domain/clock.js';
 import { ForbiddenError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { RateLimiter } from '../../src/domain/rate-limit.js';
-import type { WebchatPolicy, WebchatStore } from '../../src/domain/webchat.js';
+import type { WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
@@ -25,6 +25,8 @@ export interface WebchatAdapterDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now, from widget.js's page views (GET /api/visitors). */
   visitors?: Visitors;
+  /** Business hours and agents online, for the widget's offline mode. */
+  availability?: () => Promise<WidgetAvailability>;
 }
 
 /**
@@ -52,6 +54,11 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
     }),
     // widget.js's page views and heartbeats. text/plain JSON, so no preflight per page view; a
     // page whose Origin is not in WIDGET_ORIGINS is refused (a simple request is sent anyway).
+    // Asked when the chat opens: outside business hours or with nobody online it says so and asks for an email.
+    route('GET', '/webchat/status', async () => {
+      const value = deps.availability ? await deps.availability() : { open: true, agentsOnline: true, backAt: null };
+      return jsonResponse(200, value, { 'cache-control': 'no-store' });
+    }),
     route('POST', '/webchat/presence', async (req, _p, info) => {
       const origin = req.headers.get('origin');
       if (!origin || !(policy.widgetOrigins ?? []).includes(origin)) throw new ForbiddenError('this site is not in WIDGET_ORIGINS');

@@ -60,6 +60,16 @@ export interface WebchatPolicy {
   presence?: RateLimit;
 }
 
+/** Whether a visitor can expect an answer now (GET /webchat/status). */
+export interface WidgetAvailability {
+  /** Inside business hours (BUSINESS_HOURS, HOLIDAYS). */
+  open: boolean;
+  /** At least one agent is online (not away, not offline). */
+  agentsOnline: boolean;
+  /** When closed: the next opening, ISO 8601. */
+  backAt: string | null;
+}
+
 /** The widget's branding and words, from WIDGET_* settings; nothing secret belongs here. */
 export interface WidgetLook {
   name: string;

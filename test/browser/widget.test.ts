@@ -138,6 +138,11 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
     const frame = chat(page);
     await frame.locator('.msg.out', { hasText: 'How can we help you today?' }).waitFor();
     expect(await frame.locator('h1').textContent()).toBe('Acme Shop');
+    // No agent is online yet: the widget says so and asks for an email, but the bot still answers.
+    await frame.locator('#pre-intro', { hasText: 'No one is online right now.' }).waitFor();
+    expect(await frame.locator('#sub').textContent()).toBe('Away — we reply when we are back');
+    expect(await frame.locator('#t').isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'widget-offline-1366.png') });
     await ask(frame, 'How do I return an item?');
     await frame.locator('.msg.out', { hasText: /return unused items within 30 days/i }).waitFor();
     await expect(frame.locator('.msg.in .time').first().textContent()).resolves.toMatch(/\d/);
@@ -291,6 +296,8 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
     await bubble(page).click();
     const frame = chat(page);
     await frame.locator('.msg.out', { hasText: '您好！有什么可以帮您？' }).waitFor();
+    await frame.locator('#pre-intro', { hasText: '目前没有客服在线' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'widget-offline-375.png') });
     expect(await frame.locator('#send').textContent()).toBe('发送');
     expect(await frame.locator('#close').getAttribute('aria-label')).toBe('关闭聊天');
     await ask(frame, '人工');

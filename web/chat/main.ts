@@ -3,7 +3,7 @@
  * framework: message text goes into the DOM as text nodes, never parsed as HTML; the page's CSP
  * allows only this bundled script from the same origin.
  */
-import { formatTime, lang, langTag, t } from './strings.js';
+import { formatDateTime, formatTime, lang, langTag, t } from './strings.js';
 import { sessionStore } from './storage.js';
 
 interface Session {
@@ -24,6 +24,12 @@ interface ChatItem {
   createdAt?: string;
   /** Offered with a bot reply; a click sends the pick. */
   choices?: { id: string; label: string }[];
+}
+
+interface Availability {
+  open: boolean;
+  agentsOnline: boolean;
+  backAt: string | null;
 }
 
 interface Look {
@@ -54,7 +60,7 @@ const seen = new Set<string>();
 const store = sessionStore(host);
 let session: Session | null = null;
 /** The pre-chat form's answers, kept until the session that carries them exists. */
-let contact: { name: string; email: string } | null = null;
+let contact: { name?: string; email: string } | null = null;
 const claimed = { userId: params.get('userId'), userHash: params.get('userHash') };
 /** Once refused, this page asks no more and carries on as an anonymous visitor. */
 let identityRefused = false;
@@ -63,6 +69,8 @@ let look: Look = { name: 'Support', color: '#2563eb', greeting: {} };
 let visible = !embedded;
 let unread = 0;
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
+/** Outside business hours or with nobody online: said at the top, and an email is asked for. */
+let away: Availability | null = null;
 
 function toParent(msg: object): void {
   if (host) window.parent.postMessage(msg, host);
@@ -74,7 +82,7 @@ function applyLook(): void {
   document.title = t('title', { name: look.name });
   byId('name').textContent = look.name;
   byId('avatar').textContent = [...look.name.trim()][0]?.toUpperCase() ?? '';
-  sub.textContent = t('online');
+  sub.textContent = away ? t('awaySub') : t('online');
   byId('t-label').textContent = t('message');
   input.placeholder = t('placeholder');
   byId('send').textContent = t('send');
@@ -191,7 +199,7 @@ function showTyping(): void {
 
 function stopTyping(): void {
   clearTimeout(typingTimer);
-  sub.textContent = t('online');
+  sub.textContent = away ? t('awaySub') : t('online');
 }
 
 function listen(s: Session): void {
@@ -286,15 +294,20 @@ window.addEventListener('message', (e: MessageEvent) => {
 });
 
 async function start(): Promise<void> {
-  const [cfg, stored] = await Promise.all([
+  const [cfg, stored, availability] = await Promise.all([
     fetch('/webchat/config')
       .then((r) => (r.ok ? (r.json() as Promise<Look>) : look))
       .catch(() => look),
     loadSession(),
+    fetch('/webchat/status')
+      .then((r) => (r.ok ? (r.json() as Promise<Availability>) : null))
+      .catch(() => null),
   ]);
   look = cfg;
+  away = availability && (!availability.open || !availability.agentsOnline) ? availability : null;
   applyLook();
   greet();
+
   toParent({ type: 'switchboard:ready' });
   // A verified user's conversation is theirs in every browser: opened now, so its history shows.
   if (claimed.userId && claimed.userHash) {
@@ -306,31 +319,46 @@ async function start(): Promise<void> {
   } else session = stored?.userId ? null : stored;
   // A visitor who only looks opens no session; the first message does.
   if (session) listen(session);
-  else if (look.prechat) askWhoTheyAre();
+  else if (look.prechat) askWhoTheyAre(true);
+  // Away: the bot still answers, so the form asks for an email without standing in the way.
+  else if (away) askWhoTheyAre(false);
 }
 
-/** The pre-chat form: name and email before the first message; the composer shows once given. */
-function askWhoTheyAre(): void {
+/**
+ * The pre-chat form: name and email before the first message (`gate`: the composer shows once
+ * given), or, when the team is away, beside the composer, saying when they are back.
+ */
+function askWhoTheyAre(gate: boolean): void {
   const pre = byId<HTMLFormElement>('pre');
   const name = byId<HTMLInputElement>('pre-name');
   const email = byId<HTMLInputElement>('pre-email');
   const error = byId<HTMLParagraphElement>('pre-error');
-  byId('pre-intro').textContent = t('preIntro');
+  const back = away && !away.open && away.backAt ? t('awayClosed', { time: formatDateTime(away.backAt) }) : away ? t('awayNobody') : '';
+  // Chinese sentences run on without a space.
+  byId('pre-intro').textContent = away ? [back, t('awayAsk')].join(lang === 'zh' ? '' : ' ') : t('preIntro');
   byId('pre-name-label').textContent = t('preName');
   byId('pre-email-label').textContent = t('preEmail');
-  byId('pre-start').textContent = t('preStart');
+  byId('pre-start').textContent = gate ? t('preStart') : t('awaySave');
   pre.hidden = false;
-  form.hidden = true;
+  form.hidden = gate;
+  // Beside the composer only the email is asked for, in little room, so the chat stays readable.
+  pre.classList.toggle('compact', !gate);
+  name.hidden = byId('pre-name-label').hidden = !gate;
   pre.addEventListener('submit', (e) => {
     e.preventDefault();
     const n = name.value.trim();
     const m = email.value.trim();
-    const bad = !n ? name : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(m) ? email : null;
+    const bad = gate && !n ? name : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(m) ? email : null;
     error.textContent = bad === name ? t('preNameMissing') : bad === email ? t('preEmailBad') : '';
     name.setAttribute('aria-invalid', String(bad === name));
     email.setAttribute('aria-invalid', String(bad === email));
     if (bad) return bad.focus();
-    contact = { name: n, email: m };
+    contact = { name: n || undefined, email: m };
+    // Already chatting: the next message carries them.
+    if (session) {
+      session = { ...session, ...contact };
+      store.set(JSON.stringify(session));
+    }
     pre.hidden = true;
     form.hidden = false;
     input.focus();

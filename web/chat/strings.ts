@@ -45,6 +45,11 @@ const en = {
   preNameMissing: 'Please enter your name.',
   preEmailBad: 'Please enter an email address like name@example.com.',
   identityRefused: 'We could not confirm your account, so this chat is not linked to it.',
+  awayClosed: 'We are away right now and back {time}.',
+  awayNobody: 'No one is online right now.',
+  awayAsk: 'Leave your email and we will get back to you as soon as we can.',
+  awaySub: 'Away — we reply when we are back',
+  awaySave: 'Leave my email',
 };
 
 const zh: typeof en = {
@@ -71,6 +76,11 @@ const zh: typeof en = {
   preNameMissing: '请输入您的姓名。',
   preEmailBad: '请输入有效的邮箱地址，例如 name@example.com。',
   identityRefused: '无法验证您的账户，此次聊天不会关联到该账户。',
+  awayClosed: '我们现在不在线，将于{time}回来。',
+  awayNobody: '目前没有客服在线。',
+  awayAsk: '请留下您的邮箱，我们会尽快回复您。',
+  awaySub: '暂时离开——回来后会回复您',
+  awaySave: '留下邮箱',
 };
 
 export type Key = keyof typeof en;
@@ -84,4 +94,8 @@ export function formatTime(iso: string): string {
   const d = new Date(iso);
   const sameDay = d.toDateString() === new Date().toDateString();
   return new Intl.DateTimeFormat(langTag, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+export function formatDateTime(iso: string): string {
+  return new Intl.DateTimeFormat(langTag, { weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
 }
