@@ -5,11 +5,13 @@ import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
-import type { WebchatPolicy, WebchatStore } from './domain/webchat.js';
+import type { WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
 import type { StreamPolicy } from './kit/sse.js';
+import type { SessionSignals } from './kit/signals.js';
+import type { Visitors } from './kit/visitors.js';
 
 /** What the composition root gives every adapter. Adapters never read process.env themselves. */
 export interface AdapterDeps {
@@ -24,6 +26,12 @@ export interface AdapterDeps {
   /** Request counting shared by every instance (in memory on SQLite, in the database on PostgreSQL). */
   limiter: RateLimiter;
   webchatPolicy: WebchatPolicy;
+  /** Ephemeral signals (agent typing) to web chat streams. */
+  signals?: SessionSignals;
+  /** Who is on the shop's site now (widget.js page views). */
+  visitors?: Visitors;
+  /** Business hours and agents online, for the widget's offline mode. */
+  availability?: () => Promise<WidgetAvailability>;
 }
 
 type Env = Record<string, string | undefined>;

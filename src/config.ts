@@ -162,6 +162,29 @@ const schema = z.object({
   RATE_LIMIT_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   WEBCHAT_SESSION_IDLE_DAYS: z.coerce.number().positive().default(30),
   WIDGET_ORIGINS: origins,
+  /** The shop's name in the widget's header and the bubble's label. */
+  WIDGET_NAME: z.string().trim().max(60).default('Support'),
+  /** The widget's accent colour (bubble, header, the customer's messages). */
+  WIDGET_COLOR: z
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #2563eb')
+    .default('#2563eb'),
+  /** Shown as the first message of every chat, before the visitor writes; unset: no greeting. */
+  WIDGET_GREETING_EN: z.string().trim().max(500).optional(),
+  WIDGET_GREETING_ZH: z.string().trim().max(500).optional(),
+  /** Which bottom corner of the host page the bubble sits in. */
+  WIDGET_POSITION: z.enum(['right', 'left']).default('right'),
+  /** `true`: the widget asks for name and email before the first message. */
+  WIDGET_PRECHAT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** How long a visitor's page trail is kept after their last page view or heartbeat. */
+  WIDGET_VISITOR_RETENTION_MINUTES: z.coerce.number().positive().min(2).default(30),
+  RATE_LIMIT_PRESENCE_PER_MINUTE: perMinute(120),
+  /** Key of the HMAC-SHA256 a shop signs its logged-in user's id with (data-user-hash); unset: no verified users. */
+  WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** An agent whose console and API have been silent this long (no request, no open event stream) counts as offline. */
   AGENT_AWAY_AFTER_SECONDS: z.coerce.number().int().min(10).default(180),
   DEFAULT_TEAMS: defaultTeams,

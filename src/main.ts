@@ -32,6 +32,9 @@ import { scheduleSnoozeWake } from './queue/snooze.js';
 import { createApi } from './api/app.js';
 import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
+import { SessionSignals } from './kit/signals.js';
+import { Visitors } from './kit/visitors.js';
+import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { metricsOnlyApp } from './ops/routes.js';
@@ -151,7 +154,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     cleanups.unshift(() => limiter.close());
     const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
+    const signals = new SessionSignals();
+    const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
+      signals,
+      visitors,
+      availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
       clock,
       log,
       state: {
@@ -165,6 +173,16 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         sessionIdleMs: config.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000,
         sessionCreate: minute(config.RATE_LIMIT_SESSION_CREATE_PER_MINUTE),
         sessionMessages: minute(config.RATE_LIMIT_SESSION_MESSAGES_PER_MINUTE),
+        widget: {
+          name: config.WIDGET_NAME,
+          color: config.WIDGET_COLOR,
+          position: config.WIDGET_POSITION,
+          greeting: { en: config.WIDGET_GREETING_EN, zh: config.WIDGET_GREETING_ZH },
+          prechat: config.WIDGET_PRECHAT,
+        },
+        identitySecret: config.WIDGET_IDENTITY_SECRET,
+        widgetOrigins: config.WIDGET_ORIGINS,
+        presence: minute(config.RATE_LIMIT_PRESENCE_PER_MINUTE),
       },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
@@ -268,6 +286,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       presence,
       assigner,
       drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
+      signals,
+      visitors,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

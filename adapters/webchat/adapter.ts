@@ -1,10 +1,13 @@
 import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../../src/domain/channel.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { UnavailableError, ValidationError } from '../../src/domain/errors.js';
+import { ForbiddenError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { RateLimiter } from '../../src/domain/rate-limit.js';
-import type { WebchatPolicy, WebchatStore } from '../../src/domain/webchat.js';
+import type { WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
+import type { SessionSignals } from '../../src/kit/signals.js';
+import type { Visitors } from '../../src/kit/visitors.js';
+import { toVisitorReport } from './presence.js';
 import { parseCursor, type StreamPolicy } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
@@ -18,6 +21,12 @@ export interface WebchatAdapterDeps {
   streams: StreamPolicy;
   limiter: RateLimiter;
   webchatPolicy: WebchatPolicy;
+  /** Agents' typing, pushed to the session's open streams (not stored). */
+  signals?: SessionSignals;
+  /** Who is on the shop's site now, from widget.js's page views (GET /api/visitors). */
+  visitors?: Visitors;
+  /** Business hours and agents online, for the widget's offline mode. */
+  availability?: () => Promise<WidgetAvailability>;
 }
 
 /**
@@ -25,14 +34,48 @@ export interface WebchatAdapterDeps {
  * Messages live in the store; "sending" to the widget means recording the delivery, after which
  * the session's GET and event stream show it.
  */
+const NO_LIMIT = { max: 0, windowMs: 60_000 };
+
 export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   const policy = deps.webchatPolicy;
   const sessions = new WebchatSessions(deps.webchat, deps.clock, policy.sessionIdleMs);
   let deliver: Deliver | undefined;
 
+  const look = policy.widget ?? { name: 'Support', color: '#2563eb', position: 'right', greeting: {} };
+  const lookBody = JSON.stringify(look);
+
   const routes: AdapterRoute[] = [
-    route('POST', '/webchat/sessions', async (_req, _p, info) => {
+    // Public and the same for everyone: branding only, nothing secret. Cached briefly, since
+    // every page view of a shop's site asks for it.
+    route('GET', '/webchat/config', async () => {
+      return new Response(lookBody, {
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
+      });
+    }),
+    // widget.js's page views and heartbeats. text/plain JSON, so no preflight per page view; a
+    // page whose Origin is not in WIDGET_ORIGINS is refused (a simple request is sent anyway).
+    // Asked when the chat opens: outside business hours or with nobody online it says so and asks for an email.
+    route('GET', '/webchat/status', async () => {
+      const value = deps.availability ? await deps.availability() : { open: true, agentsOnline: true, backAt: null };
+      return jsonResponse(200, value, { 'cache-control': 'no-store' });
+    }),
+    route('POST', '/webchat/presence', async (req, _p, info) => {
+      const origin = req.headers.get('origin');
+      if (!origin || !(policy.widgetOrigins ?? []).includes(origin)) throw new ForbiddenError('this site is not in WIDGET_ORIGINS');
+      await enforce(deps.limiter, `webchat-presence:${info.clientIp}`, policy.presence ?? NO_LIMIT, 'page views from this address');
+      const report = toVisitorReport(await readJsonObject(req, 8192));
+      deps.visitors?.report(report, deps.clock.now().getTime());
+      return new Response(null, { status: 204 });
+    }),
+    route('POST', '/webchat/sessions', async (req, _p, info) => {
       await enforce(deps.limiter, `webchat-session-create:${info.clientIp}`, policy.sessionCreate, 'new sessions from this address');
+      // A body names a verified user ({ userId, userHash }); without one the visitor is anonymous.
+      const body = req.headers.get('content-type')?.includes('json') ? await readJsonObject(req, 2048) : {};
+      if (body.userId !== undefined || body.userHash !== undefined) {
+        if (typeof body.userId !== 'string' || typeof body.userHash !== 'string')
+          throw new ValidationError('userId and userHash: must both be strings', 'userId');
+        return jsonResponse(201, await sessions.verified(body.userId, body.userHash, policy.identitySecret));
+      }
       return jsonResponse(201, await sessions.create());
     }),
     route('POST', '/webchat/sessions/:id/messages', async (req, p) => {
@@ -58,7 +101,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       await sessions.authorize(req, sessionId, true);
       const cursor = parseCursor(req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('after'));
       if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be a cursor sent by this stream', 'after');
-      return sessionEvents(deps.webchat, deps.streams, sessionId, client.clientIp, cursor);
+      return sessionEvents(deps.webchat, deps.streams, sessionId, client.clientIp, cursor, deps.signals);
     }),
   ];
 

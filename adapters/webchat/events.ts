@@ -1,5 +1,6 @@
 import type { WebchatItemsPage, WebchatStore } from '../../src/domain/webchat.js';
 import { jsonResponse, errorBody } from '../../src/kit/http-errors.js';
+import type { SessionSignals } from '../../src/kit/signals.js';
 import { acquireStream, sseResponse, STREAMS_RETRY_AFTER_S, type SsePage, type SseSource, type StreamPolicy } from '../../src/kit/sse.js';
 
 /**
@@ -13,6 +14,7 @@ export function sessionEvents(
   sessionId: string,
   client: string | undefined,
   cursor: number,
+  signals?: SessionSignals,
 ): Response {
   const release = acquireStream(policy, `webchat:${sessionId}`, client);
   if (!release) {
@@ -20,7 +22,7 @@ export function sessionEvents(
       'retry-after': String(STREAMS_RETRY_AFTER_S),
     });
   }
-  return sseResponse(new SessionSource(store, sessionId), cursor, {
+  return sseResponse(new SessionSource(store, sessionId, signals), cursor, {
     heartbeatMs: policy.heartbeatMs,
     idleMs: policy.idleMs,
     onClose: release,
@@ -37,12 +39,18 @@ class SessionSource implements SseSource {
   constructor(
     private readonly store: WebchatStore,
     private readonly sessionId: string,
+    private readonly signals?: SessionSignals,
   ) {}
   async read(from: number): Promise<SsePage> {
     return toPage(await this.store.itemsAfter(this.sessionId, from, 200));
   }
   watch(push: (page: SsePage) => void): () => void {
-    return this.store.watch(this.sessionId, (page) => push(toPage(page)));
+    const unwatch = this.store.watch(this.sessionId, (page) => push(toPage(page)));
+    const unsignal = this.signals?.subscribe(this.sessionId, (s) => push({ events: [], cursor: 0, signals: [s] }));
+    return () => {
+      unwatch();
+      unsignal?.();
+    };
   }
   position(): number {
     return this.store.position();

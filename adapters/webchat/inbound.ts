@@ -7,6 +7,10 @@ export const MAX_TEXT_BYTES = 16 * 1024;
 export const MAX_BODY_BYTES = MAX_TEXT_BYTES * 4 + 1024;
 const MAX_CLIENT_ID = 200;
 const MAX_CHOICE_ID = 64;
+const MAX_NAME = 100;
+const MAX_EMAIL = 254;
+/** Enough to catch a typo; whether the address is really theirs is not known (see the README, pre-chat form). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The widget's `{ text, clientMessageId }`, or a pick `{ choiceId, text?, clientMessageId }`
@@ -26,16 +30,31 @@ export function toInbound(sessionId: string, body: Record<string, unknown>, req:
   if (typeof clientMessageId !== 'string' || !clientMessageId || clientMessageId.length > MAX_CLIENT_ID) {
     throw new ValidationError(`clientMessageId: must be a non-empty string of at most ${MAX_CLIENT_ID} characters`, 'clientMessageId');
   }
+  const contact = prechat(body);
   return {
     channel: 'webchat',
     // Namespaced by session so one widget's ids can never collide with another's.
     externalMessageId: `${sessionId}:${clientMessageId}`,
     threadKey: sessionId,
-    sender: { channelUserId: sessionId, locale: preferredLocale(req) },
+    sender: { channelUserId: sessionId, locale: preferredLocale(req), ...contact },
     text: trimmed,
     attachments: [],
     receivedAt,
     ...(choiceId === undefined ? {} : { choiceId }),
+  };
+}
+
+/** The pre-chat form's `name` and `email`, sent with the messages; they name a new customer (or link an email one). */
+function prechat(body: Record<string, unknown>): { displayName?: string; email?: string } {
+  const { name, email } = body;
+  if (name !== undefined && (typeof name !== 'string' || name.trim().length > MAX_NAME))
+    throw new ValidationError(`name: must be a string of at most ${MAX_NAME} characters`, 'name');
+  if (email !== undefined && (typeof email !== 'string' || email.length > MAX_EMAIL || !EMAIL.test(email.trim())))
+    throw new ValidationError('email: must be an email address like name@example.com', 'email');
+  const n = typeof name === 'string' ? checkText(name) : undefined;
+  return {
+    ...(n?.ok && n.text ? { displayName: n.text } : {}),
+    ...(typeof email === 'string' ? { email: email.trim() } : {}),
   };
 }
 

@@ -45,6 +45,10 @@ import { AGENT_STATUSES } from '../domain/presence.js';
 import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
+import { typingRoutes } from './typing.js';
+import { visitorRoutes } from './visitors.js';
+import { Visitors } from '../kit/visitors.js';
+import { SessionSignals } from '../kit/signals.js';
 import { parseBody } from './body.js';
 import { ROUTING_DEFAULTS } from '../routing/presence.js';
 
@@ -92,6 +96,10 @@ export interface ApiDeps {
   assigner: AutoAssigner;
   /** Background drafts (streams, cancel, on-demand), and the prices their estimated cost is read at. */
   drafting: DraftingApi;
+  /** Agents' typing to web chat visitors' open streams (src/kit/signals.ts). */
+  signals?: SessionSignals;
+  /** Who is on the shop's site now (widget.js page views). */
+  visitors?: Visitors;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -104,7 +112,15 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   const g = d.guard;
-  app.use('*', securityHeaders({ trustProxy: g.trustProxy, widgetOrigins: g.widgetOrigins, chatPath: '/chat' }));
+  app.use(
+    '*',
+    securityHeaders({
+      trustProxy: g.trustProxy,
+      widgetOrigins: g.widgetOrigins,
+      chatPath: '/chat',
+      embedPaths: ['/widget.js', '/widget.css'],
+    }),
+  );
   // Only the widget's own API is offered cross-origin, and only to the origins configured.
   if (g.widgetOrigins.length)
     app.use('/webchat/*', cors({ origin: g.widgetOrigins, allowHeaders: ['authorization', 'content-type', 'last-event-id'] }));
@@ -168,6 +184,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
   api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
+  api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock }));
+  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {

@@ -8,13 +8,21 @@ import { isHttps } from './client.js';
  * framed — except the chat page by the widget origins configured — and HSTS when the request
  * came over HTTPS (directly, or through a trusted proxy that says so).
  */
-export function securityHeaders(opts: { trustProxy: number; widgetOrigins: string[]; chatPath: string }): MiddlewareHandler {
+export function securityHeaders(opts: {
+  trustProxy: number;
+  widgetOrigins: string[];
+  chatPath: string;
+  /** Loaded by other sites' pages (the widget's script and stylesheet), so not same-origin only. */
+  embedPaths?: string[];
+}): MiddlewareHandler {
+  const embeds = new Set(opts.embedPaths ?? []);
   const defaults = secureHeaders({ xFrameOptions: false, strictTransportSecurity: false });
   const framers = opts.widgetOrigins.length ? opts.widgetOrigins.join(' ') : undefined;
   return async (c, next) => {
     await defaults(c, next);
     const ancestors = c.req.path === opts.chatPath && framers ? framers : "'none'";
     const headers = c.res.headers;
+    if (embeds.has(c.req.path)) headers.set('cross-origin-resource-policy', 'cross-origin');
     const csp = headers.get('content-security-policy');
     if (!csp) headers.set('content-security-policy', `frame-ancestors ${ancestors}`);
     else if (!/(^|;)\s*frame-ancestors\s/.test(csp)) headers.set('content-security-policy', `${csp}; frame-ancestors ${ancestors}`);

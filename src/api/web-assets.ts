@@ -41,6 +41,15 @@ const PAGES: PageSpec[] = [
   },
 ];
 
+/**
+ * Scripts other sites load with a plain `<script src>`: the widget (web/widget/main.ts) as
+ * /widget.js and its stylesheet (web/widget/widget.css, linked into the widget's shadow root) as
+ * /widget.css. An IIFE, since a classic script's top-level names would land in the shop's globals.
+ * Both are served to any origin (Cross-Origin-Resource-Policy: cross-origin, security-headers.ts);
+ * what refuses an unlisted shop is the CORS of /webchat/* and the chat page's frame-ancestors.
+ */
+const EMBEDS = [{ name: 'widget' }] as const;
+
 export interface WebAsset {
   path: string;
   body: string;
@@ -51,7 +60,7 @@ let loaded: Promise<WebAsset[]> | undefined;
 
 /** Every page and asset with its response headers; built on first call, then cached. */
 export function loadWebAssets(): Promise<WebAsset[]> {
-  loaded ??= Promise.all(PAGES.map(pageAssets)).then(
+  loaded ??= Promise.all([...PAGES.map(pageAssets), ...EMBEDS.map(embedAssets)]).then(
     (lists) => lists.flat(),
     (err: unknown) => {
       // A failed build is not cached, so the next start tries again.
@@ -82,6 +91,20 @@ async function pageAssets(page: PageSpec): Promise<WebAsset[]> {
   ];
 }
 
+async function embedAssets(embed: (typeof EMBEDS)[number]): Promise<WebAsset[]> {
+  const dir = join(WEB_DIR, embed.name);
+  const prebuilt = existsSync(join(dir, `${embed.name}.js`));
+  const [css, script] = await Promise.all([
+    prebuilt ? readFile(join(dir, `${embed.name}.css`), 'utf8') : bundle(join(dir, `${embed.name}.css`), true),
+    prebuilt ? readFile(join(dir, `${embed.name}.js`), 'utf8') : bundle(join(dir, 'main.ts'), true),
+  ]);
+  const common = { 'x-content-type-options': 'nosniff' };
+  return [
+    asset(`/${embed.name}.css`, css, 'text/css; charset=utf-8', common),
+    asset(`/${embed.name}.js`, script, 'text/javascript; charset=utf-8', common),
+  ];
+}
+
 /** Fixed URLs, so the browser revalidates (no-cache) and the ETag spares it the download. */
 function asset(path: string, body: string, type: string, common: Record<string, string>): WebAsset {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
@@ -96,17 +119,30 @@ export async function prebuildPages(fromDir: string, toDir: string): Promise<voi
     await writeFile(join(toDir, name, `${name}.css`), await bundle(join(fromDir, name, `${name}.css`)));
     await writeFile(join(toDir, name, 'main.js'), await bundle(join(fromDir, name, 'main.ts')));
   }
+  for (const { name } of EMBEDS) {
+    await mkdir(join(toDir, name), { recursive: true });
+    await writeFile(join(toDir, name, `${name}.css`), await bundle(join(fromDir, name, `${name}.css`), true));
+    await writeFile(join(toDir, name, `${name}.js`), await bundle(join(fromDir, name, 'main.ts'), true));
+  }
+}
+
+/** The widget's script and stylesheet as served (minified), for reporting their size. */
+export async function widgetBundle(): Promise<{ script: string; css: string }> {
+  const dir = join(WEB_DIR, 'widget');
+  return { script: await bundle(join(dir, 'main.ts'), true), css: await bundle(join(dir, 'widget.css'), true) };
 }
 
 /** A page's script (main.ts and its imports) or stylesheet (NAME.css and its `@import`s) as one file. */
-async function bundle(entry: string): Promise<string> {
+async function bundle(entry: string, embed = false): Promise<string> {
   // Loaded only when bundling, so the compiled service (prebuilt pages) never pays for esbuild.
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [entry],
     bundle: true,
     write: false,
-    format: 'esm',
+    // An embed runs on someone else's page: an IIFE keeps its names out of their globals, minified for the download.
+    format: embed ? 'iife' : 'esm',
+    minify: embed,
     platform: 'browser',
     target: 'es2022',
     charset: 'utf8',

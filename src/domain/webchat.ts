@@ -50,4 +50,32 @@ export interface WebchatPolicy {
   sessionCreate: RateLimit;
   /** Messages one session may post per window. */
   sessionMessages: RateLimit;
+  /** What the widget shows (public: served to any visitor by GET /webchat/config). */
+  widget?: WidgetLook;
+  /** WIDGET_IDENTITY_SECRET: verifies `userHash` = HMAC-SHA256(userId) for verified users' sessions. */
+  identitySecret?: string;
+  /** WIDGET_ORIGINS: the sites whose pages may report presence. */
+  widgetOrigins?: string[];
+  /** Page views and heartbeats one address may send per window. */
+  presence?: RateLimit;
+}
+
+/** Whether a visitor can expect an answer now (GET /webchat/status). */
+export interface WidgetAvailability {
+  /** Inside business hours (BUSINESS_HOURS, HOLIDAYS). */
+  open: boolean;
+  /** At least one agent is online (not away, not offline). */
+  agentsOnline: boolean;
+  /** When closed: the next opening, ISO 8601. */
+  backAt: string | null;
+}
+
+/** The widget's branding and words, from WIDGET_* settings; nothing secret belongs here. */
+export interface WidgetLook {
+  name: string;
+  color: string;
+  position: 'right' | 'left';
+  greeting: { en?: string; zh?: string };
+  /** Ask name and email before the first message. */
+  prechat?: boolean;
 }

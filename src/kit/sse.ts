@@ -15,6 +15,8 @@ export interface SseEvent {
 
 export interface SsePage {
   events: SseEvent[];
+  /** Sent as they come, without an id: not part of the sequence, so never replayed (typing). */
+  signals?: { event: string; data: unknown }[];
   /** Where the next read starts; may be past the last event (events this client does not see). */
   cursor: number;
 }
@@ -179,6 +181,7 @@ class Stream implements Ticking {
 
   private send(page: SsePage): void {
     let text = '';
+    for (const s of page.signals ?? []) text += `event: ${s.event}\ndata: ${JSON.stringify(s.data)}\n\n`;
     for (const e of page.events) {
       if (e.id <= this.cursor) continue;
       text += `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;

@@ -7,18 +7,20 @@ import type { IdentityRow } from '../store/ports.js';
 export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): Promise<IdentityRow> {
   const found = await r.customers.findIdentity(m.channel, m.sender.channelUserId);
   if (found) return found;
-  const customerId = newId(now);
-  await r.customers.insert({
-    id: customerId,
-    displayName: m.sender.displayName ?? m.sender.username ?? null,
-    email: m.sender.email ?? null,
-    locale: m.sender.locale ?? null,
-    createdAt: now,
-    erasedAt: null,
-    tier: 'standard',
-    notes: null,
-    mergedInto: null,
-  });
+  const linked = m.channel === 'webchat' && m.sender.email ? await emailCustomer(r, m.sender.email) : undefined;
+  const customerId = linked ?? newId(now);
+  if (!linked)
+    await r.customers.insert({
+      id: customerId,
+      displayName: m.sender.displayName ?? m.sender.username ?? null,
+      email: m.sender.email ?? null,
+      locale: m.sender.locale ?? null,
+      createdAt: now,
+      erasedAt: null,
+      tier: 'standard',
+      notes: null,
+      mergedInto: null,
+    });
   const identity: IdentityRow = {
     id: newId(now),
     customerId,
@@ -30,4 +32,16 @@ export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): 
   };
   await r.customers.insertIdentity(identity);
   return identity;
+}
+
+/**
+ * The customer who already writes from this address by email, so a visitor who gives it in the
+ * web chat's pre-chat form is one customer with one history for the agents (followed through
+ * merges; an erased customer is not brought back).
+ */
+async function emailCustomer(r: Repos, email: string): Promise<string | undefined> {
+  const identity = (await r.customers.findIdentity('email', email)) ?? (await r.customers.findIdentity('email', email.toLowerCase()));
+  let customer = identity ? await r.customers.get(identity.customerId) : undefined;
+  for (let hops = 0; customer?.mergedInto && hops < 10; hops++) customer = await r.customers.get(customer.mergedInto);
+  return customer && !customer.mergedInto && customer.erasedAt === null ? customer.id : undefined;
 }

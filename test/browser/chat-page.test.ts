@@ -51,7 +51,9 @@ describe.skipIf(chromiumMissing)(browserSuite('/chat in a real browser: FAQ answ
     const agentBubble = page.locator('.msg.out', { hasText: reply });
     await agentBubble.waitFor();
     expect(await agentBubble.locator('.who').textContent()).toBe('Support');
-    expect(await agentBubble.textContent()).toBe(`Support${reply}`);
+    // Name, the text exactly as written, then the time it was sent.
+    expect(await agentBubble.textContent()).toBe(`Support${reply}${await agentBubble.locator('time').textContent()}`);
+    expect(await agentBubble.locator('time').textContent()).toMatch(/\d/);
     expect(await page.locator('#log img, #log b').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
 

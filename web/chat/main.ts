@@ -1,11 +1,19 @@
 /**
- * The customer's chat page: no framework. Message text is put in the DOM as text nodes, never
- * parsed as HTML; the page's CSP allows only this bundled script from the same origin.
+ * The customer's chat page, standalone at /chat or framed by widget.js (/chat?embed=1). No
+ * framework: message text goes into the DOM as text nodes, never parsed as HTML; the page's CSP
+ * allows only this bundled script from the same origin.
  */
+import { formatDateTime, formatTime, lang, langTag, t } from './strings.js';
+import { sessionStore } from './storage.js';
 
 interface Session {
   sessionId: string;
   secret: string;
+  /** Set when the session is a verified user's (data-user-id + data-user-hash). */
+  userId?: string;
+  /** From the pre-chat form, sent with the messages. */
+  name?: string;
+  email?: string;
 }
 
 interface ChatItem {
@@ -13,11 +21,23 @@ interface ChatItem {
   direction: 'in' | 'out';
   author: 'customer' | 'bot' | 'agent';
   text: string;
+  createdAt?: string;
   /** Offered with a bot reply; a click sends the pick. */
   choices?: { id: string; label: string }[];
 }
 
-const SESSION_KEY = 'switchboard.session';
+interface Availability {
+  open: boolean;
+  agentsOnline: boolean;
+  backAt: string | null;
+}
+
+interface Look {
+  name: string;
+  color: string;
+  greeting: { en?: string; zh?: string };
+  prechat?: boolean;
+}
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -25,22 +45,105 @@ function byId<T extends HTMLElement>(id: string): T {
   return node as T;
 }
 
-const log = byId<HTMLDivElement>('log');
+const params = new URLSearchParams(location.search);
+const embedded = params.get('embed') === '1' && window.parent !== window;
+const hostParam = params.get('host');
+/** The embedding page's origin, only ever used as postMessage's target (a wrong one receives nothing). */
+const host = embedded && hostParam && /^https?:\/\/[^/\s]+$/.test(hostParam) ? hostParam : null;
+
+const log = byId<HTMLElement>('log');
 const form = byId<HTMLFormElement>('f');
 const input = byId<HTMLTextAreaElement>('t');
 const status = byId<HTMLDivElement>('status');
+const sub = byId<HTMLParagraphElement>('sub');
 const seen = new Set<string>();
-let session = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null') as Session | null;
+const store = sessionStore(host);
+let session: Session | null = null;
+/** The pre-chat form's answers, kept until the session that carries them exists. */
+let contact: { name?: string; email: string } | null = null;
+const claimed = { userId: params.get('userId'), userHash: params.get('userHash') };
+/** Once refused, this page asks no more and carries on as an anonymous visitor. */
+let identityRefused = false;
+let look: Look = { name: 'Support', color: '#2563eb', greeting: {} };
+/** False while widget.js has the panel closed: replies then count as unread on the bubble. */
+let visible = !embedded;
+let unread = 0;
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+/** Outside business hours or with nobody online: said at the top, and an email is asked for. */
+let away: Availability | null = null;
+
+function toParent(msg: object): void {
+  if (host) window.parent.postMessage(msg, host);
+}
+
+function applyLook(): void {
+  document.documentElement.lang = langTag;
+  accent(look.color);
+  document.title = t('title', { name: look.name });
+  byId('name').textContent = look.name;
+  byId('avatar').textContent = [...look.name.trim()][0]?.toUpperCase() ?? '';
+  sub.textContent = away ? t('awaySub') : t('online');
+  byId('t-label').textContent = t('message');
+  input.placeholder = t('placeholder');
+  byId('send').textContent = t('send');
+  log.setAttribute('aria-label', t('messages'));
+  const close = byId<HTMLButtonElement>('close');
+  close.hidden = !embedded;
+  close.textContent = '×';
+  close.setAttribute('aria-label', t('close'));
+  close.addEventListener('click', () => toParent({ type: 'switchboard:close' }));
+}
+
+/**
+ * The shop's colour as a rule added to our own stylesheet through the CSSOM: no style attribute
+ * and no inline <style>, which the page's CSP (style-src 'self') refuses.
+ */
+function accent(color: string): void {
+  if (!/^#[0-9a-fA-F]{6}$/.test(color)) return;
+  const link = document.querySelector<HTMLLinkElement>('link[rel="stylesheet"]');
+  const add = () => link?.sheet?.insertRule(`:root { --accent: ${color}; }`, link.sheet.cssRules.length);
+  if (link?.sheet) add();
+  else link?.addEventListener('load', add, { once: true });
+}
+
+async function loadSession(): Promise<Session | null> {
+  try {
+    const raw = await store.get();
+    const s = raw ? (JSON.parse(raw) as Partial<Session>) : null;
+    return s && typeof s.sessionId === 'string' && typeof s.secret === 'string' ? (s as Session) : null;
+  } catch {
+    return null;
+  }
+}
 
 async function ensureSession(): Promise<Session> {
   if (session) return session;
-  const res = await fetch('/webchat/sessions', { method: 'POST' });
-  session = (await res.json()) as Session;
-  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  const verify = claimed.userId && claimed.userHash && !identityRefused;
+  const res = await fetch('/webchat/sessions', {
+    method: 'POST',
+    ...(verify
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: claimed.userId, userHash: claimed.userHash }) }
+      : {}),
+  });
+  if (verify && res.status === 403) {
+    identityRefused = true;
+    status.textContent = t('identityRefused');
+    return ensureSession();
+  }
+  if (!res.ok) throw await failure(res);
+  session = { ...((await res.json()) as Session), ...(verify ? { userId: claimed.userId! } : {}), ...(contact ?? {}) };
+  store.set(JSON.stringify(session));
+  toParent({ type: 'switchboard:active' });
+  listen(session);
   return session;
 }
 
-function show(m: ChatItem): void {
+function greet(): void {
+  const text = look.greeting[lang] ?? look.greeting.en;
+  if (text) show({ id: 'greeting', direction: 'out', author: 'agent', text }, false);
+}
+
+function show(m: ChatItem, live: boolean): void {
   if (seen.has(m.id)) return;
   seen.add(m.id);
   const div = document.createElement('div');
@@ -48,8 +151,9 @@ function show(m: ChatItem): void {
   if (m.direction === 'out') {
     const who = document.createElement('div');
     who.className = 'who';
-    who.textContent = m.author === 'agent' ? 'Support' : 'Assistant';
+    who.textContent = m.author === 'bot' ? t('assistant') : t('agent', { name: look.name });
     div.appendChild(who);
+    stopTyping();
   }
   // FAQ answers use **bold**; build the nodes by hand so no text is ever parsed as HTML.
   m.text.split(/\*\*(.+?)\*\*/s).forEach((part, i) => {
@@ -61,8 +165,16 @@ function show(m: ChatItem): void {
     } else div.appendChild(document.createTextNode(part));
   });
   if (m.choices?.length) div.appendChild(choiceButtons(m.choices));
+  if (m.createdAt) {
+    const time = document.createElement('time');
+    time.className = 'time';
+    time.dateTime = m.createdAt;
+    time.textContent = formatTime(m.createdAt);
+    div.appendChild(time);
+  }
   log.appendChild(div);
   log.scrollTop = log.scrollHeight;
+  if (live && m.direction === 'out' && !visible) toParent({ type: 'switchboard:unread', count: ++unread });
 }
 
 function choiceButtons(choices: { id: string; label: string }[]): HTMLDivElement {
@@ -78,15 +190,48 @@ function choiceButtons(choices: { id: string; label: string }[]): HTMLDivElement
   return row;
 }
 
+function showTyping(): void {
+  sub.textContent = t('typing', { name: look.name });
+  clearTimeout(typingTimer);
+  // An agent who stops typing sends nothing more; the line clears by itself.
+  typingTimer = setTimeout(stopTyping, 6000);
+}
+
+function stopTyping(): void {
+  clearTimeout(typingTimer);
+  sub.textContent = away ? t('awaySub') : t('online');
+}
+
 function listen(s: Session): void {
   const es = new EventSource('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/events?secret=' + encodeURIComponent(s.secret));
-  es.addEventListener('message', (e: MessageEvent<string>) => show(JSON.parse(e.data) as ChatItem));
+  // What the stream replays on connecting is history, not news for the badge.
+  let live = false;
+  es.addEventListener('message', (e: MessageEvent<string>) => show(JSON.parse(e.data) as ChatItem, live));
+  es.addEventListener('typing', showTyping);
   es.onerror = () => {
-    status.textContent = 'Reconnecting…';
+    status.textContent = t('reconnecting');
   };
   es.onopen = () => {
-    status.textContent = '';
+    // Clears only its own notice: a refusal shown meanwhile (identity, slow down) stays.
+    if (status.textContent === t('reconnecting')) status.textContent = '';
+    setTimeout(() => (live = true), 500);
   };
+}
+
+class SendError extends Error {}
+
+async function failure(res: Response): Promise<SendError> {
+  if (res.status === 429) {
+    const seconds = Math.max(1, Math.ceil(Number(res.headers.get('retry-after')) || 30));
+    return new SendError(t('slowDown', { seconds }));
+  }
+  let reason = String(res.status);
+  try {
+    reason = ((await res.json()) as { error: { message: string } }).error.message;
+  } catch {
+    // not our JSON error (a proxy's page): the status says enough
+  }
+  return new SendError(t('failed', { reason }));
 }
 
 form.addEventListener('submit', (e) => {
@@ -94,37 +239,41 @@ form.addEventListener('submit', (e) => {
   const text = input.value.trim();
   if (!text) return;
   input.value = '';
-  void send({ text });
+  void send({ text }).then((ok) => {
+    if (!ok && !input.value) input.value = text;
+  });
 });
 
-/** Posts a message or a pick, retrying network failures with the same clientMessageId. */
-async function send(body: { text: string; choiceId?: string }): Promise<void> {
-  const s = await ensureSession();
+/** Posts a message or a pick, retrying network failures with the same clientMessageId; false when it was not accepted. */
+async function send(body: { text: string; choiceId?: string }): Promise<boolean> {
   const clientMessageId = crypto.randomUUID();
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
+      const s = await ensureSession();
       const res = await fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/messages', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
-        body: JSON.stringify({ ...body, clientMessageId }),
+        body: JSON.stringify({ ...body, clientMessageId, ...(s.name ? { name: s.name } : {}), ...(s.email ? { email: s.email } : {}) }),
       });
       if (res.status === 404 || res.status === 401) {
-        localStorage.removeItem(SESSION_KEY);
+        store.set(null);
         session = null;
-        status.textContent = 'Session expired, please send again.';
-        return;
+        status.textContent = t('expired');
+        return false;
       }
-      if (!res.ok) {
-        status.textContent = ((await res.json()) as { error: { message: string } }).error.message;
-        return;
-      }
+      if (!res.ok) throw await failure(res);
       status.textContent = '';
-      return;
-    } catch {
-      status.textContent = 'Network problem, retrying…';
+      return true;
+    } catch (err) {
+      if (err instanceof SendError) {
+        status.textContent = err.message;
+        return false;
+      }
+      status.textContent = t('network');
       await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
     }
   }
+  return false;
 }
 
 input.addEventListener('keydown', (e) => {
@@ -134,4 +283,86 @@ input.addEventListener('keydown', (e) => {
   }
 });
 
-void ensureSession().then(listen);
+window.addEventListener('message', (e: MessageEvent) => {
+  const data = e.data as { type?: string; visible?: unknown };
+  if (!host || e.source !== window.parent || e.origin !== host || data?.type !== 'switchboard:visible') return;
+  visible = data.visible === true;
+  if (visible) {
+    unread = 0;
+    input.focus();
+  }
+});
+
+async function start(): Promise<void> {
+  const [cfg, stored, availability] = await Promise.all([
+    fetch('/webchat/config')
+      .then((r) => (r.ok ? (r.json() as Promise<Look>) : look))
+      .catch(() => look),
+    loadSession(),
+    fetch('/webchat/status')
+      .then((r) => (r.ok ? (r.json() as Promise<Availability>) : null))
+      .catch(() => null),
+  ]);
+  look = cfg;
+  away = availability && (!availability.open || !availability.agentsOnline) ? availability : null;
+  applyLook();
+  greet();
+
+  toParent({ type: 'switchboard:ready' });
+  // A verified user's conversation is theirs in every browser: opened now, so its history shows.
+  if (claimed.userId && claimed.userHash) {
+    if (stored?.userId !== claimed.userId) {
+      await ensureSession().catch((err: unknown) => (status.textContent = err instanceof Error ? err.message : ''));
+      return;
+    }
+    session = stored;
+  } else session = stored?.userId ? null : stored;
+  // A visitor who only looks opens no session; the first message does.
+  if (session) listen(session);
+  else if (look.prechat) askWhoTheyAre(true);
+  // Away: the bot still answers, so the form asks for an email without standing in the way.
+  else if (away) askWhoTheyAre(false);
+}
+
+/**
+ * The pre-chat form: name and email before the first message (`gate`: the composer shows once
+ * given), or, when the team is away, beside the composer, saying when they are back.
+ */
+function askWhoTheyAre(gate: boolean): void {
+  const pre = byId<HTMLFormElement>('pre');
+  const name = byId<HTMLInputElement>('pre-name');
+  const email = byId<HTMLInputElement>('pre-email');
+  const error = byId<HTMLParagraphElement>('pre-error');
+  const back = away && !away.open && away.backAt ? t('awayClosed', { time: formatDateTime(away.backAt) }) : away ? t('awayNobody') : '';
+  // Chinese sentences run on without a space.
+  byId('pre-intro').textContent = away ? [back, t('awayAsk')].join(lang === 'zh' ? '' : ' ') : t('preIntro');
+  byId('pre-name-label').textContent = t('preName');
+  byId('pre-email-label').textContent = t('preEmail');
+  byId('pre-start').textContent = gate ? t('preStart') : t('awaySave');
+  pre.hidden = false;
+  form.hidden = gate;
+  // Beside the composer only the email is asked for, in little room, so the chat stays readable.
+  pre.classList.toggle('compact', !gate);
+  name.hidden = byId('pre-name-label').hidden = !gate;
+  pre.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = name.value.trim();
+    const m = email.value.trim();
+    const bad = gate && !n ? name : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(m) ? email : null;
+    error.textContent = bad === name ? t('preNameMissing') : bad === email ? t('preEmailBad') : '';
+    name.setAttribute('aria-invalid', String(bad === name));
+    email.setAttribute('aria-invalid', String(bad === email));
+    if (bad) return bad.focus();
+    contact = { name: n || undefined, email: m };
+    // Already chatting: the next message carries them.
+    if (session) {
+      session = { ...session, ...contact };
+      store.set(JSON.stringify(session));
+    }
+    pre.hidden = true;
+    form.hidden = false;
+    input.focus();
+  });
+}
+
+void start();

@@ -1,0 +1,36 @@
+import { ValidationError } from '../../src/domain/errors.js';
+import type { VisitorReport } from '../../src/kit/visitors.js';
+
+const MAX_URL = 2048;
+const MAX_TITLE = 200;
+
+function str(body: Record<string, unknown>, key: string, max: number): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new ValidationError(`${key}: must be a string`, key);
+  // A stranger's text, kept for agents to read: cut to size and stripped of control characters.
+  // eslint-disable-next-line no-control-regex
+  return v.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, max);
+}
+
+/** widget.js's `{ visitorId, kind, url?, title?, referrer?, timeZone?, language? }`, checked. */
+export function toVisitorReport(body: Record<string, unknown>): VisitorReport {
+  const { visitorId, kind } = body;
+  if (typeof visitorId !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(visitorId))
+    throw new ValidationError('visitorId: must be 16 to 64 letters, digits, - or _', 'visitorId');
+  if (kind !== 'view' && kind !== 'ping' && kind !== 'leave') throw new ValidationError('kind: must be view, ping or leave', 'kind');
+  const url = str(body, 'url', MAX_URL);
+  if (kind === 'view' && (!url || !/^https?:\/\//.test(url))) throw new ValidationError('url: must be the page’s http(s) URL', 'url');
+  const referrer = str(body, 'referrer', MAX_URL);
+  const pageId = str(body, 'pageId', 64);
+  return {
+    visitorId,
+    kind,
+    ...(url ? { url } : {}),
+    ...(pageId ? { pageId } : {}),
+    ...(str(body, 'title', MAX_TITLE) ? { title: str(body, 'title', MAX_TITLE) } : {}),
+    ...(referrer && /^https?:\/\//.test(referrer) ? { referrer } : {}),
+    ...(str(body, 'timeZone', 64) ? { timeZone: str(body, 'timeZone', 64) } : {}),
+    ...(str(body, 'language', 35) ? { language: str(body, 'language', 35) } : {}),
+  };
+}

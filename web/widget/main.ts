@@ -1,0 +1,224 @@
+/**
+ * widget.js: the one line a shop pastes,
+ *   <script src="https://support.example/widget.js" data-site="KEY" async></script>
+ * adds a chat bubble that opens the chat page (/chat?embed=1) in an iframe.
+ *
+ * Why an iframe and not the whole chat in the shadow root: the chat then runs on the support
+ * origin, under its own strict CSP, talking to its own API same-origin; the host page's scripts
+ * cannot read the conversation out of the DOM, the shop's CSP needs only `frame-src` for us, and
+ * `frame-ancestors` (WIDGET_ORIGINS) decides who may embed it. The shadow root holds just the
+ * bubble and the panel's frame, so the host's CSS cannot reach them and ours cannot leak out.
+ *
+ * Before the bubble is clicked this costs one small JSON request (the shop's name, colour and
+ * position; refused by CORS on a site not in WIDGET_ORIGINS, and then nothing is shown) and one
+ * stylesheet. A visitor who already chatted gets the frame loaded hidden, so replies that arrive
+ * while they browse show as an unread count on the bubble.
+ */
+
+interface Look {
+  name: string;
+  color: string;
+  position: 'right' | 'left';
+  lang: 'en' | 'zh';
+}
+
+const me = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="/widget.js"]');
+const SUPPORT = me ? new URL(me.src, location.href).origin : location.origin;
+/** Where the chat's session lives when the frame's own storage is blocked (third-party contexts). */
+const STORE_KEY = 'switchboard.widget:' + SUPPORT;
+/** Set once this visitor has a conversation, so later page loads prepare the frame for the badge. */
+const ACTIVE_KEY = 'switchboard.widget.active:' + SUPPORT;
+
+const OPEN_LABEL = { en: 'Chat with {name}', zh: '与{name}聊天' };
+const CLOSE_LABEL = { en: 'Close chat', zh: '关闭聊天' };
+const UNREAD_LABEL = { en: '{n} unread', zh: '{n} 条未读' };
+
+function hostGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function hostSet(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // The host page's storage is blocked too: the chat lasts for this page's life only.
+  }
+}
+
+function pageLang(): 'en' | 'zh' {
+  const wanted = me?.dataset.lang || document.documentElement.lang || navigator.language || '';
+  return wanted.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+function make<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = cls;
+  return node;
+}
+
+function mount(look: Look): void {
+  const host = make('div', '');
+  host.setAttribute('data-switchboard-widget', '');
+  // CSSOM, not a style attribute: allowed under the shop's CSP. The shadow styles read it.
+  host.style.setProperty('--sb-color', look.color);
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = make('link', '');
+  sheet.rel = 'stylesheet';
+  sheet.href = SUPPORT + '/widget.css';
+  const box = make('div', 'sb ' + look.position);
+  const panel = make('div', 'panel');
+  panel.hidden = true;
+  const bubble = make('button', 'bubble');
+  bubble.type = 'button';
+  bubble.setAttribute('aria-expanded', 'false');
+  const icon = make('span', 'icon');
+  icon.setAttribute('aria-hidden', 'true');
+  const badge = make('span', 'badge');
+  badge.hidden = true;
+  bubble.append(icon, badge);
+  box.append(panel, bubble);
+  root.append(sheet, box);
+  // Shown once its stylesheet is in, so the bubble never flashes unstyled.
+  box.hidden = true;
+  sheet.addEventListener('load', () => (box.hidden = false));
+  document.body.append(host);
+
+  let frame: HTMLIFrameElement | undefined;
+  let open = false;
+  let unread = 0;
+  const openLabel = OPEN_LABEL[look.lang].replace('{name}', look.name);
+
+  const label = () => {
+    const base = open ? CLOSE_LABEL[look.lang] : openLabel;
+    bubble.setAttribute('aria-label', unread && !open ? `${base} (${UNREAD_LABEL[look.lang].replace('{n}', String(unread))})` : base);
+    badge.textContent = unread > 99 ? '99+' : String(unread);
+    badge.hidden = open || unread === 0;
+    bubble.classList.toggle('open', open);
+  };
+  label();
+
+  const ensureFrame = (): HTMLIFrameElement => {
+    if (frame) return frame;
+    const q = new URLSearchParams({ embed: '1', host: location.origin, lang: look.lang });
+    if (me?.dataset.site) q.set('site', me.dataset.site);
+    if (me?.dataset.userId) q.set('userId', me.dataset.userId);
+    if (me?.dataset.userHash) q.set('userHash', me.dataset.userHash);
+    frame = make('iframe', 'frame');
+    frame.title = openLabel;
+    frame.src = `${SUPPORT}/chat?${q.toString()}`;
+    panel.append(frame);
+    return frame;
+  };
+
+  const post = (msg: object) => frame?.contentWindow?.postMessage(msg, SUPPORT);
+
+  const setOpen = (next: boolean) => {
+    open = next;
+    if (open) {
+      ensureFrame();
+      unread = 0;
+    }
+    panel.hidden = !open;
+    bubble.setAttribute('aria-expanded', String(open));
+    label();
+    post({ type: 'switchboard:visible', visible: open });
+    if (open) frame?.focus();
+    else bubble.focus();
+  };
+
+  bubble.addEventListener('click', () => setOpen(!open));
+
+  window.addEventListener('message', (e: MessageEvent) => {
+    // Only our own frame speaks this protocol; anything else on the page is ignored.
+    if (!frame || e.source !== frame.contentWindow || e.origin !== SUPPORT) return;
+    const data = e.data as { type?: string; value?: unknown; count?: unknown };
+    switch (data?.type) {
+      case 'switchboard:ready':
+        post({ type: 'switchboard:visible', visible: open });
+        break;
+      case 'switchboard:get':
+        post({ type: 'switchboard:stored', value: hostGet(STORE_KEY) });
+        break;
+      case 'switchboard:set':
+        hostSet(STORE_KEY, typeof data.value === 'string' ? data.value : null);
+        break;
+      case 'switchboard:active':
+        hostSet(ACTIVE_KEY, '1');
+        break;
+      case 'switchboard:unread':
+        unread = open ? 0 : Math.max(0, Number(data.count) || 0);
+        label();
+        break;
+      case 'switchboard:close':
+        setOpen(false);
+        break;
+    }
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && open) setOpen(false);
+  });
+
+  if (hostGet(ACTIVE_KEY)) {
+    // After the shop's own page work: idle time where the browser has it (Safari does not).
+    if ('requestIdleCallback' in window) requestIdleCallback(() => void ensureFrame());
+    else setTimeout(() => void ensureFrame(), 1500);
+  }
+}
+
+/**
+ * Presence: this page view, a heartbeat every 30 s while the tab is visible, and leaving. Sent as
+ * text/plain so a page view costs one request, no CORS preflight; `keepalive` lets the last one
+ * outlive the page.
+ */
+function reportPresence(): void {
+  const VISITOR_KEY = 'switchboard.widget.visitor:' + SUPPORT;
+  let visitorId = hostGet(VISITOR_KEY);
+  if (!visitorId || !/^[A-Za-z0-9_-]{16,64}$/.test(visitorId)) {
+    visitorId = crypto.randomUUID().replace(/-/g, '');
+    hostSet(VISITOR_KEY, visitorId);
+  }
+  const pageId = crypto.randomUUID();
+  const send = (kind: 'view' | 'ping' | 'leave', extra: object = {}) =>
+    void fetch(SUPPORT + '/webchat/presence', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ visitorId, kind, pageId, ...extra }),
+      credentials: 'omit',
+      keepalive: true,
+    }).catch(() => undefined);
+  // The site they came from: only another site's referrer counts, not the shop's own pages.
+  const referrer = document.referrer && new URL(document.referrer).origin !== location.origin ? document.referrer : '';
+  send('view', {
+    url: location.href,
+    title: document.title,
+    referrer,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    language: navigator.language,
+  });
+  setInterval(() => {
+    if (document.visibilityState === 'visible') send('ping');
+  }, 30_000);
+  addEventListener('pagehide', () => send('leave'));
+}
+
+async function start(): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(SUPPORT + '/webchat/config', { credentials: 'omit' });
+  } catch {
+    console.warn(`switchboard widget: ${SUPPORT} refused this site (${location.origin}); add it to WIDGET_ORIGINS`);
+    return;
+  }
+  if (!res.ok) return;
+  const cfg = (await res.json()) as Omit<Look, 'lang'>;
+  mount({ ...cfg, lang: pageLang() });
+  reportPresence();
+}
+
+if (document.body) void start();
+else document.addEventListener('DOMContentLoaded', () => void start(), { once: true });
