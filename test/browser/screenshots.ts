@@ -32,7 +32,7 @@ try {
     await agentPage.locator('#token').fill(agent.token);
     await agentPage.getByRole('button', { name: 'Sign in' }).click();
     await agentPage.locator('#list li[data-id]').first().click();
-    await agentPage.locator('.draft').first().waitFor();
+    await agentPage.locator('#view .conv-main').waitFor();
     await agentPage.screenshot({ path: join(out, `console-${width}.png`) });
     await context.close();
   }
