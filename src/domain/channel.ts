@@ -3,13 +3,52 @@
 export const CHANNELS = ['telegram', 'discord', 'email', 'webchat'] as const;
 export type ChannelId = (typeof CHANNELS)[number];
 
+/** A file's bytes, read once as a stream: never buffered whole. */
+export type ByteStream = AsyncIterable<Uint8Array>;
+
+/**
+ * A file a customer sent. The adapter describes it and, when the channel gives the bytes, says how
+ * to open them; the pipeline downloads them into the file store at ingest (Discord's URLs expire),
+ * before the message is stored, and records an attachments row per file.
+ */
 export interface Attachment {
+  /** The name the customer gave it (shortened, never trusted for the type). */
   name: string;
+  /** As the platform says; the file store sniffs the real type from the bytes. */
   mime: string;
+  /** As the platform says; 0 when unknown. The file store counts the bytes itself. */
   size: number;
   /** Where the file can be fetched (platform URL or file id), when the channel gives one. */
   url?: string;
-  storageKey?: string;
+  /**
+   * Opens the bytes (Telegram getFile + download, Discord CDN, an email MIME part). Called at most
+   * once, at ingest; absent when the channel gives no bytes (then only the name is kept).
+   */
+  open?: (signal: AbortSignal) => Promise<ByteStream>;
+  /** Already in the file store (a web chat upload): the attachments row id to link to the message. */
+  attachmentId?: string;
+  /** Shown inside the message body rather than as a file (email inline images, Telegram photos, stickers). */
+  inline?: boolean;
+}
+
+/** A stored file an agent (or the bot) sends with a reply. */
+export interface OutboundAttachment {
+  /** The attachments row id. */
+  id: string;
+  name: string;
+  /** Sniffed from the bytes when stored. */
+  mime: string;
+  size: number;
+  /** Opens the stored bytes; each call is a new stream, so a retried send can read them again. */
+  open(): Promise<ByteStream>;
+}
+
+/** What a channel can carry, checked before a reply is accepted so an agent gets a clear error, not a failed send. */
+export interface AttachmentLimits {
+  /** Largest file the platform takes (Telegram Bot API 50 MB, Discord's upload limit, email's configured maximum). */
+  maxBytes: number;
+  /** Files per message. */
+  maxCount: number;
 }
 
 export interface SenderIdentity {
@@ -69,6 +108,8 @@ export interface OutboundMessage {
   author: 'bot' | 'agent';
   /** Answers the customer may pick instead of writing, offered in this order. */
   choices?: Choice[];
+  /** Files sent with the text (images shown as images where the channel can: a rich reply's picture). */
+  attachments?: OutboundAttachment[];
   /** The customer message this answers, when there is one. */
   replyTo?: {
     externalMessageId: string;
@@ -119,4 +160,11 @@ export interface ChannelAdapter {
    * instances, only the leader calls `start`; every instance may `send` without having started.
    */
   readonly singleConsumer?: boolean;
+  /** Absent: the channel sends no files. */
+  readonly attachmentLimits?: AttachmentLimits;
+  /**
+   * Shows the customer that an agent is typing (Telegram sendChatAction, Discord's typing
+   * indicator); best effort, never retried. Absent: the channel has no such signal.
+   */
+  typing?(to: { threadKey: string; to: SenderIdentity }): Promise<void>;
 }
