@@ -1,3 +1,5 @@
+import { get } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../support/app.js';
 import type { Running } from '../../src/main.js';
@@ -55,5 +57,25 @@ describe('the console and chat pages are static files with a strict CSP', () => 
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     expect((await fetch(`${app.url}/chat/main.js`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+
+  it('sends the bundles minified, gzipped to a browser that accepts it and plain to one that does not', async () => {
+    const raw = (acceptEncoding?: string) =>
+      new Promise<{ encoding?: string; vary?: string; body: Buffer }>((resolve, reject) => {
+        get(`${app.url}/console/main.js`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const plain = await raw();
+    const zipped = await raw('gzip, deflate, br');
+    expect(plain.encoding).toBeUndefined();
+    expect(zipped.encoding).toBe('gzip');
+    expect(zipped.vary).toMatch(/accept-encoding/i);
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
+    // Minified: far fewer line breaks than source lines (the unminified bundle has one statement per line).
+    expect(plain.body.toString().split('\n').length).toBeLessThan(plain.body.length / 500);
   });
 });
