@@ -245,6 +245,8 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
     const { id } = await queued('Tools person');
     const page = await openConversation(alice.token, id);
     const view = page.locator('#view');
+    // The tools wait behind "More…" at every width.
+    await view.getByRole('button', { name: 'More…' }).click();
     await view.getByLabel('Priority').selectOption('urgent');
     await view.locator('.conv-prio-urgent', { hasText: 'Urgent' }).waitFor();
     await view.locator('.conv-sys-priority', { hasText: 'Alice set the priority to Urgent' }).waitFor();
@@ -352,7 +354,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/console conversation view'), () 
         expect(await toggle.getAttribute('aria-expanded')).toBe('true');
         await view.locator('.conv-side').getByRole('button', { name: 'Close' }).click();
         expect(await view.locator('.conv-side').isVisible()).toBe(false);
-        // The tools a phone keeps behind "More…".
+        // The tools that wait behind "More…".
         expect(await view.locator('.conv-priority').isVisible()).toBe(false);
         await view.getByRole('button', { name: 'More…' }).click();
         expect(await view.locator('.conv-priority').isVisible()).toBe(true);

@@ -139,6 +139,7 @@ describe.skipIf(chromiumMissing)(browserSuite('/console in a real browser'), () 
     const aliceView = alicePage.locator('#view');
     await aliceView.locator('.conv-claim:enabled').click();
     await aliceView.locator('.conv-send:enabled').waitFor();
+    await aliceView.getByRole('button', { name: 'More…' }).click();
     await aliceView.getByLabel('Transfer to').selectOption({ label: 'Bob' });
     await aliceView.getByRole('button', { name: 'Transfer' }).click();
     await aliceView.locator('.conv-assignee', { hasText: 'Assigned to Bob' }).waitFor();

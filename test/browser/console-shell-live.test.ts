@@ -177,6 +177,16 @@ describe.skipIf(chromiumMissing)(browserSuite('the console shell: live inbox, re
       await page.locator('#back').click();
       await page.locator('#list li[data-id]').first().waitFor();
       expect(await page.locator('#back').isVisible()).toBe(false);
+      // The header keeps to two rows: language and sign-out live in the settings dialog on a phone.
+      expect((await page.locator('.shell-bar').boundingBox())!.height).toBeLessThan(100);
+      expect(await page.locator('#logout').isVisible()).toBe(false);
+      await page.locator('#settings-open').click();
+      const other = tag === 'en' ? 'zh' : 'en';
+      await page.locator('#settings-locale').selectOption(other);
+      await page.locator('#settings-logout', { hasText: other === 'zh' ? '退出' : 'Sign out' }).waitFor();
+      await page.locator('#settings-logout').click();
+      await page.locator('#login').waitFor();
+      expect(await page.locator('#locale').isVisible()).toBe(true);
       await page.context().close();
     }
   });

@@ -44,6 +44,9 @@ function applyLabels(): void {
   $('tagline').textContent = t('tagline');
   $('locale-label').textContent = t('language');
   $<HTMLSelectElement>('locale').value = locale();
+  $('settings-locale-label').textContent = t('language');
+  $<HTMLSelectElement>('settings-locale').value = locale();
+  $('settings-logout').textContent = t('signOut');
   $('my-status-label').textContent = t('myStatus');
   const status = $<HTMLSelectElement>('my-status');
   const chosen = status.value;
@@ -208,6 +211,7 @@ async function signIn(): Promise<void> {
   $<HTMLSelectElement>('my-status').value = mine?.status === 'offline' ? 'online' : (mine?.status ?? 'online');
   $('who').textContent = me.name;
   $('me-box').hidden = false;
+  document.body.classList.add('shell-signed-in');
   $('nav').hidden = false;
   $('login').hidden = true;
   $('app').hidden = false;
@@ -271,6 +275,7 @@ function signOut(reason?: string, isError = true): void {
   Object.assign(state, { token: null, me: null, openId: null });
   $('who').textContent = '';
   $('me-box').hidden = true;
+  document.body.classList.remove('shell-signed-in');
   $('nav').hidden = true;
   $('app').hidden = true;
   $('login').hidden = false;
@@ -297,7 +302,10 @@ $('login').addEventListener('submit', async (e) => {
 $('logout').addEventListener('click', () => signOut(t('signedOut'), false));
 $('back').addEventListener('click', () => ctx?.navigate('#/inbox/' + (inbox?.tab() ?? 'unassigned')));
 
-$<HTMLSelectElement>('locale').addEventListener('change', (e) => setLocale((e.target as HTMLSelectElement).value === 'zh' ? 'zh' : 'en'));
+// The header's language switch; on a phone, the one in the settings dialog (the header keeps its room).
+for (const id of ['locale', 'settings-locale']) {
+  $<HTMLSelectElement>(id).addEventListener('change', (e) => setLocale((e.target as HTMLSelectElement).value === 'zh' ? 'zh' : 'en'));
+}
 window.addEventListener('localechange', applyLabels);
 
 $<HTMLSelectElement>('my-status').addEventListener('change', async (e) => {
@@ -320,6 +328,10 @@ $('settings-open').addEventListener('click', () => {
   settings.showModal();
 });
 $('settings-close').addEventListener('click', () => settings.close());
+$('settings-logout').addEventListener('click', () => {
+  settings.close();
+  signOut(t('signedOut'), false);
+});
 $<HTMLInputElement>('notify-toggle').addEventListener('change', async (e) => {
   const permission = await setNotify((e.target as HTMLInputElement).checked);
   if (permission === 'denied') notice(t('notifyDenied'), true);

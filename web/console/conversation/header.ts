@@ -53,7 +53,7 @@ export function createHeader(
   const snoozeLabel = el('label', 'conv-field', el('span', ''), snoozeAt);
   const snooze = button('conv-snooze');
   const unsnooze = button('conv-unsnooze');
-  // On a phone the less frequent tools wait behind "More", so the history keeps the height.
+  // The less frequent tools wait behind "More…" (at every width), so the history keeps the height.
   const moreToggle = button('conv-more-toggle');
   const extra = el(
     'div',

@@ -40,9 +40,15 @@ export function createHistory(ctx: PageContext, conversationId: string) {
     jump.hidden = true;
   };
 
+  // Only a move up leaves the bottom: a scroll event that layout causes (the pane shrinking as the
+  // drafts panel or a label appears) must not stop the following.
+  let lastTop = 0;
   pane.addEventListener('scroll', () => {
-    following = atBottom();
-    if (following) jump.hidden = true;
+    if (atBottom()) {
+      following = true;
+      jump.hidden = true;
+    } else if (pane.scrollTop < lastTop) following = false;
+    lastTop = pane.scrollTop;
   });
   // The pane shrinks when the header or composer grows (a label, an opened drafts panel): a follower stays at the bottom.
   const resized = new ResizeObserver(() => {
