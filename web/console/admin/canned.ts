@@ -8,7 +8,7 @@ import { agentLabel } from '../names.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import { CANNED_PLACEHOLDERS, type Canned, type Team } from './types.js';
-import { button, confirmButton, failure, Form, heading, input, select, table, textarea, value } from './ui.js';
+import { button, deleteButton, failure, Form, heading, input, select, table, textarea, value } from './ui.js';
 
 const PAGE = 200;
 /** A guard against an endless cursor chain; a thousand per scope is far more than anyone keeps. */
@@ -62,16 +62,9 @@ export function cannedSection(root: HTMLElement, ctx: PageContext): void {
                   editBox.querySelector('input')?.focus();
                 });
                 edit.setAttribute('aria-label', t('editNamed', { name: '/' + r.shortcut }));
-                const del = confirmButton(t('delete'), t('deleteCannedQuestion'), t('deleteYes'), async () => {
-                  try {
-                    await ctx.call('DELETE', '/canned/' + encodeURIComponent(r.id));
-                    ctx.notice(t('deleted'));
-                    editBox.replaceChildren();
-                    await load();
-                  } catch (err) {
-                    ctx.notice((err as Error).message, true);
-                    throw err;
-                  }
+                const del = deleteButton(ctx, t('deleteCannedQuestion'), '/canned/' + encodeURIComponent(r.id), async () => {
+                  editBox.replaceChildren();
+                  await load();
                 });
                 return el('span', 'admin-row', edit, del);
               },

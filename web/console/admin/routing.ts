@@ -4,7 +4,7 @@ import { formatDate } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import { CHANNELS, PRIORITIES, type RoutingRule, type Team } from './types.js';
-import { confirmButton, failure, Form, heading, input, select, table, value } from './ui.js';
+import { deleteButton, failure, Form, heading, input, select, table, value } from './ui.js';
 
 export const priorityLabel = (p: string) => t(('priority_' + p) as 'priority_normal');
 
@@ -42,17 +42,7 @@ export function routingSection(root: HTMLElement, ctx: PageContext): void {
             { label: t('created'), cell: (r) => formatDate(r.createdAt) },
             {
               label: t('actions'),
-              cell: (r) =>
-                confirmButton(t('delete'), t('deleteRuleQuestion'), t('deleteYes'), async () => {
-                  try {
-                    await ctx.call('DELETE', '/routing-rules/' + encodeURIComponent(r.id));
-                    ctx.notice(t('deleted'));
-                    await load();
-                  } catch (err) {
-                    ctx.notice((err as Error).message, true);
-                    throw err;
-                  }
-                }),
+              cell: (r) => deleteButton(ctx, t('deleteRuleQuestion'), '/routing-rules/' + encodeURIComponent(r.id), load),
             },
           ],
           rules.items,

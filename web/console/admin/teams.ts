@@ -8,7 +8,7 @@ import { formatDate } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import type { AdminAgent, Team } from './types.js';
-import { button, checkbox, confirmButton, failure, Form, heading, input, table, value } from './ui.js';
+import { button, checkbox, deleteButton, failure, Form, heading, input, table, value } from './ui.js';
 
 export function teamsSection(root: HTMLElement, ctx: PageContext): void {
   const listBox = el('div', 'admin-list');
@@ -46,16 +46,9 @@ export function teamsSection(root: HTMLElement, ctx: PageContext): void {
               cell: (r) => {
                 const edit = button(t('edit'), () => openTeam(r));
                 edit.setAttribute('aria-label', t('editNamed', { name: r.name }));
-                const del = confirmButton(t('delete'), t('deleteTeamQuestion'), t('deleteYes'), async () => {
-                  try {
-                    await ctx.call('DELETE', '/teams/' + encodeURIComponent(r.id));
-                    ctx.notice(t('deleted'));
-                    editBox.replaceChildren();
-                    await load();
-                  } catch (err) {
-                    ctx.notice((err as Error).message, true);
-                    throw err;
-                  }
+                const del = deleteButton(ctx, t('deleteTeamQuestion'), '/teams/' + encodeURIComponent(r.id), async () => {
+                  editBox.replaceChildren();
+                  await load();
                 });
                 return el('span', 'admin-row', edit, del);
               },

@@ -3,6 +3,7 @@
  * them, a table that stacks on a phone, a two-step delete, and the box that shows a secret once.
  */
 import { el } from '../dom.js';
+import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -238,6 +239,20 @@ export function confirmButton(label: string, question: string, confirmLabel: str
   };
   wrap.append(start);
   return wrap;
+}
+
+/** The two-step delete of one API resource: DELETE `path`, say so, then `after` (reload the table); a refusal is shown and the button offered again. */
+export function deleteButton(ctx: PageContext, question: string, path: string, after: () => Promise<void>): HTMLElement {
+  return confirmButton(t('delete'), question, t('deleteYes'), async () => {
+    try {
+      await ctx.call('DELETE', path);
+      ctx.notice(t('deleted'));
+      await after();
+    } catch (err) {
+      ctx.notice((err as Error).message, true);
+      throw err;
+    }
+  });
 }
 
 /** A secret (token, signing secret) in a read-only field with a copy button and the warning that it will not be shown again. */

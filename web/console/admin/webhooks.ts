@@ -4,7 +4,7 @@ import { formatDateTime, formatNumber } from '../i18n.js';
 import type { PageContext } from '../page.js';
 import { t, type AdminKey } from './strings.js';
 import { EVENT_TYPES, type Delivery, type Webhook } from './types.js';
-import { button, checkbox, confirmButton, failure, Form, heading, input, secretOnce, table, value } from './ui.js';
+import { button, checkbox, confirmButton, deleteButton, failure, Form, heading, input, secretOnce, table, value } from './ui.js';
 
 export function webhooksSection(root: HTMLElement, ctx: PageContext): void {
   const listBox = el('div', 'admin-list');
@@ -42,16 +42,9 @@ export function webhooksSection(root: HTMLElement, ctx: PageContext): void {
                     throw err;
                   }
                 });
-                const del = confirmButton(t('delete'), t('deleteWebhookQuestion'), t('deleteYes'), async () => {
-                  try {
-                    await ctx.call('DELETE', '/webhooks/' + encodeURIComponent(r.id));
-                    ctx.notice(t('deleted'));
-                    deliveriesBox.replaceChildren();
-                    await load();
-                  } catch (err) {
-                    ctx.notice((err as Error).message, true);
-                    throw err;
-                  }
+                const del = deleteButton(ctx, t('deleteWebhookQuestion'), '/webhooks/' + encodeURIComponent(r.id), async () => {
+                  deliveriesBox.replaceChildren();
+                  await load();
                 });
                 return el('span', 'admin-row', log, rotate, del);
               },
