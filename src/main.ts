@@ -20,6 +20,7 @@ import type { FaqMatcher } from './faq/matcher.js';
 import { createDrafter } from './llm/create-drafter.js';
 import { ingest } from './pipeline/ingest.js';
 import { DraftJobs } from './pipeline/drafting.js';
+import { createAiAgentDeps } from './ai-agent/create.js';
 import { Summaries } from './pipeline/summaries.js';
 import { createAnthropicSummarizer } from './llm/summarizer.js';
 import { OutboxWorker } from './outbox/worker.js';
@@ -269,6 +270,17 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         kickConversation(conversationId);
       },
       onDecided: metrics.decided,
+      ai: createAiAgentDeps(
+        {
+          apiKey: config.ANTHROPIC_API_KEY,
+          model: config.ANTHROPIC_MODEL,
+          baseURL: config.ANTHROPIC_BASE_URL,
+          timeoutMs: config.DRAFT_TIMEOUT_MS,
+        },
+        drafter,
+        drafts,
+        log.child({ part: 'ai-agent' }),
+      ),
     };
     const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
     const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
