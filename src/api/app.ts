@@ -46,7 +46,7 @@ import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
 import { typingRoutes } from './typing.js';
-import { visitorRoutes } from './visitors.js';
+import { conversationVisitorRoutes, visitorRoutes } from './visitors.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
 import { parseBody } from './body.js';
@@ -184,7 +184,9 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
   api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
-  api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock }));
+  const visitorDeps = { visitors: d.visitors ?? new Visitors(0), clock: d.clock, store: d.store };
+  api.route('/visitors', visitorRoutes(visitorDeps));
+  api.route('/conversations', conversationVisitorRoutes(visitorDeps));
   api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',
