@@ -49,6 +49,7 @@ import { typingRoutes } from './typing.js';
 import { conversationVisitorRoutes, visitorRoutes } from './visitors.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
+import type { AgentSignals } from '../kit/agent-signals.js';
 import { parseBody } from './body.js';
 import { ROUTING_DEFAULTS } from '../routing/presence.js';
 
@@ -100,6 +101,8 @@ export interface ApiDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now (widget.js page views). */
   visitors?: Visitors;
+  /** Signals to agents' event streams: the visitors list changed, a customer is typing (src/kit/agent-signals.ts). */
+  agentSignals?: AgentSignals;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -203,7 +206,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
   // An open stream keeps its agent present (src/routing/presence.ts).
-  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy), d.presence));
+  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy), d.presence, d.agentSignals));
   app.route('/api', api);
   return app;
 }

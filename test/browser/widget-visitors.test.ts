@@ -5,6 +5,8 @@ import { api, eventually, startApp } from '../support/app.js';
 import type { Running } from '../../src/main.js';
 import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
 import { bubble, chat, shopSite } from './shop-site.js';
+import { signedIn } from './console-helpers-shell.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 
 interface VisitorItem {
   id: string;
@@ -141,5 +143,57 @@ describe.skipIf(chromiumMissing)(browserSuite('visitors and typing between the s
     expect((await link(secret, { visitorId: 'short' })).status).toBe(400);
     // No visitor is known for a conversation of another channel, or an unknown one.
     expect((await api(app, agent.token, 'GET', '/api/conversations/nope/visitor')).status).toBe(404);
+  });
+
+  it('the console’s Visitors page lists both, follows them live, opens the trail by keyboard and links the conversation; usable at 375 px and in Chinese', async () => {
+    const agent = await app.createAgent('Xena');
+    const page = await signedIn(browser, app.url, agent.token, 'Xena');
+    contexts.push(page.context());
+    await page.locator('#nav a', { hasText: 'Visitors' }).click();
+    await page.locator('h1', { hasText: 'Visitors on the site' }).waitFor();
+    const cardOf = (id: string) => page.locator(`li.vis-card[data-visitor="${id}"]`);
+    await cardOf(oneId).waitFor();
+    await cardOf(twoId).waitFor();
+    expect(await cardOf(oneId).locator('.vis-current .vis-page-title').textContent()).toBe('Shop /checkout');
+    expect(await cardOf(oneId).locator('.vis-current .vis-page-url').textContent()).toBe(`${shopUrl}/checkout`);
+    expect(await cardOf(oneId).locator('.vis-facts').textContent()).toMatch(/CountryGB.*Languageen-GB.*Visits1/);
+    // Back from /app/pay (the page kept its title).
+    expect(await cardOf(twoId).locator('.vis-current .vis-page-url').textContent()).toBe(`${shopUrl}/app/cart`);
+    // Only the visitor who chatted has a conversation to open.
+    expect(await cardOf(twoId).locator('a.vis-link').count()).toBe(0);
+
+    // Live: the shop's app navigates again and the card follows, with no reload or polling.
+    await two.evaluate(() => {
+      history.pushState({}, '', '/app/done');
+      document.title = 'Thanks';
+    });
+    await cardOf(twoId).locator('.vis-current .vis-page-title', { hasText: 'Thanks' }).waitFor();
+
+    // The trail opens from the keyboard (a details/summary).
+    const summary = cardOf(oneId).locator('summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const trail = cardOf(oneId).locator('.vis-trail li .vis-page-title');
+    await trail.first().waitFor();
+    expect(await trail.allTextContents()).toEqual(['Shop /shoes', 'Shop /shoes/red', 'Shop /checkout']);
+    await expectNoSeriousA11yViolations(page);
+
+    await page.setViewportSize({ width: 375, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page
+      .locator('#locale')
+      .selectOption('zh')
+      .catch(async () => {
+        // On a phone the language switch lives in the settings dialog.
+        await page.locator('#settings-open').click();
+        await page.locator('#settings-locale').selectOption('zh');
+        await page.locator('#settings-close').click();
+      });
+    await page.locator('h1', { hasText: '网站上的访客' }).waitFor();
+    expect(await cardOf(oneId).locator('.vis-facts').textContent()).toContain('访问次数');
+    await page.screenshot({ path: 'test/artifacts/console-visitors-375-zh.png', fullPage: true });
+
+    await cardOf(oneId).locator('a.vis-link').click();
+    await page.waitForURL(/#\/c\//);
   });
 });
