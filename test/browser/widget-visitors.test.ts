@@ -193,7 +193,23 @@ describe.skipIf(chromiumMissing)(browserSuite('visitors and typing between the s
     expect(await cardOf(oneId).locator('.vis-facts').textContent()).toContain('访问次数');
     await page.screenshot({ path: 'test/artifacts/console-visitors-375-zh.png', fullPage: true });
 
+    await page.setViewportSize({ width: 1366, height: 768 });
     await cardOf(oneId).locator('a.vis-link').click();
     await page.waitForURL(/#\/c\//);
+
+    // Beside the conversation: where the visitor is and the pages they went through, following them live.
+    const onSite = page.locator('.vis-onsite');
+    await onSite.locator('.vis-trail li').nth(2).waitFor();
+    expect(await onSite.locator('.vis-current .vis-page-title').textContent()).toBe('Shop /checkout');
+    expect(await onSite.locator('.vis-trail .vis-page-title').allTextContents()).toEqual([
+      'Shop /shoes',
+      'Shop /shoes/red',
+      'Shop /checkout',
+    ]);
+    expect(await onSite.isVisible()).toBe(true);
+    await one.goto(`${shopUrl}/thanks`);
+    await onSite.locator('.vis-current .vis-page-title', { hasText: 'Shop /thanks' }).waitFor();
+    expect(await onSite.locator('.vis-trail li').count()).toBe(4);
+    await page.screenshot({ path: 'test/artifacts/console-conversation-on-site-1366-zh.png' });
   });
 });
