@@ -35,6 +35,7 @@ import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
+import { AgentSignals, signalVisitorChanges } from './kit/agent-signals.js';
 import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
@@ -157,6 +158,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
+    const agentSignals = new AgentSignals();
+    cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
@@ -300,6 +303,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
       signals,
       visitors,
+      agentSignals,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

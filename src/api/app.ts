@@ -47,9 +47,10 @@ import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
 import { typingRoutes } from './typing.js';
-import { visitorRoutes } from './visitors.js';
+import { conversationVisitorRoutes, visitorRoutes } from './visitors.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
+import type { AgentSignals } from '../kit/agent-signals.js';
 import { parseBody } from './body.js';
 import { ROUTING_DEFAULTS } from '../routing/presence.js';
 
@@ -101,6 +102,8 @@ export interface ApiDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now (widget.js page views). */
   visitors?: Visitors;
+  /** Signals to agents' event streams: the visitors list changed, a customer is typing (src/kit/agent-signals.ts). */
+  agentSignals?: AgentSignals;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -185,7 +188,9 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
   api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
-  api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock }));
+  const visitorDeps = { visitors: d.visitors ?? new Visitors(0), clock: d.clock, store: d.store };
+  api.route('/visitors', visitorRoutes(visitorDeps));
+  api.route('/conversations', conversationVisitorRoutes(visitorDeps));
   api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',
@@ -203,7 +208,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
   // An open stream keeps its agent present (src/routing/presence.ts).
-  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy), d.presence));
+  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy), d.presence, d.agentSignals));
   app.route('/api', api);
   return app;
 }
