@@ -19,6 +19,7 @@ import { cannedRoutes } from './canned.js';
 import { ConversationTools } from '../queue/tools.js';
 import { CannedResponses } from '../queue/canned.js';
 import { faqRoutes } from './faq.js';
+import { faqEntryRoutes } from './faq-entries.js';
 import { settingsRoutes } from './settings.js';
 import type { SlaSettings } from '../sla/settings.js';
 import type { FaqMatcher } from '../faq/matcher.js';
@@ -198,6 +199,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
   api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
+  api.route('/faq', faqEntryRoutes(d.faq.current));
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
   // An open stream keeps its agent present (src/routing/presence.ts).
