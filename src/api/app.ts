@@ -33,6 +33,7 @@ import { agentEvents } from './events.js';
 import { reportRoutes } from './reports.js';
 import { draftRoutes, type DraftingApi } from './drafts.js';
 import { llmReportRoutes } from './llm-report.js';
+import { translationRoutes } from './translations.js';
 import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { PayloadTooLargeError } from '../domain/errors.js';
@@ -185,6 +186,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
   api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
+  const translations = d.drafting.translations;
+  if (translations) api.route('/conversations', translationRoutes({ store: d.store, actions: d.actions, translations }));
   api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock }));
   api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
