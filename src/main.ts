@@ -23,6 +23,8 @@ import { DraftJobs } from './pipeline/drafting.js';
 import { createAiAgentDeps } from './ai-agent/create.js';
 import { Summaries } from './pipeline/summaries.js';
 import { createAnthropicSummarizer } from './llm/summarizer.js';
+import { createAnthropicTranslator } from './llm/translator.js';
+import { Translations } from './pipeline/translations.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
@@ -139,6 +141,22 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         : {}),
     });
     cleanups.unshift(() => summaries.stop());
+    const translations = new Translations({
+      store,
+      clock,
+      drafting: drafts,
+      log: log.child({ part: 'translations' }),
+      timeoutMs: config.DRAFT_TIMEOUT_MS,
+      ...(config.ANTHROPIC_API_KEY
+        ? {
+            translator: createAnthropicTranslator({
+              apiKey: config.ANTHROPIC_API_KEY,
+              model: config.ANTHROPIC_MODEL,
+              baseURL: config.ANTHROPIC_BASE_URL,
+            }),
+          }
+        : {}),
+    });
 
     // One event read per batch of commits, fanned out to every open event stream.
     const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
@@ -300,7 +318,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       }),
       presence,
       assigner,
-      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
+      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries, translations },
       signals,
       visitors,
       agentSignals,

@@ -19,6 +19,7 @@ import { cannedRoutes } from './canned.js';
 import { ConversationTools } from '../queue/tools.js';
 import { CannedResponses } from '../queue/canned.js';
 import { faqRoutes } from './faq.js';
+import { faqEntryRoutes } from './faq-entries.js';
 import { settingsRoutes } from './settings.js';
 import { aiAgentSettingsRoutes } from './ai-agent-settings.js';
 import type { SlaSettings } from '../sla/settings.js';
@@ -33,6 +34,7 @@ import { agentEvents } from './events.js';
 import { reportRoutes } from './reports.js';
 import { draftRoutes, type DraftingApi } from './drafts.js';
 import { llmReportRoutes } from './llm-report.js';
+import { translationRoutes } from './translations.js';
 import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { PayloadTooLargeError } from '../domain/errors.js';
@@ -191,6 +193,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const visitorDeps = { visitors: d.visitors ?? new Visitors(0), clock: d.clock, store: d.store };
   api.route('/visitors', visitorRoutes(visitorDeps));
   api.route('/conversations', conversationVisitorRoutes(visitorDeps));
+  const translations = d.drafting.translations;
+  if (translations) api.route('/conversations', translationRoutes({ store: d.store, actions: d.actions, translations }));
   api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',
@@ -205,6 +209,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/settings', aiAgentSettingsRoutes({ store: d.store, clock: d.clock }));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
+  api.route('/faq', faqEntryRoutes(d.faq.current));
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
   // An open stream keeps its agent present (src/routing/presence.ts).

@@ -270,7 +270,7 @@ export function conversationRoutes(
         customer: customerView(customer, identities),
         ...messages,
         drafts: drafts
-          .filter((d) => d.kind !== 'summary')
+          .filter((d) => d.kind === 'llm' || d.kind === 'faq')
           .map((d) => {
             const view = draftView(d);
             // What the console links each citation to: the entry and its first question, in the customer's locale.

@@ -94,7 +94,10 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
         raw?: { problems?: unknown };
         choices?: { id: string; label: string }[];
         choiceId?: string;
-        generated?: { kind: 'summary'; trigger: string; model: string };
+        generated?:
+          | { kind: 'summary'; trigger: string; model: string }
+          | { kind: 'translation'; from: string; to: string; messageId: string; model: string };
+        translation?: { original: string; from: string; to: string; model: string };
         automatic?: boolean;
       })
     : {};
@@ -112,6 +115,8 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
     automatic: meta.automatic === true,
     /** A note written by the model (a summary), not by an agent: `{kind, trigger, model}`. */
     generated: meta.generated ?? null,
+    /** A reply sent translated into the customer's language: what the agent wrote, `{original, from, to, model}`. */
+    translation: meta.translation ?? null,
     /** What the bot offered the customer to pick (ask back when unsure), and which one an inbound message picked. */
     choices: meta.choices ?? [],
     choiceId: meta.choiceId ?? null,

@@ -8,7 +8,7 @@
  * bundled script from the same origin may run.
  */
 import { adminPages } from './admin/index.js';
-import { call, onUnauthorized } from './api.js';
+import { call, onUnauthorized, stream } from './api.js';
 import { mountConversation } from './conversation/index.js';
 import { mountCustomerPanel } from './customer/panel.js';
 import { $, el, notice } from './dom.js';
@@ -224,6 +224,7 @@ async function signIn(): Promise<void> {
   notice('');
   ctx = {
     call,
+    stream,
     me,
     agents: state.agents,
     onEvent(handler) {

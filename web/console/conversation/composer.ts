@@ -5,13 +5,13 @@ import type { Agent } from '../types.js';
 import { permissions } from './permissions.js';
 import { t } from './strings.js';
 import { createSuggestList } from './suggest-list.js';
-import type { Canned, Detail, Draft } from './types.js';
+import type { Canned, Detail } from './types.js';
 
 type Mode = 'reply' | 'note';
 let composers = 0;
 
 /**
- * The drafts panel and the composer. Enter sends (so does Ctrl/Cmd+Enter), Shift+Enter is a new
+ * The composer (the drafts panel above it is drafts.ts). Enter sends (so does Ctrl/Cmd+Enter), Shift+Enter is a new
  * line, and a key that finishes an IME composition (Chinese input) never sends. `/` at the start
  * of a reply opens canned responses, rendered by the API with this conversation's placeholders;
  * `@` in a note suggests agents (the API notifies and invites whoever `@name` names).
@@ -19,11 +19,6 @@ let composers = 0;
 export function createComposer(ctx: PageContext, conversationId: string, onSent: () => void) {
   const n = ++composers;
   const path = `/conversations/${encodeURIComponent(conversationId)}`;
-
-  // ---- drafts ----
-  const draftsSummary = el('summary', 'conv-drafts-summary');
-  const draftList = el('ul', 'conv-draft-list');
-  const drafts = el('details', 'conv-drafts', draftsSummary, draftList);
 
   // ---- mode and text ----
   const radio = (mode: Mode) => {
@@ -70,7 +65,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     (a) => [el('strong', '', '@' + a.name)],
     (a) => insertMention(a),
   );
-  const node = el('div', 'conv-compose', drafts, canned.node, mentions.node, form);
+  const node = el('div', 'conv-compose', canned.node, mentions.node, form);
 
   async function useCanned(c: Canned): Promise<void> {
     canned.hide();
@@ -192,27 +187,6 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     }
   }
 
-  function draftNode(d: Draft): HTMLElement {
-    const use = el('button', 'conv-btn conv-use-draft', t('useDraft'));
-    use.type = 'button';
-    use.addEventListener('click', () => {
-      setMode('reply');
-      textarea.value = d.text;
-      setDraft(d.id);
-      textarea.focus();
-    });
-    const source = d.kind === 'llm' ? t('draftLlm') + (d.model ? ` (${d.model})` : '') : t('draftFaq');
-    const li = el(
-      'li',
-      'conv-draft',
-      el('div', 'conv-meta', source, d.entryIds.length ? ' · ' + d.entryIds.join(', ') : ''),
-      el('div', 'conv-text', d.text),
-      use,
-    );
-    li.dataset.id = d.id;
-    return li;
-  }
-
   function relabel(): void {
     legend.textContent = t('composerMode');
     replyRadio.text.textContent = t('modeReply');
@@ -239,26 +213,22 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     else send.removeAttribute('aria-describedby');
   }
 
-  function paintDrafts(): void {
-    if (!detail) return;
-    drafts.hidden = detail.drafts.length === 0;
-    draftsSummary.textContent = t('drafts', { n: detail.drafts.length });
-    draftList.replaceChildren(...detail.drafts.map(draftNode));
-  }
-
   return {
     node,
     textarea,
     update(d: Detail): void {
-      const before = detail?.drafts.map((x) => x.id + x.text).join() ?? null;
       detail = d;
       relabel();
-      // Redrawing the same drafts would take the focus off a "Use draft" button.
-      if (before !== d.drafts.map((x) => x.id + x.text).join()) paintDrafts();
     },
     relabel(): void {
       relabel();
-      paintDrafts();
+    },
+    /** "Use draft": the draft's text in the reply box, and its id sent with the reply. */
+    useDraft(text: string, id: string): void {
+      setMode('reply');
+      textarea.value = text;
+      setDraft(id);
+      textarea.focus();
     },
     focus(): void {
       textarea.focus();

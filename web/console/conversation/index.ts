@@ -4,6 +4,7 @@ import { el } from '../dom.js';
 import { customerLabel } from '../names.js';
 import type { ConversationView, PageContext } from '../page.js';
 import { createComposer } from './composer.js';
+import { createDrafts } from './drafts.js';
 import { createFaqLink } from './faq-link.js';
 import { createHeader } from './header.js';
 import { createHistory } from './history.js';
@@ -26,6 +27,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   const status = el('p', 'conv-status-line', t('loading'));
   const history = createHistory(ctx, conversationId);
   const composer = createComposer(ctx, conversationId, () => void refresh());
+  const drafts = createDrafts(ctx, conversationId, { use: (text, id) => composer.useDraft(text, id), refresh: () => void refresh() });
   const faq = createFaqLink(ctx, conversationId);
   const header = createHeader(ctx, act, () => composer.focus());
 
@@ -46,7 +48,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   toggle.addEventListener('click', () => showSide(!view.classList.contains('conv-side-open')));
   close.addEventListener('click', () => showSide(false));
 
-  const main = el('section', 'conv-main', el('div', 'conv-top', header.node, toggle), history.node, composer.node, faq.node);
+  const main = el('section', 'conv-main', el('div', 'conv-top', header.node, toggle), history.node, drafts.node, composer.node, faq.node);
   const view = el('div', 'conv', status, main, side);
   main.hidden = true;
   root.replaceChildren(view);
@@ -62,6 +64,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
     main.setAttribute('aria-label', t('region', { name: customerLabel(d.customer) }));
     header.update(d);
     history.update(d);
+    drafts.update(d);
     composer.update(d);
     faq.update(d, history.messages());
     toggle.textContent = t('showCustomer');
@@ -122,6 +125,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
     if (!detail) return;
     render(detail);
     history.relabel();
+    drafts.relabel();
     composer.relabel();
     faq.relabel();
   };
@@ -137,6 +141,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
       panel?.unmount();
       onSite?.unmount();
       history.stop();
+      drafts.stop();
       root.replaceChildren();
     },
     claim(): void {
