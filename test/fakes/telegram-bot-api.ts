@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { eventually } from '../support/eventually.js';
 import { ConnectionFaults } from './connection-faults.js';
+import { multipartBoundary, parseMultipart } from './multipart.js';
 import type { AddressInfo } from 'node:net';
 import type { CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -644,8 +645,8 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
   const body = raw.toString('utf8');
   if (body === '') return {};
   const type = req.headers['content-type'] ?? '';
-  const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(type)?.[1];
-  if (boundary) return parseMultipart(raw, boundary);
+  const boundary = multipartBoundary(type);
+  if (boundary) return multipartParams(raw, boundary);
   if (type.includes('application/json')) {
     try {
       const parsed: unknown = JSON.parse(body);
@@ -660,27 +661,15 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
 }
 
 /** Text fields become strings, file parts UploadedFile; a body that is not well-formed multipart is refused. */
-function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const delimiter = Buffer.from(`--${boundary}`);
-  let at = raw.indexOf(delimiter);
-  if (at < 0) throw new ApiFailure(400, 'Bad Request: bad multipart body');
-  for (;;) {
-    at += delimiter.length;
-    if (raw.subarray(at, at + 2).toString() === '--') return out;
-    const headEnd = raw.indexOf('\r\n\r\n', at);
-    const next = raw.indexOf(delimiter, headEnd);
-    if (headEnd < 0 || next < 0) throw new ApiFailure(400, 'Bad Request: bad multipart body');
-    const head = raw.subarray(at, headEnd).toString('utf8');
-    // The part's content ends with the CRLF that precedes the next delimiter.
-    const content = raw.subarray(headEnd + 4, next - 2);
-    const name = /name="?([^";\r\n]+)"?/i.exec(head)?.[1];
-    const filename = /filename="?([^"\r\n]+?)"?(\r|;|$)/im.exec(head)?.[1];
-    if (name)
-      out[name] =
-        filename !== undefined ? ({ name: filename, content: Buffer.from(content) } satisfies UploadedFile) : content.toString('utf8');
-    at = next;
-  }
+function multipartParams(raw: Buffer, boundary: string): Record<string, unknown> {
+  const parts = parseMultipart(raw, boundary);
+  if (!parts) throw new ApiFailure(400, 'Bad Request: bad multipart body');
+  return Object.fromEntries(
+    parts.map((p) => [
+      p.name,
+      p.filename !== undefined ? ({ name: p.filename, content: p.content } satisfies UploadedFile) : p.content.toString('utf8'),
+    ]),
+  );
 }
 
 function isUpload(v: unknown): v is UploadedFile {
