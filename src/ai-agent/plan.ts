@@ -76,6 +76,10 @@ export async function planAhead(
   const problems = m.raw?.problems;
   if (Array.isArray(problems) && problems.length > 0) return undefined;
   const matcher = d.faq();
+  // The common case first, without a database read: the FAQ is sure, and answers as ever.
+  const sure = matcher.match(m.text, { locale: detectLocale(m.text, m.sender.locale) });
+  const sureEntry = sure.entryId ? matcher.entry(sure.entryId, sure.locale) : undefined;
+  if (sure.answered && sure.answer && !sureEntry?.tags.includes('handoff')) return undefined;
   const seen = await d.store.read(async (r) => {
     if (await firstDelivery(r, m)) return undefined;
     const settings = (await readAiAgentSettings(r)).settings;
