@@ -128,7 +128,8 @@ export async function planAhead(
         { signal: AbortSignal.timeout(ai.timeoutMs) },
       );
       if (!draft) return declined('llm_failed', 'empty reply');
-      if (draft.needsCheck) return declined('needs_human_check', draft.needsCheckReason);
+      // The model's own reason is not kept: it may quote the customer, and events outlive erasure of messages.
+      if (draft.needsCheck) return declined('needs_human_check');
       // Cited ids are already only the ones sent (anthropic-drafter.ts); none left: nothing backs the reply.
       const cited = draft.entryIds.filter((id) => offered.includes(id));
       if (cited.length === 0) return declined('no_citation');
