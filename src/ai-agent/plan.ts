@@ -76,6 +76,10 @@ export async function planAhead(
   const problems = m.raw?.problems;
   if (Array.isArray(problems) && problems.length > 0) return undefined;
   const matcher = d.faq();
+  // The common case first, without a database read: the FAQ is sure, and answers as ever.
+  const sure = matcher.match(m.text, { locale: detectLocale(m.text, m.sender.locale) });
+  const sureEntry = sure.entryId ? matcher.entry(sure.entryId, sure.locale) : undefined;
+  if (sure.answered && sure.answer && !sureEntry?.tags.includes('handoff')) return undefined;
   const seen = await d.store.read(async (r) => {
     if (await firstDelivery(r, m)) return undefined;
     const settings = (await readAiAgentSettings(r)).settings;
@@ -124,7 +128,8 @@ export async function planAhead(
         { signal: AbortSignal.timeout(ai.timeoutMs) },
       );
       if (!draft) return declined('llm_failed', 'empty reply');
-      if (draft.needsCheck) return declined('needs_human_check', draft.needsCheckReason);
+      // The model's own reason is not kept: it may quote the customer, and events outlive erasure of messages.
+      if (draft.needsCheck) return declined('needs_human_check');
       // Cited ids are already only the ones sent (anthropic-drafter.ts); none left: nothing backs the reply.
       const cited = draft.entryIds.filter((id) => offered.includes(id));
       if (cited.length === 0) return declined('no_citation');
