@@ -45,7 +45,7 @@ import { AGENT_STATUSES } from '../domain/presence.js';
 import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
-import { typingRoutes } from './typing.js';
+import { typingRoutes, type ChannelTyping } from './typing.js';
 import { conversationVisitorRoutes, visitorRoutes } from './visitors.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
@@ -103,6 +103,8 @@ export interface ApiDeps {
   visitors?: Visitors;
   /** Signals to agents' event streams: the visitors list changed, a customer is typing (src/kit/agent-signals.ts). */
   agentSignals?: AgentSignals;
+  /** The channels that show the customer an agent is typing (ChannelAdapter.typing: Telegram, Discord). */
+  channelTyping?: ChannelTyping;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -190,7 +192,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   const visitorDeps = { visitors: d.visitors ?? new Visitors(0), clock: d.clock, store: d.store };
   api.route('/visitors', visitorRoutes(visitorDeps));
   api.route('/conversations', conversationVisitorRoutes(visitorDeps));
-  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
+  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals(), channels: d.channelTyping }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {
