@@ -38,6 +38,7 @@ import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
 import { AgentSignals, signalVisitorChanges } from './kit/agent-signals.js';
+import { customerTypingRelay } from './api/typing.js';
 import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
@@ -181,6 +182,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
+      customerTyping: customerTypingRelay(store, agentSignals),
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
       clock,
       log,
@@ -201,10 +203,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           position: config.WIDGET_POSITION,
           greeting: { en: config.WIDGET_GREETING_EN, zh: config.WIDGET_GREETING_ZH },
           prechat: config.WIDGET_PRECHAT,
+          draftPreview: config.WIDGET_DRAFT_PREVIEW,
         },
         identitySecret: config.WIDGET_IDENTITY_SECRET,
         widgetOrigins: config.WIDGET_ORIGINS,
         presence: minute(config.RATE_LIMIT_PRESENCE_PER_MINUTE),
+        typing: minute(config.RATE_LIMIT_TYPING_PER_MINUTE),
       },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
@@ -322,6 +326,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       signals,
       visitors,
       agentSignals,
+      channelTyping: Object.fromEntries(adapters.flatMap((a) => (a.typing ? [[a.channel, a.typing.bind(a)]] : []))),
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

@@ -15,6 +15,15 @@ function str(body: Record<string, unknown>, key: string, max: number): string | 
   return v.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, max);
 }
 
+/** Agents read ahead this much of a visitor's unsent text (WIDGET_DRAFT_PREVIEW). */
+export const MAX_DRAFT_PREVIEW = 1000;
+
+/** A visitor's draft as agents may see it: cut to size, control characters (newlines aside) dropped. */
+export function draftPreview(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return [...text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')].slice(0, MAX_DRAFT_PREVIEW).join('');
+}
+
 /** widget.js's `{ visitorId, kind, url?, title?, referrer?, timeZone?, language? }`, checked. */
 export function toVisitorReport(body: Record<string, unknown>): VisitorReport {
   const { visitorId, kind } = body;

@@ -48,7 +48,7 @@ import { AGENT_STATUSES } from '../domain/presence.js';
 import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
-import { typingRoutes } from './typing.js';
+import { typingRoutes, type ChannelTyping } from './typing.js';
 import { conversationVisitorRoutes, visitorRoutes } from './visitors.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
@@ -106,6 +106,8 @@ export interface ApiDeps {
   visitors?: Visitors;
   /** Signals to agents' event streams: the visitors list changed, a customer is typing (src/kit/agent-signals.ts). */
   agentSignals?: AgentSignals;
+  /** The channels that show the customer an agent is typing (ChannelAdapter.typing: Telegram, Discord). */
+  channelTyping?: ChannelTyping;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -195,7 +197,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/conversations', conversationVisitorRoutes(visitorDeps));
   const translations = d.drafting.translations;
   if (translations) api.route('/conversations', translationRoutes({ store: d.store, actions: d.actions, translations }));
-  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
+  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals(), channels: d.channelTyping }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {

@@ -32,7 +32,10 @@ describe.skipIf(chromiumMissing)(browserSuite('visitors and typing between the s
   beforeAll(async () => {
     shop = await shopSite(() => app.url);
     shopUrl = `http://localhost:${shop.port}`;
-    [app, browser] = await Promise.all([startApp({ WIDGET_ORIGINS: shopUrl, WIDGET_NAME: 'Acme Shop' }), launchChromium()]);
+    [app, browser] = await Promise.all([
+      startApp({ WIDGET_ORIGINS: shopUrl, WIDGET_NAME: 'Acme Shop', WIDGET_DRAFT_PREVIEW: 'true', RATE_LIMIT_TYPING_PER_MINUTE: '20' }),
+      launchChromium(),
+    ]);
   });
 
   afterAll(async () => {
@@ -61,6 +64,10 @@ describe.skipIf(chromiumMissing)(browserSuite('visitors and typing between the s
   let two: Page;
   let oneId: string;
   let twoId: string;
+  /** Visitor one's conversation, and the console page of agent Xena that has it open. */
+  let conversationId: string;
+  let xena: { token: string };
+  let consolePage: Page;
 
   it('two visitors browse three pages each (one of them a single-page app’s pushState navigations): GET /api/visitors shows both with their current page and trail', async () => {
     const agent = await app.createAgent('Vera');
@@ -117,7 +124,7 @@ describe.skipIf(chromiumMissing)(browserSuite('visitors and typing between the s
     await frame.locator('#t').fill('Do you ship to Norway?');
     await frame.locator('#t').press('Enter');
     await frame.locator('.msg.in', { hasText: 'Norway' }).waitFor();
-    const conversationId = await eventually(
+    conversationId = await eventually(
       async () => (await visitors(agent.token)).find((v) => v.id === oneId)?.conversationId,
       5000,
       'the visitor linked to a conversation',
@@ -146,8 +153,8 @@ describe.skipIf(chromiumMissing)(browserSuite('visitors and typing between the s
   });
 
   it('the console’s Visitors page lists both, follows them live, opens the trail by keyboard and links the conversation; usable at 375 px and in Chinese', async () => {
-    const agent = await app.createAgent('Xena');
-    const page = await signedIn(browser, app.url, agent.token, 'Xena');
+    const agent = (xena = await app.createAgent('Xena'));
+    const page = (consolePage = await signedIn(browser, app.url, agent.token, 'Xena'));
     contexts.push(page.context());
     await page.locator('#nav a', { hasText: 'Visitors' }).click();
     await page.locator('h1', { hasText: 'Visitors on the site' }).waitFor();
@@ -211,5 +218,90 @@ describe.skipIf(chromiumMissing)(browserSuite('visitors and typing between the s
     await onSite.locator('.vis-current .vis-page-title', { hasText: 'Shop /thanks' }).waitFor();
     expect(await onSite.locator('.vis-trail li').count()).toBe(4);
     await page.screenshot({ path: 'test/artifacts/console-conversation-on-site-1366-zh.png' });
+  });
+
+  /** The agent's raw event stream, as text, from now on. */
+  async function eventStream(token: string): Promise<{ text(): string; close(): void }> {
+    const controller = new AbortController();
+    const res = await fetch(`${app.url}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    let text = '';
+    void (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of res.body!) text += decoder.decode(chunk, { stream: true });
+      } catch {
+        // aborted
+      }
+    })();
+    return { text: () => text, close: () => controller.abort() };
+  }
+
+  it('typing preview: the agent’s stream and console get the visitor’s unsent draft as text, and nothing of it is stored', async () => {
+    const stream = await eventStream(xena.token);
+    const draft = 'Is <b>size 44</b> in stock';
+    await bubble(one).click();
+    await chat(one).locator('#t').fill(draft);
+    const typing = await eventually(
+      () => /event: typing\ndata: (.*)\n/.exec(stream.text())?.[1],
+      5000,
+      'a typing signal on the agent’s stream',
+    );
+    expect(JSON.parse(typing)).toMatchObject({ conversationId, by: 'customer', text: draft });
+    // No id: a signal, never replayed.
+    expect(stream.text()).not.toMatch(/id: \d+\nevent: typing/);
+    // The console shows it as text under the history.
+    const line = consolePage.locator('.conv-typing');
+    await line.locator('.conv-typing-draft', { hasText: draft }).waitFor();
+    expect(await line.locator('.conv-typing-label').textContent()).toBe('客户正在输入…');
+    expect(await line.locator('b').count()).toBe(0);
+    await consolePage.screenshot({ path: 'test/artifacts/console-customer-typing-1366-zh.png' });
+
+    // Nothing of the draft was stored: not in the conversation's messages, nor found by search.
+    const detail = await api(app, xena.token, 'GET', `/api/conversations/${conversationId}`);
+    expect(JSON.stringify(detail.body.messages)).not.toContain('size 44');
+    const found = await api(app, xena.token, 'GET', `/api/search?q=${encodeURIComponent('size 44')}`);
+    expect(found.body.items).toEqual([]);
+
+    // Sent: the line goes as the message arrives.
+    await chat(one).locator('#t').press('Enter');
+    await line.waitFor({ state: 'hidden' });
+    stream.close();
+  });
+
+  it('agent typing: the visitor sees it; refused (403) for a conversation another agent holds; 429 with Retry-After past RATE_LIMIT_TYPING_PER_MINUTE', async () => {
+    await chat(one).locator('#t').fill('human');
+    await chat(one).locator('#t').press('Enter');
+    await eventually(
+      async () => (await api(app, xena.token, 'GET', `/api/conversations/${conversationId}`)).body.conversation.status === 'queued',
+      10_000,
+      'the hand-off',
+    );
+    expect((await api(app, xena.token, 'POST', `/api/conversations/${conversationId}/claim`)).status).toBe(200);
+    // Typing in the console's reply box reaches the visitor's chat.
+    await consolePage.locator('.conv-input').fill('Let me check');
+    await consolePage.locator('.conv-input').press('Space');
+    await chat(one).locator('#sub', { hasText: 'Acme Shop is typing…' }).waitFor();
+    const other = await app.createAgent('Yuri');
+    const refused = await api(app, other.token, 'POST', `/api/conversations/${conversationId}/typing`);
+    expect(refused.status).toBe(403);
+
+    const session = JSON.parse((await one.evaluate(() => ({ ...localStorage })))[`switchboard.widget:${app.url}`]) as {
+      sessionId: string;
+      secret: string;
+    };
+    const type = (body: unknown, secret = session.secret) =>
+      fetch(`${app.url}/webchat/sessions/${session.sessionId}/typing`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await type({ text: 'x' }, 'wrong')).status).toBe(401);
+    expect((await type({ text: 42 })).status).toBe(400);
+    const answers = [];
+    for (let i = 0; i < 21; i++) answers.push(await type({}));
+    const over = answers.find((r) => r.status === 429);
+    expect(over).toBeDefined();
+    expect(Number(over!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

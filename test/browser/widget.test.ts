@@ -85,6 +85,7 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
       position: 'right',
       greeting: { en: 'Hi! How can we help you today?', zh: '您好！有什么可以帮您？' },
       prechat: false,
+      draftPreview: false,
     });
   });
 

@@ -37,6 +37,8 @@ interface Look {
   color: string;
   greeting: { en?: string; zh?: string };
   prechat?: boolean;
+  /** The server shows agents what the visitor is typing (WIDGET_DRAFT_PREVIEW). */
+  draftPreview?: boolean;
 }
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -290,6 +292,36 @@ async function send(body: { text: string; choiceId?: string }): Promise<boolean>
   }
   return false;
 }
+
+/**
+ * Tells the agents the visitor is typing, at most once a second (the last keystroke's state is
+ * always sent); with the draft preview, what they have typed so far. Only once a conversation
+ * exists: before the first message nobody would be told.
+ */
+let typingSentAt = 0;
+let typingPending: ReturnType<typeof setTimeout> | undefined;
+let typingPausedUntil = 0;
+function sendTyping(): void {
+  typingPending = undefined;
+  const s = session;
+  const text = input.value;
+  if (!s || !text.trim() || Date.now() < typingPausedUntil) return;
+  typingSentAt = Date.now();
+  void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/typing', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+    body: JSON.stringify(look.draftPreview ? { text: text.slice(0, 1000) } : {}),
+  })
+    .then((res) => {
+      // Over the limit: quiet until the server says, the chat itself unaffected.
+      if (res.status === 429) typingPausedUntil = Date.now() + 1000 * (Number(res.headers.get('retry-after')) || 30);
+    })
+    .catch(() => undefined);
+}
+input.addEventListener('input', () => {
+  if (typingPending) return;
+  typingPending = setTimeout(sendTyping, Math.max(0, typingSentAt + 1000 - Date.now()));
+});
 
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {

@@ -1,3 +1,4 @@
+import { sendAgentTyping } from './agent-typing.js';
 import { el } from '../dom.js';
 import { agentLabel } from '../names.js';
 import type { PageContext } from '../page.js';
@@ -123,6 +124,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     else mentions.hide();
   }
 
+  sendAgentTyping(textarea, ctx, conversationId, () => mode === 'reply');
   textarea.addEventListener('input', () => {
     if (!textarea.value.trim()) setDraft(null);
     suggest();

@@ -5,6 +5,7 @@ import { customerLabel } from '../names.js';
 import type { ConversationView, PageContext } from '../page.js';
 import { createComposer } from './composer.js';
 import { createDrafts } from './drafts.js';
+import { createCustomerTyping } from './customer-typing.js';
 import { createFaqLink } from './faq-link.js';
 import { createHeader } from './header.js';
 import { createHistory } from './history.js';
@@ -29,6 +30,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   const composer = createComposer(ctx, conversationId, () => void refresh());
   const drafts = createDrafts(ctx, conversationId, { use: (text, id) => composer.useDraft(text, id), refresh: () => void refresh() });
   const faq = createFaqLink(ctx, conversationId);
+  const customerTyping = createCustomerTyping(ctx, conversationId);
   const header = createHeader(ctx, act, () => composer.focus());
 
   const toggle = el('button', 'conv-btn conv-side-toggle');
@@ -48,7 +50,16 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   toggle.addEventListener('click', () => showSide(!view.classList.contains('conv-side-open')));
   close.addEventListener('click', () => showSide(false));
 
-  const main = el('section', 'conv-main', el('div', 'conv-top', header.node, toggle), history.node, drafts.node, composer.node, faq.node);
+  const main = el(
+    'section',
+    'conv-main',
+    el('div', 'conv-top', header.node, toggle),
+    history.node,
+    customerTyping.node,
+    drafts.node,
+    composer.node,
+    faq.node,
+  );
   const view = el('div', 'conv', status, main, side);
   main.hidden = true;
   root.replaceChildren(view);
@@ -115,7 +126,8 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   }
 
   const unsubscribe = ctx.onEvent((e) => {
-    if (e.data.conversationId !== conversationId) return;
+    // A typing signal changes nothing stored: customer-typing.ts shows it.
+    if (e.data.conversationId !== conversationId || e.type === 'typing') return;
     void refresh();
     if (PANEL_EVENTS.has(e.type)) panel?.refresh();
   });
@@ -140,6 +152,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
       window.removeEventListener('localechange', relabel);
       panel?.unmount();
       onSite?.unmount();
+      customerTyping.stop();
       history.stop();
       drafts.stop();
       root.replaceChildren();

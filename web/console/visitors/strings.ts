@@ -27,7 +27,6 @@ export const t = defineStrings(
     onSiteLeft: 'Left the site',
     onSiteNow: 'Now on',
     customerTyping: 'Customer is typing…',
-    customerDraft: 'Customer is typing: “{text}”',
   },
   {
     nav: '访客',
@@ -55,6 +54,5 @@ export const t = defineStrings(
     onSiteLeft: '已离开网站',
     onSiteNow: '当前页面',
     customerTyping: '客户正在输入…',
-    customerDraft: '客户正在输入：“{text}”',
   },
 );
