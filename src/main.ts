@@ -20,6 +20,7 @@ import type { FaqMatcher } from './faq/matcher.js';
 import { createDrafter } from './llm/create-drafter.js';
 import { ingest } from './pipeline/ingest.js';
 import { DraftJobs } from './pipeline/drafting.js';
+import { createAiAgentDeps } from './ai-agent/create.js';
 import { Summaries } from './pipeline/summaries.js';
 import { createAnthropicSummarizer } from './llm/summarizer.js';
 import { createAnthropicTranslator } from './llm/translator.js';
@@ -36,6 +37,7 @@ import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
+import { AgentSignals, signalVisitorChanges } from './kit/agent-signals.js';
 import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
@@ -174,6 +176,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
+    const agentSignals = new AgentSignals();
+    cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
@@ -287,6 +291,17 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         kickConversation(conversationId);
       },
       onDecided: metrics.decided,
+      ai: createAiAgentDeps(
+        {
+          apiKey: config.ANTHROPIC_API_KEY,
+          model: config.ANTHROPIC_MODEL,
+          baseURL: config.ANTHROPIC_BASE_URL,
+          timeoutMs: config.DRAFT_TIMEOUT_MS,
+        },
+        drafter,
+        drafts,
+        log.child({ part: 'ai-agent' }),
+      ),
     };
     const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
     const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
@@ -306,6 +321,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries, translations },
       signals,
       visitors,
+      agentSignals,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

@@ -7,7 +7,7 @@ import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
 import type { Visitors } from '../../src/kit/visitors.js';
-import { toVisitorReport } from './presence.js';
+import { toVisitorReport, VISITOR_ID } from './presence.js';
 import { parseCursor, type StreamPolicy } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
@@ -87,6 +87,16 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       if (!deliver) throw new UnavailableError('web chat is not running');
       const result = await deliver(message);
       return jsonResponse(202, { messageId: result.messageId });
+    }),
+    // The chat page says which visitor (widget.js's presence id) opened it, so agents see their trail beside the conversation.
+    route('POST', '/webchat/sessions/:id/visitor', async (req, p) => {
+      const sessionId = p.id!;
+      await sessions.authorize(req, sessionId);
+      const { visitorId } = await readJsonObject(req, 1024);
+      if (typeof visitorId !== 'string' || !VISITOR_ID.test(visitorId))
+        throw new ValidationError('visitorId: must be 16 to 64 letters, digits, - or _', 'visitorId');
+      deps.visitors?.link(visitorId, sessionId, deps.clock.now().getTime());
+      return new Response(null, { status: 204 });
     }),
     route('GET', '/webchat/sessions/:id/messages', async (req, p) => {
       const sessionId = p.id!;

@@ -64,7 +64,7 @@ const messageCursor = z.object({ m: z.string() });
 const DETAIL_MESSAGES = 100;
 
 /** Events shown as lines in a conversation's history; messages, notes, drafts and deliveries are shown as themselves. */
-const TIMELINE_TYPES = new Set(['status', 'csat', 'priority', 'label', 'snooze', 'participant', 'sla.breached']);
+const TIMELINE_TYPES = new Set(['status', 'csat', 'priority', 'label', 'snooze', 'participant', 'sla.breached', 'ai_agent']);
 /** Most timeline lines one detail returns (the newest); a conversation has a handful, a years-long one a few hundred. */
 const MAX_TIMELINE = 500;
 const EVENT_PAGE = 1000;

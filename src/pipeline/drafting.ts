@@ -6,6 +6,7 @@ import { CircuitBreaker, type BreakerState } from '../llm/breaker.js';
 import { DraftCancelled, DraftStreams } from '../llm/draft-streams.js';
 import { estimateCost, roundCost, type PriceTable } from '../llm/pricing.js';
 import type { FaqMatcher } from '../faq/matcher.js';
+import { detectInjection, injectionInputOf, type InjectionMatch } from '../llm/injection.js';
 import type { Logger } from '../log.js';
 import type { DraftRow, DraftStatus } from '../store/ports.js';
 import type { Store } from '../store/store.js';
@@ -158,7 +159,7 @@ export class DraftJobs {
   private async prepare(
     conversationId: string,
     messageId: string,
-  ): Promise<{ skipped: StartResult } | { row: DraftRow; request: DraftRequest } | null> {
+  ): Promise<{ skipped: StartResult } | { row: DraftRow; request: DraftRequest; injection?: InjectionMatch } | null> {
     const { store, faq, drafter } = this.d;
     const { conversation, history } = await store.tx(async (r) => ({
       conversation: await r.conversations.get(conversationId),
@@ -190,8 +191,14 @@ export class DraftJobs {
       await r.drafts.insert(base);
       await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: drafter.kind, status: 'streaming' } }, now);
     });
+    // Decided in code, whatever the model says: a conversation that tries to instruct it gets a person's look (injection.ts).
+    const injection = history
+      .filter((m) => m.author === 'customer')
+      .map((m) => detectInjection(injectionInputOf(m.text, m.meta)))
+      .find((x) => x !== undefined);
     return {
       row: base,
+      ...(injection ? { injection } : {}),
       request: { conversationId, locale, history: history.map((m) => ({ author: m.author, text: m.text })), sources, close },
     };
   }
@@ -208,7 +215,7 @@ export class DraftJobs {
     return { draftId: row.id, status: row.status, reason: row.statusReason };
   }
 
-  private async write(job: { row: DraftRow; request: DraftRequest }): Promise<void> {
+  private async write(job: { row: DraftRow; request: DraftRequest; injection?: InjectionMatch }): Promise<void> {
     const { row } = job;
     const own = new AbortController();
     this.streams.open(row.id, own);
@@ -249,8 +256,8 @@ export class DraftJobs {
               entryIds: JSON.stringify(draft.entryIds),
               model: draft.model ?? row.model,
               ungrounded: draft.ungrounded ? 1 : 0,
-              needsCheck: draft.needsCheck ? 1 : 0,
-              needsCheckReason: draft.needsCheckReason ?? null,
+              needsCheck: draft.needsCheck || job.injection ? 1 : 0,
+              needsCheckReason: job.injection?.reason ?? draft.needsCheckReason ?? null,
               inputTokens: draft.usage?.inputTokens ?? 0,
               outputTokens: draft.usage?.outputTokens ?? 0,
               cacheWriteTokens: draft.usage?.cacheWriteTokens ?? 0,

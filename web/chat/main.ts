@@ -51,6 +51,10 @@ const hostParam = params.get('host');
 /** The embedding page's origin, only ever used as postMessage's target (a wrong one receives nothing). */
 const host = embedded && hostParam && /^https?:\/\/[^/\s]+$/.test(hostParam) ? hostParam : null;
 
+/** widget.js's presence id for this browser: linked to the session so agents see the pages beside the chat. */
+const visitorParam = params.get('visitor');
+const visitorId = embedded && visitorParam && /^[A-Za-z0-9_-]{16,64}$/.test(visitorParam) ? visitorParam : null;
+
 const log = byId<HTMLElement>('log');
 const form = byId<HTMLFormElement>('f');
 const input = byId<HTMLTextAreaElement>('t');
@@ -202,7 +206,18 @@ function stopTyping(): void {
   sub.textContent = away ? t('awaySub') : t('online');
 }
 
+/** Best effort: the chat works the same without it; agents just see no trail. */
+function linkVisitor(s: Session): void {
+  if (!visitorId) return;
+  void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/visitor', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+    body: JSON.stringify({ visitorId }),
+  }).catch(() => undefined);
+}
+
 function listen(s: Session): void {
+  linkVisitor(s);
   const es = new EventSource('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/events?secret=' + encodeURIComponent(s.secret));
   // What the stream replays on connecting is history, not news for the badge.
   let live = false;

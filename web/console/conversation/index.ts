@@ -1,4 +1,5 @@
 import { mountCustomerPanel } from '../customer/panel.js';
+import { mountOnSite } from '../visitors/on-site.js';
 import { el } from '../dom.js';
 import { customerLabel } from '../names.js';
 import type { ConversationView, PageContext } from '../page.js';
@@ -55,6 +56,8 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   root.replaceChildren(view);
 
   let panel: { refresh(): void; unmount(): void } | null = null;
+  /** The web chat visitor's pages, below the customer panel. */
+  let onSite: { unmount(): void } | null = null;
 
   function render(d: Detail): void {
     detail = d;
@@ -70,6 +73,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
     side.setAttribute('aria-label', t('customerPanel'));
     close.textContent = t('closePanel');
     if (!panel && d.customer) panel = mountCustomerPanel(panelRoot, d.customer.id, ctx);
+    if (!onSite && d.conversation.channel === 'webchat') onSite = mountOnSite(side, conversationId, ctx);
   }
 
   // One fetch at a time; events meanwhile ask for exactly one more after it.
@@ -137,6 +141,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
       unsubscribe();
       window.removeEventListener('localechange', relabel);
       panel?.unmount();
+      onSite?.unmount();
       history.stop();
       drafts.stop();
       root.replaceChildren();
