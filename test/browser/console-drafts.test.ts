@@ -29,6 +29,10 @@ describe.skipIf(chromiumMissing)(browserSuite('/console drafts panel'), () => {
   beforeAll(async () => {
     llm = await startFakeAnthropic();
     llm.reply = (req): ScriptedReply => {
+      if (toolOf(req) === 'translation') {
+        const user = req.body.messages.map((m) => JSON.stringify(m.content)).join('');
+        return { toolInput: { translation: /\p{Script=Han}/u.test(user) ? 'My parcel has not arrived.' : '您的包裹今天发出。' } };
+      }
       if (toolOf(req) === 'conversation_summary')
         return {
           toolInput: { problem: 'Wants to return shoes.', bot_said: 'Pointed to the returns policy.', open_points: 'Refund timing.' },
@@ -184,6 +188,44 @@ describe.skipIf(chromiumMissing)(browserSuite('/console drafts panel'), () => {
     );
     expect(stored).toHaveLength(1);
     expect((await customer.history()).items.some((i) => i.text.includes('Wants to return shoes'))).toBe(false);
+    await page.context().close();
+  });
+
+  it('translates a Chinese customer message into a generated note, and sends an English reply in Chinese after a preview', async () => {
+    grounded = true;
+    const { customer, id } = await queued('我的包裹还没到');
+    const page = await open(id);
+    const view = page.locator('#view');
+    const inbound = view.locator('.conv-msg.conv-in', { hasText: '我的包裹还没到' });
+    await inbound.getByRole('button', { name: 'Translate' }).click();
+    const note = view.locator('.conv-msg.conv-internal', { hasText: 'My parcel has not arrived.' });
+    await note.waitFor();
+    expect(await note.locator('.conv-generated').textContent()).toBe('Translation (Chinese → English)');
+
+    await view.getByRole('button', { name: 'Claim' }).click();
+    await view.locator('.conv-send:enabled').waitFor();
+    await view.getByLabel('Send in the customer’s language').check();
+    const input = view.getByRole('textbox', { name: 'Reply' });
+    await input.fill('Your parcel ships today.');
+    const send = view.locator('.conv-send');
+    expect(await send.textContent()).toBe('Preview translation');
+    await send.click();
+    await view.locator('.conv-translate-preview', { hasText: '您的包裹今天发出。' }).waitFor();
+    expect(await send.textContent()).toBe('Send translation');
+    // Nothing went out yet.
+    expect((await customer.history()).items.some((i) => i.author === 'agent')).toBe(false);
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/messages/translated'));
+    await send.click();
+    expect((await posted).postDataJSON()).toEqual({ text: 'Your parcel ships today.', translation: '您的包裹今天发出。' });
+    const out = view.locator('.conv-msg.conv-out', { hasText: '您的包裹今天发出。' });
+    await out.waitFor();
+    expect(await out.locator('.conv-translation-original summary').textContent()).toBe('Sent in Chinese, written in English');
+    const received = await eventually(
+      async () => (await customer.history()).items.find((i) => i.author === 'agent'),
+      10_000,
+      'translated reply in the web chat',
+    );
+    expect(received.text).toBe('您的包裹今天发出。');
     await page.context().close();
   });
 });

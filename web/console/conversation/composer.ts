@@ -6,6 +6,8 @@ import type { Agent } from '../types.js';
 import { permissions } from './permissions.js';
 import { t } from './strings.js';
 import { createSuggestList } from './suggest-list.js';
+import { td } from './drafts-strings.js';
+import { createTranslatedSend, foreign } from './translate.js';
 import type { Canned, Detail } from './types.js';
 
 type Mode = 'reply' | 'note';
@@ -47,7 +49,16 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
   reason.id = `conv-reason-${n}`;
   const send = el('button', 'conv-btn conv-primary conv-send');
   send.type = 'submit';
-  const form = el('form', 'conv-composer', modes, textLabel, textarea, el('div', 'conv-composer-row', draftUsed, reason, send));
+  const translated = createTranslatedSend(ctx, conversationId);
+  const form = el(
+    'form',
+    'conv-composer',
+    modes,
+    textLabel,
+    textarea,
+    translated.preview,
+    el('div', 'conv-composer-row', translated.toggle, draftUsed, reason, send),
+  );
 
   let mode: Mode = 'reply';
   let draftId: string | null = null;
@@ -127,6 +138,8 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
   sendAgentTyping(textarea, ctx, conversationId, () => mode === 'reply');
   textarea.addEventListener('input', () => {
     if (!textarea.value.trim()) setDraft(null);
+    translated.edited(textarea.value.trim());
+    relabel();
     suggest();
   });
   textarea.addEventListener('keydown', (e) => {
@@ -145,6 +158,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     mentions.hide();
   });
 
+  translated.toggle.addEventListener('change', () => relabel());
   for (const r of [replyRadio, noteRadio])
     r.input.addEventListener('change', () => {
       if (r.input.checked) setMode(r.input.value as Mode);
@@ -175,11 +189,15 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     sending = true;
     send.disabled = true;
     try {
-      if (mode === 'reply') await ctx.call('POST', `${path}/messages`, draftId ? { text, draftId } : { text });
+      if (mode === 'reply' && translated.active()) {
+        // The first press previews the translation; only the second sends it.
+        if (!(await translated.submit(text))) return;
+      } else if (mode === 'reply') await ctx.call('POST', `${path}/messages`, draftId ? { text, draftId } : { text });
       else await ctx.call('POST', `${path}/notes`, { text });
       ctx.notice(mode === 'reply' ? t('sent') : t('noteAdded'));
       textarea.value = '';
       setDraft(null);
+      translated.reset();
       onSent();
     } catch (err) {
       ctx.notice((err as Error).message, true);
@@ -196,7 +214,23 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     form.classList.toggle('conv-noting', mode === 'note');
     textLabel.textContent = mode === 'reply' ? t('replyLabel') : t('noteLabel');
     textarea.placeholder = mode === 'reply' ? t('replyPlaceholder') : t('notePlaceholder');
-    send.textContent = mode === 'reply' ? t('send') : t('addNote');
+    const viaTranslation = mode === 'reply' && translated.active();
+    send.textContent = !viaTranslation
+      ? mode === 'reply'
+        ? t('send')
+        : t('addNote')
+      : translated.ready(textarea.value.trim())
+        ? td('sendTranslation')
+        : td('preview');
+    // Offered when the customer writes in another language than the console's.
+    const said =
+      detail?.messages
+        .filter((m) => m.author === 'customer')
+        .slice(-20)
+        .map((m) => m.text)
+        .join('\n') ?? '';
+    translated.toggle.hidden = mode !== 'reply' || detail?.drafting?.mode !== 'llm' || !foreign(said);
+    translated.relabel();
     setDraft(draftId);
     let why = '';
     if (detail && mode === 'reply') {

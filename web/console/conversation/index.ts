@@ -6,6 +6,7 @@ import type { ConversationView, PageContext } from '../page.js';
 import { createComposer } from './composer.js';
 import { createDrafts } from './drafts.js';
 import { createCustomerTyping } from './customer-typing.js';
+import { attachTranslate } from './translate.js';
 import { createFaqLink } from './faq-link.js';
 import { createHeader } from './header.js';
 import { createHistory } from './history.js';
@@ -31,6 +32,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   const drafts = createDrafts(ctx, conversationId, { use: (text, id) => composer.useDraft(text, id), refresh: () => void refresh() });
   const faq = createFaqLink(ctx, conversationId);
   const customerTyping = createCustomerTyping(ctx, conversationId);
+  attachTranslate(ctx, conversationId, history.node, () => void refresh());
   const header = createHeader(ctx, act, () => composer.focus());
 
   const toggle = el('button', 'conv-btn conv-side-toggle');

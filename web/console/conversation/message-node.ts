@@ -6,6 +6,7 @@ import { renderMarkdown } from './markdown.js';
 import { safeHref } from './markdown-parse.js';
 import { td, languageName } from './drafts-strings.js';
 import { t } from './strings.js';
+import { foreign } from './translate.js';
 import { tx } from './ai-agent-text.js';
 import type { Attachment, Detail, Message } from './types.js';
 
@@ -70,7 +71,7 @@ export function messageNode(
   if (m.delivery === 'failed')
     node.append(el('div', 'conv-delivery-error', t('notDelivered', { error: m.deliveryError || t('unknownError') })));
   // Handled by translate.ts, delegated on the history: this node stays plain DOM.
-  if (opts.translate && m.author === 'customer' && m.direction === 'in' && m.text.trim()) {
+  if (opts.translate && m.author === 'customer' && m.direction === 'in' && foreign(m.text)) {
     const button = el('button', 'conv-btn conv-msg-translate', td('translate'));
     button.type = 'button';
     button.dataset.translate = m.id;
