@@ -23,6 +23,7 @@ import { DraftJobs } from './pipeline/drafting.js';
 import { Summaries } from './pipeline/summaries.js';
 import { createAnthropicSummarizer } from './llm/summarizer.js';
 import { OutboxWorker } from './outbox/worker.js';
+import { emailCopies, webchatOffline } from './outbox/email-copies-setup.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
@@ -160,6 +161,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       signals,
       visitors,
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
+      offline: webchatOffline(store, clock),
       clock,
       log,
       state: {
@@ -190,7 +192,18 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const liveness = config.DATABASE_URL ? await postgresLiveness(config.DATABASE_URL) : soleLiveness();
     cleanups.unshift(() => liveness.close());
     const outboxLog = log.child({ part: 'outbox' });
+    const copies = await emailCopies({
+      store,
+      clock,
+      log,
+      liveness,
+      email: byChannel.email,
+      emailFrom: env.EMAIL_FROM,
+      afterMs: config.WIDGET_EMAIL_AFTER,
+      shopName: config.WIDGET_NAME,
+    });
     const outbox = new OutboxWorker({
+      afterSent: copies?.afterSent,
       store,
       adapters: metrics.countSends(byChannel),
       clock,
@@ -361,6 +374,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       async () => stopPruning(),
     );
     outbox.start();
+    copies?.worker.start();
     webhooks.start();
     await assigner.kickAll();
     readiness.markStarted();
@@ -391,6 +405,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
         const streams = closeAllSseStreams(2_000);
         const http = await closeServerGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
+        await copies?.worker.stop();
         await stopOutbox(deadline);
         log.info('switchboard stopping', { sseStreamsClosed: streams, requests: http });
         for (const c of cleanups) await c();

@@ -2,7 +2,7 @@ import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../
 import type { Clock } from '../../src/domain/clock.js';
 import { ForbiddenError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { RateLimiter } from '../../src/domain/rate-limit.js';
-import type { WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
+import type { WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
@@ -13,6 +13,7 @@ import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
 import { MAX_BODY_BYTES, toInbound } from './inbound.js';
 import { WebchatSessions } from './sessions.js';
+import { offlineRoutes } from './offline.js';
 
 export interface WebchatAdapterDeps {
   clock: Clock;
@@ -27,6 +28,8 @@ export interface WebchatAdapterDeps {
   visitors?: Visitors;
   /** Business hours and agents online, for the widget's offline mode. */
   availability?: () => Promise<WidgetAvailability>;
+  /** Offline replies by email: the visitor saw the chat (no copies needed), or gives an email later. */
+  offline?: WebchatOffline;
 }
 
 /**
@@ -103,6 +106,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be a cursor sent by this stream', 'after');
       return sessionEvents(deps.webchat, deps.streams, sessionId, client.clientIp, cursor, deps.signals);
     }),
+    ...offlineRoutes(sessions, deps),
   ];
 
   return {

@@ -79,3 +79,11 @@ export interface WidgetLook {
   /** Ask name and email before the first message. */
   prechat?: boolean;
 }
+
+/** Offline replies by email (issue 15), given to the web chat by the composition root. */
+export interface WebchatOffline {
+  /** The visitor's chat showed the replies: email copies not sent yet are skipped. */
+  seen(sessionId: string): Promise<void>;
+  /** Sets the email of the session's customer; false when the session has not written yet. */
+  contact(sessionId: string, email: string): Promise<boolean>;
+}
