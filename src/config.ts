@@ -182,6 +182,8 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   /** How long a visitor's page trail is kept after their last page view or heartbeat. */
   WIDGET_VISITOR_RETENTION_MINUTES: z.coerce.number().positive().min(2).default(30),
+  /** An agent's web chat reply the visitor has not seen in the chat this long goes to their email too; `0`: never. */
+  WIDGET_EMAIL_AFTER: z.union([z.literal('0').transform(() => 0), envDuration]).default(5 * 60_000),
   RATE_LIMIT_PRESENCE_PER_MINUTE: perMinute(120),
   /** `true`: agents see what a web chat visitor is typing before they send it (never stored). */
   WIDGET_DRAFT_PREVIEW: z

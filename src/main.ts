@@ -26,6 +26,7 @@ import { createAnthropicSummarizer } from './llm/summarizer.js';
 import { createAnthropicTranslator } from './llm/translator.js';
 import { Translations } from './pipeline/translations.js';
 import { OutboxWorker } from './outbox/worker.js';
+import { emailCopies, webchatOffline } from './outbox/email-copies-setup.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
@@ -184,6 +185,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       visitors,
       customerTyping: customerTypingRelay(store, agentSignals),
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
+      offline: webchatOffline(store, clock),
       clock,
       log,
       state: {
@@ -216,7 +218,18 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const liveness = config.DATABASE_URL ? await postgresLiveness(config.DATABASE_URL) : soleLiveness();
     cleanups.unshift(() => liveness.close());
     const outboxLog = log.child({ part: 'outbox' });
+    const copies = await emailCopies({
+      store,
+      clock,
+      log,
+      liveness,
+      email: byChannel.email,
+      emailFrom: env.EMAIL_FROM,
+      afterMs: config.WIDGET_EMAIL_AFTER,
+      shopName: config.WIDGET_NAME,
+    });
     const outbox = new OutboxWorker({
+      afterSent: copies?.afterSent,
       store,
       adapters: metrics.countSends(byChannel),
       clock,
@@ -400,6 +413,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       async () => stopPruning(),
     );
     outbox.start();
+    copies?.worker.start();
     webhooks.start();
     await assigner.kickAll();
     readiness.markStarted();
@@ -430,6 +444,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
         const streams = closeAllSseStreams(2_000);
         const http = await closeServerGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
+        await copies?.worker.stop();
         await stopOutbox(deadline);
         log.info('switchboard stopping', { sseStreamsClosed: streams, requests: http });
         for (const c of cleanups) await c();

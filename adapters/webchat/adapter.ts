@@ -2,7 +2,7 @@ import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../
 import type { Clock } from '../../src/domain/clock.js';
 import { ForbiddenError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { RateLimiter } from '../../src/domain/rate-limit.js';
-import type { WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
+import type { WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
@@ -13,6 +13,7 @@ import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
 import { MAX_BODY_BYTES, toInbound } from './inbound.js';
 import { WebchatSessions } from './sessions.js';
+import { offlineRoutes } from './offline.js';
 
 export interface WebchatAdapterDeps {
   clock: Clock;
@@ -29,6 +30,8 @@ export interface WebchatAdapterDeps {
   availability?: () => Promise<WidgetAvailability>;
   /** The visitor is typing (`text`: their draft, only with WIDGET_DRAFT_PREVIEW): passed on to the agents, never stored. */
   customerTyping?: (sessionId: string, text: string | undefined) => Promise<void>;
+  /** Offline replies by email: the visitor saw the chat (no copies needed), or gives an email later. */
+  offline?: WebchatOffline;
 }
 
 /**
@@ -127,6 +130,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be a cursor sent by this stream', 'after');
       return sessionEvents(deps.webchat, deps.streams, sessionId, client.clientIp, cursor, deps.signals);
     }),
+    ...offlineRoutes(sessions, deps),
   ];
 
   return {

@@ -1,6 +1,15 @@
 import { isQuestion } from '../pipeline/asked-question.js';
 import { conversationSla, type SlaPolicy, type TargetState } from '../sla/policy.js';
-import type { CannedResponseRow, ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
+import type {
+  CannedResponseRow,
+  ConversationRow,
+  CustomerRow,
+  DraftRow,
+  EmailCopyRow,
+  IdentityRow,
+  MessageRow,
+  OutboxRow,
+} from '../store/ports.js';
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 
@@ -84,7 +93,7 @@ export function customerView(c: CustomerRow | undefined, identities: IdentityRow
   };
 }
 
-export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
+export function messageView(m: MessageRow, delivery: OutboxRow | undefined, copy?: EmailCopyRow) {
   const meta = m.meta
     ? (JSON.parse(m.meta) as {
         attachments?: unknown;
@@ -129,6 +138,9 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
     delivery: delivery ? delivery.status : null,
     deliveryError: delivery?.status === 'failed' ? delivery.lastError : null,
     deliveryAttempts: delivery?.attempts ?? null,
+    /** An agent's web chat reply copied by email to a visitor who did not see it in the chat: pending, sent, skipped or failed; null when none was queued. */
+    emailCopy: copy?.status ?? null,
+    emailCopyReason: copy && copy.status !== 'sent' ? copy.lastError : null,
   };
 }
 

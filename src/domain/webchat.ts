@@ -83,3 +83,11 @@ export interface WidgetLook {
   /** WIDGET_DRAFT_PREVIEW: the chat sends the visitor's unsent text with its typing signal, for agents to read ahead. */
   draftPreview?: boolean;
 }
+
+/** Offline replies by email (issue 15), given to the web chat by the composition root. */
+export interface WebchatOffline {
+  /** The visitor's chat showed the replies: email copies not sent yet are skipped. */
+  seen(sessionId: string): Promise<void>;
+  /** Sets the email of the session's customer; false when the session has not written yet. */
+  contact(sessionId: string, email: string): Promise<boolean>;
+}

@@ -181,7 +181,38 @@ function show(m: ChatItem, live: boolean): void {
   log.appendChild(div);
   log.scrollTop = log.scrollHeight;
   if (live && m.direction === 'out' && !visible) toParent({ type: 'switchboard:unread', count: ++unread });
+  if (m.author === 'agent' && m.id !== 'greeting') {
+    unseenReply = true;
+    reportSeen();
+  }
 }
+
+/** An agent's reply shown but not yet reported as seen: its email copy is still due. */
+let unseenReply = false;
+let seenTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Tells the server the visitor has the replies in front of them (chat open, tab visible), so the
+ * email copies of those replies are not sent (WIDGET_EMAIL_AFTER). Batched: one request per burst.
+ */
+function reportSeen(): void {
+  if (!unseenReply || !session || !visible || document.visibilityState !== 'visible') return;
+  clearTimeout(seenTimer);
+  seenTimer = setTimeout(() => {
+    const s = session;
+    if (!s || !unseenReply) return;
+    unseenReply = false;
+    void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/seen', {
+      method: 'POST',
+      headers: { authorization: 'Bearer ' + s.secret },
+    })
+      .then((res) => {
+        if (!res.ok) unseenReply = true;
+      })
+      .catch(() => (unseenReply = true));
+  }, 800);
+}
+document.addEventListener('visibilitychange', reportSeen);
 
 function choiceButtons(choices: { id: string; label: string }[]): HTMLDivElement {
   const row = document.createElement('div');
@@ -337,6 +368,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (visible) {
     unread = 0;
     input.focus();
+    reportSeen();
   }
 });
 
@@ -365,8 +397,11 @@ async function start(): Promise<void> {
     session = stored;
   } else session = stored?.userId ? null : stored;
   // A visitor who only looks opens no session; the first message does.
-  if (session) listen(session);
-  else if (look.prechat) askWhoTheyAre(true);
+  if (session) {
+    listen(session);
+    // Back while the team is away: an email for the replies, if they have not given one.
+    if (away && !session.email) askWhoTheyAre(false);
+  } else if (look.prechat) askWhoTheyAre(true);
   // Away: the bot still answers, so the form asks for an email without standing in the way.
   else if (away) askWhoTheyAre(false);
 }
@@ -401,15 +436,31 @@ function askWhoTheyAre(gate: boolean): void {
     email.setAttribute('aria-invalid', String(bad === email));
     if (bad) return bad.focus();
     contact = { name: n || undefined, email: m };
-    // Already chatting: the next message carries them.
+    // Already chatting: saved now (replies not seen in the chat go there), and the next message carries it too.
     if (session) {
       session = { ...session, ...contact };
       store.set(JSON.stringify(session));
+      void saveContact(session, m);
     }
     pre.hidden = true;
     form.hidden = false;
     input.focus();
   });
+}
+
+/** The visitor's email for a chat already under way (POST …/contact); a refusal is said in the status line. */
+async function saveContact(s: Session, email: string): Promise<void> {
+  try {
+    const res = await fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/contact', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+      body: JSON.stringify({ email }),
+    });
+    // 409: no message yet, so the first message carries the email instead.
+    if (!res.ok && res.status !== 409) status.textContent = (await failure(res)).message;
+  } catch {
+    status.textContent = t('network');
+  }
 }
 
 void start();

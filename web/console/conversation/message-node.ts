@@ -47,6 +47,14 @@ export function messageNode(
   }
   if (m.direction === 'out' && m.delivery)
     meta.append(el('span', `conv-delivery conv-delivery-${m.delivery}`, t(`delivery.${m.delivery}`)));
+  if (m.emailCopy) {
+    // A copy skipped for want of an address says so, not "seen in chat".
+    const label =
+      m.emailCopy === 'skipped' && m.emailCopyReason !== 'seen in the chat' ? t('emailCopy.none') : t(`emailCopy.${m.emailCopy}`);
+    const tag = el('span', `conv-delivery conv-email-copy-${m.emailCopy}`, label);
+    if (m.emailCopyReason) tag.title = m.emailCopyReason;
+    meta.append(tag);
+  }
 
   const node = el('li', `conv-msg conv-${m.direction} conv-by-${m.author}`, meta);
   node.dataset.id = m.id;

@@ -54,6 +54,9 @@ export interface Message {
   createdAt: string;
   delivery: 'pending' | 'sent' | 'failed' | null;
   deliveryError: string | null;
+  /** An agent's web chat reply copied by email (offline replies); absent on older servers. */
+  emailCopy?: 'pending' | 'sent' | 'skipped' | 'failed' | null;
+  emailCopyReason?: string | null;
 }
 
 export interface Draft {
