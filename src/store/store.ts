@@ -21,6 +21,7 @@ import { backfillSearch } from './search-backfill.js';
 import { SqlWebhooksRepo } from './webhooks-repo.js';
 import { SqlWebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 import { SqlReportsRepo } from './reports-repo.js';
+import { SqlAttachmentsRepo } from './attachments-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -146,6 +147,7 @@ export class Store {
       routingRules: new SqlRoutingRulesRepo(db),
       search,
       reports: new SqlReportsRepo(db),
+      attachments: new SqlAttachmentsRepo(db),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };
