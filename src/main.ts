@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import type { ChannelAdapter, ChannelId, InboundMessage } from './domain/channel.js';
+import type { ChannelAdapter, ChannelId, DeliverResult, InboundMessage } from './domain/channel.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { ValidationError } from './domain/errors.js';
 import { buildChannelAdapters } from './channels.js';
@@ -23,6 +23,8 @@ import { DraftJobs } from './pipeline/drafting.js';
 import { Summaries } from './pipeline/summaries.js';
 import { createAnthropicSummarizer } from './llm/summarizer.js';
 import { OutboxWorker } from './outbox/worker.js';
+import { attachmentPolicyOf, createFileStore } from './attachments/create.js';
+import { webchatFiles } from './attachments/webchat-files.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
@@ -62,6 +64,8 @@ export interface Running {
    */
   /** The event fan-out (tests and benchmarks count its reads). */
   hub: EventHub;
+  /** The pipeline every channel delivers into (tests feed it messages a channel would have normalized). */
+  deliver(m: InboundMessage): Promise<DeliverResult>;
   stop(): Promise<void>;
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
@@ -154,12 +158,16 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     cleanups.unshift(() => limiter.close());
     const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
+    // Files customers and agents send (DATA_DIR/attachments or ATTACHMENT_S3_BUCKET).
+    const fileStore = createFileStore(config);
+    const attachmentPolicy = attachmentPolicyOf(config);
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
+      webchatFiles: webchatFiles({ store, files: fileStore, policy: attachmentPolicy, clock }),
       clock,
       log,
       state: {
@@ -198,6 +206,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       owner: liveness.owner,
       giveUpAfterMs: config.OUTBOX_GIVE_UP_AFTER,
       sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
+      files: fileStore,
     });
     const webhookLog = log.child({ part: 'webhooks' });
     // Every instance runs one, like the outbox worker: leases keep them from sending a delivery twice.
@@ -269,6 +278,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         kickConversation(conversationId);
       },
       onDecided: metrics.decided,
+      files: { store: fileStore, policy: attachmentPolicy },
     };
     const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
     const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
@@ -288,6 +298,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
       signals,
       visitors,
+      attachments: { files: fileStore, policy: attachmentPolicy, limits: (channel) => byChannel[channel as ChannelId]?.attachmentLimits },
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,
@@ -336,7 +347,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       let stopRetention = () => {};
       await leadership.hold(
         'switchboard:retention',
-        async () => void (stopRetention = scheduleRetention(store, clock, retentionMs, log.child({ part: 'retention' }))),
+        async () =>
+          void (stopRetention = scheduleRetention(store, clock, retentionMs, log.child({ part: 'retention' }), undefined, fileStore)),
         async () => stopRetention(),
       );
     }
@@ -378,6 +390,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
       store,
       hub,
+      deliver,
       createAgent: (name, role) => createAgent(store, clock, name, role, { policy: tokens }),
       draftsIdle: async () => {
         await drafts.idle();

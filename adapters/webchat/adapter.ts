@@ -13,6 +13,7 @@ import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
 import { MAX_BODY_BYTES, toInbound } from './inbound.js';
 import { WebchatSessions } from './sessions.js';
+import type { WebchatFiles } from '../../src/attachments/webchat-files.js';
 
 export interface WebchatAdapterDeps {
   clock: Clock;
@@ -27,6 +28,8 @@ export interface WebchatAdapterDeps {
   visitors?: Visitors;
   /** Business hours and agents online, for the widget's offline mode. */
   availability?: () => Promise<WidgetAvailability>;
+  /** Customers' uploads and the files of their conversation (absent: the web chat takes no files). */
+  files?: WebchatFiles;
 }
 
 /**
@@ -83,10 +86,29 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       await sessions.authorize(req, sessionId);
       // Counted after the secret check, so nobody can use up another customer's allowance.
       await enforce(deps.limiter, `webchat-session:${sessionId}`, policy.sessionMessages, 'messages in this session');
-      const message = toInbound(sessionId, await readJsonObject(req, MAX_BODY_BYTES), req, deps.clock.now());
+      const message = toInbound(
+        sessionId,
+        await readJsonObject(req, MAX_BODY_BYTES),
+        req,
+        deps.clock.now(),
+        deps.files?.policy.perMessage ?? 0,
+      );
       if (!deliver) throw new UnavailableError('web chat is not running');
       const result = await deliver(message);
       return jsonResponse(202, { messageId: result.messageId });
+    }),
+    // The file is the body (`?name=` its name), streamed into the store; the message then names its `attachmentId`.
+    route('POST', '/webchat/sessions/:id/attachments', async (req, p) => {
+      const sessionId = p.id!;
+      await sessions.authorize(req, sessionId);
+      if (!deps.files) throw new ValidationError('this web chat takes no files');
+      await enforce(deps.limiter, `webchat-upload:${sessionId}`, policy.sessionMessages, 'uploads in this session');
+      return jsonResponse(201, { attachment: await deps.files.upload(req, sessionId) });
+    }),
+    route('GET', '/webchat/sessions/:id/attachments/:attachmentId', async (req, p) => {
+      await sessions.authorize(req, p.id!);
+      if (!deps.files) throw new ValidationError('this web chat takes no files');
+      return deps.files.serve(p.id!, p.attachmentId!, new URL(req.url).searchParams.get('thumbnail') === '1');
     }),
     route('GET', '/webchat/sessions/:id/messages', async (req, p) => {
       const sessionId = p.id!;
@@ -117,5 +139,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
     async stop() {
       deliver = undefined;
     },
+    // Files "sent" to the widget are the stored ones it fetches with its session.
+    ...(deps.files ? { attachmentLimits: { maxBytes: deps.files.policy.maxBytes, maxCount: deps.files.policy.perMessage } } : {}),
   };
 }

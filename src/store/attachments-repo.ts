@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { attachments } from './sqlite/schema.js';
+import { attachments, messages } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { AttachmentRow, AttachmentsRepo } from './ports.js';
 
@@ -55,6 +55,15 @@ export class SqlAttachmentsRepo implements AttachmentsRepo {
 
   async deleteOfCustomer(customerId: string): Promise<string[]> {
     const rows = await this.db.delete(attachments).where(eq(attachments.customerId, customerId)).returning({ sha256: attachments.sha256 });
+    return unique(rows);
+  }
+
+  async deleteOfConversation(conversationId: string): Promise<string[]> {
+    const ofConversation = this.db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, conversationId));
+    const rows = await this.db
+      .delete(attachments)
+      .where(inArray(attachments.messageId, ofConversation))
+      .returning({ sha256: attachments.sha256 });
     return unique(rows);
   }
 

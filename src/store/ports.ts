@@ -168,6 +168,8 @@ export interface AttachmentsRepo {
   /** Deletes the rows of these messages; returns their hashes, so the caller can drop bytes nobody else refers to. */
   deleteOfMessages(messageIds: string[]): Promise<string[]>;
   deleteOfCustomer(customerId: string): Promise<string[]>;
+  /** The rows of every message of a conversation (retention, erasure); returns their hashes. */
+  deleteOfConversation(conversationId: string): Promise<string[]>;
   /** Unlinked uploads older than `before` (never sent), deleted; returns their hashes. */
   deleteUnlinkedBefore(before: number, limit: number): Promise<string[]>;
   /** Whether any row still refers to these bytes. */
