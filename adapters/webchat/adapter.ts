@@ -45,7 +45,9 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   let deliver: Deliver | undefined;
 
   const look = policy.widget ?? { name: 'Support', color: '#2563eb', position: 'right', greeting: {} };
-  const lookBody = JSON.stringify(look);
+  // The file limits let the page refuse a file before uploading it.
+  const fileLimits = deps.files ? { maxBytes: deps.files.policy.maxBytes, perMessage: deps.files.policy.perMessage } : null;
+  const lookBody = JSON.stringify({ ...look, files: fileLimits });
 
   const routes: AdapterRoute[] = [
     // Public and the same for everyone: branding only, nothing secret. Cached briefly, since
