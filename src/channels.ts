@@ -6,6 +6,7 @@ import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
 import type { WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
+import type { WebchatFiles } from './attachments/webchat-files.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
@@ -36,6 +37,8 @@ export interface AdapterDeps {
   availability?: () => Promise<WidgetAvailability>;
   /** Offline replies by email (the web chat's seen and contact requests). */
   offline?: WebchatOffline;
+  /** Web chat customers' uploads and files (src/attachments/webchat-files.ts). */
+  webchatFiles?: WebchatFiles;
 }
 
 type Env = Record<string, string | undefined>;
@@ -46,7 +49,7 @@ type Env = Record<string, string | undefined>;
  * and their factories validate the rest.
  */
 const CHANNELS: Record<ChannelId, (env: Env, deps: AdapterDeps) => ChannelAdapter | undefined> = {
-  webchat: (_env, deps) => createWebchatAdapter(deps),
+  webchat: (_env, deps) => createWebchatAdapter({ ...deps, files: deps.webchatFiles }),
   telegram: (env, deps) => (env.TELEGRAM_BOT_TOKEN ? createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps) : undefined),
   discord: (env, deps) => (env.DISCORD_BOT_TOKEN ? createDiscordAdapter(discordConfigFromEnv(env), deps) : undefined),
   email: (env, deps) => (env.IMAP_HOST ? createEmailAdapter(emailConfigFromEnv(env), deps) : undefined),

@@ -197,6 +197,17 @@ const schema = z.object({
   /** An agent whose console and API have been silent this long (no request, no open event stream) counts as offline. */
   AGENT_AWAY_AFTER_SECONDS: z.coerce.number().int().min(10).default(180),
   DEFAULT_TEAMS: defaultTeams,
+  /** Files: largest one (MB), most per message, and what one customer may store per 24 hours (MB). */
+  ATTACHMENT_MAX_MB: z.coerce.number().positive().default(25),
+  ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(100).default(10),
+  ATTACHMENT_DAILY_MB_PER_CUSTOMER: z.coerce.number().positive().default(100),
+  /** Set: files are kept in this S3-compatible bucket instead of DATA_DIR/attachments. */
+  ATTACHMENT_S3_BUCKET: optional,
+  ATTACHMENT_S3_ENDPOINT: z.url().optional(),
+  ATTACHMENT_S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  ATTACHMENT_S3_ACCESS_KEY_ID: optional,
+  ATTACHMENT_S3_SECRET_ACCESS_KEY: optional,
+  ATTACHMENT_S3_PREFIX: z.string().trim().default(''),
   /** How often every auto-assign team's queue is looked at, besides the moments that free a slot. */
   ASSIGN_SWEEP_SECONDS: z.coerce.number().positive().default(15),
 });

@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import type { ChannelAdapter, ChannelId, InboundMessage } from './domain/channel.js';
+import type { ChannelAdapter, ChannelId, DeliverResult, InboundMessage } from './domain/channel.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { ValidationError } from './domain/errors.js';
 import { buildChannelAdapters } from './channels.js';
@@ -27,6 +27,8 @@ import { createAnthropicTranslator } from './llm/translator.js';
 import { Translations } from './pipeline/translations.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { emailCopies, webchatOffline } from './outbox/email-copies-setup.js';
+import { attachmentPolicyOf, createFileStore } from './attachments/create.js';
+import { webchatFiles } from './attachments/webchat-files.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
@@ -68,6 +70,8 @@ export interface Running {
    */
   /** The event fan-out (tests and benchmarks count its reads). */
   hub: EventHub;
+  /** The pipeline every channel delivers into (tests feed it messages a channel would have normalized). */
+  deliver(m: InboundMessage): Promise<DeliverResult>;
   stop(): Promise<void>;
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
@@ -176,6 +180,9 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     cleanups.unshift(() => limiter.close());
     const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
+    // Files customers and agents send (DATA_DIR/attachments or ATTACHMENT_S3_BUCKET).
+    const fileStore = createFileStore(config);
+    const attachmentPolicy = attachmentPolicyOf(config);
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const agentSignals = new AgentSignals();
@@ -186,6 +193,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       customerTyping: customerTypingRelay(store, agentSignals),
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
       offline: webchatOffline(store, clock),
+      webchatFiles: webchatFiles({ store, files: fileStore, policy: attachmentPolicy, clock }),
       clock,
       log,
       state: {
@@ -237,6 +245,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       owner: liveness.owner,
       giveUpAfterMs: config.OUTBOX_GIVE_UP_AFTER,
       sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
+      files: fileStore,
     });
     const webhookLog = log.child({ part: 'webhooks' });
     // Every instance runs one, like the outbox worker: leases keep them from sending a delivery twice.
@@ -319,6 +328,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         drafts,
         log.child({ part: 'ai-agent' }),
       ),
+      files: { store: fileStore, policy: attachmentPolicy },
     };
     const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
     const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
@@ -340,6 +350,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       visitors,
       agentSignals,
       channelTyping: Object.fromEntries(adapters.flatMap((a) => (a.typing ? [[a.channel, a.typing.bind(a)]] : []))),
+      attachments: { files: fileStore, policy: attachmentPolicy, limits: (channel) => byChannel[channel as ChannelId]?.attachmentLimits },
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,
@@ -388,7 +399,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       let stopRetention = () => {};
       await leadership.hold(
         'switchboard:retention',
-        async () => void (stopRetention = scheduleRetention(store, clock, retentionMs, log.child({ part: 'retention' }))),
+        async () =>
+          void (stopRetention = scheduleRetention(store, clock, retentionMs, log.child({ part: 'retention' }), undefined, fileStore)),
         async () => stopRetention(),
       );
     }
@@ -431,6 +443,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
       store,
       hub,
+      deliver,
       createAgent: (name, role) => createAgent(store, clock, name, role, { policy: tokens }),
       draftsIdle: async () => {
         await drafts.idle();

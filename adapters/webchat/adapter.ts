@@ -14,6 +14,7 @@ import { readJsonObject, route } from './http.js';
 import { MAX_BODY_BYTES, toInbound } from './inbound.js';
 import { WebchatSessions } from './sessions.js';
 import { offlineRoutes } from './offline.js';
+import type { WebchatFiles } from '../../src/attachments/webchat-files.js';
 
 export interface WebchatAdapterDeps {
   clock: Clock;
@@ -32,6 +33,8 @@ export interface WebchatAdapterDeps {
   customerTyping?: (sessionId: string, text: string | undefined) => Promise<void>;
   /** Offline replies by email: the visitor saw the chat (no copies needed), or gives an email later. */
   offline?: WebchatOffline;
+  /** Customers' uploads and the files of their conversation (absent: the web chat takes no files). */
+  files?: WebchatFiles;
 }
 
 /**
@@ -47,7 +50,9 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   let deliver: Deliver | undefined;
 
   const look = policy.widget ?? { name: 'Support', color: '#2563eb', position: 'right', greeting: {} };
-  const lookBody = JSON.stringify(look);
+  // The file limits let the page refuse a file before uploading it.
+  const fileLimits = deps.files ? { maxBytes: deps.files.policy.maxBytes, perMessage: deps.files.policy.perMessage } : null;
+  const lookBody = JSON.stringify({ ...look, files: fileLimits });
 
   const routes: AdapterRoute[] = [
     // Public and the same for everyone: branding only, nothing secret. Cached briefly, since
@@ -88,7 +93,13 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       await sessions.authorize(req, sessionId);
       // Counted after the secret check, so nobody can use up another customer's allowance.
       await enforce(deps.limiter, `webchat-session:${sessionId}`, policy.sessionMessages, 'messages in this session');
-      const message = toInbound(sessionId, await readJsonObject(req, MAX_BODY_BYTES), req, deps.clock.now());
+      const message = toInbound(
+        sessionId,
+        await readJsonObject(req, MAX_BODY_BYTES),
+        req,
+        deps.clock.now(),
+        deps.files?.policy.perMessage ?? 0,
+      );
       if (!deliver) throw new UnavailableError('web chat is not running');
       const result = await deliver(message);
       return jsonResponse(202, { messageId: result.messageId });
@@ -114,6 +125,19 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       const text = look.draftPreview && typeof body.text === 'string' ? draftPreview(body.text) : undefined;
       await deps.customerTyping?.(sessionId, text);
       return new Response(null, { status: 204 });
+    }),
+    // The file is the body (`?name=` its name), streamed into the store; the message then names its `attachmentId`.
+    route('POST', '/webchat/sessions/:id/attachments', async (req, p) => {
+      const sessionId = p.id!;
+      await sessions.authorize(req, sessionId);
+      if (!deps.files) throw new ValidationError('this web chat takes no files');
+      await enforce(deps.limiter, `webchat-upload:${sessionId}`, policy.sessionMessages, 'uploads in this session');
+      return jsonResponse(201, { attachment: await deps.files.upload(req, sessionId) });
+    }),
+    route('GET', '/webchat/sessions/:id/attachments/:attachmentId', async (req, p) => {
+      await sessions.authorize(req, p.id!);
+      if (!deps.files) throw new ValidationError('this web chat takes no files');
+      return deps.files.serve(p.id!, p.attachmentId!, new URL(req.url).searchParams.get('thumbnail') === '1');
     }),
     route('GET', '/webchat/sessions/:id/messages', async (req, p) => {
       const sessionId = p.id!;
@@ -145,5 +169,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
     async stop() {
       deliver = undefined;
     },
+    // Files "sent" to the widget are the stored ones it fetches with its session.
+    ...(deps.files ? { attachmentLimits: { maxBytes: deps.files.policy.maxBytes, maxCount: deps.files.policy.perMessage } } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../../src/domain/channel.js';
+import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 import { PayloadTooLargeError, ValidationError } from '../../src/domain/errors.js';
 import { checkText } from '../../src/kit/clean-text.js';
 
@@ -16,14 +16,16 @@ export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * The widget's `{ text, clientMessageId }`, or a pick `{ choiceId, text?, clientMessageId }`
  * (text: the choice's label), as a normalized message; throws naming the bad field.
  */
-export function toInbound(sessionId: string, body: Record<string, unknown>, req: Request, receivedAt: Date): InboundMessage {
+export function toInbound(sessionId: string, body: Record<string, unknown>, req: Request, receivedAt: Date, maxFiles = 0): InboundMessage {
   const { clientMessageId, choiceId } = body;
+  const attachments = uploads(body.attachments, maxFiles);
   if (choiceId !== undefined && (typeof choiceId !== 'string' || !choiceId || choiceId.length > MAX_CHOICE_ID)) {
     throw new ValidationError(`choiceId: must be a non-empty string of at most ${MAX_CHOICE_ID} characters`, 'choiceId');
   }
-  const text = body.text ?? choiceId;
+  const text = body.text ?? choiceId ?? (attachments.length ? '' : undefined);
   if (typeof text !== 'string') throw new ValidationError('text: must be a string', 'text');
-  const checked = checkText(text);
+  // A message that is only files is a message: its text may be empty.
+  const checked = attachments.length && !text.trim() ? { ok: true as const, text: '' } : checkText(text);
   if (!checked.ok) throw new ValidationError(`text: ${checked.reason}`, 'text');
   const trimmed = checked.text;
   if (Buffer.byteLength(trimmed) > MAX_TEXT_BYTES) throw new PayloadTooLargeError(`text: longer than ${MAX_TEXT_BYTES} bytes`);
@@ -38,7 +40,7 @@ export function toInbound(sessionId: string, body: Record<string, unknown>, req:
     threadKey: sessionId,
     sender: { channelUserId: sessionId, locale: preferredLocale(req), ...contact },
     text: trimmed,
-    attachments: [],
+    attachments,
     receivedAt,
     ...(choiceId === undefined ? {} : { choiceId }),
   };
@@ -61,4 +63,18 @@ function prechat(body: Record<string, unknown>): { displayName?: string; email?:
 function preferredLocale(req: Request): string | undefined {
   const tag = req.headers.get('accept-language')?.split(',')[0]?.split(';')[0]?.trim();
   return tag && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag) ? tag : undefined;
+}
+
+/** `attachments: [{ attachmentId, name }]`: the session's uploads (POST …/attachments) sent with the message. */
+function uploads(value: unknown, max: number): Attachment[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ValidationError('attachments: must be a list of { attachmentId, name }', 'attachments');
+  if (value.length > max) throw new ValidationError(`attachments: at most ${max} files per message`, 'attachments');
+  return value.map((v: unknown) => {
+    const a = v as { attachmentId?: unknown; name?: unknown };
+    if (typeof a?.attachmentId !== 'string' || !a.attachmentId || a.attachmentId.length > 100)
+      throw new ValidationError('attachments: each needs the attachmentId its upload returned', 'attachments');
+    const name = typeof a.name === 'string' && a.name.trim() ? a.name.slice(0, 200) : 'file';
+    return { attachmentId: a.attachmentId, name, mime: 'application/octet-stream', size: 0 };
+  });
 }

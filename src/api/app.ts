@@ -55,6 +55,8 @@ import { SessionSignals } from '../kit/signals.js';
 import type { AgentSignals } from '../kit/agent-signals.js';
 import { parseBody } from './body.js';
 import { ROUTING_DEFAULTS } from '../routing/presence.js';
+import { attachmentRoutes, type AttachmentsApi } from './attachments.js';
+import type { AttachmentLimits } from '../domain/channel.js';
 
 /** Limits applied to every request before any work is done for it (settings in src/config.ts). */
 export interface RequestGuard {
@@ -108,7 +110,12 @@ export interface ApiDeps {
   agentSignals?: AgentSignals;
   /** The channels that show the customer an agent is typing (ChannelAdapter.typing: Telegram, Discord). */
   channelTyping?: ChannelTyping;
+  /** The file store and its limits, with what each channel can send (absent: no files). */
+  attachments?: AttachmentsApi & { limits: (channel: string) => AttachmentLimits | undefined };
 }
+
+/** File uploads stream into the file store under their own limit (ATTACHMENT_MAX_MB), not the request body cap. */
+const UPLOAD_PATH = /^\/(api\/attachments|webchat\/sessions\/[^/]+\/attachments)\/?$/;
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
 
@@ -147,7 +154,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   });
   // A GET or HEAD request has no body to limit. Asking for one made the Node server build the full
   // Request (headers, abort signal) that an open event stream then kept for its whole life.
-  const limitBodies: MiddlewareHandler = (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next));
+  const limitBodies: MiddlewareHandler = (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || (d.attachments && UPLOAD_PATH.test(c.req.path)) ? next() : limitBody(c, next);
   app.use('*', limitBodies);
 
   app.get('/', (c) => c.redirect('/chat'));
@@ -185,7 +193,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/teams', teamRoutes({ store: d.store, clock: d.clock, assigner: d.assigner }));
   api.route('/routing-rules', routingRuleRoutes({ store: d.store, clock: d.clock }));
   api.route('/audit', auditRoutes(d.store));
-  api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock }));
+  api.route('/customers', privacyRoutes({ store: d.store, clock: d.clock, files: d.attachments?.files }));
   api.route('/customers', customerRoutes({ store: d.store, clock: d.clock }));
   api.route('/search', searchRoutes(d.store));
   api.route('/webhooks', webhookRoutes({ store: d.store, clock: d.clock, allowPrivate: g.allowPrivateWebhooks ?? false }));
@@ -205,8 +213,10 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
       clock: d.clock,
       drafting: d.drafting,
       faq: d.faq.current,
+      files: d.attachments && { perMessage: d.attachments.policy.perMessage, limits: d.attachments.limits },
     }),
   );
+  if (d.attachments) api.route('/attachments', attachmentRoutes({ store: d.store, clock: d.clock, ...d.attachments }));
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
   api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/settings', aiAgentSettingsRoutes({ store: d.store, clock: d.clock }));

@@ -21,6 +21,7 @@ import type { DraftingApi } from './drafts.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import { estimateCost, roundCost } from '../llm/pricing.js';
 import type { DraftRow } from '../store/ports.js';
+import type { OutboundFilePolicy } from '../attachments/outbound.js';
 
 /** The conversation's LLM tokens and their estimated cost (LLM_PRICES). */
 function usageTotals(drafts: DraftRow[], drafting: DraftingApi | undefined) {
@@ -37,9 +38,13 @@ function usageTotals(drafts: DraftRow[], drafting: DraftingApi | undefined) {
 
 const MAX_REPLY = 16 * 1024;
 const replyBody = z.object({
-  text: cleanTextField(MAX_REPLY),
+  // May be empty when files are sent (checked below).
+  text: z.string().optional(),
   draftId: z.string().optional(),
+  /** Upload ids (POST /api/attachments) sent with the reply. */
+  attachments: z.array(z.string().min(1).max(100)).max(100).optional(),
 });
+const replyText = z.object({ text: cleanTextField(MAX_REPLY) });
 const noteBody = z.object({ text: cleanTextField(MAX_REPLY) });
 const transferBody = z.object({ agentId: z.string().min(1) });
 const priorityBody = z.object({ priority: z.enum(PRIORITIES) });
@@ -102,7 +107,7 @@ export function conversationRoutes(
   store: Store,
   actions: QueueActions,
   tools: ConversationTools,
-  sla: { settings: SlaSettings; clock: Clock; drafting?: DraftingApi; faq?: () => FaqMatcher },
+  sla: { settings: SlaSettings; clock: Clock; drafting?: DraftingApi; faq?: () => FaqMatcher; files?: OutboundFilePolicy },
 ) {
   const app = new Hono<ApiEnv>();
   // The SLA policy in force is read with the rows, so every instance shows an admin's change at once.
@@ -339,8 +344,15 @@ export function conversationRoutes(
   );
 
   app.post('/:id/messages', async (c) => {
-    const { text, draftId } = await parseBody(c, replyBody);
-    const message = await actions.reply(c.get('agent'), c.req.param('id'), text, draftId);
+    const { text: raw, draftId, attachments } = await parseBody(c, replyBody);
+    const ids = attachments ?? [];
+    if (ids.length && !sla.files) throw new ValidationError('attachments: files are not enabled', 'attachments');
+    // Text is required unless files go with it; then it may be empty.
+    const checked = ids.length && !raw?.trim() ? { success: true as const, data: { text: '' } } : replyText.safeParse({ text: raw ?? '' });
+    if (!checked.success) throw new ValidationError(`text: ${checked.error.issues[0]!.message}`, 'text');
+    const text = checked.data.text;
+    const files = ids.length && sla.files ? { ids, policy: sla.files } : undefined;
+    const message = await actions.reply(c.get('agent'), c.req.param('id'), text, draftId, { files });
     return c.json({ message: messageView(message, undefined) }, 201);
   });
 

@@ -75,14 +75,14 @@ export function translationRoutes(d: { store: Store; actions: QueueActions; tran
       if (body.translation !== undefined && !body.preview) {
         const { from, to } = await d.translations.replyLanguages(id, body.text);
         const message = await d.actions.reply(c.get('agent'), id, body.translation, undefined, {
-          translation: { original: body.text, from, to, model: null },
+          meta: { translation: { original: body.text, from, to, model: null } },
         });
         return c.json({ message: messageView(message, undefined), from, to }, 201);
       }
       const { translation, from, to } = await d.translations.forCustomer(id, body.text);
       if (body.preview) return c.json({ translation: translation.text, from, to });
       const message = await d.actions.reply(c.get('agent'), id, translation.text, undefined, {
-        translation: { original: body.text, from, to, model: translation.model },
+        meta: { translation: { original: body.text, from, to, model: translation.model } },
       });
       return c.json({ message: messageView(message, undefined), from, to }, 201);
     });

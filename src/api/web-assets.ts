@@ -30,14 +30,14 @@ const PAGES: PageSpec[] = [
   {
     name: 'console',
     path: '/console',
-    csp: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    csp: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     headers: { 'cache-control': 'no-store' },
   },
   {
     // No frame-ancestors here: security-headers.ts adds it, naming WIDGET_ORIGINS, the shops that may embed the chat.
     name: 'chat',
     path: '/chat',
-    csp: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+    csp: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src blob:; base-uri 'none'; form-action 'none'",
     headers: {},
   },
 ];

@@ -9,6 +9,8 @@ export interface WebchatItem {
   text: string;
   /** Offered with a bot reply: a pick is POSTed back as `choiceId`. */
   choices?: { id: string; label: string }[];
+  /** Files of the message, fetched from GET /webchat/sessions/:id/attachments/:attachmentId. */
+  attachments?: { id: string; name: string; mime: string; size: number }[];
   createdAt: string;
 }
 

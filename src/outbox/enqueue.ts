@@ -1,7 +1,8 @@
 import { newId } from '../domain/ids.js';
 import type { Choice, OutboundMessage } from '../domain/channel.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow, IdentityRow, MessageRow } from '../store/ports.js';
+import type { AttachmentRow, ConversationRow, IdentityRow, MessageRow } from '../store/ports.js';
+import { payloadAttachments } from '../attachments/outbound.js';
 
 /** What the ingest transaction already holds about whom a reply goes to: the sender's identity and the message it answers. */
 export interface ReplyRecipient {
@@ -21,6 +22,8 @@ export interface ReplyInput {
   meta?: Record<string, unknown>;
   /** Known already (an inbound message being answered); read from the store when absent or not this conversation's. */
   recipient?: ReplyRecipient;
+  /** Checked uploads sent with the reply (src/attachments/outbound.ts); linked to the message here. */
+  attachments?: AttachmentRow[];
 }
 
 /**
@@ -39,7 +42,8 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
   const messageId = newId(now);
   const outboxId = newId(now);
   const lastMeta = lastIn?.meta ? (JSON.parse(lastIn.meta) as { subject?: string; references?: string[] }) : {};
-  const payload: Omit<OutboundMessage, 'outboxId'> = {
+  // Files are listed without their open(): the outbox worker gives them one when it sends (src/attachments/outbound.ts).
+  const payload: Omit<OutboundMessage, 'outboxId' | 'attachments'> & { attachments?: ReturnType<typeof payloadAttachments> } = {
     conversationId: c.id,
     channel: c.channel as OutboundMessage['channel'],
     threadKey: c.threadKey,
@@ -53,6 +57,7 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     text: input.text,
     author: input.author,
     ...(input.choices?.length ? { choices: input.choices } : {}),
+    ...(input.attachments?.length ? { attachments: payloadAttachments(input.attachments) } : {}),
     replyTo: lastIn?.externalId
       ? { externalMessageId: lastIn.externalId, subject: lastMeta.subject ?? c.subject ?? undefined, references: lastMeta.references }
       : undefined,
@@ -67,12 +72,22 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     agentId: input.agentId ?? null,
     text: input.text,
     meta:
-      input.choices?.length || input.meta
-        ? JSON.stringify({ ...input.meta, ...(input.choices?.length ? { choices: input.choices } : {}) })
+      input.choices?.length || input.meta || input.attachments?.length
+        ? JSON.stringify({
+            ...input.meta,
+            ...(input.choices?.length ? { choices: input.choices } : {}),
+            ...(input.attachments?.length ? { attachments: payloadAttachments(input.attachments) } : {}),
+          })
         : null,
     createdAt: now,
   };
   await r.messages.insert(message);
+  if (input.attachments?.length)
+    await r.attachments.link(
+      input.attachments.map((a) => a.id),
+      messageId,
+      c.customerId,
+    );
   await r.outbox.insert({
     id: outboxId,
     messageId,

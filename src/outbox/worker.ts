@@ -6,6 +6,8 @@ import { LeasePump } from './lease-pump.js';
 import type { Logger } from '../log.js';
 import type { Repos, Store } from '../store/store.js';
 import type { OutboxRow } from '../store/ports.js';
+import type { FileStore } from '../attachments/file-store.js';
+import { withOpeners } from '../attachments/outbound.js';
 
 /** Pauses between attempts at a send; a platform's own retry-after wins when longer. */
 export const OUTBOX_BACKOFF: Backoff = { initialMs: 500, maxMs: 60_000 };
@@ -35,6 +37,8 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   /** A second phase in the transaction that records a delivery (the email copy of a web chat reply). */
   afterSent?: (r: Repos, row: OutboxRow, m: OutboundMessage, now: number) => Promise<void>;
+  /** Where replies' files are read from when sent. */
+  files?: FileStore;
 }
 
 /**
@@ -76,9 +80,10 @@ export class OutboxWorker {
   private async sendOne(row: OutboxRow): Promise<void> {
     const { store, clock, log } = this.o;
     const adapter = this.o.adapters[row.channel as ChannelId];
-    const message: OutboundMessage = { outboxId: row.id, ...(JSON.parse(row.payload) as Omit<OutboundMessage, 'outboxId'>) };
+    const stored: OutboundMessage = { outboxId: row.id, ...(JSON.parse(row.payload) as Omit<OutboundMessage, 'outboxId'>) };
     const attempt = row.attempts + 1;
     try {
+      const message = await withOpeners(store, this.o.files, stored);
       if (!adapter) throw new ChannelError(`channel ${row.channel} is not enabled`, { retryable: true, code: 'channel_disabled' });
       const { externalId } = await withTimeout(adapter.send(message), this.o.sendTimeoutMs ?? 30_000, row.channel);
       const now = clock.now().getTime();

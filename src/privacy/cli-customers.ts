@@ -9,6 +9,7 @@ import { openStore } from '../store/store.js';
 import { CLI_ACTOR } from '../audit/record.js';
 import { exportCustomer } from './export.js';
 import { eraseCustomer } from './erase.js';
+import { createFileStore } from '../attachments/create.js';
 
 export interface CustomersIo {
   stdout: NodeJS.WritableStream;
@@ -35,7 +36,7 @@ export async function runCustomersCli(sub: string | undefined, args: string[], i
       const stream = await exportCustomer(store, id, CLI_ACTOR, clock.now().getTime());
       await pipeline(Readable.fromWeb(stream as WebReadableStream<Uint8Array>), io.stdout, { end: false });
     } else {
-      const erased = await eraseCustomer(store, clock, id, CLI_ACTOR);
+      const erased = await eraseCustomer(store, clock, id, CLI_ACTOR, createFileStore(config));
       io.stdout.write(
         `erased customer ${id}: ${erased.identities} identit${erased.identities === 1 ? 'y' : 'ies'}, ` +
           `${erased.conversations} conversation(s), ${erased.messages} message(s) blanked\n`,

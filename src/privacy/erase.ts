@@ -2,7 +2,8 @@ import { NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/store.js';
 import { audit } from '../audit/record.js';
-import { redactConversation } from './redact.js';
+import { dropBytes, redactConversation } from './redact.js';
+import type { FileStore } from '../attachments/file-store.js';
 
 export interface Erased {
   customerId: string;
@@ -18,7 +19,7 @@ export interface Erased {
  * second call finishes an erasure that was interrupted, and a customer who writes again from the
  * same account becomes a new customer.
  */
-export async function eraseCustomer(store: Store, clock: Clock, customerId: string, by: string): Promise<Erased> {
+export async function eraseCustomer(store: Store, clock: Clock, customerId: string, by: string, files?: FileStore): Promise<Erased> {
   const now = clock.now().getTime();
   const identities = await store.tx(async (r) => {
     const customer = await r.customers.get(customerId);
@@ -37,11 +38,14 @@ export async function eraseCustomer(store: Store, clock: Clock, customerId: stri
     const page = await store.tx((r) => r.conversations.ofCustomer(customerId, { afterId, limit: 50 }));
     if (page.length === 0) break;
     for (const c of page) {
-      messages += await redactConversation(store, c.id, { erase: true, by, now });
+      messages += await redactConversation(store, c.id, { erase: true, by, now, files });
       conversations++;
     }
     afterId = page.at(-1)!.id;
   }
+  // Uploads never sent with a message are theirs too.
+  const unsent = await store.tx((r) => r.attachments.deleteOfCustomer(customerId));
+  if (files) await dropBytes(store, files, unsent);
   const result = { customerId, identities, conversations, messages };
   await store.tx((r) => audit(r, { by, action: 'customer.erase', subjectId: customerId, detail: { ...result }, now }));
   return result;

@@ -1,5 +1,6 @@
 import { decodeLogged } from '../domain/events.js';
 import type { Store } from '../store/store.js';
+import type { FileStore } from '../attachments/file-store.js';
 
 /** Messages blanked per transaction: small enough that no other request waits long on SQLite's one writer. */
 export const REDACT_BATCH = 200;
@@ -10,6 +11,8 @@ export interface RedactOptions {
   /** Who did it, for the FAQ suggestions it rejects. */
   by: string;
   now: number;
+  /** The file store: the conversation's files are deleted with it (bytes another row still names are kept). */
+  files?: FileStore;
 }
 
 /**
@@ -41,9 +44,11 @@ export async function redactConversation(store: Store, id: string, o: RedactOpti
       });
     }
   }
-  return store.tx(async (r) => {
+  const dropped: string[] = [];
+  const result = await store.tx(async (r) => {
     const c = await r.conversations.get(id, { lock: true });
     if (!c) return blanked;
+    dropped.push(...(await r.attachments.deleteOfConversation(id)));
     let n: number;
     do blanked += n = await r.messages.redact(id, { externalIds: o.erase, limit: REDACT_BATCH });
     while (n === REDACT_BATCH);
@@ -54,6 +59,13 @@ export async function redactConversation(store: Store, id: string, o: RedactOpti
     await r.conversations.update(id, { subject: null, redactedAt: o.now, threadKey });
     return blanked;
   });
+  if (o.files) await dropBytes(store, o.files, dropped);
+  return result;
+}
+
+/** Deletes the bytes of files no row names any more (rows are deleted first, in their transaction). */
+export async function dropBytes(store: Store, files: FileStore, hashes: string[]): Promise<void> {
+  for (const sha of hashes) if (!(await store.read((r) => r.attachments.referenced(sha)))) await files.delete(sha);
 }
 
 /** Lets requests queued behind the store run between two batches. */

@@ -1,3 +1,4 @@
+import { uploadsForReply, type OutboundFilePolicy } from '../attachments/outbound.js';
 import { transition, type ConversationEvent } from '../domain/conversation.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { DEFAULT_CAPACITY } from '../domain/presence.js';
@@ -81,7 +82,14 @@ export class QueueActions {
    * An agent's reply: the holder may speak, and so may an invited participant while a person
    * handles it (queued or assigned); it leaves through the outbox.
    */
-  async reply(agent: AgentRow, id: string, text: string, draftId?: string, meta?: Record<string, unknown>): Promise<MessageRow> {
+  async reply(
+    agent: AgentRow,
+    id: string,
+    text: string,
+    draftId?: string,
+    extra: { meta?: Record<string, unknown>; files?: { ids: string[]; policy: OutboundFilePolicy } } = {},
+  ): Promise<MessageRow> {
+    const { meta, files } = extra;
     return this.store.tx(async (r) => {
       const c = await this.load(r, id);
       const holds = c.status === 'assigned' && c.assigneeId === agent.id;
@@ -93,9 +101,20 @@ export class QueueActions {
         if (!draft || draft.conversationId !== id)
           throw new ValidationError(`draft ${draftId} does not belong to this conversation`, 'draftId');
       }
+      const attachments = files?.ids.length
+        ? await uploadsForReply(r, files.ids, { owner: `agent:${agent.id}`, channel: c.channel, policy: files.policy })
+        : undefined;
       const now = this.clock.now().getTime();
       await judgeDraft(r, draft ?? (await r.drafts.latestPending(id)), text, agent.id, now);
-      const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now, ...(meta ? { meta } : {}) });
+      const message = await enqueueReply(r, {
+        conversation: c,
+        author: 'agent',
+        agentId: agent.id,
+        text,
+        now,
+        attachments,
+        ...(meta ? { meta } : {}),
+      });
       await markAnswered(r, c, now);
       await audit(r, {
         by: agent.id,

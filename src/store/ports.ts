@@ -142,6 +142,45 @@ export interface MessageRow {
   createdAt: number;
 }
 
+/** One stored file (src/attachments/): the bytes are in the file store under `sha256`. */
+export interface AttachmentRow {
+  id: string;
+  /** Null until an upload is sent with a message. */
+  messageId: string | null;
+  customerId: string | null;
+  /** Who uploaded it before it was linked: `webchat:<session>` or `agent:<id>`; null for files that came with a message. */
+  owner: string | null;
+  sha256: string;
+  size: number;
+  /** Sniffed from the bytes, never the name. */
+  mime: string;
+  name: string;
+  /** 1: shown inside the message (email inline image, Telegram photo). */
+  inline: number;
+  createdAt: number;
+}
+
+export interface AttachmentsRepo {
+  insert(row: AttachmentRow): Promise<void>;
+  get(id: string): Promise<AttachmentRow | undefined>;
+  byIds(ids: string[]): Promise<AttachmentRow[]>;
+  /** The files of these messages, oldest first. */
+  ofMessages(messageIds: string[]): Promise<AttachmentRow[]>;
+  /** Links uploads to the message they were sent with; returns how many were still unlinked and changed. */
+  link(ids: string[], messageId: string, customerId: string | null): Promise<number>;
+  /** Bytes stored for this customer (or upload owner) since `since`: the daily allowance. */
+  bytesSince(key: { customerId?: string; owner?: string }, since: number): Promise<number>;
+  /** Deletes the rows of these messages; returns their hashes, so the caller can drop bytes nobody else refers to. */
+  deleteOfMessages(messageIds: string[]): Promise<string[]>;
+  deleteOfCustomer(customerId: string): Promise<string[]>;
+  /** The rows of every message of a conversation (retention, erasure); returns their hashes. */
+  deleteOfConversation(conversationId: string): Promise<string[]>;
+  /** Unlinked uploads older than `before` (never sent), deleted; returns their hashes. */
+  deleteUnlinkedBefore(before: number, limit: number): Promise<string[]>;
+  /** Whether any row still refers to these bytes. */
+  referenced(sha256: string): Promise<boolean>;
+}
+
 export interface DraftRow {
   id: string;
   conversationId: string;
@@ -885,6 +924,7 @@ export interface Repos {
   routingRules: RoutingRulesRepo;
   search: SearchRepo;
   reports: ReportsRepo;
+  attachments: AttachmentsRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */

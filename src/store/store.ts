@@ -22,6 +22,7 @@ import { SqlWebhooksRepo } from './webhooks-repo.js';
 import { SqlWebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 import { SqlEmailCopiesRepo } from './email-copies-repo.js';
 import { SqlReportsRepo } from './reports-repo.js';
+import { SqlAttachmentsRepo } from './attachments-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -148,6 +149,7 @@ export class Store {
       routingRules: new SqlRoutingRulesRepo(db),
       search,
       reports: new SqlReportsRepo(db),
+      attachments: new SqlAttachmentsRepo(db),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };

@@ -66,7 +66,17 @@ function webchatItem(m: MessageRow): WebchatItem {
   };
   const choices = m.direction === 'out' ? choicesOf(m.meta) : undefined;
   if (choices) item.choices = choices;
+  const files = filesOf(m.meta);
+  if (files) item.attachments = files;
   return item;
+}
+
+/** The stored files of a message (those kept: they have an id), fetched by the widget with its session. */
+function filesOf(meta: string | null): WebchatItem['attachments'] {
+  if (!meta) return undefined;
+  const list = (JSON.parse(meta) as { attachments?: { id?: string; name: string; mime: string; size: number }[] }).attachments;
+  const kept = Array.isArray(list) ? list.filter((a) => typeof a.id === 'string') : [];
+  return kept.length ? kept.map((a) => ({ id: a.id!, name: a.name, mime: a.mime, size: a.size })) : undefined;
 }
 
 /** The choices an outbound message offered, from its meta (src/outbox/enqueue.ts). */

@@ -81,6 +81,8 @@ describe('SQLite and PostgreSQL schemas', () => {
     expectTypeOf<InferSelectModel<typeof pg.webhookDeliveries>>().toEqualTypeOf<ports.WebhookDeliveryRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.channelState>>().toEqualTypeOf<{ key: string; value: string; updatedAt: number }>();
     expectTypeOf<InferSelectModel<typeof pg.channelState>>().toEqualTypeOf<{ key: string; value: string; updatedAt: number }>();
+    expectTypeOf<InferSelectModel<typeof sqlite.attachments>>().toEqualTypeOf<ports.AttachmentRow>();
+    expectTypeOf<InferSelectModel<typeof pg.attachments>>().toEqualTypeOf<ports.AttachmentRow>();
     expectTypeOf<InferSelectModel<typeof sqlite.settings>>().toEqualTypeOf<ports.SettingRow>();
     expectTypeOf<InferSelectModel<typeof pg.settings>>().toEqualTypeOf<ports.SettingRow>();
   });

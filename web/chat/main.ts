@@ -5,6 +5,7 @@
  */
 import { formatDateTime, formatTime, lang, langTag, t } from './strings.js';
 import { sessionStore } from './storage.js';
+import { fileNodes, PendingFiles, type ChatFile, type FileLimits } from './files.js';
 
 interface Session {
   sessionId: string;
@@ -24,6 +25,7 @@ interface ChatItem {
   createdAt?: string;
   /** Offered with a bot reply; a click sends the pick. */
   choices?: { id: string; label: string }[];
+  attachments?: ChatFile[];
 }
 
 interface Availability {
@@ -39,6 +41,8 @@ interface Look {
   prechat?: boolean;
   /** The server shows agents what the visitor is typing (WIDGET_DRAFT_PREVIEW). */
   draftPreview?: boolean;
+  /** What the web chat takes (null: no files). */
+  files?: FileLimits | null;
 }
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -170,6 +174,7 @@ function show(m: ChatItem, live: boolean): void {
       div.appendChild(b);
     } else div.appendChild(document.createTextNode(part));
   });
+  if (m.attachments?.length) div.appendChild(fileNodes(m.attachments, session));
   if (m.choices?.length) div.appendChild(choiceButtons(m.choices));
   if (m.createdAt) {
     const time = document.createElement('time');
@@ -282,10 +287,12 @@ async function failure(res: Response): Promise<SendError> {
   return new SendError(t('failed', { reason }));
 }
 
+const pending = new PendingFiles(byId('pending'), status, () => look.files ?? null);
+
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value.trim();
-  if (!text) return;
+  if (!text && pending.count === 0) return;
   input.value = '';
   void send({ text }).then((ok) => {
     if (!ok && !input.value) input.value = text;
@@ -295,9 +302,20 @@ form.addEventListener('submit', (e) => {
 /** Posts a message or a pick, retrying network failures with the same clientMessageId; false when it was not accepted. */
 async function send(body: { text: string; choiceId?: string }): Promise<boolean> {
   const clientMessageId = crypto.randomUUID();
+  let files: { attachmentId: string; name: string }[] | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const s = await ensureSession();
+      // Uploaded once, before the message that names them; a refused file keeps the message unsent.
+      if (!files && pending.count && !body.choiceId) {
+        try {
+          files = await pending.upload(s);
+        } catch (err) {
+          throw new SendError(err instanceof Error ? err.message : String(err));
+        }
+        pending.clear();
+        body = { ...body, ...{ attachments: files } };
+      }
       const res = await fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/messages', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
@@ -383,6 +401,7 @@ async function start(): Promise<void> {
       .catch(() => null),
   ]);
   look = cfg;
+  setUpFiles();
   away = availability && (!availability.open || !availability.agentsOnline) ? availability : null;
   applyLook();
   greet();
@@ -461,6 +480,41 @@ async function saveContact(s: Session, email: string): Promise<void> {
   } catch {
     status.textContent = t('network');
   }
+}
+
+/** The attach button, drag-and-drop and paste, when the web chat takes files. */
+function setUpFiles(): void {
+  if (!look.files) return;
+  const attach = byId<HTMLButtonElement>('attach');
+  const picker = byId<HTMLInputElement>('file');
+  attach.hidden = false;
+  attach.setAttribute('aria-label', t('attach'));
+  attach.title = t('attach');
+  attach.addEventListener('click', () => picker.click());
+  picker.addEventListener('change', () => {
+    pending.add(picker.files ?? []);
+    picker.value = '';
+  });
+  document.addEventListener('dragover', (e) => {
+    if (e.dataTransfer?.types.includes('Files')) {
+      e.preventDefault();
+      document.body.classList.add('dropping');
+    }
+  });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+  document.addEventListener('drop', (e) => {
+    document.body.classList.remove('dropping');
+    if (!e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    pending.add(e.dataTransfer.files);
+  });
+  input.addEventListener('paste', (e) => {
+    const files = e.clipboardData?.files;
+    if (files?.length) {
+      e.preventDefault();
+      pending.add(files);
+    }
+  });
 }
 
 void start();

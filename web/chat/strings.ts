@@ -22,6 +22,14 @@ export const lang: Lang = pick();
 export const langTag = lang === 'zh' ? 'zh-CN' : 'en';
 
 const en = {
+  attach: 'Attach a file',
+  removeFile: 'Remove {name}',
+  uploading: 'Sending {name}… {percent}%',
+  fileTooLarge: '{name} is too large: files may be at most {max}.',
+  tooManyFiles: 'At most {max} files can be sent in one message.',
+  fileFailed: '{name} could not be sent: {reason}',
+  download: 'Download {name}',
+  dropHere: 'Drop files to attach them',
   title: 'Chat with {name}',
   close: 'Close chat',
   message: 'Your message',
@@ -53,6 +61,14 @@ const en = {
 };
 
 const zh: typeof en = {
+  attach: '添加文件',
+  removeFile: '移除 {name}',
+  uploading: '正在发送 {name}… {percent}%',
+  fileTooLarge: '{name} 太大：文件不能超过 {max}。',
+  tooManyFiles: '每条消息最多只能发送 {max} 个文件。',
+  fileFailed: '{name} 发送失败：{reason}',
+  download: '下载 {name}',
+  dropHere: '拖放文件到这里即可添加',
   title: '与{name}聊天',
   close: '关闭聊天',
   message: '您的消息',

@@ -522,3 +522,26 @@ export const emailCopies = pgTable(
   },
   (t) => [index('email_copies_due').on(t.status, t.nextAttemptAt), index('email_copies_conversation').on(t.conversationId, t.status)],
 );
+
+/** See the SQLite schema. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id'),
+    customerId: text('customer_id'),
+    owner: text('owner'),
+    sha256: text('sha256').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    mime: text('mime').notNull(),
+    name: text('name').notNull(),
+    inline: integer('inline').notNull().default(0),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('attachments_message').on(t.messageId),
+    index('attachments_customer').on(t.customerId, t.createdAt),
+    index('attachments_owner').on(t.owner, t.createdAt),
+    index('attachments_sha256').on(t.sha256),
+  ],
+);

@@ -547,3 +547,31 @@ export const emailCopies = sqliteTable(
   },
   (t) => [index('email_copies_due').on(t.status, t.nextAttemptAt), index('email_copies_conversation').on(t.conversationId, t.status)],
 );
+
+/**
+ * One file a customer sent or an agent attached (src/attachments/). The bytes live in the file
+ * store under their SHA-256, so two rows of the same file share them; `messageId` is null until
+ * an upload is sent with a message. `owner` is who uploaded it before it was linked
+ * (`webchat:<session>`, `agent:<id>`), so nobody else can attach it.
+ */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id'),
+    customerId: text('customer_id'),
+    owner: text('owner'),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    mime: text('mime').notNull(),
+    name: text('name').notNull(),
+    inline: integer('inline').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('attachments_message').on(t.messageId),
+    index('attachments_customer').on(t.customerId, t.createdAt),
+    index('attachments_owner').on(t.owner, t.createdAt),
+    index('attachments_sha256').on(t.sha256),
+  ],
+);
