@@ -114,17 +114,18 @@ export function createAnthropicTranslator(config: AnthropicDrafterConfig): Trans
 }
 
 const HAN = /\p{Script=Han}/gu;
-const LATIN = /\p{Script=Latin}/gu;
+const LATIN_WORD = /\p{Script=Latin}+/gu;
 
 /**
- * The language of some text, by the share of Chinese characters among its letters; null when it
- * has neither (digits, emoji). A third is enough: Chinese messages often hold Latin order numbers.
+ * The language of some text: Chinese characters against Latin words (a character is about a word),
+ * Chinese from 40 % up; null when it has neither (digits, emoji). Words, not letters, so a Chinese
+ * message naming an "iPhone 15 Pro Max" stays Chinese and an English one signed 王小明 stays English.
  */
 export function detectLanguage(text: string): Language | null {
   const han = text.match(HAN)?.length ?? 0;
-  const latin = text.match(LATIN)?.length ?? 0;
+  const latin = text.match(LATIN_WORD)?.length ?? 0;
   if (!han && !latin) return null;
-  return han / (han + latin) >= 1 / 3 ? 'zh' : 'en';
+  return han / (han + latin) >= 0.4 ? 'zh' : 'en';
 }
 
 /** A locale tag ('zh-CN', 'en_US') as one of the two languages, if it is one. */

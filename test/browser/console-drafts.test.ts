@@ -5,6 +5,7 @@ import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest, type Scri
 import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
 import { signedIn } from './console-helpers-shell.js';
 
@@ -167,6 +168,12 @@ describe.skipIf(chromiumMissing)(browserSuite('/console drafts panel'), () => {
     llm.deltaDelayMs = 0;
     expect((await detailOf(id)).drafts.at(-1)).toMatchObject({ status: 'cancelled', reason: 'agent' });
     expect(await view.getByRole('button', { name: 'Use draft' }).count()).toBe(0);
+
+    // A refused request leaves a failed draft that says why.
+    llm.faults.push({ status: 400 });
+    await view.getByRole('button', { name: 'Draft again' }).click();
+    await view.locator('.conv-draft[data-status="failed"]', { hasText: 'Failed: the LLM API answered 400.' }).waitFor();
+    await expectNoSeriousA11yViolations(page, '#view');
     await page.context().close();
   });
 

@@ -91,14 +91,14 @@ export function createTranslatedSend(ctx: PageContext, conversationId: string) {
 }
 
 const HAN = /\p{Script=Han}/gu;
-const LATIN = /\p{Script=Latin}/gu;
+const LATIN_WORD = /\p{Script=Latin}+/gu;
 
-/** 'zh' or 'en' by the share of Chinese characters among the letters (as the API judges it); null without letters. */
+/** 'zh' or 'en': Chinese characters against Latin words, as the API judges it (src/llm/translator.ts); null without letters. */
 export function textLanguage(text: string): 'en' | 'zh' | null {
   const han = text.match(HAN)?.length ?? 0;
-  const latin = text.match(LATIN)?.length ?? 0;
+  const latin = text.match(LATIN_WORD)?.length ?? 0;
   if (!han && !latin) return null;
-  return han / (han + latin) >= 1 / 3 ? 'zh' : 'en';
+  return han / (han + latin) >= 0.4 ? 'zh' : 'en';
 }
 
 /** Whether text is in another language than the console's: only then is translating it offered. */
