@@ -21,6 +21,7 @@ import { createGatewayClient, sendingRestOptions } from './gateway-client.js';
 import { createInbound, type Inbound } from './inbound.js';
 import type { GatewayMessage } from './normalize.js';
 import { createReplySender } from './send-reply.js';
+import { createTypingSender } from './typing.js';
 
 export interface DiscordAdapterDeps {
   log: Logger;
@@ -107,6 +108,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
 
   return {
     channel: 'discord',
+    typing: createTypingSender(rest),
     // Discord sends each event to every connected session: two instances on one bot token
     // would both receive, and both store, every message.
     singleConsumer: true,

@@ -11,6 +11,7 @@ import { LatestMessages } from './latest-messages.js';
 import { ALLOWED_UPDATES } from './normalize.js';
 import { startPolling, type Polling } from './polling.js';
 import { createReplySender } from './send-reply.js';
+import { createTypingSender } from './typing.js';
 import { createWebhookRoute } from './webhook-route.js';
 
 const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
@@ -64,6 +65,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
   return {
     channel: 'telegram',
     routes,
+    typing: createTypingSender(api),
     // Telegram hands each update to one getUpdates caller; webhooks may be served by every instance.
     singleConsumer: !config.webhook,
 
