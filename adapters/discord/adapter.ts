@@ -22,6 +22,7 @@ import { createInbound, type Inbound } from './inbound.js';
 import type { GatewayMessage } from './normalize.js';
 import { createFileOpener, DEFAULT_MAX_DOWNLOAD_BYTES } from './files.js';
 import { createReplySender, discordLimits } from './send-reply.js';
+import { createTypingSender } from './typing.js';
 
 export interface DiscordAdapterDeps {
   log: Logger;
@@ -110,6 +111,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
 
   return {
     channel: 'discord',
+    typing: createTypingSender(rest),
     // Discord sends each event to every connected session: two instances on one bot token
     // would both receive, and both store, every message.
     singleConsumer: true,

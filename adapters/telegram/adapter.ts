@@ -13,6 +13,7 @@ import { startPolling, type Polling } from './polling.js';
 import { createFileOpener, DEFAULT_MAX_DOWNLOAD_BYTES } from './files.js';
 import { telegramLimits } from './send-files.js';
 import { createReplySender } from './send-reply.js';
+import { createTypingSender } from './typing.js';
 import { createWebhookRoute } from './webhook-route.js';
 
 const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
@@ -73,6 +74,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
   return {
     channel: 'telegram',
     routes,
+    typing: createTypingSender(api),
     // Telegram hands each update to one getUpdates caller; webhooks may be served by every instance.
     singleConsumer: !config.webhook,
     attachmentLimits,

@@ -7,6 +7,9 @@ import type { SessionSignals } from '../kit/signals.js';
 import type { Store } from '../store/store.js';
 import type { ApiEnv } from './auth.js';
 
+/** How long the agent's request waits for the platform's answer to a typing indicator. */
+const CHANNEL_WAIT_MS = 2000;
+
 /** A channel adapter's typing indicator (ChannelAdapter.typing), by channel. */
 export type ChannelTyping = Partial<Record<string, (to: { threadKey: string; to: SenderIdentity }) => Promise<void>>>;
 
@@ -38,14 +41,18 @@ export function typingRoutes(d: { store: Store; signals: SessionSignals; channel
     }
     const typing = d.channels?.[conv.channel];
     if (!typing) return c.json({ delivered: false }, 202);
-    // Best effort: the platform's indicator is a hint, and a failure of it is no failure of the agent's.
-    const delivered = await typing({
+    // Best effort: the platform's indicator is a hint, and a failure of it is no failure of the agent's;
+    // a platform slow to answer (its rate limit) does not hold the agent's request past a moment.
+    const sent = typing({
       threadKey: conv.threadKey,
       to: { channelUserId: identity?.channelUserId ?? conv.threadKey, displayName: identity?.displayName ?? undefined },
     }).then(
       () => true,
       () => false,
     );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const delivered = await Promise.race([sent, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), CHANNEL_WAIT_MS)))]);
+    clearTimeout(timer);
     return c.json({ delivered }, 202);
   });
   return app;

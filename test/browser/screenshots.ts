@@ -2,7 +2,7 @@
  * Screenshots of every page for looking at them after a change: `npm run screenshots [-- OUT_DIR]`
  * (default test/artifacts/screenshots/). The app is seeded with a few customers in English and
  * Chinese, a claimed conversation with a reply and an internal note, and a VIP customer; then the
- * chat page and each console page (sign-in, inbox, conversation, customer, reports, admin pages)
+ * chat page and each console page (sign-in, inbox, conversation, customer, reports, visitors, admin pages)
  * are taken at 1366 and 375 px, in English and in simplified Chinese (the browser's language), as
  * `PAGE-LOCALE-WIDTH.png`. Not a test: nothing is asserted beyond each page having rendered.
  */
@@ -104,6 +104,8 @@ async function consolePages(
   await shot('customer');
   await visit(page, '#/reports', '.rep-chart svg');
   await shot('reports');
+  await visit(page, '#/visitors', '.vis-status');
+  await shot('visitors');
   for (const section of ['agents', 'teams', 'routing', 'canned', 'sla', 'webhooks', 'faq']) {
     await visit(page, `#/admin/${section}`, '.admin-h1');
     await shot(`admin-${section}`);

@@ -4,7 +4,7 @@
  * Each runs this suite against the real app and its protocol fake.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, tempDir } from '../support/app.js';
+import { api, startApp, tempDir } from '../support/app.js';
 import { conversationIdOf, replies, settled, type ChannelCustomer, type ChannelHarness } from './contract.js';
 
 export interface PlatformCustomer extends ChannelCustomer {
@@ -14,6 +14,8 @@ export interface PlatformCustomer extends ChannelCustomer {
   refuseReplies(): void;
   /** When each attempt to send this customer a message reached the platform (ms since the epoch). */
   replyAttempts(): number[];
+  /** How many typing indicators reached the platform for this customer's chat. */
+  typingShown(): number;
 }
 
 export interface PlatformHarness extends ChannelHarness {
@@ -40,6 +42,24 @@ export function botPlatformContract(name: string, makeHarness: () => Promise<Pla
     });
     afterAll(async () => {
       await h?.close();
+    });
+
+    it('shows the customer the platform’s typing indicator while an agent types, at most once per 4 s per chat', async () => {
+      const customer = await h.newCustomer();
+      const id = await customer.says('human');
+      await replies(customer, 1);
+      const conversationId = await conversationIdOf(h, id);
+      expect((await api(h.app, agent.token, 'POST', `/api/conversations/${conversationId}/claim`)).status).toBe(200);
+      const typing = () => api(h.app, agent.token, 'POST', `/api/conversations/${conversationId}/typing`);
+      expect(await typing()).toEqual({ status: 202, body: { delivered: true } });
+      expect(customer.typingShown()).toBe(1);
+      // Typing on within the 4 s: the indicator is still showing, nothing more is sent.
+      expect((await typing()).status).toBe(202);
+      expect(customer.typingShown()).toBe(1);
+      // Another agent, who does not hold the conversation, is refused.
+      const other = await h.app.createAgent('Bystander');
+      expect((await api(h.app, other.token, 'POST', `/api/conversations/${conversationId}/typing`)).status).toBe(403);
+      expect(customer.typingShown()).toBe(1);
     });
 
     it('retries a rate-limited reply after the time the platform names, and delivers it once', async () => {

@@ -75,6 +75,9 @@ export async function discordHarness(extraEnv: Record<string, string> = {}): Pro
         replyAttempts() {
           return sends().map((c) => c.at);
         },
+        typingShown() {
+          return fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${dm}/typing`).length;
+        },
       };
     },
     restart: (whileDown) => running.restart(whileDown),

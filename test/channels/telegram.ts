@@ -77,6 +77,11 @@ export async function telegramHarness(extraEnv: Record<string, string> = {}): Pr
         replyAttempts() {
           return fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user.id).map((c) => c.at);
         },
+        typingShown() {
+          return fake.calls.filter(
+            (c) => c.method === 'sendChatAction' && Number(c.params.chat_id) === user.id && c.params.action === 'typing',
+          ).length;
+        },
       };
     },
     restart: (whileDown) => running.restart(whileDown),

@@ -4,7 +4,7 @@
  * `GET /gateway/bot` answers, or `gatewayUrl` given explicitly).
  *
  * REST (`/api/v10/…`, `Authorization: Bot <token>`): `GET /gateway/bot`, `GET /users/@me`,
- * `GET /channels/:id`, `GET /channels/:id/messages?after=&limit=`, `POST /channels/:id/messages`
+ * `GET /channels/:id`, `GET /channels/:id/messages?after=&limit=`, `POST /channels/:id/messages`, `POST /channels/:id/typing`
  * (content limit, message_reference, allowed_mentions, nonce + enforce_nonce), rate-limit
  * headers on every answer, 429 with `retry_after`, 403 50007 for users who blocked the bot.
  *
@@ -499,7 +499,8 @@ export class FakeDiscordApi {
       answer = this.injected(req.method ?? 'GET', path) ?? this.route(req.method ?? 'GET', path, url.searchParams, body, files);
     }
     res.writeHead(answer.status, {
-      'content-type': 'application/json',
+      // A 204 has no body, so no content type (as Discord answers; clients parse a JSON type's body).
+      ...(answer.status === 204 ? {} : { 'content-type': 'application/json' }),
       'x-ratelimit-limit': '5',
       'x-ratelimit-remaining': answer.status === 429 ? '0' : '4',
       'x-ratelimit-reset': String(Date.now() / 1000 + 1),
@@ -523,6 +524,10 @@ export class FakeDiscordApi {
     if (method === 'POST' && callback) return this.interactionCallback(callback[1]!, callback[2]!, body as { type?: number } | null);
     if (method === 'GET' && path === '/users/@me')
       return ok({ ...this.bot, global_name: null, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0 });
+    // The typing indicator: 204 for a channel the bot can see (Discord's Trigger Typing Indicator).
+    const typing = /^\/channels\/(\d+)\/typing$/.exec(path);
+    if (typing && method === 'POST')
+      return this.channels.has(typing[1]!) ? { status: 204, body: null } : error(404, 10003, 'Unknown Channel');
     const channelMatch = /^\/channels\/(\d+)(\/messages)?$/.exec(path);
     const channel = channelMatch ? this.channels.get(channelMatch[1]!) : undefined;
     if (channelMatch && !channel) return error(404, 10003, 'Unknown Channel');

@@ -316,6 +316,24 @@ export class FakeTelegramBotApi {
       }
       case 'sendMediaGroup':
         return ok(this.sendMediaGroup(p));
+      case 'sendChatAction': {
+        // Telegram's own checks: a chat it knows of, and an action from its list.
+        const actions = [
+          'typing',
+          'upload_photo',
+          'record_video',
+          'upload_video',
+          'record_voice',
+          'upload_voice',
+          'upload_document',
+          'choose_sticker',
+          'find_location',
+        ];
+        if (p.chat_id === undefined || p.chat_id === '') throw new ApiFailure(400, 'Bad Request: chat not found');
+        if (typeof p.action !== 'string' || !actions.includes(p.action))
+          throw new ApiFailure(400, 'Bad Request: wrong parameter action in request');
+        return ok(true);
+      }
       case 'answerCallbackQuery': {
         const id = typeof p.callback_query_id === 'string' || typeof p.callback_query_id === 'number' ? String(p.callback_query_id) : '';
         if (!this.callbackQueries.has(id))
