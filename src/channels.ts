@@ -5,7 +5,7 @@ import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
-import type { WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
+import type { WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
@@ -30,8 +30,12 @@ export interface AdapterDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now (widget.js page views). */
   visitors?: Visitors;
+  /** A web chat visitor is typing (and, with WIDGET_DRAFT_PREVIEW, what): told to the agents who may see the chat. */
+  customerTyping?: (sessionId: string, text: string | undefined) => Promise<void>;
   /** Business hours and agents online, for the widget's offline mode. */
   availability?: () => Promise<WidgetAvailability>;
+  /** Offline replies by email (the web chat's seen and contact requests). */
+  offline?: WebchatOffline;
 }
 
 type Env = Record<string, string | undefined>;

@@ -23,7 +23,10 @@ import { DraftJobs } from './pipeline/drafting.js';
 import { createAiAgentDeps } from './ai-agent/create.js';
 import { Summaries } from './pipeline/summaries.js';
 import { createAnthropicSummarizer } from './llm/summarizer.js';
+import { createAnthropicTranslator } from './llm/translator.js';
+import { Translations } from './pipeline/translations.js';
 import { OutboxWorker } from './outbox/worker.js';
+import { emailCopies, webchatOffline } from './outbox/email-copies-setup.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
@@ -35,6 +38,8 @@ import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
+import { AgentSignals, signalVisitorChanges } from './kit/agent-signals.js';
+import { customerTypingRelay } from './api/typing.js';
 import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
@@ -138,6 +143,22 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         : {}),
     });
     cleanups.unshift(() => summaries.stop());
+    const translations = new Translations({
+      store,
+      clock,
+      drafting: drafts,
+      log: log.child({ part: 'translations' }),
+      timeoutMs: config.DRAFT_TIMEOUT_MS,
+      ...(config.ANTHROPIC_API_KEY
+        ? {
+            translator: createAnthropicTranslator({
+              apiKey: config.ANTHROPIC_API_KEY,
+              model: config.ANTHROPIC_MODEL,
+              baseURL: config.ANTHROPIC_BASE_URL,
+            }),
+          }
+        : {}),
+    });
 
     // One event read per batch of commits, fanned out to every open event stream.
     const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
@@ -157,10 +178,14 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
+    const agentSignals = new AgentSignals();
+    cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
+      customerTyping: customerTypingRelay(store, agentSignals),
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
+      offline: webchatOffline(store, clock),
       clock,
       log,
       state: {
@@ -180,10 +205,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           position: config.WIDGET_POSITION,
           greeting: { en: config.WIDGET_GREETING_EN, zh: config.WIDGET_GREETING_ZH },
           prechat: config.WIDGET_PRECHAT,
+          draftPreview: config.WIDGET_DRAFT_PREVIEW,
         },
         identitySecret: config.WIDGET_IDENTITY_SECRET,
         widgetOrigins: config.WIDGET_ORIGINS,
         presence: minute(config.RATE_LIMIT_PRESENCE_PER_MINUTE),
+        typing: minute(config.RATE_LIMIT_TYPING_PER_MINUTE),
       },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
@@ -191,7 +218,18 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const liveness = config.DATABASE_URL ? await postgresLiveness(config.DATABASE_URL) : soleLiveness();
     cleanups.unshift(() => liveness.close());
     const outboxLog = log.child({ part: 'outbox' });
+    const copies = await emailCopies({
+      store,
+      clock,
+      log,
+      liveness,
+      email: byChannel.email,
+      emailFrom: env.EMAIL_FROM,
+      afterMs: config.WIDGET_EMAIL_AFTER,
+      shopName: config.WIDGET_NAME,
+    });
     const outbox = new OutboxWorker({
+      afterSent: copies?.afterSent,
       store,
       adapters: metrics.countSends(byChannel),
       clock,
@@ -297,9 +335,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       }),
       presence,
       assigner,
-      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
+      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries, translations },
       signals,
       visitors,
+      agentSignals,
+      channelTyping: Object.fromEntries(adapters.flatMap((a) => (a.typing ? [[a.channel, a.typing.bind(a)]] : []))),
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,
@@ -373,6 +413,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       async () => stopPruning(),
     );
     outbox.start();
+    copies?.worker.start();
     webhooks.start();
     await assigner.kickAll();
     readiness.markStarted();
@@ -403,6 +444,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
         const streams = closeAllSseStreams(2_000);
         const http = await closeServerGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
+        await copies?.worker.stop();
         await stopOutbox(deadline);
         log.info('switchboard stopping', { sseStreamsClosed: streams, requests: http });
         for (const c of cleanups) await c();

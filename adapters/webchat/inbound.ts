@@ -8,9 +8,9 @@ export const MAX_BODY_BYTES = MAX_TEXT_BYTES * 4 + 1024;
 const MAX_CLIENT_ID = 200;
 const MAX_CHOICE_ID = 64;
 const MAX_NAME = 100;
-const MAX_EMAIL = 254;
+export const MAX_EMAIL = 254;
 /** Enough to catch a typo; whether the address is really theirs is not known (see the README, pre-chat form). */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The widget's `{ text, clientMessageId }`, or a pick `{ choiceId, text?, clientMessageId }`

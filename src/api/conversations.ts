@@ -89,9 +89,11 @@ async function timeline(r: Repos, conversationId: string) {
 async function messagePage(r: Repos, conversationId: string, limit: number, before: string | undefined) {
   const rows = await r.messages.page(conversationId, { includeInternal: true, limit: limit + 1, before });
   const shown = rows.slice(0, limit).reverse();
-  const deliveries = await r.outbox.forMessages(shown.filter((m) => m.direction === 'out').map((m) => m.id));
+  const outIds = shown.filter((m) => m.direction === 'out').map((m) => m.id);
+  const deliveries = await r.outbox.forMessages(outIds);
+  const copies = await r.emailCopies.forMessages(outIds);
   return {
-    messages: shown.map((m) => messageView(m, deliveries.get(m.id))),
+    messages: shown.map((m) => messageView(m, deliveries.get(m.id), copies.get(m.id))),
     messagesNextCursor: rows.length > limit && shown[0] ? encodeCursor({ m: shown[0].id }) : null,
   };
 }
@@ -270,7 +272,7 @@ export function conversationRoutes(
         customer: customerView(customer, identities),
         ...messages,
         drafts: drafts
-          .filter((d) => d.kind !== 'summary')
+          .filter((d) => d.kind === 'llm' || d.kind === 'faq')
           .map((d) => {
             const view = draftView(d);
             // What the console links each citation to: the entry and its first question, in the customer's locale.

@@ -1,6 +1,15 @@
 import { isQuestion } from '../pipeline/asked-question.js';
 import { conversationSla, type SlaPolicy, type TargetState } from '../sla/policy.js';
-import type { CannedResponseRow, ConversationRow, CustomerRow, DraftRow, IdentityRow, MessageRow, OutboxRow } from '../store/ports.js';
+import type {
+  CannedResponseRow,
+  ConversationRow,
+  CustomerRow,
+  DraftRow,
+  EmailCopyRow,
+  IdentityRow,
+  MessageRow,
+  OutboxRow,
+} from '../store/ports.js';
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 
@@ -84,7 +93,7 @@ export function customerView(c: CustomerRow | undefined, identities: IdentityRow
   };
 }
 
-export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
+export function messageView(m: MessageRow, delivery: OutboxRow | undefined, copy?: EmailCopyRow) {
   const meta = m.meta
     ? (JSON.parse(m.meta) as {
         attachments?: unknown;
@@ -94,7 +103,10 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
         raw?: { problems?: unknown };
         choices?: { id: string; label: string }[];
         choiceId?: string;
-        generated?: { kind: 'summary'; trigger: string; model: string };
+        generated?:
+          | { kind: 'summary'; trigger: string; model: string }
+          | { kind: 'translation'; from: string; to: string; messageId: string; model: string };
+        translation?: { original: string; from: string; to: string; model: string };
         automatic?: boolean;
       })
     : {};
@@ -112,6 +124,8 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
     automatic: meta.automatic === true,
     /** A note written by the model (a summary), not by an agent: `{kind, trigger, model}`. */
     generated: meta.generated ?? null,
+    /** A reply sent translated into the customer's language: what the agent wrote, `{original, from, to, model}`. */
+    translation: meta.translation ?? null,
     /** What the bot offered the customer to pick (ask back when unsure), and which one an inbound message picked. */
     choices: meta.choices ?? [],
     choiceId: meta.choiceId ?? null,
@@ -124,6 +138,9 @@ export function messageView(m: MessageRow, delivery: OutboxRow | undefined) {
     delivery: delivery ? delivery.status : null,
     deliveryError: delivery?.status === 'failed' ? delivery.lastError : null,
     deliveryAttempts: delivery?.attempts ?? null,
+    /** An agent's web chat reply copied by email to a visitor who did not see it in the chat: pending, sent, skipped or failed; null when none was queued. */
+    emailCopy: copy?.status ?? null,
+    emailCopyReason: copy && copy.status !== 'sent' ? copy.lastError : null,
   };
 }
 

@@ -57,8 +57,8 @@ const delivery = z.union([
   z.object({ messageId: z.string(), status: z.literal('sent') }),
   z.object({ messageId: z.string(), status: z.literal('failed'), error: z.string() }),
 ]);
-/** A generated note (a summary) has no agent. */
-const note = z.object({ messageId: z.string(), agentId: z.string().nullable(), generated: z.literal('summary').optional() });
+/** A generated note (a summary, a translation) has no agent. */
+const note = z.object({ messageId: z.string(), agentId: z.string().nullable(), generated: z.enum(['summary', 'translation']).optional() });
 /** A customer question proposed for the FAQ (by an agent or a customer's pick), and an admin's decision on it. */
 const faqSuggestion = z.object({
   suggestionId: z.string(),

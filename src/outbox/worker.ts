@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import { afterFailure, type Backoff } from '../kit/backoff.js';
 import { LeasePump } from './lease-pump.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { Repos, Store } from '../store/store.js';
 import type { OutboxRow } from '../store/ports.js';
 
 /** Pauses between attempts at a send; a platform's own retry-after wins when longer. */
@@ -33,6 +33,8 @@ export interface OutboxWorkerOptions {
   sendTimeoutMs?: number;
   /** Upper bound on sleeping between polls; other instances' rows are found at least this often. */
   pollMs?: number;
+  /** A second phase in the transaction that records a delivery (the email copy of a web chat reply). */
+  afterSent?: (r: Repos, row: OutboxRow, m: OutboundMessage, now: number) => Promise<void>;
 }
 
 /**
@@ -84,6 +86,7 @@ export class OutboxWorker {
         await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
         await r.messages.setExternalId(row.messageId, externalId);
         await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'sent' } }, now);
+        await this.o.afterSent?.(r, row, message, now);
       });
     } catch (err) {
       const now = clock.now().getTime();

@@ -22,10 +22,10 @@ export async function findOrOpenConversation(
   r: Repos,
   m: InboundMessage,
   customerId: string,
-  opts: { reopenWindowMs: number; now: number },
+  opts: { reopenWindowMs: number; now: number; joinedId?: string },
 ): Promise<FoundConversation> {
   const { now } = opts;
-  const joinedId = await r.conversations.findByMessageExternalIds(m.channel, m.replyToExternalIds ?? []);
+  const joinedId = opts.joinedId ?? (await r.conversations.findByMessageExternalIds(m.channel, m.replyToExternalIds ?? []));
   const current = joinedId
     ? await r.conversations.get(joinedId, { lock: true })
     : await r.conversations.latestForThread(m.channel, m.threadKey, { lock: true });

@@ -4,10 +4,11 @@ import type { Repos } from '../store/store.js';
 import type { IdentityRow } from '../store/ports.js';
 
 /** The sender's channel identity, created with its customer on first contact. Caller holds the identity lock. */
-export async function upsertIdentity(r: Repos, m: InboundMessage, now: number): Promise<IdentityRow> {
+export async function upsertIdentity(r: Repos, m: InboundMessage, now: number, knownCustomerId?: string): Promise<IdentityRow> {
   const found = await r.customers.findIdentity(m.channel, m.sender.channelUserId);
   if (found) return found;
-  const linked = m.channel === 'webchat' && m.sender.email ? await emailCustomer(r, m.sender.email) : undefined;
+  // knownCustomerId: a web chat visitor answering an email copy (webchat-email-join.ts) is that visitor's customer.
+  const linked = knownCustomerId ?? (m.channel === 'webchat' && m.sender.email ? await emailCustomer(r, m.sender.email) : undefined);
   const customerId = linked ?? newId(now);
   if (!linked)
     await r.customers.insert({

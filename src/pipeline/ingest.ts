@@ -7,6 +7,7 @@ import type { MessageRow } from '../store/ports.js';
 import { firstDelivery } from './dedupe.js';
 import { findOrOpenConversation } from './find-conversation.js';
 import { upsertIdentity } from './identity.js';
+import { webchatConversationAnswered } from './webchat-email-join.js';
 import { detectLocale } from './intent.js';
 import { decide, rules } from './rules/index.js';
 import { annotateComplaint } from './complaint.js';
@@ -55,10 +56,12 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
       // Concurrent deliveries on one thread (or from one new sender) must not open two conversations or customers.
       await r.lock(`thread:${m.channel}:${m.threadKey}`);
       await r.lock(`identity:${m.channel}:${m.sender.channelUserId}`);
-      const identity = await upsertIdentity(r, m, now);
+      const answered = await webchatConversationAnswered(r, m);
+      const identity = await upsertIdentity(r, m, now, answered?.customerId);
       const { conversation, reopened } = await findOrOpenConversation(r, m, identity.customerId, {
         reopenWindowMs: deps.reopenWindowMs,
         now,
+        joinedId: answered?.conversationId,
       });
       const inbound = await storeInbound(r, m, conversation.id, newId(now), now);
       // The customer wrote (not their mail server's auto-reply): a snoozed conversation is back in the agents' lists at once.

@@ -15,8 +15,13 @@ export { STATUSES, PRIORITIES, CUSTOMER_TIERS } from '../domain/conversation.js'
 export { AGENT_STATUSES } from '../domain/presence.js';
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
-/** `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts), never a reply draft. */
-export const DRAFT_KINDS = ['llm', 'faq', 'summary'] as const;
+/**
+ * `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts) and
+ * `translation` rows those of a translation (src/pipeline/translations.ts); neither is a reply draft.
+ */
+export const DRAFT_KINDS = ['llm', 'faq', 'summary', 'translation'] as const;
+/** The kinds that are reply drafts an agent can use. */
+export const REPLY_DRAFT_KINDS = ['llm', 'faq'] as const;
 /** streaming: the model is still writing; skipped: no draft on purpose (budget, breaker, nothing close in the FAQ). */
 export const DRAFT_STATUSES = ['streaming', 'ready', 'failed', 'cancelled', 'skipped'] as const;
 /** What the agent's reply did with the draft: sent it unchanged, edited it, or wrote their own. */
@@ -874,6 +879,8 @@ export interface Repos {
   canned: CannedRepo;
   webhooks: WebhooksRepo;
   webhookDeliveries: WebhookDeliveriesRepo;
+  /** Email copies of agents' web chat replies (src/outbox/email-copies.ts). */
+  emailCopies: EmailCopiesRepo;
   monitor: MonitorRepo;
   teams: TeamsRepo;
   agentRouting: AgentRoutingRepo;
@@ -884,4 +891,40 @@ export interface Repos {
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */
   afterCommit(fn: () => void): void;
+}
+
+export const EMAIL_COPY_STATUSES = ['pending', 'sent', 'skipped', 'failed'] as const;
+export type EmailCopyStatus = (typeof EMAIL_COPY_STATUSES)[number];
+
+/** The email copy of one agent reply on a web chat conversation (see the schema's comment). */
+export interface EmailCopyRow {
+  messageId: string;
+  conversationId: string;
+  status: EmailCopyStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  leaseOwner: string | null;
+  lastError: string | null;
+  externalId: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface EmailCopiesRepo extends LeasedRows {
+  /** Queues a copy; a second insert for the same message changes nothing (false). */
+  insert(row: EmailCopyRow): Promise<boolean>;
+  /** Leases due copies, only the earliest unsent one of each conversation, so copies thread in order. */
+  leaseDue(now: number, leaseUntil: number, limit: number, owner?: string): Promise<EmailCopyRow[]>;
+  get(messageId: string): Promise<EmailCopyRow | undefined>;
+  update(messageId: string, patch: Partial<Omit<EmailCopyRow, 'messageId' | 'conversationId'>>): Promise<void>;
+  nextDueAt(): Promise<number | undefined>;
+  forMessages(messageIds: string[]): Promise<Map<string, EmailCopyRow>>;
+  /** The Message-IDs of the conversation's copies already sent, oldest first (the References chain). */
+  sentIds(conversationId: string, limit: number): Promise<string[]>;
+  /**
+   * The visitor saw the chat: pending copies of replies made up to `upTo` are skipped (a copy
+   * being sent right now, under a live lease, goes out). Returns how many.
+   */
+  skipPending(conversationId: string, upTo: number, now: number, reason: string): Promise<number>;
 }

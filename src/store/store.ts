@@ -20,6 +20,7 @@ import { SqlSearchRepo } from './search-repo.js';
 import { backfillSearch } from './search-backfill.js';
 import { SqlWebhooksRepo } from './webhooks-repo.js';
 import { SqlWebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
+import { SqlEmailCopiesRepo } from './email-copies-repo.js';
 import { SqlReportsRepo } from './reports-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
@@ -140,6 +141,7 @@ export class Store {
       canned: new SqlCannedRepo(db),
       webhooks: new SqlWebhooksRepo(db, ops),
       webhookDeliveries: new SqlWebhookDeliveriesRepo(db, ops),
+      emailCopies: new SqlEmailCopiesRepo(db, ops),
       monitor: new SqlMonitorRepo(db, this.database.dialect),
       teams: new SqlTeamsRepo(db),
       agentRouting: new SqlAgentRoutingRepo(db),

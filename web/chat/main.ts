@@ -37,6 +37,8 @@ interface Look {
   color: string;
   greeting: { en?: string; zh?: string };
   prechat?: boolean;
+  /** The server shows agents what the visitor is typing (WIDGET_DRAFT_PREVIEW). */
+  draftPreview?: boolean;
 }
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -50,6 +52,10 @@ const embedded = params.get('embed') === '1' && window.parent !== window;
 const hostParam = params.get('host');
 /** The embedding page's origin, only ever used as postMessage's target (a wrong one receives nothing). */
 const host = embedded && hostParam && /^https?:\/\/[^/\s]+$/.test(hostParam) ? hostParam : null;
+
+/** widget.js's presence id for this browser: linked to the session so agents see the pages beside the chat. */
+const visitorParam = params.get('visitor');
+const visitorId = embedded && visitorParam && /^[A-Za-z0-9_-]{16,64}$/.test(visitorParam) ? visitorParam : null;
 
 const log = byId<HTMLElement>('log');
 const form = byId<HTMLFormElement>('f');
@@ -175,7 +181,38 @@ function show(m: ChatItem, live: boolean): void {
   log.appendChild(div);
   log.scrollTop = log.scrollHeight;
   if (live && m.direction === 'out' && !visible) toParent({ type: 'switchboard:unread', count: ++unread });
+  if (m.author === 'agent' && m.id !== 'greeting') {
+    unseenReply = true;
+    reportSeen();
+  }
 }
+
+/** An agent's reply shown but not yet reported as seen: its email copy is still due. */
+let unseenReply = false;
+let seenTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Tells the server the visitor has the replies in front of them (chat open, tab visible), so the
+ * email copies of those replies are not sent (WIDGET_EMAIL_AFTER). Batched: one request per burst.
+ */
+function reportSeen(): void {
+  if (!unseenReply || !session || !visible || document.visibilityState !== 'visible') return;
+  clearTimeout(seenTimer);
+  seenTimer = setTimeout(() => {
+    const s = session;
+    if (!s || !unseenReply) return;
+    unseenReply = false;
+    void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/seen', {
+      method: 'POST',
+      headers: { authorization: 'Bearer ' + s.secret },
+    })
+      .then((res) => {
+        if (!res.ok) unseenReply = true;
+      })
+      .catch(() => (unseenReply = true));
+  }, 800);
+}
+document.addEventListener('visibilitychange', reportSeen);
 
 function choiceButtons(choices: { id: string; label: string }[]): HTMLDivElement {
   const row = document.createElement('div');
@@ -202,7 +239,18 @@ function stopTyping(): void {
   sub.textContent = away ? t('awaySub') : t('online');
 }
 
+/** Best effort: the chat works the same without it; agents just see no trail. */
+function linkVisitor(s: Session): void {
+  if (!visitorId) return;
+  void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/visitor', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+    body: JSON.stringify({ visitorId }),
+  }).catch(() => undefined);
+}
+
 function listen(s: Session): void {
+  linkVisitor(s);
   const es = new EventSource('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/events?secret=' + encodeURIComponent(s.secret));
   // What the stream replays on connecting is history, not news for the badge.
   let live = false;
@@ -276,6 +324,36 @@ async function send(body: { text: string; choiceId?: string }): Promise<boolean>
   return false;
 }
 
+/**
+ * Tells the agents the visitor is typing, at most once a second (the last keystroke's state is
+ * always sent); with the draft preview, what they have typed so far. Only once a conversation
+ * exists: before the first message nobody would be told.
+ */
+let typingSentAt = 0;
+let typingPending: ReturnType<typeof setTimeout> | undefined;
+let typingPausedUntil = 0;
+function sendTyping(): void {
+  typingPending = undefined;
+  const s = session;
+  const text = input.value;
+  if (!s || !text.trim() || Date.now() < typingPausedUntil) return;
+  typingSentAt = Date.now();
+  void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/typing', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+    body: JSON.stringify(look.draftPreview ? { text: text.slice(0, 1000) } : {}),
+  })
+    .then((res) => {
+      // Over the limit: quiet until the server says, the chat itself unaffected.
+      if (res.status === 429) typingPausedUntil = Date.now() + 1000 * (Number(res.headers.get('retry-after')) || 30);
+    })
+    .catch(() => undefined);
+}
+input.addEventListener('input', () => {
+  if (typingPending) return;
+  typingPending = setTimeout(sendTyping, Math.max(0, typingSentAt + 1000 - Date.now()));
+});
+
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {
     e.preventDefault();
@@ -290,6 +368,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (visible) {
     unread = 0;
     input.focus();
+    reportSeen();
   }
 });
 
@@ -318,8 +397,11 @@ async function start(): Promise<void> {
     session = stored;
   } else session = stored?.userId ? null : stored;
   // A visitor who only looks opens no session; the first message does.
-  if (session) listen(session);
-  else if (look.prechat) askWhoTheyAre(true);
+  if (session) {
+    listen(session);
+    // Back while the team is away: an email for the replies, if they have not given one.
+    if (away && !session.email) askWhoTheyAre(false);
+  } else if (look.prechat) askWhoTheyAre(true);
   // Away: the bot still answers, so the form asks for an email without standing in the way.
   else if (away) askWhoTheyAre(false);
 }
@@ -354,15 +436,31 @@ function askWhoTheyAre(gate: boolean): void {
     email.setAttribute('aria-invalid', String(bad === email));
     if (bad) return bad.focus();
     contact = { name: n || undefined, email: m };
-    // Already chatting: the next message carries them.
+    // Already chatting: saved now (replies not seen in the chat go there), and the next message carries it too.
     if (session) {
       session = { ...session, ...contact };
       store.set(JSON.stringify(session));
+      void saveContact(session, m);
     }
     pre.hidden = true;
     form.hidden = false;
     input.focus();
   });
+}
+
+/** The visitor's email for a chat already under way (POST …/contact); a refusal is said in the status line. */
+async function saveContact(s: Session, email: string): Promise<void> {
+  try {
+    const res = await fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/contact', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+      body: JSON.stringify({ email }),
+    });
+    // 409: no message yet, so the first message carries the email instead.
+    if (!res.ok && res.status !== 409) status.textContent = (await failure(res)).message;
+  } catch {
+    status.textContent = t('network');
+  }
 }
 
 void start();

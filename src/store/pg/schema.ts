@@ -501,3 +501,24 @@ export const conversationFacts = pgTable(
   },
   (t) => [index('conversation_facts_opened').on(t.openedAt), index('conversation_facts_resolved').on(t.resolvedAt)],
 );
+
+/** Email copies of agents' web chat replies; see ../sqlite/schema.ts. */
+export const emailCopies = pgTable(
+  'email_copies',
+  {
+    messageId: text('message_id')
+      .primaryKey()
+      .references(() => messages.id),
+    conversationId: text('conversation_id').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
+    leaseUntil: bigint('lease_until', { mode: 'number' }),
+    leaseOwner: text('lease_owner'),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    sentAt: bigint('sent_at', { mode: 'number' }),
+  },
+  (t) => [index('email_copies_due').on(t.status, t.nextAttemptAt), index('email_copies_conversation').on(t.conversationId, t.status)],
+);

@@ -519,3 +519,31 @@ export const conversationFacts = sqliteTable(
   },
   (t) => [index('conversation_facts_opened').on(t.openedAt), index('conversation_facts_resolved').on(t.resolvedAt)],
 );
+
+/**
+ * The email copy of an agent's web chat reply (issue 15): a second phase after the chat delivery,
+ * due WIDGET_EMAIL_AFTER later, skipped when the visitor saw the reply in the chat first. Leased
+ * like the outbox, one row per message, so a restart or a second instance never sends it twice.
+ */
+export const emailCopies = sqliteTable(
+  'email_copies',
+  {
+    messageId: text('message_id')
+      .primaryKey()
+      .references(() => messages.id),
+    conversationId: text('conversation_id').notNull(),
+    /** pending, sent, skipped (seen in the chat, no address) or failed. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    leaseOwner: text('lease_owner'),
+    /** Why it was skipped, or the last send error. */
+    lastError: text('last_error'),
+    /** The copy's Message-ID once sent. */
+    externalId: text('external_id'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('email_copies_due').on(t.status, t.nextAttemptAt), index('email_copies_conversation').on(t.conversationId, t.status)],
+);

@@ -47,17 +47,38 @@ export interface Message {
   choiceId: string | null;
   isQuestion: boolean;
   problems: string[];
+  /** A note the model wrote (a summary, a translation of a customer message). */
+  generated?: { kind: 'summary' | 'translation'; from?: string; to?: string; messageId?: string } | null;
+  /** A reply sent in the customer's language: what the agent wrote, in theirs. */
+  translation?: { original: string; from: string; to: string } | null;
   createdAt: string;
   delivery: 'pending' | 'sent' | 'failed' | null;
   deliveryError: string | null;
+  /** An agent's web chat reply copied by email (offline replies); absent on older servers. */
+  emailCopy?: 'pending' | 'sent' | 'skipped' | 'failed' | null;
+  emailCopyReason?: string | null;
 }
 
 export interface Draft {
   id: string;
   text: string;
   kind: 'llm' | 'faq';
+  status: 'streaming' | 'ready' | 'failed' | 'cancelled' | 'skipped';
+  reason: string | null;
   entryIds: string[];
+  citations?: { entryId: string; question: string | null; locale: string | null }[];
+  ungrounded: boolean;
+  needsHumanCheck: boolean;
+  needsHumanCheckReason: string | null;
   model: string | null;
+  outcome: { kind: 'as_is' | 'edited' | 'own' } | null;
+  createdAt: string;
+}
+
+/** Whether drafting is paused, and why (GET /api/conversations/:id `drafting`). */
+export interface DraftingStatus {
+  mode: 'llm' | 'faq';
+  paused: 'budget' | 'breaker' | null;
 }
 
 /** One line of the timeline: `{seq, type, at, ...data}` of a status, csat, priority, label, snooze, participant or sla.breached event. */
@@ -76,6 +97,7 @@ export interface Detail {
   messages: Message[];
   messagesNextCursor: string | null;
   drafts: Draft[];
+  drafting?: DraftingStatus | null;
   events?: TimelineEvent[];
 }
 
