@@ -13,8 +13,7 @@ export interface AiAgentFigures {
 /** AI agent mode's decisions in [from, to), from the `ai_agent` events (for GET /api/reports/llm). */
 export async function aiAgentFigures(r: Repos, from: number, to: number): Promise<AiAgentFigures> {
   const out: AiAgentFigures = { answered: 0, declined: 0, declinedByReason: {}, inputTokens: 0, outputTokens: 0 };
-  for (const row of await r.events.since(from)) {
-    if (row.type !== 'ai_agent' || row.createdAt >= to) continue;
+  for (const row of await r.events.ofType('ai_agent', from, to)) {
     const e = decodeEvent(row);
     if (e.type !== 'ai_agent') continue;
     if (e.data.decision === 'answered') {

@@ -7,8 +7,10 @@ import { AI_AGENT_SETTINGS_KEY, aiAgentSettingsSchema, readAiAgentSettings, type
 import { requireRole, type ApiEnv } from './auth.js';
 import { parseBody } from './body.js';
 
-const view = (s: StoredAiAgentSettings) => ({
+const view = (s: StoredAiAgentSettings, modelAvailable: boolean) => ({
   ...s.settings,
+  /** False without ANTHROPIC_API_KEY: the mode is stored but has no effect. */
+  modelAvailable,
   updatedAt: s.updatedAt == null ? null : new Date(s.updatedAt).toISOString(),
   updatedBy: s.updatedBy,
 });
@@ -18,10 +20,10 @@ const view = (s: StoredAiAgentSettings) => ({
  * which channels and teams, and how often per conversation. A PUT replaces them all and is audited
  * with the values before and after.
  */
-export function aiAgentSettingsRoutes(d: { store: Store; clock: Clock }) {
+export function aiAgentSettingsRoutes(d: { store: Store; clock: Clock; modelAvailable: boolean }) {
   const app = new Hono<ApiEnv>();
   app.use('/ai-agent', requireRole('admin'));
-  app.get('/ai-agent', async (c) => c.json(view(await d.store.read((r) => readAiAgentSettings(r)))));
+  app.get('/ai-agent', async (c) => c.json(view(await d.store.read((r) => readAiAgentSettings(r)), d.modelAvailable)));
   app.put('/ai-agent', async (c) => {
     const next = await parseBody(c, aiAgentSettingsSchema);
     const agent = c.get('agent');
@@ -43,7 +45,7 @@ export function aiAgentSettingsRoutes(d: { store: Store; clock: Clock }) {
       });
       return readAiAgentSettings(r);
     });
-    return c.json(view(saved));
+    return c.json(view(saved, d.modelAvailable));
   });
   return app;
 }

@@ -219,7 +219,7 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   if (d.attachments) api.route('/attachments', attachmentRoutes({ store: d.store, clock: d.clock, ...d.attachments }));
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
   api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
-  api.route('/settings', aiAgentSettingsRoutes({ store: d.store, clock: d.clock }));
+  api.route('/settings', aiAgentSettingsRoutes({ store: d.store, clock: d.clock, modelAvailable: d.drafting.model !== null }));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
   api.route('/faq', faqEntryRoutes(d.faq.current));
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));

@@ -116,6 +116,15 @@ export class SqlEventsRepo implements EventsRepo {
     return this.db.select().from(events).where(gte(events.createdAt, createdAt)).orderBy(asc(events.seq));
   }
 
+  async ofType(type: string, from: number, to: number): Promise<EventRow[]> {
+    await this.flush();
+    return this.db
+      .select()
+      .from(events)
+      .where(and(eq(events.type, type), gte(events.createdAt, from), sql`${events.createdAt} < ${to}`))
+      .orderBy(asc(events.seq));
+  }
+
   async maxSeq(): Promise<number> {
     await this.flush();
     const rows = await this.db

@@ -753,6 +753,8 @@ export interface EventsRepo {
   appendLater(conversationId: string | null, event: DomainEvent, now: number): void;
   after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]>;
   since(createdAt: number): Promise<EventRow[]>;
+  /** Events of one type created in [from, to), oldest first (a report's read). */
+  ofType(type: string, from: number, to: number): Promise<EventRow[]>;
   maxSeq(): Promise<number>;
   /** Every conversation's events after `seq` with their conversation's current routing and holder: the event hub's one read. */
   feed(seq: number, limit: number): Promise<FeedRow[]>;

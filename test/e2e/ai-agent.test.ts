@@ -82,6 +82,7 @@ describe.each(backends)('AI agent mode ($name)', (backend) => {
       channels: [],
       teams: [],
       maxAnswersPerConversation: 3,
+      modelAvailable: true,
       updatedAt: null,
     });
     expect((await api(app, ann.token, 'GET', '/api/settings/ai-agent')).status).toBe(403);

@@ -91,6 +91,18 @@ export function eventsContract(current: () => Store) {
       expect((await f.tx((r) => r.events.since(t + 1))).map((e) => e.seq)).toEqual([x]);
     });
 
+    it('reads the events of one type created in a window, in order', async () => {
+      const t = 8_000_000_000_000 + Math.floor(Math.random() * 1e9);
+      const decided = (reason: string) => ({ type: 'ai_agent', data: { decision: 'declined', reason, messageId: null } }) as const;
+      const [a, b] = await f.tx(async (r) => {
+        await r.events.append(null, note('in-window, other type'), t + 1);
+        await r.events.append(null, decided('before'), t - 1);
+        await r.events.append(null, decided('at the end'), t + 10);
+        return [await r.events.append(null, decided('first'), t), await r.events.append(null, decided('last'), t + 9)];
+      });
+      expect((await f.tx((r) => r.events.ofType('ai_agent', t, t + 10))).map((e) => e.seq)).toEqual([a, b]);
+    });
+
     it('reads one thread’s events of some types across its conversations', async () => {
       const thread = uid('session');
       const first = await f.conversation({ threadKey: thread, status: 'closed' });

@@ -17,6 +17,7 @@ interface AiAgentSettings {
   channels: string[];
   teams: string[];
   maxAnswersPerConversation: number;
+  modelAvailable: boolean;
   updatedAt: string | null;
   updatedBy: string | null;
 }
@@ -30,6 +31,7 @@ export function aiAgentSection(root: HTMLElement, ctx: PageContext): void {
       el('strong', '', s.enabled ? ta('statusOn') : ta('status')),
       ' · ',
       s.updatedAt ? ta('setBy', { name: agentLabel(ctx.agents, s.updatedBy), at: formatDateTime(s.updatedAt) }) : ta('never'),
+      ...(s.modelAvailable ? [] : [el('span', 'admin-ai-no-model', ' · ', ta('noModel'))]),
     );
 
   async function load(): Promise<void> {
