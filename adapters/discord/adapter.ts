@@ -23,6 +23,7 @@ import type { GatewayMessage } from './normalize.js';
 import { createFileOpener, DEFAULT_MAX_DOWNLOAD_BYTES } from './files.js';
 import { createReplySender, discordLimits } from './send-reply.js';
 import { createTypingSender } from './typing.js';
+import { createSupportThreads } from './support-threads.js';
 
 export interface DiscordAdapterDeps {
   log: Logger;
@@ -137,7 +138,19 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       await cursors.load();
       const acknowledge = (id: string, token: string) =>
         rest.post(Routes.interactionCallback(id, token), { body: { type: InteractionResponseType.DeferredMessageUpdate }, auth: false });
-      inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, acknowledge, openFile, log, retryDelayMs });
+      const support = config.supportChannels?.length
+        ? createSupportThreads({ channels: config.supportChannels, rest, state: deps.state, log })
+        : undefined;
+      inbound = createInbound({
+        deliver,
+        cursors,
+        botId: () => client?.user?.id ?? me?.id,
+        acknowledge,
+        openFile,
+        ...(support ? { support } : {}),
+        log,
+        retryDelayMs,
+      });
       inbound.markGap();
       try {
         await connect(0);

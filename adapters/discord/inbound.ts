@@ -6,6 +6,7 @@ import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import type { Logger } from '../../src/log.js';
 import type { ChannelCursors } from './channel-cursors.js';
 import type { FileOpener } from './files.js';
+import type { SupportThreads } from './support-threads.js';
 import { normalizeInteraction, normalizeMessage, type GatewayMessage } from './normalize.js';
 
 const PAGE = 100;
@@ -43,10 +44,12 @@ export function createInbound(deps: {
   acknowledge: (interactionId: string, token: string) => Promise<unknown>;
   /** Makes each attachment's `open` (a CDN download), called by the pipeline at ingest. */
   openFile?: FileOpener;
+  /** DISCORD_SUPPORT_CHANNELS: posts there open a thread per customer. */
+  support?: SupportThreads;
   log: Logger;
   retryDelayMs: number;
 }): Inbound {
-  const { deliver, cursors, botId, acknowledge, openFile, log, retryDelayMs } = deps;
+  const { deliver, cursors, botId, acknowledge, openFile, support, log, retryDelayMs } = deps;
   const channels = new KeyedQueue();
   const stopping = new AbortController();
   const retry: Backoff = { initialMs: retryDelayMs, maxMs: MAX_RETRY_DELAY_MS };
@@ -66,15 +69,57 @@ export function createInbound(deps: {
       log.warn('discord: bot identity unknown, message left for the next catch-up', { messageId: m.id });
       return false;
     }
+    const inSupportChannel = guildId !== undefined && support?.isSupportChannel(m.channel_id) === true;
+    let inSupportThread = false;
+    if (guildId && support && !inSupportChannel) {
+      try {
+        inSupportThread = await support.isSupportThread(m.channel_id);
+      } catch (err) {
+        log.warn('discord: support thread lookup failed, will retry', { messageId: m.id, error: err });
+        return false;
+      }
+    }
     let message;
     try {
-      message = normalizeMessage(m, { botId: me, openFile, ...(guildId ? { guildId } : {}) });
+      message = normalizeMessage(m, { botId: me, openFile, support: inSupportChannel || inSupportThread, ...(guildId ? { guildId } : {}) });
     } catch (err) {
       log.error('discord: malformed message dropped', { messageId: m.id, channelId: m.channel_id, error: err });
       return true;
     }
     if (!message) return true;
     cursors.track(m.channel_id, m.id, guildId);
+    if (inSupportChannel) {
+      // The conversation lives in a thread of its own, opened from this post.
+      const post = message;
+      const opened = await deliverWithRetry(
+        async () => {
+          try {
+            post.threadKey = await support.openThread({
+              channelId: m.channel_id,
+              messageId: m.id,
+              customerName: post.sender.displayName ?? post.sender.username ?? post.sender.channelUserId,
+            });
+          } catch (err) {
+            // Refused for good (the bot lacks Create Public Threads, the post is gone): the
+            // customer is answered in the channel itself rather than not at all.
+            if (!(err instanceof DiscordAPIError) || err.status === 429 || err.status >= 500) throw err;
+            log.error('discord: cannot open a support thread; answering in the channel (see README: thread permissions)', {
+              channelId: m.channel_id,
+              messageId: m.id,
+              status: err.status,
+              code: err.code,
+            });
+          }
+        },
+        {
+          backoff: retry,
+          signal: stopping.signal,
+          onFailure: (err, _attempt, retryInMs) =>
+            log.warn('discord: opening support thread failed, retrying', { messageId: m.id, retryInMs, error: err }),
+        },
+      );
+      if (opened === 'failed') return false;
+    }
     const outcome = await deliverWithRetry(() => deliver(message), {
       backoff: retry,
       signal: stopping.signal,

@@ -25,12 +25,18 @@ const CUSTOMER_MESSAGE_TYPES = new Set<number>([MessageType.Default, MessageType
  */
 export function normalizeMessage(
   m: GatewayMessage,
-  ctx: { botId: string; guildId?: string; openFile?: FileOpener },
+  ctx: {
+    botId: string;
+    guildId?: string;
+    openFile?: FileOpener;
+    /** A support channel or one of its threads: every customer message counts, mention or not. */
+    support?: boolean;
+  },
 ): InboundMessage | null {
   if (m.author.bot || m.author.system || m.webhook_id) return null;
   if (!CUSTOMER_MESSAGE_TYPES.has(m.type)) return null;
   const guildId = m.guild_id ?? ctx.guildId;
-  if (guildId && !addressesBot(m, ctx.botId)) return null;
+  if (guildId && !ctx.support && !addressesBot(m, ctx.botId)) return null;
 
   // Text refused by the shared cleaning (empty, invisible only, not valid Unicode) is dropped.
   const checked = checkText(readText(m, ctx.botId));

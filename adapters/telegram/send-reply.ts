@@ -37,8 +37,11 @@ export function createReplySender(deps: { api: Api; state: ChannelStateStore; la
       target !== undefined && latest.shouldQuote(m.threadKey, target)
         ? { reply_parameters: { message_id: target, allow_sending_without_reply: true } }
         : {};
-    const keyboard: { reply_markup?: InlineKeyboardMarkup } = m.choices?.length
-      ? { reply_markup: { inline_keyboard: m.choices.map((c) => [{ text: c.label, callback_data: c.id }]) } }
+    const buttons = (m.choices ?? []).map((c) => ({ text: c.label, callback_data: c.id }));
+    // Short labels (a 1–5 rating) sit side by side in one row; answers one under the other.
+    const oneRow = buttons.length <= 5 && buttons.every((b) => b.text.length <= 3);
+    const keyboard: { reply_markup?: InlineKeyboardMarkup } = buttons.length
+      ? { reply_markup: { inline_keyboard: oneRow ? [buttons] : buttons.map((b) => [b]) } }
       : {};
 
     const groups = fileGroups(files);

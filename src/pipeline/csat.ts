@@ -1,3 +1,4 @@
+import type { Choice } from '../domain/channel.js';
 import { CUSTOMER } from '../domain/events.js';
 import { applyTransition } from '../lifecycle/apply.js';
 import { enqueueReply } from '../outbox/enqueue.js';
@@ -6,9 +7,22 @@ import type { ConversationRow } from '../store/ports.js';
 import { csatScore } from './intent.js';
 import { csatThanks } from './replies.js';
 
-/** The score this message gives, when it answers the rating question of a resolved, not yet rated conversation. */
-export function pendingCsatScore(c: ConversationRow, text: string): number | undefined {
-  return c.status === 'resolved' && c.csat == null ? csatScore(text) : undefined;
+/** Channels with buttons show the rating question's 1–5 as buttons; mail reads the digit the customer writes back. */
+const BUTTON_CHANNELS = new Set(['telegram', 'discord', 'webchat']);
+
+/** The rating question's answers as buttons, where the channel has them. */
+export function csatChoices(channel: string): Choice[] | undefined {
+  return BUTTON_CHANNELS.has(channel) ? [1, 2, 3, 4, 5].map((n) => ({ id: `csat:${n}`, label: String(n) })) : undefined;
+}
+
+/**
+ * The score this message gives, when it answers the rating question of a resolved, not yet rated
+ * conversation: a pressed rating button (`csat:N`), or a bare 1–5 or stars written back.
+ */
+export function pendingCsatScore(c: ConversationRow, text: string, choiceId?: string): number | undefined {
+  if (c.status !== 'resolved' || c.csat != null) return undefined;
+  const pressed = choiceId === undefined ? undefined : /^csat:([1-5])$/.exec(choiceId);
+  return pressed ? Number(pressed[1]) : csatScore(text);
 }
 
 /** The customer rated the help they got: recorded, thanked, and the conversation closes. */

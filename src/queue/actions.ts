@@ -8,6 +8,7 @@ import type { Repos, Store } from '../store/store.js';
 import type { AgentRow, ConversationRow, DraftRow, MessageRow } from '../store/ports.js';
 import { normalisedEditDistance } from '../kit/edit-distance.js';
 import { enqueueReply } from '../outbox/enqueue.js';
+import { csatChoices } from '../pipeline/csat.js';
 import { csatQuestion } from '../pipeline/replies.js';
 import { applyTransition, markAnswered } from '../lifecycle/apply.js';
 import { audit } from '../audit/record.js';
@@ -72,7 +73,14 @@ export class QueueActions {
       });
       if (handledByPerson) {
         const now = this.clock.now().getTime();
-        await enqueueReply(r, { conversation: resolved, author: 'bot', text: csatQuestion(resolved.locale === 'zh' ? 'zh' : 'en'), now });
+        const choices = csatChoices(resolved.channel);
+        await enqueueReply(r, {
+          conversation: resolved,
+          author: 'bot',
+          text: csatQuestion(resolved.locale === 'zh' ? 'zh' : 'en'),
+          ...(choices ? { choices } : {}),
+          now,
+        });
       }
       return resolved;
     });

@@ -21,6 +21,28 @@ describe('discordConfigFromEnv', () => {
     });
   });
 
+  it('reads file limits in MB, the CDN override and the support channels', () => {
+    expect(
+      discordConfigFromEnv({
+        DISCORD_BOT_TOKEN: token,
+        DISCORD_CDN_URL: 'http://127.0.0.1:9000/',
+        DISCORD_MAX_DOWNLOAD_MB: '8',
+        DISCORD_MAX_UPLOAD_MB: '50',
+        DISCORD_SUPPORT_CHANNELS: ' 1200000000000000001, 1200000000000000002 ,',
+      }),
+    ).toEqual({
+      token,
+      cdnUrl: 'http://127.0.0.1:9000',
+      maxDownloadBytes: 8 * 1024 * 1024,
+      maxUploadBytes: 50 * 1024 * 1024,
+      supportChannels: ['1200000000000000001', '1200000000000000002'],
+    });
+    expect(() => discordConfigFromEnv({ DISCORD_BOT_TOKEN: token, DISCORD_SUPPORT_CHANNELS: 'help,general' })).toThrow(
+      /DISCORD_SUPPORT_CHANNELS/,
+    );
+    expect(() => discordConfigFromEnv({ DISCORD_BOT_TOKEN: token, DISCORD_MAX_UPLOAD_MB: '1.5' })).toThrow(/DISCORD_MAX_UPLOAD_MB/);
+  });
+
   it('names the variable that is wrong, without repeating the token', () => {
     const bad = (env: Record<string, string>) => () => discordConfigFromEnv({ DISCORD_BOT_TOKEN: token, ...env });
     expect(bad({ DISCORD_BOT_TOKEN: 'not a token' })).toThrow(/DISCORD_BOT_TOKEN must look like/);

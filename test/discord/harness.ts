@@ -13,6 +13,8 @@ export interface Harness {
   state: MemoryState;
   /** A second adapter on the same fake and state, as after a restart. */
   restart(): Promise<void>;
+  /** The same, with settings that need the fake's ids (support channels made after the fake started). */
+  restartWith(config: Partial<DiscordConfig>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -20,9 +22,9 @@ export async function startHarness(config: Partial<DiscordConfig> = {}, opts: { 
   const fake = await FakeDiscordApi.start();
   fake.heartbeatIntervalMs = 250;
   const state = new MemoryState();
-  const make = () =>
+  const make = (more: Partial<DiscordConfig> = {}) =>
     createDiscordAdapter(
-      { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, retryDelayMs: 20, readyTimeoutMs: 5000, ...config },
+      { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, retryDelayMs: 20, readyTimeoutMs: 5000, ...config, ...more },
       { log: silentLogger, state },
     );
   const recorder = new RecordingDeliver();
@@ -34,6 +36,11 @@ export async function startHarness(config: Partial<DiscordConfig> = {}, opts: { 
     async restart() {
       await h.adapter.stop();
       h.adapter = make();
+      await h.adapter.start(recorder.deliver);
+    },
+    async restartWith(more) {
+      await h.adapter.stop();
+      h.adapter = make(more);
       await h.adapter.start(recorder.deliver);
     },
     async close() {

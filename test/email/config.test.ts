@@ -24,6 +24,12 @@ describe('emailConfigFromEnv', () => {
     });
   });
 
+  it('reads EMAIL_MAX_ATTACHMENT_MB (default 25)', () => {
+    expect(emailConfigFromEnv(base).maxAttachmentBytes).toBe(25 * 1024 * 1024);
+    expect(emailConfigFromEnv({ ...base, EMAIL_MAX_ATTACHMENT_MB: '10' }).maxAttachmentBytes).toBe(10 * 1024 * 1024);
+    expect(() => emailConfigFromEnv({ ...base, EMAIL_MAX_ATTACHMENT_MB: '0' })).toThrow(/EMAIL_MAX_ATTACHMENT_MB/);
+  });
+
   it('reads ports, TLS flags, SMTP credentials and the mailbox', () => {
     const c = emailConfigFromEnv({
       ...base,

@@ -79,7 +79,10 @@ export interface InjectedFailure {
 
 interface Channel {
   id: string;
-  type: 0 | 1;
+  /** 0 guild text, 1 DM, 11 public thread. */
+  type: 0 | 1 | 11;
+  /** Threads: the channel the thread was started in. */
+  parentId?: string;
   guildId?: string;
   /** DM: the customer. */
   recipient?: FakeUser;
@@ -343,6 +346,14 @@ export class FakeDiscordApi {
     socket?.terminate();
   }
 
+  /** Threads started in a channel (POST /channels/:id/messages/:message/threads), oldest first. */
+  threadsOf(channelId: string): { id: string; name: string }[] {
+    return [...this.channels.values()].filter((c) => c.type === 11 && c.parentId === channelId).map((c) => ({ id: c.id, name: c.name! }));
+  }
+
+  /** Answers thread creation in this channel with 403 50013 Missing Permissions (a bot without Create Public Threads). */
+  denyThreads = new Set<string>();
+
   sentTo(channelId: string): SentMessage[] {
     return this.sent.filter((m) => m.channel_id === channelId);
   }
@@ -472,11 +483,13 @@ export class FakeDiscordApi {
       members: [],
       voice_states: [],
       presences: [],
-      threads: [],
+      threads: channels.filter((c) => c.type === 11).map((c) => this.channelPayload(c)),
       stage_instances: [],
       guild_scheduled_events: [],
       soundboard_sounds: [],
-      channels: channels.map((c) => ({ id: c.id, type: 0, name: c.name, position: 0, permission_overwrites: [], guild_id: guild.id })),
+      channels: channels
+        .filter((c) => c.type === 0)
+        .map((c) => ({ id: c.id, type: 0, name: c.name, position: 0, permission_overwrites: [], guild_id: guild.id })),
     };
   }
 
@@ -528,6 +541,8 @@ export class FakeDiscordApi {
     const typing = /^\/channels\/(\d+)\/typing$/.exec(path);
     if (typing && method === 'POST')
       return this.channels.has(typing[1]!) ? { status: 204, body: null } : error(404, 10003, 'Unknown Channel');
+    const threadMatch = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
+    if (method === 'POST' && threadMatch) return this.startThread(threadMatch[1]!, threadMatch[2]!, body as { name?: unknown } | null);
     const channelMatch = /^\/channels\/(\d+)(\/messages)?$/.exec(path);
     const channel = channelMatch ? this.channels.get(channelMatch[1]!) : undefined;
     if (channelMatch && !channel) return error(404, 10003, 'Unknown Channel');
@@ -551,6 +566,23 @@ export class FakeDiscordApi {
     this.changed();
   }
 
+  /** A public thread started from a message: the thread gets the message's id, as on Discord. */
+  private startThread(channelId: string, messageId: string, body: { name?: unknown; auto_archive_duration?: unknown } | null): Answer {
+    const parent = this.channels.get(channelId);
+    if (!parent) return error(404, 10003, 'Unknown Channel');
+    if (parent.type !== 0) return error(400, 50024, 'Cannot execute action on this channel type');
+    if (this.denyThreads.has(channelId)) return error(403, 50013, 'Missing Permissions');
+    if (!parent.messages.some((m) => m.id === messageId)) return error(404, 10008, 'Unknown Message');
+    if (this.channels.has(messageId)) return error(400, 160004, 'A thread has already been created for this message');
+    const name = typeof body?.name === 'string' ? body.name : '';
+    if (name.length < 1 || name.length > 100) return error(400, 50035, 'Invalid Form Body: name: Must be between 1 and 100 in length.');
+    const thread: Channel = { id: messageId, type: 11, guildId: parent.guildId, parentId: parent.id, name, messages: [] };
+    this.channels.set(thread.id, thread);
+    const payload = this.channelPayload(thread);
+    this.dispatch('THREAD_CREATE', { ...payload, newly_created: true });
+    return { status: 201, body: payload };
+  }
+
   /** Each interaction may be answered once, with its own token (Discord: 40060 "already acknowledged"). */
   private interactionCallback(id: string, token: string, body: { type?: number } | null): Answer {
     const expected = this.interactions.get(id);
@@ -567,6 +599,22 @@ export class FakeDiscordApi {
 
   private channelPayload(c: Channel) {
     const last = c.messages.at(-1)?.id ?? null;
+    if (c.type === 11)
+      return {
+        id: c.id,
+        type: 11,
+        guild_id: c.guildId,
+        parent_id: c.parentId,
+        owner_id: this.bot.id,
+        name: c.name,
+        last_message_id: last,
+        message_count: c.messages.length,
+        member_count: 1,
+        rate_limit_per_user: 0,
+        flags: 0,
+        thread_metadata: { archived: false, auto_archive_duration: 10080, archive_timestamp: new Date().toISOString(), locked: false },
+        total_message_sent: c.messages.length,
+      };
     if (c.type === 1)
       return {
         id: c.id,

@@ -178,6 +178,19 @@ describe('Telegram files in replies', () => {
     expect(h.recorder.stored[1]).toMatchObject({ choiceId: 'faq:shipping', text: 'Shipping' });
   });
 
+  it('a 1–5 rating shows as one row of buttons; a press comes back as its choiceId', async () => {
+    h = await startHarness();
+    h.fake.pushMessage(alice, { text: 'hi' });
+    await h.fake.waitFor(() => h.recorder.stored.length === 1);
+    const choices = [1, 2, 3, 4, 5].map((n) => ({ id: `csat:${n}`, label: String(n) }));
+    await h.adapter.send(reply('How did we do?', { author: 'bot', choices }));
+    const [sent] = h.fake.sentTo(alice.id);
+    expect(sent!.reply_markup?.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([['1', '2', '3', '4', '5']]);
+    h.fake.pushCallbackQuery(alice, sent!, 'csat:4');
+    await h.fake.waitFor(() => h.recorder.stored.length === 2, 10_000, 'press stored');
+    expect(h.recorder.stored[1]).toMatchObject({ choiceId: 'csat:4', text: '4' });
+  });
+
   it('refuses a file over the upload limit and more than 10 files before anything is sent', async () => {
     h = await startHarness({ maxUploadBytes: 5 * 1024 * 1024 }, { start: false });
     h.fake.pushMessage(alice, { text: 'hi' });

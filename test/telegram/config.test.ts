@@ -23,6 +23,19 @@ describe('telegramConfigFromEnv', () => {
     });
   });
 
+  it('reads the file limits in MB', () => {
+    expect(
+      telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_MAX_DOWNLOAD_MB: '100', TELEGRAM_MAX_UPLOAD_MB: '20' }, secret),
+    ).toEqual({
+      token: '1:a',
+      maxDownloadBytes: 100 * 1024 * 1024,
+      maxUploadBytes: 20 * 1024 * 1024,
+    });
+    expect(() => telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_MAX_UPLOAD_MB: 'lots' }, secret)).toThrow(
+      /TELEGRAM_MAX_UPLOAD_MB/,
+    );
+  });
+
   it('names the variable that is wrong', () => {
     const bad = (env: Record<string, string>) => () => telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: '1:a', ...env }, secret);
     expect(() => telegramConfigFromEnv({ TELEGRAM_BOT_TOKEN: 'not a token' }, secret)).toThrow(/TELEGRAM_BOT_TOKEN/);

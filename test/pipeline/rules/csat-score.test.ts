@@ -25,6 +25,18 @@ describe('rule: CSAT score', () => {
     });
   });
 
+  it('takes a pressed rating button (csat:N) as the score, whatever its text', async () => {
+    await store.tx(async (r) => {
+      const ctx = await ruleContext(r, { text: 'Great', setup: RESOLVED });
+      ctx.message.choiceId = 'csat:5';
+      expect(await csatScore(ctx)).toEqual({ kind: 'replied' });
+      expect(ctx.conversation).toMatchObject({ status: 'closed', csat: 5 });
+      const other = await ruleContext(r, { text: 'Returns', setup: RESOLVED });
+      other.message.choiceId = 'faq:returns';
+      expect(await csatScore(other)).toBeUndefined();
+    });
+  });
+
   it('passes words, scores to conversations that are not resolved, and a second score', async () => {
     await store.tx(async (r) => {
       expect(await csatScore(await ruleContext(r, { text: 'thanks', setup: RESOLVED }))).toBeUndefined();
