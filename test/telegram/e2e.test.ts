@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Running } from '../../src/main.js';
@@ -76,11 +77,14 @@ describe('Telegram customers through the running app (long polling, SQLite)', ()
 
   it('keeps photos and documents as attachments agents can see', async () => {
     const gus = { id: 2007, first_name: 'Gus', language_code: 'en' };
-    // A file the fake really serves, so a pipeline that downloads files at ingest gets its bytes.
-    const photoId = fake.addFile(Buffer.alloc(51_200, 9), 'photos/file_7.jpg');
+    // A real JPEG the fake serves: the pipeline downloads it at ingest and sniffs its type from the bytes.
+    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#a0522d' } })
+      .jpeg()
+      .toBuffer();
+    const photoId = fake.addFile(jpeg, 'photos/file_7.jpg');
     fake.pushMessage(gus, {
       caption: 'The box arrived crushed',
-      photo: [{ file_id: photoId, file_unique_id: 'AQAD1', width: 800, height: 600, file_size: 51_200 }],
+      photo: [{ file_id: photoId, file_unique_id: 'AQAD1', width: 800, height: 600, file_size: jpeg.length }],
     });
     const conv = await eventually(
       async () => {
