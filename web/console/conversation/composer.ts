@@ -6,6 +6,7 @@ import { permissions } from './permissions.js';
 import { t } from './strings.js';
 import { createSuggestList } from './suggest-list.js';
 import type { Canned, Detail, Draft } from './types.js';
+import { PendingUploads } from './files.js';
 
 type Mode = 'reply' | 'note';
 let composers = 0;
@@ -51,7 +52,48 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
   reason.id = `conv-reason-${n}`;
   const send = el('button', 'conv-btn conv-primary conv-send');
   send.type = 'submit';
-  const form = el('form', 'conv-composer', modes, textLabel, textarea, el('div', 'conv-composer-row', draftUsed, reason, send));
+  // Files for a reply: picked with the button, dropped on the composer or pasted into the text.
+  const picker = el('input', 'conv-file-input');
+  picker.type = 'file';
+  picker.multiple = true;
+  picker.hidden = true;
+  const attach = el('button', 'conv-btn conv-attach', '📎');
+  attach.type = 'button';
+  attach.addEventListener('click', () => picker.click());
+  const pending = new PendingUploads(() => undefined);
+  picker.addEventListener('change', () => {
+    pending.add(picker.files ?? []);
+    picker.value = '';
+  });
+  const form = el(
+    'form',
+    'conv-composer',
+    modes,
+    textLabel,
+    textarea,
+    pending.node,
+    el('div', 'conv-composer-row', picker, attach, draftUsed, reason, send),
+  );
+  form.addEventListener('dragover', (e) => {
+    if (mode === 'reply' && e.dataTransfer?.types.includes('Files')) {
+      e.preventDefault();
+      form.classList.add('conv-dropping');
+    }
+  });
+  form.addEventListener('dragleave', () => form.classList.remove('conv-dropping'));
+  form.addEventListener('drop', (e) => {
+    form.classList.remove('conv-dropping');
+    if (mode !== 'reply' || !e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    pending.add(e.dataTransfer.files);
+  });
+  textarea.addEventListener('paste', (e) => {
+    const files = e.clipboardData?.files;
+    if (mode === 'reply' && files?.length) {
+      e.preventDefault();
+      pending.add(files);
+    }
+  });
 
   let mode: Mode = 'reply';
   let draftId: string | null = null;
@@ -174,14 +216,22 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
 
   async function submit(): Promise<void> {
     const text = textarea.value.trim();
-    if (!text || send.disabled || sending) return;
+    const withFiles = mode === 'reply' && pending.count > 0;
+    if ((!text && !withFiles) || send.disabled || sending) return;
     sending = true;
     send.disabled = true;
     try {
-      if (mode === 'reply') await ctx.call('POST', `${path}/messages`, draftId ? { text, draftId } : { text });
+      const attachments = withFiles ? await pending.upload((line) => ctx.notice(line)) : [];
+      if (mode === 'reply')
+        await ctx.call('POST', `${path}/messages`, {
+          text,
+          ...(draftId ? { draftId } : {}),
+          ...(attachments.length ? { attachments } : {}),
+        });
       else await ctx.call('POST', `${path}/notes`, { text });
       ctx.notice(mode === 'reply' ? t('sent') : t('noteAdded'));
       textarea.value = '';
+      if (mode === 'reply') pending.clear();
       setDraft(null);
       onSent();
     } catch (err) {
@@ -221,6 +271,10 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     textLabel.textContent = mode === 'reply' ? t('replyLabel') : t('noteLabel');
     textarea.placeholder = mode === 'reply' ? t('replyPlaceholder') : t('notePlaceholder');
     send.textContent = mode === 'reply' ? t('send') : t('addNote');
+    attach.hidden = mode !== 'reply';
+    pending.node.hidden = mode !== 'reply' || pending.count === 0;
+    attach.setAttribute('aria-label', t('attachFiles'));
+    attach.title = t('attachFiles');
     setDraft(draftId);
     let why = '';
     if (detail && mode === 'reply') {
