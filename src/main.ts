@@ -29,6 +29,8 @@ import { OutboxWorker } from './outbox/worker.js';
 import { emailCopies, webchatOffline } from './outbox/email-copies-setup.js';
 import { attachmentPolicyOf, createFileStore } from './attachments/create.js';
 import { webchatFiles } from './attachments/webchat-files.js';
+import { sweepUnsent } from './attachments/sweep.js';
+import { runEvery } from './kit/run-every.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import { scheduleDeliveryLogPrune } from './webhooks/prune.js';
 import { QueueActions } from './queue/actions.js';
@@ -272,6 +274,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const stopKickWebhooks = store.onWebhookDeliveries(() => webhooks.kick());
     const stopWatching = store.watchForeignEvents();
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
+    // Uploads never sent go after a day (idempotent, so every instance may run it).
+    const stopSweep = runEvery(() => sweepUnsent(store, fileStore, clock), {
+      everyMs: 3_600_000,
+      firstAfterMs: 60_000,
+      onError: (err) => log.warn('sweeping unsent uploads failed', { err }),
+    });
+    cleanups.unshift(stopSweep);
     cleanups.unshift(stopReclaim, stopReclaimWebhooks, stopKick, stopKickWebhooks, stopWatching, stopClosing);
     // Before the channels stop, since sends go through them; bounded by the shutdown deadline.
     const stopOutbox = async (deadline: number) => {

@@ -2,7 +2,7 @@ import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../
 import type { Clock } from '../../src/domain/clock.js';
 import { ForbiddenError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { RateLimiter } from '../../src/domain/rate-limit.js';
-import type { WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
+import type { WebchatFiles, WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
@@ -14,7 +14,6 @@ import { readJsonObject, route } from './http.js';
 import { MAX_BODY_BYTES, toInbound } from './inbound.js';
 import { WebchatSessions } from './sessions.js';
 import { offlineRoutes } from './offline.js';
-import type { WebchatFiles } from '../../src/attachments/webchat-files.js';
 
 export interface WebchatAdapterDeps {
   clock: Clock;
@@ -51,7 +50,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
 
   const look = policy.widget ?? { name: 'Support', color: '#2563eb', position: 'right', greeting: {} };
   // The file limits let the page refuse a file before uploading it.
-  const fileLimits = deps.files ? { maxBytes: deps.files.policy.maxBytes, perMessage: deps.files.policy.perMessage } : null;
+  const fileLimits = deps.files?.limits ?? null;
   const lookBody = JSON.stringify({ ...look, files: fileLimits });
 
   const routes: AdapterRoute[] = [
@@ -98,7 +97,7 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
         await readJsonObject(req, MAX_BODY_BYTES),
         req,
         deps.clock.now(),
-        deps.files?.policy.perMessage ?? 0,
+        deps.files?.limits.perMessage ?? 0,
       );
       if (!deliver) throw new UnavailableError('web chat is not running');
       const result = await deliver(message);
@@ -170,6 +169,6 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       deliver = undefined;
     },
     // Files "sent" to the widget are the stored ones it fetches with its session.
-    ...(deps.files ? { attachmentLimits: { maxBytes: deps.files.policy.maxBytes, maxCount: deps.files.policy.perMessage } } : {}),
+    ...(deps.files ? { attachmentLimits: { maxBytes: deps.files.limits.maxBytes, maxCount: deps.files.limits.perMessage } } : {}),
   };
 }

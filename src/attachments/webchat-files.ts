@@ -4,21 +4,15 @@ import type { Store } from '../store/store.js';
 import type { FileStore } from './file-store.js';
 import type { AttachmentPolicy } from './policy.js';
 import { fileResponse } from './serve.js';
-import { storeUpload, type UploadView } from './upload.js';
+import { storeUpload } from './upload.js';
+import type { WebchatFiles } from '../domain/webchat.js';
 
-/** What the web chat adapter may do with files, on behalf of one authorised session. */
-export interface WebchatFiles {
-  readonly policy: AttachmentPolicy;
-  /** Stores the request body as this session's upload, under the limits and the customer's daily allowance. */
-  upload(req: Request, sessionId: string): Promise<UploadView>;
-  /** Serves a file of this session's conversation (or its own upload); any other id is a 404, so ids reveal nothing. */
-  serve(sessionId: string, attachmentId: string, thumbnail: boolean): Promise<Response>;
-}
+export type { WebchatFiles } from '../domain/webchat.js';
 
 export function webchatFiles(d: { store: Store; files: FileStore; policy: AttachmentPolicy; clock: Clock }): WebchatFiles {
   const owner = (sessionId: string) => `webchat:${sessionId}`;
   return {
-    policy: d.policy,
+    limits: { maxBytes: d.policy.maxBytes, perMessage: d.policy.perMessage },
     async upload(req, sessionId) {
       const identity = await d.store.read((r) => r.customers.findIdentity('webchat', sessionId));
       return storeUpload({ ...d, now: () => d.clock.now().getTime() }, req, {

@@ -93,3 +93,13 @@ export interface WebchatOffline {
   /** Sets the email of the session's customer; false when the session has not written yet. */
   contact(sessionId: string, email: string): Promise<boolean>;
 }
+
+/** What the web chat adapter may do with files on behalf of one authorised session (src/attachments/webchat-files.ts). */
+export interface WebchatFiles {
+  /** ATTACHMENT_MAX_MB and ATTACHMENTS_PER_MESSAGE, told to the page so it can refuse a file before uploading it. */
+  readonly limits: { maxBytes: number; perMessage: number };
+  /** Stores the request body as this session's upload, under the limits and the customer's daily allowance. */
+  upload(req: Request, sessionId: string): Promise<{ id: string; name: string; mime: string; size: number }>;
+  /** Serves a file of this session's conversation (or its own upload); any other id is a 404, so ids reveal nothing. */
+  serve(sessionId: string, attachmentId: string, thumbnail: boolean): Promise<Response>;
+}

@@ -86,6 +86,8 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
       greeting: { en: 'Hi! How can we help you today?', zh: '您好！有什么可以帮您？' },
       prechat: false,
       draftPreview: false,
+      // The default file limits (ATTACHMENT_MAX_MB 25, ATTACHMENTS_PER_MESSAGE 10), so the page can refuse a file before uploading it.
+      files: { maxBytes: 25 * 1024 * 1024, perMessage: 10 },
     });
   });
 

@@ -20,6 +20,7 @@ import { slaContract } from './contract/sla.js';
 import { searchContract } from './contract/search.js';
 import { webhooksContract } from './contract/webhooks.js';
 import { reportsContract } from './contract/reports.js';
+import { attachmentsContract } from './contract/attachments.js';
 
 /**
  * One behavioural suite for every storage backend, so SQLite and PostgreSQL cannot drift apart:
@@ -58,5 +59,6 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     searchContract(current);
     webhooksContract(current);
     reportsContract(current);
+    attachmentsContract(current);
   });
 }

@@ -9,6 +9,7 @@ import { createSuggestList } from './suggest-list.js';
 import { td } from './drafts-strings.js';
 import { createTranslatedSend, foreign } from './translate.js';
 import type { Canned, Detail } from './types.js';
+import { PendingUploads } from './files.js';
 
 type Mode = 'reply' | 'note';
 let composers = 0;
@@ -50,6 +51,19 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
   const send = el('button', 'conv-btn conv-primary conv-send');
   send.type = 'submit';
   const translated = createTranslatedSend(ctx, conversationId);
+  // Files for a reply: picked with the button, dropped on the composer or pasted into the text.
+  const picker = el('input', 'conv-file-input');
+  picker.type = 'file';
+  picker.multiple = true;
+  picker.hidden = true;
+  const attach = el('button', 'conv-btn conv-attach', '📎');
+  attach.type = 'button';
+  attach.addEventListener('click', () => picker.click());
+  const pending = new PendingUploads(() => undefined);
+  picker.addEventListener('change', () => {
+    pending.add(picker.files ?? []);
+    picker.value = '';
+  });
   const form = el(
     'form',
     'conv-composer',
@@ -57,8 +71,29 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     textLabel,
     textarea,
     translated.preview,
-    el('div', 'conv-composer-row', translated.toggle, draftUsed, reason, send),
+    pending.node,
+    el('div', 'conv-composer-row', picker, attach, translated.toggle, draftUsed, reason, send),
   );
+  form.addEventListener('dragover', (e) => {
+    if (mode === 'reply' && e.dataTransfer?.types.includes('Files')) {
+      e.preventDefault();
+      form.classList.add('conv-dropping');
+    }
+  });
+  form.addEventListener('dragleave', () => form.classList.remove('conv-dropping'));
+  form.addEventListener('drop', (e) => {
+    form.classList.remove('conv-dropping');
+    if (mode !== 'reply' || !e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    pending.add(e.dataTransfer.files);
+  });
+  textarea.addEventListener('paste', (e) => {
+    const files = e.clipboardData?.files;
+    if (mode === 'reply' && files?.length) {
+      e.preventDefault();
+      pending.add(files);
+    }
+  });
 
   let mode: Mode = 'reply';
   let draftId: string | null = null;
@@ -185,15 +220,23 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
 
   async function submit(): Promise<void> {
     const text = textarea.value.trim();
-    if (!text || send.disabled || sending) return;
+    const withFiles = mode === 'reply' && pending.count > 0;
+    if ((!text && !withFiles) || send.disabled || sending) return;
     sending = true;
     send.disabled = true;
     try {
       if (mode === 'reply' && translated.active()) {
-        // The first press previews the translation; only the second sends it.
+        // The first press previews the translation; only the second sends it (text only: files wait for a plain reply).
         if (!(await translated.submit(text))) return;
-      } else if (mode === 'reply') await ctx.call('POST', `${path}/messages`, draftId ? { text, draftId } : { text });
-      else await ctx.call('POST', `${path}/notes`, { text });
+      } else if (mode === 'reply') {
+        const attachments = withFiles ? await pending.upload((line) => ctx.notice(line)) : [];
+        await ctx.call('POST', `${path}/messages`, {
+          text,
+          ...(draftId ? { draftId } : {}),
+          ...(attachments.length ? { attachments } : {}),
+        });
+        pending.clear();
+      } else await ctx.call('POST', `${path}/notes`, { text });
       ctx.notice(mode === 'reply' ? t('sent') : t('noteAdded'));
       textarea.value = '';
       setDraft(null);
@@ -231,6 +274,10 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
         .join('\n') ?? '';
     translated.toggle.hidden = mode !== 'reply' || detail?.drafting?.mode !== 'llm' || !foreign(said);
     translated.relabel();
+    attach.hidden = mode !== 'reply';
+    pending.node.hidden = mode !== 'reply' || pending.count === 0;
+    attach.setAttribute('aria-label', t('attachFiles'));
+    attach.title = t('attachFiles');
     setDraft(draftId);
     let why = '';
     if (detail && mode === 'reply') {

@@ -3,14 +3,12 @@ import { formatDateTime, formatTime } from '../i18n.js';
 import { agentLabel, customerLabel } from '../names.js';
 import type { Agent } from '../types.js';
 import { renderMarkdown } from './markdown.js';
-import { safeHref } from './markdown-parse.js';
 import { td, languageName } from './drafts-strings.js';
 import { t } from './strings.js';
 import { foreign } from './translate.js';
 import { tx } from './ai-agent-text.js';
-import type { Attachment, Detail, Message } from './types.js';
-
-const IMAGE = /\.(png|jpe?g|gif|webp|avif)$/i;
+import { attachmentsNode } from './files.js';
+import type { Detail, Message } from './types.js';
 
 /**
  * One message of the history. What the customer wrote is always plain text (line breaks kept by
@@ -74,7 +72,7 @@ export function messageNode(
         el('div', 'conv-text', m.translation.original),
       ),
     );
-  if (m.attachments.length) node.append(attachments(m.attachments));
+  if (m.attachments.length) node.append(attachmentsNode(m.attachments));
   if (m.problems.length) node.append(el('div', 'conv-note-line', t('problems', { problems: m.problems.join(', ') })));
   if (m.delivery === 'failed')
     node.append(el('div', 'conv-delivery-error', t('notDelivered', { error: m.deliveryError || t('unknownError') })));
@@ -93,37 +91,4 @@ function body(m: Message, text: string): HTMLElement {
   const md = el('div', 'conv-text conv-md');
   md.append(renderMarkdown(text));
   return md;
-}
-
-/** Where an attachment can be fetched: its URL on this origin or http(s), else by id (issue 16), else nowhere yet. */
-function attachmentHref(a: Attachment): string | null {
-  if (a.url) return a.url.startsWith('/') && !a.url.startsWith('//') ? a.url : safeHref(a.url);
-  if (a.id) return '/api/attachments/' + encodeURIComponent(a.id);
-  return null;
-}
-
-function attachments(list: Attachment[]): HTMLElement {
-  return el(
-    'ul',
-    'conv-attachments',
-    ...list.map((a) => {
-      const name = typeof a.name === 'string' && a.name ? a.name : '?';
-      const href = attachmentHref(a);
-      if (!href) return el('li', 'conv-file', el('span', 'conv-file-name', name));
-      const link = el('a', 'conv-file-link');
-      link.href = href;
-      link.download = name;
-      link.rel = 'noopener noreferrer';
-      link.setAttribute('aria-label', t('download', { name }));
-      if ((a.contentType ?? '').startsWith('image/') || IMAGE.test(name)) {
-        const img = el('img', 'conv-thumb');
-        img.src = href;
-        img.alt = name;
-        img.loading = 'lazy';
-        link.append(img);
-      }
-      link.append(el('span', 'conv-file-name', name));
-      return el('li', 'conv-file', link);
-    }),
-  );
 }

@@ -28,7 +28,11 @@ export interface Attachment {
   id?: string;
   url?: string;
   contentType?: string;
+  /** Sniffed from the bytes when stored. */
+  mime?: string;
   size?: number;
+  /** Why the file was not kept (too_large, too_many, daily, unreadable, unknown). */
+  refused?: string;
 }
 
 export interface Message {
