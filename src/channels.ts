@@ -5,7 +5,7 @@ import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
-import type { WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
+import type { WebchatInvitations, WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
@@ -34,6 +34,8 @@ export interface AdapterDeps {
   availability?: () => Promise<WidgetAvailability>;
   /** Offline replies by email (the web chat's seen and contact requests). */
   offline?: WebchatOffline;
+  /** Proactive invitations: the rules widget.js evaluates, and agents' manual invitations. */
+  invitations?: WebchatInvitations;
 }
 
 type Env = Record<string, string | undefined>;

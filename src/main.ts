@@ -35,6 +35,8 @@ import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
+import { Invites } from './kit/invites.js';
+import { publicRules } from './invitations/rules.js';
 import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
@@ -157,11 +159,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
+    const invites = new Invites(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
       offline: webchatOffline(store, clock),
+      invitations: { rules: () => publicRules(store), invites },
       clock,
       log,
       state: {
@@ -301,6 +305,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
       signals,
       visitors,
+      invites,
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

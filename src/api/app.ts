@@ -47,6 +47,8 @@ import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
 import { typingRoutes } from './typing.js';
 import { visitorRoutes } from './visitors.js';
+import { inviteRuleRoutes } from './invite-rules.js';
+import type { Invites } from '../kit/invites.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
 import { parseBody } from './body.js';
@@ -100,6 +102,8 @@ export interface ApiDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now (widget.js page views). */
   visitors?: Visitors;
+  /** Manual chat invitations waiting for a visitor's heartbeat. */
+  invites?: Invites;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -184,7 +188,8 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
   api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
-  api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock }));
+  api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock, invites: d.invites }));
+  api.route('/invite-rules', inviteRuleRoutes({ store: d.store, clock: d.clock }));
   api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',

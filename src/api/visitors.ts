@@ -2,16 +2,32 @@ import { Hono } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import type { Visitor, Visitors } from '../kit/visitors.js';
 import type { ApiEnv } from './auth.js';
+import { z } from 'zod';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { Invites } from '../kit/invites.js';
+import { cleanTextField, parseBody } from './body.js';
 
 /** `GET /api/visitors`: who is on the shop's site now, with where they came from and their trail. */
-export function visitorRoutes(d: { visitors: Visitors; clock: Clock }): Hono<ApiEnv> {
+export function visitorRoutes(d: { visitors: Visitors; clock: Clock; invites?: Invites }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get('/', (c) => {
     const now = d.clock.now().getTime();
     return c.json({ items: d.visitors.online(now).map((v) => visitorView(v, now)) });
   });
+  // An agent invites a visitor to chat: their open widget shows it with its next heartbeat (within 30 s).
+  app.post('/:id/invite', async (c) => {
+    const now = d.clock.now().getTime();
+    const id = c.req.param('id');
+    const body = c.req.header('content-type')?.includes('json') ? await parseBody(c, inviteBody) : {};
+    if (!d.invites || !d.visitors.online(now).some((v) => v.id === id)) throw new NotFoundError('this visitor is not on the site now');
+    if (d.invites.hasDismissed(id, now)) throw new ConflictError('this visitor dismissed an invitation on this visit');
+    d.invites.offer(id, body.text ?? null, now);
+    return c.json({ invited: true }, 202);
+  });
   return app;
 }
+
+const inviteBody = z.strictObject({ text: cleanTextField(300).optional() });
 
 function visitorView(v: Visitor, now: number) {
   const current = v.trail.at(-1);

@@ -87,3 +87,22 @@ export interface WebchatOffline {
   /** Sets the email of the session's customer; false when the session has not written yet. */
   contact(sessionId: string, email: string): Promise<boolean>;
 }
+
+/** A proactive invitation rule as widget.js gets it (public: nothing secret). */
+export interface PublicInviteRule {
+  id: string;
+  /** A URL substring, or a glob with `*`. */
+  pattern: string;
+  minSeconds: number;
+  minVisits: number;
+  message: { en: string; zh: string };
+}
+
+/** Proactive invitations, given to the web chat by the composition root. */
+export interface WebchatInvitations {
+  rules(): Promise<PublicInviteRule[]>;
+  invites: {
+    take(visitorId: string): { text: string | null } | undefined;
+    dismiss(visitorId: string, now: number): void;
+  };
+}

@@ -32,6 +32,49 @@ const ACTIVE_KEY = 'switchboard.widget.active:' + SUPPORT;
 const OPEN_LABEL = { en: 'Chat with {name}', zh: '与{name}聊天' };
 const CLOSE_LABEL = { en: 'Close chat', zh: '关闭聊天' };
 const UNREAD_LABEL = { en: '{n} unread', zh: '{n} 条未读' };
+const DISMISS_LABEL = { en: 'No thanks', zh: '不用了' };
+const INVITE_DEFAULT = { en: 'Hi! Can we help you with anything?', zh: '您好！有什么可以帮您的吗？' };
+/** This visit's invitation state (sessionStorage: a visit is the tab's life), else memory. */
+const INVITE_KEY = 'switchboard.widget.invite:' + SUPPORT;
+const VISITS_KEY = 'switchboard.widget.visits:' + SUPPORT;
+const memory: Record<string, string> = {};
+
+function visitGet(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return memory[key] ?? null;
+  }
+}
+
+function visitSet(key: string, value: string): void {
+  try {
+    sessionStorage.setItem(key, value);
+  } catch {
+    memory[key] = value;
+  }
+}
+
+interface InviteRule {
+  pattern: string;
+  minSeconds: number;
+  minVisits: number;
+  message: { en: string; zh: string };
+}
+
+/** A glob (`*` for anything, the whole URL or its path) or else a substring of the URL. */
+function urlMatches(pattern: string): boolean {
+  if (!pattern.includes('*')) return location.href.includes(pattern);
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
+  return re.test(location.href) || re.test(location.pathname);
+}
 
 function hostGet(key: string): string | null {
   try {
@@ -61,7 +104,7 @@ function make<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string): HTMLE
   return node;
 }
 
-function mount(look: Look): void {
+function mount(look: Look): (text: string) => void {
   const host = make('div', '');
   host.setAttribute('data-switchboard-widget', '');
   // CSSOM, not a style attribute: allowed under the shop's CSP. The shadow styles read it.
@@ -116,6 +159,12 @@ function mount(look: Look): void {
   };
 
   const post = (msg: object) => frame?.contentWindow?.postMessage(msg, SUPPORT);
+  /** An invitation's message, shown as the chat's greeting once the frame is ready. */
+  let greeting: string | undefined;
+  let ready = false;
+  const sendGreeting = () => {
+    if (greeting && ready) post({ type: 'switchboard:greeting', text: greeting });
+  };
 
   const setOpen = (next: boolean) => {
     open = next;
@@ -139,7 +188,9 @@ function mount(look: Look): void {
     const data = e.data as { type?: string; value?: unknown; count?: unknown };
     switch (data?.type) {
       case 'switchboard:ready':
+        ready = true;
         post({ type: 'switchboard:visible', visible: open });
+        sendGreeting();
         break;
       case 'switchboard:get':
         post({ type: 'switchboard:stored', value: hostGet(STORE_KEY) });
@@ -163,19 +214,52 @@ function mount(look: Look): void {
     if (e.key === 'Escape' && open) setOpen(false);
   });
 
+  // The invitation: a small bubble above the chat bubble, the message as text (never HTML).
+  const invite = make('div', 'invite');
+  invite.hidden = true;
+  const inviteText = make('button', 'invite-text');
+  inviteText.type = 'button';
+  const dismiss = make('button', 'invite-close');
+  dismiss.type = 'button';
+  dismiss.textContent = '×';
+  dismiss.setAttribute('aria-label', DISMISS_LABEL[look.lang]);
+  invite.append(inviteText, dismiss);
+  box.insertBefore(invite, bubble);
+  inviteText.addEventListener('click', () => {
+    greeting = inviteText.textContent ?? undefined;
+    invite.hidden = true;
+    visitSet(INVITE_KEY, 'accepted');
+    setOpen(true);
+    sendGreeting();
+  });
+  dismiss.addEventListener('click', () => {
+    invite.hidden = true;
+    visitSet(INVITE_KEY, 'dismissed');
+    onDismiss();
+    bubble.focus();
+  });
+
   if (hostGet(ACTIVE_KEY)) {
     // After the shop's own page work: idle time where the browser has it (Safari does not).
     if ('requestIdleCallback' in window) requestIdleCallback(() => void ensureFrame());
     else setTimeout(() => void ensureFrame(), 1500);
   }
+  return (text: string) => {
+    if (open || visitGet(INVITE_KEY)) return;
+    inviteText.textContent = text;
+    invite.hidden = false;
+  };
 }
+
+/** Set once presence runs: tells the server this visitor dismissed an invitation (no manual ones then). */
+let onDismiss = () => {};
 
 /**
  * Presence: this page view, a heartbeat every 30 s while the tab is visible, and leaving. Sent as
  * text/plain so a page view costs one request, no CORS preflight; `keepalive` lets the last one
  * outlive the page.
  */
-function reportPresence(): void {
+function reportPresence(invite: (text: string) => void, lang: 'en' | 'zh'): void {
   const VISITOR_KEY = 'switchboard.widget.visitor:' + SUPPORT;
   let visitorId = hostGet(VISITOR_KEY);
   if (!visitorId || !/^[A-Za-z0-9_-]{16,64}$/.test(visitorId)) {
@@ -190,7 +274,15 @@ function reportPresence(): void {
       body: JSON.stringify({ visitorId, kind, pageId, ...extra }),
       credentials: 'omit',
       keepalive: true,
-    }).catch(() => undefined);
+    })
+      .then(async (res) => {
+        // An agent's invitation rides on the heartbeat's answer.
+        if (res.status !== 200) return;
+        const body = (await res.json()) as { invite?: { text: string | null } };
+        if (body.invite) invite(body.invite.text || INVITE_DEFAULT[lang]);
+      })
+      .catch(() => undefined);
+  onDismiss = () => send('ping', { dismissed: true });
   // The site they came from: only another site's referrer counts, not the shop's own pages.
   const referrer = document.referrer && new URL(document.referrer).origin !== location.origin ? document.referrer : '';
   send('view', {
@@ -216,8 +308,28 @@ async function start(): Promise<void> {
   }
   if (!res.ok) return;
   const cfg = (await res.json()) as Omit<Look, 'lang'>;
-  mount({ ...cfg, lang: pageLang() });
-  reportPresence();
+  const lang = pageLang();
+  const invite = mount({ ...cfg, lang });
+  reportPresence(invite, lang);
+  void inviteByRules(invite, lang);
+}
+
+/** The admin's invitation rules, evaluated here: the first whose URL matches fires after its time on the page. */
+async function inviteByRules(invite: (text: string) => void, lang: 'en' | 'zh'): Promise<void> {
+  if (!visitGet(VISITS_KEY)) {
+    visitSet(VISITS_KEY, '1');
+    hostSet(VISITS_KEY, String((Number(hostGet(VISITS_KEY)) || 0) + 1));
+  }
+  const visits = Number(hostGet(VISITS_KEY)) || 1;
+  const started = Date.now();
+  let rules: InviteRule[];
+  try {
+    rules = ((await (await fetch(SUPPORT + '/webchat/invite-rules', { credentials: 'omit' })).json()) as { rules: InviteRule[] }).rules;
+  } catch {
+    return;
+  }
+  const rule = rules.find((r) => visits >= r.minVisits && urlMatches(r.pattern));
+  if (rule) setTimeout(() => invite(rule.message[lang]), Math.max(0, rule.minSeconds * 1000 - (Date.now() - started)));
 }
 
 if (document.body) void start();
