@@ -30,6 +30,8 @@ export interface AdapterDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now (widget.js page views). */
   visitors?: Visitors;
+  /** A web chat visitor is typing (and, with WIDGET_DRAFT_PREVIEW, what): told to the agents who may see the chat. */
+  customerTyping?: (sessionId: string, text: string | undefined) => Promise<void>;
   /** Business hours and agents online, for the widget's offline mode. */
   availability?: () => Promise<WidgetAvailability>;
   /** Offline replies by email (the web chat's seen and contact requests). */

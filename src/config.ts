@@ -185,6 +185,13 @@ const schema = z.object({
   /** An agent's web chat reply the visitor has not seen in the chat this long goes to their email too; `0`: never. */
   WIDGET_EMAIL_AFTER: z.union([z.literal('0').transform(() => 0), envDuration]).default(5 * 60_000),
   RATE_LIMIT_PRESENCE_PER_MINUTE: perMinute(120),
+  /** `true`: agents see what a web chat visitor is typing before they send it (never stored). */
+  WIDGET_DRAFT_PREVIEW: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Typing signals one web chat session may send per minute (the chat sends at most one a second). */
+  RATE_LIMIT_TYPING_PER_MINUTE: perMinute(90),
   /** Key of the HMAC-SHA256 a shop signs its logged-in user's id with (data-user-hash); unset: no verified users. */
   WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** An agent whose console and API have been silent this long (no request, no open event stream) counts as offline. */

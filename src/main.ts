@@ -20,8 +20,11 @@ import type { FaqMatcher } from './faq/matcher.js';
 import { createDrafter } from './llm/create-drafter.js';
 import { ingest } from './pipeline/ingest.js';
 import { DraftJobs } from './pipeline/drafting.js';
+import { createAiAgentDeps } from './ai-agent/create.js';
 import { Summaries } from './pipeline/summaries.js';
 import { createAnthropicSummarizer } from './llm/summarizer.js';
+import { createAnthropicTranslator } from './llm/translator.js';
+import { Translations } from './pipeline/translations.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { emailCopies, webchatOffline } from './outbox/email-copies-setup.js';
 import { WebhookWorker } from './webhooks/worker.js';
@@ -37,6 +40,8 @@ import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
 import { Invites } from './kit/invites.js';
 import { publicRules } from './invitations/rules.js';
+import { AgentSignals, signalVisitorChanges } from './kit/agent-signals.js';
+import { customerTypingRelay } from './api/typing.js';
 import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
@@ -140,6 +145,22 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         : {}),
     });
     cleanups.unshift(() => summaries.stop());
+    const translations = new Translations({
+      store,
+      clock,
+      drafting: drafts,
+      log: log.child({ part: 'translations' }),
+      timeoutMs: config.DRAFT_TIMEOUT_MS,
+      ...(config.ANTHROPIC_API_KEY
+        ? {
+            translator: createAnthropicTranslator({
+              apiKey: config.ANTHROPIC_API_KEY,
+              model: config.ANTHROPIC_MODEL,
+              baseURL: config.ANTHROPIC_BASE_URL,
+            }),
+          }
+        : {}),
+    });
 
     // One event read per batch of commits, fanned out to every open event stream.
     const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
@@ -160,9 +181,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const invites = new Invites(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
+    const agentSignals = new AgentSignals();
+    cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
       signals,
       visitors,
+      customerTyping: customerTypingRelay(store, agentSignals),
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
       offline: webchatOffline(store, clock),
       invitations: { rules: () => publicRules(store), invites },
@@ -185,10 +209,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           position: config.WIDGET_POSITION,
           greeting: { en: config.WIDGET_GREETING_EN, zh: config.WIDGET_GREETING_ZH },
           prechat: config.WIDGET_PRECHAT,
+          draftPreview: config.WIDGET_DRAFT_PREVIEW,
         },
         identitySecret: config.WIDGET_IDENTITY_SECRET,
         widgetOrigins: config.WIDGET_ORIGINS,
         presence: minute(config.RATE_LIMIT_PRESENCE_PER_MINUTE),
+        typing: minute(config.RATE_LIMIT_TYPING_PER_MINUTE),
       },
     });
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
@@ -286,6 +312,17 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         kickConversation(conversationId);
       },
       onDecided: metrics.decided,
+      ai: createAiAgentDeps(
+        {
+          apiKey: config.ANTHROPIC_API_KEY,
+          model: config.ANTHROPIC_MODEL,
+          baseURL: config.ANTHROPIC_BASE_URL,
+          timeoutMs: config.DRAFT_TIMEOUT_MS,
+        },
+        drafter,
+        drafts,
+        log.child({ part: 'ai-agent' }),
+      ),
     };
     const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
     const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
@@ -302,10 +339,12 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       }),
       presence,
       assigner,
-      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries },
+      drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries, translations },
       signals,
       visitors,
       invites,
+      agentSignals,
+      channelTyping: Object.fromEntries(adapters.flatMap((a) => (a.typing ? [[a.channel, a.typing.bind(a)]] : []))),
       adapterRoutes: adapters.flatMap((a) => a.routes ?? []),
       webAssets: await loadWebAssets(),
       sla,

@@ -20,7 +20,8 @@ import type { DiscordConfig } from './config.js';
 import { createGatewayClient, sendingRestOptions } from './gateway-client.js';
 import { createInbound, type Inbound } from './inbound.js';
 import type { GatewayMessage } from './normalize.js';
-import { createReplySender } from './send-reply.js';
+import { createFileOpener, DEFAULT_MAX_DOWNLOAD_BYTES } from './files.js';
+import { createReplySender, discordLimits } from './send-reply.js';
 
 export interface DiscordAdapterDeps {
   log: Logger;
@@ -39,7 +40,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   const readyTimeoutMs = config.readyTimeoutMs ?? 15_000;
   // Sending never needs the gateway, so every instance can send without having started.
   const rest = new REST(sendingRestOptions(config)).setToken(config.token);
-  const sendReply = createReplySender({ rest, state: deps.state });
+  const attachmentLimits = discordLimits(config.maxUploadBytes);
+  const sendReply = createReplySender({ rest, state: deps.state, limits: attachmentLimits });
+  const openFile = createFileOpener({ cdnUrl: config.cdnUrl, maxBytes: config.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES });
   let client: Client | undefined;
   let inbound: Inbound | undefined;
   let me: APIUser | undefined;
@@ -110,6 +113,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     // Discord sends each event to every connected session: two instances on one bot token
     // would both receive, and both store, every message.
     singleConsumer: true,
+    attachmentLimits,
 
     async start(deliver: Deliver) {
       stopped = false;
@@ -131,7 +135,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       await cursors.load();
       const acknowledge = (id: string, token: string) =>
         rest.post(Routes.interactionCallback(id, token), { body: { type: InteractionResponseType.DeferredMessageUpdate }, auth: false });
-      inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, acknowledge, log, retryDelayMs });
+      inbound = createInbound({ deliver, cursors, botId: () => client?.user?.id ?? me?.id, acknowledge, openFile, log, retryDelayMs });
       inbound.markGap();
       try {
         await connect(0);

@@ -5,6 +5,7 @@ import { deliverWithRetry } from '../../src/kit/deliver-with-retry.js';
 import { KeyedQueue } from '../../src/kit/keyed-queue.js';
 import type { Logger } from '../../src/log.js';
 import type { ChannelCursors } from './channel-cursors.js';
+import type { FileOpener } from './files.js';
 import { normalizeInteraction, normalizeMessage, type GatewayMessage } from './normalize.js';
 
 const PAGE = 100;
@@ -40,10 +41,12 @@ export function createInbound(deps: {
   botId: () => string | undefined;
   /** The interaction callback (deferred update): Discord shows the click failed unless it comes within 3 s. */
   acknowledge: (interactionId: string, token: string) => Promise<unknown>;
+  /** Makes each attachment's `open` (a CDN download), called by the pipeline at ingest. */
+  openFile?: FileOpener;
   log: Logger;
   retryDelayMs: number;
 }): Inbound {
-  const { deliver, cursors, botId, acknowledge, log, retryDelayMs } = deps;
+  const { deliver, cursors, botId, acknowledge, openFile, log, retryDelayMs } = deps;
   const channels = new KeyedQueue();
   const stopping = new AbortController();
   const retry: Backoff = { initialMs: retryDelayMs, maxMs: MAX_RETRY_DELAY_MS };
@@ -65,7 +68,7 @@ export function createInbound(deps: {
     }
     let message;
     try {
-      message = normalizeMessage(m, { botId: me, ...(guildId ? { guildId } : {}) });
+      message = normalizeMessage(m, { botId: me, openFile, ...(guildId ? { guildId } : {}) });
     } catch (err) {
       log.error('discord: malformed message dropped', { messageId: m.id, channelId: m.channel_id, error: err });
       return true;

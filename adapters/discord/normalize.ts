@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 import { checkText, cleanDisplayName } from '../../src/kit/clean-text.js';
+import type { FileOpener } from './files.js';
 
 /** A MESSAGE_CREATE dispatch: the message plus the guild fields only the gateway adds. */
 export type GatewayMessage = APIMessage & { guild_id?: string; member?: { nick?: string | null } };
@@ -22,7 +23,10 @@ const CUSTOMER_MESSAGE_TYPES = new Set<number>([MessageType.Default, MessageType
  * `guildId` comes from the dispatch, or from what is known about the channel for messages
  * fetched over REST, which carry no guild id.
  */
-export function normalizeMessage(m: GatewayMessage, ctx: { botId: string; guildId?: string }): InboundMessage | null {
+export function normalizeMessage(
+  m: GatewayMessage,
+  ctx: { botId: string; guildId?: string; openFile?: FileOpener },
+): InboundMessage | null {
   if (m.author.bot || m.author.system || m.webhook_id) return null;
   if (!CUSTOMER_MESSAGE_TYPES.has(m.type)) return null;
   const guildId = m.guild_id ?? ctx.guildId;
@@ -31,7 +35,7 @@ export function normalizeMessage(m: GatewayMessage, ctx: { botId: string; guildI
   // Text refused by the shared cleaning (empty, invisible only, not valid Unicode) is dropped.
   const checked = checkText(readText(m, ctx.botId));
   const text = checked.ok ? checked.text : '';
-  const attachments = readAttachments(m);
+  const attachments = readAttachments(m, ctx.openFile);
   if (text === '' && attachments.length === 0) return null;
 
   const ref = m.message_reference;
@@ -69,9 +73,23 @@ function readText(m: GatewayMessage, botId: string): string {
     .trim();
 }
 
-/** Files stay on Discord's CDN; `url` is the attachment URL as Discord gave it (signed, it expires after a while). */
-function readAttachments(m: GatewayMessage): Attachment[] {
-  return m.attachments.map((a) => ({ name: a.filename, mime: a.content_type ?? 'application/octet-stream', size: a.size, url: a.url }));
+/**
+ * Files stay on Discord's CDN; `url` is the attachment URL as Discord gave it (signed, it expires
+ * after a while), and `open` downloads it. Images are shown in the message, as Discord does.
+ */
+function readAttachments(m: GatewayMessage, openFile: FileOpener | undefined): Attachment[] {
+  return m.attachments.map((a) => {
+    const mime = a.content_type?.split(';')[0]?.trim() || 'application/octet-stream';
+    const open = openFile?.(a.url, a.size);
+    return {
+      name: a.filename,
+      mime,
+      size: a.size,
+      url: a.url,
+      ...(open ? { open } : {}),
+      ...(mime.startsWith('image/') ? { inline: true } : {}),
+    };
+  });
 }
 
 /**

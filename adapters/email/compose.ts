@@ -2,7 +2,8 @@
  * Builds the outgoing email for a reply so mail clients thread it: a stable Message-ID derived from
  * the outbox row, In-Reply-To and References from the message answered, and a "Re:" subject.
  */
-import type { OutboundMessage } from '../../src/domain/channel.js';
+import type { AttachmentLimits, OutboundAttachment, OutboundMessage } from '../../src/domain/channel.js';
+import { MB } from '../../src/kit/byte-stream.js';
 import { ChannelError } from '../../src/domain/errors.js';
 import { normalizeId, outboundMessageId, parseIdList } from './message-ids.js';
 
@@ -16,6 +17,30 @@ export interface ComposedEmail {
   references?: string[];
   /** RFC 3834: the bot's replies say they are automatic, so other autoresponders do not answer them. */
   autoSubmitted: boolean;
+  /** Files sent as MIME parts, each read from the file store as the mail is written. */
+  attachments: OutboundAttachment[];
+}
+
+/** Mail has no count limit of its own; this keeps one reply a reasonable mail. */
+export const MAX_FILES_PER_EMAIL = 20;
+
+export function emailLimits(maxAttachmentBytes: number): AttachmentLimits {
+  return { maxBytes: maxAttachmentBytes, maxCount: MAX_FILES_PER_EMAIL };
+}
+
+/** Refused before anything is sent, so an agent sees why rather than a bounce later. */
+export function checkAttachments(files: OutboundAttachment[], limits: AttachmentLimits): void {
+  if (files.length > limits.maxCount)
+    throw new ChannelError(`an email reply takes at most ${limits.maxCount} files; this one has ${files.length}`, {
+      retryable: false,
+      code: 'email_too_many_files',
+    });
+  const big = files.find((f) => f.size > limits.maxBytes);
+  if (big)
+    throw new ChannelError(
+      `${big.name} is ${(big.size / MB).toFixed(1)} MB; email replies take files up to ${Math.round(limits.maxBytes / MB)} MB (EMAIL_MAX_ATTACHMENT_MB)`,
+      { retryable: false, code: 'email_attachment_too_large' },
+    );
 }
 
 /** Prefixes a reply may already carry: English, German, Nordic, Chinese. */
@@ -39,6 +64,7 @@ export function composeReply(m: OutboundMessage, from: string): ComposedEmail {
     subject: replySubject(m.replyTo?.subject),
     text: withNumberedChoices(m),
     autoSubmitted: m.author === 'bot',
+    attachments: m.attachments ?? [],
   };
   // Without a specific message to answer, the thread root still keeps the reply in the customer's thread.
   const parent = normalizeId(m.replyTo?.externalMessageId) ?? normalizeId(m.threadKey);

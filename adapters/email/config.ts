@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MB } from '../../src/kit/byte-stream.js';
 import { bothOrNeither, envFlag, envPort, parseEnv, type Env } from '../../src/kit/env.js';
 
 export interface EmailConfig {
@@ -8,6 +9,8 @@ export interface EmailConfig {
   from: string;
   /** Larger messages are not downloaded whole: headers, text part and attachment list only. */
   maxMessageBytes: number;
+  /** Largest attachment downloaded from a customer's mail, and sent with a reply. */
+  maxAttachmentBytes?: number;
   /** Safety-net sync interval on top of IDLE, and the poll interval where IDLE is missing. */
   pollIntervalMs: number;
   /** Idle time after the last command before IDLE starts. */
@@ -17,6 +20,7 @@ export interface EmailConfig {
 export const EMAIL_DEFAULTS = {
   mailbox: 'INBOX',
   maxMessageBytes: 40 * 1024 * 1024,
+  maxAttachmentBytes: 25 * MB,
   pollIntervalMs: 60_000,
   idleDelayMs: 2_000,
 } as const;
@@ -39,6 +43,7 @@ const envSchema = z
     SMTP_PASSWORD: z.string().min(1).optional(),
     SMTP_TLS: envFlag.optional(),
     EMAIL_FROM: addressWithDomain,
+    EMAIL_MAX_ATTACHMENT_MB: z.coerce.number().int('must be a whole number of megabytes').min(1).max(1000).optional(),
   })
   .superRefine(bothOrNeither('SMTP_USER', 'SMTP_PASSWORD'));
 
@@ -60,6 +65,7 @@ export function emailConfigFromEnv(env: Env): EmailConfig {
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_TLS ?? e.SMTP_PORT === 465, user: e.SMTP_USER, password: e.SMTP_PASSWORD },
     from: e.EMAIL_FROM,
     maxMessageBytes: EMAIL_DEFAULTS.maxMessageBytes,
+    maxAttachmentBytes: e.EMAIL_MAX_ATTACHMENT_MB ? e.EMAIL_MAX_ATTACHMENT_MB * MB : EMAIL_DEFAULTS.maxAttachmentBytes,
     pollIntervalMs: EMAIL_DEFAULTS.pollIntervalMs,
     idleDelayMs: EMAIL_DEFAULTS.idleDelayMs,
   };

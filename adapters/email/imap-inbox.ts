@@ -19,6 +19,7 @@ import { sleep } from '../../src/kit/sleep.js';
 import type { Logger } from '../../src/log.js';
 import type { EmailConfig } from './config.js';
 import { CursorStore } from './cursor.js';
+import { EMAIL_DEFAULTS } from './config.js';
 import { fetchMessage } from './fetch-message.js';
 import { bareAddress } from './message-ids.js';
 
@@ -28,7 +29,7 @@ export interface InboxDeps {
   state: ChannelStateStore;
 }
 
-type InboxSettings = Pick<EmailConfig, 'imap' | 'from' | 'maxMessageBytes' | 'pollIntervalMs' | 'idleDelayMs'>;
+type InboxSettings = Pick<EmailConfig, 'imap' | 'from' | 'maxMessageBytes' | 'maxAttachmentBytes' | 'pollIntervalMs' | 'idleDelayMs'>;
 
 const RECONNECT: Backoff = { initialMs: 500, maxMs: 60_000 };
 /** Restart IDLE before servers and NAT boxes give up on a silent connection. */
@@ -218,6 +219,7 @@ export class ImapInbox {
     try {
       const message = await fetchMessage(client, uid, position, {
         maxMessageBytes: this.settings.maxMessageBytes,
+        maxAttachmentBytes: this.settings.maxAttachmentBytes ?? EMAIL_DEFAULTS.maxAttachmentBytes,
         ownAddress: this.ownAddress,
       });
       if (!message) return;

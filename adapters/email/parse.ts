@@ -22,9 +22,15 @@ export interface ParsedEmail {
   date?: Date;
   text?: string;
   html?: string;
-  attachments: Attachment[];
+  attachments: MailAttachment[];
   /** What went wrong while reading the message, for agents; the message is still delivered. */
   problems: string[];
+}
+
+/** A file in a mail, with the IMAP part number its bytes are downloaded by. */
+export interface MailAttachment extends Attachment {
+  /** IMAP style (`2`, `1.2`); `1` for a message that is a single non-text part. */
+  partId?: string;
 }
 
 export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> {
@@ -32,7 +38,7 @@ export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> 
   let headerLines: HeaderLines = [];
   let text: string | undefined;
   let html: string | undefined;
-  const attachments: Attachment[] = [];
+  const attachments: MailAttachment[] = [];
   const problems: string[] = [];
   let unlisted = 0;
 
@@ -46,9 +52,19 @@ export async function parseEmail(source: Buffer | string): Promise<ParsedEmail> 
     let size = 0;
     data.content.on('data', (chunk: Buffer) => (size += chunk.length));
     data.content.on('end', () => {
-      if (attachments.length < MAX_ATTACHMENTS)
-        attachments.push({ name: (data.filename ?? 'unnamed').slice(0, MAX_NAME_CHARS), mime: data.contentType, size });
-      else unlisted++;
+      if (attachments.length < MAX_ATTACHMENTS) {
+        // A forwarded mail (message/rfc822) is kept as a file mail clients open: a .eml.
+        const name = data.filename ?? (data.contentType === 'message/rfc822' ? 'forwarded-message.eml' : 'unnamed');
+        // Pictures in the body: referenced by cid: from the HTML, or simply marked inline.
+        const inline = data.contentType.startsWith('image/') && (data.related === true || data.contentDisposition === 'inline');
+        attachments.push({
+          name: name.slice(0, MAX_NAME_CHARS),
+          mime: data.contentType,
+          size,
+          partId: data.partId ?? '1',
+          ...(inline ? { inline: true } : {}),
+        });
+      } else unlisted++;
       data.release?.();
     });
   });

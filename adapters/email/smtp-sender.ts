@@ -2,6 +2,7 @@
  * Sends composed replies over SMTP with nodemailer and says whether a failure is worth retrying:
  * 4xx replies and network trouble are temporary, 5xx replies are final (address rejected, policy).
  */
+import { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { ChannelError } from '../../src/domain/errors.js';
 import type { EmailConfig } from './config.js';
@@ -30,6 +31,14 @@ export class SmtpSender {
 
   async send(mail: ComposedEmail): Promise<void> {
     try {
+      // Opened for this attempt: a retried send reads each file anew; nodemailer streams them into the MIME parts.
+      const attachments = await Promise.all(
+        mail.attachments.map(async (f) => ({
+          filename: f.name,
+          contentType: f.mime,
+          content: Readable.from(await f.open(), { objectMode: false }),
+        })),
+      );
       await this.transport.sendMail({
         messageId: mail.messageId,
         from: mail.from,
@@ -40,6 +49,7 @@ export class SmtpSender {
         textEncoding: 'quoted-printable',
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: mail.references } : {}),
         ...(mail.autoSubmitted ? { headers: { 'Auto-Submitted': 'auto-replied' } } : {}),
+        ...(attachments.length ? { attachments } : {}),
       });
     } catch (err) {
       throw toChannelError(err);

@@ -10,6 +10,8 @@ import { createUpdateHandler, type UpdateHandler } from './deliver-update.js';
 import { LatestMessages } from './latest-messages.js';
 import { ALLOWED_UPDATES } from './normalize.js';
 import { startPolling, type Polling } from './polling.js';
+import { createFileOpener, DEFAULT_MAX_DOWNLOAD_BYTES } from './files.js';
+import { telegramLimits } from './send-files.js';
 import { createReplySender } from './send-reply.js';
 import { createWebhookRoute } from './webhook-route.js';
 
@@ -32,7 +34,14 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
   let polling: Polling | undefined;
   let webhookRetry: NodeJS.Timeout | undefined;
   const latest = new LatestMessages();
-  const sendReply = createReplySender({ api, state: deps.state, latest });
+  const attachmentLimits = telegramLimits(config.maxUploadBytes);
+  const sendReply = createReplySender({ api, state: deps.state, latest, limits: attachmentLimits });
+  const openFile = createFileOpener({
+    api,
+    token: config.token,
+    apiRoot: config.apiRoot ?? 'https://api.telegram.org',
+    maxBytes: config.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
+  });
 
   let identity: Promise<UserFromGetMe> | undefined;
   const botIdentity = () => {
@@ -66,6 +75,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
     routes,
     // Telegram hands each update to one getUpdates caller; webhooks may be served by every instance.
     singleConsumer: !config.webhook,
+    attachmentLimits,
 
     async start(deliver: Deliver) {
       try {
@@ -85,7 +95,13 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramAdap
         if (!m.raw?.edited && m.choiceId === undefined) latest.note(chatId!, Number(messageId));
         return deliver(m);
       };
-      handler = createUpdateHandler({ deliver: noteAndDeliver, botIdentity, answerCallback: (id) => api.answerCallbackQuery(id), log });
+      handler = createUpdateHandler({
+        deliver: noteAndDeliver,
+        botIdentity,
+        answerCallback: (id) => api.answerCallbackQuery(id),
+        openFile,
+        log,
+      });
       if (config.webhook) {
         await setWebhook(0);
         return;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MB } from '../../src/kit/byte-stream.js';
 import { envUrl, parseEnv, requiredWith, type Env } from '../../src/kit/env.js';
 
 export interface TelegramConfig {
@@ -11,7 +12,13 @@ export interface TelegramConfig {
   pollTimeoutSeconds?: number;
   /** First pause after a failed poll or store; doubles up to 30 s. */
   retryDelayMs?: number;
+  /** Largest customer file fetched (getFile serves 20 MB on the public Bot API). */
+  maxDownloadBytes?: number;
+  /** Largest file sent with a reply (the Bot API takes 50 MB uploads). */
+  maxUploadBytes?: number;
 }
+
+const megabytes = z.coerce.number().int('must be a whole number of megabytes').min(1).max(2000);
 
 const envSchema = z
   .object({
@@ -22,6 +29,8 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
+    TELEGRAM_MAX_DOWNLOAD_MB: megabytes.optional(),
+    TELEGRAM_MAX_UPLOAD_MB: megabytes.optional(),
   })
   .superRefine(requiredWith('TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET'));
 
@@ -35,6 +44,8 @@ export function telegramConfigFromEnv(env: Env, makeSecret: () => string): Teleg
   return {
     token: e.TELEGRAM_BOT_TOKEN,
     ...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
+    ...(e.TELEGRAM_MAX_DOWNLOAD_MB ? { maxDownloadBytes: e.TELEGRAM_MAX_DOWNLOAD_MB * MB } : {}),
+    ...(e.TELEGRAM_MAX_UPLOAD_MB ? { maxUploadBytes: e.TELEGRAM_MAX_UPLOAD_MB * MB } : {}),
     ...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET ?? makeSecret() } } : {}),
   };
 }

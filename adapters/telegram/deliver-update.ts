@@ -2,6 +2,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Deliver } from '../../src/domain/channel.js';
 import { deliverOnce } from '../../src/kit/deliver-with-retry.js';
 import type { Logger } from '../../src/log.js';
+import type { FileOpener } from './files.js';
 import { normalizeUpdate } from './normalize.js';
 
 /**
@@ -16,9 +17,11 @@ export function createUpdateHandler(deps: {
   botIdentity: () => Promise<UserFromGetMe>;
   /** answerCallbackQuery: Telegram shows a spinner on the tapped button until it is answered. */
   answerCallback: (callbackQueryId: string) => Promise<unknown>;
+  /** Makes each file's `open` (getFile and download), called by the pipeline at ingest. */
+  openFile?: FileOpener;
   log: Logger;
 }): UpdateHandler {
-  const { deliver, botIdentity, answerCallback, log } = deps;
+  const { deliver, botIdentity, answerCallback, openFile, log } = deps;
   return async (update) => {
     let me: UserFromGetMe;
     try {
@@ -29,7 +32,7 @@ export function createUpdateHandler(deps: {
     }
     let message;
     try {
-      message = normalizeUpdate(update, me);
+      message = normalizeUpdate(update, me, openFile);
     } catch (err) {
       log.error('telegram: malformed update dropped', { updateId: update.update_id, error: err });
       return true;

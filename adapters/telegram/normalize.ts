@@ -1,6 +1,7 @@
 import type { CallbackQuery, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 import { checkText, cleanDisplayName } from '../../src/kit/clean-text.js';
+import type { FileOpener } from './files.js';
 
 /** The update kinds the adapter asks Telegram for; everything else is never fetched. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
@@ -54,7 +55,7 @@ export function normalizeCallbackQuery(q: CallbackQuery): InboundMessage | null 
  * replies to the original, so agents see what changed and the bot can answer the corrected
  * question; the original stays as it was.
  */
-export function normalizeUpdate(update: Update, me: UserFromGetMe): InboundMessage | null {
+export function normalizeUpdate(update: Update, me: UserFromGetMe, openFile?: FileOpener): InboundMessage | null {
   if (update.callback_query) return normalizeCallbackQuery(update.callback_query);
   const edited = update.edited_message !== undefined;
   const message = update.message ?? update.edited_message;
@@ -67,7 +68,7 @@ export function normalizeUpdate(update: Update, me: UserFromGetMe): InboundMessa
   // is dropped; with attachments the message still counts, without it is not for the pipeline.
   const checked = checkText(readText(message, me));
   const text = checked.ok ? checked.text : '';
-  const attachments = readAttachments(message);
+  const attachments = readAttachments(message, openFile);
   if (text === '' && attachments.length === 0) return null;
 
   const chatId = message.chat.id;
@@ -150,13 +151,19 @@ function describeNonFile(message: Message): string {
   return '';
 }
 
-/** Files stay on Telegram: `url` carries the file_id, which getFile turns into a download. */
-function readAttachments(message: Message): Attachment[] {
+/**
+ * Files stay on Telegram: `url` carries the file_id, which getFile turns into a download when the
+ * pipeline opens the file. Photos and still stickers are shown in the message; the rest are files.
+ */
+function readAttachments(message: Message, openFile: FileOpener | undefined): Attachment[] {
   const out: Attachment[] = [];
-  const add = (fileId: string, name: string, mime: string, size: number | undefined) =>
-    out.push({ name, mime, size: size ?? 0, url: fileId });
+  const add = (fileId: string, name: string, mime: string, size: number | undefined, inline = false) => {
+    const open = openFile?.(fileId, size ?? 0);
+    out.push({ name, mime, size: size ?? 0, url: fileId, ...(open ? { open } : {}), ...(inline ? { inline: true } : {}) });
+  };
+  // Telegram sends every size it made of a photo, smallest first.
   const largest = message.photo?.at(-1);
-  if (largest) add(largest.file_id, `photo_${largest.file_unique_id}.jpg`, 'image/jpeg', largest.file_size);
+  if (largest) add(largest.file_id, `photo_${largest.file_unique_id}.jpg`, 'image/jpeg', largest.file_size, true);
   const doc = message.animation ?? message.document;
   if (doc) add(doc.file_id, doc.file_name ?? `document_${doc.file_unique_id}`, doc.mime_type ?? 'application/octet-stream', doc.file_size);
   if (message.voice)
@@ -183,8 +190,11 @@ function readAttachments(message: Message): Attachment[] {
   if (message.video_note)
     add(message.video_note.file_id, `video_note_${message.video_note.file_unique_id}.mp4`, 'video/mp4', message.video_note.file_size);
   if (message.sticker) {
-    const mime = message.sticker.is_animated ? 'application/x-tgsticker' : message.sticker.is_video ? 'video/webm' : 'image/webp';
-    add(message.sticker.file_id, `sticker_${message.sticker.file_unique_id}`, mime, message.sticker.file_size);
+    // A still sticker is a small WebP image; animated (Lottie .tgs) and video stickers are kept as files.
+    const s = message.sticker;
+    if (s.is_animated) add(s.file_id, `sticker_${s.file_unique_id}.tgs`, 'application/x-tgsticker', s.file_size);
+    else if (s.is_video) add(s.file_id, `sticker_${s.file_unique_id}.webm`, 'video/webm', s.file_size);
+    else add(s.file_id, `sticker_${s.file_unique_id}.webp`, 'image/webp', s.file_size, true);
   }
   return out;
 }

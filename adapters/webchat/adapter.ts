@@ -14,7 +14,7 @@ import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
 import type { Visitors } from '../../src/kit/visitors.js';
-import { toVisitorReport } from './presence.js';
+import { draftPreview, toVisitorReport, VISITOR_ID } from './presence.js';
 import { parseCursor, type StreamPolicy } from '../../src/kit/sse.js';
 import { sessionEvents } from './events.js';
 import { readJsonObject, route } from './http.js';
@@ -35,6 +35,8 @@ export interface WebchatAdapterDeps {
   visitors?: Visitors;
   /** Business hours and agents online, for the widget's offline mode. */
   availability?: () => Promise<WidgetAvailability>;
+  /** The visitor is typing (`text`: their draft, only with WIDGET_DRAFT_PREVIEW): passed on to the agents, never stored. */
+  customerTyping?: (sessionId: string, text: string | undefined) => Promise<void>;
   /** Offline replies by email: the visitor saw the chat (no copies needed), or gives an email later. */
   offline?: WebchatOffline;
   invitations?: WebchatInvitations;
@@ -130,6 +132,28 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       if (!deliver) throw new UnavailableError('web chat is not running');
       const result = await deliver(message);
       return jsonResponse(202, { messageId: result.messageId });
+    }),
+    // The chat page says which visitor (widget.js's presence id) opened it, so agents see their trail beside the conversation.
+    route('POST', '/webchat/sessions/:id/visitor', async (req, p) => {
+      const sessionId = p.id!;
+      await sessions.authorize(req, sessionId);
+      const { visitorId } = await readJsonObject(req, 1024);
+      if (typeof visitorId !== 'string' || !VISITOR_ID.test(visitorId))
+        throw new ValidationError('visitorId: must be 16 to 64 letters, digits, - or _', 'visitorId');
+      deps.visitors?.link(visitorId, sessionId, deps.clock.now().getTime());
+      return new Response(null, { status: 204 });
+    }),
+    // The visitor is typing; with the draft preview, what. Nothing of it is stored.
+    route('POST', '/webchat/sessions/:id/typing', async (req, p) => {
+      const sessionId = p.id!;
+      await sessions.authorize(req, sessionId);
+      await enforce(deps.limiter, `webchat-typing:${sessionId}`, policy.typing ?? NO_LIMIT, 'typing signals in this session');
+      const body = req.headers.get('content-type')?.includes('json') ? await readJsonObject(req, 8192) : {};
+      if (body.text !== undefined && typeof body.text !== 'string') throw new ValidationError('text: must be a string', 'text');
+      // Without WIDGET_DRAFT_PREVIEW a draft sent anyway goes no further than here.
+      const text = look.draftPreview && typeof body.text === 'string' ? draftPreview(body.text) : undefined;
+      await deps.customerTyping?.(sessionId, text);
+      return new Response(null, { status: 204 });
     }),
     route('GET', '/webchat/sessions/:id/messages', async (req, p) => {
       const sessionId = p.id!;

@@ -19,7 +19,9 @@ import { cannedRoutes } from './canned.js';
 import { ConversationTools } from '../queue/tools.js';
 import { CannedResponses } from '../queue/canned.js';
 import { faqRoutes } from './faq.js';
+import { faqEntryRoutes } from './faq-entries.js';
 import { settingsRoutes } from './settings.js';
+import { aiAgentSettingsRoutes } from './ai-agent-settings.js';
 import type { SlaSettings } from '../sla/settings.js';
 import type { FaqMatcher } from '../faq/matcher.js';
 import { FaqWriter } from '../faq-learning/write-back.js';
@@ -32,6 +34,7 @@ import { agentEvents } from './events.js';
 import { reportRoutes } from './reports.js';
 import { draftRoutes, type DraftingApi } from './drafts.js';
 import { llmReportRoutes } from './llm-report.js';
+import { translationRoutes } from './translations.js';
 import { directSse } from './sse-direct.js';
 import { assetResponse, type WebAsset } from './web-assets.js';
 import { PayloadTooLargeError } from '../domain/errors.js';
@@ -45,12 +48,13 @@ import { AGENT_STATUSES } from '../domain/presence.js';
 import type { Presence } from '../routing/presence.js';
 import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
-import { typingRoutes } from './typing.js';
-import { visitorRoutes } from './visitors.js';
+import { typingRoutes, type ChannelTyping } from './typing.js';
+import { conversationVisitorRoutes, visitorRoutes } from './visitors.js';
 import { inviteRuleRoutes } from './invite-rules.js';
 import type { Invites } from '../kit/invites.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
+import type { AgentSignals } from '../kit/agent-signals.js';
 import { parseBody } from './body.js';
 import { ROUTING_DEFAULTS } from '../routing/presence.js';
 
@@ -104,6 +108,10 @@ export interface ApiDeps {
   visitors?: Visitors;
   /** Manual chat invitations waiting for a visitor's heartbeat. */
   invites?: Invites;
+  /** Signals to agents' event streams: the visitors list changed, a customer is typing (src/kit/agent-signals.ts). */
+  agentSignals?: AgentSignals;
+  /** The channels that show the customer an agent is typing (ChannelAdapter.typing: Telegram, Discord). */
+  channelTyping?: ChannelTyping;
 }
 
 const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -188,9 +196,13 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
   api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
-  api.route('/visitors', visitorRoutes({ visitors: d.visitors ?? new Visitors(0), clock: d.clock, invites: d.invites }));
+  const visitorDeps = { visitors: d.visitors ?? new Visitors(0), clock: d.clock, store: d.store, invites: d.invites };
+  api.route('/visitors', visitorRoutes(visitorDeps));
+  api.route('/conversations', conversationVisitorRoutes(visitorDeps));
+  const translations = d.drafting.translations;
+  if (translations) api.route('/conversations', translationRoutes({ store: d.store, actions: d.actions, translations }));
+  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals(), channels: d.channelTyping }));
   api.route('/invite-rules', inviteRuleRoutes({ store: d.store, clock: d.clock }));
-  api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals() }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {
@@ -202,11 +214,13 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   );
   api.route('/canned', cannedRoutes(d.store, new CannedResponses(d.store, d.clock)));
   api.route('/settings', settingsRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
+  api.route('/settings', aiAgentSettingsRoutes({ store: d.store, clock: d.clock }));
   const learning = { store: d.store, clock: d.clock, writer: new FaqWriter(d.faq.dir, d.faq.engine), reload: d.faq.reload };
+  api.route('/faq', faqEntryRoutes(d.faq.current));
   api.route('/faq', faqRoutes({ store: d.store, clock: d.clock, faq: d.faq.current, learning }));
   // Every change this agent may see (messages, status, drafts, deliveries, notes) as SSE; ids are event sequence numbers.
   // An open stream keeps its agent present (src/routing/presence.ts).
-  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy), d.presence));
+  api.get('/events', (c) => agentEvents(c, d.hub, d.streams, clientIp(c, g.trustProxy), d.presence, d.agentSignals));
   app.route('/api', api);
   return app;
 }

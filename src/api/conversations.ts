@@ -64,7 +64,7 @@ const messageCursor = z.object({ m: z.string() });
 const DETAIL_MESSAGES = 100;
 
 /** Events shown as lines in a conversation's history; messages, notes, drafts and deliveries are shown as themselves. */
-const TIMELINE_TYPES = new Set(['status', 'csat', 'priority', 'label', 'snooze', 'participant', 'sla.breached']);
+const TIMELINE_TYPES = new Set(['status', 'csat', 'priority', 'label', 'snooze', 'participant', 'sla.breached', 'ai_agent']);
 /** Most timeline lines one detail returns (the newest); a conversation has a handful, a years-long one a few hundred. */
 const MAX_TIMELINE = 500;
 const EVENT_PAGE = 1000;
@@ -272,7 +272,7 @@ export function conversationRoutes(
         customer: customerView(customer, identities),
         ...messages,
         drafts: drafts
-          .filter((d) => d.kind !== 'summary')
+          .filter((d) => d.kind === 'llm' || d.kind === 'faq')
           .map((d) => {
             const view = draftView(d);
             // What the console links each citation to: the entry and its first question, in the customer's locale.

@@ -13,6 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.j
 import { maySeeConversation } from '../domain/visibility.js';
 import type { DraftJobs } from '../pipeline/drafting.js';
 import type { Summaries } from '../pipeline/summaries.js';
+import type { Translations } from '../pipeline/translations.js';
 import { messageView } from './views.js';
 import { UnavailableError } from '../domain/errors.js';
 import type { PriceTable } from '../llm/pricing.js';
@@ -29,6 +30,8 @@ export interface DraftingApi {
   /** The configured model, priced for drafts that recorded none. */
   model: string | null;
   summaries?: Summaries;
+  /** Translation for agents (src/pipeline/translations.ts). */
+  translations?: Translations;
 }
 
 /** How often a stream of a draft written by another instance looks at its row. */

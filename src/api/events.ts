@@ -6,6 +6,7 @@ import { acquireStream, parseCursor, sseResponse, STREAMS_RETRY_AFTER_S, type Ss
 import type { EventHub, HubEvent } from '../store/event-hub.js';
 import type { ApiEnv } from './auth.js';
 import type { Presence } from '../routing/presence.js';
+import type { AgentSignals } from '../kit/agent-signals.js';
 
 /**
  * `GET /api/events`: the changes this agent may see (src/domain/visibility.ts; admins: all) as
@@ -18,6 +19,7 @@ export function agentEvents(
   policy: StreamPolicy,
   client: string,
   presence?: Pick<Presence, 'streamOpened'>,
+  signals?: AgentSignals,
 ): Response {
   const cursor = parseCursor(c.req.header('last-event-id') ?? c.req.query('after'));
   if (cursor === undefined) throw new ValidationError('Last-Event-ID: must be an event id sent by this stream', 'after');
@@ -40,7 +42,15 @@ export function agentEvents(
         const p = await hub.read(from, 500, () => false);
         return page(p.events, p.cursor);
       },
-      watch: (push) => hub.watchAll((events, through) => push(page(events, through))),
+      watch: (push) => {
+        const unwatch = hub.watchAll((events, through) => push(page(events, through)));
+        // Visitors changed, a customer typing: sent as they come, without an id (never replayed).
+        const unsignal = signals?.subscribe(viewer, (s) => push({ events: [], cursor: 0, signals: [s] }));
+        return () => {
+          unwatch();
+          unsignal?.();
+        };
+      },
       position: () => hub.position,
     },
     cursor,

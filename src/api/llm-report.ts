@@ -13,6 +13,7 @@ import type { DraftReportRow } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 import { requireRole, type ApiEnv } from './auth.js';
 import type { DraftingApi } from './drafts.js';
+import { aiAgentFigures } from '../ai-agent/report.js';
 
 const query = z.strictObject({
   from: z.string().max(40).optional(),
@@ -117,6 +118,7 @@ export function llmReportRoutes(d: { store: Store; clock: Clock; drafting: Draft
       note: 'Costs are estimates from the LLM_PRICES table (per million tokens), not the provider’s invoice.',
       prices: Object.fromEntries(models.map((m) => [m, priceFor(d.drafting.prices, m) ?? null])),
       drafting: await d.drafting.jobs.status(),
+      aiAgent: await d.store.read((r) => aiAgentFigures(r, w.from, w.to)),
       total,
       byDay: [...byDayModel.values()].sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model)),
       byConversation: [...byConversation.values()]

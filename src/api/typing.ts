@@ -1,22 +1,74 @@
 import { Hono } from 'hono';
-import { NotFoundError } from '../domain/errors.js';
+import type { SenderIdentity } from '../domain/channel.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { maySeeConversation } from '../domain/visibility.js';
+import type { AgentSignals } from '../kit/agent-signals.js';
 import type { SessionSignals } from '../kit/signals.js';
 import type { Store } from '../store/store.js';
 import type { ApiEnv } from './auth.js';
 
+/** A channel adapter's typing indicator (ChannelAdapter.typing), by channel. */
+export type ChannelTyping = Partial<Record<string, (to: { threadKey: string; to: SenderIdentity }) => Promise<void>>>;
+
 /**
  * `POST /api/conversations/:id/typing`: the agent is typing a reply. A web chat visitor's open
- * widget shows "… is typing" for a few seconds; nothing is stored, so a console sends it again
- * (every few seconds) while the agent keeps typing. Other channels: accepted, nothing sent yet.
+ * widget shows "… is typing" for a few seconds; on Telegram and Discord the adapter shows the
+ * platform's own indicator (it throttles, best effort). Nothing is stored, so a console sends it
+ * again (every few seconds) while the agent keeps typing. Refused (403) for a conversation the
+ * agent may not see, like every other action on it.
  */
-export function typingRoutes(d: { store: Store; signals: SessionSignals }): Hono<ApiEnv> {
+export function typingRoutes(d: { store: Store; signals: SessionSignals; channels?: ChannelTyping }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post('/:id/typing', async (c) => {
     const id = c.req.param('id');
-    const conv = await d.store.tx((r) => r.conversations.get(id));
-    if (!conv) throw new NotFoundError(`conversation ${id} not found`);
-    const streams = conv.channel === 'webchat' ? d.signals.publish(conv.threadKey, { event: 'typing', data: { author: 'agent' } }) : 0;
-    return c.json({ delivered: streams > 0 }, 202);
+    const viewer = c.get('agent');
+    const { conv, identity } = await d.store.read(async (r) => {
+      const conv = await r.conversations.get(id);
+      if (!conv) throw new NotFoundError(`conversation ${id} not found`);
+      const participantIds = (await r.participants.of([id])).get(id) ?? [];
+      if (!maySeeConversation(viewer, { assigneeId: conv.assigneeId, participantIds }))
+        throw new ForbiddenError('this conversation is held by another agent');
+      const typing = d.channels?.[conv.channel];
+      const identity = typing ? (await r.customers.identitiesOf(conv.customerId)).find((i) => i.channel === conv.channel) : undefined;
+      return { conv, identity };
+    });
+    if (conv.channel === 'webchat') {
+      const streams = d.signals.publish(conv.threadKey, { event: 'typing', data: { author: 'agent' } });
+      return c.json({ delivered: streams > 0 }, 202);
+    }
+    const typing = d.channels?.[conv.channel];
+    if (!typing) return c.json({ delivered: false }, 202);
+    // Best effort: the platform's indicator is a hint, and a failure of it is no failure of the agent's.
+    const delivered = await typing({
+      threadKey: conv.threadKey,
+      to: { channelUserId: identity?.channelUserId ?? conv.threadKey, displayName: identity?.displayName ?? undefined },
+    }).then(
+      () => true,
+      () => false,
+    );
+    return c.json({ delivered }, 202);
   });
   return app;
+}
+
+/**
+ * A web chat visitor's typing, passed to the agents' streams as a `typing` signal of their
+ * conversation (`text`: the unsent draft, only with WIDGET_DRAFT_PREVIEW), for the agents who may
+ * see it. A visitor with no conversation yet (nothing sent) has nobody to tell.
+ */
+export function customerTypingRelay(store: Store, signals: AgentSignals) {
+  return async (sessionId: string, text: string | undefined): Promise<void> => {
+    const found = await store.read(async (r) => {
+      const conv = await r.conversations.latestForThread('webchat', sessionId);
+      if (!conv) return undefined;
+      return { conv, participantIds: (await r.participants.of([conv.id])).get(conv.id) ?? [] };
+    });
+    if (!found) return;
+    const holder = { assigneeId: found.conv.assigneeId, participantIds: found.participantIds };
+    signals.publish({
+      event: 'typing',
+      data: { conversationId: found.conv.id, by: 'customer', ...(text !== undefined ? { text } : {}), at: new Date().toISOString() },
+      to: (viewer) => maySeeConversation(viewer, holder),
+    });
+  };
 }

@@ -57,8 +57,8 @@ const delivery = z.union([
   z.object({ messageId: z.string(), status: z.literal('sent') }),
   z.object({ messageId: z.string(), status: z.literal('failed'), error: z.string() }),
 ]);
-/** A generated note (a summary) has no agent. */
-const note = z.object({ messageId: z.string(), agentId: z.string().nullable(), generated: z.literal('summary').optional() });
+/** A generated note (a summary, a translation) has no agent. */
+const note = z.object({ messageId: z.string(), agentId: z.string().nullable(), generated: z.enum(['summary', 'translation']).optional() });
 /** A customer question proposed for the FAQ (by an agent or a customer's pick), and an admin's decision on it. */
 const faqSuggestion = z.object({
   suggestionId: z.string(),
@@ -103,6 +103,22 @@ const customerChange = z.object({
   by: z.string().min(1),
 });
 
+/**
+ * AI agent mode's decision on a customer message (src/pipeline/rules/ai-agent.ts): answered
+ * automatically (`replyId`, the entries cited), or declined and why (`reason`).
+ */
+const aiAgent = z.object({
+  decision: z.enum(['answered', 'declined']),
+  reason: z.string(),
+  messageId: z.string().nullable(),
+  detail: z.string().optional(),
+  replyId: z.string().optional(),
+  entryIds: z.array(z.string()).optional(),
+  model: z.string().nullable().optional(),
+  inputTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+});
+
 const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), data: message }),
   z.object({ type: z.literal('status'), data: statusData }),
@@ -119,6 +135,7 @@ const storedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mention'), data: mention }),
   z.object({ type: z.literal('sla.breached'), data: slaBreached }),
   z.object({ type: z.literal('customer'), data: customerChange }),
+  z.object({ type: z.literal('ai_agent'), data: aiAgent }),
 ]);
 
 /** Every event type name, in the order of `storedEvent` (webhooks subscribe by these). */

@@ -58,6 +58,8 @@ export interface WebchatPolicy {
   widgetOrigins?: string[];
   /** Page views and heartbeats one address may send per window. */
   presence?: RateLimit;
+  /** Typing signals one session may send per window. */
+  typing?: RateLimit;
 }
 
 /** Whether a visitor can expect an answer now (GET /webchat/status). */
@@ -78,6 +80,8 @@ export interface WidgetLook {
   greeting: { en?: string; zh?: string };
   /** Ask name and email before the first message. */
   prechat?: boolean;
+  /** WIDGET_DRAFT_PREVIEW: the chat sends the visitor's unsent text with its typing signal, for agents to read ahead. */
+  draftPreview?: boolean;
 }
 
 /** Offline replies by email (issue 15), given to the web chat by the composition root. */

@@ -24,6 +24,8 @@ export interface Visitor {
   timeZone: string;
   language: string;
   left: boolean;
+  /** Visits to the site from this browser, this one included (counted by widget.js); 1 when unknown. */
+  visits: number;
   trail: PageView[];
 }
 
@@ -36,6 +38,7 @@ export interface VisitorReport {
   referrer?: string;
   timeZone?: string;
   language?: string;
+  visits?: number;
 }
 
 /** A visitor whose page has not pinged for this long is no longer on the site (widget.js pings every 30 s). */
@@ -45,6 +48,11 @@ const MAX_VISITORS = 10_000;
 
 export class Visitors {
   private readonly byId = new Map<string, Visitor>();
+  /** A chat session's visitor (POST /webchat/sessions/:id/visitor) and back; dropped with the visitor. */
+  private readonly visitorOfSession = new Map<string, string>();
+  private readonly sessionOfVisitor = new Map<string, string>();
+  /** Told when the list agents see may have changed (a page view, a link, someone leaving). */
+  onChange?: () => void;
 
   constructor(private readonly retentionMs: number) {}
 
@@ -61,6 +69,7 @@ export class Visitors {
         timeZone: r.timeZone ?? '',
         language: r.language ?? '',
         left: false,
+        visits: 1,
         trail: [],
       };
       this.byId.set(v.id, v);
@@ -72,12 +81,56 @@ export class Visitors {
     // A late `leave` of the page before (keepalive requests race the next page's view) changes nothing.
     if (r.kind === 'leave' && r.pageId !== current?.pageId) return;
     v.lastSeenAt = now;
+    if (r.visits) v.visits = Math.max(v.visits, r.visits);
     v.left = r.kind === 'leave';
     if (current) current.until = now;
     if (r.kind === 'view' && r.url) {
       v.trail.push({ url: r.url, title: r.title ?? '', at: now, until: now, ...(r.pageId ? { pageId: r.pageId } : {}) });
       if (v.trail.length > MAX_TRAIL) v.trail.splice(0, v.trail.length - MAX_TRAIL);
     }
+    // A heartbeat changes no row agents look at (time on site counts on their side).
+    if (r.kind !== 'ping') this.onChange?.();
+  }
+
+  /**
+   * Links a chat session to the visitor whose pages opened it, so agents see the trail beside the
+   * conversation. A session has one visitor (the latest to say so) and a visitor one session.
+   */
+  link(visitorId: string, sessionId: string, now: number): void {
+    this.sweep(now);
+    const before = this.visitorOfSession.get(sessionId);
+    if (before === visitorId) return;
+    if (before) this.sessionOfVisitor.delete(before);
+    const oldSession = this.sessionOfVisitor.get(visitorId);
+    if (oldSession) this.visitorOfSession.delete(oldSession);
+    this.visitorOfSession.set(sessionId, visitorId);
+    this.sessionOfVisitor.set(visitorId, sessionId);
+    // Bounded like the visitors: the oldest link goes first.
+    if (this.visitorOfSession.size > MAX_VISITORS) {
+      const [s, v] = this.visitorOfSession.entries().next().value as [string, string];
+      this.visitorOfSession.delete(s);
+      this.sessionOfVisitor.delete(v);
+    }
+    this.onChange?.();
+  }
+
+  /** The visitor linked to a chat session, while it is remembered. */
+  ofSession(sessionId: string, now: number): Visitor | undefined {
+    this.sweep(now);
+    const id = this.visitorOfSession.get(sessionId);
+    return id ? this.byId.get(id) : undefined;
+  }
+
+  /** The chat session a visitor opened, if any. */
+  sessionOf(visitorId: string): string | undefined {
+    return this.sessionOfVisitor.get(visitorId);
+  }
+
+  /** Ids of the visitors online now, in a stable order: a cheap way to notice the list changed by expiry. */
+  signature(now: number): string {
+    return this.online(now)
+      .map((v) => v.id)
+      .join(',');
   }
 
   /** Visitors on the site now, the longest there first. */
@@ -90,6 +143,11 @@ export class Visitors {
     for (const v of this.byId.values()) {
       if (now - v.lastSeenAt <= this.retentionMs) break;
       this.byId.delete(v.id);
+      const session = this.sessionOfVisitor.get(v.id);
+      if (session !== undefined) {
+        this.sessionOfVisitor.delete(v.id);
+        this.visitorOfSession.delete(session);
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import { CircuitBreaker, type BreakerState } from '../llm/breaker.js';
 import { DraftCancelled, DraftStreams } from '../llm/draft-streams.js';
 import { estimateCost, roundCost, type PriceTable } from '../llm/pricing.js';
 import type { FaqMatcher } from '../faq/matcher.js';
+import { detectInjection, injectionInputOf, type InjectionMatch } from '../llm/injection.js';
 import type { Logger } from '../log.js';
 import type { DraftRow, DraftStatus } from '../store/ports.js';
 import type { Store } from '../store/store.js';
@@ -25,6 +26,24 @@ export interface DraftingDeps {
   maxConcurrent?: number;
   /** LLM_BREAKER_FAILURES / LLM_BREAKER_COOLDOWN_SECONDS. */
   breaker?: { failures: number; cooldownMs: number };
+  /** The drafter's max_tokens: the most output one draft can be billed for (its budget reservation). */
+  maxOutputTokens?: number;
+}
+
+/** The fixed instructions and tool schema of a draft prompt, in characters (draft-prompt.ts), rounded up. */
+const PROMPT_OVERHEAD_CHARS = 4000;
+
+/**
+ * The most a draft can cost before it is written, for the budget's reservation: every prompt
+ * character counted as a token written to the cache (the dearest input), and the full max_tokens
+ * out. Real usage is far below it; the reservation is settled with the real figures at the end.
+ */
+export function worstCaseCost(prices: PriceTable, model: string | undefined, req: DraftRequest, maxOutputTokens = 1024): number {
+  const chars =
+    PROMPT_OVERHEAD_CHARS +
+    req.history.slice(-20).reduce((n, m) => n + m.text.length + 40, 0) +
+    req.sources.reduce((n, x) => n + x.entryId.length + x.question.length + x.answer.length + 60, 0);
+  return estimateCost(prices, model, { inputTokens: 0, outputTokens: maxOutputTokens, cacheWriteTokens: chars, cacheReadTokens: 0 }) ?? 0;
 }
 
 export type PauseReason = 'budget' | 'breaker';
@@ -33,7 +52,8 @@ export interface DraftingStatus {
   /** 'llm' drafts with the model; 'faq' is the no-key fallback. */
   mode: 'llm' | 'faq';
   paused: PauseReason | null;
-  budget: { monthly: number | null; spentThisMonth: number; monthStart: string } | null;
+  /** `reserved`: the worst-case cost of the drafts this instance has in flight (settled when each ends). */
+  budget: { monthly: number | null; spentThisMonth: number; reserved: number; monthStart: string } | null;
   breaker: { state: BreakerState; opened: number; lastError: string | null; retryAt: string | null } | null;
 }
 
@@ -92,6 +112,8 @@ export class DraftJobs {
   readonly breaker: CircuitBreaker | undefined;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Worst-case cost of the drafts in flight, so concurrent drafts cannot together pass the budget. */
+  private reserved = 0;
 
   constructor(private readonly d: DraftingDeps) {
     this.breaker =
@@ -138,8 +160,8 @@ export class DraftJobs {
     const retryAt = b.retryAt();
     return {
       mode,
-      paused: monthly !== null && spent >= monthly ? 'budget' : state === 'open' ? 'breaker' : null,
-      budget: { monthly, spentThisMonth: spent, monthStart: new Date(monthStart(now)).toISOString() },
+      paused: monthly !== null && spent + this.reserved >= monthly ? 'budget' : state === 'open' ? 'breaker' : null,
+      budget: { monthly, spentThisMonth: spent, reserved: roundCost(this.reserved), monthStart: new Date(monthStart(now)).toISOString() },
       breaker: { state, opened: b.opened, lastError: b.lastError, retryAt: retryAt === null ? null : new Date(retryAt).toISOString() },
     };
   }
@@ -158,7 +180,7 @@ export class DraftJobs {
   private async prepare(
     conversationId: string,
     messageId: string,
-  ): Promise<{ skipped: StartResult } | { row: DraftRow; request: DraftRequest } | null> {
+  ): Promise<{ skipped: StartResult } | { row: DraftRow; request: DraftRequest; injection?: InjectionMatch; reservation: number } | null> {
     const { store, faq, drafter } = this.d;
     const { conversation, history } = await store.tx(async (r) => ({
       conversation: await r.conversations.get(conversationId),
@@ -181,19 +203,39 @@ export class DraftJobs {
       status: 'streaming',
       sourceIds: JSON.stringify(sources.map((s) => s.entryId)),
     };
+    const request: DraftRequest = {
+      conversationId,
+      locale,
+      history: history.map((m) => ({ author: m.author, text: m.text })),
+      sources,
+      close,
+    };
+    let reservation = 0;
     if (drafter.kind === 'llm') {
+      // The budget counts the worst case of the drafts in flight (status()), and this draft's is added
+      // with no await after that check, so drafts starting together cannot all slip under the budget:
+      // as before, only the one draft that starts under it can pass it.
       const status = await this.status();
       // A paused drafter leaves a visible row, so the agent reads why there is no draft.
       if (status.paused) return { skipped: await this.insertEnded({ ...base, status: 'skipped', statusReason: status.paused }) };
+      reservation = worstCaseCost(this.d.prices ?? {}, drafter.model, request, this.d.maxOutputTokens);
+      this.reserved += reservation;
     }
-    await store.tx(async (r) => {
-      await r.drafts.insert(base);
-      await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: drafter.kind, status: 'streaming' } }, now);
-    });
-    return {
-      row: base,
-      request: { conversationId, locale, history: history.map((m) => ({ author: m.author, text: m.text })), sources, close },
-    };
+    try {
+      await store.tx(async (r) => {
+        await r.drafts.insert(base);
+        await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: drafter.kind, status: 'streaming' } }, now);
+      });
+    } catch (err) {
+      this.reserved -= reservation;
+      throw err;
+    }
+    // Decided in code, whatever the model says: a conversation that tries to instruct it gets a person's look (injection.ts).
+    const injection = history
+      .filter((m) => m.author === 'customer')
+      .map((m) => detectInjection(injectionInputOf(m.text, m.meta)))
+      .find((x) => x !== undefined);
+    return { row: base, ...(injection ? { injection } : {}), request, reservation };
   }
 
   private async insertEnded(row: DraftRow): Promise<StartResult> {
@@ -208,7 +250,16 @@ export class DraftJobs {
     return { draftId: row.id, status: row.status, reason: row.statusReason };
   }
 
-  private async write(job: { row: DraftRow; request: DraftRequest }): Promise<void> {
+  private async write(job: { row: DraftRow; request: DraftRequest; injection?: InjectionMatch; reservation: number }): Promise<void> {
+    try {
+      await this.writeReserved(job);
+    } finally {
+      // Settled: the real usage is on the draft row now (or the draft failed before it was billed).
+      this.reserved = Math.max(0, this.reserved - job.reservation);
+    }
+  }
+
+  private async writeReserved(job: { row: DraftRow; request: DraftRequest; injection?: InjectionMatch }): Promise<void> {
     const { row } = job;
     const own = new AbortController();
     this.streams.open(row.id, own);
@@ -249,8 +300,8 @@ export class DraftJobs {
               entryIds: JSON.stringify(draft.entryIds),
               model: draft.model ?? row.model,
               ungrounded: draft.ungrounded ? 1 : 0,
-              needsCheck: draft.needsCheck ? 1 : 0,
-              needsCheckReason: draft.needsCheckReason ?? null,
+              needsCheck: draft.needsCheck || job.injection ? 1 : 0,
+              needsCheckReason: job.injection?.reason ?? draft.needsCheckReason ?? null,
               inputTokens: draft.usage?.inputTokens ?? 0,
               outputTokens: draft.usage?.outputTokens ?? 0,
               cacheWriteTokens: draft.usage?.cacheWriteTokens ?? 0,

@@ -14,6 +14,7 @@ import { annotateComplaint } from './complaint.js';
 import { endSnooze } from '../queue/annotations.js';
 import { CUSTOMER } from '../domain/events.js';
 import type { SlaSettings } from '../sla/settings.js';
+import { planAhead, type AiAgentDeps } from '../ai-agent/plan.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   defaultTeams?: Readonly<Record<string, string>>;
   /** Called after commit with what the rules decided for a newly stored message (metrics count it). */
   onDecided?: (channel: InboundMessage['channel'], decision: { kind: string; rule: string }) => void;
+  /** The model for AI agent mode and the uncertain FAQ band; absent without an API key. */
+  ai?: AiAgentDeps;
 }
 
 class DuplicateDelivery extends Error {}
@@ -42,6 +45,8 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
   let queued = false;
   let decided: { kind: string; rule: string } | undefined;
   const faq = matchedAhead(deps, m);
+  // Never inside the transaction: the model is slow and may fail (src/ai-agent/plan.ts).
+  const ai = await planAhead(deps, m);
   try {
     const result = await deps.store.tx(async (r) => {
       // The cheap common case of a re-delivery: known before any lock is taken or row written.
@@ -77,6 +82,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
         defaultTeams: deps.defaultTeams,
         recipient: inbound && { identity, lastIn: inbound },
         sla: deps.sla,
+        ai,
       });
       // Another instance stored the same message between our check and the insert: undo everything.
       if (decision.kind === 'duplicate' || !inbound) throw new DuplicateDelivery();

@@ -81,7 +81,7 @@ export class QueueActions {
    * An agent's reply: the holder may speak, and so may an invited participant while a person
    * handles it (queued or assigned); it leaves through the outbox.
    */
-  async reply(agent: AgentRow, id: string, text: string, draftId?: string): Promise<MessageRow> {
+  async reply(agent: AgentRow, id: string, text: string, draftId?: string, meta?: Record<string, unknown>): Promise<MessageRow> {
     return this.store.tx(async (r) => {
       const c = await this.load(r, id);
       const holds = c.status === 'assigned' && c.assigneeId === agent.id;
@@ -95,7 +95,7 @@ export class QueueActions {
       }
       const now = this.clock.now().getTime();
       await judgeDraft(r, draft ?? (await r.drafts.latestPending(id)), text, agent.id, now);
-      const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now });
+      const message = await enqueueReply(r, { conversation: c, author: 'agent', agentId: agent.id, text, now, ...(meta ? { meta } : {}) });
       await markAnswered(r, c, now);
       await audit(r, {
         by: agent.id,

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gte, isNull, lt, ne, sum } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, sum } from 'drizzle-orm';
 import { drafts } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
-import type { DraftReportRow, DraftRow, DraftsRepo, DraftUsageSum } from './ports.js';
+import { REPLY_DRAFT_KINDS, type DraftReportRow, type DraftRow, type DraftsRepo, type DraftUsageSum } from './ports.js';
 
 /** Reply suggestions for agents (LLM or FAQ fallback), kept beside the conversation, never sent by themselves. */
 export class SqlDraftsRepo implements DraftsRepo {
@@ -27,7 +27,14 @@ export class SqlDraftsRepo implements DraftsRepo {
     const rows = await this.db
       .select()
       .from(drafts)
-      .where(and(eq(drafts.conversationId, conversationId), eq(drafts.status, 'ready'), ne(drafts.kind, 'summary'), isNull(drafts.outcome)))
+      .where(
+        and(
+          eq(drafts.conversationId, conversationId),
+          eq(drafts.status, 'ready'),
+          inArray(drafts.kind, [...REPLY_DRAFT_KINDS]),
+          isNull(drafts.outcome),
+        ),
+      )
       .orderBy(desc(drafts.id))
       .limit(1);
     return rows[0];

@@ -15,8 +15,13 @@ export { STATUSES, PRIORITIES, CUSTOMER_TIERS } from '../domain/conversation.js'
 export { AGENT_STATUSES } from '../domain/presence.js';
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
-/** `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts), never a reply draft. */
-export const DRAFT_KINDS = ['llm', 'faq', 'summary'] as const;
+/**
+ * `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts) and
+ * `translation` rows those of a translation (src/pipeline/translations.ts); neither is a reply draft.
+ */
+export const DRAFT_KINDS = ['llm', 'faq', 'summary', 'translation'] as const;
+/** The kinds that are reply drafts an agent can use. */
+export const REPLY_DRAFT_KINDS = ['llm', 'faq'] as const;
 /** streaming: the model is still writing; skipped: no draft on purpose (budget, breaker, nothing close in the FAQ). */
 export const DRAFT_STATUSES = ['streaming', 'ready', 'failed', 'cancelled', 'skipped'] as const;
 /** What the agent's reply did with the draft: sent it unchanged, edited it, or wrote their own. */

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Running } from '../../src/main.js';
 import { api, startApp, tempDir } from '../support/app.js';
 import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
-import { startShopSite } from './shop-site.js';
+import { shopSite } from './shop-site.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const RULE = {
@@ -19,14 +19,14 @@ describe.skipIf(chromiumMissing)(browserSuite('proactive chat invitations in a r
   let app: Running;
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShopSite>>;
+  let shop: Awaited<ReturnType<typeof shopSite>>;
   let shopUrl: string;
   let admin: { token: string };
   let agent: { token: string };
 
   beforeAll(async () => {
     dir = await tempDir();
-    shop = await startShopSite(() => app.url);
+    shop = await shopSite(() => app.url);
     shopUrl = `http://localhost:${shop.port}`;
     [app, browser] = await Promise.all([startApp({ WIDGET_ORIGINS: shopUrl, WIDGET_NAME: 'Acme Shop' }, dir.path), launchChromium()]);
     admin = await app.createAgent('Ada', 'admin');
@@ -37,7 +37,7 @@ describe.skipIf(chromiumMissing)(browserSuite('proactive chat invitations in a r
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
-    await Promise.all([dir?.rm(), shop?.close()]);
+    await Promise.all([dir?.rm(), new Promise((r) => shop?.server.close(r))]);
   });
 
   const invitation = (page: Page) => page.locator('[data-switchboard-widget] .invite');
@@ -66,10 +66,16 @@ describe.skipIf(chromiumMissing)(browserSuite('proactive chat invitations in a r
     expect(off.status).toBe(201);
     const created = await api(app, admin.token, 'POST', '/api/invite-rules', RULE);
     expect(created).toMatchObject({ status: 201, body: { rule: { ...RULE, enabled: true, id: expect.any(String) } } });
+    const plain = await api(app, admin.token, 'POST', '/api/invite-rules', { ...RULE, pattern: '/plain', minSeconds: 1 });
     const listed = await api(app, admin.token, 'GET', '/api/invite-rules');
-    expect(listed.body.items.map((r: { pattern: string }) => r.pattern)).toEqual(['/off', '/products/*']);
+    expect(listed.body.items.map((r: { pattern: string }) => r.pattern)).toEqual(['/off', '/products/*', '/plain']);
     const pub = await (await fetch(`${app.url}/webchat/invite-rules`)).json();
-    expect(pub).toEqual({ rules: [{ id: created.body.rule.id, ...RULE }] });
+    expect(pub).toEqual({
+      rules: [
+        { id: created.body.rule.id, ...RULE },
+        { id: plain.body.rule.id, ...RULE, pattern: '/plain', minSeconds: 1 },
+      ],
+    });
     expect((await api(app, admin.token, 'DELETE', `/api/invite-rules/${off.body.rule.id}`)).status).toBe(204);
     expect((await api(app, admin.token, 'DELETE', `/api/invite-rules/${off.body.rule.id}`)).status).toBe(404);
   });
@@ -99,8 +105,9 @@ describe.skipIf(chromiumMissing)(browserSuite('proactive chat invitations in a r
   });
 
   it('clicking the invitation opens the chat with its message as the greeting; a zh-CN browser gets the Chinese text', async () => {
+    // `/plain` names no language, so the browser's decides (its rule is made in the first test).
     const { context, page } = await visit({ locale: 'zh-CN' });
-    await page.goto(`${shopUrl}/products/tea`);
+    await page.goto(`${shopUrl}/plain`);
     await invitation(page).waitFor({ timeout: 6000 });
     expect(await invitation(page).locator('.invite-text').textContent()).toBe(RULE.message.zh);
     expect(await invitation(page).locator('.invite-close').getAttribute('aria-label')).toBe('不用了');

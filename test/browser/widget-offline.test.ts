@@ -8,7 +8,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../fakes/smtp-receiver.js'
 import { emailEnv, rawMail } from '../email/support.js';
 import { api, eventually, startApp, tempDir } from '../support/app.js';
 import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
-import { startShopSite } from './shop-site.js';
+import { shopSite } from './shop-site.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const VISITOR = 'visitor@example.net';
@@ -17,7 +17,7 @@ describe.skipIf(chromiumMissing)(browserSuite('offline replies by email: one con
   let app: Running;
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShopSite>>;
+  let shop: Awaited<ReturnType<typeof shopSite>>;
   let dovecot: DovecotServer;
   let smtp: SmtpReceiver;
   let shopUrl: string;
@@ -25,7 +25,7 @@ describe.skipIf(chromiumMissing)(browserSuite('offline replies by email: one con
 
   beforeAll(async () => {
     dir = await tempDir();
-    shop = await startShopSite(() => app.url);
+    shop = await shopSite(() => app.url);
     shopUrl = `http://localhost:${shop.port}`;
     [dovecot, smtp, browser] = await Promise.all([startDovecot(), startSmtpReceiver(), launchChromium()]);
     mailbox = await dovecot.createMailbox();
@@ -39,7 +39,7 @@ describe.skipIf(chromiumMissing)(browserSuite('offline replies by email: one con
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
-    await Promise.all([dir?.rm(), shop?.close(), smtp?.stop(), dovecot?.stop()]);
+    await Promise.all([dir?.rm(), new Promise((r) => shop?.server.close(r)), smtp?.stop(), dovecot?.stop()]);
   });
 
   const bubble = (page: Page) => page.locator('[data-switchboard-widget] button.bubble');

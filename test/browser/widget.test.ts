@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,39 +9,9 @@ import { api, eventually, startApp, tempDir } from '../support/app.js';
 import type { Running } from '../../src/main.js';
 import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
+import { bubble, chat, shopSite } from './shop-site.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-
-/**
- * A shop's site on another origin: its pages carry the one-line snippet under a CSP of their own
- * that allows the support origin (script, style, frame, connect) and nothing inline.
- */
-async function shopSite(supportUrl: () => string): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    const support = supportUrl();
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const csp = `default-src 'self'; script-src 'self' ${support}; style-src 'self' ${support}; frame-src ${support}; connect-src ${support}; img-src 'self'`;
-    const body =
-      path === '/framed'
-        ? `<!doctype html><title>Framed</title><iframe title="chat" src="${support}/chat"></iframe>`
-        : // `/plain` says no language, so the browser's decides.
-          `<!doctype html><html${path === '/plain' ? '' : ' lang="en"'}><head><meta charset="utf-8"><title>Shop ${path}</title></head>` +
-          `<body><h1>Welcome to the shop</h1><p>Products…</p>` +
-          `<script src="${support}/widget.js" data-site="shop-1"${userAttrs(req.url)} async></script></body></html>`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port };
-}
-
-/** `?user=ID&hash=HEX` on a shop page: the logged-in user's attributes, as a shop's template would write them. */
-function userAttrs(url: string | undefined): string {
-  const q = new URL(url ?? '/', 'http://x').searchParams;
-  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  const user = q.get('user');
-  return user ? ` data-user-id="${attr(user)}" data-user-hash="${attr(q.get('hash') ?? '')}"` : '';
-}
 
 describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a real browser'), () => {
   let app: Running;
@@ -82,9 +51,6 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
     await new Promise((r) => shop?.server.close(r));
   });
 
-  const bubble = (page: Page) => page.locator('[data-switchboard-widget] button.bubble');
-  const chat = (page: Page): FrameLocator => page.frameLocator('[data-switchboard-widget] iframe');
-
   async function ask(frame: FrameLocator, text: string): Promise<void> {
     await frame.locator('#t').fill(text);
     await frame.locator('#t').press('Enter');
@@ -119,6 +85,7 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js on a shop’s site in a
       position: 'right',
       greeting: { en: 'Hi! How can we help you today?', zh: '您好！有什么可以帮您？' },
       prechat: false,
+      draftPreview: false,
     });
   });
 
@@ -344,8 +311,6 @@ describe.skipIf(chromiumMissing)(browserSuite('widget.js with a pre-chat form, v
     await new Promise((r) => shop?.server.close(r));
   });
 
-  const bubble = (page: Page) => page.locator('[data-switchboard-widget] button.bubble');
-  const chat = (page: Page): FrameLocator => page.frameLocator('[data-switchboard-widget] iframe');
   const chatFrame = (page: Page) => page.frames().find((f) => f.url().startsWith(`${app.url}/chat`))!;
   const hmac = (userId: string) => createHmac('sha256', SECRET).update(userId).digest('hex');
 

@@ -22,7 +22,7 @@ export async function startHarness(config: Partial<DiscordConfig> = {}, opts: { 
   const state = new MemoryState();
   const make = () =>
     createDiscordAdapter(
-      { token: fake.token, apiUrl: fake.apiUrl, retryDelayMs: 20, readyTimeoutMs: 5000, ...config },
+      { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, retryDelayMs: 20, readyTimeoutMs: 5000, ...config },
       { log: silentLogger, state },
     );
   const recorder = new RecordingDeliver();

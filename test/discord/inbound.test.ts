@@ -34,7 +34,9 @@ describe('Discord inbound through the gateway', () => {
       threadKey: sent.channel_id,
       sender: { channelUserId: ann.id, displayName: 'Ann K', username: 'ann_k' },
       text: 'Where is my order?',
-      attachments: [{ name: 'receipt.pdf', mime: 'application/pdf', size: 48_213, url: sent.attachments[0]!.url }],
+      attachments: [
+        { name: 'receipt.pdf', mime: 'application/pdf', size: 48_213, url: sent.attachments[0]!.url, open: expect.any(Function) },
+      ],
       receivedAt: new Date(sent.timestamp),
       raw: { channelId: sent.channel_id, type: 0 },
     });

@@ -238,7 +238,7 @@ describe('awkward messages get a clear outcome and nothing is lost', () => {
       }),
     );
     expect(m.text).toBe(`[Email without text; attachments: photo.png (image/png, ${png.length} B)]`);
-    expect(m.attachments).toEqual([{ name: 'photo.png', mime: 'image/png', size: png.length }]);
+    expect(m.attachments).toEqual([{ name: 'photo.png', mime: 'image/png', size: png.length, open: expect.any(Function) }]);
     expect(m.raw?.problems).toEqual(['the email has no text']);
   });
 
@@ -279,7 +279,11 @@ describe('awkward messages get a clear outcome and nothing is lost', () => {
       }),
     );
     expect(m.text).toBe('Photos of the damage attached.');
-    expect(m.attachments).toEqual([{ name: 'photos.zip', mime: 'application/zip', size: attachment.length }]);
+    expect(m.attachments).toEqual([{ name: 'photos.zip', mime: 'application/zip', size: attachment.length, open: expect.any(Function) }]);
+    // Streamed from its IMAP part, decoded: exactly the 20 MB that were attached.
+    let bytes = 0;
+    for await (const chunk of await m.attachments[0]!.open!(AbortSignal.timeout(20_000))) bytes += chunk.byteLength;
+    expect(bytes).toBe(attachment.length);
   });
 });
 

@@ -16,6 +16,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ConnectionFaults } from './connection-faults.js';
+import { multipartBoundary, parseMultipart } from './multipart.js';
 import { eventually } from '../support/eventually.js';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -41,6 +42,8 @@ export interface SentMessage {
   nonce?: string;
   /** Action rows of buttons sent with the message (choices the customer can click). */
   components?: { type: number; components: { type: number; style: number; label?: string; custom_id?: string }[] }[];
+  /** Files uploaded with the message (multipart `files[n]`), as received. */
+  files?: { key: string; filename: string; contentType?: string; content: Buffer }[];
   /** Date.now() when accepted. */
   at: number;
 }
@@ -129,6 +132,12 @@ export class FakeDiscordApi {
   private sessions = new Map<string, Session>();
   private current: Session | null = null;
   private nonces = new Map<string, SentMessage>();
+  /** What the CDN serves, by path (`/attachments/<channel>/<message>/<name>`). */
+  private cdnFiles = new Map<string, Buffer>();
+  /** Every CDN download, by path. */
+  readonly cdnRequests: string[] = [];
+  /** Largest upload accepted (a server without boosts: 10 MB). */
+  uploadLimitBytes = 10 * 1024 * 1024;
   private listeners = new Set<() => void>();
 
   private constructor(token: string, bot: FakeUser) {
@@ -155,6 +164,11 @@ export class FakeDiscordApi {
 
   get port(): number {
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** What DISCORD_CDN_URL must be set to: attachment URLs on cdn.discordapp.com are served here. */
+  get cdnUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   get gatewayUrl(): string {
@@ -201,7 +215,14 @@ export class FakeDiscordApi {
   pushMessage(
     author: FakeUser,
     content: string,
-    opts: { channelId?: string; mentions?: FakeUser[]; attachments?: Partial<APIAttachment>[]; replyTo?: string; dispatch?: boolean } = {},
+    opts: {
+      channelId?: string;
+      mentions?: FakeUser[];
+      /** With `content`, the CDN serves those bytes at the attachment's URL. */
+      attachments?: (Partial<APIAttachment> & { content?: Buffer })[];
+      replyTo?: string;
+      dispatch?: boolean;
+    } = {},
   ): APIMessage {
     const channel = this.channels.get(opts.channelId ?? this.dmChannel(author));
     if (!channel) throw new Error(`fake Discord: no channel ${opts.channelId}`);
@@ -218,14 +239,20 @@ export class FakeDiscordApi {
       mention_everyone: false,
       mentions: (opts.mentions ?? []).map(apiUser),
       mention_roles: [],
-      attachments: (opts.attachments ?? []).map((a, i) => ({
-        id: this.snowflake(),
-        filename: `file${i}`,
-        size: 0,
-        url: `https://cdn.discordapp.com/attachments/${channel.id}/${id}/${a.filename ?? `file${i}`}`,
-        proxy_url: `https://media.discordapp.net/attachments/${channel.id}/${id}/${a.filename ?? `file${i}`}`,
-        ...a,
-      })),
+      attachments: (opts.attachments ?? []).map(({ content, ...a }, i) => {
+        const path = `/attachments/${channel.id}/${id}/${encodeURIComponent(a.filename ?? `file${i}`)}`;
+        if (content) this.cdnFiles.set(path, content);
+        // Signed as Discord signs them: expiry (hex seconds), issued, and a signature.
+        const signed = `${path}?ex=${Math.floor(Date.now() / 1000 + 86_400).toString(16)}&is=${Math.floor(Date.now() / 1000).toString(16)}&hm=${'ab'.repeat(32)}&`;
+        return {
+          id: this.snowflake(),
+          filename: `file${i}`,
+          size: content?.length ?? 0,
+          url: `https://cdn.discordapp.com${signed}`,
+          proxy_url: `https://media.discordapp.net${signed}`,
+          ...a,
+        };
+      }),
       embeds: [],
       pinned: false,
       type: opts.replyTo ? 19 : 0,
@@ -458,8 +485,9 @@ export class FakeDiscordApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (await this.connectionFaults.take(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'GET' && url.pathname.startsWith('/attachments/')) return this.serveCdn(url, res);
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
-    const body = await readJson(req);
+    const { body, files } = await readBody(req);
     let answer: Answer;
     if (!url.pathname.startsWith('/api/v10/')) {
       answer = error(404, 0, '404: Not Found');
@@ -468,7 +496,7 @@ export class FakeDiscordApi {
       answer = error(401, 0, '401: Unauthorized');
     } else {
       this.calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
-      answer = this.injected(req.method ?? 'GET', path) ?? this.route(req.method ?? 'GET', path, url.searchParams, body);
+      answer = this.injected(req.method ?? 'GET', path) ?? this.route(req.method ?? 'GET', path, url.searchParams, body, files);
     }
     res.writeHead(answer.status, {
       'content-type': 'application/json',
@@ -483,7 +511,7 @@ export class FakeDiscordApi {
     this.changed();
   }
 
-  private route(method: string, path: string, query: URLSearchParams, body: unknown): Answer {
+  private route(method: string, path: string, query: URLSearchParams, body: unknown, files: NonNullable<SentMessage['files']>): Answer {
     if (method === 'GET' && path === '/gateway/bot') {
       return ok({
         url: this.gatewayUrl,
@@ -500,8 +528,22 @@ export class FakeDiscordApi {
     if (channelMatch && !channel) return error(404, 10003, 'Unknown Channel');
     if (channel && method === 'GET' && !channelMatch![2]) return ok(this.channelPayload(channel));
     if (channel && method === 'GET') return ok(this.history(channel, query));
-    if (channel && method === 'POST') return this.createMessage(channel, body as Record<string, unknown> | null);
+    if (channel && method === 'POST') return this.createMessage(channel, body as Record<string, unknown> | null, files);
     return error(404, 0, '404: Not Found');
+  }
+
+  /** The CDN: the bytes at a signed URL; 404 for anything unknown, as an expired or deleted file. */
+  private serveCdn(url: URL, res: ServerResponse): void {
+    this.cdnRequests.push(url.pathname);
+    const content = url.searchParams.get('hm') ? this.cdnFiles.get(url.pathname) : undefined;
+    if (!content) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('This content is no longer available.');
+    } else {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': content.length });
+      res.end(content);
+    }
+    this.changed();
   }
 
   /** Each interaction may be answered once, with its own token (Discord: 40060 "already acknowledged"). */
@@ -559,11 +601,13 @@ export class FakeDiscordApi {
     return [...list].reverse();
   }
 
-  private createMessage(c: Channel, body: Record<string, unknown> | null): Answer {
+  private createMessage(c: Channel, body: Record<string, unknown> | null, files: NonNullable<SentMessage['files']> = []): Answer {
     if (!body) return error(400, 50109, 'The request body contains invalid JSON.');
     if (c.type === 1 && this.blocked.has(c.recipient!.id)) return error(403, 50007, 'Cannot send messages to this user');
     const content = typeof body.content === 'string' ? body.content : '';
-    if (content.trim() === '') return error(400, 50006, 'Cannot send an empty message');
+    if (content.trim() === '' && files.length === 0) return error(400, 50006, 'Cannot send an empty message');
+    if (files.length > 10) return error(400, 50035, 'Invalid Form Body: files: Must be 10 or fewer in length.');
+    if (files.some((f) => f.content.length > this.uploadLimitBytes)) return error(413, 40005, 'Request entity too large');
     if (content.length > CONTENT_LIMIT) {
       return {
         status: 400,
@@ -596,6 +640,7 @@ export class FakeDiscordApi {
       ...(body.allowed_mentions ? { allowed_mentions: body.allowed_mentions } : {}),
       ...(nonce ? { nonce } : {}),
       ...(Array.isArray(body.components) && body.components.length ? { components: body.components as SentMessage['components'] } : {}),
+      ...(files.length ? { files } : {}),
       at: Date.now(),
     };
     this.sent.push(sent);
@@ -688,10 +733,26 @@ function bucketOf(path: string): string {
     .slice(0, 32);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/**
+ * A JSON body, or multipart/form-data as discord.js sends files: `payload_json` plus `files[n]`
+ * parts. Unreadable JSON is null (answered 50109).
+ */
+async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: NonNullable<SentMessage['files']> }> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const boundary = multipartBoundary(req.headers['content-type']);
+  if (!boundary) return { body: parseJson(raw.toString('utf8')), files: [] };
+  const parts = parseMultipart(raw, boundary);
+  if (!parts) return { body: null, files: [] };
+  const payload = parts.find((p) => p.name === 'payload_json');
+  const files = parts
+    .filter((p) => /^files\[\d+\]$/.test(p.name) && p.filename !== undefined)
+    .map((p) => ({ key: p.name, filename: p.filename!, ...(p.contentType ? { contentType: p.contentType } : {}), content: p.content }));
+  return { body: payload ? parseJson(payload.content.toString('utf8')) : {}, files };
+}
+
+function parseJson(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);

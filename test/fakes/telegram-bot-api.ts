@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { eventually } from '../support/eventually.js';
 import { ConnectionFaults } from './connection-faults.js';
+import { multipartBoundary, parseMultipart } from './multipart.js';
 import type { AddressInfo } from 'node:net';
 import type { CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -27,6 +28,16 @@ export interface SentMessage {
   /** An inline keyboard sent with the message (choices the customer can tap). */
   reply_markup?: InlineKeyboardMarkup;
   date: number;
+  /** sendPhoto / sendDocument / sendMediaGroup: the file this message carries, as uploaded (multipart). */
+  file?: UploadedFile & { kind: 'photo' | 'document' };
+  /** Set on every message of one sendMediaGroup album. */
+  media_group_id?: string;
+}
+
+/** A file part of a multipart/form-data request, as received. */
+export interface UploadedFile {
+  name: string;
+  content: Buffer;
 }
 
 /** An answerCallbackQuery the bot made. */
@@ -298,6 +309,13 @@ export class FakeTelegramBotApi {
         return ok(await this.getUpdates(p, res));
       case 'sendMessage':
         return ok(this.sendMessage(p));
+      case 'sendPhoto':
+      case 'sendDocument': {
+        const kind = method === 'sendPhoto' ? 'photo' : 'document';
+        return ok(this.sendFile(p, kind, this.uploaded(p, p[kind])));
+      }
+      case 'sendMediaGroup':
+        return ok(this.sendMediaGroup(p));
       case 'answerCallbackQuery': {
         const id = typeof p.callback_query_id === 'string' || typeof p.callback_query_id === 'number' ? String(p.callback_query_id) : '';
         if (!this.callbackQueries.has(id))
@@ -389,6 +407,91 @@ export class FakeTelegramBotApi {
         throw new ApiFailure(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
     }
     return pick();
+  }
+
+  /** The file a send names: an uploaded part (`attach://<field>`) or the file_id of a file Telegram has. */
+  private uploaded(p: Record<string, unknown>, ref: unknown): UploadedFile {
+    const value = typeof ref === 'string' ? ref : '';
+    const attach = /^attach:\/\/(.+)$/.exec(value);
+    if (attach) {
+      const part = p[attach[1]!];
+      if (!isUpload(part)) throw new ApiFailure(400, `Bad Request: file ${attach[1]} not found in the request`);
+      return part;
+    }
+    const known = this.files.get(value);
+    if (!known) throw new ApiFailure(400, 'Bad Request: wrong file identifier/HTTP URL specified');
+    return { name: known.path.split('/').at(-1)!, content: known.content };
+  }
+
+  private sendFile(
+    p: Record<string, unknown>,
+    kind: 'photo' | 'document',
+    file: UploadedFile,
+    album?: { id: string; caption?: unknown; parse_mode?: unknown },
+  ): Message {
+    const chatId = Number(p.chat_id);
+    const chat = this.chats.get(chatId);
+    if (!chat) throw new ApiFailure(400, 'Bad Request: chat not found');
+    if (this.blocked.has(chatId)) throw new ApiFailure(403, 'Forbidden: bot was blocked by the user');
+    if (file.content.length === 0) throw new ApiFailure(400, 'Bad Request: file must be non-empty');
+    if (file.content.length > 50 * 1024 * 1024) throw new ApiFailure(413, 'Request Entity Too Large');
+    if (kind === 'photo' && file.content.length > 10 * 1024 * 1024) throw new ApiFailure(400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+    const source = album ?? p;
+    const caption = typeof source.caption === 'string' ? source.caption : '';
+    const parseMode = typeof source.parse_mode === 'string' && source.parse_mode !== '' ? source.parse_mode : undefined;
+    const visible = parseMode ? visibleText(caption, parseMode) : caption;
+    if (visible.length > 1024) throw new ApiFailure(400, 'Bad Request: message caption is too long');
+    const markup = parseJson<InlineKeyboardMarkup>(p.reply_markup);
+    const reply = parseJson<{ message_id?: number }>(p.reply_parameters);
+    const known = reply?.message_id !== undefined && this.messages.get(chatId)?.has(reply.message_id);
+    const messageId = this.newMessageId(chatId);
+    this.remember(chat, messageId);
+    const date = Math.floor(Date.now() / 1000);
+    this.sent.push({
+      chat_id: chatId,
+      message_id: messageId,
+      text: caption,
+      shown: visible,
+      parse_mode: parseMode,
+      reply_to_message_id: known ? reply.message_id : undefined,
+      ...(markup ? { reply_markup: markup } : {}),
+      date,
+      file: { kind, ...file },
+      ...(album ? { media_group_id: album.id } : {}),
+    });
+    const fileId = this.addFile(file.content, `${kind}s/${file.name}`);
+    const media =
+      kind === 'photo'
+        ? { photo: [{ file_id: fileId, file_unique_id: fileId.slice(-12), width: 1, height: 1, file_size: file.content.length }] }
+        : { document: { file_id: fileId, file_unique_id: fileId.slice(-12), file_name: file.name, file_size: file.content.length } };
+    return {
+      message_id: messageId,
+      date,
+      chat,
+      from: this.bot,
+      ...media,
+      ...(visible ? { caption: visible } : {}),
+      ...(album ? { media_group_id: album.id } : {}),
+    };
+  }
+
+  /** 2–10 photos, or 2–10 documents, sent as one album; only the first item's caption is shown under it. */
+  private sendMediaGroup(p: Record<string, unknown>): Message[] {
+    const media = parseJson<{ type: string; media: string; caption?: string; parse_mode?: string }[]>(p.media) ?? [];
+    if (media.length < 2 || media.length > 10) throw new ApiFailure(400, 'Bad Request: wrong number of media specified');
+    const kinds = new Set(media.map((m) => m.type));
+    if (kinds.size !== 1 || ![...kinds].every((k) => k === 'photo' || k === 'document'))
+      throw new ApiFailure(400, 'Bad Request: MEDIA_INVALID: documents can be grouped only with documents, photos with photos');
+    if (p.reply_markup !== undefined) throw new ApiFailure(400, 'Bad Request: reply markup is not allowed in media groups');
+    const files = media.map((m) => this.uploaded(p, m.media));
+    const id = String(this.nextUpdateId++);
+    return media.map((m, i) =>
+      this.sendFile(i === 0 ? p : { ...p, reply_parameters: undefined }, m.type as 'photo' | 'document', files[i]!, {
+        id,
+        caption: m.caption,
+        parse_mode: m.parse_mode,
+      }),
+    );
   }
 
   private sendMessage(p: Record<string, unknown>): Message {
@@ -531,13 +634,19 @@ function updateChatId(u: Update): number | undefined {
   return (u.message ?? u.edited_message ?? u.channel_post ?? u.edited_channel_post)?.chat.id;
 }
 
-/** The Bot API accepts JSON bodies, urlencoded forms and query strings; grammY sends JSON. */
+/**
+ * The Bot API accepts JSON bodies, urlencoded forms, multipart/form-data (file uploads) and query
+ * strings; grammY sends JSON, and multipart when a request carries a file.
+ */
 async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const body = raw.toString('utf8');
   if (body === '') return {};
   const type = req.headers['content-type'] ?? '';
+  const boundary = multipartBoundary(type);
+  if (boundary) return multipartParams(raw, boundary);
   if (type.includes('application/json')) {
     try {
       const parsed: unknown = JSON.parse(body);
@@ -549,6 +658,22 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
   }
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body));
   throw new ApiFailure(400, 'Bad Request: unsupported request body (the fake speaks JSON and urlencoded forms)');
+}
+
+/** Text fields become strings, file parts UploadedFile; a body that is not well-formed multipart is refused. */
+function multipartParams(raw: Buffer, boundary: string): Record<string, unknown> {
+  const parts = parseMultipart(raw, boundary);
+  if (!parts) throw new ApiFailure(400, 'Bad Request: bad multipart body');
+  return Object.fromEntries(
+    parts.map((p) => [
+      p.name,
+      p.filename !== undefined ? ({ name: p.filename, content: p.content } satisfies UploadedFile) : p.content.toString('utf8'),
+    ]),
+  );
+}
+
+function isUpload(v: unknown): v is UploadedFile {
+  return typeof v === 'object' && v !== null && Buffer.isBuffer((v as UploadedFile).content);
 }
 
 /** Form and query parameters carry objects as JSON strings. */

@@ -37,7 +37,7 @@ describe('Telegram normalization', () => {
       me,
     );
     expect(m?.text).toBe('Broken on arrival');
-    expect(m?.attachments).toEqual([{ name: 'photo_l.jpg', mime: 'image/jpeg', size: 90_000, url: 'large' }]);
+    expect(m?.attachments).toEqual([{ name: 'photo_l.jpg', mime: 'image/jpeg', size: 90_000, url: 'large', inline: true }]);
   });
 
   it('keeps documents and voice notes as attachments with file id, mime, size and name', () => {

@@ -37,6 +37,8 @@ interface Look {
   color: string;
   greeting: { en?: string; zh?: string };
   prechat?: boolean;
+  /** The server shows agents what the visitor is typing (WIDGET_DRAFT_PREVIEW). */
+  draftPreview?: boolean;
 }
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -50,6 +52,10 @@ const embedded = params.get('embed') === '1' && window.parent !== window;
 const hostParam = params.get('host');
 /** The embedding page's origin, only ever used as postMessage's target (a wrong one receives nothing). */
 const host = embedded && hostParam && /^https?:\/\/[^/\s]+$/.test(hostParam) ? hostParam : null;
+
+/** widget.js's presence id for this browser: linked to the session so agents see the pages beside the chat. */
+const visitorParam = params.get('visitor');
+const visitorId = embedded && visitorParam && /^[A-Za-z0-9_-]{16,64}$/.test(visitorParam) ? visitorParam : null;
 
 const log = byId<HTMLElement>('log');
 const form = byId<HTMLFormElement>('f');
@@ -234,7 +240,18 @@ function stopTyping(): void {
   sub.textContent = away ? t('awaySub') : t('online');
 }
 
+/** Best effort: the chat works the same without it; agents just see no trail. */
+function linkVisitor(s: Session): void {
+  if (!visitorId) return;
+  void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/visitor', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+    body: JSON.stringify({ visitorId }),
+  }).catch(() => undefined);
+}
+
 function listen(s: Session): void {
+  linkVisitor(s);
   const es = new EventSource('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/events?secret=' + encodeURIComponent(s.secret));
   // What the stream replays on connecting is history, not news for the badge.
   let live = false;
@@ -307,6 +324,36 @@ async function send(body: { text: string; choiceId?: string }): Promise<boolean>
   }
   return false;
 }
+
+/**
+ * Tells the agents the visitor is typing, at most once a second (the last keystroke's state is
+ * always sent); with the draft preview, what they have typed so far. Only once a conversation
+ * exists: before the first message nobody would be told.
+ */
+let typingSentAt = 0;
+let typingPending: ReturnType<typeof setTimeout> | undefined;
+let typingPausedUntil = 0;
+function sendTyping(): void {
+  typingPending = undefined;
+  const s = session;
+  const text = input.value;
+  if (!s || !text.trim() || Date.now() < typingPausedUntil) return;
+  typingSentAt = Date.now();
+  void fetch('/webchat/sessions/' + encodeURIComponent(s.sessionId) + '/typing', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.secret },
+    body: JSON.stringify(look.draftPreview ? { text: text.slice(0, 1000) } : {}),
+  })
+    .then((res) => {
+      // Over the limit: quiet until the server says, the chat itself unaffected.
+      if (res.status === 429) typingPausedUntil = Date.now() + 1000 * (Number(res.headers.get('retry-after')) || 30);
+    })
+    .catch(() => undefined);
+}
+input.addEventListener('input', () => {
+  if (typingPending) return;
+  typingPending = setTimeout(sendTyping, Math.max(0, typingSentAt + 1000 - Date.now()));
+});
 
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {

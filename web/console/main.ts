@@ -8,7 +8,7 @@
  * bundled script from the same origin may run.
  */
 import { adminPages } from './admin/index.js';
-import { call, onUnauthorized } from './api.js';
+import { call, onUnauthorized, stream } from './api.js';
 import { mountConversation } from './conversation/index.js';
 import { mountCustomerPanel } from './customer/panel.js';
 import { $, el, notice } from './dom.js';
@@ -19,6 +19,7 @@ import { notifyEnabled, setNotify } from './inbox/notify.js';
 import { connectLive, type LiveState } from './live.js';
 import type { ConsolePage, ConversationView, LiveEvent, PageContext } from './page.js';
 import { reportsPage } from './reports/index.js';
+import { visitorsPage } from './visitors/index.js';
 import { state, TOKEN_KEY } from './state.js';
 import { t } from './strings.js';
 import type { Agent } from './types.js';
@@ -118,6 +119,7 @@ function renderNav(): void {
   const items: Node[] = [
     link('#/inbox/' + (inbox?.tab() ?? 'unassigned'), t('inbox'), inInbox),
     link('#/' + reportsPage.route, reportsPage.title(), hash === '#/' + reportsPage.route),
+    link('#/' + visitorsPage.route, visitorsPage.title(), hash === '#/' + visitorsPage.route),
   ];
   if (pages.length && state.me.role === 'admin') {
     const menu = el(
@@ -174,7 +176,11 @@ function route(): void {
     state.openId = null;
     inbox.setOpen(null);
     const page: ConsolePage | undefined =
-      head === reportsPage.route ? reportsPage : adminPages.find((p) => p.route === [head, ...rest].join('/'));
+      head === reportsPage.route
+        ? reportsPage
+        : head === visitorsPage.route
+          ? visitorsPage
+          : adminPages.find((p) => p.route === [head, ...rest].join('/'));
     // Admin pages are left out of a non-admin's navigation; reached anyway, each says politely that it is for admins.
     if (page) {
       setMode('page');
@@ -218,6 +224,7 @@ async function signIn(): Promise<void> {
   notice('');
   ctx = {
     call,
+    stream,
     me,
     agents: state.agents,
     onEvent(handler) {

@@ -20,6 +20,8 @@ export interface LiveEvent {
 export interface PageContext {
   /** A call to /api with the agent's token (path without the /api prefix); throws with the API's message. */
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Follows an SSE stream under /api (path without the prefix) until it ends or `signal` aborts. */
+  stream(path: string, onEvent: (type: string, data: unknown) => void, signal?: AbortSignal): Promise<void>;
   /** The signed-in agent. */
   me: Agent;
   /** Every agent by id, for names. */

@@ -36,7 +36,6 @@ const DISMISS_LABEL = { en: 'No thanks', zh: '不用了' };
 const INVITE_DEFAULT = { en: 'Hi! Can we help you with anything?', zh: '您好！有什么可以帮您的吗？' };
 /** This visit's invitation state (sessionStorage: a visit is the tab's life), else memory. */
 const INVITE_KEY = 'switchboard.widget.invite:' + SUPPORT;
-const VISITS_KEY = 'switchboard.widget.visits:' + SUPPORT;
 const memory: Record<string, string> = {};
 
 function visitGet(key: string): string | null {
@@ -104,7 +103,7 @@ function make<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string): HTMLE
   return node;
 }
 
-function mount(look: Look): (text: string) => void {
+function mount(look: Look, visitorId: string): (text: string) => void {
   const host = make('div', '');
   host.setAttribute('data-switchboard-widget', '');
   // CSSOM, not a style attribute: allowed under the shop's CSP. The shadow styles read it.
@@ -151,6 +150,8 @@ function mount(look: Look): (text: string) => void {
     if (me?.dataset.site) q.set('site', me.dataset.site);
     if (me?.dataset.userId) q.set('userId', me.dataset.userId);
     if (me?.dataset.userHash) q.set('userHash', me.dataset.userHash);
+    // The chat links its session to this visitor, so agents see the pages beside the conversation.
+    q.set('visitor', visitorId);
     frame = make('iframe', 'frame');
     frame.title = openLabel;
     frame.src = `${SUPPORT}/chat?${q.toString()}`;
@@ -254,19 +255,36 @@ function mount(look: Look): (text: string) => void {
 /** Set once presence runs: tells the server this visitor dismissed an invitation (no manual ones then). */
 let onDismiss = () => {};
 
-/**
- * Presence: this page view, a heartbeat every 30 s while the tab is visible, and leaving. Sent as
- * text/plain so a page view costs one request, no CORS preflight; `keepalive` lets the last one
- * outlive the page.
- */
-function reportPresence(invite: (text: string) => void, lang: 'en' | 'zh'): void {
+/** This browser's visitor id for presence (kept in the shop page's storage) and its count of visits. */
+function visitorIdentity(): { visitorId: string; visits: number } {
   const VISITOR_KEY = 'switchboard.widget.visitor:' + SUPPORT;
+  const VISITS_KEY = 'switchboard.widget.visits:' + SUPPORT;
   let visitorId = hostGet(VISITOR_KEY);
   if (!visitorId || !/^[A-Za-z0-9_-]{16,64}$/.test(visitorId)) {
     visitorId = crypto.randomUUID().replace(/-/g, '');
     hostSet(VISITOR_KEY, visitorId);
   }
-  const pageId = crypto.randomUUID();
+  let visits = Math.max(0, Number(hostGet(VISITS_KEY)) || 0);
+  // A visit is a browser tab session: sessionStorage marks the ones already counted.
+  let counted = false;
+  try {
+    counted = sessionStorage.getItem(VISITS_KEY) === '1';
+    sessionStorage.setItem(VISITS_KEY, '1');
+  } catch {
+    // blocked: every page load counts as it did before, at least one visit
+  }
+  if (!counted || !visits) hostSet(VISITS_KEY, String(++visits));
+  return { visitorId, visits };
+}
+
+/**
+ * Presence: this page view, a heartbeat every 30 s while the tab is visible, and leaving. Sent as
+ * text/plain so a page view costs one request, no CORS preflight; `keepalive` lets the last one
+ * outlive the page. A single-page app's own navigations (pushState, replaceState, back and
+ * forward) count as page views too.
+ */
+function reportPresence(visitorId: string, visits: number, invite: (text: string) => void, lang: 'en' | 'zh'): void {
+  let pageId = crypto.randomUUID();
   const send = (kind: 'view' | 'ping' | 'leave', extra: object = {}) =>
     void fetch(SUPPORT + '/webchat/presence', {
       method: 'POST',
@@ -285,13 +303,32 @@ function reportPresence(invite: (text: string) => void, lang: 'en' | 'zh'): void
   onDismiss = () => send('ping', { dismissed: true });
   // The site they came from: only another site's referrer counts, not the shop's own pages.
   const referrer = document.referrer && new URL(document.referrer).origin !== location.origin ? document.referrer : '';
+  let shown = location.href;
   send('view', {
-    url: location.href,
+    url: shown,
     title: document.title,
     referrer,
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     language: navigator.language,
+    visits,
   });
+  const moved = () => {
+    // An app sets the new title just after navigating: read it once that has happened.
+    setTimeout(() => {
+      if (location.href === shown) return;
+      shown = location.href;
+      pageId = crypto.randomUUID();
+      send('view', { url: shown, title: document.title });
+    }, 100);
+  };
+  for (const name of ['pushState', 'replaceState'] as const) {
+    const original = history[name].bind(history);
+    history[name] = (...args: Parameters<History['pushState']>) => {
+      original(...args);
+      moved();
+    };
+  }
+  addEventListener('popstate', moved);
   setInterval(() => {
     if (document.visibilityState === 'visible') send('ping');
   }, 30_000);
@@ -309,18 +346,14 @@ async function start(): Promise<void> {
   if (!res.ok) return;
   const cfg = (await res.json()) as Omit<Look, 'lang'>;
   const lang = pageLang();
-  const invite = mount({ ...cfg, lang });
-  reportPresence(invite, lang);
-  void inviteByRules(invite, lang);
+  const { visitorId, visits } = visitorIdentity();
+  const invite = mount({ ...cfg, lang }, visitorId);
+  reportPresence(visitorId, visits, invite, lang);
+  void inviteByRules(invite, lang, visits);
 }
 
 /** The admin's invitation rules, evaluated here: the first whose URL matches fires after its time on the page. */
-async function inviteByRules(invite: (text: string) => void, lang: 'en' | 'zh'): Promise<void> {
-  if (!visitGet(VISITS_KEY)) {
-    visitSet(VISITS_KEY, '1');
-    hostSet(VISITS_KEY, String((Number(hostGet(VISITS_KEY)) || 0) + 1));
-  }
-  const visits = Number(hostGet(VISITS_KEY)) || 1;
+async function inviteByRules(invite: (text: string) => void, lang: 'en' | 'zh', visits: number): Promise<void> {
   const started = Date.now();
   let rules: InviteRule[];
   try {

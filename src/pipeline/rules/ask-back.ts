@@ -65,6 +65,22 @@ async function offerChoices(ctx: RuleContext): Promise<Decision | undefined> {
   });
   if (entries.length === 0) return undefined;
   const locale: Locale = result.locale === 'zh' ? 'zh' : 'en';
+  // The model picked one of these entries before the transaction (src/ai-agent/plan.ts): its own answer, never model text.
+  const picked =
+    ctx.ai?.kind === 'pick' && ctx.ai.entryId ? entries.find((e) => e.id === (ctx.ai as { entryId: string }).entryId) : undefined;
+  if (picked) {
+    if (picked.team) ctx.team = picked.team;
+    const meta = { selected: { entryId: picked.id, by: 'llm' } };
+    await enqueueReply(ctx.r, {
+      conversation: ctx.conversation,
+      author: 'bot',
+      text: picked.answer,
+      now: ctx.now,
+      meta,
+      recipient: ctx.recipient,
+    });
+    return { kind: 'replied' };
+  }
   const choices: Choice[] = [
     ...entries.map((e) => ({ id: ENTRY_PREFIX + e.id, label: e.questions[0]! })),
     { id: PERSON_CHOICE, label: personChoiceLabel(locale) },

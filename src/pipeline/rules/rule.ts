@@ -4,6 +4,7 @@ import type { Repos } from '../../store/store.js';
 import type { ConversationRow } from '../../store/ports.js';
 import type { ReplyRecipient } from '../../outbox/enqueue.js';
 import type { SlaSettings } from '../../sla/settings.js';
+import type { AiPlan } from '../../ai-agent/plan.js';
 
 /** What one inbound message is, as the rules see it: stored (or not), in its conversation, inside the ingest transaction. */
 export interface RuleContext {
@@ -28,6 +29,8 @@ export interface RuleContext {
   sla?: SlaSettings;
   /** The customer's IANA time zone, when their channel reports it; times are told in it. */
   customerTimeZone?: string;
+  /** What the model said before the transaction (AI agent mode, the uncertain band; src/ai-agent/plan.ts). */
+  ai?: AiPlan;
 }
 
 /**

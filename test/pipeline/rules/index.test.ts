@@ -18,6 +18,7 @@ describe('the decision: an ordered list of rules', () => {
       'assigned',
       'startCommand',
       'faqAnswer',
+      'aiAgent',
       'askBack',
       'handoff',
     ]);

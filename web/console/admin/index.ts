@@ -6,6 +6,7 @@
 import { el } from '../dom.js';
 import type { ConsolePage, PageContext } from '../page.js';
 import { agentsSection } from './agents.js';
+import { aiAgentSection } from './ai-agent.js';
 import { cannedSection } from './canned.js';
 import { faqSection } from './faq.js';
 import { routingSection } from './routing.js';
@@ -25,6 +26,7 @@ const SECTIONS: [section: string, title: AdminKey, build: Section][] = [
   ['sla', 'navSla', slaSection],
   ['webhooks', 'navWebhooks', webhooksSection],
   ['faq', 'navFaq', faqSection],
+  ['ai-agent', 'navAiAgent', aiAgentSection],
 ];
 
 function sectionNav(current: string): HTMLElement {

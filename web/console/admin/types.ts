@@ -132,6 +132,7 @@ export const EVENT_TYPES = [
   'mention',
   'sla.breached',
   'customer',
+  'ai_agent',
 ] as const;
 
 export const CANNED_PLACEHOLDERS = ['customer.name', 'agent.name', 'conversation.id'] as const;

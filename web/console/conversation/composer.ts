@@ -1,3 +1,4 @@
+import { sendAgentTyping } from './agent-typing.js';
 import { el } from '../dom.js';
 import { agentLabel } from '../names.js';
 import type { PageContext } from '../page.js';
@@ -5,13 +6,15 @@ import type { Agent } from '../types.js';
 import { permissions } from './permissions.js';
 import { t } from './strings.js';
 import { createSuggestList } from './suggest-list.js';
-import type { Canned, Detail, Draft } from './types.js';
+import { td } from './drafts-strings.js';
+import { createTranslatedSend, foreign } from './translate.js';
+import type { Canned, Detail } from './types.js';
 
 type Mode = 'reply' | 'note';
 let composers = 0;
 
 /**
- * The drafts panel and the composer. Enter sends (so does Ctrl/Cmd+Enter), Shift+Enter is a new
+ * The composer (the drafts panel above it is drafts.ts). Enter sends (so does Ctrl/Cmd+Enter), Shift+Enter is a new
  * line, and a key that finishes an IME composition (Chinese input) never sends. `/` at the start
  * of a reply opens canned responses, rendered by the API with this conversation's placeholders;
  * `@` in a note suggests agents (the API notifies and invites whoever `@name` names).
@@ -19,11 +22,6 @@ let composers = 0;
 export function createComposer(ctx: PageContext, conversationId: string, onSent: () => void) {
   const n = ++composers;
   const path = `/conversations/${encodeURIComponent(conversationId)}`;
-
-  // ---- drafts ----
-  const draftsSummary = el('summary', 'conv-drafts-summary');
-  const draftList = el('ul', 'conv-draft-list');
-  const drafts = el('details', 'conv-drafts', draftsSummary, draftList);
 
   // ---- mode and text ----
   const radio = (mode: Mode) => {
@@ -51,7 +49,16 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
   reason.id = `conv-reason-${n}`;
   const send = el('button', 'conv-btn conv-primary conv-send');
   send.type = 'submit';
-  const form = el('form', 'conv-composer', modes, textLabel, textarea, el('div', 'conv-composer-row', draftUsed, reason, send));
+  const translated = createTranslatedSend(ctx, conversationId);
+  const form = el(
+    'form',
+    'conv-composer',
+    modes,
+    textLabel,
+    textarea,
+    translated.preview,
+    el('div', 'conv-composer-row', translated.toggle, draftUsed, reason, send),
+  );
 
   let mode: Mode = 'reply';
   let draftId: string | null = null;
@@ -70,7 +77,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     (a) => [el('strong', '', '@' + a.name)],
     (a) => insertMention(a),
   );
-  const node = el('div', 'conv-compose', drafts, canned.node, mentions.node, form);
+  const node = el('div', 'conv-compose', canned.node, mentions.node, form);
 
   async function useCanned(c: Canned): Promise<void> {
     canned.hide();
@@ -128,8 +135,11 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     else mentions.hide();
   }
 
+  sendAgentTyping(textarea, ctx, conversationId, () => mode === 'reply');
   textarea.addEventListener('input', () => {
     if (!textarea.value.trim()) setDraft(null);
+    translated.edited(textarea.value.trim());
+    relabel();
     suggest();
   });
   textarea.addEventListener('keydown', (e) => {
@@ -148,6 +158,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     mentions.hide();
   });
 
+  translated.toggle.addEventListener('change', () => relabel());
   for (const r of [replyRadio, noteRadio])
     r.input.addEventListener('change', () => {
       if (r.input.checked) setMode(r.input.value as Mode);
@@ -178,11 +189,15 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     sending = true;
     send.disabled = true;
     try {
-      if (mode === 'reply') await ctx.call('POST', `${path}/messages`, draftId ? { text, draftId } : { text });
+      if (mode === 'reply' && translated.active()) {
+        // The first press previews the translation; only the second sends it.
+        if (!(await translated.submit(text))) return;
+      } else if (mode === 'reply') await ctx.call('POST', `${path}/messages`, draftId ? { text, draftId } : { text });
       else await ctx.call('POST', `${path}/notes`, { text });
       ctx.notice(mode === 'reply' ? t('sent') : t('noteAdded'));
       textarea.value = '';
       setDraft(null);
+      translated.reset();
       onSent();
     } catch (err) {
       ctx.notice((err as Error).message, true);
@@ -192,27 +207,6 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     }
   }
 
-  function draftNode(d: Draft): HTMLElement {
-    const use = el('button', 'conv-btn conv-use-draft', t('useDraft'));
-    use.type = 'button';
-    use.addEventListener('click', () => {
-      setMode('reply');
-      textarea.value = d.text;
-      setDraft(d.id);
-      textarea.focus();
-    });
-    const source = d.kind === 'llm' ? t('draftLlm') + (d.model ? ` (${d.model})` : '') : t('draftFaq');
-    const li = el(
-      'li',
-      'conv-draft',
-      el('div', 'conv-meta', source, d.entryIds.length ? ' · ' + d.entryIds.join(', ') : ''),
-      el('div', 'conv-text', d.text),
-      use,
-    );
-    li.dataset.id = d.id;
-    return li;
-  }
-
   function relabel(): void {
     legend.textContent = t('composerMode');
     replyRadio.text.textContent = t('modeReply');
@@ -220,7 +214,23 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     form.classList.toggle('conv-noting', mode === 'note');
     textLabel.textContent = mode === 'reply' ? t('replyLabel') : t('noteLabel');
     textarea.placeholder = mode === 'reply' ? t('replyPlaceholder') : t('notePlaceholder');
-    send.textContent = mode === 'reply' ? t('send') : t('addNote');
+    const viaTranslation = mode === 'reply' && translated.active();
+    send.textContent = !viaTranslation
+      ? mode === 'reply'
+        ? t('send')
+        : t('addNote')
+      : translated.ready(textarea.value.trim())
+        ? td('sendTranslation')
+        : td('preview');
+    // Offered when the customer writes in another language than the console's.
+    const said =
+      detail?.messages
+        .filter((m) => m.author === 'customer')
+        .slice(-20)
+        .map((m) => m.text)
+        .join('\n') ?? '';
+    translated.toggle.hidden = mode !== 'reply' || detail?.drafting?.mode !== 'llm' || !foreign(said);
+    translated.relabel();
     setDraft(draftId);
     let why = '';
     if (detail && mode === 'reply') {
@@ -239,26 +249,22 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     else send.removeAttribute('aria-describedby');
   }
 
-  function paintDrafts(): void {
-    if (!detail) return;
-    drafts.hidden = detail.drafts.length === 0;
-    draftsSummary.textContent = t('drafts', { n: detail.drafts.length });
-    draftList.replaceChildren(...detail.drafts.map(draftNode));
-  }
-
   return {
     node,
     textarea,
     update(d: Detail): void {
-      const before = detail?.drafts.map((x) => x.id + x.text).join() ?? null;
       detail = d;
       relabel();
-      // Redrawing the same drafts would take the focus off a "Use draft" button.
-      if (before !== d.drafts.map((x) => x.id + x.text).join()) paintDrafts();
     },
     relabel(): void {
       relabel();
-      paintDrafts();
+    },
+    /** "Use draft": the draft's text in the reply box, and its id sent with the reply. */
+    useDraft(text: string, id: string): void {
+      setMode('reply');
+      textarea.value = text;
+      setDraft(id);
+      textarea.focus();
     },
     focus(): void {
       textarea.focus();

@@ -91,7 +91,11 @@ export function createHistory(ctx: PageContext, conversationId: string) {
     const events = (detail.events ?? []).filter((e) => e.at >= from);
     type Item = { at: string; order: number; node: () => HTMLElement };
     const items: Item[] = [
-      ...messages.map((m, i) => ({ at: m.createdAt, order: i, node: () => messageNode(m, detail!.customer, ctx.agents) })),
+      ...messages.map((m, i) => ({
+        at: m.createdAt,
+        order: i,
+        node: () => messageNode(m, detail!.customer, ctx.agents, { translate: detail!.drafting?.mode === 'llm' }),
+      })),
       // At the same instant a line follows the messages (the hand-off after the "human" that asked), but the opening comes first.
       ...events.map((e, i) => ({
         at: e.at,

@@ -1,8 +1,12 @@
 import { mountCustomerPanel } from '../customer/panel.js';
+import { mountOnSite } from '../visitors/on-site.js';
 import { el } from '../dom.js';
 import { customerLabel } from '../names.js';
 import type { ConversationView, PageContext } from '../page.js';
 import { createComposer } from './composer.js';
+import { createDrafts } from './drafts.js';
+import { createCustomerTyping } from './customer-typing.js';
+import { attachTranslate } from './translate.js';
 import { createFaqLink } from './faq-link.js';
 import { createHeader } from './header.js';
 import { createHistory } from './history.js';
@@ -25,7 +29,10 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   const status = el('p', 'conv-status-line', t('loading'));
   const history = createHistory(ctx, conversationId);
   const composer = createComposer(ctx, conversationId, () => void refresh());
+  const drafts = createDrafts(ctx, conversationId, { use: (text, id) => composer.useDraft(text, id), refresh: () => void refresh() });
   const faq = createFaqLink(ctx, conversationId);
+  const customerTyping = createCustomerTyping(ctx, conversationId);
+  attachTranslate(ctx, conversationId, history.node, () => void refresh());
   const header = createHeader(ctx, act, () => composer.focus());
 
   const toggle = el('button', 'conv-btn conv-side-toggle');
@@ -45,12 +52,23 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   toggle.addEventListener('click', () => showSide(!view.classList.contains('conv-side-open')));
   close.addEventListener('click', () => showSide(false));
 
-  const main = el('section', 'conv-main', el('div', 'conv-top', header.node, toggle), history.node, composer.node, faq.node);
+  const main = el(
+    'section',
+    'conv-main',
+    el('div', 'conv-top', header.node, toggle),
+    history.node,
+    customerTyping.node,
+    drafts.node,
+    composer.node,
+    faq.node,
+  );
   const view = el('div', 'conv', status, main, side);
   main.hidden = true;
   root.replaceChildren(view);
 
   let panel: { refresh(): void; unmount(): void } | null = null;
+  /** The web chat visitor's pages, below the customer panel. */
+  let onSite: { unmount(): void } | null = null;
 
   function render(d: Detail): void {
     detail = d;
@@ -59,12 +77,14 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
     main.setAttribute('aria-label', t('region', { name: customerLabel(d.customer) }));
     header.update(d);
     history.update(d);
+    drafts.update(d);
     composer.update(d);
     faq.update(d, history.messages());
     toggle.textContent = t('showCustomer');
     side.setAttribute('aria-label', t('customerPanel'));
     close.textContent = t('closePanel');
     if (!panel && d.customer) panel = mountCustomerPanel(panelRoot, d.customer.id, ctx);
+    if (!onSite && d.conversation.channel === 'webchat') onSite = mountOnSite(side, conversationId, ctx);
   }
 
   // One fetch at a time; events meanwhile ask for exactly one more after it.
@@ -108,7 +128,8 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   }
 
   const unsubscribe = ctx.onEvent((e) => {
-    if (e.data.conversationId !== conversationId) return;
+    // A typing signal changes nothing stored: customer-typing.ts shows it.
+    if (e.data.conversationId !== conversationId || e.type === 'typing') return;
     void refresh();
     if (PANEL_EVENTS.has(e.type)) panel?.refresh();
   });
@@ -118,6 +139,7 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
     if (!detail) return;
     render(detail);
     history.relabel();
+    drafts.relabel();
     composer.relabel();
     faq.relabel();
   };
@@ -131,7 +153,10 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
       unsubscribe();
       window.removeEventListener('localechange', relabel);
       panel?.unmount();
+      onSite?.unmount();
+      customerTyping.stop();
       history.stop();
+      drafts.stop();
       root.replaceChildren();
     },
     claim(): void {

@@ -2,6 +2,7 @@ import { formatDateTime } from '../i18n.js';
 import { agentLabel } from '../names.js';
 import type { Agent } from '../types.js';
 import { t } from './strings.js';
+import { aiAgentLine } from './ai-agent-text.js';
 import type { Priority, TimelineEvent } from './types.js';
 
 /** The sentence a system line says for one timeline event, or null for one it does not show. */
@@ -51,6 +52,8 @@ export function timelineText(e: TimelineEvent, agents: Map<string, Agent>): stri
       });
     case 'csat':
       return t('sys.csat', { score: typeof e.score === 'number' ? e.score : '?' });
+    case 'ai_agent':
+      return aiAgentLine(e);
     default:
       return null;
   }

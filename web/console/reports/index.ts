@@ -4,6 +4,7 @@ import type { ConsolePage, PageContext } from '../page.js';
 import { chartTable, drawChart, type ChartSpec } from './chart.js';
 import { downloadCsv } from './download.js';
 import { browserTimeZone, formatSeconds, isoDay } from './format.js';
+import { createLlmSection } from './llm.js';
 import { channelName, t } from './strings.js';
 
 /** The shapes of GET /api/reports/summary and /timeseries (src/queue/report.ts), the fields shown. */
@@ -70,6 +71,7 @@ function mountReports(root: HTMLElement, ctx: PageContext): () => void {
   let request = 0;
   let results = el('div', 'rep-results');
   let drawnWidth = 0;
+  const llm = createLlmSection(ctx);
 
   const query = () => {
     const q = new URLSearchParams({ from: filters.from, to: filters.to, tz: browserTimeZone() });
@@ -85,6 +87,7 @@ function mountReports(root: HTMLElement, ctx: PageContext): () => void {
       return;
     }
     const mine = ++request;
+    void llm.load(query());
     loading = true;
     error = '';
     renderResults();
@@ -323,8 +326,9 @@ function mountReports(root: HTMLElement, ctx: PageContext): () => void {
       root.replaceChildren(el('section', 'rep-page', heading, el('p', 'rep-note', t('adminOnly'))));
       return;
     }
-    root.replaceChildren(el('section', 'rep-page', heading, buildForm(), results));
+    root.replaceChildren(el('section', 'rep-page', heading, buildForm(), results, llm.node));
     renderResults();
+    llm.relabel();
   }
 
   const onLocale = () => build();
