@@ -6,6 +6,7 @@ import type { Running } from '../../src/main.js';
 import { api, startApp, tempDir } from '../support/app.js';
 import { browserSuite, chromiumMissing, launchChromium } from './chromium.js';
 import { shopSite } from './shop-site.js';
+import { openAdmin } from './console-helpers-admin.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const RULE = {
@@ -136,4 +137,24 @@ describe.skipIf(chromiumMissing)(browserSuite('proactive chat invitations in a r
     expect(await invitation(page).locator('.invite-text').textContent()).toBe('Need a hand finding something?');
     await context.close();
   }, 60_000);
+
+  it('the admin console lists, adds and deletes rules at #/admin/invitations, in English and Chinese', async () => {
+    expect((await api(app, admin.token, 'POST', '/api/invite-rules', { ...RULE, pattern: '/welcome', enabled: false })).status).toBe(201);
+    const opened = await openAdmin(app, browser, admin.token, 'Ada', 'invitations');
+    const { page } = opened;
+    await page.locator('#view table', { hasText: '/welcome' }).waitFor();
+    await page.locator('input[name=pattern]').fill('/sale');
+    await page.locator('textarea[name=en]').fill('Sale questions?');
+    await page.locator('textarea[name=zh]').fill('有促销问题吗？');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.locator('#view table code', { hasText: '/sale' }).waitFor();
+    const rules = (await api(app, admin.token, 'GET', '/api/invite-rules')).body.items as { pattern: string; minSeconds: number }[];
+    expect(rules.find((r) => r.pattern === '/sale')).toMatchObject({ minSeconds: 10 });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-admin-invitations-1366-en.png') });
+    await opened.close();
+    const zh = await openAdmin(app, browser, admin.token, 'Ada', 'invitations', { locale: 'zh', width: 375 });
+    await zh.page.locator('#view h2', { hasText: '邀请规则' }).waitFor();
+    await zh.page.screenshot({ path: join(ARTIFACTS, 'console-admin-invitations-375-zh.png'), fullPage: true });
+    await zh.close();
+  });
 });
