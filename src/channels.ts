@@ -5,7 +5,14 @@ import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
 import type { ChannelStateStore } from './domain/state-port.js';
-import type { WebchatFiles, WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from './domain/webchat.js';
+import type {
+  WebchatFiles,
+  WebchatInvitations,
+  WebchatOffline,
+  WebchatPolicy,
+  WebchatStore,
+  WidgetAvailability,
+} from './domain/webchat.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Clock } from './domain/clock.js';
 import type { Logger } from './log.js';
@@ -38,6 +45,8 @@ export interface AdapterDeps {
   offline?: WebchatOffline;
   /** Web chat customers' uploads and files (src/attachments/webchat-files.ts). */
   webchatFiles?: WebchatFiles;
+  /** Proactive invitations: the rules widget.js evaluates, and agents' manual invitations. */
+  invitations?: WebchatInvitations;
 }
 
 type Env = Record<string, string | undefined>;

@@ -42,6 +42,8 @@ import { sleep } from './kit/sleep.js';
 import { loadWebAssets } from './api/web-assets.js';
 import { SessionSignals } from './kit/signals.js';
 import { Visitors } from './kit/visitors.js';
+import { Invites } from './kit/invites.js';
+import { publicRules } from './invitations/rules.js';
 import { AgentSignals, signalVisitorChanges } from './kit/agent-signals.js';
 import { customerTypingRelay } from './api/typing.js';
 import { teamAvailability } from './routing/availability.js';
@@ -187,6 +189,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const attachmentPolicy = attachmentPolicyOf(config);
     const signals = new SessionSignals();
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
+    const invites = new Invites(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const agentSignals = new AgentSignals();
     cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
     const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
@@ -196,6 +199,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       availability: teamAvailability(store, clock, sla, config.AGENT_AWAY_AFTER_SECONDS * 1000),
       offline: webchatOffline(store, clock),
       webchatFiles: webchatFiles({ store, files: fileStore, policy: attachmentPolicy, clock }),
+      invitations: { rules: () => publicRules(store), invites },
       clock,
       log,
       state: {
@@ -357,6 +361,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       drafting: { jobs: drafts, prices: config.LLM_PRICES, model: drafter.model ?? null, summaries, translations },
       signals,
       visitors,
+      invites,
       agentSignals,
       channelTyping: Object.fromEntries(adapters.flatMap((a) => (a.typing ? [[a.channel, a.typing.bind(a)]] : []))),
       attachments: { files: fileStore, policy: attachmentPolicy, limits: (channel) => byChannel[channel as ChannelId]?.attachmentLimits },

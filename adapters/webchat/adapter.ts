@@ -2,7 +2,15 @@ import type { AdapterRoute, ChannelAdapter, Deliver, OutboundMessage } from '../
 import type { Clock } from '../../src/domain/clock.js';
 import { ForbiddenError, UnavailableError, ValidationError } from '../../src/domain/errors.js';
 import type { RateLimiter } from '../../src/domain/rate-limit.js';
-import type { WebchatFiles, WebchatOffline, WebchatPolicy, WebchatStore, WidgetAvailability } from '../../src/domain/webchat.js';
+import type {
+  PublicInviteRule,
+  WebchatFiles,
+  WebchatInvitations,
+  WebchatOffline,
+  WebchatPolicy,
+  WebchatStore,
+  WidgetAvailability,
+} from '../../src/domain/webchat.js';
 import { jsonResponse } from '../../src/kit/http-errors.js';
 import { enforce } from '../../src/kit/rate-limit.js';
 import type { SessionSignals } from '../../src/kit/signals.js';
@@ -34,6 +42,7 @@ export interface WebchatAdapterDeps {
   offline?: WebchatOffline;
   /** Customers' uploads and the files of their conversation (absent: the web chat takes no files). */
   files?: WebchatFiles;
+  invitations?: WebchatInvitations;
 }
 
 /**
@@ -42,6 +51,8 @@ export interface WebchatAdapterDeps {
  * the session's GET and event stream show it.
  */
 const NO_LIMIT = { max: 0, windowMs: 60_000 };
+/** A page view, a heartbeat every 30 s, a leave: far below this for a person browsing. */
+const PER_VISITOR = { max: 30, windowMs: 60_000 };
 
 export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   const policy = deps.webchatPolicy;
@@ -52,6 +63,18 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   // The file limits let the page refuse a file before uploading it.
   const fileLimits = deps.files?.limits ?? null;
   const lookBody = JSON.stringify({ ...look, files: fileLimits });
+
+  // Every page view asks: read the settings store at most every 30 s per instance.
+  let rulesCache: { at: number; rules: Promise<PublicInviteRule[]> } | undefined;
+  const cachedRules = () => {
+    const now = deps.clock.now().getTime();
+    if (!rulesCache || now - rulesCache.at > 30_000) {
+      const rules = deps.invitations!.rules();
+      rulesCache = { at: now, rules };
+      rules.catch(() => (rulesCache = undefined));
+    }
+    return rulesCache.rules;
+  };
 
   const routes: AdapterRoute[] = [
     // Public and the same for everyone: branding only, nothing secret. Cached briefly, since
@@ -72,9 +95,27 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
       const origin = req.headers.get('origin');
       if (!origin || !(policy.widgetOrigins ?? []).includes(origin)) throw new ForbiddenError('this site is not in WIDGET_ORIGINS');
       await enforce(deps.limiter, `webchat-presence:${info.clientIp}`, policy.presence ?? NO_LIMIT, 'page views from this address');
-      const report = toVisitorReport(await readJsonObject(req, 8192));
-      deps.visitors?.report(report, deps.clock.now().getTime());
-      return new Response(null, { status: 204 });
+      const body = await readJsonObject(req, 8192);
+      const report = toVisitorReport(body);
+      // Per visitor too: one tab in a loop cannot use up its whole office's allowance unnoticed.
+      await enforce(deps.limiter, `webchat-presence-visitor:${report.visitorId}`, PER_VISITOR, 'page views from this visitor');
+      const now = deps.clock.now().getTime();
+      deps.visitors?.report(report, now);
+      // The widget says the visitor closed an invitation; it carries an agent's invitation back (keeps it to one channel: this answer).
+      if (body.dismissed === true) deps.invitations?.invites.dismiss(report.visitorId, now);
+      const invite = report.kind === 'leave' ? undefined : deps.invitations?.invites.take(report.visitorId);
+      return invite ? jsonResponse(200, { invite }, { 'cache-control': 'no-store' }) : new Response(null, { status: 204 });
+    }),
+    // The invitation rules widget.js evaluates on the page (public; enabled rules only). Cached briefly, like the config.
+    route('GET', '/webchat/invite-rules', async (_req, _p, info) => {
+      await enforce(
+        deps.limiter,
+        `webchat-invite-rules:${info.clientIp}`,
+        policy.presence ?? NO_LIMIT,
+        'invitation rule reads from this address',
+      );
+      const rules = deps.invitations ? await cachedRules() : [];
+      return jsonResponse(200, { rules }, { 'cache-control': 'public, max-age=60' });
     }),
     route('POST', '/webchat/sessions', async (req, _p, info) => {
       await enforce(deps.limiter, `webchat-session-create:${info.clientIp}`, policy.sessionCreate, 'new sessions from this address');

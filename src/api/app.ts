@@ -50,6 +50,8 @@ import type { AutoAssigner } from '../routing/assigner.js';
 import { routingRuleRoutes, teamRoutes } from './teams.js';
 import { typingRoutes, type ChannelTyping } from './typing.js';
 import { conversationVisitorRoutes, visitorRoutes } from './visitors.js';
+import { inviteRuleRoutes } from './invite-rules.js';
+import type { Invites } from '../kit/invites.js';
 import { Visitors } from '../kit/visitors.js';
 import { SessionSignals } from '../kit/signals.js';
 import type { AgentSignals } from '../kit/agent-signals.js';
@@ -106,6 +108,8 @@ export interface ApiDeps {
   signals?: SessionSignals;
   /** Who is on the shop's site now (widget.js page views). */
   visitors?: Visitors;
+  /** Manual chat invitations waiting for a visitor's heartbeat. */
+  invites?: Invites;
   /** Signals to agents' event streams: the visitors list changed, a customer is typing (src/kit/agent-signals.ts). */
   agentSignals?: AgentSignals;
   /** The channels that show the customer an agent is typing (ChannelAdapter.typing: Telegram, Discord). */
@@ -200,12 +204,13 @@ export function createApi(d: ApiDeps): Hono<ApiEnv> {
   api.route('/reports', reportRoutes({ store: d.store, clock: d.clock, sla: d.sla }));
   api.route('/reports', llmReportRoutes({ store: d.store, clock: d.clock, drafting: d.drafting }));
   api.route('/conversations', draftRoutes({ store: d.store, drafting: d.drafting, heartbeatMs: d.streams.heartbeatMs }));
-  const visitorDeps = { visitors: d.visitors ?? new Visitors(0), clock: d.clock, store: d.store };
+  const visitorDeps = { visitors: d.visitors ?? new Visitors(0), clock: d.clock, store: d.store, invites: d.invites };
   api.route('/visitors', visitorRoutes(visitorDeps));
   api.route('/conversations', conversationVisitorRoutes(visitorDeps));
   const translations = d.drafting.translations;
   if (translations) api.route('/conversations', translationRoutes({ store: d.store, actions: d.actions, translations }));
   api.route('/conversations', typingRoutes({ store: d.store, signals: d.signals ?? new SessionSignals(), channels: d.channelTyping }));
+  api.route('/invite-rules', inviteRuleRoutes({ store: d.store, clock: d.clock }));
   api.route(
     '/conversations',
     conversationRoutes(d.store, d.actions, new ConversationTools(d.store, d.clock), {

@@ -1,16 +1,19 @@
 import { Hono } from 'hono';
 import type { Clock } from '../domain/clock.js';
-import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { maySeeConversation } from '../domain/visibility.js';
 import { ONLINE_MS, type Visitor, type Visitors } from '../kit/visitors.js';
 import type { Store } from '../store/store.js';
 import type { ApiEnv } from './auth.js';
+import { z } from 'zod';
+import type { Invites } from '../kit/invites.js';
+import { cleanTextField, parseBody } from './body.js';
 
 /**
  * `GET /api/visitors`: who is on the shop's site now, with where they came from and their trail,
  * and the conversation of those who chatted (their chat session linked through the chat page).
  */
-export function visitorRoutes(d: { visitors: Visitors; clock: Clock; store: Store }): Hono<ApiEnv> {
+export function visitorRoutes(d: { visitors: Visitors; clock: Clock; store: Store; invites?: Invites }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get('/', async (c) => {
     const now = d.clock.now().getTime();
@@ -32,8 +35,20 @@ export function visitorRoutes(d: { visitors: Visitors; clock: Clock; store: Stor
       items: online.map((v, i) => ({ ...visitorView(v, now), conversationId: conversations.get(sessions[i] ?? '') ?? null })),
     });
   });
+  // An agent invites a visitor to chat: their open widget shows it with its next heartbeat (within 30 s).
+  app.post('/:id/invite', async (c) => {
+    const now = d.clock.now().getTime();
+    const id = c.req.param('id');
+    const body = c.req.header('content-type')?.includes('json') ? await parseBody(c, inviteBody) : {};
+    if (!d.invites || !d.visitors.online(now).some((v) => v.id === id)) throw new NotFoundError('this visitor is not on the site now');
+    if (d.invites.hasDismissed(id, now)) throw new ConflictError('this visitor dismissed an invitation on this visit');
+    d.invites.offer(id, body.text ?? null, now);
+    return c.json({ invited: true }, 202);
+  });
   return app;
 }
+
+const inviteBody = z.strictObject({ text: cleanTextField(300).optional() });
 
 /**
  * `GET /api/conversations/:id/visitor`: the web chat visitor behind a conversation, their current

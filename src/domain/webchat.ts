@@ -103,3 +103,22 @@ export interface WebchatFiles {
   /** Serves a file of this session's conversation (or its own upload); any other id is a 404, so ids reveal nothing. */
   serve(sessionId: string, attachmentId: string, thumbnail: boolean): Promise<Response>;
 }
+
+/** A proactive invitation rule as widget.js gets it (public: nothing secret). */
+export interface PublicInviteRule {
+  id: string;
+  /** A URL substring, or a glob with `*`. */
+  pattern: string;
+  minSeconds: number;
+  minVisits: number;
+  message: { en: string; zh: string };
+}
+
+/** Proactive invitations, given to the web chat by the composition root. */
+export interface WebchatInvitations {
+  rules(): Promise<PublicInviteRule[]>;
+  invites: {
+    take(visitorId: string): { text: string | null } | undefined;
+    dismiss(visitorId: string, now: number): void;
+  };
+}

@@ -158,6 +158,7 @@ function show(m: ChatItem, live: boolean): void {
   seen.add(m.id);
   const div = document.createElement('div');
   div.className = 'msg ' + m.direction;
+  if (m.id === 'greeting') div.dataset.greeting = '';
   if (m.direction === 'out') {
     const who = document.createElement('div');
     who.className = 'who';
@@ -380,8 +381,21 @@ input.addEventListener('keydown', (e) => {
 });
 
 window.addEventListener('message', (e: MessageEvent) => {
-  const data = e.data as { type?: string; visible?: unknown };
-  if (!host || e.source !== window.parent || e.origin !== host || data?.type !== 'switchboard:visible') return;
+  const data = e.data as { type?: string; visible?: unknown; text?: unknown };
+  if (!host || e.source !== window.parent || e.origin !== host) return;
+  // The invitation the visitor clicked: its message is the greeting (text only, at most 300 characters).
+  if (data?.type === 'switchboard:greeting' && typeof data.text === 'string') {
+    const text = data.text.slice(0, 300);
+    const old = log.querySelector('[data-greeting]');
+    if (old?.textContent?.includes(text)) return;
+    old?.remove();
+    seen.delete('greeting');
+    show({ id: 'greeting', direction: 'out', author: 'agent', text }, false);
+    const node = log.lastElementChild;
+    if (node) log.prepend(node);
+    return;
+  }
+  if (data?.type !== 'switchboard:visible') return;
   visible = data.visible === true;
   if (visible) {
     unread = 0;

@@ -32,6 +32,48 @@ const ACTIVE_KEY = 'switchboard.widget.active:' + SUPPORT;
 const OPEN_LABEL = { en: 'Chat with {name}', zh: '与{name}聊天' };
 const CLOSE_LABEL = { en: 'Close chat', zh: '关闭聊天' };
 const UNREAD_LABEL = { en: '{n} unread', zh: '{n} 条未读' };
+const DISMISS_LABEL = { en: 'No thanks', zh: '不用了' };
+const INVITE_DEFAULT = { en: 'Hi! Can we help you with anything?', zh: '您好！有什么可以帮您的吗？' };
+/** This visit's invitation state (sessionStorage: a visit is the tab's life), else memory. */
+const INVITE_KEY = 'switchboard.widget.invite:' + SUPPORT;
+const memory: Record<string, string> = {};
+
+function visitGet(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return memory[key] ?? null;
+  }
+}
+
+function visitSet(key: string, value: string): void {
+  try {
+    sessionStorage.setItem(key, value);
+  } catch {
+    memory[key] = value;
+  }
+}
+
+interface InviteRule {
+  pattern: string;
+  minSeconds: number;
+  minVisits: number;
+  message: { en: string; zh: string };
+}
+
+/** A glob (`*` for anything, the whole URL or its path) or else a substring of the URL. */
+function urlMatches(pattern: string): boolean {
+  if (!pattern.includes('*')) return location.href.includes(pattern);
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
+  return re.test(location.href) || re.test(location.pathname);
+}
 
 function hostGet(key: string): string | null {
   try {
@@ -61,7 +103,7 @@ function make<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string): HTMLE
   return node;
 }
 
-function mount(look: Look, visitorId: string): void {
+function mount(look: Look, visitorId: string): (text: string) => void {
   const host = make('div', '');
   host.setAttribute('data-switchboard-widget', '');
   // CSSOM, not a style attribute: allowed under the shop's CSP. The shadow styles read it.
@@ -118,6 +160,12 @@ function mount(look: Look, visitorId: string): void {
   };
 
   const post = (msg: object) => frame?.contentWindow?.postMessage(msg, SUPPORT);
+  /** An invitation's message, shown as the chat's greeting once the frame is ready. */
+  let greeting: string | undefined;
+  let ready = false;
+  const sendGreeting = () => {
+    if (greeting && ready) post({ type: 'switchboard:greeting', text: greeting });
+  };
 
   const setOpen = (next: boolean) => {
     open = next;
@@ -141,7 +189,9 @@ function mount(look: Look, visitorId: string): void {
     const data = e.data as { type?: string; value?: unknown; count?: unknown };
     switch (data?.type) {
       case 'switchboard:ready':
+        ready = true;
         post({ type: 'switchboard:visible', visible: open });
+        sendGreeting();
         break;
       case 'switchboard:get':
         post({ type: 'switchboard:stored', value: hostGet(STORE_KEY) });
@@ -165,12 +215,45 @@ function mount(look: Look, visitorId: string): void {
     if (e.key === 'Escape' && open) setOpen(false);
   });
 
+  // The invitation: a small bubble above the chat bubble, the message as text (never HTML).
+  const invite = make('div', 'invite');
+  invite.hidden = true;
+  const inviteText = make('button', 'invite-text');
+  inviteText.type = 'button';
+  const dismiss = make('button', 'invite-close');
+  dismiss.type = 'button';
+  dismiss.textContent = '×';
+  dismiss.setAttribute('aria-label', DISMISS_LABEL[look.lang]);
+  invite.append(inviteText, dismiss);
+  box.insertBefore(invite, bubble);
+  inviteText.addEventListener('click', () => {
+    greeting = inviteText.textContent ?? undefined;
+    invite.hidden = true;
+    visitSet(INVITE_KEY, 'accepted');
+    setOpen(true);
+    sendGreeting();
+  });
+  dismiss.addEventListener('click', () => {
+    invite.hidden = true;
+    visitSet(INVITE_KEY, 'dismissed');
+    onDismiss();
+    bubble.focus();
+  });
+
   if (hostGet(ACTIVE_KEY)) {
     // After the shop's own page work: idle time where the browser has it (Safari does not).
     if ('requestIdleCallback' in window) requestIdleCallback(() => void ensureFrame());
     else setTimeout(() => void ensureFrame(), 1500);
   }
+  return (text: string) => {
+    if (open || visitGet(INVITE_KEY)) return;
+    inviteText.textContent = text;
+    invite.hidden = false;
+  };
 }
+
+/** Set once presence runs: tells the server this visitor dismissed an invitation (no manual ones then). */
+let onDismiss = () => {};
 
 /** This browser's visitor id for presence (kept in the shop page's storage) and its count of visits. */
 function visitorIdentity(): { visitorId: string; visits: number } {
@@ -200,7 +283,7 @@ function visitorIdentity(): { visitorId: string; visits: number } {
  * outlive the page. A single-page app's own navigations (pushState, replaceState, back and
  * forward) count as page views too.
  */
-function reportPresence(visitorId: string, visits: number): void {
+function reportPresence(visitorId: string, visits: number, invite: (text: string) => void, lang: 'en' | 'zh'): void {
   let pageId = crypto.randomUUID();
   const send = (kind: 'view' | 'ping' | 'leave', extra: object = {}) =>
     void fetch(SUPPORT + '/webchat/presence', {
@@ -209,7 +292,15 @@ function reportPresence(visitorId: string, visits: number): void {
       body: JSON.stringify({ visitorId, kind, pageId, ...extra }),
       credentials: 'omit',
       keepalive: true,
-    }).catch(() => undefined);
+    })
+      .then(async (res) => {
+        // An agent's invitation rides on the heartbeat's answer.
+        if (res.status !== 200) return;
+        const body = (await res.json()) as { invite?: { text: string | null } };
+        if (body.invite) invite(body.invite.text || INVITE_DEFAULT[lang]);
+      })
+      .catch(() => undefined);
+  onDismiss = () => send('ping', { dismissed: true });
   // The site they came from: only another site's referrer counts, not the shop's own pages.
   const referrer = document.referrer && new URL(document.referrer).origin !== location.origin ? document.referrer : '';
   let shown = location.href;
@@ -254,9 +345,24 @@ async function start(): Promise<void> {
   }
   if (!res.ok) return;
   const cfg = (await res.json()) as Omit<Look, 'lang'>;
+  const lang = pageLang();
   const { visitorId, visits } = visitorIdentity();
-  mount({ ...cfg, lang: pageLang() }, visitorId);
-  reportPresence(visitorId, visits);
+  const invite = mount({ ...cfg, lang }, visitorId);
+  reportPresence(visitorId, visits, invite, lang);
+  void inviteByRules(invite, lang, visits);
+}
+
+/** The admin's invitation rules, evaluated here: the first whose URL matches fires after its time on the page. */
+async function inviteByRules(invite: (text: string) => void, lang: 'en' | 'zh', visits: number): Promise<void> {
+  const started = Date.now();
+  let rules: InviteRule[];
+  try {
+    rules = ((await (await fetch(SUPPORT + '/webchat/invite-rules', { credentials: 'omit' })).json()) as { rules: InviteRule[] }).rules;
+  } catch {
+    return;
+  }
+  const rule = rules.find((r) => visits >= r.minVisits && urlMatches(r.pattern));
+  if (rule) setTimeout(() => invite(rule.message[lang]), Math.max(0, rule.minSeconds * 1000 - (Date.now() - started)));
 }
 
 if (document.body) void start();

@@ -9,6 +9,7 @@ import { agentsSection } from './agents.js';
 import { aiAgentSection } from './ai-agent.js';
 import { cannedSection } from './canned.js';
 import { faqSection } from './faq.js';
+import { invitationsSection } from './invitations.js';
 import { routingSection } from './routing.js';
 import { slaSection } from './sla.js';
 import { t, type AdminKey } from './strings.js';
@@ -27,6 +28,7 @@ const SECTIONS: [section: string, title: AdminKey, build: Section][] = [
   ['webhooks', 'navWebhooks', webhooksSection],
   ['faq', 'navFaq', faqSection],
   ['ai-agent', 'navAiAgent', aiAgentSection],
+  ['invitations', 'navInvitations', invitationsSection],
 ];
 
 function sectionNav(current: string): HTMLElement {

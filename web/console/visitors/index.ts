@@ -1,6 +1,7 @@
 import { el } from '../dom.js';
 import type { ConsolePage, PageContext } from '../page.js';
 import { visitorRowActions } from './row-actions.js';
+import './invite-action.js';
 import { t } from './strings.js';
 import { pageNode, shortDuration, trailDetails } from './trail.js';
 import type { VisitorItem } from './types.js';
