@@ -6,7 +6,8 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { DATA_TAG, escapeData } from './draft-prompt.js';
-import { DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_ANTHROPIC_MODEL, type AnthropicDrafterConfig } from './anthropic-drafter.js';
+import { DEFAULT_ANTHROPIC_MODEL, type AnthropicDrafterConfig } from './anthropic-drafter.js';
+import { quietClient } from './quiet-client.js';
 import type { DraftRequest, DraftUsage } from './drafter.js';
 
 export const SUMMARY_TOOL_NAME = 'conversation_summary';
@@ -49,13 +50,7 @@ const TOOL: Anthropic.Tool = {
 
 export function createAnthropicSummarizer(config: AnthropicDrafterConfig): Summarizer {
   const model = config.model ?? DEFAULT_ANTHROPIC_MODEL;
-  const client = new Anthropic({
-    apiKey: config.apiKey,
-    baseURL: config.baseURL ?? DEFAULT_ANTHROPIC_BASE_URL,
-    timeout: config.timeoutMs ?? 20_000,
-    maxRetries: config.maxRetries ?? 2,
-    logLevel: 'off',
-  });
+  const client = quietClient(config);
   return {
     model,
     async summarize(history, signal) {

@@ -6,7 +6,8 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { escapeData } from './draft-prompt.js';
-import { DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_ANTHROPIC_MODEL, type AnthropicDrafterConfig } from './anthropic-drafter.js';
+import { DEFAULT_ANTHROPIC_MODEL, type AnthropicDrafterConfig } from './anthropic-drafter.js';
+import { quietClient } from './quiet-client.js';
 import type { DraftUsage } from './drafter.js';
 
 export const TRANSLATION_TOOL_NAME = 'translation';
@@ -72,13 +73,7 @@ export function translationPrompt(req: TranslationRequest) {
 /** Same client settings as the drafter (key, base URL, model, timeout, retries). */
 export function createAnthropicTranslator(config: AnthropicDrafterConfig): Translator {
   const model = config.model ?? DEFAULT_ANTHROPIC_MODEL;
-  const client = new Anthropic({
-    apiKey: config.apiKey,
-    baseURL: config.baseURL ?? DEFAULT_ANTHROPIC_BASE_URL,
-    timeout: config.timeoutMs ?? 20_000,
-    maxRetries: config.maxRetries ?? 2,
-    logLevel: 'off',
-  });
+  const client = quietClient(config);
   return {
     model,
     async translate(req, signal) {

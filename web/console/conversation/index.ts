@@ -1,6 +1,7 @@
 import { mountCustomerPanel } from '../customer/panel.js';
 import { mountOnSite } from '../visitors/on-site.js';
 import { el } from '../dom.js';
+import { coalesced } from '../coalesce.js';
 import { customerLabel } from '../names.js';
 import type { ConversationView, PageContext } from '../page.js';
 import { createComposer } from './composer.js';
@@ -88,32 +89,21 @@ export function mountConversation(root: HTMLElement, conversationId: string, ctx
   }
 
   // One fetch at a time; events meanwhile ask for exactly one more after it.
-  let inFlight: Promise<void> | null = null;
-  let again = false;
-  function refresh(): Promise<void> {
-    if (inFlight) {
-      again = true;
-      return inFlight;
-    }
-    inFlight = (async () => {
-      do {
-        again = false;
-        try {
-          const d = await ctx.call<Detail>('GET', `/conversations/${encodeURIComponent(conversationId)}`);
-          if (!gone) render(d);
-        } catch (err) {
-          if (gone) return;
-          if (!detail) {
-            status.textContent = t('loadFailed', { error: (err as Error).message });
-            status.setAttribute('role', 'alert');
-          } else ctx.notice((err as Error).message, true);
-        }
-      } while (again && !gone);
-    })().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  }
+  const refresh = coalesced(
+    async () => {
+      try {
+        const d = await ctx.call<Detail>('GET', `/conversations/${encodeURIComponent(conversationId)}`);
+        if (!gone) render(d);
+      } catch (err) {
+        if (gone) return;
+        if (!detail) {
+          status.textContent = t('loadFailed', { error: (err as Error).message });
+          status.setAttribute('role', 'alert');
+        } else ctx.notice((err as Error).message, true);
+      }
+    },
+    () => gone,
+  );
 
   async function act(label: () => string, method: string, path: string, body?: unknown): Promise<boolean> {
     try {

@@ -1,4 +1,5 @@
 import { el } from '../dom.js';
+import { coalesced } from '../coalesce.js';
 import type { ConsolePage, PageContext } from '../page.js';
 import { visitorRowActions } from './row-actions.js';
 import './invite-action.js';
@@ -88,16 +89,8 @@ function mountVisitors(root: HTMLElement, ctx: PageContext): () => void {
     list.replaceChildren(...(items ?? []).map(card));
   }
 
-  let inFlight = false;
-  let again = false;
-  async function refresh(): Promise<void> {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = true;
-    do {
-      again = false;
+  const refresh = coalesced(
+    async () => {
       try {
         const res = await ctx.call<{ items: VisitorItem[] }>('GET', '/visitors');
         if (gone) return;
@@ -109,9 +102,9 @@ function mountVisitors(root: HTMLElement, ctx: PageContext): () => void {
         error = (err as Error).message;
       }
       render();
-    } while (again && !gone);
-    inFlight = false;
-  }
+    },
+    () => gone,
+  );
 
   const stop = ctx.onEvent((e) => {
     if (e.type === 'visitors') void refresh();

@@ -1,4 +1,5 @@
 import { el } from '../dom.js';
+import { coalesced } from '../coalesce.js';
 import type { PageContext } from '../page.js';
 import { t } from './strings.js';
 import { pageNode, shortDuration, trailList } from './trail.js';
@@ -30,23 +31,15 @@ export function mountOnSite(root: HTMLElement, conversationId: string, ctx: Page
     );
   }
 
-  let inFlight = false;
-  let again = false;
-  async function refresh(): Promise<void> {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = true;
-    do {
-      again = false;
+  const refresh = coalesced(
+    async () => {
       // A 404 (no visitor known) and a failure read the same here: there is no trail to show.
       visitor = await ctx.call<VisitorItem>('GET', `/conversations/${encodeURIComponent(conversationId)}/visitor`).catch(() => null);
       loaded = true;
       if (!gone) render();
-    } while (again && !gone);
-    inFlight = false;
-  }
+    },
+    () => gone,
+  );
 
   const stop = ctx.onEvent((e) => {
     if (e.type === 'visitors') void refresh();
