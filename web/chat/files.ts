@@ -59,7 +59,7 @@ export function fileNodes(files: ChatFile[], s: Credentials | null): HTMLElement
       button.appendChild(img);
       button.setAttribute('aria-label', f.name);
     } else {
-      button.textContent = `📎 ${f.name} (${formatSize(f.size)})`;
+      button.textContent = `${f.name} (${formatSize(f.size)})`;
       button.setAttribute('aria-label', t('download', { name: f.name }));
     }
     button.addEventListener('click', () => {

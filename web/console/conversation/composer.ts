@@ -56,7 +56,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
   picker.type = 'file';
   picker.multiple = true;
   picker.hidden = true;
-  const attach = el('button', 'conv-btn conv-attach', '📎');
+  const attach = el('button', 'conv-btn conv-attach', t('attachFiles'));
   attach.type = 'button';
   attach.addEventListener('click', () => picker.click());
   const pending = new PendingUploads(() => undefined);
@@ -276,8 +276,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     translated.relabel();
     attach.hidden = mode !== 'reply';
     pending.node.hidden = mode !== 'reply' || pending.count === 0;
-    attach.setAttribute('aria-label', t('attachFiles'));
-    attach.title = t('attachFiles');
+    attach.textContent = t('attachFiles');
     setDraft(draftId);
     let why = '';
     if (detail && mode === 'reply') {

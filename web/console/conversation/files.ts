@@ -57,7 +57,7 @@ export function attachmentsNode(list: Attachment[]): HTMLElement {
         return el('li', 'conv-file', open);
       }
       if (a.id) {
-        const chip = el('button', 'conv-file-chip', `📎 ${name}${a.size ? ` · ${formatSize(a.size)}` : ''}`);
+        const chip = el('button', 'conv-file-chip', `${name}${a.size ? ` · ${formatSize(a.size)}` : ''}`);
         chip.type = 'button';
         chip.setAttribute('aria-label', t('download', { name }));
         chip.addEventListener('click', () => void download(a.id!, name));

@@ -59,7 +59,7 @@ export function messageNode(
   if (m.subject) node.append(el('div', 'conv-msg-subject', t('subject', { subject: m.subject })));
   node.append(body(m, m.text));
   if (m.choices.length)
-    node.append(el('div', 'conv-note-line', t('offered', { choices: m.choices.map((c, i) => `${i + 1}. ${c.label}`).join('  ') })));
+    node.append(el('div', 'conv-note-line', t('offered', { choices: m.choices.map((c) => c.label).join(' · ') })));
   if (m.choiceId) node.append(el('div', 'conv-note-line', t('picked')));
   if (m.fullText && m.fullText !== m.text)
     node.append(el('details', 'conv-full', el('summary', '', t('fullMessage')), body(m, m.fullText)));
