@@ -37,12 +37,17 @@ function usageTotals(drafts: DraftRow[], drafting: DraftingApi | undefined) {
 }
 
 const MAX_REPLY = 16 * 1024;
+// Five buttons fit one Discord row; a label fits a Telegram button.
+const MAX_CHOICES = 5;
+const MAX_CHOICE_LABEL = 64;
 const replyBody = z.object({
   // May be empty when files are sent (checked below).
   text: z.string().optional(),
   draftId: z.string().optional(),
   /** Upload ids (POST /api/attachments) sent with the reply. */
   attachments: z.array(z.string().min(1).max(100)).max(100).optional(),
+  /** Quick replies the customer may press instead of writing (Telegram keyboard, Discord buttons, web chat buttons, email numbered list). */
+  choices: z.array(z.string().trim().min(1).max(MAX_CHOICE_LABEL)).max(MAX_CHOICES).optional(),
 });
 const replyText = z.object({ text: cleanTextField(MAX_REPLY) });
 const noteBody = z.object({ text: cleanTextField(MAX_REPLY) });
@@ -344,7 +349,7 @@ export function conversationRoutes(
   );
 
   app.post('/:id/messages', async (c) => {
-    const { text: raw, draftId, attachments } = await parseBody(c, replyBody);
+    const { text: raw, draftId, attachments, choices: labels } = await parseBody(c, replyBody);
     const ids = attachments ?? [];
     if (ids.length && !sla.files) throw new ValidationError('attachments: files are not enabled', 'attachments');
     // Text is required unless files go with it; then it may be empty.
@@ -352,7 +357,9 @@ export function conversationRoutes(
     if (!checked.success) throw new ValidationError(`text: ${checked.error.issues[0]!.message}`, 'text');
     const text = checked.data.text;
     const files = ids.length && sla.files ? { ids, policy: sla.files } : undefined;
-    const message = await actions.reply(c.get('agent'), c.req.param('id'), text, draftId, { files });
+    // A pressed button comes back as its label (and `choiceId`), read by the agent like any message.
+    const choices = labels?.map((label, i) => ({ id: `reply:${i + 1}`, label }));
+    const message = await actions.reply(c.get('agent'), c.req.param('id'), text, draftId, { files, choices });
     return c.json({ message: messageView(message, undefined) }, 201);
   });
 

@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { DEFAULT_CAPACITY } from '../domain/presence.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
+import type { Choice } from '../domain/channel.js';
 import type { Repos, Store } from '../store/store.js';
 import type { AgentRow, ConversationRow, DraftRow, MessageRow } from '../store/ports.js';
 import { normalisedEditDistance } from '../kit/edit-distance.js';
@@ -95,9 +96,9 @@ export class QueueActions {
     id: string,
     text: string,
     draftId?: string,
-    extra: { meta?: Record<string, unknown>; files?: { ids: string[]; policy: OutboundFilePolicy } } = {},
+    extra: { meta?: Record<string, unknown>; files?: { ids: string[]; policy: OutboundFilePolicy }; choices?: Choice[] } = {},
   ): Promise<MessageRow> {
-    const { meta, files } = extra;
+    const { meta, files, choices } = extra;
     return this.store.tx(async (r) => {
       const c = await this.load(r, id);
       const holds = c.status === 'assigned' && c.assigneeId === agent.id;
@@ -121,6 +122,7 @@ export class QueueActions {
         text,
         now,
         attachments,
+        ...(choices?.length ? { choices } : {}),
         ...(meta ? { meta } : {}),
       });
       await markAnswered(r, c, now);
