@@ -58,8 +58,7 @@ export function messageNode(
   node.dataset.id = m.id;
   if (m.subject) node.append(el('div', 'conv-msg-subject', t('subject', { subject: m.subject })));
   node.append(body(m, m.text));
-  if (m.choices.length)
-    node.append(el('div', 'conv-note-line', t('offered', { choices: m.choices.map((c) => c.label).join(' · ') })));
+  if (m.choices.length) node.append(el('div', 'conv-note-line', t('offered', { choices: m.choices.map((c) => c.label).join(' · ') })));
   if (m.choiceId) node.append(el('div', 'conv-note-line', t('picked')));
   if (m.fullText && m.fullText !== m.text)
     node.append(el('details', 'conv-full', el('summary', '', t('fullMessage')), body(m, m.fullText)));
