@@ -16,10 +16,12 @@ export { AGENT_STATUSES } from '../domain/presence.js';
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
 /**
- * `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts) and
- * `translation` rows those of a translation (src/pipeline/translations.ts); neither is a reply draft.
+ * `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts),
+ * `translation` rows those of a translation (src/pipeline/translations.ts), `ai_agent` and
+ * `selection` rows those of AI agent mode and the answer selector (src/ai-agent/plan.ts); none is
+ * a reply draft.
  */
-export const DRAFT_KINDS = ['llm', 'faq', 'summary', 'translation'] as const;
+export const DRAFT_KINDS = ['llm', 'faq', 'summary', 'translation', 'ai_agent', 'selection'] as const;
 /** The kinds that are reply drafts an agent can use. */
 export const REPLY_DRAFT_KINDS = ['llm', 'faq'] as const;
 /** streaming: the model is still writing; skipped: no draft on purpose (budget, breaker, nothing close in the FAQ). */
