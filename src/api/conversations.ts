@@ -248,8 +248,9 @@ export function conversationRoutes(
         const lastMessage = last.get(row.id);
         const fromCustomer = lastCustomer.get(row.id);
         const customer = customers.get(row.customerId);
-        return {
-          ...view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }),
+        // Assigned onto the view rather than spread into a new literal: V8's slow path for a spread
+        // in front of literal properties cost more than the rest of the row.
+        return Object.assign(view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }), {
           customer: customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
           lastMessage: lastMessage
             ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() }
@@ -258,7 +259,7 @@ export function conversationRoutes(
           lastCustomerMessage: fromCustomer
             ? { text: fromCustomer.text.slice(0, 200), createdAt: new Date(fromCustomer.createdAt).toISOString() }
             : null,
-        };
+        });
       });
       return { items, nextCursor: next, eventCursor };
     });

@@ -148,19 +148,24 @@ export class SqlMessagesRepo implements MessagesRepo {
     const out = new Map<string, MessageRow>();
     if (conversationIds.length === 0) return out;
     // As lastOf, on the same index: the greatest id per conversation among the customer's own messages.
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(
-        inArray(
-          messages.id,
-          this.db
-            .select({ id: sql<string>`max(${messages.id})` })
-            .from(messages)
-            .where(and(inArray(messages.conversationId, conversationIds), eq(messages.author, 'customer')))
-            .groupBy(messages.conversationId),
-        ),
-      );
+    const last = (db: QueryDb, ids: (string | Placeholder)[]) =>
+      db
+        .select()
+        .from(messages)
+        .where(
+          inArray(
+            messages.id,
+            db
+              .select({ id: sql<string>`max(${messages.id})` })
+              .from(messages)
+              .where(and(inArray(messages.conversationId, ids), eq(messages.author, 'customer')))
+              .groupBy(messages.conversationId),
+          ),
+        );
+    const list = inPlaceholders(conversationIds);
+    const rows = list
+      ? await prepared(this.db, `messages.lastFromCustomerOf:${list.size}`, (db) => last(db, list.list).prepare()).all(list.values)
+      : await last(this.db, conversationIds);
     for (const r of rows) out.set(r.conversationId, r);
     return out;
   }
