@@ -237,16 +237,16 @@ export function conversationRoutes(
       }
       const ids = rows.map((x) => x.id);
       const view = await viewIn(r);
-      const last = await r.messages.lastOf(ids);
-      const lastCustomer = await r.messages.lastFromCustomerOf(ids);
+      const lines = await r.messages.lastLinesOf(ids);
       const customerIds = [...new Set(rows.map((x) => x.customerId))];
       const customers = await r.customers.byIds(customerIds);
       const identities = await r.customers.identitiesOfMany(customerIds);
       const labels = await r.labels.of(ids);
       const participants = await r.participants.of(ids);
       const items = rows.map((row) => {
-        const lastMessage = last.get(row.id);
-        const fromCustomer = lastCustomer.get(row.id);
+        const line = lines.get(row.id);
+        const lastMessage = line?.last;
+        const fromCustomer = line?.fromCustomer;
         const customer = customers.get(row.customerId);
         // Assigned onto the view rather than spread into a new literal: V8's slow path for a spread
         // in front of literal properties cost more than the rest of the row.
