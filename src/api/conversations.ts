@@ -16,6 +16,7 @@ import type { SlaSettings } from '../sla/settings.js';
 import { conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
+import { isoTime } from '../domain/iso-time.js';
 import { decodeLogged, type LoggedEvent } from '../domain/events.js';
 import type { DraftingApi } from './drafts.js';
 import type { FaqMatcher } from '../faq/matcher.js';
@@ -253,12 +254,10 @@ export function conversationRoutes(
         return Object.assign(view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }), {
           customer: customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
           lastMessage: lastMessage
-            ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: new Date(lastMessage.createdAt).toISOString() }
+            ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: isoTime(lastMessage.createdAt) }
             : null,
           // What the customer said last: the line an agent triages by, not the bot's holding reply.
-          lastCustomerMessage: fromCustomer
-            ? { text: fromCustomer.text.slice(0, 200), createdAt: new Date(fromCustomer.createdAt).toISOString() }
-            : null,
+          lastCustomerMessage: fromCustomer ? { text: fromCustomer.text.slice(0, 200), createdAt: isoTime(fromCustomer.createdAt) } : null,
         });
       });
       return { items, nextCursor: next, eventCursor };

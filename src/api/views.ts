@@ -1,4 +1,5 @@
 import { isQuestion } from '../pipeline/asked-question.js';
+import { isoTime } from '../domain/iso-time.js';
 import { conversationSla, type SlaPolicy, type TargetState } from '../sla/policy.js';
 import type {
   CannedResponseRow,
@@ -13,7 +14,7 @@ import type {
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 
-const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined) => (ms == null ? null : isoTime(ms));
 
 /** What annotates a conversation beyond its row, shown where it was read (lists, detail, the tools' answers). */
 export interface ConversationAnnotations {
