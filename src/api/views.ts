@@ -22,6 +22,11 @@ export interface ConversationAnnotations {
   participantIds: string[];
 }
 
+/** A target's due time while it is still owed: not met, and the conversation waits for an agent. */
+function openDueAt(c: ConversationRow, t: TargetState | undefined): number | null {
+  return t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
+}
+
 /**
  * A conversation with its SLA (src/sla/policy.ts): due times while a target is open (null once
  * met or when no hand-off started the clock), when the first reply came, and which targets were
@@ -29,9 +34,7 @@ export interface ConversationAnnotations {
  */
 export function conversationView(c: ConversationRow, policy: SlaPolicy, now: number, annotations?: ConversationAnnotations) {
   const sla = conversationSla(c, policy, now);
-  const open = (t: TargetState | undefined) =>
-    t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
-  const firstResponseDueAt = open(sla?.firstResponse);
+  const firstResponseDueAt = openDueAt(c, sla?.firstResponse);
   const view = {
     id: c.id,
     channel: c.channel,
@@ -45,7 +48,7 @@ export function conversationView(c: ConversationRow, policy: SlaPolicy, now: num
     slaStartedAt: iso(c.slaStartedAt),
     firstResponseDueAt: iso(firstResponseDueAt),
     firstRespondedAt: iso(c.firstRespondedAt),
-    resolutionDueAt: iso(open(sla?.resolution)),
+    resolutionDueAt: iso(openDueAt(c, sla?.resolution)),
     /** Each target passed unmet, with the time it was due (it stays after a late reply or resolve). */
     breached: {
       firstResponse: iso(sla?.firstResponse.breachedAt),
