@@ -631,6 +631,18 @@ export interface DraftsRepo {
   redact(conversationId: string): Promise<number>;
 }
 
+/** One message as a list line: its text (whole; the list shortens it), author and time. */
+export interface MessageLine {
+  text: string;
+  author: MessageAuthor;
+  createdAt: number;
+}
+
+export interface LastLines {
+  last: MessageLine | null;
+  fromCustomer: MessageLine | null;
+}
+
 export interface MessagesRepo {
   findByExternal(channel: string, externalId: string): Promise<MessageRow | undefined>;
   /** Inserts unless (channel, externalId) exists; returns false on that conflict. */
@@ -644,10 +656,12 @@ export interface MessagesRepo {
   /** The last `limit` customer-visible messages, oldest first. */
   recent(conversationId: string, limit: number): Promise<MessageRow[]>;
   lastInbound(conversationId: string): Promise<MessageRow | undefined>;
-  /** The last customer-visible message of each conversation. */
-  lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>>;
-  /** Each conversation's last message from the customer (not the bot's or an agent's reply). */
-  lastFromCustomerOf(conversationIds: string[]): Promise<Map<string, MessageRow>>;
+  /**
+   * What a list shows of each conversation's messages: its last customer-visible message, and its
+   * last message from the customer (not the bot's or an agent's reply). Conversations without
+   * either are absent.
+   */
+  lastLinesOf(conversationIds: string[]): Promise<Map<string, LastLines>>;
   /**
    * Blanks the text and meta (attachment references, raw headers) of up to `limit` messages of a
    * conversation not blank yet, and with `externalIds` their platform ids too; returns how many
