@@ -49,7 +49,13 @@ export class OutboxWorker {
     this.pump = new LeasePump<OutboxRow>({
       clock: o.clock,
       // One row per conversation per lease (see leaseDue), so conversations go out in parallel.
-      lease: (now, leaseUntil, room) => o.store.tx((r) => r.outbox.leaseDue(now, leaseUntil, room, o.owner)),
+      lease: (now, leaseUntil, room) =>
+        o.store.tx(async (r) => {
+          const leased = await r.outbox.leaseDue(now, leaseUntil, room, o.owner);
+          const rows: OutboxRow[] = [];
+          for (const row of leased) if (!(await this.sendInStore(r, row, now))) rows.push(row);
+          return { rows, leased: leased.length };
+        }),
       handle: (row) => this.sendOne(row),
       nextDueAt: () => o.store.read((r) => r.outbox.nextDueAt()),
       onError: (err, row) =>
@@ -73,6 +79,33 @@ export class OutboxWorker {
     return this.pump.stop();
   }
 
+  /**
+   * A reply to a channel whose sending is its record in the store (the web chat) is sent and
+   * recorded in the lease's own transaction: the customer sees it one commit after it was queued
+   * instead of two, and either both the lease and the delivery are written or neither. False:
+   * the row goes the usual way (`sendOne`), as does one whose send refused.
+   */
+  private async sendInStore(r: Repos, row: OutboxRow, now: number): Promise<boolean> {
+    const adapter = this.o.adapters[row.channel as ChannelId];
+    if (!adapter?.sendsInStore) return false;
+    const message: OutboundMessage = { outboxId: row.id, ...(JSON.parse(row.payload) as Omit<OutboundMessage, 'outboxId'>) };
+    let externalId: string;
+    try {
+      ({ externalId } = await adapter.send(message));
+    } catch {
+      return false;
+    }
+    await this.recordSent(r, row, message, row.attempts + 1, externalId, now);
+    return true;
+  }
+
+  private async recordSent(r: Repos, row: OutboxRow, message: OutboundMessage, attempt: number, externalId: string, now: number) {
+    await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
+    await r.messages.setExternalId(row.messageId, externalId);
+    await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'sent' } }, now);
+    await this.o.afterSent?.(r, row, message, now);
+  }
+
   private async sendOne(row: OutboxRow): Promise<void> {
     const { store, clock, log } = this.o;
     const adapter = this.o.adapters[row.channel as ChannelId];
@@ -86,12 +119,7 @@ export class OutboxWorker {
         if (!adapter) throw new ChannelError(`channel ${row.channel} is not enabled`, { retryable: true, code: 'channel_disabled' });
         const { externalId } = await sendWithin(adapter.send(message), this.o.sendTimeoutMs ?? 30_000, row.channel);
         const now = clock.now().getTime();
-        await store.tx(async (r) => {
-          await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
-          await r.messages.setExternalId(row.messageId, externalId);
-          await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'sent' } }, now);
-          await this.o.afterSent?.(r, row, message, now);
-        });
+        await store.tx((r) => this.recordSent(r, row, message, attempt, externalId, now));
       },
       failed: async ({ attempt, now, error: ce, decision }) => {
         const permanent = decision.giveUp !== false;
