@@ -27,6 +27,13 @@ export type LoadJob =
       customers: { sessionId: string; secret: string }[];
       messagesEach: number;
       text: string;
+      /**
+       * Each customer waits between min and max ms before each message (its first one too, so
+       * they do not all start in step), as people read the answer and type the next line; without
+       * it every customer sends again the instant its reply arrives, a closed loop that measures
+       * throughput (latency = customers ÷ replies per second) rather than what a customer waits.
+       */
+      pauseMs?: [number, number];
     };
 
 export interface LoadResult {
@@ -116,7 +123,16 @@ async function replies(job: Extract<LoadJob, { kind: 'replies' }>): Promise<Load
         ready();
       }
       await allReady;
+      // A fixed sequence per customer, so every run and the one-customer peer pause alike.
+      let seed = job.customers.indexOf(c) + 1;
+      const pause = (): Promise<void> | undefined => {
+        if (!job.pauseMs) return undefined;
+        seed = (seed * 48271) % 2147483647;
+        const [min, max] = job.pauseMs;
+        return new Promise((resolve) => setTimeout(resolve, min + ((seed % 1000) / 1000) * (max - min)));
+      };
       for (let i = 0; i < job.messagesEach; i++) {
+        await pause();
         const t = performance.now();
         const reply = nextReply();
         const post = await fetch(`${job.base}/webchat/sessions/${c.sessionId}/messages`, {
