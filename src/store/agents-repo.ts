@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, ne, or } from 'drizzle-orm';
 import { agents, agentTokens } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { AgentRow, AgentsRepo, AgentTokenRow, AgentTokensRepo } from './ports.js';
 
 export class SqlAgentsRepo implements AgentsRepo {
@@ -11,7 +11,7 @@ export class SqlAgentsRepo implements AgentsRepo {
   }
 
   async get(id: string): Promise<AgentRow | undefined> {
-    return (await this.db.select().from(agents).where(eq(agents.id, id)).limit(1))[0];
+    return (await this.db.select().from(agents).where(eq(agents.id, id)).limit(ONE_ROW))[0];
   }
 
   async list(): Promise<AgentRow[]> {
@@ -36,12 +36,12 @@ export class SqlAgentTokensRepo implements AgentTokensRepo {
       .from(agentTokens)
       .innerJoin(agents, eq(agents.id, agentTokens.agentId))
       .where(eq(agentTokens.tokenHash, tokenHash))
-      .limit(1);
+      .limit(ONE_ROW);
     return rows[0];
   }
 
   async get(id: string): Promise<AgentTokenRow | undefined> {
-    return (await this.db.select().from(agentTokens).where(eq(agentTokens.id, id)).limit(1))[0];
+    return (await this.db.select().from(agentTokens).where(eq(agentTokens.id, id)).limit(ONE_ROW))[0];
   }
 
   async listFor(agentId: string): Promise<AgentTokenRow[]> {

@@ -1,6 +1,6 @@
 import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
-import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
+import { ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
 import { NOT_WAITING } from '../domain/list-order.js';
 import type { BrowseFilter, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
@@ -19,7 +19,7 @@ export class SqlConversationsRepo implements ConversationsRepo {
         .select()
         .from(conversations)
         .where(eq(conversations.id, sql.placeholder('id')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ id }))[0];
@@ -32,7 +32,7 @@ export class SqlConversationsRepo implements ConversationsRepo {
         .from(conversations)
         .where(and(eq(conversations.channel, sql.placeholder('channel')), eq(conversations.threadKey, sql.placeholder('threadKey'))))
         .orderBy(desc(conversations.createdAt), desc(conversations.id))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     const row = (await q.all({ channel, threadKey }))[0];
@@ -47,7 +47,7 @@ export class SqlConversationsRepo implements ConversationsRepo {
       .from(messages)
       .where(and(eq(messages.channel, channel), inArray(messages.externalId, externalIds)))
       .orderBy(desc(messages.id))
-      .limit(1);
+      .limit(ONE_ROW);
     return rows[0]?.conversationId;
   }
 

@@ -57,6 +57,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * `limit 1` written into the statement instead of bound. SQLite recompiles a statement whose
+ * LIMIT is a bound parameter each time it is bound again (its planner may use the value), which
+ * made a one-row look-up cost about three times what it does with the literal; drizzle writes a
+ * limit given as SQL into the text. Use it for every `.limit(1)`.
+ */
+export const ONE_ROW = sql.raw('1') as unknown as Placeholder;
+
 const preparedQueries = new WeakMap<QueryDb, Map<string, unknown>>();
 
 /**

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzl
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { indexTerms, type SearchTerm } from '../domain/search-text.js';
 import { channelIdentities, conversations, customers, messages, searchDocuments } from './sqlite/schema.js';
-import type { DialectOps, QueryDb } from './dialect.js';
+import { ONE_ROW, type DialectOps, type QueryDb } from './dialect.js';
 import type { MessageRow, SearchHit, SearchKind, SearchRepo, SearchRequest } from './ports.js';
 
 /**
@@ -63,7 +63,7 @@ export class SqlSearchRepo implements SearchRepo {
   }
 
   async indexCustomer(customerId: string): Promise<void> {
-    const c = (await this.db.select().from(customers).where(eq(customers.id, customerId)).limit(1))[0];
+    const c = (await this.db.select().from(customers).where(eq(customers.id, customerId)).limit(ONE_ROW))[0];
     if (!c || c.erasedAt !== null || c.mergedInto !== null) {
       await this.remove([customerId]);
       return;

@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { settings } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { SettingRow, SettingsRepo } from './ports.js';
 
 export class SqlSettingsRepo implements SettingsRepo {
   constructor(private readonly db: QueryDb) {}
 
   async get(key: string): Promise<SettingRow | undefined> {
-    return (await this.db.select().from(settings).where(eq(settings.key, key)).limit(1))[0];
+    return (await this.db.select().from(settings).where(eq(settings.key, key)).limit(ONE_ROW))[0];
   }
 
   async set(row: SettingRow): Promise<void> {

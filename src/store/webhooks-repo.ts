@@ -1,6 +1,6 @@
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookEvents, webhooks } from './sqlite/schema.js';
-import { prepared, type DialectOps, type QueryDb } from './dialect.js';
+import { ONE_ROW, prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { Webhook, WebhookRow, WebhooksRepo } from './ports.js';
 
 /** The key event appends take turns on (events-repo.ts). */
@@ -18,7 +18,7 @@ export class SqlWebhooksRepo implements WebhooksRepo {
   }
 
   async get(id: string): Promise<Webhook | undefined> {
-    const rows = await this.db.select().from(webhooks).where(eq(webhooks.id, id)).limit(1);
+    const rows = await this.db.select().from(webhooks).where(eq(webhooks.id, id)).limit(ONE_ROW);
     return (await this.withEvents(rows))[0];
   }
 
