@@ -74,11 +74,11 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
       const known = await firstDelivery(r, m);
       if (known) return known;
       const now = deps.clock.now().getTime();
-      // Concurrent deliveries on one thread (or from one new sender) must not open two conversations or customers.
+      // Concurrent deliveries on one thread must not open two conversations (a new sender's
+      // identity has its own lock, taken by upsertIdentity only when it creates one).
       await r.lock(`thread:${m.channel}:${m.threadKey}`);
-      await r.lock(`identity:${m.channel}:${m.sender.channelUserId}`);
       const answered = await webchatConversationAnswered(r, m);
-      const identity = await upsertIdentity(r, m, now, answered?.customerId);
+      const { identity, customer } = await upsertIdentity(r, m, now, answered?.customerId);
       const { conversation, reopened } = await findOrOpenConversation(r, m, identity.customerId, {
         reopenWindowMs: deps.reopenWindowMs,
         now,
@@ -105,7 +105,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
         locale,
         now,
         defaultTeams: deps.defaultTeams,
-        recipient: inbound && { identity, lastIn: inbound },
+        recipient: inbound && { identity, customer, lastIn: inbound },
         sla: deps.sla,
         ai,
       });
@@ -120,7 +120,7 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
           text,
           now,
           meta: { attachmentRefusal: true },
-          recipient: { identity, lastIn: inbound },
+          recipient: { identity, customer, lastIn: inbound },
         });
       }
       queued = decision.kind === 'queued';

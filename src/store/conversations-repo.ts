@@ -26,18 +26,19 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 
   async latestForThread(channel: string, threadKey: string, opts: { lock?: boolean } = {}): Promise<ConversationRow | undefined> {
-    const q = prepared(this.db, 'conversations.latestForThread', (db) =>
+    // Locked: the row is locked by the same statement that reads it (`for update` on PostgreSQL),
+    // so the row returned is the one locked, as it is once locked.
+    const locked = opts.lock === true;
+    const q = prepared(this.db, `conversations.latestForThread:${locked}`, (db) =>
       db
         .select()
         .from(conversations)
         .where(and(eq(conversations.channel, sql.placeholder('channel')), eq(conversations.threadKey, sql.placeholder('threadKey'))))
         .orderBy(desc(conversations.createdAt), desc(conversations.id))
-        .limit(ONE_ROW)
+        .limit(locked ? this.ops.oneRowLocked : ONE_ROW)
         .prepare(),
     );
-    const row = (await q.all({ channel, threadKey }))[0];
-    // Where rows can change under a running transaction, lock it and read it again as locked.
-    return row && opts.lock && this.ops.rowsChangeDuringTransaction ? this.get(row.id, { lock: true }) : row;
+    return (await q.all({ channel, threadKey }))[0];
   }
 
   async findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined> {

@@ -59,6 +59,25 @@ export class SqlCustomersRepo implements CustomersRepo {
     return (await q.all({ channel, channelUserId }))[0];
   }
 
+  async findSender(channel: string, channelUserId: string): Promise<{ identity: IdentityRow; customer: CustomerRow | undefined } | undefined> {
+    const q = prepared(this.db, 'customers.findSender', (db) =>
+      db
+        .select({ identity: channelIdentities, customer: customers })
+        .from(channelIdentities)
+        .leftJoin(customers, eq(customers.id, channelIdentities.customerId))
+        .where(
+          and(
+            eq(channelIdentities.channel, sql.placeholder('channel')),
+            eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')),
+          ),
+        )
+        .limit(ONE_ROW)
+        .prepare(),
+    );
+    const row = (await q.all({ channel, channelUserId }))[0];
+    return row && { identity: row.identity, customer: row.customer ?? undefined };
+  }
+
   async insertIdentity(row: IdentityRow): Promise<void> {
     const q = prepared(this.db, 'customers.insertIdentity', (db) =>
       db.insert(channelIdentities).values(rowPlaceholders(channelIdentities)).prepare(),

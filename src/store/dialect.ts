@@ -26,6 +26,11 @@ export interface DialectOps {
   lockKey(db: QueryDb, key: string): Promise<void>;
   /** False where transactions run one at a time (SQLite), so a row read in one cannot change before it ends. */
   readonly rowsChangeDuringTransaction: boolean;
+  /**
+   * A `.limit()` of one row that also locks the row it reads until the transaction ends
+   * (`1 for update`; SQLite: `1`, its transactions are already exclusive). See ONE_ROW.
+   */
+  readonly oneRowLocked: Placeholder;
   /** Ends the outbox lease query: rows another worker is leasing right now are skipped, not waited for. */
   readonly leaseLocking: SQL;
   /** What an insert writes for a column the database fills itself (`default`; SQLite: null). */

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { Database, DialectOps } from '../dialect.js';
+import { ONE_ROW, type Database, type DialectOps } from '../dialect.js';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'drizzle', 'sqlite');
 
@@ -17,6 +17,7 @@ const ops: DialectOps = {
   lockConversation: async () => {},
   lockKey: async () => {},
   rowsChangeDuringTransaction: false,
+  oneRowLocked: ONE_ROW,
   leaseLocking: sql``,
   columnDefault: sql`null`,
   settledEvents: undefined,
