@@ -105,7 +105,9 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     createdAt: now,
     sentAt: null,
   });
-  await r.conversations.update(c.id, { lastMessageAt: now, updatedAt: now });
+  // `c` is the row as this transaction wrote it: when the inbound message being answered already
+  // set both times to `now`, writing them again would change nothing.
+  if (c.lastMessageAt !== now || c.updatedAt !== now) await r.conversations.update(c.id, { lastMessageAt: now, updatedAt: now });
   const event = { type: 'message', data: { messageId, direction: 'out', author: input.author } } as const;
   // A bot reply's event may wait for the end of the transaction (one insert with the inbound's); an
   // agent's reply is written now, because the reports attribute it to the conversation's team and

@@ -4,7 +4,7 @@ import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 import { SqlParticipantsRepo } from './participants-repo.js';
-import { APPEND_LOCK, enqueueWebhookDeliveries } from './webhooks-repo.js';
+import { APPEND_LOCK, enqueueWebhookDeliveries, enqueueWebhookDeliveriesOf } from './webhooks-repo.js';
 import { recordFact } from './conversation-facts.js';
 
 interface PendingEvent {
@@ -90,12 +90,13 @@ export class SqlEventsRepo implements EventsRepo {
         })),
       )
       .returning({ seq: events.seq });
-    // What `append` does after its insert, for each event in order: the reports' row, webhook deliveries.
-    let deliveries = 0;
-    for (const [i, p] of pending.entries()) {
-      await recordFact(this.db, p.conversationId, p.event, p.createdAt);
-      deliveries += await enqueueWebhookDeliveries(this.db, Number(rows[i]!.seq), p.event.type, p.createdAt);
-    }
+    // What `append` does after its insert, for each event in order: the reports' row, then the
+    // webhook deliveries of all of them in one statement (the two touch different tables).
+    for (const p of pending) await recordFact(this.db, p.conversationId, p.event, p.createdAt);
+    const deliveries = await enqueueWebhookDeliveriesOf(
+      this.db,
+      pending.map((p, i) => ({ seq: Number(rows[i]!.seq), type: p.event.type, now: p.createdAt })),
+    );
     if (deliveries > 0) this.onWebhookDeliveries();
   }
 
