@@ -77,19 +77,30 @@ export class SqlEventsRepo implements EventsRepo {
     const pending = this.pending;
     this.pending = [];
     await this.ops.lockKey(this.db, APPEND_LOCK);
-    const rows = await this.db
-      .insert(events)
-      .values(
-        pending.map((p) => ({
-          seq: this.ops.columnDefault,
-          conversationId: p.conversationId,
-          type: p.event.type,
-          data: encodeEventData(p.event),
-          createdAt: p.createdAt,
-          txId: this.ops.columnDefault,
-        })),
-      )
-      .returning({ seq: events.seq });
+    // Prepared per number of events (a message and its bot reply: two), up to a few; more are built.
+    const values: Record<string, string | number | null> = {};
+    pending.forEach((p, i) => {
+      values[`conversationId${i}`] = p.conversationId;
+      values[`type${i}`] = p.event.type;
+      values[`data${i}`] = encodeEventData(p.event);
+      values[`createdAt${i}`] = p.createdAt;
+    });
+    const build = (db: QueryDb) =>
+      db
+        .insert(events)
+        .values(
+          pending.map((_, i) => ({
+            seq: this.ops.columnDefault,
+            conversationId: sql.placeholder(`conversationId${i}`),
+            type: sql.placeholder(`type${i}`),
+            data: sql.placeholder(`data${i}`),
+            createdAt: sql.placeholder(`createdAt${i}`),
+            txId: this.ops.columnDefault,
+          })),
+        )
+        .returning({ seq: events.seq })
+        .prepare();
+    const rows = await (pending.length <= 8 ? prepared(this.db, `events.flush:${pending.length}`, build) : build(this.db)).all(values);
     // What `append` does after its insert, for each event in order: the reports' row, then the
     // webhook deliveries of all of them in one statement (the two touch different tables).
     for (const p of pending) await recordFact(this.db, p.conversationId, p.event, p.createdAt);
