@@ -59,7 +59,10 @@ export class SqlCustomersRepo implements CustomersRepo {
     return (await q.all({ channel, channelUserId }))[0];
   }
 
-  async findSender(channel: string, channelUserId: string): Promise<{ identity: IdentityRow; customer: CustomerRow | undefined } | undefined> {
+  async findSender(
+    channel: string,
+    channelUserId: string,
+  ): Promise<{ identity: IdentityRow; customer: CustomerRow | undefined } | undefined> {
     const q = prepared(this.db, 'customers.findSender', (db) =>
       db
         .select({ identity: channelIdentities, customer: customers })

@@ -56,7 +56,8 @@ export class SqlEmailCopiesRepo implements EmailCopiesRepo {
   }
 
   async get(messageId: string): Promise<EmailCopyRow | undefined> {
-    return (await this.db.select().from(emailCopies).where(eq(emailCopies.messageId, messageId)).limit(ONE_ROW))[0] as EmailCopyRow | undefined;
+    return (await this.db.select().from(emailCopies).where(eq(emailCopies.messageId, messageId)).limit(ONE_ROW))[0] as
+      EmailCopyRow | undefined;
   }
 
   async update(messageId: string, patch: Partial<Omit<EmailCopyRow, 'messageId' | 'conversationId'>>): Promise<void> {

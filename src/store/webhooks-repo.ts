@@ -95,7 +95,10 @@ export async function enqueueWebhookDeliveriesOf(db: QueryDb, events: { seq: num
         .select(
           sql.join(
             chunk.map(
-              (_, i) => sql`select distinct ${webhookEvents.webhookId} || ':' || cast(${sql.placeholder(`seqText${i}`)} as text), ${webhookEvents.webhookId},
+              (
+                _,
+                i,
+              ) => sql`select distinct ${webhookEvents.webhookId} || ':' || cast(${sql.placeholder(`seqText${i}`)} as text), ${webhookEvents.webhookId},
                 cast(${sql.placeholder(`seq${i}`)} as bigint), 'pending', 0, cast(${sql.placeholder(`now${i}`)} as bigint),
                 cast(null as bigint), cast(null as text), cast(null as integer), cast(null as text),
                 cast(${sql.placeholder(`now${i}`)} as bigint), cast(null as bigint)
