@@ -3,6 +3,21 @@ import { createHash, randomBytes } from 'node:crypto';
 let lastMs = 0;
 let counter = 0;
 
+/** Random bytes drawn 8 at a time from one larger draw: a call into the CSPRNG per id was a visible part of ingest. */
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function random8(): Buffer {
+  if (poolAt + 8 > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    poolAt = 0;
+  }
+  // A copy: the caller changes a byte, and the pool's bytes are each used once.
+  const out = Buffer.from(pool.subarray(poolAt, poolAt + 8));
+  poolAt += 8;
+  return out;
+}
+
 /**
  * Time-ordered ids in the UUIDv7 layout. Within one process they are strictly increasing (a
  * 12-bit counter fills rand_a when two ids share a millisecond), so they double as cursors.
@@ -15,7 +30,7 @@ export function newId(nowMs: number = Date.now()): string {
     lastMs += 1;
     counter = 0;
   }
-  const rand = randomBytes(8);
+  const rand = random8();
   rand[0] = (rand[0]! & 0x3f) | 0x80;
   const hex = lastMs.toString(16).padStart(12, '0') + '7' + counter.toString(16).padStart(3, '0') + rand.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;

@@ -1,12 +1,13 @@
 import { newId } from '../domain/ids.js';
 import type { Choice, OutboundMessage } from '../domain/channel.js';
 import type { Repos } from '../store/store.js';
-import type { AttachmentRow, ConversationRow, IdentityRow, MessageRow } from '../store/ports.js';
+import type { AttachmentRow, ConversationRow, CustomerRow, IdentityRow, MessageRow } from '../store/ports.js';
 import { payloadAttachments } from '../attachments/outbound.js';
 
-/** What the ingest transaction already holds about whom a reply goes to: the sender's identity and the message it answers. */
+/** What the ingest transaction already holds about whom a reply goes to: the sender's identity, their customer (when read), and the message it answers. */
 export interface ReplyRecipient {
   identity: IdentityRow;
+  customer?: CustomerRow;
   lastIn: MessageRow;
 }
 
@@ -36,7 +37,7 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
   const known = input.recipient;
   const fits =
     known && known.identity.customerId === c.customerId && known.identity.channel === c.channel && known.lastIn.conversationId === c.id;
-  const customer = await r.customers.get(c.customerId);
+  const customer = fits && known.customer ? known.customer : await r.customers.get(c.customerId);
   const identity = fits ? known.identity : (await r.customers.identitiesOf(c.customerId)).find((i) => i.channel === c.channel);
   const lastIn = fits ? known.lastIn : await r.messages.lastInbound(c.id);
   const messageId = newId(now);
@@ -104,7 +105,9 @@ export async function enqueueReply(r: Repos, input: ReplyInput): Promise<Message
     createdAt: now,
     sentAt: null,
   });
-  await r.conversations.update(c.id, { lastMessageAt: now, updatedAt: now });
+  // `c` is the row as this transaction wrote it: when the inbound message being answered already
+  // set both times to `now`, writing them again would change nothing.
+  if (c.lastMessageAt !== now || c.updatedAt !== now) await r.conversations.update(c.id, { lastMessageAt: now, updatedAt: now });
   const event = { type: 'message', data: { messageId, direction: 'out', author: input.author } } as const;
   // A bot reply's event may wait for the end of the transaction (one insert with the inbound's); an
   // agent's reply is written now, because the reports attribute it to the conversation's team and

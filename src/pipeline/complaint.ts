@@ -149,7 +149,14 @@ const ENGLISH_PATTERNS = ENGLISH.map((phrase) => {
 export function detectComplaint(text: string): ComplaintMatch | undefined {
   const t = normalizeForComplaint(text);
   for (const { phrase, re } of ENGLISH_PATTERNS) {
-    for (const m of t.matchAll(re)) if (!negatedEnglish(clauseBefore(t, m.index))) return { phrase, locale: 'en' };
+    // exec on the shared expression rather than matchAll, which copies it (and compiles the copy) on every call.
+    re.lastIndex = 0;
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      if (!negatedEnglish(clauseBefore(t, m.index))) {
+        re.lastIndex = 0;
+        return { phrase, locale: 'en' };
+      }
+    }
   }
   for (const phrase of CHINESE) {
     for (let at = t.indexOf(phrase); at >= 0; at = t.indexOf(phrase, at + 1)) {

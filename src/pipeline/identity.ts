@@ -1,27 +1,42 @@
 import { newId } from '../domain/ids.js';
 import type { InboundMessage } from '../domain/channel.js';
 import type { Repos } from '../store/store.js';
-import type { IdentityRow } from '../store/ports.js';
+import type { CustomerRow, IdentityRow } from '../store/ports.js';
 
-/** The sender's channel identity, created with its customer on first contact. Caller holds the identity lock. */
-export async function upsertIdentity(r: Repos, m: InboundMessage, now: number, knownCustomerId?: string): Promise<IdentityRow> {
-  const found = await r.customers.findIdentity(m.channel, m.sender.channelUserId);
+/** Who wrote: their channel identity and, when it was read or written here, their customer. */
+export interface Sender {
+  identity: IdentityRow;
+  customer: CustomerRow | undefined;
+}
+
+/**
+ * The sender's channel identity, created with its customer on first contact. Only a new sender
+ * takes the identity lock (held to the end of the transaction), so that concurrent first messages
+ * from them, on other threads, do not create two customers; an identity, once there, stays.
+ */
+export async function upsertIdentity(r: Repos, m: InboundMessage, now: number, knownCustomerId?: string): Promise<Sender> {
+  const found = await r.customers.findSender(m.channel, m.sender.channelUserId);
   if (found) return found;
+  await r.lock(`identity:${m.channel}:${m.sender.channelUserId}`);
+  const raced = await r.customers.findSender(m.channel, m.sender.channelUserId);
+  if (raced) return raced;
   // knownCustomerId: a web chat visitor answering an email copy (webchat-email-join.ts) is that visitor's customer.
   const linked = knownCustomerId ?? (m.channel === 'webchat' && m.sender.email ? await emailCustomer(r, m.sender.email) : undefined);
   const customerId = linked ?? newId(now);
-  if (!linked)
-    await r.customers.insert({
-      id: customerId,
-      displayName: m.sender.displayName ?? m.sender.username ?? null,
-      email: m.sender.email ?? null,
-      locale: m.sender.locale ?? null,
-      createdAt: now,
-      erasedAt: null,
-      tier: 'standard',
-      notes: null,
-      mergedInto: null,
-    });
+  const customer: CustomerRow | undefined = linked
+    ? undefined
+    : {
+        id: customerId,
+        displayName: m.sender.displayName ?? m.sender.username ?? null,
+        email: m.sender.email ?? null,
+        locale: m.sender.locale ?? null,
+        createdAt: now,
+        erasedAt: null,
+        tier: 'standard',
+        notes: null,
+        mergedInto: null,
+      };
+  if (customer) await r.customers.insert(customer);
   const identity: IdentityRow = {
     id: newId(now),
     customerId,
@@ -32,7 +47,7 @@ export async function upsertIdentity(r: Repos, m: InboundMessage, now: number, k
     createdAt: now,
   };
   await r.customers.insertIdentity(identity);
-  return identity;
+  return { identity, customer };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { agents, agentTokens } from './sqlite/schema.js';
-import { prepared, type QueryDb } from './dialect.js';
+import { ONE_ROW, prepared, type QueryDb } from './dialect.js';
 import type { AgentRow, AgentsRepo, AgentTokenRow, AgentTokensRepo } from './ports.js';
 
 export class SqlAgentsRepo implements AgentsRepo {
@@ -11,7 +11,7 @@ export class SqlAgentsRepo implements AgentsRepo {
   }
 
   async get(id: string): Promise<AgentRow | undefined> {
-    return (await this.db.select().from(agents).where(eq(agents.id, id)).limit(1))[0];
+    return (await this.db.select().from(agents).where(eq(agents.id, id)).limit(ONE_ROW))[0];
   }
 
   async list(): Promise<AgentRow[]> {
@@ -38,14 +38,14 @@ export class SqlAgentTokensRepo implements AgentTokensRepo {
         .from(agentTokens)
         .innerJoin(agents, eq(agents.id, agentTokens.agentId))
         .where(eq(agentTokens.tokenHash, sql.placeholder('tokenHash')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ tokenHash }))[0];
   }
 
   async get(id: string): Promise<AgentTokenRow | undefined> {
-    return (await this.db.select().from(agentTokens).where(eq(agentTokens.id, id)).limit(1))[0];
+    return (await this.db.select().from(agentTokens).where(eq(agentTokens.id, id)).limit(ONE_ROW))[0];
   }
 
   async listFor(agentId: string): Promise<AgentTokenRow[]> {

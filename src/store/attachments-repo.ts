@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { attachments, messages } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { AttachmentRow, AttachmentsRepo } from './ports.js';
 
 /** The attachments rows; the bytes they name are in the file store (src/attachments/file-store.ts). */
@@ -12,7 +12,7 @@ export class SqlAttachmentsRepo implements AttachmentsRepo {
   }
 
   async get(id: string): Promise<AttachmentRow | undefined> {
-    return (await this.db.select().from(attachments).where(eq(attachments.id, id)).limit(1))[0];
+    return (await this.db.select().from(attachments).where(eq(attachments.id, id)).limit(ONE_ROW))[0];
   }
 
   async byIds(ids: string[]): Promise<AttachmentRow[]> {
@@ -78,7 +78,7 @@ export class SqlAttachmentsRepo implements AttachmentsRepo {
   }
 
   async referenced(sha256: string): Promise<boolean> {
-    const rows = await this.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.sha256, sha256)).limit(1);
+    const rows = await this.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.sha256, sha256)).limit(ONE_ROW);
     return rows.length > 0;
   }
 }

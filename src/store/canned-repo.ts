@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { cannedResponses } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { CannedRepo, CannedResponseRow } from './ports.js';
 
 export class SqlCannedRepo implements CannedRepo {
@@ -11,7 +11,7 @@ export class SqlCannedRepo implements CannedRepo {
   }
 
   async get(id: string): Promise<CannedResponseRow | undefined> {
-    return (await this.db.select().from(cannedResponses).where(eq(cannedResponses.id, id)).limit(1))[0];
+    return (await this.db.select().from(cannedResponses).where(eq(cannedResponses.id, id)).limit(ONE_ROW))[0];
   }
 
   async update(id: string, patch: Partial<Omit<CannedResponseRow, 'id' | 'ownerId' | 'createdAt'>>): Promise<void> {
@@ -65,7 +65,7 @@ export class SqlCannedRepo implements CannedRepo {
           teamId === null ? isNull(cannedResponses.teamId) : eq(cannedResponses.teamId, teamId),
         ),
       )
-      .limit(1);
+      .limit(ONE_ROW);
     return rows[0];
   }
 }

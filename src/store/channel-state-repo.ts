@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { channelState } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { ChannelStateRepo } from './ports.js';
 
 export class SqlChannelStateRepo implements ChannelStateRepo {
   constructor(private readonly db: QueryDb) {}
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.db.select().from(channelState).where(eq(channelState.key, key)).limit(1))[0]?.value;
+    return (await this.db.select().from(channelState).where(eq(channelState.key, key)).limit(ONE_ROW))[0]?.value;
   }
 
   async set(key: string, value: string, now: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { conversationFacts, conversations, messages } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { DomainEvent } from '../domain/events.js';
 
 /**
@@ -49,7 +49,7 @@ export async function recordFact(db: QueryDb, conversationId: string | null, eve
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(eq(messages.id, event.data.messageId))
-      .limit(1);
+      .limit(ONE_ROW);
     await db
       .update(conversationFacts)
       .set({
@@ -66,7 +66,7 @@ export async function recordFact(db: QueryDb, conversationId: string | null, eve
     .select({ channel: conversations.channel, team: conversations.team, lastAssigneeId: conversations.lastAssigneeId })
     .from(conversations)
     .where(eq(conversations.id, conversationId))
-    .limit(1);
+    .limit(ONE_ROW);
   if (!c) return;
   const { action, assigneeId } = event.data;
   switch (action) {

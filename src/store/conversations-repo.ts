@@ -1,6 +1,6 @@
 import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
-import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
+import { ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
 import { NOT_WAITING } from '../domain/list-order.js';
 import type { BrowseFilter, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
@@ -19,25 +19,26 @@ export class SqlConversationsRepo implements ConversationsRepo {
         .select()
         .from(conversations)
         .where(eq(conversations.id, sql.placeholder('id')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ id }))[0];
   }
 
   async latestForThread(channel: string, threadKey: string, opts: { lock?: boolean } = {}): Promise<ConversationRow | undefined> {
-    const q = prepared(this.db, 'conversations.latestForThread', (db) =>
+    // Locked: the row is locked by the same statement that reads it (`for update` on PostgreSQL),
+    // so the row returned is the one locked, as it is once locked.
+    const locked = opts.lock === true;
+    const q = prepared(this.db, `conversations.latestForThread:${locked}`, (db) =>
       db
         .select()
         .from(conversations)
         .where(and(eq(conversations.channel, sql.placeholder('channel')), eq(conversations.threadKey, sql.placeholder('threadKey'))))
         .orderBy(desc(conversations.createdAt), desc(conversations.id))
-        .limit(1)
+        .limit(locked ? this.ops.oneRowLocked : ONE_ROW)
         .prepare(),
     );
-    const row = (await q.all({ channel, threadKey }))[0];
-    // Where rows can change under a running transaction, lock it and read it again as locked.
-    return row && opts.lock && this.ops.rowsChangeDuringTransaction ? this.get(row.id, { lock: true }) : row;
+    return (await q.all({ channel, threadKey }))[0];
   }
 
   async findByMessageExternalIds(channel: string, externalIds: string[]): Promise<string | undefined> {
@@ -47,7 +48,7 @@ export class SqlConversationsRepo implements ConversationsRepo {
       .from(messages)
       .where(and(eq(messages.channel, channel), inArray(messages.externalId, externalIds)))
       .orderBy(desc(messages.id))
-      .limit(1);
+      .limit(ONE_ROW);
     return rows[0]?.conversationId;
   }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { customers, channelIdentities, customerMerges } from './sqlite/schema.js';
-import { inPlaceholders, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
+import { inPlaceholders, ONE_ROW, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
 import type { CustomerMergeRow, CustomerRow, IdentityRow, CustomersRepo, SearchRepo } from './ports.js';
 
 /**
@@ -25,7 +25,7 @@ export class SqlCustomersRepo implements CustomersRepo {
         .select()
         .from(customers)
         .where(eq(customers.id, sql.placeholder('id')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ id }))[0];
@@ -53,10 +53,32 @@ export class SqlCustomersRepo implements CustomersRepo {
             eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')),
           ),
         )
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ channel, channelUserId }))[0];
+  }
+
+  async findSender(
+    channel: string,
+    channelUserId: string,
+  ): Promise<{ identity: IdentityRow; customer: CustomerRow | undefined } | undefined> {
+    const q = prepared(this.db, 'customers.findSender', (db) =>
+      db
+        .select({ identity: channelIdentities, customer: customers })
+        .from(channelIdentities)
+        .leftJoin(customers, eq(customers.id, channelIdentities.customerId))
+        .where(
+          and(
+            eq(channelIdentities.channel, sql.placeholder('channel')),
+            eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')),
+          ),
+        )
+        .limit(ONE_ROW)
+        .prepare(),
+    );
+    const row = (await q.all({ channel, channelUserId }))[0];
+    return row && { identity: row.identity, customer: row.customer ?? undefined };
   }
 
   async insertIdentity(row: IdentityRow): Promise<void> {
@@ -127,7 +149,7 @@ export class SqlCustomersRepo implements CustomersRepo {
       .from(customerMerges)
       .where(and(eq(customerMerges.identityId, identityId), isNull(customerMerges.splitAt)))
       .orderBy(desc(customerMerges.at), desc(customerMerges.id))
-      .limit(1);
+      .limit(ONE_ROW);
     return rows[0];
   }
 

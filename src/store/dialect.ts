@@ -26,6 +26,11 @@ export interface DialectOps {
   lockKey(db: QueryDb, key: string): Promise<void>;
   /** False where transactions run one at a time (SQLite), so a row read in one cannot change before it ends. */
   readonly rowsChangeDuringTransaction: boolean;
+  /**
+   * A `.limit()` of one row that also locks the row it reads until the transaction ends
+   * (`1 for update`; SQLite: `1`, its transactions are already exclusive). See ONE_ROW.
+   */
+  readonly oneRowLocked: Placeholder;
   /** Ends the outbox lease query: rows another worker is leasing right now are skipped, not waited for. */
   readonly leaseLocking: SQL;
   /** What an insert writes for a column the database fills itself (`default`; SQLite: null). */
@@ -56,6 +61,14 @@ export interface Database {
   read<T>(fn: (db: QueryDb) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * `limit 1` written into the statement instead of bound. SQLite recompiles a statement whose
+ * LIMIT is a bound parameter each time it is bound again (its planner may use the value), which
+ * made a one-row look-up cost about three times what it does with the literal; drizzle writes a
+ * limit given as SQL into the text. Use it for every `.limit(1)`.
+ */
+export const ONE_ROW = sql.raw('1') as unknown as Placeholder;
 
 const preparedQueries = new WeakMap<QueryDb, Map<string, unknown>>();
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, sum } from 'drizzle-orm';
 import { drafts } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import { REPLY_DRAFT_KINDS, type DraftReportRow, type DraftRow, type DraftsRepo, type DraftUsageSum } from './ports.js';
 
 /** Reply suggestions for agents (LLM or FAQ fallback), kept beside the conversation, never sent by themselves. */
@@ -20,7 +20,7 @@ export class SqlDraftsRepo implements DraftsRepo {
   }
 
   async get(id: string): Promise<DraftRow | undefined> {
-    return (await this.db.select().from(drafts).where(eq(drafts.id, id)).limit(1))[0];
+    return (await this.db.select().from(drafts).where(eq(drafts.id, id)).limit(ONE_ROW))[0];
   }
 
   async latestPending(conversationId: string): Promise<DraftRow | undefined> {
@@ -36,7 +36,7 @@ export class SqlDraftsRepo implements DraftsRepo {
         ),
       )
       .orderBy(desc(drafts.id))
-      .limit(1);
+      .limit(ONE_ROW);
     return rows[0];
   }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { emailCopies } from './sqlite/schema.js';
-import { patchPlaceholders, prepared, type DialectOps, type QueryDb } from './dialect.js';
+import { ONE_ROW, patchPlaceholders, prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EmailCopiesRepo, EmailCopyRow } from './ports.js';
 
 export class SqlEmailCopiesRepo implements EmailCopiesRepo {
@@ -56,7 +56,8 @@ export class SqlEmailCopiesRepo implements EmailCopiesRepo {
   }
 
   async get(messageId: string): Promise<EmailCopyRow | undefined> {
-    return (await this.db.select().from(emailCopies).where(eq(emailCopies.messageId, messageId)).limit(1))[0] as EmailCopyRow | undefined;
+    return (await this.db.select().from(emailCopies).where(eq(emailCopies.messageId, messageId)).limit(ONE_ROW))[0] as
+      EmailCopyRow | undefined;
   }
 
   async update(messageId: string, patch: Partial<Omit<EmailCopyRow, 'messageId' | 'conversationId'>>): Promise<void> {

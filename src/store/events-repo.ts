@@ -4,7 +4,7 @@ import { prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 import { SqlParticipantsRepo } from './participants-repo.js';
-import { APPEND_LOCK, enqueueWebhookDeliveries } from './webhooks-repo.js';
+import { APPEND_LOCK, enqueueWebhookDeliveries, enqueueWebhookDeliveriesOf } from './webhooks-repo.js';
 import { recordFact } from './conversation-facts.js';
 
 interface PendingEvent {
@@ -77,25 +77,37 @@ export class SqlEventsRepo implements EventsRepo {
     const pending = this.pending;
     this.pending = [];
     await this.ops.lockKey(this.db, APPEND_LOCK);
-    const rows = await this.db
-      .insert(events)
-      .values(
-        pending.map((p) => ({
-          seq: this.ops.columnDefault,
-          conversationId: p.conversationId,
-          type: p.event.type,
-          data: encodeEventData(p.event),
-          createdAt: p.createdAt,
-          txId: this.ops.columnDefault,
-        })),
-      )
-      .returning({ seq: events.seq });
-    // What `append` does after its insert, for each event in order: the reports' row, webhook deliveries.
-    let deliveries = 0;
-    for (const [i, p] of pending.entries()) {
-      await recordFact(this.db, p.conversationId, p.event, p.createdAt);
-      deliveries += await enqueueWebhookDeliveries(this.db, Number(rows[i]!.seq), p.event.type, p.createdAt);
-    }
+    // Prepared per number of events (a message and its bot reply: two), up to a few; more are built.
+    const values: Record<string, string | number | null> = {};
+    pending.forEach((p, i) => {
+      values[`conversationId${i}`] = p.conversationId;
+      values[`type${i}`] = p.event.type;
+      values[`data${i}`] = encodeEventData(p.event);
+      values[`createdAt${i}`] = p.createdAt;
+    });
+    const build = (db: QueryDb) =>
+      db
+        .insert(events)
+        .values(
+          pending.map((_, i) => ({
+            seq: this.ops.columnDefault,
+            conversationId: sql.placeholder(`conversationId${i}`),
+            type: sql.placeholder(`type${i}`),
+            data: sql.placeholder(`data${i}`),
+            createdAt: sql.placeholder(`createdAt${i}`),
+            txId: this.ops.columnDefault,
+          })),
+        )
+        .returning({ seq: events.seq })
+        .prepare();
+    const rows = await (pending.length <= 8 ? prepared(this.db, `events.flush:${pending.length}`, build) : build(this.db)).all(values);
+    // What `append` does after its insert, for each event in order: the reports' row, then the
+    // webhook deliveries of all of them in one statement (the two touch different tables).
+    for (const p of pending) await recordFact(this.db, p.conversationId, p.event, p.createdAt);
+    const deliveries = await enqueueWebhookDeliveriesOf(
+      this.db,
+      pending.map((p, i) => ({ seq: Number(rows[i]!.seq), type: p.event.type, now: p.createdAt })),
+    );
     if (deliveries > 0) this.onWebhookDeliveries();
   }
 

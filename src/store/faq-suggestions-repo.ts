@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, ne, or, sql } from 'drizzle-orm';
 import { faqSuggestions } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { FaqSuggestionRow, FaqSuggestionsRepo, FaqSuggestionStatus } from './ports.js';
 
 /** Customer questions proposed as FAQ examples or new entries, and the admins' decisions on them. */
@@ -12,7 +12,7 @@ export class SqlFaqSuggestionsRepo implements FaqSuggestionsRepo {
   }
 
   async get(id: string): Promise<FaqSuggestionRow | undefined> {
-    return (await this.db.select().from(faqSuggestions).where(eq(faqSuggestions.id, id)).limit(1))[0];
+    return (await this.db.select().from(faqSuggestions).where(eq(faqSuggestions.id, id)).limit(ONE_ROW))[0];
   }
 
   async list(opts: { limit: number; offset: number }): Promise<FaqSuggestionRow[]> {

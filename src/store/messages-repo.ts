@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { conversations, messages } from './sqlite/schema.js';
-import { inPlaceholders, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
+import { inPlaceholders, ONE_ROW, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
 import type { LastLines, MessageRow, MessagesRepo, SearchRepo } from './ports.js';
 
 /** Messages and notes. The one place they are written, so also where the search index follows them (same transaction). */
@@ -17,7 +17,7 @@ export class SqlMessagesRepo implements MessagesRepo {
         .select()
         .from(messages)
         .where(and(eq(messages.channel, sql.placeholder('channel')), eq(messages.externalId, sql.placeholder('externalId'))))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ channel, externalId }))[0];
@@ -56,7 +56,7 @@ export class SqlMessagesRepo implements MessagesRepo {
         .select()
         .from(messages)
         .where(eq(messages.id, sql.placeholder('id')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ id }))[0];
@@ -112,7 +112,7 @@ export class SqlMessagesRepo implements MessagesRepo {
         .from(messages)
         .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), eq(messages.direction, 'in')))
         .orderBy(desc(messages.id))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ conversationId }))[0];

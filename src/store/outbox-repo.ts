@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { outbox } from './sqlite/schema.js';
-import { patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
+import { ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
 import type { OutboxRow, OutboxRepo } from './ports.js';
 
 export class SqlOutboxRepo implements OutboxRepo {
@@ -58,7 +58,7 @@ export class SqlOutboxRepo implements OutboxRepo {
         .select()
         .from(outbox)
         .where(eq(outbox.id, sql.placeholder('id')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ id }))[0];

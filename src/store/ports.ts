@@ -532,6 +532,8 @@ export interface CustomersRepo {
   get(id: string): Promise<CustomerRow | undefined>;
   byIds(ids: string[]): Promise<Map<string, CustomerRow>>;
   findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined>;
+  /** The identity and, read by the same statement, its customer (a reply's recipient needs both). */
+  findSender(channel: string, channelUserId: string): Promise<{ identity: IdentityRow; customer: CustomerRow | undefined } | undefined>;
   insertIdentity(row: IdentityRow): Promise<void>;
   identitiesOf(customerId: string): Promise<IdentityRow[]>;
   /** The identities of several customers at once, by customer id. */

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzl
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { indexTerms, type SearchTerm } from '../domain/search-text.js';
 import { channelIdentities, conversations, customers, messages, searchDocuments } from './sqlite/schema.js';
-import type { DialectOps, QueryDb } from './dialect.js';
+import { ONE_ROW, prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { MessageRow, SearchHit, SearchKind, SearchRepo, SearchRequest } from './ports.js';
 
 /**
@@ -47,11 +47,31 @@ export class SqlSearchRepo implements SearchRepo {
   /** Inserts a document, or replaces the terms of the one with this id. */
   private async put(doc: Omit<typeof searchDocuments.$inferInsert, 'seq'>, replace: boolean): Promise<void> {
     // No `on conflict (id) do update`: drizzle's SQLite dialect qualifies the target column, which PostgreSQL refuses.
-    const inserted = await this.db
-      .insert(searchDocuments)
-      .values({ ...doc, seq: this.ops.columnDefault })
-      .onConflictDoNothing()
-      .returning({ seq: searchDocuments.seq });
+    // Prepared: every stored message writes one (the query built anew each time cost more than running it).
+    const q = prepared(this.db, 'search.put', (db) =>
+      db
+        .insert(searchDocuments)
+        .values({
+          seq: this.ops.columnDefault,
+          id: sql.placeholder('id'),
+          kind: sql.placeholder('kind'),
+          conversationId: sql.placeholder('conversationId'),
+          customerId: sql.placeholder('customerId'),
+          body: sql.placeholder('body'),
+          createdAt: sql.placeholder('createdAt'),
+        })
+        .onConflictDoNothing()
+        .returning({ seq: searchDocuments.seq })
+        .prepare(),
+    );
+    const inserted = await q.all({
+      id: doc.id,
+      kind: doc.kind,
+      conversationId: doc.conversationId ?? null,
+      customerId: doc.customerId ?? null,
+      body: doc.body,
+      createdAt: doc.createdAt,
+    });
     if (inserted.length === 0 && replace)
       await this.db.update(searchDocuments).set({ body: doc.body }).where(eq(searchDocuments.id, doc.id));
   }
@@ -63,7 +83,7 @@ export class SqlSearchRepo implements SearchRepo {
   }
 
   async indexCustomer(customerId: string): Promise<void> {
-    const c = (await this.db.select().from(customers).where(eq(customers.id, customerId)).limit(1))[0];
+    const c = (await this.db.select().from(customers).where(eq(customers.id, customerId)).limit(ONE_ROW))[0];
     if (!c || c.erasedAt !== null || c.mergedInto !== null) {
       await this.remove([customerId]);
       return;

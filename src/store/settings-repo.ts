@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { settings } from './sqlite/schema.js';
-import { prepared, type QueryDb } from './dialect.js';
+import { ONE_ROW, prepared, type QueryDb } from './dialect.js';
 import type { SettingRow, SettingsRepo } from './ports.js';
 
 export class SqlSettingsRepo implements SettingsRepo {
@@ -13,7 +13,7 @@ export class SqlSettingsRepo implements SettingsRepo {
         .select()
         .from(settings)
         .where(eq(settings.key, sql.placeholder('key')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ key }))[0];

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { agentRouting, routingRules, teamMembers, teams } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { ONE_ROW, type QueryDb } from './dialect.js';
 import type { AgentRoutingRepo, AgentRoutingRow, RoutingRuleRow, RoutingRulesRepo, TeamRow, TeamsRepo } from './ports.js';
 
 export class SqlTeamsRepo implements TeamsRepo {
@@ -11,7 +11,7 @@ export class SqlTeamsRepo implements TeamsRepo {
   }
 
   async get(id: string): Promise<TeamRow | undefined> {
-    return (await this.db.select().from(teams).where(eq(teams.id, id)).limit(1))[0];
+    return (await this.db.select().from(teams).where(eq(teams.id, id)).limit(ONE_ROW))[0];
   }
 
   async list(): Promise<TeamRow[]> {
@@ -69,7 +69,7 @@ export class SqlAgentRoutingRepo implements AgentRoutingRepo {
   constructor(private readonly db: QueryDb) {}
 
   async get(agentId: string): Promise<AgentRoutingRow | undefined> {
-    return (await this.db.select().from(agentRouting).where(eq(agentRouting.agentId, agentId)).limit(1))[0];
+    return (await this.db.select().from(agentRouting).where(eq(agentRouting.agentId, agentId)).limit(ONE_ROW))[0];
   }
 
   async byIds(agentIds: string[]): Promise<Map<string, AgentRoutingRow>> {

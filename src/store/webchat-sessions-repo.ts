@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { webchatSessions } from './sqlite/schema.js';
-import { prepared, type QueryDb } from './dialect.js';
+import { ONE_ROW, prepared, type QueryDb } from './dialect.js';
 import type { WebchatSessionRow, WebchatSessionsRepo } from './ports.js';
 
 export class SqlWebchatSessionsRepo implements WebchatSessionsRepo {
@@ -16,7 +16,7 @@ export class SqlWebchatSessionsRepo implements WebchatSessionsRepo {
         .select()
         .from(webchatSessions)
         .where(eq(webchatSessions.id, sql.placeholder('id')))
-        .limit(1)
+        .limit(ONE_ROW)
         .prepare(),
     );
     return (await q.all({ id }))[0];

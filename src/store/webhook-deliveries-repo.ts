@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { events, webhookDeliveries, webhooks } from './sqlite/schema.js';
-import { patchPlaceholders, prepared, type DialectOps, type QueryDb } from './dialect.js';
+import { ONE_ROW, patchPlaceholders, prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { WebhookDeliveriesRepo, WebhookDeliveryLogRow, WebhookDeliveryRow, WebhookJob } from './ports.js';
 
 /** Leased like the outbox (outbox-repo.ts), without its one-row-per-conversation order: webhooks carry their own time and id. */
@@ -63,7 +63,7 @@ export class SqlWebhookDeliveriesRepo implements WebhookDeliveriesRepo {
   }
 
   async get(id: string): Promise<WebhookDeliveryRow | undefined> {
-    return (await this.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).limit(1))[0];
+    return (await this.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).limit(ONE_ROW))[0];
   }
 
   async update(id: string, patch: Partial<Omit<WebhookDeliveryRow, 'id' | 'webhookId' | 'eventSeq'>>): Promise<void> {

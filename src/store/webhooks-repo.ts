@@ -1,6 +1,6 @@
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookEvents, webhooks } from './sqlite/schema.js';
-import { prepared, type DialectOps, type QueryDb } from './dialect.js';
+import { ONE_ROW, prepared, type DialectOps, type QueryDb } from './dialect.js';
 import type { Webhook, WebhookRow, WebhooksRepo } from './ports.js';
 
 /** The key event appends take turns on (events-repo.ts). */
@@ -18,7 +18,7 @@ export class SqlWebhooksRepo implements WebhooksRepo {
   }
 
   async get(id: string): Promise<Webhook | undefined> {
-    const rows = await this.db.select().from(webhooks).where(eq(webhooks.id, id)).limit(1);
+    const rows = await this.db.select().from(webhooks).where(eq(webhooks.id, id)).limit(ONE_ROW);
     return (await this.withEvents(rows))[0];
   }
 
@@ -74,22 +74,51 @@ export class SqlWebhooksRepo implements WebhooksRepo {
  * `type`, so an event and its deliveries commit (or roll back) together, on any instance. The
  * unique (webhook, event) index makes a repeated call harmless. Returns how many were written.
  */
-export async function enqueueWebhookDeliveries(db: QueryDb, seq: number, type: string, now: number): Promise<number> {
-  // Every append runs it, so it is prepared once. The select gives every column in table order;
-  // casts give PostgreSQL the types of parameters and nulls (in a select list they would be text).
-  const q = prepared(db, 'webhookDeliveries.enqueue', (d) =>
-    d
-      .insert(webhookDeliveries)
-      .select(
-        sql`select distinct ${webhookEvents.webhookId} || ':' || cast(${sql.placeholder('seqText')} as text), ${webhookEvents.webhookId},
-              cast(${sql.placeholder('seq')} as bigint), 'pending', 0, cast(${sql.placeholder('now')} as bigint),
-              cast(null as bigint), cast(null as text), cast(null as integer), cast(null as text),
-              cast(${sql.placeholder('now')} as bigint), cast(null as bigint)
-            from ${webhookEvents} where ${webhookEvents.type} in (${sql.placeholder('type')}, '*')`,
-      )
-      .onConflictDoNothing()
-      .returning({ id: webhookDeliveries.id })
-      .prepare(),
-  );
-  return (await q.all({ seqText: String(seq), seq, now, type })).length;
+export function enqueueWebhookDeliveries(db: QueryDb, seq: number, type: string, now: number): Promise<number> {
+  return enqueueWebhookDeliveriesOf(db, [{ seq, type, now }]);
+}
+
+/** The events written together by one flush (events-repo.ts) in one statement, up to this many at a time. */
+const EVENTS_PER_STATEMENT = 4;
+
+/** `enqueueWebhookDeliveries` for several events: one statement per `EVENTS_PER_STATEMENT` of them. */
+export async function enqueueWebhookDeliveriesOf(db: QueryDb, events: { seq: number; type: string; now: number }[]): Promise<number> {
+  let written = 0;
+  for (let at = 0; at < events.length; at += EVENTS_PER_STATEMENT) {
+    const chunk = events.slice(at, at + EVENTS_PER_STATEMENT);
+    // Every append runs it, so it is prepared once per number of events. Each select gives every
+    // column in table order; casts give PostgreSQL the types of parameters and nulls (in a select
+    // list they would be text).
+    const q = prepared(db, `webhookDeliveries.enqueue:${chunk.length}`, (d) =>
+      d
+        .insert(webhookDeliveries)
+        .select(
+          sql.join(
+            chunk.map(
+              (
+                _,
+                i,
+              ) => sql`select distinct ${webhookEvents.webhookId} || ':' || cast(${sql.placeholder(`seqText${i}`)} as text), ${webhookEvents.webhookId},
+                cast(${sql.placeholder(`seq${i}`)} as bigint), 'pending', 0, cast(${sql.placeholder(`now${i}`)} as bigint),
+                cast(null as bigint), cast(null as text), cast(null as integer), cast(null as text),
+                cast(${sql.placeholder(`now${i}`)} as bigint), cast(null as bigint)
+              from ${webhookEvents} where ${webhookEvents.type} in (${sql.placeholder(`type${i}`)}, '*')`,
+            ),
+            sql` union all `,
+          ),
+        )
+        .onConflictDoNothing()
+        .returning({ id: webhookDeliveries.id })
+        .prepare(),
+    );
+    const values: Record<string, string | number> = {};
+    chunk.forEach((e, i) => {
+      values[`seqText${i}`] = String(e.seq);
+      values[`seq${i}`] = e.seq;
+      values[`now${i}`] = e.now;
+      values[`type${i}`] = e.type;
+    });
+    written += (await q.all(values)).length;
+  }
+  return written;
 }

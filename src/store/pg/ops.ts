@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { Placeholder } from 'drizzle-orm';
 import type { DialectOps } from '../dialect.js';
 
 /** PostgreSQL runs transactions concurrently (and on several instances): these are its locks and its event visibility. */
@@ -10,6 +11,8 @@ export const ops: DialectOps = {
     await db.run(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
   },
   rowsChangeDuringTransaction: true,
+  // Written into the statement as ONE_ROW is (src/store/dialect.ts): `limit 1 for update`.
+  oneRowLocked: sql.raw('1 for update') as unknown as Placeholder,
   leaseLocking: sql`for update skip locked`,
   columnDefault: sql`default`,
   // Not needed: appends take turns (events-repo.ts), so an event is visible only after every
