@@ -6,7 +6,7 @@
  * IDF over its own documents, so a feature seen only in left-out questions is dropped, as it
  * would be had the vocabulary been built without them.
  */
-import type { KbDocs } from './kb-docs.js';
+import { firstRepeat, type KbDocs } from './kb-docs.js';
 import type { Features } from './tokenize.js';
 import { DEFAULT_KIND_WEIGHTS, type KindWeights, type SparseVector } from './vectorizer.js';
 
@@ -53,13 +53,16 @@ export class Vocabulary {
     return n;
   }
 
-  /** Writes the features of a document added before into ids/tf from `at`, ids ascending; returns how many. */
-  write(f: Features, ids: Int32Array, tf: Uint16Array, at: number): number {
+  /**
+   * Writes the features of a document added before into `ids` from `at`, ascending, and their
+   * counts into `tf` from 0 (room for f.size); returns how many.
+   */
+  write(f: Features, ids: Int32Array, at: number, tf: Uint16Array): number {
     const n = this.pack(f, true);
     for (let k = 0; k < n; k++) {
       const v = packed[k]!;
       ids[at + k] = Math.floor(v / 65536);
-      tf[at + k] = v % 65536;
+      tf[k] = v % 65536;
     }
     return n;
   }
@@ -162,15 +165,17 @@ export class TermVectorizer {
    * features are all of this model's documents' and of a kind that counts).
    */
   valuesInto(docs: KbDocs, d: number, value: Float32Array): void {
-    const { start, ids, tf } = docs;
+    const { start, ids, repeatAt, repeatCount } = docs;
     const from = start[d]!;
     const n = start[d + 1]! - from;
     if (raw.length < n) raw = new Float64Array(n * 2);
     let norm = 0;
+    let r = firstRepeat(docs, from);
     for (let k = 0; k < n; k++) {
       const id = ids[from + k]!;
       const w = id < this.weight.length ? this.weight[id]! : 0;
-      const v = (1 + Math.log(tf[from + k]!)) * w;
+      const tf = r < repeatAt.length && repeatAt[r] === from + k ? repeatCount[r++]! : 1;
+      const v = (1 + Math.log(tf)) * w;
       raw[k] = v;
       norm += v * v;
     }
