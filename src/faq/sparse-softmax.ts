@@ -44,7 +44,8 @@ export interface SparseSoftmaxState {
   w: Float32Array;
   bias: Float32Array;
   featStart: Int32Array;
-  postClass: Int32Array;
+  /** 16-bit up to 65,536 entries: an eighth of the build's arrays at 10,000 entries is the postings. */
+  postClass: Uint16Array | Int32Array;
   postVal: Float32Array;
 }
 
@@ -340,11 +341,13 @@ function support(
   }
   for (let f = 0; f < dims; f++) featStart[f + 1]! += featStart[f]!;
   const nnz = classStart[classes]!;
-  const fits = (a: Int32Array | Float32Array) => a.buffer.byteLength - a.byteOffset >= nnz * 4;
+  const fits = (a: Int32Array | Uint16Array | Float32Array) => a.buffer.byteLength - a.byteOffset >= nnz * a.BYTES_PER_ELEMENT;
   const inPlace = grown && fits(prev!.classFeat) && fits(prev!.w) && fits(prev!.postClass) && fits(prev!.postVal);
-  const [classFeat, postClass] = [prev?.classFeat, prev?.postClass].map((a) =>
-    inPlace ? new Int32Array(a!.buffer, a!.byteOffset, nnz) : new Int32Array(nnz + room).subarray(0, nnz),
-  ) as [Int32Array, Int32Array];
+  const [classFeat, postClass] = [prev?.classFeat, prev?.postClass].map((a, i) => {
+    const narrow = i === 1 && classes <= 65536;
+    if (inPlace) return narrow ? new Uint16Array(a!.buffer, a!.byteOffset, nnz) : new Int32Array(a!.buffer, a!.byteOffset, nnz);
+    return (narrow ? new Uint16Array(nnz + room) : new Int32Array(nnz + room)).subarray(0, nnz);
+  }) as [Int32Array, Uint16Array | Int32Array];
   const [w, postVal] = [prev?.w, prev?.postVal].map((a) =>
     inPlace ? new Float32Array(a!.buffer, a!.byteOffset, nnz) : new Float32Array(nnz + room).subarray(0, nnz),
   ) as [Float32Array, Float32Array];
