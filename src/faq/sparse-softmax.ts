@@ -40,11 +40,11 @@ export interface SparseSoftmaxState {
   dims: number;
   opts: CandidateOptions;
   classStart: Int32Array;
-  classFeat: Int32Array;
+  /** 16-bit up to 65,536 features, as postClass up to 65,536 entries: each is an eighth of the build's arrays at 10,000 entries. */
+  classFeat: Uint16Array | Int32Array;
   w: Float32Array;
   bias: Float32Array;
   featStart: Int32Array;
-  /** 16-bit up to 65,536 entries: an eighth of the build's arrays at 10,000 entries is the postings. */
   postClass: Uint16Array | Int32Array;
   postVal: Float32Array;
 }
@@ -344,10 +344,10 @@ function support(
   const fits = (a: Int32Array | Uint16Array | Float32Array) => a.buffer.byteLength - a.byteOffset >= nnz * a.BYTES_PER_ELEMENT;
   const inPlace = grown && fits(prev!.classFeat) && fits(prev!.w) && fits(prev!.postClass) && fits(prev!.postVal);
   const [classFeat, postClass] = [prev?.classFeat, prev?.postClass].map((a, i) => {
-    const narrow = i === 1 && classes <= 65536;
+    const narrow = (i === 0 ? dims : classes) <= 65536;
     if (inPlace) return narrow ? new Uint16Array(a!.buffer, a!.byteOffset, nnz) : new Int32Array(a!.buffer, a!.byteOffset, nnz);
     return (narrow ? new Uint16Array(nnz + room) : new Int32Array(nnz + room)).subarray(0, nnz);
-  }) as [Int32Array, Uint16Array | Int32Array];
+  }) as [Uint16Array | Int32Array, Uint16Array | Int32Array];
   const [w, postVal] = [prev?.w, prev?.postVal].map((a) =>
     inPlace ? new Float32Array(a!.buffer, a!.byteOffset, nnz) : new Float32Array(nnz + room).subarray(0, nnz),
   ) as [Float32Array, Float32Array];
