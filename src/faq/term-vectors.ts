@@ -49,7 +49,11 @@ export class Vocabulary {
    */
   add(f: Features): number {
     let n = 0;
-    for (const key of f.keys()) if (this.kind[this.id(key)] !== 0) n++;
+    for (const key of f.keys()) {
+      // The id first: adding it may replace this.kind with a larger array.
+      const id = this.id(key);
+      if (this.kind[id] !== 0) n++;
+    }
     return n;
   }
 
