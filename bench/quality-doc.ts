@@ -97,14 +97,47 @@ ${table('speed')}
 - **Full CLINC150, in-scope ≥ 90 % with OOS recall ≥ 85 %: see the first table**; the lexical
   model's AUROC (0.95) does not reach both at once at any threshold.
 - **Speed: see the fourth table** (CPU time is this process's; the wall clock on this shared
-  machine mostly measures waiting for a core). Run of 2026-12-02: 1,000 × 10 builds in 5.4 s of
-  CPU with calibration (4.3 s without; goal < 5 s: just missed), match p99 1.0 ms of CPU (goal
-  < 5 ms: met; the wall-clock p99 is the machine's queue), 175 MB peak RSS, top-1 right intent
-  90.4 % (90.4 % before the change). 10,000 × 10: 83 s of CPU and 644 MB peak RSS (goals < 60 s
-  and < 300 MB: not met; the per-document typed arrays of the build and the calibration
-  model's support held while the served one is made are most of the memory). A hot reload of
-  1,000 × 10 built in the worker while the main thread kept answering (p99 32 ms, slowest
-  173 ms on the loaded machine) instead of stalling for the whole build. Before the change below, on the same machine:
+  machine mostly measures waiting for a core). Run of 2026-12-03, on a loaded machine (other
+  work on both cores: the wall clock 3–7 times the CPU time, and CPU times about twice those of
+  the quiet run of 2026-12-02, 2.1 s and 34.8 s): 1,000 × 10 builds in 4.1 s of CPU with
+  calibration (3.4 s without; goal < 5 s: met), match p99 1.0 ms of CPU (goal < 5 ms: met),
+  156 MB peak RSS, top-1 right intent 90.4 %. 10,000 × 10: 63.3 s of CPU (goal < 60 s: missed
+  on the loaded machine; the code before the change below took 71.1 s in the same conditions and
+  34.8 s on the quiet machine) and 290 MB peak RSS (goal < 300 MB: met, narrowly), top-1 78.2 %.
+  The build's memory and time were worked on twice with the models left bit-identical (same
+  weights, thresholds and scores as before, checked at 1,000 × 10, and at 100 and 400 × 10 the
+  first time; top-1 unchanged at both sizes). Second time, measured one process after the other
+  on the same loaded machine (\`npx tsx bench/speed-child.ts ENTRIES 10 lean\`, before then
+  after), before → after: 10,000 × 10 434 → 293 MB peak RSS (290 MB in the table's run) and
+  71.1 → 69.5 s of CPU; 1,000 × 10 160 → 148 MB and 3.5–3.8 → 4.3–4.7 s of CPU (three runs each).
+  Where the 10,000 × 10 peak went (\`process.memoryUsage()\` between phases): the documents are a
+  few arrays rather than an object, a features object and two views each, and so are the
+  training examples (an object, a vector and two views each: ~30 MB of heap together); every
+  model's document vectors are laid out like the documents (\`kb-docs.ts\`), so their feature ids
+  are the documents' own rather than a 47 MB copy, and only the values (47 MB) are the model's,
+  the served model writing its own over the calibration model's; the features are counted in a
+  first pass and written in a second into arrays of their final size (no chunks, no copy;
+  computing them twice is most of the +0.5–0.9 s at 1,000 × 10, and lost in the noise at
+  10,000); a feature's count is kept only where it is above 1 (4 % of them: −21 MB); the
+  support's feature ids and the postings' entry numbers are 16-bit up to 65,536 features and
+  entries (−18 MB; this vocabulary has 59,666 features, so a knowledge base with more keeps
+  32-bit feature ids, 9 MB more at this size). What remains at the peak, while the calibration
+  model trains: the feature ids and values (94 MB), the support and postings (53 MB), the
+  candidate lists (7 MB), the JavaScript heap (~64 MB, half of it the young generation grown
+  while the features were computed) and Node with tsx (~67 MB): the margin under 300 MB is thin
+  (290 and 293 MB in two runs; 299 MB before the 16-bit feature ids). The first time (2026-12-02,
+  same command): 1,000 × 10 2.9 → 2.4 s of CPU and 172 → 155 MB; 10,000 × 10 44.5 → 35–37 s of
+  CPU and 616 → 430–460 MB (the peak moves by some tens of MB from run to run with when the
+  garbage collector runs): growing the sparse support's arrays as they filled held twice their
+  size (+110 MB, now counted first and written into arrays of their final size); the served
+  model's documents' vectors and sparse support were new arrays while the calibration model's
+  were still held (+90 and +70 MB, now written over the calibration model's); each training
+  example's candidates were an array each (now one array). Of the CPU time (10,000 × 10, 35 s),
+  the training epochs are about 60 %: examples whose probabilities are all settled are too few
+  there to skip (tried: the same time, neighbouring entries being near twins), so the weight
+  update was made branch-free instead, most of the 44.5 → 37 s. A hot reload of 1,000 × 10
+  built in the worker while the main thread kept answering (p99 0.25 ms, slowest 48 ms on the
+  quiet machine; 36 and 227 ms in the loaded run) instead of stalling for the whole build. Before the change below, on the same machine:
   1,000 × 10 took 257 s of CPU to build with calibration (126 s without), match p50 2.5 ms and
   p99 42 ms, 187 MB of dense weights, and 10,000 × 10 would have needed 5.6 GB of weights and
   about an hour; a hot reload stalled the service for the whole build. The profile
@@ -119,7 +152,8 @@ Text is folded (NFKC, lower case, punctuation and symbols to spaces) and rewritt
 word bigrams, character 3–5-grams inside Latin words, single characters and character pairs of
 Chinese runs; TF-IDF weighted per feature kind. **Documents**: every example question, and — as
 evidence for the same entry — every sentence of its answer and its topic tags. Feature strings
-are interned once (\`term-vectors.ts\`), documents are arrays of ids. One multinomial logistic
+are interned once (\`term-vectors.ts\`); the documents are ranges of one array of feature ids
+(\`kb-docs.ts\`), which every model's document vectors share. One multinomial logistic
 regression over entries is trained on all documents of all locales. A candidate's score is its
 probability rescaled so a flat distribution is 0, times min(1, similarity to the entry's closest
 document / 0.2).

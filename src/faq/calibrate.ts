@@ -9,7 +9,8 @@
  * the same error rates, whatever their confidences look like.
  */
 import { readFileSync } from 'node:fs';
-import type { FaqModel, Doc } from './faq-model.js';
+import type { FaqModel } from './faq-model.js';
+import { docFeatures, type KbDocs } from './kb-docs.js';
 import type { FaqCandidate } from './matcher.js';
 import type { TermDoc } from './term-vectors.js';
 import { seededRandom, shuffle } from './seeded-random.js';
@@ -65,13 +66,6 @@ export interface OperatingPoint {
   background: number;
 }
 
-/** A document of the knowledge base with where it came from, so calibration can leave questions out. */
-export interface SourcedDoc extends Doc {
-  locale: string;
-  /** Set for example questions (only those are left out). */
-  question: boolean;
-}
-
 const backgroundCache = new Map<string, string[]>();
 
 /** The shipped background questions of a locale (English for a locale without its own file). */
@@ -102,22 +96,23 @@ interface Asked {
 
 export function calibrate(
   ids: readonly string[],
-  docs: readonly SourcedDoc[],
-  train: (docs: Doc[]) => FaqModel,
+  docs: KbDocs,
+  /** A model trained on the documents but those `leftOut` marks. */
+  train: (leftOut: Uint8Array) => FaqModel,
   background: (locale: string) => TermDoc[],
   opts: CalibrationOptions,
   suggestions: (candidates: FaqCandidate[], suggestAt: number) => string[],
 ): OperatingPoint[] {
   const random = seededRandom(7);
   const groups = new Map<string, number[]>();
-  docs.forEach((d, i) => {
-    if (!d.question) return;
-    const key = `${d.y}\0${d.locale}`;
+  for (let i = 0; i < docs.count; i++) {
+    if (!docs.question[i]) continue;
+    const key = `${docs.y[i]}\0${docs.locales[docs.locale[i]!]}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
+  }
   const leavable = [...groups.values()].filter((g) => g.length >= 2);
   const folds: Set<number>[] = [];
-  if (docs.length <= opts.smallDocs) {
+  if (docs.count <= opts.smallDocs) {
     for (let f = 0; f < opts.folds; f++) {
       const out = new Set<number>();
       for (const g of leavable) if (random() < opts.foldShare) out.add(g[Math.floor(random() * g.length)]!);
@@ -128,14 +123,17 @@ export function calibrate(
     for (const g of shuffled(leavable, random).slice(0, opts.maxHeldOut)) out.add(g[Math.floor(random() * g.length)]!);
     if (out.size > 0) folds.push(out);
   }
-  const locales = [...new Set(docs.map((d) => d.locale))];
+  const locales = docs.locales;
   const inScope: Asked[] = [];
   const oos: Asked[] = [];
   const backgrounds = new Map(locales.map((l) => [l, background(l)]));
   // Without any left-out question the full model is asked the background alone.
   for (const out of folds.length > 0 ? folds : [new Set<number>()]) {
-    const model = train(docs.filter((_, i) => !out.has(i)));
-    for (const i of out) inScope.push({ locale: docs[i]!.locale, y: docs[i]!.y, candidates: model.rank(docs[i]!.t) });
+    const leftOut = new Uint8Array(docs.count);
+    for (const i of out) leftOut[i] = 1;
+    const model = train(leftOut);
+    for (const i of out)
+      inScope.push({ locale: docs.locales[docs.locale[i]!]!, y: docs.y[i]!, candidates: model.rank(docFeatures(docs, i)) });
     for (const [locale, qs] of backgrounds) for (const f of qs) oos.push({ locale, y: -1, candidates: model.rank(f) });
   }
   return locales.map((locale) =>

@@ -5,16 +5,10 @@
  * FAQ_MIN_CONFIDENCE, and only in the language the customer wrote in; between the choices
  * threshold and that, it offers the closest entries as choices.
  */
-import {
-  backgroundQuestions,
-  calibrate,
-  DEFAULT_CALIBRATION,
-  type CalibrationOptions,
-  type OperatingPoint,
-  type SourcedDoc,
-} from './calibrate.js';
+import { backgroundQuestions, calibrate, DEFAULT_CALIBRATION, type CalibrationOptions, type OperatingPoint } from './calibrate.js';
 import type { FaqEntry } from './entry.js';
 import { DEFAULT_CANDIDATES, DEFAULT_DENSE_UP_TO, FaqModel, type ModelOptions, type ModelState } from './faq-model.js';
+import { collectDocs, type DocSource } from './kb-docs.js';
 import type { FaqCandidate, FaqEntryView, FaqMatcher, FaqResult } from './matcher.js';
 import { questionLocale } from './locale.js';
 import { normalize } from './normalize.js';
@@ -128,30 +122,26 @@ export class FaqIndex implements FaqMatcher {
   private build(entries: readonly FaqEntry[]): Built {
     const vocab = new Vocabulary(this.opts.kinds);
     const label = new Map(this.ids.map((id, i) => [id, i]));
-    const docs: SourcedDoc[] = [];
-    for (const e of entries) {
-      const y = label.get(e.id)!;
-      for (const q of e.questions)
-        docs.push({ t: vocab.intern(this.features(q, e.locale)), y, weight: 1, locale: e.locale, question: true });
-      if (this.opts.answerWeight <= 0) continue;
-      for (const text of evidence(e)) {
-        const t = vocab.intern(this.features(text, e.locale));
-        if (t.ids.length > 0) docs.push({ t, y, weight: this.opts.answerWeight, locale: e.locale, question: false });
+    const each = (visit: (doc: DocSource) => void) => {
+      for (const e of entries) {
+        const [y, locale] = [label.get(e.id)!, e.locale];
+        for (const q of e.questions) visit({ features: () => this.features(q, locale), y, weight: 1, locale, question: true });
+        if (this.opts.answerWeight <= 0) continue;
+        for (const text of evidence(e))
+          visit({ features: () => this.features(text, locale), y, weight: this.opts.answerWeight, locale, question: false });
       }
-    }
-    vocab.release();
-    if (!this.opts.calibrate || docs.length === 0)
+    };
+    const docs = collectDocs(each, vocab);
+    if (!this.opts.calibrate || docs.count === 0)
       return { vocab, model: FaqModel.train(this.ids, docs, vocab, this.opts), operatingPoints: [] };
     // A large knowledge base is calibrated on one model trained without a few hundred of its
     // questions; the served model is that one trained on further with them (calibrate.ts).
-    const reuse = docs.length > this.opts.calibration.smallDocs && this.ids.length > this.opts.denseUpTo;
-    // Room in the calibration model's arrays for every document, so the served one reuses them.
-    const capacity = reuse ? docs.reduce((n, d) => n + d.t.ids.length, 0) : 0;
+    const reuse = docs.count > this.opts.calibration.smallDocs && this.ids.length > this.opts.denseUpTo;
     const trained: { fold?: FaqModel } = {};
     const operatingPoints = calibrate(
       this.ids,
       docs,
-      (kept) => (trained.fold = FaqModel.train(this.ids, kept, vocab, this.opts, capacity)),
+      (leftOut) => (trained.fold = FaqModel.train(this.ids, docs, vocab, this.opts, leftOut, reuse)),
       (locale) => backgroundQuestions(locale).map((q) => vocab.lookup(this.features(q, locale))),
       this.opts.calibration,
       (candidates, suggestAt) => this.suggest(candidates, undefined, suggestAt),

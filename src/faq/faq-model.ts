@@ -6,16 +6,10 @@
  */
 import type { FaqCandidate } from './matcher.js';
 import { SoftmaxClassifier, type DenseSoftmaxState, type TrainOptions } from './softmax-classifier.js';
-import { DEFAULT_CANDIDATES, SparseSoftmax, type CandidateOptions, type SparseSoftmaxState } from './sparse-softmax.js';
+import type { KbDocs } from './kb-docs.js';
+import { DEFAULT_CANDIDATES, SparseSoftmax, type CandidateOptions, type Examples, type SparseSoftmaxState } from './sparse-softmax.js';
 import { TermVectorizer, type TermDoc, type Vocabulary } from './term-vectors.js';
 import type { KindWeights, SparseVector } from './vectorizer.js';
-
-/** One training document: an example question (weight 1) or an answer sentence or tag line of entry `y`. */
-export interface Doc {
-  t: TermDoc;
-  y: number;
-  weight: number;
-}
 
 export interface ModelOptions {
   /** Below this cosine similarity to the entry's closest example, confidence is scaled down. */
@@ -39,9 +33,14 @@ export { DEFAULT_CANDIDATES };
 /** A trained model as plain data (typed arrays), to move it between threads. */
 export interface ModelState {
   weight: Float64Array;
-  /** Documents ordered by entry: entry c's are classDocStart[c]…classDocStart[c + 1]. */
+  /** Entry c's documents are classDocs[classDocStart[c]…classDocStart[c + 1]). */
   classDocStart: Int32Array;
-  /** Document d's vector: docIdx/docVal[docStart[d]…docStart[d + 1]). */
+  classDocs: Int32Array;
+  /**
+   * Document d's vector: docIdx/docVal[docStart[d]…docStart[d + 1]), in the knowledge base's
+   * layout (kb-docs.ts: docIdx is its feature ids). A document the model was not trained on
+   * has docWeight 0.
+   */
   docStart: Int32Array;
   docIdx: Int32Array;
   docVal: Float32Array;
@@ -62,44 +61,42 @@ export class FaqModel {
   private readonly topP: Float64Array;
 
   /**
-   * `capacity`: room for this many features in the documents' arrays, more than these documents
-   * need, so that extend can write the served model's documents into them.
+   * Trained on `docs` but those `leftOut` marks. `room`: the sparse classifier's arrays get room
+   * for the left-out documents' features, so that extend can write the served model's into them.
    */
-  static train(ids: readonly string[], docs: readonly Doc[], vocab: Vocabulary, opts: ModelOptions, capacity = 0): FaqModel {
-    const { vectorizer, examples, docs: csr } = vectors(ids.length, docs, vocab, opts, capacity);
+  static train(ids: readonly string[], docs: KbDocs, vocab: Vocabulary, opts: ModelOptions, leftOut?: Uint8Array, room = false): FaqModel {
+    const { vectorizer, examples, model } = vectors(ids.length, docs, vocab, opts, leftOut);
     const k = ids.length;
+    let extra = 0;
+    if (room && leftOut) for (let d = 0; d < docs.count; d++) if (leftOut[d]) extra += docs.start[d + 1]! - docs.start[d]!;
     const classifier =
       k <= opts.denseUpTo
-        ? SoftmaxClassifier.train(k, vectorizer.size, examples, opts.train).state
-        : SparseSoftmax.train(k, vectorizer.size, examples, opts.train, opts.sparse, Math.max(0, capacity - csr.docIdx.length)).state;
-    return new FaqModel(ids, { weight: vectorizer.weight, ...csr, classifier }, opts);
+        ? SoftmaxClassifier.train(k, vectorizer.size, exampleObjects(examples), opts.train).state
+        : SparseSoftmax.train(k, vectorizer.size, examples, opts.train, opts.sparse, extra).state;
+    return new FaqModel(ids, { weight: vectorizer.weight, ...model, classifier }, opts);
   }
 
   /**
-   * A sparse classifier's training continued on `docs` (a superset of its own): how the index
-   * reuses the model calibration trained without a few left-out questions, instead of training
-   * anew. Takes that model from `from` and lets go of it before training: its weights are
-   * carried over and its documents' arrays reused for these documents, so two models are never
-   * held at once.
+   * A sparse classifier's training continued on all of `docs` (a superset of its own): how the
+   * index reuses the model calibration trained without a few left-out questions, instead of
+   * training anew. Takes that model from `from` and lets go of it before training: its weights
+   * are carried over and its documents' values written over with these, so two models are
+   * never held at once.
    */
   static extend(
     ids: readonly string[],
     from: { fold?: FaqModel },
-    docs: readonly Doc[],
+    docs: KbDocs,
     vocab: Vocabulary,
     opts: ModelOptions,
     epochs: number,
   ): FaqModel {
-    const { vectorizer, examples, docs: csr, previous } = FaqModel.takeOver(ids, from, docs, vocab, opts);
-    const classifier = SparseSoftmax.extend(previous, examples, opts.train, epochs).state;
-    return new FaqModel(ids, { weight: vectorizer.weight, ...csr, classifier }, opts);
-  }
-
-  /** The documents' vectors written into `from`'s arrays, and its classifier; `from` is emptied. */
-  private static takeOver(ids: readonly string[], from: { fold?: FaqModel }, docs: readonly Doc[], vocab: Vocabulary, opts: ModelOptions) {
     const fold = from.fold!;
     from.fold = undefined;
-    return { ...vectors(ids.length, docs, vocab, opts, 0, fold.s), previous: { classifier: fold.sparse } };
+    const previous = { classifier: fold.sparse };
+    const { vectorizer, examples, model } = vectors(ids.length, docs, vocab, opts, undefined, fold.s.docVal);
+    const classifier = SparseSoftmax.extend(previous, examples, opts.train, epochs).state;
+    return new FaqModel(ids, { weight: vectorizer.weight, ...model, classifier }, opts);
   }
 
   /** The sparse classifier, for extend (undefined for a dense one). */
@@ -130,7 +127,7 @@ export class FaqModel {
   /** Arrays to transfer (not copy) to another thread. */
   get buffers(): ArrayBuffer[] {
     const s = this.s;
-    const own = [s.weight, s.classDocStart, s.docStart, s.docIdx, s.docVal, s.docWeight].map((a) => a.buffer as ArrayBuffer);
+    const own = [s.weight, s.classDocStart, s.classDocs, s.docStart, s.docIdx, s.docVal, s.docWeight].map((a) => a.buffer as ArrayBuffer);
     return [...own, ...(this.dense?.buffers ?? this.sparse!.buffers)];
   }
 
@@ -185,11 +182,12 @@ export class FaqModel {
 
   /** Highest weighted cosine similarity between x and a document of class c. */
   private nearestExample(x: SparseVector, c: number): number {
-    const { classDocStart, docStart, docIdx, docVal, docWeight } = this.s;
+    const { classDocStart, classDocs, docStart, docIdx, docVal, docWeight } = this.s;
     const scratch = this.scratch;
     for (let k = 0; k < x.index.length; k++) scratch[x.index[k]!] = x.value[k]!;
     let best = 0;
-    for (let d = classDocStart[c]!; d < classDocStart[c + 1]!; d++) {
+    for (let j = classDocStart[c]!; j < classDocStart[c + 1]!; j++) {
+      const d = classDocs[j]!;
       let sum = 0;
       for (let t = docStart[d]!; t < docStart[d + 1]!; t++) sum += scratch[docIdx[t]!]! * docVal[t]!;
       if (sum * docWeight[d]! > best) best = sum * docWeight[d]!;
@@ -200,49 +198,51 @@ export class FaqModel {
 }
 
 /**
- * The documents' vectors, written straight into the arrays the model keeps (ordered by entry,
- * for nearest-example similarity); the training examples, in the documents' order, are views
- * into them.
+ * The vectors of the documents `leftOut` does not mark, written into `values` (or a new array) in
+ * the knowledge base's own layout, and the training examples over them, in the documents' order.
  */
-function vectors(
-  classes: number,
-  docs: readonly Doc[],
-  vocab: Vocabulary,
-  opts: ModelOptions,
-  capacity: number,
-  reuse?: { docIdx: Int32Array; docVal: Float32Array },
-) {
-  const vectorizer = TermVectorizer.fit(
-    vocab,
-    docs.map((d) => d.t),
-  );
-  const order = docs.map((_, i) => i).sort((a, b) => docs[a]!.y - docs[b]!.y || a - b);
+function vectors(classes: number, docs: KbDocs, vocab: Vocabulary, opts: ModelOptions, leftOut?: Uint8Array, values?: Float32Array) {
+  const vectorizer = TermVectorizer.fit(vocab, docs, leftOut);
+  const kept = leftOut ? docs.count - leftOut.reduce((n, v) => n + v, 0) : docs.count;
+  // Each entry's documents in the documents' order, by a counting sort.
   const classDocStart = new Int32Array(classes + 1);
-  for (const d of docs) classDocStart[d.y + 1]!++;
+  for (let d = 0; d < docs.count; d++) if (!leftOut?.[d]) classDocStart[docs.y[d]! + 1]!++;
   for (let c = 0; c < classes; c++) classDocStart[c + 1]! += classDocStart[c]!;
-  // Room for every feature of each document; those the vectorizer drops leave zeros, which add nothing.
-  const docStart = new Int32Array(docs.length + 1);
-  order.forEach((i, d) => (docStart[d + 1] = docStart[d]! + docs[i]!.t.ids.length));
-  const length = docStart[docs.length]!;
-  let docIdx: Int32Array;
-  let docVal: Float32Array;
-  if (reuse && reuse.docIdx.buffer.byteLength >= length * 4 && reuse.docVal.buffer.byteLength >= length * 4) {
-    docIdx = new Int32Array(reuse.docIdx.buffer, 0, length).fill(0);
-    docVal = new Float32Array(reuse.docVal.buffer, 0, length).fill(0);
-  } else {
-    docIdx = new Int32Array(Math.max(length, capacity)).subarray(0, length);
-    docVal = new Float32Array(docIdx.buffer.byteLength / 4).subarray(0, length);
+  const classDocs = new Int32Array(kept);
+  const at = classDocStart.slice(0, classes);
+  const docVal = values ?? new Float32Array(docs.ids.length);
+  const docWeight = new Float32Array(docs.count);
+  const examples: Examples = {
+    index: docs.ids,
+    value: docVal,
+    start: docs.start,
+    doc: new Int32Array(kept),
+    y: new Int32Array(kept),
+    weight: new Float64Array(kept),
+  };
+  for (let d = 0, i = 0; d < docs.count; d++) {
+    if (leftOut?.[d]) {
+      docVal.fill(0, docs.start[d], docs.start[d + 1]);
+      continue;
+    }
+    vectorizer.valuesInto(docs, d, docVal);
+    const y = docs.y[d]!;
+    classDocs[at[y]!++] = d;
+    docWeight[d] = docs.weight[d] === 1 ? 1 : opts.answerSimilarity;
+    examples.doc[i] = d;
+    examples.y[i] = y;
+    examples.weight[i++] = docs.weight[d]!;
   }
-  const docWeight = new Float32Array(docs.length);
-  const examples = new Array<{ x: SparseVector; y: number; weight: number }>(docs.length);
-  order.forEach((i, d) => {
-    const doc = docs[i]!;
-    const at = docStart[d]!;
-    const n = vectorizer.vectorInto(doc.t, docIdx, docVal, at);
-    docWeight[d] = doc.weight === 1 ? 1 : opts.answerSimilarity;
-    examples[i] = { x: { index: docIdx.subarray(at, at + n), value: docVal.subarray(at, at + n) }, y: doc.y, weight: doc.weight };
+  const model = { classDocStart, classDocs, docStart: docs.start, docIdx: docs.ids, docVal, docWeight };
+  return { vectorizer, examples, model };
+}
+
+/** The examples as objects, for the dense classifier (a knowledge base of a few hundred entries). */
+function exampleObjects(e: Examples): { x: SparseVector; y: number; weight: number }[] {
+  return Array.from(e.doc, (d, i) => {
+    const [from, to] = [e.start[d]!, e.start[d + 1]!];
+    return { x: { index: e.index.subarray(from, to), value: e.value.subarray(from, to) }, y: e.y[i]!, weight: e.weight[i]! };
   });
-  return { vectorizer, examples, docs: { classDocStart, docStart, docIdx, docVal, docWeight } };
 }
 
 function clamp01(v: number): number {

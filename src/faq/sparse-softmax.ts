@@ -40,12 +40,29 @@ export interface SparseSoftmaxState {
   dims: number;
   opts: CandidateOptions;
   classStart: Int32Array;
-  classFeat: Int32Array;
+  /**
+   * 16-bit up to 65,536 features, as postClass up to 65,536 entries: at 10,000 entries × 10
+   * questions each is 9 MB less than 32-bit, of a build peak just under 300 MB.
+   */
+  classFeat: Uint16Array | Int32Array;
   w: Float32Array;
   bias: Float32Array;
   featStart: Int32Array;
-  postClass: Int32Array;
+  postClass: Uint16Array | Int32Array;
   postVal: Float32Array;
+}
+
+/**
+ * Training examples without an object each: example i is document doc[i], whose vector is
+ * index/value[start[doc[i]]…start[doc[i] + 1]), of entry y[i] and training weight weight[i].
+ */
+export interface Examples {
+  index: Int32Array;
+  value: Float32Array;
+  start: Int32Array;
+  doc: Int32Array;
+  y: Int32Array;
+  weight: Float64Array;
 }
 
 export class SparseSoftmax {
@@ -61,7 +78,7 @@ export class SparseSoftmax {
   static train(
     classes: number,
     dims: number,
-    examples: readonly { x: SparseVector; y: number; weight?: number }[],
+    examples: Examples,
     opts: TrainOptions,
     copts: CandidateOptions = DEFAULT_CANDIDATES,
     room = 0,
@@ -98,10 +115,10 @@ export class SparseSoftmax {
    * P(entry | x) for each into `p`. Returns how many were written into `out`.
    */
   scores(x: SparseVector, out: Int32Array, p: Float64Array): number {
-    const n = this.candidatesFor(x, out, -1);
-    this.scatter(x);
+    const n = this.candidatesFor(x.index, x.value, 0, x.index.length, out, -1);
+    this.scatter(x.index, x.value, 0, x.index.length);
     this.softmax(out, n, p);
-    this.unscatter(x);
+    this.unscatter(x.index, 0, x.index.length);
     return n;
   }
 
@@ -112,19 +129,14 @@ export class SparseSoftmax {
    * previous classifier from `from` and lets go of it before training, so the two are not
    * held at once longer than the copy of the weights.
    */
-  static extend(
-    from: { classifier?: SparseSoftmax },
-    examples: readonly { x: SparseVector; y: number; weight?: number }[],
-    opts: TrainOptions,
-    epochs: number,
-  ): SparseSoftmax {
+  static extend(from: { classifier?: SparseSoftmax }, examples: Examples, opts: TrainOptions, epochs: number): SparseSoftmax {
     const model = new SparseSoftmax(SparseSoftmax.carried(from, examples));
     model.fit(examples, { ...opts, epochs, skipBelow: model.s.opts.skipBelow }, opts.epochs / (opts.epochs + epochs));
     return model;
   }
 
   /** The support over `examples` with the weights of `from`'s classifier, which is let go. */
-  private static carried(from: { classifier?: SparseSoftmax }, examples: readonly { x: SparseVector; y: number }[]): SparseSoftmaxState {
+  private static carried(from: { classifier?: SparseSoftmax }, examples: Examples): SparseSoftmaxState {
     const p = from.classifier!.s;
     from.classifier = undefined;
     const s = support(p.classes, p.dims, examples, p.opts, 0, p);
@@ -136,34 +148,39 @@ export class SparseSoftmax {
    * `skipBelow` (they get no update) are left out of the next epochs' softmax and counted with
    * their bias like every other entry, until every third epoch looks at all of them again.
    */
-  private fit(examples: readonly { x: SparseVector; y: number; weight?: number }[], opts: TrainOptions, from = 0): void {
+  private fit(examples: Examples, opts: TrainOptions, from = 0): void {
     const { candidates } = this.s.opts;
     const { classStart, classFeat, w, bias } = this.s;
+    const { index, value, start, doc, y: label, weight: weights } = examples;
+    const count = doc.length;
     // Each example's candidates, found once: `stride` slots each in one array, not an array each.
     const stride = candidates + 1;
-    const lists = new Int32Array(examples.length * stride);
-    const listLength = new Uint8Array(examples.length);
-    examples.forEach((e, i) => (listLength[i] = this.candidatesFor(e.x, lists, e.y, i * stride)));
-    const live = new Uint32Array(examples.length).fill(0xffffffff);
-    const order = examples.map((_, i) => i);
+    const lists = new Int32Array(count * stride);
+    const listLength = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const d = doc[i]!;
+      listLength[i] = this.candidatesFor(index, value, start[d]!, start[d + 1]!, lists, label[i]!, i * stride);
+    }
+    const live = new Uint32Array(count).fill(0xffffffff);
+    const order = Array.from({ length: count }, (_, i) => i);
     const random = seededRandom(1);
     const p = new Float64Array(candidates + 1);
     const sub = new Int32Array(candidates + 1);
     const xs = this.xs;
     let step = 0;
-    const total = Math.max(1, opts.epochs * examples.length);
+    const total = Math.max(1, opts.epochs * count);
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       shuffle(order, random);
       const all = epoch % 3 === 0;
       for (const i of order) {
-        const { x, y, weight = 1 } = examples[i]!;
+        const [y, weight, xFrom, xTo] = [label[i]!, weights[i]!, start[doc[i]!]!, start[doc[i]! + 1]!];
         const list = i * stride;
         const length = listLength[i]!;
         let n = 0;
         const mask = live[i]!;
         for (let j = 0; j < length; j++) if (all || mask & (1 << j)) sub[n++] = lists[list + j]!;
         const lr = (opts.learningRate * (1 - (from + ((1 - from) * step++) / total)) + 0.01) * weight;
-        this.scatter(x);
+        this.scatter(index, value, xFrom, xTo);
         this.softmax(sub, n, p);
         let keep = 0;
         for (let j = 0, k = 0; j < length; j++) {
@@ -184,7 +201,7 @@ export class SparseSoftmax {
           this.sumExpBias.value += Math.exp(bias[c]) - Math.exp(before);
         }
         live[i] = all ? keep : keep | (mask & ~0);
-        this.unscatter(x);
+        this.unscatter(index, xFrom, xTo);
       }
     }
   }
@@ -214,14 +231,14 @@ export class SparseSoftmax {
    * Up to `candidates` entries sharing the most TF-IDF mass with x, best first, into `out`;
    * `force` (the example's own entry when training) is always among them.
    */
-  private candidatesFor(x: SparseVector, out: Int32Array, force: number, at = 0): number {
+  private candidatesFor(index: Int32Array, value: Float32Array, from: number, to: number, out: Int32Array, force: number, at = 0): number {
     const { featStart, postClass, postVal } = this.s;
     const acc = this.acc;
     const seen = this.seen;
     let n = 0;
     const add = (k: number) => {
-      const v = x.value[k]!;
-      const f = x.index[k]!;
+      const v = value[k]!;
+      const f = index[k]!;
       for (let t = featStart[f]!, end = featStart[f + 1]!; t < end; t++) {
         const c = postClass[t]!;
         if (acc[c] === 0) seen[n++] = c;
@@ -229,14 +246,14 @@ export class SparseSoftmax {
       }
     };
     let skipped = false;
-    for (let k = 0; k < x.index.length; k++) {
-      const f = x.index[k]!;
+    for (let k = from; k < to; k++) {
+      const f = index[k]!;
       if (featStart[f + 1]! - featStart[f]! > this.cap) skipped = true;
       else add(k);
     }
     if (n < this.s.opts.candidates && skipped) {
-      for (let k = 0; k < x.index.length; k++) {
-        const f = x.index[k]!;
+      for (let k = from; k < to; k++) {
+        const f = index[k]!;
         if (featStart[f + 1]! - featStart[f]! > this.cap) add(k);
       }
     }
@@ -263,12 +280,12 @@ export class SparseSoftmax {
     return m;
   }
 
-  private scatter(x: SparseVector): void {
-    for (let k = 0; k < x.index.length; k++) this.xs[x.index[k]!] = x.value[k]!;
+  private scatter(index: Int32Array, value: Float32Array, from: number, to: number): void {
+    for (let k = from; k < to; k++) this.xs[index[k]!] = value[k]!;
   }
 
-  private unscatter(x: SparseVector): void {
-    for (let k = 0; k < x.index.length; k++) this.xs[x.index[k]!] = 0;
+  private unscatter(index: Int32Array, from: number, to: number): void {
+    for (let k = from; k < to; k++) this.xs[index[k]!] = 0;
   }
 }
 
@@ -286,18 +303,25 @@ export class SparseSoftmax {
 function support(
   classes: number,
   dims: number,
-  examples: readonly { x: SparseVector; y: number }[],
+  examples: Examples,
   opts: CandidateOptions,
   room: number,
   prev?: SparseSoftmaxState,
 ): SparseSoftmaxState {
   // The examples of each entry, by a counting sort.
+  const { index, value, start, doc, y } = examples;
   const docStart = new Int32Array(classes + 1);
-  for (const e of examples) docStart[e.y + 1]!++;
+  for (let i = 0; i < y.length; i++) docStart[y[i]! + 1]!++;
   for (let c = 0; c < classes; c++) docStart[c + 1]! += docStart[c]!;
-  const byClass = new Int32Array(examples.length);
+  // Each entry's examples as the range of their vectors.
+  const from = new Int32Array(y.length);
+  const to = new Int32Array(y.length);
   const at = docStart.slice(0, classes);
-  examples.forEach((e, i) => (byClass[at[e.y]!++] = i));
+  for (let i = 0; i < y.length; i++) {
+    const j = at[y[i]!]!++;
+    from[j] = start[doc[i]!]!;
+    to[j] = start[doc[i]! + 1]!;
+  }
   // First pass: how many features each entry has and how many entries each feature.
   const last = new Int32Array(dims).fill(-1);
   const classStart = new Int32Array(classes + 1);
@@ -307,8 +331,7 @@ function support(
   for (let c = 0; c < classes; c++) {
     let n = 0;
     for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
-      const { index } = examples[byClass[d]!]!.x;
-      for (let k = 0; k < index.length; k++) {
+      for (let k = from[d]!; k < to[d]!; k++) {
         const f = index[k]!;
         if (last[f] === c) continue;
         last[f] = c;
@@ -321,11 +344,13 @@ function support(
   }
   for (let f = 0; f < dims; f++) featStart[f + 1]! += featStart[f]!;
   const nnz = classStart[classes]!;
-  const fits = (a: Int32Array | Float32Array) => a.buffer.byteLength - a.byteOffset >= nnz * 4;
+  const fits = (a: Int32Array | Uint16Array | Float32Array) => a.buffer.byteLength - a.byteOffset >= nnz * a.BYTES_PER_ELEMENT;
   const inPlace = grown && fits(prev!.classFeat) && fits(prev!.w) && fits(prev!.postClass) && fits(prev!.postVal);
-  const [classFeat, postClass] = [prev?.classFeat, prev?.postClass].map((a) =>
-    inPlace ? new Int32Array(a!.buffer, a!.byteOffset, nnz) : new Int32Array(nnz + room).subarray(0, nnz),
-  ) as [Int32Array, Int32Array];
+  const [classFeat, postClass] = [prev?.classFeat, prev?.postClass].map((a, i) => {
+    const narrow = (i === 0 ? dims : classes) <= 65536;
+    if (inPlace) return narrow ? new Uint16Array(a!.buffer, a!.byteOffset, nnz) : new Int32Array(a!.buffer, a!.byteOffset, nnz);
+    return (narrow ? new Uint16Array(nnz + room) : new Int32Array(nnz + room)).subarray(0, nnz);
+  }) as [Uint16Array | Int32Array, Uint16Array | Int32Array];
   const [w, postVal] = [prev?.w, prev?.postVal].map((a) =>
     inPlace ? new Float32Array(a!.buffer, a!.byteOffset, nnz) : new Float32Array(nnz + room).subarray(0, nnz),
   ) as [Float32Array, Float32Array];
@@ -336,8 +361,7 @@ function support(
   const touched: number[] = [];
   for (let c = classes - 1; c >= 0; c--) {
     for (let d = docStart[c]!; d < docStart[c + 1]!; d++) {
-      const { index, value } = examples[byClass[d]!]!.x;
-      for (let k = 0; k < index.length; k++) {
+      for (let k = from[d]!; k < to[d]!; k++) {
         const f = index[k]!;
         if (last[f] !== -2 - c) {
           last[f] = -2 - c;

@@ -6,6 +6,7 @@
  * IDF over its own documents, so a feature seen only in left-out questions is dropped, as it
  * would be had the vocabulary been built without them.
  */
+import { firstRepeat, type KbDocs } from './kb-docs.js';
 import type { Features } from './tokenize.js';
 import { DEFAULT_KIND_WEIGHTS, type KindWeights, type SparseVector } from './vectorizer.js';
 
@@ -15,13 +16,6 @@ export interface TermDoc {
   tf: Uint16Array;
 }
 
-/**
- * Knowledge-base documents are views into shared chunks rather than two arrays each: at
- * 100,000 documents the per-array bookkeeping of the engine would otherwise cost more than the
- * features themselves. Questions asked get arrays of their own (a chunk would outlive them).
- */
-const CHUNK = 1 << 18;
-
 /** Scratch of Vocabulary.doc. */
 let packed = new Float64Array(256);
 
@@ -30,7 +24,6 @@ export class Vocabulary {
   /** Kind weight of each id (0: the kind is ignored). */
   private kind: Float64Array;
   private count: number;
-  private chunk = { ids: new Int32Array(0), tf: new Uint16Array(0), used: 0 };
 
   constructor(
     private readonly kinds: KindWeights = DEFAULT_KIND_WEIGHTS,
@@ -50,14 +43,37 @@ export class Vocabulary {
     return this.kind[id]!;
   }
 
-  /** The features of a knowledge-base document, adding the new ones. */
-  intern(f: Features): TermDoc {
-    return this.doc(f, true);
+  /**
+   * Interns the features of a knowledge-base document and returns how many it has (those of an
+   * ignored kind, weight 0, are not counted: no model would use them).
+   */
+  add(f: Features): number {
+    let n = 0;
+    for (const key of f.keys()) {
+      // The id first: adding it may replace this.kind with a larger array.
+      const id = this.id(key);
+      if (this.kind[id] !== 0) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Writes the features of a document added before into `ids` from `at`, ascending, and their
+   * counts into `tf` from 0 (room for f.size); returns how many.
+   */
+  write(f: Features, ids: Int32Array, at: number, tf: Uint16Array): number {
+    const n = this.pack(f, true);
+    for (let k = 0; k < n; k++) {
+      const v = packed[k]!;
+      ids[at + k] = Math.floor(v / 65536);
+      tf[k] = v % 65536;
+    }
+    return n;
   }
 
   /** The features of a question; those never seen in the knowledge base are dropped. */
   lookup(f: Features): TermDoc {
-    return this.doc(f, false);
+    return this.doc(f);
   }
 
   /** The feature strings in id order, to rebuild the vocabulary elsewhere (a worker's index). */
@@ -65,52 +81,47 @@ export class Vocabulary {
     return [...this.index.keys()];
   }
 
-  private doc(f: Features, add: boolean): TermDoc {
-    // (id, count) packed as id × 65536 + count, so sorting the numbers sorts by id without a pair each.
-    if (packed.length < f.size) packed = new Float64Array(f.size * 2);
-    let n = 0;
-    for (const [key, count] of f) {
-      let id = this.index.get(key);
-      if (id === undefined) {
-        if (!add) continue;
-        id = this.count++;
-        this.index.set(key, id);
-        if (id >= this.kind.length) {
-          const grown = new Float64Array(this.kind.length * 2);
-          grown.set(this.kind);
-          this.kind = grown;
-        }
-        this.kind[id] = this.kindOf(key);
-      }
-      packed[n++] = id * 65536 + Math.min(65535, count);
-    }
-    const sorted = packed.subarray(0, n).sort();
-    let ids: Int32Array;
-    let tf: Uint16Array;
-    if (add) {
-      let c = this.chunk;
-      if (c.used + n > c.ids.length) {
-        const size = Math.max(CHUNK, n);
-        c = this.chunk = { ids: new Int32Array(size), tf: new Uint16Array(size), used: 0 };
-      }
-      ids = c.ids.subarray(c.used, c.used + n);
-      tf = c.tf.subarray(c.used, c.used + n);
-      c.used += n;
-    } else {
-      ids = new Int32Array(n);
-      tf = new Uint16Array(n);
-    }
+  private doc(f: Features): TermDoc {
+    const n = this.pack(f, false);
+    const ids = new Int32Array(n);
+    const tf = new Uint16Array(n);
     for (let k = 0; k < n; k++) {
-      const v = sorted[k]!;
+      const v = packed[k]!;
       ids[k] = Math.floor(v / 65536);
       tf[k] = v % 65536;
     }
     return { ids, tf };
   }
 
-  /** Lets go of the chunk being filled, once the knowledge base's documents are interned. */
-  release(): void {
-    this.chunk = { ids: new Int32Array(0), tf: new Uint16Array(0), used: 0 };
+  /**
+   * The known features of `f` into `packed`, sorted by id, as id × 65536 + count (sorting the
+   * numbers sorts by id without a pair each); `known` leaves out those of an ignored kind.
+   */
+  private pack(f: Features, known: boolean): number {
+    if (packed.length < f.size) packed = new Float64Array(f.size * 2);
+    let n = 0;
+    for (const [key, count] of f) {
+      const id = this.index.get(key);
+      if (id === undefined || (known && this.kind[id] === 0)) continue;
+      packed[n++] = id * 65536 + Math.min(65535, count);
+    }
+    packed.subarray(0, n).sort();
+    return n;
+  }
+
+  /** The id of a feature, added when new. */
+  private id(key: string): number {
+    let id = this.index.get(key);
+    if (id !== undefined) return id;
+    id = this.count++;
+    this.index.set(key, id);
+    if (id >= this.kind.length) {
+      const grown = new Float64Array(this.kind.length * 2);
+      grown.set(this.kind);
+      this.kind = grown;
+    }
+    this.kind[id] = this.kindOf(key);
+    return id;
   }
 
   private kindOf(key: string): number {
@@ -129,11 +140,16 @@ export class TermVectorizer {
     this.weight = weight;
   }
 
-  /** IDF over `docs` (the documents one model is trained on). */
-  static fit(vocab: Vocabulary, docs: readonly TermDoc[]): TermVectorizer {
+  /** IDF over the documents one model is trained on: `docs` but those `leftOut` marks. */
+  static fit(vocab: Vocabulary, docs: KbDocs, leftOut?: Uint8Array): TermVectorizer {
     const df = new Int32Array(vocab.size);
-    for (const d of docs) for (let k = 0; k < d.ids.length; k++) df[d.ids[k]!]!++;
-    const n = docs.length;
+    const { start, ids } = docs;
+    let n = 0;
+    for (let d = 0; d < docs.count; d++) {
+      if (leftOut?.[d]) continue;
+      n++;
+      for (let k = start[d]!; k < start[d + 1]!; k++) df[ids[k]!]!++;
+    }
     const weight = new Float64Array(vocab.size);
     for (let id = 0; id < vocab.size; id++) {
       const kind = vocab.kindWeight(id);
@@ -148,25 +164,27 @@ export class TermVectorizer {
   }
 
   /**
-   * Writes the vector of `doc` into `index`/`value` from `at` (room for doc.ids.length entries,
-   * the rest left zero) and returns how many it wrote: no array of its own per document.
+   * The vector values of document d of `docs` into `value`, at the places of its features (the
+   * index of the vector is the documents' `ids` itself, none being dropped: a document's
+   * features are all of this model's documents' and of a kind that counts).
    */
-  vectorInto(doc: TermDoc, index: Int32Array, value: Float32Array, at: number): number {
-    if (raw.length < doc.ids.length) raw = new Float64Array(doc.ids.length * 2);
-    let m = 0;
+  valuesInto(docs: KbDocs, d: number, value: Float32Array): void {
+    const { start, ids, repeatAt, repeatCount } = docs;
+    const from = start[d]!;
+    const n = start[d + 1]! - from;
+    if (raw.length < n) raw = new Float64Array(n * 2);
     let norm = 0;
-    for (let k = 0; k < doc.ids.length; k++) {
-      const id = doc.ids[k]!;
+    let r = firstRepeat(docs, from);
+    for (let k = 0; k < n; k++) {
+      const id = ids[from + k]!;
       const w = id < this.weight.length ? this.weight[id]! : 0;
-      if (w === 0) continue;
-      const v = (1 + Math.log(doc.tf[k]!)) * w;
-      index[at + m] = id;
-      raw[m++] = v;
+      const tf = r < repeatAt.length && repeatAt[r] === from + k ? repeatCount[r++]! : 1;
+      const v = (1 + Math.log(tf)) * w;
+      raw[k] = v;
       norm += v * v;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let k = 0; k < m; k++) value[at + k] = raw[k]! * scale;
-    return m;
+    for (let k = 0; k < n; k++) value[from + k] = raw[k]! * scale;
   }
 
   vector(doc: TermDoc): SparseVector {
