@@ -29,14 +29,15 @@ import { startHello } from './ceilings-hello.js';
 import type { LoadJob, LoadResult } from './ceilings-load.js';
 import { memoryRound } from './ceilings-memory.js';
 import { ensureCompiled } from './compiled.js';
+import { instancesRound } from './ceilings-instances.js';
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     messages: { type: 'string', default: '3000' },
     customers: { type: 'string', default: '50' },
-    /** Only these groups, comma-separated: ingest, pg, webchat, list, memory (a partial table is never written). */
-    only: { type: 'string', default: 'ingest,pg,webchat,list,memory' },
+    /** Only these groups, comma-separated: ingest, pg, webchat, list, memory, instances (a partial table is never written). */
+    only: { type: 'string', default: 'ingest,pg,webchat,list,memory,instances' },
     /** Print the table without writing docs/performance.md. */
     dry: { type: 'boolean', default: false },
   },
@@ -412,7 +413,7 @@ function table(): string {
 const { matcher } = await loadFaq(SAMPLE_FAQ);
 for (const q of ANSWERED) if (!matcher.match(q).answered) throw new Error(`the sample FAQ does not answer "${q}"`);
 const only = new Set(args.only.split(','));
-if (only.has('memory')) await ensureCompiled();
+if (only.has('memory') || (only.has('instances') && PG_URL)) await ensureCompiled();
 const memorySeed = only.has('memory') ? await seedForMemory() : undefined;
 for (let round = 1; round <= ROUNDS; round++) {
   console.error(`round ${round}/${ROUNDS}…`);
@@ -421,6 +422,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   if (only.has('webchat')) await webchat();
   if (only.has('list')) await queueList();
   if (memorySeed) await memoryRound(record, memorySeed.dir.path, memorySeed.token);
+  if (only.has('instances') && PG_URL) await instancesRound(record, PG_URL, CUSTOMERS);
 }
 await memorySeed?.dir.rm();
 
@@ -435,7 +437,7 @@ const out = [
 ].join('\n');
 console.log(out);
 
-if (!args.dry && only.size === 5) {
+if (!args.dry && only.size === 6) {
   const path = join(ROOT, 'docs', 'performance.md');
   const doc = await readFile(path, 'utf8');
   const begin = '<!-- ceilings:begin (written by npm run bench:ceilings) -->';
