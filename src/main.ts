@@ -213,7 +213,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const invites = new Invites(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const agentSignals = new AgentSignals();
     cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
-    adapters = buildChannelAdapters(env, {
+    adapters = await buildChannelAdapters(env, {
       signals,
       visitors,
       customerTyping: customerTypingRelay(store, agentSignals),
