@@ -101,7 +101,9 @@ async function measure(serverUrl: string, instances: number, customers: number):
   const procs: Proc[] = [];
   try {
     procs.push(
-      ...(await Promise.all(dirs.map((d) => startCompiled({ DATABASE_URL: db.url, DATA_DIR: d.path, FAQ_DIR: SAMPLE_FAQ, ...NO_RATE_LIMITS })))),
+      ...(await Promise.all(
+        dirs.map((d) => startCompiled({ DATABASE_URL: db.url, DATA_DIR: d.path, FAQ_DIR: SAMPLE_FAQ, ...NO_RATE_LIMITS })),
+      )),
     );
     const bases = procs.map((p) => p.url);
     const queuedBy = await sessionsOn(bases, QUEUED);

@@ -15,9 +15,13 @@ export interface Crowd {
 /** Opens `streams` idle web-chat streams on `base`, spread over `sessions` sessions. */
 export async function holdStreams(base: string, streams: number, sessions: number): Promise<Crowd> {
   const t = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sse-streams.ts'), base, String(streams), String(sessions)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'sse-streams.ts'), base, String(streams), String(sessions)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise((r) => child.once('exit', r));
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);

@@ -93,9 +93,7 @@ for (const n of COUNTS) {
   const m = await settle();
   const rssPer = Math.round(((m.rss - base.rss) * 1048576) / n);
   const heapPer = m.heap && base.heap ? Math.round((total(m.heap) - total(base.heap)) / n) : undefined;
-  console.log(
-    `${n} streams: RSS ${m.rss.toFixed(1)} MB; per stream: RSS ${rssPer} B${heapPer === undefined ? '' : `, heap ${heapPer} B`}`,
-  );
+  console.log(`${n} streams: RSS ${m.rss.toFixed(1)} MB; per stream: RSS ${rssPer} B${heapPer === undefined ? '' : `, heap ${heapPer} B`}`);
   if (m.heap && base.heap) {
     const grown = [...m.heap].map(([k, e]) => {
       const b = base.heap!.get(k) ?? { bytes: 0, count: 0 };
