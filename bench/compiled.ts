@@ -14,6 +14,8 @@ import { build as esbuild } from 'esbuild';
 import { ensureBuilt } from '../scripts/build.mjs';
 
 export const ROOT = join(import.meta.dirname, '..');
+/** SHUTDOWN_TIMEOUT_MS's default is 10 s; a process still there well after it is stuck. */
+const STOP_MS = 30_000;
 
 export interface Proc {
   url: string;
@@ -61,7 +63,13 @@ async function startProcess(args: string[], env: Record<string, string>, readyPa
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    // A graceful stop that does not end keeps the bench from hanging, and is said so.
+    const timer = setTimeout(() => {
+      process.stderr.write(`${args.join(' ')} (pid ${child.pid}) did not exit ${STOP_MS / 1000} s after SIGTERM; killed\n`);
+      child.kill('SIGKILL');
+    }, STOP_MS);
     await exited;
+    clearTimeout(timer);
   };
   try {
     for (let i = 0; ; i++) {
