@@ -1,9 +1,16 @@
 /**
  * The load generator of `npm run bench:ceilings`, run in a worker thread so that the server
  * under test (switchboard or its hello-world peer, in the main thread) has the event loop to
- * itself, as it would in production. Started by `loadWorker()` in ceilings-http.ts.
+ * itself, as it would in production. Started by `load()` in ceilings.ts.
+ *
+ * Every simulated client holds its own kept-alive connection, opened and used once before the
+ * timed part, as a browser holds its connection to the site: a shared pool that opens sockets as
+ * requests overlap measured the server's accept queue instead (Node accepts one connection per
+ * turn of a busy event loop, so the 50th new socket waited 50 turns), and it did so for the
+ * ceiling and for switchboard alike.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { Agent, fetch } from 'undici';
 
 export type LoadJob =
   | {
@@ -29,17 +36,28 @@ export interface LoadResult {
   errors: number;
 }
 
+/** One connection, kept alive for the run (the server's Keep-Alive hint still bounds it). */
+const connection = () => new Agent({ connections: 1, pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
+
+/** Opens the connection with a request that is not timed; both servers answer GET /healthz. */
+async function warm(dispatcher: Agent, origin: string): Promise<void> {
+  await (await fetch(`${origin}/healthz`, { dispatcher })).arrayBuffer();
+}
+
 async function requests(job: Extract<LoadJob, { kind: 'requests' }>): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
+  const clients = Array.from({ length: job.concurrency }, connection);
+  const origin = new URL(job.requests[0]!.url).origin;
+  await Promise.all(clients.map((c) => warm(c, origin)));
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
+    clients.map(async (dispatcher) => {
       for (let i = next++; i < job.total; i = next++) {
         const r = job.requests[i % job.requests.length]!;
         const t = performance.now();
-        const send = () => fetch(r.url, { method: r.method, headers: r.headers, body: r.body?.replace('#', String(i)) });
+        const send = () => fetch(r.url, { method: r.method, headers: r.headers, body: r.body?.replace('#', String(i)), dispatcher });
         // A kept-alive socket the server closed as it was reused: sent again (web chat dedupes by clientMessageId).
         const res = await send().catch(send);
         await res.arrayBuffer();
@@ -48,6 +66,7 @@ async function requests(job: Extract<LoadJob, { kind: 'requests' }>): Promise<Lo
       }
     }),
   );
+  await Promise.all(clients.map((c) => c.close()));
   return { seconds: (performance.now() - started) / 1000, latencies, errors };
 }
 
@@ -55,12 +74,19 @@ async function requests(job: Extract<LoadJob, { kind: 'requests' }>): Promise<Lo
 async function replies(job: Extract<LoadJob, { kind: 'replies' }>): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  const started = performance.now();
+  // Every customer's stream open and its connection for messages warm before anyone's first message.
+  let ready!: () => void;
+  const allReady = new Promise<void>((resolve) => (ready = resolve));
+  let waiting = job.customers.length;
+  let started = 0;
   await Promise.all(
     job.customers.map(async (c) => {
       const controller = new AbortController();
+      const stream = connection();
+      const posts = connection();
       const res = await fetch(`${job.base}/webchat/sessions/${c.sessionId}/events?secret=${encodeURIComponent(c.secret)}`, {
         signal: controller.signal,
+        dispatcher: stream,
       });
       const reader = res.body!.getReader();
       const decoder = new TextDecoder();
@@ -84,10 +110,17 @@ async function replies(job: Extract<LoadJob, { kind: 'replies' }>): Promise<Load
           buf += decoder.decode(value, { stream: true });
         }
       };
+      await warm(posts, job.base);
+      if (--waiting === 0) {
+        started = performance.now();
+        ready();
+      }
+      await allReady;
       for (let i = 0; i < job.messagesEach; i++) {
         const t = performance.now();
         const reply = nextReply();
         const post = await fetch(`${job.base}/webchat/sessions/${c.sessionId}/messages`, {
+          dispatcher: posts,
           method: 'POST',
           headers: { authorization: `Bearer ${c.secret}`, 'content-type': 'application/json' },
           body: JSON.stringify({ text: job.text, clientMessageId: `m${i}` }),
@@ -98,6 +131,7 @@ async function replies(job: Extract<LoadJob, { kind: 'replies' }>): Promise<Load
         latencies.push(performance.now() - t);
       }
       controller.abort();
+      await Promise.all([stream.destroy(), posts.close()]);
     }),
   );
   return { seconds: (performance.now() - started) / 1000, latencies, errors };

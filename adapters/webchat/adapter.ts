@@ -200,6 +200,8 @@ export function createWebchatAdapter(deps: WebchatAdapterDeps): ChannelAdapter {
   return {
     channel: 'webchat',
     routes,
+    // "Sending" is the delivery record itself: the outbox writes it as it leases the reply.
+    sendsInStore: true,
     async start(d) {
       deliver = d;
     },

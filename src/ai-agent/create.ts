@@ -27,7 +27,7 @@ export function createAiAgentDeps(
     selector,
     timeoutMs: c.timeoutMs,
     // The drafts' budget and circuit breaker hold for these calls too.
-    mayCall: async () => (await drafts.status()).paused === null,
+    budget: drafts,
     log,
   };
 }

@@ -15,12 +15,13 @@ import type { InboundMessage } from '../domain/channel.js';
 import { botMaySpeak } from '../domain/conversation.js';
 import { COMPLAINT_LABEL } from '../domain/labels.js';
 import type { FaqMatcher } from '../faq/matcher.js';
-import type { AnswerSelector } from '../llm/answer-selector.js';
-import type { Drafter, DraftSource } from '../llm/drafter.js';
+import { buildSelectionPrompt, SELECT_MAX_TOKENS, type AnswerSelector } from '../llm/answer-selector.js';
+import type { Drafter, DraftRequest, DraftSource, DraftUsage } from '../llm/drafter.js';
 import { detectInjection } from '../llm/injection.js';
 import type { Logger } from '../log.js';
 import { detectComplaint } from '../pipeline/complaint.js';
 import { firstDelivery } from '../pipeline/dedupe.js';
+import { draftPromptChars, type ModelBudget } from '../pipeline/drafting.js';
 import { asksForHuman, detectLocale, isStartCommand } from '../pipeline/intent.js';
 import type { Store } from '../store/store.js';
 import { coversConversation, readAiAgentSettings } from './settings.js';
@@ -46,10 +47,26 @@ export interface AiAgentDeps {
   drafter: Drafter;
   selector?: AnswerSelector;
   timeoutMs: number;
-  /** False while drafting is paused (budget, circuit breaker): the model is not asked. */
-  mayCall: () => Promise<boolean>;
+  /**
+   * The drafts' budget and circuit breaker (DraftJobs): each call reserves its worst case first,
+   * and is not made while drafting is paused.
+   */
+  budget: ModelBudget;
   log: Logger;
 }
+
+/**
+ * The tokens of the model call a plan made. The ingest transaction keeps them as a row beside the
+ * drafts (src/pipeline/rules/model-spend.ts), so LLM_MONTHLY_BUDGET and the LLM report count them.
+ */
+export interface ModelSpend {
+  kind: 'ai_agent' | 'selection';
+  model: string | null;
+  usage: DraftUsage;
+}
+
+/** Room for the selection prompt's tool schema and tags beyond its text, in characters. */
+const SELECTION_OVERHEAD_CHARS = 1000;
 
 export type AiPlan =
   | {
@@ -58,9 +75,10 @@ export type AiPlan =
       answer?: { text: string; entryIds: string[]; model: string | null; inputTokens: number; outputTokens: number };
       declined?: DeclineReason;
       detail?: string;
+      spent?: ModelSpend;
     }
   /** Mode off, the FAQ unsure: the entry the model picked among the offered ones, or null for none. */
-  | { kind: 'pick'; entryId: string | null; offered: string[] };
+  | { kind: 'pick'; entryId: string | null; offered: string[]; spent: ModelSpend };
 
 /** Picks from offered choices and the like: those are not questions for the model. */
 function notAQuestion(m: InboundMessage): boolean {
@@ -109,10 +127,11 @@ export async function planAhead(
 
   // The team is only known inside the transaction (routing); the channel is enough to skip the model here.
   if (coversConversation({ ...seen.settings, teams: [] }, m.channel, null)) {
-    const declined = (reason: DeclineReason, detail?: string): AiPlan => ({
+    const declined = (reason: DeclineReason, detail?: string, spent?: ModelSpend): AiPlan => ({
       kind: 'agent',
       declined: reason,
       ...(detail ? { detail } : {}),
+      ...(spent ? { spent } : {}),
     });
     // First: an attempt to instruct the model is recorded as that, whatever else holds.
     const injection = detectInjection({ text: m.text, fullText: m.fullText, attachmentNames: m.attachments.map((a) => a.name) });
@@ -121,46 +140,67 @@ export async function planAhead(
     if (sources.length === 0) return declined('out_of_scope');
     if (detectComplaint(m.text) || seen.labels.includes(COMPLAINT_LABEL)) return declined('complaint');
     if (c && (c.priority === 'high' || c.priority === 'urgent')) return declined('high_priority');
-    if (!(await ai.mayCall())) return declined('llm_unavailable');
+    const request: DraftRequest = {
+      conversationId: c?.id ?? '',
+      locale,
+      history: [...history, { author: 'customer', text: m.text }],
+      sources,
+      close: offered,
+    };
+    const held = await ai.budget.reserve({
+      model: ai.drafter.model,
+      promptChars: draftPromptChars(request),
+      maxOutputTokens: ai.budget.maxOutputTokens,
+    });
+    if ('paused' in held) return declined('llm_unavailable', held.paused);
     try {
-      const draft = await ai.drafter.draft(
-        { conversationId: c?.id ?? '', locale, history: [...history, { author: 'customer', text: m.text }], sources, close: offered },
-        { signal: AbortSignal.timeout(ai.timeoutMs) },
-      );
+      const draft = await ai.drafter.draft(request, { signal: AbortSignal.timeout(ai.timeoutMs) });
       if (!draft) return declined('llm_failed', 'empty reply');
+      const model = draft.model ?? ai.drafter.model ?? null;
+      const spent: ModelSpend | undefined = draft.usage ? { kind: 'ai_agent', model, usage: draft.usage } : undefined;
       // The model's own reason is not kept: it may quote the customer, and events outlive erasure of messages.
-      if (draft.needsCheck) return declined('needs_human_check');
+      if (draft.needsCheck) return declined('needs_human_check', undefined, spent);
       // Cited ids are already only the ones sent (anthropic-drafter.ts); none left: nothing backs the reply.
       const cited = draft.entryIds.filter((id) => offered.includes(id));
-      if (cited.length === 0) return declined('no_citation');
+      if (cited.length === 0) return declined('no_citation', undefined, spent);
       return {
         kind: 'agent',
         answer: {
           text: draft.text,
           entryIds: cited,
-          model: draft.model ?? ai.drafter.model ?? null,
+          model,
           inputTokens: draft.usage?.inputTokens ?? 0,
           outputTokens: draft.usage?.outputTokens ?? 0,
         },
+        ...(spent ? { spent } : {}),
       };
     } catch (err) {
       ai.log.warn('ai agent: the model failed', { err });
       return declined('llm_failed', err instanceof Error ? err.message.slice(0, 200) : 'error');
+    } finally {
+      // Its usage is in the plan now, and lands beside the drafts when the message is stored.
+      held.release();
     }
   }
 
   // Mode off: the uncertain band may ask the model which offered entry is meant.
   if (!ai.selector || sources.length === 0 || result.answered) return undefined;
   if (detectInjection({ text: m.text, fullText: m.fullText })) return undefined;
-  if (!(await ai.mayCall())) return undefined;
+  const selection = { question: m.text, history, candidates: sources };
+  const prompt = buildSelectionPrompt(selection);
+  const held = await ai.budget.reserve({
+    model: ai.selector.model,
+    promptChars: prompt.system.length + prompt.user.length + SELECTION_OVERHEAD_CHARS,
+    maxOutputTokens: SELECT_MAX_TOKENS,
+  });
+  if ('paused' in held) return undefined;
   try {
-    const entryId = await ai.selector.select(
-      { question: m.text, history, candidates: sources },
-      { signal: AbortSignal.timeout(ai.timeoutMs) },
-    );
-    return { kind: 'pick', entryId, offered };
+    const pick = await ai.selector.select(selection, { signal: AbortSignal.timeout(ai.timeoutMs) });
+    return { kind: 'pick', entryId: pick.entryId, offered, spent: { kind: 'selection', model: pick.model, usage: pick.usage } };
   } catch (err) {
     ai.log.warn('answer selection failed; asking back', { err });
     return undefined;
+  } finally {
+    held.release();
   }
 }

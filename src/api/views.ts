@@ -1,4 +1,5 @@
 import { isQuestion } from '../pipeline/asked-question.js';
+import { isoTime } from '../domain/iso-time.js';
 import { conversationSla, type SlaPolicy, type TargetState } from '../sla/policy.js';
 import type {
   CannedResponseRow,
@@ -13,12 +14,17 @@ import type {
 
 /** JSON shapes the agent API returns. Timestamps are ISO strings. */
 
-const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined) => (ms == null ? null : isoTime(ms));
 
 /** What annotates a conversation beyond its row, shown where it was read (lists, detail, the tools' answers). */
 export interface ConversationAnnotations {
   labels: string[];
   participantIds: string[];
+}
+
+/** A target's due time while it is still owed: not met, and the conversation waits for an agent. */
+function openDueAt(c: ConversationRow, t: TargetState | undefined): number | null {
+  return t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
 }
 
 /**
@@ -28,9 +34,7 @@ export interface ConversationAnnotations {
  */
 export function conversationView(c: ConversationRow, policy: SlaPolicy, now: number, annotations?: ConversationAnnotations) {
   const sla = conversationSla(c, policy, now);
-  const open = (t: TargetState | undefined) =>
-    t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
-  const firstResponseDueAt = open(sla?.firstResponse);
+  const firstResponseDueAt = openDueAt(c, sla?.firstResponse);
   const view = {
     id: c.id,
     channel: c.channel,
@@ -44,7 +48,7 @@ export function conversationView(c: ConversationRow, policy: SlaPolicy, now: num
     slaStartedAt: iso(c.slaStartedAt),
     firstResponseDueAt: iso(firstResponseDueAt),
     firstRespondedAt: iso(c.firstRespondedAt),
-    resolutionDueAt: iso(open(sla?.resolution)),
+    resolutionDueAt: iso(openDueAt(c, sla?.resolution)),
     /** Each target passed unmet, with the time it was due (it stays after a late reply or resolve). */
     breached: {
       firstResponse: iso(sla?.firstResponse.breachedAt),

@@ -153,6 +153,13 @@ export interface ChannelAdapter {
   start(deliver: Deliver): Promise<void>;
   /** Throws ChannelError. */
   send(m: OutboundMessage): Promise<{ externalId: string }>;
+  /**
+   * True when `send` reaches nothing outside the store (the web chat, whose widget sees a reply
+   * once its delivery is recorded): the outbox then sends and records a reply in the transaction
+   * that leases it, one commit instead of a lease and then a delivery record. Such a `send` reads
+   * no files and answers at once.
+   */
+  readonly sendsInStore?: boolean;
   stop(): Promise<void>;
   readonly routes?: AdapterRoute[];
   /**

@@ -7,9 +7,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from '../log.js';
 import { DATA_TAG, escapeData } from './draft-prompt.js';
-import type { DraftSource } from './drafter.js';
+import type { DraftSource, DraftUsage } from './drafter.js';
 
 export const SELECT_TOOL_NAME = 'select_answer';
+/** An entry id is all it writes; also the most output the budget reserves for one selection. */
+export const SELECT_MAX_TOKENS = 100;
 
 export interface AnswerSelection {
   question: string;
@@ -18,9 +20,18 @@ export interface AnswerSelection {
   candidates: DraftSource[];
 }
 
+export interface AnswerPick {
+  /** The candidate's entry id, or null for none of them. */
+  entryId: string | null;
+  model: string;
+  /** The tokens of the call, for the budget and the LLM report. */
+  usage: DraftUsage;
+}
+
 export interface AnswerSelector {
-  /** The candidate's entry id, or null for none of them. Throws on API errors. */
-  select(req: AnswerSelection, opts?: { signal?: AbortSignal }): Promise<string | null>;
+  readonly model: string;
+  /** Throws on API errors. */
+  select(req: AnswerSelection, opts?: { signal?: AbortSignal }): Promise<AnswerPick>;
 }
 
 const SELECT_TOOL: Anthropic.Tool = {
@@ -73,12 +84,13 @@ export function createAnswerSelector(
   });
   const child = log.child({ component: 'answer-selector' });
   return {
+    model: config.model,
     async select(req, opts = {}) {
       const prompt = buildSelectionPrompt(req);
       const message = await client.messages.create(
         {
           model: config.model,
-          max_tokens: 100,
+          max_tokens: SELECT_MAX_TOKENS,
           system: prompt.system,
           tools: [SELECT_TOOL],
           tool_choice: { type: 'tool', name: SELECT_TOOL_NAME },
@@ -91,7 +103,17 @@ export function createAnswerSelector(
       // Only an id that was offered counts; anything else (text, an invented id) is "none".
       const picked = typeof id === 'string' && req.candidates.some((c) => c.entryId === id) ? id : null;
       child.debug('selection', { offered: req.candidates.length, picked });
-      return picked;
+      const u = message.usage;
+      return {
+        entryId: picked,
+        model: message.model || config.model,
+        usage: {
+          inputTokens: u.input_tokens,
+          outputTokens: u.output_tokens,
+          cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
+          cacheReadTokens: u.cache_read_input_tokens ?? 0,
+        },
+      };
     },
   };
 }

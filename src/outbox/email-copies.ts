@@ -13,13 +13,11 @@
  */
 import type { ChannelAdapter, OutboundMessage } from '../domain/channel.js';
 import type { Clock } from '../domain/clock.js';
-import { ChannelError } from '../domain/errors.js';
-import { afterFailure } from '../kit/backoff.js';
 import type { Logger } from '../log.js';
 import type { EmailCopyRow, OutboxRow } from '../store/ports.js';
 import type { Repos, Store } from '../store/store.js';
 import { LeasePump } from './lease-pump.js';
-import { OUTBOX_BACKOFF, OUTBOX_GIVE_UP_AFTER_MS } from './worker.js';
+import { attemptSend, OUTBOX_GIVE_UP_AFTER_MS, sendWithin } from './send-attempt.js';
 
 /** Mail clients keep References short; so do we: the root and the latest copies. */
 const MAX_CHAIN = 19;
@@ -127,39 +125,37 @@ export class EmailCopyWorker {
       await store.tx((r) => r.emailCopies.update(row.messageId, { status: 'skipped', lastError: mail, leaseUntil: null }));
       return;
     }
-    const attempt = row.attempts + 1;
-    try {
-      const { externalId } = await withTimeout(this.o.email.send(mail), this.o.sendTimeoutMs ?? 30_000);
-      const now = clock.now().getTime();
-      await store.tx((r) =>
-        r.emailCopies.update(row.messageId, {
-          status: 'sent',
-          attempts: attempt,
-          externalId,
-          sentAt: now,
-          leaseUntil: null,
-          lastError: null,
-        }),
-      );
-    } catch (err) {
-      const now = clock.now().getTime();
-      const ce = err instanceof ChannelError ? err : new ChannelError(String((err as Error)?.message ?? err), { retryable: true });
-      const decision = afterFailure(
-        OUTBOX_BACKOFF,
-        { giveUpAfterMs: OUTBOX_GIVE_UP_AFTER_MS },
-        { attempt, queuedAt: row.createdAt, now, retryable: ce.retryable, retryAfterMs: ce.retryAfterMs },
-      );
-      const lastError = `${ce.code}: ${ce.message}`.slice(0, 500);
-      log.warn('email copy send failed', { messageId: row.messageId, attempt, error: lastError, giveUp: decision.giveUp });
-      await store.tx((r) =>
-        r.emailCopies.update(
-          row.messageId,
-          decision.giveUp === false
-            ? { attempts: attempt, lastError, nextAttemptAt: decision.nextAttemptAt, leaseUntil: null }
-            : { status: 'failed', attempts: attempt, lastError, leaseUntil: null },
-        ),
-      );
-    }
+    await attemptSend({
+      row,
+      clock,
+      limits: { giveUpAfterMs: OUTBOX_GIVE_UP_AFTER_MS },
+      send: async (attempt) => {
+        const { externalId } = await sendWithin(this.o.email.send(mail), this.o.sendTimeoutMs ?? 30_000, 'email');
+        const now = clock.now().getTime();
+        await store.tx((r) =>
+          r.emailCopies.update(row.messageId, {
+            status: 'sent',
+            attempts: attempt,
+            externalId,
+            sentAt: now,
+            leaseUntil: null,
+            lastError: null,
+          }),
+        );
+      },
+      failed: async ({ attempt, error: ce, decision }) => {
+        const lastError = `${ce.code}: ${ce.message}`.slice(0, 500);
+        log.warn('email copy send failed', { messageId: row.messageId, attempt, error: lastError, giveUp: decision.giveUp });
+        await store.tx((r) =>
+          r.emailCopies.update(
+            row.messageId,
+            decision.giveUp === false
+              ? { attempts: attempt, lastError, nextAttemptAt: decision.nextAttemptAt, leaseUntil: null }
+              : { status: 'failed', attempts: attempt, lastError, leaseUntil: null },
+          ),
+        );
+      },
+    });
   }
 
   /** The email for a copy, or why there is none (the reason it is skipped). */
@@ -191,15 +187,4 @@ export class EmailCopyWorker {
       },
     };
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ChannelError(`email send did not answer within ${ms} ms`, { retryable: true, code: 'send_timeout' })),
-      ms,
-    );
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,8 +4,11 @@ import { sleep } from '../kit/sleep.js';
 
 export interface LeasePumpOptions<Row> {
   clock: Clock;
-  /** Leases up to `room` due rows until `leaseUntil` (one transaction). */
-  lease(now: number, leaseUntil: number, room: number): Promise<Row[]>;
+  /**
+   * Leases up to `room` due rows until `leaseUntil` (one transaction). Returns the rows for
+   * `handle`, or those and how many were leased when the transaction already finished some.
+   */
+  lease(now: number, leaseUntil: number, room: number): Promise<Row[] | { rows: Row[]; leased: number }>;
   /** Sends one leased row and records the outcome; a rejection is reported to `onError` and the row's lease expires. */
   handle(row: Row): Promise<void>;
   /** When the next row becomes due (a read); undefined when none is pending. */
@@ -68,8 +71,9 @@ export class LeasePump<Row> {
         const now = clock.now().getTime();
         const room = this.o.maxInFlight - this.inFlight.size;
         if (room <= 0) break; // each finished send wakes the pump again
-        const rows = await this.o.lease(now, now + this.o.leaseMs, room);
-        if (rows.length === 0) break;
+        const leased = await this.o.lease(now, now + this.o.leaseMs, room);
+        const rows = Array.isArray(leased) ? leased : leased.rows;
+        if ((Array.isArray(leased) ? rows.length : leased.leased) === 0) break;
         for (const row of rows) {
           void this.track(this.o.handle(row).catch((err: unknown) => this.o.onError(err, row))).then(() => this.kick());
         }

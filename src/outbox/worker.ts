@@ -1,19 +1,15 @@
 import type { ChannelAdapter, ChannelId, OutboundMessage } from '../domain/channel.js';
 import { ChannelError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
-import { afterFailure, type Backoff } from '../kit/backoff.js';
 import { LeasePump } from './lease-pump.js';
+import { attemptSend, OUTBOX_GIVE_UP_AFTER_MS, sendWithin } from './send-attempt.js';
 import type { Logger } from '../log.js';
 import type { Repos, Store } from '../store/store.js';
 import type { OutboxRow } from '../store/ports.js';
 import type { FileStore } from '../attachments/file-store.js';
 import { withOpeners } from '../attachments/outbound.js';
 
-/** Pauses between attempts at a send; a platform's own retry-after wins when longer. */
-export const OUTBOX_BACKOFF: Backoff = { initialMs: 500, maxMs: 60_000 };
-
-/** How long a reply is retried before it is marked failed (OUTBOX_GIVE_UP_AFTER). */
-export const OUTBOX_GIVE_UP_AFTER_MS = 24 * 3_600_000;
+export { OUTBOX_BACKOFF, OUTBOX_GIVE_UP_AFTER_MS } from './send-attempt.js';
 
 /** Sends in flight at once; a channel that hangs holds only its own rows, not the others'. */
 const MAX_IN_FLIGHT = 20;
@@ -53,7 +49,13 @@ export class OutboxWorker {
     this.pump = new LeasePump<OutboxRow>({
       clock: o.clock,
       // One row per conversation per lease (see leaseDue), so conversations go out in parallel.
-      lease: (now, leaseUntil, room) => o.store.tx((r) => r.outbox.leaseDue(now, leaseUntil, room, o.owner)),
+      lease: (now, leaseUntil, room) =>
+        o.store.tx(async (r) => {
+          const leased = await r.outbox.leaseDue(now, leaseUntil, room, o.owner);
+          const rows: OutboxRow[] = [];
+          for (const row of leased) if (!(await this.sendInStore(r, row, now))) rows.push(row);
+          return { rows, leased: leased.length };
+        }),
       handle: (row) => this.sendOne(row),
       nextDueAt: () => o.store.read((r) => r.outbox.nextDueAt()),
       onError: (err, row) =>
@@ -77,61 +79,70 @@ export class OutboxWorker {
     return this.pump.stop();
   }
 
+  /**
+   * A reply to a channel whose sending is its record in the store (the web chat) is sent and
+   * recorded in the lease's own transaction: the customer sees it one commit after it was queued
+   * instead of two, and either both the lease and the delivery are written or neither. False:
+   * the row goes the usual way (`sendOne`), as does one whose send refused.
+   */
+  private async sendInStore(r: Repos, row: OutboxRow, now: number): Promise<boolean> {
+    const adapter = this.o.adapters[row.channel as ChannelId];
+    if (!adapter?.sendsInStore) return false;
+    const message: OutboundMessage = { outboxId: row.id, ...(JSON.parse(row.payload) as Omit<OutboundMessage, 'outboxId'>) };
+    let externalId: string;
+    try {
+      ({ externalId } = await adapter.send(message));
+    } catch {
+      return false;
+    }
+    await this.recordSent(r, row, message, row.attempts + 1, externalId, now);
+    return true;
+  }
+
+  private async recordSent(r: Repos, row: OutboxRow, message: OutboundMessage, attempt: number, externalId: string, now: number) {
+    await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
+    await r.messages.setExternalId(row.messageId, externalId);
+    await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'sent' } }, now);
+    await this.o.afterSent?.(r, row, message, now);
+  }
+
   private async sendOne(row: OutboxRow): Promise<void> {
     const { store, clock, log } = this.o;
     const adapter = this.o.adapters[row.channel as ChannelId];
     const stored: OutboundMessage = { outboxId: row.id, ...(JSON.parse(row.payload) as Omit<OutboundMessage, 'outboxId'>) };
-    const attempt = row.attempts + 1;
-    try {
-      const message = await withOpeners(store, this.o.files, stored);
-      if (!adapter) throw new ChannelError(`channel ${row.channel} is not enabled`, { retryable: true, code: 'channel_disabled' });
-      const { externalId } = await withTimeout(adapter.send(message), this.o.sendTimeoutMs ?? 30_000, row.channel);
-      const now = clock.now().getTime();
-      await store.tx(async (r) => {
-        await r.outbox.update(row.id, { status: 'sent', attempts: attempt, externalId, sentAt: now, leaseUntil: null, lastError: null });
-        await r.messages.setExternalId(row.messageId, externalId);
-        await r.events.append(row.conversationId, { type: 'delivery', data: { messageId: row.messageId, status: 'sent' } }, now);
-        await this.o.afterSent?.(r, row, message, now);
-      });
-    } catch (err) {
-      const now = clock.now().getTime();
-      const ce = err instanceof ChannelError ? err : new ChannelError(String((err as Error)?.message ?? err), { retryable: true });
-      const decision = afterFailure(
-        OUTBOX_BACKOFF,
-        { giveUpAfterMs: this.o.giveUpAfterMs ?? OUTBOX_GIVE_UP_AFTER_MS, maxAttempts: this.o.maxAttempts },
-        { attempt, queuedAt: row.createdAt, now, retryable: ce.retryable, retryAfterMs: ce.retryAfterMs },
-      );
-      const permanent = decision.giveUp !== false;
-      const lastError = `${decision.giveUp === 'horizon' ? `gave up after ${attempt} attempts: ` : ''}${ce.code}: ${ce.message}`.slice(
-        0,
-        500,
-      );
-      if (permanent) log.error('outbox gave up on a reply', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
-      else log.warn('outbox send failed', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
-      if (permanent) {
-        await store.tx(async (r) => {
-          await r.outbox.update(row.id, { status: 'failed', attempts: attempt, lastError, leaseUntil: null });
-          await r.events.append(
-            row.conversationId,
-            { type: 'delivery', data: { messageId: row.messageId, status: 'failed', error: lastError } },
-            now,
-          );
-        });
-        return;
-      }
-      const { nextAttemptAt } = decision;
-      await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
-    }
+    await attemptSend({
+      row,
+      clock,
+      limits: { giveUpAfterMs: this.o.giveUpAfterMs ?? OUTBOX_GIVE_UP_AFTER_MS, maxAttempts: this.o.maxAttempts },
+      send: async (attempt) => {
+        const message = await withOpeners(store, this.o.files, stored);
+        if (!adapter) throw new ChannelError(`channel ${row.channel} is not enabled`, { retryable: true, code: 'channel_disabled' });
+        const { externalId } = await sendWithin(adapter.send(message), this.o.sendTimeoutMs ?? 30_000, row.channel);
+        const now = clock.now().getTime();
+        await store.tx((r) => this.recordSent(r, row, message, attempt, externalId, now));
+      },
+      failed: async ({ attempt, now, error: ce, decision }) => {
+        const permanent = decision.giveUp !== false;
+        const lastError = `${decision.giveUp === 'horizon' ? `gave up after ${attempt} attempts: ` : ''}${ce.code}: ${ce.message}`.slice(
+          0,
+          500,
+        );
+        if (permanent) log.error('outbox gave up on a reply', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
+        else log.warn('outbox send failed', { outboxId: row.id, channel: row.channel, attempt, error: lastError });
+        if (decision.giveUp !== false) {
+          await store.tx(async (r) => {
+            await r.outbox.update(row.id, { status: 'failed', attempts: attempt, lastError, leaseUntil: null });
+            await r.events.append(
+              row.conversationId,
+              { type: 'delivery', data: { messageId: row.messageId, status: 'failed', error: lastError } },
+              now,
+            );
+          });
+          return;
+        }
+        const { nextAttemptAt } = decision;
+        await store.tx((r) => r.outbox.update(row.id, { attempts: attempt, lastError, nextAttemptAt, leaseUntil: null }));
+      },
+    });
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, channel: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ChannelError(`${channel} send did not answer within ${ms} ms`, { retryable: true, code: 'send_timeout' })),
-      ms,
-    );
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -33,17 +33,52 @@ export interface DraftingDeps {
 /** The fixed instructions and tool schema of a draft prompt, in characters (draft-prompt.ts), rounded up. */
 const PROMPT_OVERHEAD_CHARS = 4000;
 
+/** A draft prompt's length in characters, rounded up (what the reservation counts as tokens). */
+export function draftPromptChars(req: DraftRequest): number {
+  return (
+    PROMPT_OVERHEAD_CHARS +
+    req.history.slice(-20).reduce((n, m) => n + m.text.length + 40, 0) +
+    req.sources.reduce((n, x) => n + x.entryId.length + x.question.length + x.answer.length + 60, 0)
+  );
+}
+
+/** One model call as the budget sees it before it is made. */
+export interface ModelCall {
+  model?: string | undefined;
+  promptChars: number;
+  maxOutputTokens: number;
+}
+
 /**
- * The most a draft can cost before it is written, for the budget's reservation: every prompt
+ * The most a model call can cost before it is made, for the budget's reservation: every prompt
  * character counted as a token written to the cache (the dearest input), and the full max_tokens
  * out. Real usage is far below it; the reservation is settled with the real figures at the end.
  */
-export function worstCaseCost(prices: PriceTable, model: string | undefined, req: DraftRequest, maxOutputTokens = 1024): number {
-  const chars =
-    PROMPT_OVERHEAD_CHARS +
-    req.history.slice(-20).reduce((n, m) => n + m.text.length + 40, 0) +
-    req.sources.reduce((n, x) => n + x.entryId.length + x.question.length + x.answer.length + 60, 0);
-  return estimateCost(prices, model, { inputTokens: 0, outputTokens: maxOutputTokens, cacheWriteTokens: chars, cacheReadTokens: 0 }) ?? 0;
+export function callWorstCase(prices: PriceTable, call: ModelCall): number {
+  return (
+    estimateCost(prices, call.model, {
+      inputTokens: 0,
+      outputTokens: call.maxOutputTokens,
+      cacheWriteTokens: call.promptChars,
+      cacheReadTokens: 0,
+    }) ?? 0
+  );
+}
+
+/** A call's share of the budget while it is in flight; released once its usage is known. */
+export interface Reservation {
+  release(): void;
+}
+
+/**
+ * The budget (LLM_MONTHLY_BUDGET) and circuit breaker as a model call outside drafting sees them
+ * (AI agent mode, the answer selector): one spend, so every call reserves its worst case first.
+ */
+export interface ModelBudget {
+  /** Reserves the call's worst-case cost, or says why it may not be made now. */
+  reserve(call: ModelCall): Promise<Reservation | { paused: PauseReason }>;
+  /** The drafter's max_tokens, for a call made through the drafter. */
+  readonly maxOutputTokens: number;
 }
 
 export type PauseReason = 'budget' | 'breaker';
@@ -105,7 +140,7 @@ export function monthStart(ms: number): number {
  * never stuck. A draft row exists from the start (status `streaming`), so the console can follow
  * it; every way it can end leaves a status on it: ready, failed, cancelled or skipped, with why.
  */
-export class DraftJobs {
+export class DraftJobs implements ModelBudget {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly controller = new AbortController();
   readonly streams = new DraftStreams();
@@ -145,6 +180,30 @@ export class DraftJobs {
     await this.idle();
   }
 
+  get maxOutputTokens(): number {
+    return this.d.maxOutputTokens ?? 1024;
+  }
+
+  /**
+   * The reservation drafts take, for any model call: refused while paused (the worst case of the
+   * calls in flight counts, see status()); otherwise the call's worst case is added with no await
+   * after that check, so calls starting together cannot all slip under the budget.
+   */
+  async reserve(call: ModelCall): Promise<Reservation | { paused: PauseReason }> {
+    const status = await this.status();
+    if (status.paused) return { paused: status.paused };
+    const cost = callWorstCase(this.d.prices ?? {}, call);
+    this.reserved += cost;
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.reserved = Math.max(0, this.reserved - cost);
+      },
+    };
+  }
+
   cancel(draftId: string): boolean {
     return this.streams.cancel(draftId, 'agent');
   }
@@ -180,7 +239,9 @@ export class DraftJobs {
   private async prepare(
     conversationId: string,
     messageId: string,
-  ): Promise<{ skipped: StartResult } | { row: DraftRow; request: DraftRequest; injection?: InjectionMatch; reservation: number } | null> {
+  ): Promise<
+    { skipped: StartResult } | { row: DraftRow; request: DraftRequest; injection?: InjectionMatch; reservation?: Reservation } | null
+  > {
     const { store, faq, drafter } = this.d;
     const { conversation, history } = await store.tx(async (r) => ({
       conversation: await r.conversations.get(conversationId),
@@ -210,16 +271,17 @@ export class DraftJobs {
       sources,
       close,
     };
-    let reservation = 0;
+    let reservation: Reservation | undefined;
     if (drafter.kind === 'llm') {
-      // The budget counts the worst case of the drafts in flight (status()), and this draft's is added
-      // with no await after that check, so drafts starting together cannot all slip under the budget:
-      // as before, only the one draft that starts under it can pass it.
-      const status = await this.status();
+      // Only the one draft that starts under the budget can pass it (reserve()).
+      const held = await this.reserve({
+        model: drafter.model,
+        promptChars: draftPromptChars(request),
+        maxOutputTokens: this.maxOutputTokens,
+      });
       // A paused drafter leaves a visible row, so the agent reads why there is no draft.
-      if (status.paused) return { skipped: await this.insertEnded({ ...base, status: 'skipped', statusReason: status.paused }) };
-      reservation = worstCaseCost(this.d.prices ?? {}, drafter.model, request, this.d.maxOutputTokens);
-      this.reserved += reservation;
+      if ('paused' in held) return { skipped: await this.insertEnded({ ...base, status: 'skipped', statusReason: held.paused }) };
+      reservation = held;
     }
     try {
       await store.tx(async (r) => {
@@ -227,7 +289,7 @@ export class DraftJobs {
         await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: drafter.kind, status: 'streaming' } }, now);
       });
     } catch (err) {
-      this.reserved -= reservation;
+      reservation?.release();
       throw err;
     }
     // Decided in code, whatever the model says: a conversation that tries to instruct it gets a person's look (injection.ts).
@@ -235,7 +297,7 @@ export class DraftJobs {
       .filter((m) => m.author === 'customer')
       .map((m) => detectInjection(injectionInputOf(m.text, m.meta)))
       .find((x) => x !== undefined);
-    return { row: base, ...(injection ? { injection } : {}), request, reservation };
+    return { row: base, ...(injection ? { injection } : {}), request, ...(reservation ? { reservation } : {}) };
   }
 
   private async insertEnded(row: DraftRow): Promise<StartResult> {
@@ -250,12 +312,12 @@ export class DraftJobs {
     return { draftId: row.id, status: row.status, reason: row.statusReason };
   }
 
-  private async write(job: { row: DraftRow; request: DraftRequest; injection?: InjectionMatch; reservation: number }): Promise<void> {
+  private async write(job: { row: DraftRow; request: DraftRequest; injection?: InjectionMatch; reservation?: Reservation }): Promise<void> {
     try {
       await this.writeReserved(job);
     } finally {
       // Settled: the real usage is on the draft row now (or the draft failed before it was billed).
-      this.reserved = Math.max(0, this.reserved - job.reservation);
+      job.reservation?.release();
     }
   }
 

@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { agents, agentTokens } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { prepared, type QueryDb } from './dialect.js';
 import type { AgentRow, AgentsRepo, AgentTokenRow, AgentTokensRepo } from './ports.js';
 
 export class SqlAgentsRepo implements AgentsRepo {
@@ -31,13 +31,17 @@ export class SqlAgentTokensRepo implements AgentTokensRepo {
   }
 
   async byHash(tokenHash: string): Promise<{ token: AgentTokenRow; agent: AgentRow } | undefined> {
-    const rows = await this.db
-      .select({ token: agentTokens, agent: agents })
-      .from(agentTokens)
-      .innerJoin(agents, eq(agents.id, agentTokens.agentId))
-      .where(eq(agentTokens.tokenHash, tokenHash))
-      .limit(1);
-    return rows[0];
+    // Every API request checks its token: prepared once.
+    const q = prepared(this.db, 'agentTokens.byHash', (db) =>
+      db
+        .select({ token: agentTokens, agent: agents })
+        .from(agentTokens)
+        .innerJoin(agents, eq(agents.id, agentTokens.agentId))
+        .where(eq(agentTokens.tokenHash, sql.placeholder('tokenHash')))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ tokenHash }))[0];
   }
 
   async get(id: string): Promise<AgentTokenRow | undefined> {

@@ -79,6 +79,15 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 
   async browse(filter: BrowseFilter): Promise<ConversationRow[]> {
+    // Newest activity first is an index range per status (conversations_activity); several
+    // statuses in one read would sort every matching row, so each is read alone and merged.
+    if (filter.sort === 'activity' && filter.statuses.length > 1) {
+      const pages = await Promise.all(filter.statuses.map((status) => this.browse({ ...filter, statuses: [status] })));
+      return pages
+        .flat()
+        .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .slice(0, filter.limit);
+    }
     const c = conversations;
     const conds: SQL[] = [inArray(c.status, filter.statuses)];
     if (filter.assigneeId) conds.push(eq(c.assigneeId, filter.assigneeId));

@@ -74,7 +74,12 @@ export class SqlCustomersRepo implements CustomersRepo {
   async identitiesOfMany(customerIds: string[]): Promise<Map<string, IdentityRow[]>> {
     const out = new Map<string, IdentityRow[]>();
     if (customerIds.length === 0) return out;
-    const rows = await this.db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, customerIds));
+    const list = inPlaceholders(customerIds);
+    const rows = list
+      ? await prepared(this.db, `customers.identitiesOfMany:${list.size}`, (db) =>
+          db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, list.list)).prepare(),
+        ).all(list.values)
+      : await this.db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, customerIds));
     for (const r of rows) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r]);
     return out;
   }

@@ -127,10 +127,15 @@ export class SqlEventsRepo implements EventsRepo {
 
   async maxSeq(): Promise<number> {
     await this.flush();
-    const rows = await this.db
-      .select({ seq: sql<number>`coalesce(max(${events.seq}), 0)` })
-      .from(events)
-      .where(and(...this.visible([])));
+    // Read with every list page (its eventCursor): prepared once.
+    const q = prepared(this.db, 'events.maxSeq', (db) =>
+      db
+        .select({ seq: sql<number>`coalesce(max(${events.seq}), 0)` })
+        .from(events)
+        .where(and(...this.visible([])))
+        .prepare(),
+    );
+    const rows = await q.all();
     return Number(rows[0]?.seq ?? 0);
   }
 

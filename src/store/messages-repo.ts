@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql, type Placeholder } from 'drizzle-orm';
-import { messages } from './sqlite/schema.js';
+import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { conversations, messages } from './sqlite/schema.js';
 import { inPlaceholders, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
-import type { MessageRow, MessagesRepo, SearchRepo } from './ports.js';
+import type { LastLines, MessageRow, MessagesRepo, SearchRepo } from './ports.js';
 
 /** Messages and notes. The one place they are written, so also where the search index follows them (same transaction). */
 export class SqlMessagesRepo implements MessagesRepo {
@@ -117,51 +118,45 @@ export class SqlMessagesRepo implements MessagesRepo {
     return (await q.all({ conversationId }))[0];
   }
 
-  async lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>> {
-    const out = new Map<string, MessageRow>();
+  async lastLinesOf(conversationIds: string[]): Promise<Map<string, LastLines>> {
+    const out = new Map<string, LastLines>();
     if (conversationIds.length === 0) return out;
-    // Only each conversation's last message is read (its greatest id, on the (conversation_id, id)
-    // index), not every message of the page's conversations.
-    const last = (db: QueryDb, ids: (string | Placeholder)[]) =>
+    // One statement for both lines, with only the columns they show: each is a backward walk of
+    // the conversation's (conversation_id, id) index that stops at the first match, where a
+    // max(id) per group read every message of the page's conversations, once per line.
+    const last = alias(messages, 'last_message');
+    const fromCustomer = alias(messages, 'last_customer_message');
+    const newest = (where: SQL) =>
+      sql`(select ${messages.id} from ${messages} where ${messages.conversationId} = ${conversations.id} and ${where} order by ${messages.id} desc limit 1)`;
+    const lines = (db: QueryDb, ids: (string | Placeholder)[]) =>
       db
-        .select()
-        .from(messages)
-        .where(
-          inArray(
-            messages.id,
-            db
-              .select({ id: sql<string>`max(${messages.id})` })
-              .from(messages)
-              .where(and(inArray(messages.conversationId, ids), ne(messages.direction, 'internal')))
-              .groupBy(messages.conversationId),
-          ),
-        );
+        .select({
+          conversationId: conversations.id,
+          lastText: last.text,
+          lastAuthor: last.author,
+          lastAt: last.createdAt,
+          customerText: fromCustomer.text,
+          customerAt: fromCustomer.createdAt,
+        })
+        .from(conversations)
+        .leftJoin(last, eq(last.id, newest(ne(messages.direction, 'internal'))))
+        .leftJoin(fromCustomer, eq(fromCustomer.id, newest(eq(messages.author, 'customer'))))
+        .where(inArray(conversations.id, ids));
     const list = inPlaceholders(conversationIds);
     const rows = list
-      ? await prepared(this.db, `messages.lastOf:${list.size}`, (db) => last(db, list.list).prepare()).all(list.values)
-      : await last(this.db, conversationIds);
-    for (const r of rows) out.set(r.conversationId, r);
-    return out;
-  }
-
-  async lastFromCustomerOf(conversationIds: string[]): Promise<Map<string, MessageRow>> {
-    const out = new Map<string, MessageRow>();
-    if (conversationIds.length === 0) return out;
-    // As lastOf, on the same index: the greatest id per conversation among the customer's own messages.
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(
-        inArray(
-          messages.id,
-          this.db
-            .select({ id: sql<string>`max(${messages.id})` })
-            .from(messages)
-            .where(and(inArray(messages.conversationId, conversationIds), eq(messages.author, 'customer')))
-            .groupBy(messages.conversationId),
-        ),
-      );
-    for (const r of rows) out.set(r.conversationId, r);
+      ? await prepared(this.db, `messages.lastLinesOf:${list.size}`, (db) => lines(db, list.list).prepare()).all(list.values)
+      : await lines(this.db, conversationIds);
+    for (const r of rows) {
+      const lastLine =
+        r.lastText !== null && r.lastAuthor !== null && r.lastAt !== null
+          ? { text: r.lastText, author: r.lastAuthor, createdAt: r.lastAt }
+          : null;
+      const customerLine =
+        r.customerText !== null && r.customerAt !== null
+          ? { text: r.customerText, author: 'customer' as const, createdAt: r.customerAt }
+          : null;
+      if (lastLine || customerLine) out.set(r.conversationId, { last: lastLine, fromCustomer: customerLine });
+    }
     return out;
   }
 

@@ -16,10 +16,12 @@ export { AGENT_STATUSES } from '../domain/presence.js';
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'internal'] as const;
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'agent'] as const;
 /**
- * `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts) and
- * `translation` rows those of a translation (src/pipeline/translations.ts); neither is a reply draft.
+ * `summary` rows hold the tokens of a generated summary note (src/pipeline/summaries.ts),
+ * `translation` rows those of a translation (src/pipeline/translations.ts), `ai_agent` and
+ * `selection` rows those of AI agent mode and the answer selector (src/ai-agent/plan.ts); none is
+ * a reply draft.
  */
-export const DRAFT_KINDS = ['llm', 'faq', 'summary', 'translation'] as const;
+export const DRAFT_KINDS = ['llm', 'faq', 'summary', 'translation', 'ai_agent', 'selection'] as const;
 /** The kinds that are reply drafts an agent can use. */
 export const REPLY_DRAFT_KINDS = ['llm', 'faq'] as const;
 /** streaming: the model is still writing; skipped: no draft on purpose (budget, breaker, nothing close in the FAQ). */
@@ -629,6 +631,18 @@ export interface DraftsRepo {
   redact(conversationId: string): Promise<number>;
 }
 
+/** One message as a list line: its text (whole; the list shortens it), author and time. */
+export interface MessageLine {
+  text: string;
+  author: MessageAuthor;
+  createdAt: number;
+}
+
+export interface LastLines {
+  last: MessageLine | null;
+  fromCustomer: MessageLine | null;
+}
+
 export interface MessagesRepo {
   findByExternal(channel: string, externalId: string): Promise<MessageRow | undefined>;
   /** Inserts unless (channel, externalId) exists; returns false on that conflict. */
@@ -642,10 +656,12 @@ export interface MessagesRepo {
   /** The last `limit` customer-visible messages, oldest first. */
   recent(conversationId: string, limit: number): Promise<MessageRow[]>;
   lastInbound(conversationId: string): Promise<MessageRow | undefined>;
-  /** The last customer-visible message of each conversation. */
-  lastOf(conversationIds: string[]): Promise<Map<string, MessageRow>>;
-  /** Each conversation's last message from the customer (not the bot's or an agent's reply). */
-  lastFromCustomerOf(conversationIds: string[]): Promise<Map<string, MessageRow>>;
+  /**
+   * What a list shows of each conversation's messages: its last customer-visible message, and its
+   * last message from the customer (not the bot's or an agent's reply). Conversations without
+   * either are absent.
+   */
+  lastLinesOf(conversationIds: string[]): Promise<Map<string, LastLines>>;
   /**
    * Blanks the text and meta (attachment references, raw headers) of up to `limit` messages of a
    * conversation not blank yet, and with `externalIds` their platform ids too; returns how many

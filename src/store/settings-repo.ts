@@ -1,13 +1,22 @@
 import { eq, sql } from 'drizzle-orm';
 import { settings } from './sqlite/schema.js';
-import type { QueryDb } from './dialect.js';
+import { prepared, type QueryDb } from './dialect.js';
 import type { SettingRow, SettingsRepo } from './ports.js';
 
 export class SqlSettingsRepo implements SettingsRepo {
   constructor(private readonly db: QueryDb) {}
 
   async get(key: string): Promise<SettingRow | undefined> {
-    return (await this.db.select().from(settings).where(eq(settings.key, key)).limit(1))[0];
+    // Read on every list page (the SLA policy in force): prepared once.
+    const q = prepared(this.db, 'settings.get', (db) =>
+      db
+        .select()
+        .from(settings)
+        .where(eq(settings.key, sql.placeholder('key')))
+        .limit(1)
+        .prepare(),
+    );
+    return (await q.all({ key }))[0];
   }
 
   async set(row: SettingRow): Promise<void> {

@@ -4,10 +4,9 @@
  * a reply arrive as a real multipart upload (`files[n]` next to `payload_json`).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/domain/channel.js';
 import { hugeFile, outboundFile, readAll, samplePdf, samplePng, sha256 } from '../support/sample-files.js';
 import { sendError } from '../support/send-error.js';
-import { ann, startHarness, type Harness } from './harness.js';
+import { ann, reply, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -15,19 +14,6 @@ afterEach(async () => {
 });
 
 const signal = () => AbortSignal.timeout(10_000);
-
-function reply(threadKey: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
-  return {
-    outboxId: `out-${Math.random()}`,
-    conversationId: 'conv-1',
-    channel: 'discord',
-    threadKey,
-    to: { channelUserId: ann.id },
-    text,
-    author: 'agent',
-    ...extra,
-  };
-}
 
 describe('Discord files from customers', () => {
   it('an image and a PDF open to exactly the bytes on the CDN, with their names and types', async () => {

@@ -1,6 +1,6 @@
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import type { DiscordConfig } from '../../adapters/discord/config.js';
-import type { ChannelAdapter } from '../../src/domain/channel.js';
+import type { ChannelAdapter, OutboundMessage } from '../../src/domain/channel.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryState } from '../support/memory-state.js';
 import { RecordingDeliver } from '../support/recording-deliver.js';
@@ -54,3 +54,17 @@ export async function startHarness(config: Partial<DiscordConfig> = {}, opts: { 
 
 export const ann = { id: '210000000000000001', username: 'ann_k', global_name: 'Ann K' };
 export const ben = { id: '210000000000000002', username: 'ben' };
+
+/** An agent's reply to Ann in `threadKey` (a channel id) as the outbox hands it to the adapter. */
+export function reply(threadKey: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
+  return {
+    outboxId: `out-${Math.random()}`,
+    conversationId: 'conv-1',
+    channel: 'discord',
+    threadKey,
+    to: { channelUserId: ann.id },
+    text,
+    author: 'agent',
+    ...extra,
+  };
+}

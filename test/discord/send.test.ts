@@ -1,27 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/domain/channel.js';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import { sendError } from '../support/send-error.js';
 import { silentLogger } from '../../src/log.js';
-import { ann, startHarness, type Harness } from './harness.js';
+import { ann, reply, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
-
-function reply(threadKey: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
-  return {
-    outboxId: `out-${Math.random()}`,
-    conversationId: 'conv-1',
-    channel: 'discord',
-    threadKey,
-    to: { channelUserId: ann.id },
-    text,
-    author: 'agent',
-    ...extra,
-  };
-}
 
 describe('Discord send (without start: any instance may send)', () => {
   it('splits at 2,000 characters, references the question on the first part, and never pings anyone else', async () => {

@@ -4,26 +4,12 @@
  * second customer gets a thread of their own.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/domain/channel.js';
-import { ann, ben, startHarness, type Harness } from './harness.js';
+import { ann, ben, reply, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
-
-function reply(threadKey: string, text: string, replyTo?: string): OutboundMessage {
-  return {
-    outboxId: `out-${Math.random()}`,
-    conversationId: 'conv-1',
-    channel: 'discord',
-    threadKey,
-    to: { channelUserId: ann.id },
-    text,
-    author: 'bot',
-    ...(replyTo ? { replyTo: { externalMessageId: replyTo } } : {}),
-  };
-}
 
 describe('Discord support channels', () => {
   it('a post opens a thread for its customer; replies and later messages stay in it; a second customer gets their own', async () => {
@@ -38,7 +24,9 @@ describe('Discord support channels', () => {
     expect(thread).toEqual({ id: post.id, name: 'Support: Ann K' });
     expect(h.recorder.stored[0]).toMatchObject({ externalMessageId: post.id, threadKey: thread!.id, text: 'My parcel never arrived' });
 
-    await h.adapter.send(reply(thread!.id, 'Sorry to hear that — which order number?', post.id));
+    await h.adapter.send(
+      reply(thread!.id, 'Sorry to hear that — which order number?', { author: 'bot', replyTo: { externalMessageId: post.id } }),
+    );
     expect(h.fake.sentTo(thread!.id).map((m) => m.content)).toEqual(['Sorry to hear that — which order number?']);
     expect(h.fake.sentTo(channelId)).toHaveLength(0);
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
+import { queuedConversation } from '../support/conversations.js';
 import type { Running } from '../../src/main.js';
 
 describe('agent actions: notes, transfer, release, resolve and reopen', () => {
@@ -21,19 +22,9 @@ describe('agent actions: notes, transfer, release, resolve and reopen', () => {
     await dir?.rm();
   });
 
-  async function queuedConversation(customer: WebchatCustomer): Promise<string> {
-    await customer.say('human');
-    const conv = await eventually(
-      () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
-      5000,
-      'conversation',
-    );
-    return conv.id;
-  }
-
   it('keeps notes internal, transfers, releases and resolves', async () => {
     const customer = await WebchatCustomer.open(app.url);
-    const id = await queuedConversation(customer);
+    const id = await queuedConversation(app, customer);
     expect((await api(app, ann.token, 'POST', `/api/conversations/${id}/claim`)).status).toBe(200);
     expect((await api(app, ann.token, 'POST', `/api/conversations/${id}/notes`, { text: 'VIP, be nice' })).status).toBe(201);
     const moved = await api(app, ann.token, 'POST', `/api/conversations/${id}/transfer`, { agentId: ben.id });
@@ -53,7 +44,7 @@ describe('agent actions: notes, transfer, release, resolve and reopen', () => {
 
   it('a customer writing after resolve goes back to the same agent within the window, and to the queue after it', async () => {
     const customer = await WebchatCustomer.open(app.url);
-    const id = await queuedConversation(customer);
+    const id = await queuedConversation(app, customer);
     await api(app, ann.token, 'POST', `/api/conversations/${id}/claim`);
     await api(app, ann.token, 'POST', `/api/conversations/${id}/resolve`);
     await customer.say('one more thing');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
+import { queuedConversation } from '../support/conversations.js';
 import type { Running } from '../../src/main.js';
 
 /** The bot's messages to the customer (its answers are decided in the same transaction that stores the press). */
@@ -24,15 +25,10 @@ describe('an agent reply with quick-reply buttons', () => {
 
   it('offers the buttons on the channel, and a press reaches the agent as the customer’s message', async () => {
     const customer = await WebchatCustomer.open(app.url);
-    await customer.say('human');
-    const conv = await eventually(
-      () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
-      5000,
-      'conversation',
-    );
-    expect((await api(app, ann.token, 'POST', `/api/conversations/${conv.id}/claim`)).status).toBe(200);
+    const id = await queuedConversation(app, customer);
+    expect((await api(app, ann.token, 'POST', `/api/conversations/${id}/claim`)).status).toBe(200);
 
-    const sent = await api(app, ann.token, 'POST', `/api/conversations/${conv.id}/messages`, {
+    const sent = await api(app, ann.token, 'POST', `/api/conversations/${id}/messages`, {
       text: 'Would you like a refund or a replacement?',
       choices: ['Refund', ' Replacement '],
     });
@@ -51,11 +47,11 @@ describe('an agent reply with quick-reply buttons', () => {
       { id: 'reply:2', label: 'Replacement' },
     ]);
 
-    const botBefore = botReplies((await api(app, ann.token, 'GET', `/api/conversations/${conv.id}`)).body);
+    const botBefore = botReplies((await api(app, ann.token, 'GET', `/api/conversations/${id}`)).body);
     expect((await customer.pick('reply:2', 'Replacement')).status).toBe(202);
     const detail = await eventually(
       async () => {
-        const d = (await api(app, ann.token, 'GET', `/api/conversations/${conv.id}`)).body;
+        const d = (await api(app, ann.token, 'GET', `/api/conversations/${id}`)).body;
         return d.messages.some((m: { text: string }) => m.text === 'Replacement') ? d : undefined;
       },
       5000,
@@ -69,18 +65,13 @@ describe('an agent reply with quick-reply buttons', () => {
 
   it('refuses more than five buttons and empty or long labels, sending nothing', async () => {
     const customer = await WebchatCustomer.open(app.url);
-    await customer.say('human');
-    const conv = await eventually(
-      () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
-      5000,
-      'conversation',
-    );
-    await api(app, ann.token, 'POST', `/api/conversations/${conv.id}/claim`);
+    const id = await queuedConversation(app, customer);
+    await api(app, ann.token, 'POST', `/api/conversations/${id}/claim`);
     for (const choices of [['1', '2', '3', '4', '5', '6'], [' '], ['x'.repeat(65)]]) {
-      const res = await api(app, ann.token, 'POST', `/api/conversations/${conv.id}/messages`, { text: 'Pick one', choices });
+      const res = await api(app, ann.token, 'POST', `/api/conversations/${id}/messages`, { text: 'Pick one', choices });
       expect(res.status).toBe(400);
     }
-    const detail = (await api(app, ann.token, 'GET', `/api/conversations/${conv.id}`)).body;
+    const detail = (await api(app, ann.token, 'GET', `/api/conversations/${id}`)).body;
     expect(detail.messages.some((m: { text: string }) => m.text === 'Pick one')).toBe(false);
   });
 });

@@ -53,7 +53,7 @@ function pipeline(store: Store, faq: FaqMatcher, llm: FakeAnthropic) {
       drafter,
       selector: createAnswerSelector({ apiKey: llm.apiKey, baseURL: llm.url, model: MODEL, timeoutMs: 3000 }, log),
       timeoutMs: 3000,
-      mayCall: async () => true,
+      budget: drafts,
       log,
     },
   };

@@ -124,6 +124,10 @@ describe.each(backends)('AI agent mode ($name)', (backend) => {
     expect(events).toEqual([expect.objectContaining({ decision: 'answered', reason: 'answered', entryIds: [sourceIds(req)[0]] })]);
     const report = (await api(app, boss.token, 'GET', '/api/reports/llm')).body;
     expect(report.aiAgent.answered).toBeGreaterThanOrEqual(1);
+    // Its tokens sit beside the drafts, where the budget and the report's totals count them.
+    const spent = (await app.store.read((r) => r.drafts.list(conversationId))).filter((d) => d.kind === 'ai_agent');
+    expect(spent).toEqual([expect.objectContaining({ model: 'claude-test-sonnet', text: '' })]);
+    expect(spent[0]!.inputTokens).toBeGreaterThan(0);
   });
 
   it.each([

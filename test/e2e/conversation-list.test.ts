@@ -79,11 +79,15 @@ describe.each(backends)('the console list: sorts, filters, done, last customer m
           createdAt: t0 + i * 1000 + 1,
         });
       }
-      // Two done ones: one resolved, one closed.
-      const a = await seedConversation(r, t0 - 5000, [{ type: 'handoff' }]);
-      await r.conversations.update(a.id, { status: 'resolved' });
-      const b = await seedConversation(r, t0 - 6000, [{ type: 'handoff' }]);
-      await r.conversations.update(b.id, { status: 'closed' });
+      // Three done ones, newest activity first: resolved, closed, resolved.
+      for (const [at, status] of [
+        [t0 - 5000, 'resolved'],
+        [t0 - 6000, 'closed'],
+        [t0 - 7000, 'resolved'],
+      ] as const) {
+        const done = await seedConversation(r, at, [{ type: 'handoff' }]);
+        await r.conversations.update(done.id, { status, lastMessageAt: at });
+      }
     });
   });
   afterAll(async () => {
@@ -133,7 +137,11 @@ describe.each(backends)('the console list: sorts, filters, done, last customer m
     expect(urgent).toHaveLength(10);
     expect(urgent.every((c) => c.priority === 'urgent')).toBe(true);
     const done = await all('/api/conversations?status=done', 1);
-    expect(done.map((c) => c.status).sort()).toEqual(['closed', 'resolved']);
+    expect(done.map((c) => c.status).sort()).toEqual(['closed', 'resolved', 'resolved']);
+    // Newest activity first across both statuses (each read on its own index range), one a page.
+    const byActivity = await all('/api/conversations?status=done&sort=activity', 1);
+    expect(byActivity.map((c) => c.status)).toEqual(['resolved', 'closed', 'resolved']);
+    expect(byActivity.map((c) => Date.parse(c.lastMessageAt))).toEqual([t0 - 5000, t0 - 6000, t0 - 7000]);
     const open = await all('/api/conversations?status=open', 15);
     expect(open).toHaveLength(40);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
+import { conversationAfterSaying } from '../support/conversations.js';
 import type { Running } from '../../src/main.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 
@@ -24,12 +25,7 @@ function timelineSuite(dialect: 'SQLite' | 'PostgreSQL') {
 
     it('lists hand-off, claim, priority, label, snooze, transfer, resolve and CSAT in order, without messages, notes or mentions', async () => {
       const customer = await WebchatCustomer.open(app.url);
-      await customer.say('human');
-      const conv = await eventually(
-        () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
-        5000,
-        'conversation',
-      );
+      const conv = await conversationAfterSaying(app, customer, 'human');
       const id = conv.id;
       const call = (token: string, method: string, path: string, body?: unknown) =>
         api(app, token, method, `/api/conversations/${id}${path}`, body);
@@ -80,12 +76,7 @@ function timelineSuite(dialect: 'SQLite' | 'PostgreSQL') {
 
     it('is empty of other conversations’ events', async () => {
       const customer = await WebchatCustomer.open(app.url);
-      await customer.say('hello there');
-      const conv = await eventually(
-        () => app.store.tx((r) => r.conversations.latestForThread('webchat', customer.sessionId)),
-        5000,
-        'conversation',
-      );
+      const conv = await conversationAfterSaying(app, customer, 'hello there');
       const { events } = (await api(app, ann.token, 'GET', `/api/conversations/${conv.id}`)).body;
       expect(events.map((e: { type: string; action?: string }) => `${e.type}:${e.action}`)).toEqual(['status:open']);
     });

@@ -16,7 +16,10 @@ class ScriptedChannel implements ChannelAdapter {
   readonly channel = 'webchat' as const;
   readonly sent: OutboundMessage[] = [];
   readonly calls: OutboundMessage[] = [];
-  constructor(private readonly failures: ((m: OutboundMessage) => ChannelError | undefined)[]) {}
+  constructor(
+    private readonly failures: ((m: OutboundMessage) => ChannelError | undefined)[],
+    readonly sendsInStore = false,
+  ) {}
   async start() {}
   async stop() {}
   async send(m: OutboundMessage) {
@@ -100,6 +103,27 @@ describe('outbox worker', () => {
     failFirst();
     await eventually(async () => channel.sent.length === 2, 5000, 'both sent');
     expect(channel.sent.map((m) => m.text)).toEqual([channel.calls[0]!.text, 'later reply']);
+  });
+
+  it('sends and records a reply of a channel that sends into the store as it leases it, once; one it refuses there goes the usual way', async () => {
+    const channel = new ScriptedChannel([() => new ChannelError('not now', { retryable: true, retryAfterMs: 100 })], true);
+    const conversation = await setup(channel);
+    await store.tx((r) => enqueueReply(r, { conversation, author: 'agent', text: 'second', now: Date.now() }));
+    worker!.start();
+    await eventually(async () => channel.sent.length === 2, 5000, 'both sent');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(channel.sent.map((m) => m.text)).toEqual([channel.calls[0]!.text, 'second']);
+    expect(channel.calls).toHaveLength(3);
+    const rows = await Promise.all(channel.sent.map((m) => store.tx((r) => r.outbox.get(m.outboxId))));
+    expect(rows.map((o) => [o!.status, o!.attempts, o!.externalId, o!.leaseUntil])).toEqual([
+      ['sent', 1, `x-${rows[0]!.id}`, null],
+      ['sent', 1, `x-${rows[1]!.id}`, null],
+    ]);
+    const messages = await Promise.all(rows.map((o) => store.tx((r) => r.messages.get(o!.messageId))));
+    expect(messages.map((m) => m!.externalId)).toEqual(rows.map((o) => o!.externalId));
+    const events = await store.tx((r) => r.events.after(0, { limit: 100 }));
+    const delivery = events.map((e) => decodeEvent(e)).flatMap((e) => (e.type === 'delivery' ? [e.data] : []));
+    expect(delivery).toEqual(rows.map((o) => ({ messageId: o!.messageId, status: 'sent' })));
   });
 
   it('marks a permanent failure failed, once, and moves on', async () => {

@@ -4,28 +4,14 @@
  * with a reply arrive as real multipart uploads.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/domain/channel.js';
 import { hugeFile, outboundFile, readAll, samplePdf, samplePng, sha256 } from '../support/sample-files.js';
 import { sendError } from '../support/send-error.js';
-import { alice, startHarness, type Harness } from './harness.js';
+import { alice, reply, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
-
-function reply(text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
-  return {
-    outboxId: `out-${Math.random()}`,
-    conversationId: 'conv-1',
-    channel: 'telegram',
-    threadKey: String(alice.id),
-    to: { channelUserId: String(alice.id) },
-    text,
-    author: 'agent',
-    ...extra,
-  };
-}
 
 const signal = () => AbortSignal.timeout(10_000);
 

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTelegramAdapter } from '../../adapters/telegram/index.js';
 import type { TelegramConfig } from '../../adapters/telegram/config.js';
-import type { AdapterRoute, ChannelAdapter } from '../../src/domain/channel.js';
+import type { AdapterRoute, ChannelAdapter, OutboundMessage } from '../../src/domain/channel.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryState } from '../support/memory-state.js';
 import { RecordingDeliver } from '../support/recording-deliver.js';
@@ -78,3 +78,17 @@ export async function serveRoutes(routes: () => readonly AdapterRoute[]): Promis
 
 export const alice = { id: 1001, first_name: 'Alice', last_name: 'Ng', username: 'alice', language_code: 'en' };
 export const bo = { id: 1002, first_name: 'Bo', language_code: 'zh-hans' };
+
+/** An agent's reply to Alice as the outbox hands it to the adapter (`extra` for files, a quote, another author). */
+export function reply(text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
+  return {
+    outboxId: `out-${Math.random()}`,
+    conversationId: 'conv-1',
+    channel: 'telegram',
+    threadKey: String(alice.id),
+    to: { channelUserId: String(alice.id) },
+    text,
+    author: 'agent',
+    ...extra,
+  };
+}

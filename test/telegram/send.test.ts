@@ -1,25 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../src/domain/channel.js';
 import { sendError } from '../support/send-error.js';
-import { alice, startHarness, type Harness } from './harness.js';
+import { alice, reply, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
-
-function reply(text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
-  return {
-    outboxId: `out-${Math.random()}`,
-    conversationId: 'conv-1',
-    channel: 'telegram',
-    threadKey: String(alice.id),
-    to: { channelUserId: String(alice.id) },
-    text,
-    author: 'agent',
-    ...extra,
-  };
-}
 
 describe('Telegram send', () => {
   it('escapes markup characters, so the customer sees exactly what was written', async () => {

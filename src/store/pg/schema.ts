@@ -100,6 +100,8 @@ export const conversations = pgTable(
     index('conversations_team_queue').on(t.team, t.status, t.priority, t.waitingSince, t.id),
     // The retention job's scan: closed, not yet purged, oldest first.
     index('conversations_retention').on(t.status, t.redactedAt, t.updatedAt),
+    // sort=activity (browse): newest activity first within a status, read one status at a time.
+    index('conversations_activity').on(t.status, t.lastMessageAt, t.id),
     index('conversations_customer').on(t.customerId, t.id),
     // The snooze timer's scan: the snoozed ones whose time has come.
     index('conversations_snoozed').on(t.snoozedUntil),

@@ -189,9 +189,12 @@ function grouped(client: BetterSqlite3.Database) {
   };
 
   const drain = async (): Promise<void> => {
-    // One turn of the event loop first, so the requests that arrive with this one share its commit.
-    await new Promise<void>((r) => setImmediate(r));
     while (queue.length > 0) {
+      // One turn of the event loop before each group, so the requests that arrive meanwhile share
+      // its commit. Before the later groups too: better-sqlite3 answers synchronously, so without
+      // it a backlog of groups (and the transactions their commits set off) ran as one task, and
+      // the server read no request and accepted no connection until the queue was empty.
+      await new Promise<void>((r) => setImmediate(r));
       const group = queue.slice(0, GROUP_MAX);
       queue = queue.slice(GROUP_MAX);
       await runGroup(group);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
+import type { MessageRow } from '../../../src/store/ports.js';
 import { fixtures, uid } from './fixtures.js';
 
 export function messagesContract(current: () => Store) {
@@ -69,20 +70,31 @@ export function messagesContract(current: () => Store) {
       expect(await page(2, m1.id)).toEqual([]);
     });
 
-    it('gives the last customer-visible message of each conversation', async () => {
+    it("gives each conversation's last customer-visible message and last message from the customer", async () => {
       const a = await f.conversation();
       const b = await f.conversation();
       const silent = await f.conversation();
-      await f.message(a);
-      const lastA = await f.message(a, { direction: 'out', author: 'bot' });
-      await f.message(a, { direction: 'internal', author: 'agent' });
-      const lastB = await f.message(b);
+      const fromA = await f.message(a, { text: 'where is my order?' });
+      const lastA = await f.message(a, { direction: 'out', author: 'bot', text: 'an agent will answer' });
+      await f.message(a, { direction: 'internal', author: 'agent', text: 'a note' });
+      await f.message(b, { text: 'first' });
+      const lastB = await f.message(b, { text: 'second' });
       await f.message(silent, { direction: 'internal', author: 'agent' });
-      const last = await f.tx((r) => r.messages.lastOf([a.id, b.id, silent.id]));
-      expect(last.get(a.id)).toEqual(lastA);
-      expect(last.get(b.id)).toEqual(lastB);
-      expect(last.has(silent.id)).toBe(false);
-      expect((await f.tx((r) => r.messages.lastOf([]))).size).toBe(0);
+      const line = (m: MessageRow) => ({ text: m.text, author: m.author, createdAt: m.createdAt });
+      const lines = await f.tx((r) => r.messages.lastLinesOf([a.id, b.id, silent.id]));
+      expect(lines.get(a.id)).toEqual({ last: line(lastA), fromCustomer: line(fromA) });
+      expect(lines.get(b.id)).toEqual({ last: line(lastB), fromCustomer: line(lastB) });
+      expect(lines.has(silent.id)).toBe(false);
+      expect((await f.tx((r) => r.messages.lastLinesOf([]))).size).toBe(0);
+    });
+
+    it('reads the last lines of more conversations than one prepared list holds', async () => {
+      const c = await f.conversation();
+      const spoke = await f.message(c, { text: 'the last of many' });
+      const ids = [...Array.from({ length: 600 }, () => uid('conv')), c.id];
+      const lines = await f.tx((r) => r.messages.lastLinesOf(ids));
+      expect(lines.size).toBe(1);
+      expect(lines.get(c.id)?.last?.text).toBe(spoke.text);
     });
   });
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "conversations_activity" ON "conversations" USING btree ("status","last_message_at","id");

@@ -1,0 +1,1 @@
+CREATE INDEX `conversations_activity` ON `conversations` (`status`,`last_message_at`,`id`);

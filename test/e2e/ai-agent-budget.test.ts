@@ -1,0 +1,86 @@
+/**
+ * LLM_MONTHLY_BUDGET caps the model calls of AI agent mode and the uncertain FAQ band as it caps
+ * drafts: each call's tokens are kept beside the drafts (so the budget and GET /api/reports/llm
+ * count them), and once the month's estimate reaches the budget the model is not asked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-messages-api.js';
+import { answering, llmEnv, toolOf } from '../support/ai-agent.js';
+import { api, eventually, startApp } from '../support/app.js';
+import { WebchatCustomer } from '../support/webchat-client.js';
+import { closeEntriesKb, writeKb } from '../faq/fixtures.js';
+import { decodeLogged } from '../../src/domain/events.js';
+import type { Running } from '../../src/main.js';
+
+const MODEL = 'claude-test-sonnet';
+
+describe('the monthly budget over AI agent mode and the answer selector', () => {
+  let app: Running;
+  let llm: FakeAnthropic;
+  let boss: { token: string };
+
+  beforeAll(async () => {
+    llm = await startFakeAnthropic();
+    // One call of a few hundred tokens at 3 per million costs about 0.001: the first call spends the budget.
+    app = await startApp({
+      ...llmEnv(llm, writeKb(closeEntriesKb)),
+      LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
+      LLM_MONTHLY_BUDGET: '0.0001',
+    });
+    boss = await app.createAgent('Boss', 'admin');
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await llm?.close();
+  });
+
+  const setMode = async (enabled: boolean) =>
+    expect((await api(app, boss.token, 'PUT', '/api/settings/ai-agent', { enabled })).status).toBe(200);
+
+  /** One customer message; resolves with the bot's reply and the conversation id. */
+  async function ask(text: string) {
+    const c = await WebchatCustomer.open(app.url);
+    expect((await c.say(text)).status).toBeLessThan(300);
+    const reply = await eventually(async () => (await c.history()).items.find((m) => m.author === 'bot'), 8_000, 'bot reply');
+    const conv = (await app.store.read((r) => r.conversations.latestForThread('webchat', c.sessionId)))!;
+    return { reply, conversationId: conv.id };
+  }
+  const drafting = async () => (await api(app, boss.token, 'GET', '/api/reports/llm')).body.drafting;
+
+  it('counts an answer selection in the budget and the LLM report, then asks back without the model once spent', async () => {
+    await setMode(false);
+    llm.reply = answering('MODEL TEXT MUST NOT BE SENT', { pick: 'gift-card-expiry' });
+    const first = await ask('gift card');
+    expect(toolOf(llm.requests.at(-1)!)).toBe('select_answer');
+    expect(first.reply.text).toBe('Gift cards never expire.');
+
+    const rows = await app.store.read((r) => r.drafts.list(first.conversationId));
+    expect(rows).toEqual([expect.objectContaining({ kind: 'selection', model: MODEL, inputTokens: expect.any(Number) })]);
+    expect(rows[0]!.inputTokens).toBeGreaterThan(0);
+    const report = (await api(app, boss.token, 'GET', '/api/reports/llm')).body;
+    expect(report.total.inputTokens).toBe(rows[0]!.inputTokens);
+    expect(report.total.estimatedCost).toBeGreaterThan(0.0001);
+    expect(report.drafting.paused).toBe('budget');
+    expect(report.drafting.budget.reserved).toBe(0);
+
+    const calls = llm.requests.length;
+    const second = await ask('gift card');
+    expect(second.reply.choices?.length).toBeGreaterThan(1);
+    expect(llm.requests.length).toBe(calls);
+    expect(await app.store.read((r) => r.drafts.list(second.conversationId))).toEqual([]);
+  });
+
+  it('declines in AI agent mode without asking the model once the budget is spent', async () => {
+    await setMode(true);
+    llm.reply = answering('Gift cards never expire.');
+    expect((await drafting()).paused).toBe('budget');
+    const calls = llm.requests.length;
+    const { reply, conversationId } = await ask('gift card');
+    expect(reply.text).not.toBe('Gift cards never expire.');
+    expect(llm.requests.length).toBe(calls);
+    const events = (await app.store.read((r) => r.events.after(0, { conversationId, limit: 100 }))).map(decodeLogged);
+    expect(events.flatMap((e) => (e.type === 'ai_agent' ? [e.data] : []))).toEqual([
+      expect.objectContaining({ decision: 'declined', reason: 'llm_unavailable', detail: 'budget' }),
+    ]);
+  });
+});
