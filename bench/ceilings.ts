@@ -7,7 +7,6 @@
  *
  *   npm run bench:ceilings [-- --rounds 3]
  */
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -28,14 +27,17 @@ import { tempDir, SAMPLE_FAQ } from '../test/support/app.js';
 import { rawPgIngest, rawSqliteIngest, type RawMessage } from './ceilings-raw.js';
 import { startHello } from './ceilings-hello.js';
 import type { LoadJob, LoadResult } from './ceilings-load.js';
+import { memoryRound } from './ceilings-memory.js';
+import { ensureCompiled } from './compiled.js';
+import { instancesRound } from './ceilings-instances.js';
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     messages: { type: 'string', default: '3000' },
     customers: { type: 'string', default: '50' },
-    /** Only these groups, comma-separated: ingest, pg, webchat, list, memory (a partial table is never written). */
-    only: { type: 'string', default: 'ingest,pg,webchat,list,memory' },
+    /** Only these groups, comma-separated: ingest, pg, webchat, list, memory, instances (a partial table is never written). */
+    only: { type: 'string', default: 'ingest,pg,webchat,list,memory,instances' },
     /** Print the table without writing docs/performance.md. */
     dry: { type: 'boolean', default: false },
   },
@@ -399,60 +401,7 @@ async function queueList(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memory: switchboard as `npm start` runs it (tsx), beside a hello-world server run the same way.
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function rssOf(script: string, env: Record<string, string>, warm: (base: string) => Promise<void>): Promise<number> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...script.split(' ')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HELLO_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
-    stdio: 'ignore',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (i > 1200) throw new Error(`${script} did not start in 2 minutes`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await warm(base);
-    await new Promise((r) => setTimeout(r, 500));
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-}
-
-async function memory(seededDir: string, token: string): Promise<void> {
-  const idleDir = await tempDir('switchboard-ceiling-');
-  const start = 'src/cli.ts start';
-  const idle = await rssOf(start, { DATA_DIR: idleDir.path, FAQ_DIR: SAMPLE_FAQ }, async () => {});
-  await idleDir.rm();
-  const full = await rssOf(start, { DATA_DIR: seededDir, FAQ_DIR: SAMPLE_FAQ }, async (base) => {
-    for (let i = 0; i < 20; i++)
-      await (await fetch(`${base}/api/conversations?status=queued`, { headers: { authorization: `Bearer ${token}` } })).text();
-  });
-  const hello = await rssOf('bench/ceilings-hello.ts', {}, async () => {});
-  const info = { unit: 'MB', ceilingName: 'hello-world under tsx', goal: '< 300 MB', higherIsBetter: false, ratio: 'times' as const };
-  record('rss-idle', { ...info, figure: 'RSS idle (`switchboard start` under tsx)' }, idle, hello);
-  record('rss-full', { ...info, figure: 'RSS with 100,000 stored messages, after serving the queue' }, full, hello);
-}
+// Memory (ceilings-memory.ts): the compiled `switchboard start`, as `npm start` runs it.
 
 async function seedForMemory(): Promise<{ dir: { path: string; rm(): Promise<void> }; token: string }> {
   const dir = await tempDir('switchboard-ceiling-');
@@ -483,6 +432,7 @@ function table(): string {
 const { matcher } = await loadFaq(SAMPLE_FAQ);
 for (const q of ANSWERED) if (!matcher.match(q).answered) throw new Error(`the sample FAQ does not answer "${q}"`);
 const only = new Set(args.only.split(','));
+if (only.has('memory') || (only.has('instances') && PG_URL)) await ensureCompiled();
 const memorySeed = only.has('memory') ? await seedForMemory() : undefined;
 for (let round = 1; round <= ROUNDS; round++) {
   console.error(`round ${round}/${ROUNDS}…`);
@@ -490,7 +440,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   if (only.has('pg') && PG_URL) await pgIngest(round, matcher);
   if (only.has('webchat')) await webchat();
   if (only.has('list')) await queueList();
-  if (memorySeed) await memory(memorySeed.dir.path, memorySeed.token);
+  if (memorySeed) await memoryRound(record, memorySeed.dir.path, memorySeed.token);
+  if (only.has('instances') && PG_URL) await instancesRound(record, PG_URL, CUSTOMERS);
 }
 await memorySeed?.dir.rm();
 
@@ -505,7 +456,7 @@ const out = [
 ].join('\n');
 console.log(out);
 
-if (!args.dry && only.size === 5) {
+if (!args.dry && only.size === 6) {
   const path = join(ROOT, 'docs', 'performance.md');
   const doc = await readFile(path, 'utf8');
   const begin = '<!-- ceilings:begin (written by npm run bench:ceilings) -->';

@@ -1,6 +1,3 @@
-import { createDiscordAdapter, discordConfigFromEnv } from '../adapters/discord/index.js';
-import { createEmailAdapter, emailConfigFromEnv } from '../adapters/email/index.js';
-import { createTelegramAdapter, telegramConfigFromEnv } from '../adapters/telegram/index.js';
 import { createWebchatAdapter } from '../adapters/webchat/index.js';
 import type { ChannelAdapter, ChannelId } from './domain/channel.js';
 import { newSecret } from './domain/ids.js';
@@ -54,15 +51,33 @@ type Env = Record<string, string | undefined>;
 /**
  * Every channel, keyed by id so a channel added to ChannelId without an entry here fails to
  * compile. Web chat is built-in and always on; the others are on when their credentials are set,
- * and their factories validate the rest.
+ * and their factories validate the rest. They are imported only then: their libraries (discord.js,
+ * grammy, imapflow, mailparser, nodemailer) were about 50 MB of a web-chat-only process's RSS.
  */
-const CHANNELS: Record<ChannelId, (env: Env, deps: AdapterDeps) => ChannelAdapter | undefined> = {
-  webchat: (_env, deps) => createWebchatAdapter({ ...deps, files: deps.webchatFiles }),
-  telegram: (env, deps) => (env.TELEGRAM_BOT_TOKEN ? createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps) : undefined),
-  discord: (env, deps) => (env.DISCORD_BOT_TOKEN ? createDiscordAdapter(discordConfigFromEnv(env), deps) : undefined),
-  email: (env, deps) => (env.IMAP_HOST ? createEmailAdapter(emailConfigFromEnv(env), deps) : undefined),
+const CHANNELS: Record<ChannelId, (env: Env, deps: AdapterDeps) => Promise<ChannelAdapter | undefined>> = {
+  webchat: async (_env, deps) => createWebchatAdapter({ ...deps, files: deps.webchatFiles }),
+  telegram: async (env, deps) => {
+    if (!env.TELEGRAM_BOT_TOKEN) return undefined;
+    const { createTelegramAdapter, telegramConfigFromEnv } = await import('../adapters/telegram/index.js');
+    return createTelegramAdapter(telegramConfigFromEnv(env, newSecret), deps);
+  },
+  discord: async (env, deps) => {
+    if (!env.DISCORD_BOT_TOKEN) return undefined;
+    const { createDiscordAdapter, discordConfigFromEnv } = await import('../adapters/discord/index.js');
+    return createDiscordAdapter(discordConfigFromEnv(env), deps);
+  },
+  email: async (env, deps) => {
+    if (!env.IMAP_HOST) return undefined;
+    const { createEmailAdapter, emailConfigFromEnv } = await import('../adapters/email/index.js');
+    return createEmailAdapter(emailConfigFromEnv(env), deps);
+  },
 };
 
-export function buildChannelAdapters(env: Env, deps: AdapterDeps): ChannelAdapter[] {
-  return Object.values(CHANNELS).flatMap((build) => build(env, deps) ?? []);
+export async function buildChannelAdapters(env: Env, deps: AdapterDeps): Promise<ChannelAdapter[]> {
+  const built: ChannelAdapter[] = [];
+  for (const build of Object.values(CHANNELS)) {
+    const adapter = await build(env, deps);
+    if (adapter) built.push(adapter);
+  }
+  return built;
 }

@@ -1,8 +1,10 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { ChannelAdapter, ChannelId, DeliverResult, InboundMessage } from './domain/channel.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { ValidationError } from './domain/errors.js';
+import { UnavailableError, ValidationError } from './domain/errors.js';
+import { errorResponse } from './kit/http-errors.js';
 import { buildChannelAdapters } from './channels.js';
 import { loadConfig, slaSettingsOf } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -14,7 +16,7 @@ import { StreamLimits, type StreamPolicy } from './kit/sse.js';
 import { StoreRateLimiter } from './store/rate-limiter.js';
 import { MemoryRateLimiter } from './kit/rate-limit.js';
 import type { RateLimiter } from './domain/rate-limit.js';
-import { loadFaq } from './faq/load-faq.js';
+import { loadFaqInWorker } from './faq/load-in-worker.js';
 import { watchFaq } from './faq/watch-faq.js';
 import type { FaqMatcher } from './faq/matcher.js';
 import { createDrafter } from './llm/create-drafter.js';
@@ -100,19 +102,38 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     ...(config.FAQ_MIN_SUGGEST_CONFIDENCE === undefined ? {} : { minSuggest: config.FAQ_MIN_SUGGEST_CONFIDENCE }),
   };
 
-  const loaded = await loadFaq(config.FAQ_DIR, faqOpts);
-  if (loaded.errors.length) throw new ValidationError(`the FAQ in ${config.FAQ_DIR} has errors:\n${loaded.errors.join('\n')}`);
-  let matcher: FaqMatcher = loaded.matcher;
-  const faq = () => matcher;
+  // The FAQ index (calibration included) is built in a worker thread while the rest starts and the
+  // server already listens: /healthz answers at once, /readyz says 503 `faq: building` until it is
+  // in. Inbound messages wait for it (deliver below), so none is decided without the real index.
+  const faqBuild = loadFaqInWorker(config.FAQ_DIR, faqOpts);
+  faqBuild.catch(() => undefined); // awaited below; a rejection before then is not unhandled
+  let matcher: FaqMatcher | undefined;
+  const faq = (): FaqMatcher => {
+    if (!matcher) throw new UnavailableError('faq: building (the service is starting); retry shortly');
+    return matcher;
+  };
   const tokens = { ttlMs: config.AGENT_TOKEN_TTL_DAYS === undefined ? undefined : config.AGENT_TOKEN_TTL_DAYS * 86_400_000 };
 
-  const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
-  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
-  const held: { leadership?: Leadership } = {};
-  const metrics = new Metrics(store, clock, () => held.leadership);
+  const held: { leadership?: Leadership; store?: Store } = {};
+  const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
+  let adapters: ChannelAdapter[] = [];
+  const readiness = new Readiness({
+    dialect: config.DATABASE_URL ? 'pg' : 'sqlite',
+    store: () => held.store,
+    faqReady: () => matcher !== undefined,
+    adapters: () => adapters,
+    leadership: () => held.leadership,
+    lockOf,
+  });
+  // Until the API is assembled the server answers liveness and readiness only; then it hands over.
+  let handle: Fetch = bootApp(readiness).fetch;
+  const server = (await listen((req, env) => handle(req, env), config.PORT, config.HOST)) as Server;
+  const cleanups: (() => Promise<void> | void)[] = [() => closeServerGracefully(server, 0).then(() => undefined)];
   try {
-    const watcher = watchFaq(config.FAQ_DIR, (m) => (matcher = m), log.child({ part: 'faq' }), faqOpts);
-    cleanups.unshift(() => watcher.close());
+    const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
+    cleanups.unshift(() => store.close());
+    held.store = store;
+    const metrics = new Metrics(store, clock, () => held.leadership);
 
     const drafter = metrics.countTokens(
       createDrafter(
@@ -192,7 +213,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const invites = new Invites(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const agentSignals = new AgentSignals();
     cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
-    const adapters: ChannelAdapter[] = buildChannelAdapters(env, {
+    adapters = await buildChannelAdapters(env, {
       signals,
       visitors,
       customerTyping: customerTypingRelay(store, agentSignals),
@@ -343,8 +364,6 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       ),
       files: { store: fileStore, policy: attachmentPolicy },
     };
-    const lockOf = (channel: ChannelId) => `switchboard:inbound:${channel}`;
-    const readiness = new Readiness({ store, adapters, leadership: () => held.leadership, lockOf });
     const api = createApi({
       store,
       clock,
@@ -385,8 +404,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       },
     });
 
-    const server = (await listen(api.fetch, config.PORT, config.HOST)) as Server;
-    cleanups.unshift(() => closeServerGracefully(server, 0).then(() => undefined));
+    handle = api.fetch;
     const port = (server.address() as AddressInfo).port;
     const metricsServer =
       config.METRICS_PORT === undefined ? undefined : await listen(metricsOnlyApp(metrics).fetch, config.METRICS_PORT, config.HOST);
@@ -395,7 +413,18 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, log.child({ part: 'leader' })) : soleLeadership();
     held.leadership = leadership;
     cleanups.unshift(() => leadership.close());
-    const deliver = (m: InboundMessage) => ingest(pipeline, m);
+    // Ingest waits for the FAQ index: a message arriving while it is built is taken in (stored and
+    // decided) once the index is there, never handed off for want of it. Until then nothing is
+    // stored, so a channel that gives up waiting delivers it again, and its external id keeps it single.
+    const faqIn = faqBuild.then(({ matcher: built, errors }) => {
+      if (errors.length || !built) throw new ValidationError(`the FAQ in ${config.FAQ_DIR} has errors:\n${errors.join('\n')}`);
+      return built;
+    });
+    faqIn.catch(() => undefined);
+    const deliver = async (m: InboundMessage) => {
+      if (!matcher) await faqIn;
+      return ingest(pipeline, m);
+    };
     for (const adapter of adapters) {
       if (adapter.singleConsumer) {
         await leadership.hold(
@@ -442,6 +471,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     copies?.worker.start();
     webhooks.start();
     await assigner.kickAll();
+    matcher = await faqIn;
+    // Watched from here: a reload finished before the first build must not be replaced by it.
+    const watcher = watchFaq(config.FAQ_DIR, (m) => (matcher = m), log.child({ part: 'faq' }), faqOpts);
+    cleanups.unshift(() => watcher.close());
     readiness.markStarted();
 
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -487,7 +520,22 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
 const MAX_URL_BYTES = 8 * 1024;
 const MAX_HEADER_BYTES = 16 * 1024;
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
+
+/** What the server answers while start-up assembles the rest: liveness, readiness, and 503 for anything else. */
+function bootApp(readiness: Readiness): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => c.json(await readiness.check(), 503, { 'cache-control': 'no-store' }));
+  app.all('*', () => {
+    const res = errorResponse(new UnavailableError('starting; retry shortly'));
+    res.headers.set('retry-after', '1');
+    return res;
+  });
+  return app;
+}
+
+function listen(fetch: Fetch, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => resolve(server));
     server.on('connection', lingerOnClose);

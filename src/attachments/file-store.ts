@@ -4,7 +4,6 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { once } from 'node:events';
-import sharp from 'sharp';
 import type { ByteStream } from '../domain/channel.js';
 import { PayloadTooLargeError } from '../domain/errors.js';
 import type { BlobBackend } from './backend.js';
@@ -98,6 +97,8 @@ export class FileStore {
     if (kept) return kept;
     const original = await this.open(sha256);
     if (!original) return undefined;
+    // Imported on the first thumbnail: libvips is about 25 MB of RSS a process that never makes one need not carry.
+    const { default: sharp } = await import('sharp');
     const resize = sharp({ failOn: 'error', animated: false })
       .rotate()
       .resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true })

@@ -76,13 +76,13 @@ describe('buildChannelAdapters and the email channel', () => {
   const webchatPolicy = { sessionIdleMs: 1, sessionCreate: minute, sessionMessages: minute };
   const deps = { clock: systemClock, log: silentLogger, state: new MemoryState(), webchat, streams, limiter, webchatPolicy };
 
-  it('builds the email adapter only when IMAP_HOST is set', () => {
-    expect(buildChannelAdapters({}, deps).map((a) => a.channel)).not.toContain('email');
-    const email = buildChannelAdapters(base, deps).find((a) => a.channel === 'email');
+  it('builds the email adapter only when IMAP_HOST is set', async () => {
+    expect((await buildChannelAdapters({}, deps)).map((a) => a.channel)).not.toContain('email');
+    const email = (await buildChannelAdapters(base, deps)).find((a) => a.channel === 'email');
     expect(email?.singleConsumer).toBe(true);
   });
 
-  it('stops start-up with the missing variable named when IMAP_HOST is set alone', () => {
-    expect(() => buildChannelAdapters({ IMAP_HOST: 'imap.shop.example' }, deps)).toThrow(/email channel: IMAP_USER is required/);
+  it('stops start-up with the missing variable named when IMAP_HOST is set alone', async () => {
+    await expect(buildChannelAdapters({ IMAP_HOST: 'imap.shop.example' }, deps)).rejects.toThrow(/email channel: IMAP_USER is required/);
   });
 });
