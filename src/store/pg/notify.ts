@@ -21,6 +21,9 @@ import type { QueryDb } from '../dialect.js';
  */
 export const CHANNEL = 'switchboard';
 
+/** The listening connections' application_name, so operators (and tests) can find them in pg_stat_activity. */
+export const LISTENER_NAME = 'switchboard-listen';
+
 /** The server refuses payloads of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7999;
 
@@ -115,7 +118,7 @@ export class InstanceChannel {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const c = new pg.Client({ connectionString: this.url, keepAlive: true });
+    const c = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: LISTENER_NAME });
     let lost = false;
     const onLost = () => {
       if (lost) return;
