@@ -2,14 +2,14 @@
  * Two instances on one PostgreSQL wake each other with LISTEN/NOTIFY: a message ingested on A
  * reaches a stream held by B about as soon as A's own stream has it, with the safety poll set
  * to 10 minutes so only a notification can explain it; an agent's typing on A reaches a web
- * chat stream on B; and after the listening connections are killed, what was committed in the
+ * chat stream on B, and a customer's typing on B the holder's stream on A; and after the listening connections are killed, what was committed in the
  * gap arrives once they reconnect, and new commits arrive promptly again.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, startApp } from '../support/app.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
-import { WebchatCustomer, type ChatStream } from '../support/webchat-client.js';
+import { RawSseReader, WebchatCustomer, type ChatStream } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
 
 /** Milliseconds from `since` until `check` holds, looked at every 2 ms (eventually's 50 ms would blur the figure). */
@@ -89,6 +89,43 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL wake each o
     expect(streamB.events.filter((e) => e.event === 'typing').at(-1)?.data).toEqual({ author: 'agent' });
     streamA.close();
     streamB.close();
+  });
+
+  it("a customer typing on B reaches, on A, the holder's stream and not another agent's", async () => {
+    const [holder, other] = [await a.createAgent('Holder'), await a.createAgent('Other')];
+    const customer = await WebchatCustomer.open(b.url);
+    const marker = `order ${crypto.randomUUID()}`;
+    await customer.say(marker);
+    await customer.say('human');
+    // This customer's conversation among the queued ones (an earlier test's may be queued too).
+    const conversationId = await eventually(
+      async () => {
+        for (const item of (await api(a, holder.token, 'GET', '/api/conversations?status=queued')).body.items as { id: string }[]) {
+          const detail = (await api(a, holder.token, 'GET', `/api/conversations/${item.id}`)).body as { messages: { text: string }[] };
+          if (detail.messages.some((m) => m.text === marker)) return item.id;
+        }
+        return undefined;
+      },
+      10_000,
+      'queued on A',
+    );
+    expect((await api(a, holder.token, 'POST', `/api/conversations/${conversationId}/claim`)).status).toBe(200);
+    const streams = [holder, other].map((x) => new RawSseReader(`${a.url}/api/events`, { authorization: `Bearer ${x.token}` }));
+    const [mine, theirs] = streams;
+    // Both streams are live once each has an event both may see: a new customer's message in the bot's hands.
+    await (await WebchatCustomer.open(b.url)).say('hello');
+    await eventually(() => streams.every((r) => r.events.some((e) => e.event === 'message')), 10_000, 'both streams live');
+    const res = await fetch(`${b.url}/webchat/sessions/${customer.sessionId}/typing`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customer.secret}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(204);
+    await eventually(() => mine!.events.some((e) => e.event === 'typing'), 5_000, "the holder's stream on A told");
+    expect(mine!.events.find((e) => e.event === 'typing')!.data).toMatchObject({ conversationId, by: 'customer' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(theirs!.events.filter((e) => e.event === 'typing')).toEqual([]);
+    for (const s of streams) s.close();
   });
 
   it('after its listening connection is killed an instance reconnects, catches up on the gap and is woken promptly again', async () => {
