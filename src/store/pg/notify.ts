@@ -140,7 +140,11 @@ export class InstanceChannel {
       onLost();
       return;
     }
-    if (lost || this.closed) return;
+    if (lost) return;
+    if (this.closed) {
+      await c.end().catch(() => undefined);
+      return;
+    }
     this.client = c;
     this.attempt = 0;
     this.connects++;
@@ -170,10 +174,26 @@ export class InstanceChannel {
     try {
       if (typeof n.w === 'string')
         this.handlers.wake({ events: n.w.includes('e'), outbox: n.w.includes('o'), webhooks: n.w.includes('w') });
-      else if (n.s && typeof n.s === 'object' && typeof n.s.event === 'string' && typeof n.s.data === 'object' && n.s.data !== null)
-        this.handlers.signal(n.s);
+      else if (wellFormed(n.s)) this.handlers.signal(n.s);
     } catch (err) {
       this.log.warn('handling another instance notification failed', { err: String(err) });
     }
   }
+}
+
+/** A signal's shape as relayed; a `holder` that is not one would let a signal past the visibility check. */
+function wellFormed(s: unknown): s is RelayedSignal {
+  if (typeof s !== 'object' || s === null) return false;
+  const r = s as Record<string, unknown>;
+  if (typeof r.event !== 'string' || typeof r.data !== 'object' || r.data === null) return false;
+  if (r.to === 'session') return typeof r.sessionId === 'string';
+  if (r.to !== 'agents') return false;
+  if (r.holder === undefined) return true;
+  const h = r.holder as Record<string, unknown> | null;
+  return (
+    typeof h === 'object' &&
+    h !== null &&
+    (h.assigneeId === null || typeof h.assigneeId === 'string') &&
+    (h.participantIds === undefined || (Array.isArray(h.participantIds) && h.participantIds.every((p) => typeof p === 'string')))
+  );
 }
