@@ -121,6 +121,11 @@ const schema = z.object({
   SLA_TARGETS: parsed((text) => parseTargets(text)).optional(),
   /** How often the leader looks for breached SLA targets. */
   SLA_CHECK_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * On PostgreSQL, how often an instance also looks for other instances' commits itself: a net
+   * under the LISTEN/NOTIFY wake-ups (src/store/pg/notify.ts), which normally bring them at once.
+   */
+  INSTANCE_POLL_SECONDS: z.coerce.number().positive().default(30),
   SSE_MAX_STREAMS_PER_SESSION: z.coerce.number().int().positive().default(5),
   SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().positive().default(100),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),

@@ -193,6 +193,8 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
     await hub.start();
     cleanups.unshift(() => hub.stop());
+    // Other instances on the same PostgreSQL wake this one's hub, outbox and webhook worker, and relay their signals.
+    if (config.DATABASE_URL) cleanups.unshift(await store.joinInstances(config.DATABASE_URL, log.child({ part: 'instances' })));
     const streams: StreamPolicy = {
       heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000,
       idleMs: config.SSE_IDLE_TIMEOUT_SECONDS * 1000,
@@ -213,6 +215,20 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const invites = new Invites(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const agentSignals = new AgentSignals();
     cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
+    if (config.DATABASE_URL) {
+      // Typing and the visitors signal reach the streams held by the other instances too.
+      signals.relay = (sessionId, s) => void store.relaySignal({ to: 'session', sessionId, event: s.event, data: s.data });
+      agentSignals.relay = (s) =>
+        void store.relaySignal({ to: 'agents', event: s.event, data: s.data, ...(s.holder ? { holder: s.holder } : {}) });
+      cleanups.unshift(
+        store.onRelayedSignal((s) => {
+          if (s.to === 'session' && typeof s.sessionId === 'string' && s.event === 'typing')
+            signals.deliver(s.sessionId, { event: s.event, data: s.data });
+          else if (s.to === 'agents' && (s.event === 'typing' || s.event === 'visitors'))
+            agentSignals.deliver({ event: s.event, data: s.data, ...(s.holder ? { holder: s.holder } : {}) });
+        }),
+      );
+    }
     adapters = await buildChannelAdapters(env, {
       signals,
       visitors,
@@ -297,7 +313,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     // Only commits that added outbox rows wake it (its own commits record deliveries and add none).
     const stopKick = store.onOutbox(() => outbox.kick());
     const stopKickWebhooks = store.onWebhookDeliveries(() => webhooks.kick());
-    const stopWatching = store.watchForeignEvents();
+    const stopWatching = store.watchForeignEvents(config.INSTANCE_POLL_SECONDS * 1000);
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
     // Uploads never sent go after a day (idempotent, so every instance may run it).
     const stopSweep = runEvery(() => sweepUnsent(store, fileStore, clock), {

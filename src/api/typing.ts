@@ -75,7 +75,7 @@ export function customerTypingRelay(store: Store, signals: AgentSignals) {
     signals.publish({
       event: 'typing',
       data: { conversationId: found.conv.id, by: 'customer', ...(text !== undefined ? { text } : {}), at: new Date().toISOString() },
-      to: (viewer) => maySeeConversation(viewer, holder),
+      holder,
     });
   };
 }

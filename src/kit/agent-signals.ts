@@ -1,14 +1,17 @@
-import type { Viewer } from '../domain/visibility.js';
+import { maySeeConversation, type Holder, type Viewer } from '../domain/visibility.js';
 
 /**
  * Ephemeral signals to the agents' open event streams (GET /api/events): the visitors list
- * changed, a customer is typing. Like SessionSignals they are pushed to the streams of this
- * process and forgotten: no id, never stored, never replayed on reconnect. `to` decides which
- * agents get one (a customer's typing goes only to those who may see the conversation).
+ * changed, a customer is typing. Like SessionSignals they are pushed to the streams and
+ * forgotten: no id, never stored, never replayed on reconnect; like them they reach the other
+ * instances on one PostgreSQL through `relay`. `holder` (data, so it crosses instances) limits a
+ * signal to the agents who may see a conversation held so (a customer's typing); `to`, a
+ * function, limits it too but keeps it in this process.
  */
 export interface AgentSignal {
   event: 'visitors' | 'typing';
   data: Record<string, unknown>;
+  holder?: Holder;
   to?: (viewer: Viewer) => boolean;
 }
 
@@ -16,12 +19,21 @@ type Listener = (s: { event: string; data: unknown }) => void;
 
 export class AgentSignals {
   private readonly listeners = new Map<Listener, Viewer>();
+  /** Set where other instances exist: called with every signal published here without a `to`. */
+  relay?: (signal: AgentSignal) => void;
 
-  /** Returns how many streams it was pushed to. */
+  /** To this process's streams and, through `relay`, the other instances'; returns how many streams here got it. */
   publish(signal: AgentSignal): number {
+    if (!signal.to) this.relay?.(signal);
+    return this.deliver(signal);
+  }
+
+  /** To this process's streams only: what another instance relayed. */
+  deliver(signal: AgentSignal): number {
     let n = 0;
     for (const [fn, viewer] of this.listeners) {
       if (signal.to && !signal.to(viewer)) continue;
+      if (signal.holder && !maySeeConversation(viewer, signal.holder)) continue;
       fn({ event: signal.event, data: signal.data });
       n++;
     }

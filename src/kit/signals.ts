@@ -1,8 +1,10 @@
 /**
  * Ephemeral signals to a web chat session's open streams (an agent is typing): pushed to the
- * streams of this process and forgotten, never stored and never replayed on reconnect. With
- * several instances behind a load balancer a signal reaches only the streams of the instance the
- * agent's request landed on; it is a hint, and the reply itself goes through the store.
+ * streams and forgotten, never stored and never replayed on reconnect. With several instances
+ * on one PostgreSQL, `relay` passes each signal to the other instances (NOTIFY, see
+ * src/store/pg/notify.ts), which `deliver` it to their own streams of the session, so the visitor
+ * sees the agent typing whichever instance either of them landed on. It is a hint: one lost while
+ * an instance reconnects to the database is not sent again, and the reply itself goes through the store.
  */
 export interface SessionSignal {
   event: 'typing';
@@ -11,8 +13,17 @@ export interface SessionSignal {
 
 export class SessionSignals {
   private readonly listeners = new Map<string, Set<(s: SessionSignal) => void>>();
+  /** Set where other instances exist: called with every signal published here (not those delivered from elsewhere). */
+  relay?: (sessionId: string, signal: SessionSignal) => void;
 
+  /** To this process's streams of the session and, through `relay`, the other instances'; returns how many streams here got it. */
   publish(sessionId: string, signal: SessionSignal): number {
+    this.relay?.(sessionId, signal);
+    return this.deliver(sessionId, signal);
+  }
+
+  /** To this process's streams only: what another instance relayed. */
+  deliver(sessionId: string, signal: SessionSignal): number {
     const set = this.listeners.get(sessionId);
     for (const fn of set ?? []) fn(signal);
     return set?.size ?? 0;

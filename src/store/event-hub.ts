@@ -21,8 +21,8 @@ const PAGE = 500;
  * web-chat session) or everything (agents, who filter by what they may see). Without it every
  * open stream ran its own read on every commit, so idle streams of one customer slowed everyone.
  *
- * It wakes on this instance's commits (`Store.onEvents`) and, on PostgreSQL, on the foreign-event
- * watch (`Store.watchForeignEvents`), which is how other instances' writes reach it. A stream
+ * It wakes on this instance's commits (`Store.onEvents`) and, on PostgreSQL, on the other
+ * instances' (`Store.joinInstances`: LISTEN/NOTIFY, with `Store.watchForeignEvents` as a slow net). A stream
  * that starts behind the hub (a reconnect with `Last-Event-ID`) reads its gap from the database
  * itself and then follows the hub; see src/kit/sse.ts.
  */

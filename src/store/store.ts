@@ -27,13 +27,17 @@ import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
 import { openPostgres } from './pg/database.js';
+import { InstanceChannel, type InstanceChannelLog, type RelayedSignal, type Wake } from './pg/notify.js';
 
 export type { Repos } from './ports.js';
+export type { RelayedSignal } from './pg/notify.js';
 
 export class Store {
   private readonly commitListeners = new Set<() => void>();
   private readonly outboxListeners = new Set<() => void>();
   private readonly webhookListeners = new Set<() => void>();
+  private readonly signalListeners = new Set<(s: RelayedSignal) => void>();
+  private channel: InstanceChannel | undefined;
 
   constructor(readonly database: Database) {}
 
@@ -51,6 +55,9 @@ export class Store {
       });
       const value = await fn(repos);
       await (repos.events as SqlEventsRepo).flush();
+      // Before the commit, so the wake-up is delivered exactly when the rows are (pg/notify.ts).
+      if (this.channel && (appended || enqueued || webhooked))
+        await this.channel.announce(db, { events: appended, outbox: enqueued, webhooks: webhooked });
       return value;
     });
     for (const h of hooks) h();
@@ -95,20 +102,61 @@ export class Store {
   }
 
   /**
-   * With several instances on one PostgreSQL, another instance's commits raise no local
-   * notification; one cheap query a second finds them and wakes the local streams, the outbox and the webhook worker.
+   * With several instances on one PostgreSQL: listens for the other instances' commits and
+   * signals (LISTEN/NOTIFY, see pg/notify.ts), and from now on each commit here tells them.
+   * Resolves after the first connection attempt; a failed one is retried in the background.
+   */
+  async joinInstances(url: string, log: InstanceChannelLog): Promise<() => Promise<void>> {
+    if (this.database.dialect !== 'pg' || this.channel) return async () => {};
+    const channel = new InstanceChannel(
+      url,
+      {
+        wake: (w) => this.wake(w),
+        // Notifications sent while the connection was down are lost: wake everything once.
+        reconnected: () => this.wake({ events: true, outbox: true, webhooks: true }),
+        signal: (s) => {
+          for (const l of this.signalListeners) l(s);
+        },
+      },
+      log,
+    );
+    this.channel = channel;
+    await channel.start();
+    return async () => {
+      if (this.channel === channel) this.channel = undefined;
+      await channel.close();
+    };
+  }
+
+  /** Passes an ephemeral signal to the other instances (false: not sent, too big or not connected). */
+  relaySignal(signal: RelayedSignal): boolean {
+    return this.channel?.publish(signal) ?? false;
+  }
+
+  /** Called with each signal another instance relayed. */
+  onRelayedSignal(listener: (s: RelayedSignal) => void): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
+  }
+
+  private wake(w: Wake): void {
+    if (w.outbox) this.notifyOutbox();
+    if (w.webhooks) for (const l of this.webhookListeners) l();
+    if (w.events) this.notifyEvents();
+  }
+
+  /**
+   * The safety net under `joinInstances`: one cheap query every `intervalMs` finds other
+   * instances' commits that no notification reported (a listening connection that died without
+   * the socket saying so yet) and wakes the local streams, the outbox and the webhook worker.
    * The first check always wakes them, covering commits made before the watch began.
    */
-  watchForeignEvents(intervalMs = 1000): () => void {
+  watchForeignEvents(intervalMs = 30_000): () => void {
     if (this.database.dialect !== 'pg') return () => {};
     let last = -1;
     const timer = setInterval(async () => {
       const seq = await this.read((r) => r.events.maxSeq()).catch(() => last);
-      if (seq !== last) {
-        this.notifyOutbox();
-        for (const l of this.webhookListeners) l();
-        this.notifyEvents();
-      }
+      if (seq !== last) this.wake({ events: true, outbox: true, webhooks: true });
       last = seq;
     }, intervalMs);
     timer.unref();

@@ -1,0 +1,71 @@
+/**
+ * The instances' notification channel on a real PostgreSQL: a signal reaches the other instance
+ * and not its sender, a payload the server would refuse is not sent, a wake-up sent inside a
+ * transaction arrives only if it commits, and a notification that does not parse is ignored.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type RelayedSignal, type Store } from '../../src/store/store.js';
+import { eventually } from '../support/eventually.js';
+import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
+
+const quiet = { info: () => {}, warn: () => {} };
+
+describe.skipIf(!TEST_DATABASE_URL)('instances notification channel (PostgreSQL LISTEN/NOTIFY)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let a: Store;
+  let b: Store;
+  const leave: (() => Promise<void>)[] = [];
+  const got = { a: [] as RelayedSignal[], b: [] as RelayedSignal[], bEvents: 0 };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    a = await openStore({ databaseUrl: db.url, sqliteFile: '' });
+    b = await openStore({ databaseUrl: db.url, sqliteFile: '' });
+    leave.push(await a.joinInstances(db.url, quiet), await b.joinInstances(db.url, quiet));
+    a.onRelayedSignal((s) => got.a.push(s));
+    b.onRelayedSignal((s) => got.b.push(s));
+    b.onEvents(() => got.bEvents++);
+  });
+  afterAll(async () => {
+    for (const l of leave) await l();
+    await a?.close();
+    await b?.close();
+    await db?.drop();
+  });
+
+  it('a signal reaches the other instance, never its sender; one too big for NOTIFY is refused', async () => {
+    const typing: RelayedSignal = {
+      to: 'agents',
+      event: 'typing',
+      data: { conversationId: 'c1', text: '你好'.repeat(500) },
+      holder: { assigneeId: null },
+    };
+    expect(a.relaySignal(typing)).toBe(true);
+    await eventually(() => got.b.length === 1, 5_000, 'the signal on B');
+    expect(got.b[0]).toEqual(typing);
+    expect(a.relaySignal({ to: 'session', sessionId: 's1', event: 'typing', data: { text: 'x'.repeat(8000) } })).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got.a).toEqual([]);
+    expect(got.b).toHaveLength(1);
+  });
+
+  it('a wake-up goes with the commit: none for a rolled-back transaction, malformed notifications ignored', async () => {
+    const raw = new pg.Client({ connectionString: db.url });
+    await raw.connect();
+    await raw.query(`select pg_notify('switchboard', 'not json'), pg_notify('switchboard', '{"o":"x","s":{"event":1}}')`);
+    await raw.end();
+    const note = { type: 'note', data: { messageId: 'm', agentId: 'a' } } as const;
+    const before = got.bEvents;
+    await expect(
+      a.tx(async (r) => {
+        await r.events.append(null, note, 1);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.bEvents, 'no wake-up for a rolled-back append').toBe(before);
+    await a.tx((r) => r.events.append(null, note, 1));
+    await eventually(() => got.bEvents > before, 5_000, 'the committed append waking B');
+  });
+});
