@@ -7,7 +7,6 @@
  * share the machine's cores with each other, with PostgreSQL and with the load generator, so on a
  * small machine 3 instances measure the cost of coordination more than added capacity.
  */
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { NO_RATE_LIMITS } from './no-rate-limits.js';
 import { openStore } from '../src/store/store.js';
@@ -15,7 +14,7 @@ import { createAgent } from '../src/queue/agents.js';
 import { systemClock } from '../src/domain/clock.js';
 import { SAMPLE_FAQ, tempDir } from '../test/support/app.js';
 import { startCompiled, type Proc } from './compiled.js';
-import type { LoadJob, LoadResult } from './ceilings-load.js';
+import { load, type LoadJob } from './ceilings-load.js';
 import type { RecordRow } from './ceilings-memory.js';
 
 const POSTS = 1000;
@@ -24,19 +23,6 @@ const GETS = 300;
 const QUEUED = 60;
 const ANSWERED = 'How do I return an item?';
 const UNANSWERED = 'Quarterly partnership proposal for your marketing team';
-
-function load(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    // tsx's loader is not inherited by worker threads: the worker registers it before loading the TypeScript.
-    const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(new URL('./ceilings-load.ts', import.meta.url).href)});`;
-    const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
-    w.once('message', (r: LoadResult) => {
-      resolve(r);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  });
-}
 
 /** A database of its own on the server at `serverUrl`, migrated, with an admin for the API. */
 async function freshDatabase(serverUrl: string): Promise<{ url: string; token: string; drop(): Promise<void> }> {

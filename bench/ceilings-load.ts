@@ -9,7 +9,7 @@
  * turn of a busy event loop, so the 50th new socket waited 50 turns), and it did so for the
  * ceiling and for switchboard alike.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { Agent, fetch } from 'undici';
 
 export type LoadJob =
@@ -151,6 +151,20 @@ async function replies(job: Extract<LoadJob, { kind: 'replies' }>): Promise<Load
     }),
   );
   return { seconds: (performance.now() - started) / 1000, latencies, errors };
+}
+
+/** Runs one job in a worker thread of its own (this file), so the server under test keeps the main thread's event loop. */
+export function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    // tsx's loader is not inherited by worker threads: the worker registers it before loading the TypeScript.
+    const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(import.meta.url)});`;
+    const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
+    w.once('message', (r: LoadResult) => {
+      resolve(r);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
 }
 
 if (parentPort) {

@@ -11,7 +11,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { startSwitchboard, type Running } from '../src/main.js';
@@ -26,7 +25,7 @@ import type { FaqMatcher } from '../src/faq/matcher.js';
 import { tempDir, SAMPLE_FAQ } from '../test/support/app.js';
 import { rawPgIngest, rawSqliteIngest, type RawMessage } from './ceilings-raw.js';
 import { startHello } from './ceilings-hello.js';
-import type { LoadJob, LoadResult } from './ceilings-load.js';
+import { load, type LoadJob } from './ceilings-load.js';
 import { memoryRound } from './ceilings-memory.js';
 import { ensureCompiled } from './compiled.js';
 import { instancesRound } from './ceilings-instances.js';
@@ -207,19 +206,6 @@ async function pgIngest(round: number, faq: FaqMatcher): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // HTTP: the app in this process, the load generator in a worker thread.
-
-function load(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    // tsx's loader is not inherited by worker threads: the worker registers it before loading the TypeScript.
-    const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(new URL('./ceilings-load.ts', import.meta.url).href)});`;
-    const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
-    w.once('message', (r: LoadResult) => {
-      resolve(r);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  });
-}
 
 async function startOn(dir: string): Promise<Running> {
   return startSwitchboard(

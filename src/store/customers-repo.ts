@@ -7,6 +7,10 @@ import type { CustomerMergeRow, CustomerRow, IdentityRow, CustomersRepo, SearchR
  * Customers and the channel identities (a Telegram user, an email address…) that belong to them.
  * Every write of a name, email or handle re-indexes the customer for search in the same transaction.
  */
+/** The identity a channel knows someone by, its values as placeholders for a prepared query. */
+const identityIs = () =>
+  and(eq(channelIdentities.channel, sql.placeholder('channel')), eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')));
+
 export class SqlCustomersRepo implements CustomersRepo {
   constructor(
     private readonly db: QueryDb,
@@ -44,17 +48,7 @@ export class SqlCustomersRepo implements CustomersRepo {
 
   async findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined> {
     const q = prepared(this.db, 'customers.findIdentity', (db) =>
-      db
-        .select()
-        .from(channelIdentities)
-        .where(
-          and(
-            eq(channelIdentities.channel, sql.placeholder('channel')),
-            eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')),
-          ),
-        )
-        .limit(ONE_ROW)
-        .prepare(),
+      db.select().from(channelIdentities).where(identityIs()).limit(ONE_ROW).prepare(),
     );
     return (await q.all({ channel, channelUserId }))[0];
   }
@@ -68,12 +62,7 @@ export class SqlCustomersRepo implements CustomersRepo {
         .select({ identity: channelIdentities, customer: customers })
         .from(channelIdentities)
         .leftJoin(customers, eq(customers.id, channelIdentities.customerId))
-        .where(
-          and(
-            eq(channelIdentities.channel, sql.placeholder('channel')),
-            eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')),
-          ),
-        )
+        .where(identityIs())
         .limit(ONE_ROW)
         .prepare(),
     );
