@@ -1,13 +1,16 @@
 /**
  * The ceilings for ingest in `npm run bench:ceilings`: the rows one FAQ-answered message writes
  * (look-ups, customer/identity/conversation on first contact, the message, its event, the reply,
- * its outbox row and event, the conversation's timestamps), written with hand-made statements
+ * its outbox row and event, the conversation's timestamps, each message's search document (whose
+ * insert also updates the full-text index), the webhook deliveries of the events — none here, as
+ * in the benchmark no webhook is registered, but the statement runs), written with hand-made statements
  * in one transaction per message — on better-sqlite3 with the project's pragmas, and on `pg`
  * with a pool of 10 as the store uses. No ORM, no pipeline, no rules: what the database costs.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { FaqMatcher } from '../src/faq/matcher.js';
+import { indexTerms } from '../src/domain/search-text.js';
 
 export interface RawMessage {
   externalId: string;
@@ -51,6 +54,15 @@ export function rawSqliteIngest(file: string, messages: RawMessage[], answer: st
       `insert into outbox (id, message_id, conversation_id, channel, payload, status, attempts, next_attempt_at, created_at)
        values (?, ?, ?, 'webchat', ?, 'pending', 0, ?, ?)`,
     ),
+    search: db.prepare(
+      `insert into search_documents (id, kind, conversation_id, customer_id, body, created_at) values (?, 'message', ?, null, ?, ?)`,
+    ),
+    webhooks: db.prepare(
+      `insert into webhook_deliveries (id, webhook_id, event_seq, status, attempts, next_attempt_at, created_at)
+       select webhook_id || ':' || @a, webhook_id, @a, 'pending', 0, @now, @now from webhook_events where type in ('message', '*')
+       union all
+       select webhook_id || ':' || @b, webhook_id, @b, 'pending', 0, @now, @now from webhook_events where type in ('message', '*')`,
+    ),
   };
   const one = db.transaction((m: RawMessage) => {
     const now = Date.now();
@@ -78,18 +90,27 @@ export function rawSqliteIngest(file: string, messages: RawMessage[], answer: st
       JSON.stringify({ sender: { channelUserId: m.customer } }),
       now,
     );
+    s.search.run(inId, conversationId, indexTerms(m.text), now);
     s.touch.run(now, now, conversationId);
-    s.event.get(conversationId, 'message', `{"messageId":"${inId}","direction":"in"}`, now);
+    const inSeq = (s.event.get(conversationId, 'message', `{"messageId":"${inId}","direction":"in"}`, now) as { seq: number }).seq;
     const reply = faq ? (faq.match(m.text).answer ?? answer) : answer;
     const outId = id();
     s.message.get(outId, conversationId, null, 'out', 'bot', reply, null, now);
+    s.search.run(outId, conversationId, indexTerms(reply), now);
     s.outbox.run(id(), outId, conversationId, payload(reply, m.customer), now, now);
     s.touch.run(now, now, conversationId);
-    s.event.get(conversationId, 'message', `{"messageId":"${outId}","direction":"out"}`, now);
+    const outSeq = (s.event.get(conversationId, 'message', `{"messageId":"${outId}","direction":"out"}`, now) as { seq: number }).seq;
+    s.webhooks.run({ a: inSeq, b: outSeq, now });
   });
   for (const m of messages) one.immediate(m);
   db.close();
 }
+
+const SEARCH_PG = `insert into search_documents (id, kind, conversation_id, customer_id, body, created_at) values ($1, 'message', $2, null, $3, $4)`;
+const WEBHOOKS_PG = `insert into webhook_deliveries (id, webhook_id, event_seq, status, attempts, next_attempt_at, created_at)
+  select webhook_id || ':' || $1::text, webhook_id, $1::bigint, 'pending', 0, $3::bigint, $3::bigint from webhook_events where type in ('message', '*')
+  union all
+  select webhook_id || ':' || $2::text, webhook_id, $2::bigint, 'pending', 0, $3::bigint, $3::bigint from webhook_events where type in ('message', '*')`;
 
 /** The same rows on PostgreSQL: one transaction per message, `concurrency` customers at a time on a pool of 10. */
 export async function rawPgIngest(url: string, byCustomer: RawMessage[][], answer: string, faq?: FaqMatcher): Promise<void> {
@@ -143,31 +164,34 @@ export async function rawPgIngest(url: string, byCustomer: RawMessage[][], answe
          values ($1, $2, 'webchat', $3, 'in', 'customer', $4, $5, $6) on conflict do nothing returning id`,
         [inId, conversationId, m.externalId, m.text, '{}', now],
       );
+      await c.query(SEARCH_PG, [inId, conversationId, indexTerms(m.text), now]);
       await c.query('update conversations set last_message_at = $1, updated_at = $1 where id = $2', [now, conversationId]);
-      await c.query('insert into events (conversation_id, type, data, created_at) values ($1, $2, $3, $4) returning seq', [
-        conversationId,
-        'message',
-        `{"messageId":"${inId}"}`,
-        now,
-      ]);
+      const inSeq = (
+        await c.query<{ seq: string }>(
+          'insert into events (conversation_id, type, data, created_at) values ($1, $2, $3, $4) returning seq',
+          [conversationId, 'message', `{"messageId":"${inId}"}`, now],
+        )
+      ).rows[0]!.seq;
       const reply = faq ? (faq.match(m.text).answer ?? answer) : answer;
       const outId = id();
       await c.query(
         `insert into messages (id, conversation_id, channel, direction, author, text, created_at) values ($1, $2, 'webchat', 'out', 'bot', $3, $4)`,
         [outId, conversationId, reply, now],
       );
+      await c.query(SEARCH_PG, [outId, conversationId, indexTerms(reply), now]);
       await c.query(
         `insert into outbox (id, message_id, conversation_id, channel, payload, status, attempts, next_attempt_at, created_at)
          values ($1, $2, $3, 'webchat', $4, 'pending', 0, $5, $5)`,
         [id(), outId, conversationId, payload(reply, m.customer), now],
       );
       await c.query('update conversations set last_message_at = $1, updated_at = $1 where id = $2', [now, conversationId]);
-      await c.query('insert into events (conversation_id, type, data, created_at) values ($1, $2, $3, $4) returning seq', [
-        conversationId,
-        'message',
-        `{"messageId":"${outId}"}`,
-        now,
-      ]);
+      const outSeq = (
+        await c.query<{ seq: string }>(
+          'insert into events (conversation_id, type, data, created_at) values ($1, $2, $3, $4) returning seq',
+          [conversationId, 'message', `{"messageId":"${outId}"}`, now],
+        )
+      ).rows[0]!.seq;
+      await c.query(WEBHOOKS_PG, [inSeq, outSeq, now]);
       await c.query('commit');
     } catch (err) {
       await c.query('rollback');
