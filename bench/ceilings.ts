@@ -25,10 +25,11 @@ import type { FaqMatcher } from '../src/faq/matcher.js';
 import { tempDir, SAMPLE_FAQ } from '../test/support/app.js';
 import { rawPgIngest, rawSqliteIngest, type RawMessage } from './ceilings-raw.js';
 import { startHello } from './ceilings-hello.js';
-import { load, type LoadJob } from './ceilings-load.js';
+import { load, type LoadJob, type LoadResult } from './ceilings-load.js';
 import { memoryRound } from './ceilings-memory.js';
 import { ensureCompiled } from './compiled.js';
 import { instancesRound } from './ceilings-instances.js';
+import { untilReady } from './until-ready.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,6 +52,8 @@ const ANSWERED = ['How do I return an item?', 'Can I pay with PayPal?', 'How lon
 const silent = createLogger('silent');
 /** The pause before each message of the paced reply figure, ms. */
 const PACE: [number, number] = [1000, 3000];
+/** Requests sent untimed before each timed HTTP run (a fifth of it for the queue list). */
+const WARM = 500;
 
 type Samples = number[];
 interface Row {
@@ -207,11 +210,20 @@ async function pgIngest(round: number, faq: FaqMatcher): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // HTTP: the app in this process, the load generator in a worker thread.
 
+/** Started and ready (untilReady: the FAQ index built). */
 async function startOn(dir: string): Promise<Running> {
-  return startSwitchboard(
+  const app = await startSwitchboard(
     { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, DATA_DIR: dir, LOG_LEVEL: 'silent', ...NO_RATE_LIMITS },
     { log: silent },
   );
+  await untilReady(app.url);
+  return app;
+}
+
+/** An untimed run of the same job first, for switchboard and its ceiling alike: both timed warm (compiled by the JIT). */
+async function warmThenLoad(job: LoadJob, warm: number): Promise<LoadResult> {
+  if (job.kind === 'requests') await load({ ...job, total: warm });
+  return load(job);
 }
 
 async function openSessions(base: string, n: number): Promise<{ sessionId: string; secret: string }[]> {
@@ -242,7 +254,7 @@ async function webchat(): Promise<void> {
   const dir = await tempDir('switchboard-ceiling-');
   const app = await startOn(dir.path);
   const total = 2000;
-  const ours = await load(postJob(app.url, await openSessions(app.url, CUSTOMERS), total));
+  const ours = await warmThenLoad(postJob(app.url, await openSessions(app.url, CUSTOMERS), total), WARM);
   if (ours.errors) throw new Error(`web chat POST: ${ours.errors} requests failed`);
   // Replies: a fresh set of customers, each with its stream open, waiting for each answer.
   const many = await load({
@@ -272,12 +284,13 @@ async function webchat(): Promise<void> {
   await dir.rm();
 
   const hello = await startHello(() => '{}');
-  const peer = await load(
+  const peer = await warmThenLoad(
     postJob(
       hello.url,
       Array.from({ length: CUSTOMERS }, (_, i) => ({ sessionId: `s${i}`, secret: 'x' })),
       total,
     ),
+    WARM,
   );
   await hello.close();
 
@@ -364,10 +377,10 @@ async function queueList(): Promise<void> {
       concurrency: 10,
       expectStatus: 200,
     });
-    const ours = await load(job(url));
+    const ours = await warmThenLoad(job(url), WARM / 5);
     await app.stop();
     const hello = await startHello(() => body);
-    const peer = await load(job(`${hello.url}/api/conversations`));
+    const peer = await warmThenLoad(job(`${hello.url}/api/conversations`), WARM / 5);
     await hello.close();
     record(
       `list-${size}`,

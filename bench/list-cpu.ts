@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { startSwitchboard } from '../src/main.js';
 import { NO_RATE_LIMITS } from './no-rate-limits.js';
+import { untilReady } from './until-ready.js';
 import { createLogger } from '../src/log.js';
 import { openStore } from '../src/store/store.js';
 import { newId } from '../src/domain/ids.js';
@@ -51,6 +52,7 @@ const app = await startSwitchboard(
   { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, DATA_DIR: dir.path, LOG_LEVEL: 'silent', ...NO_RATE_LIMITS },
   { log: createLogger('silent') },
 );
+await untilReady(app.url);
 const { token } = await app.createAgent('bench');
 const url = `${app.url}/api/conversations?status=queued`;
 const headers = { authorization: `Bearer ${token}` };

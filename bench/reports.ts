@@ -19,6 +19,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openStore } from '../src/store/store.js';
 import { startSwitchboard } from '../src/main.js';
 import { createLogger } from '../src/log.js';
+import { untilReady } from './until-ready.js';
 import { seriesReport, summaryReport } from '../src/queue/report.js';
 import { seededRandom } from '../src/faq/seeded-random.js';
 import { DEFAULT_SLA_SETTINGS, type SlaSettings } from '../src/sla/settings.js';
@@ -236,6 +237,7 @@ try {
     { PORT: '0', HOST: '127.0.0.1', FAQ_DIR: SAMPLE_FAQ, DATA_DIR: dir.path, ...BUSINESS_ENV, ...NO_RATE_LIMITS },
     { log: createLogger('silent') },
   );
+  await untilReady(app.url);
   const admin = await app.createAgent('Bench', 'admin');
   const q = `from=${new Date(WINDOW.from).toISOString()}&to=${new Date(WINDOW.to).toISOString()}`;
   const http = async (path: string) => {
