@@ -9,7 +9,7 @@ import { SoftmaxClassifier, type DenseSoftmaxState, type TrainOptions } from './
 import type { KbDocs } from './kb-docs.js';
 import { DEFAULT_CANDIDATES, SparseSoftmax, type CandidateOptions, type Examples, type SparseSoftmaxState } from './sparse-softmax.js';
 import { TermVectorizer, type TermDoc, type Vocabulary } from './term-vectors.js';
-import type { KindWeights, SparseVector } from './vectorizer.js';
+import type { FeatureIds, KindWeights, SparseVector } from './vectorizer.js';
 
 export interface ModelOptions {
   /** Below this cosine similarity to the entry's closest example, confidence is scaled down. */
@@ -42,7 +42,7 @@ export interface ModelState {
    * has docWeight 0.
    */
   docStart: Int32Array;
-  docIdx: Int32Array;
+  docIdx: FeatureIds;
   docVal: Float32Array;
   docWeight: Float32Array;
   classifier: DenseSoftmaxState | SparseSoftmaxState;

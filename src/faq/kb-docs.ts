@@ -7,11 +7,12 @@
  */
 import type { TermDoc, Vocabulary } from './term-vectors.js';
 import type { Features } from './tokenize.js';
+import type { FeatureIds } from './vectorizer.js';
 
 export interface KbDocs {
   count: number;
   start: Int32Array;
-  ids: Int32Array;
+  ids: FeatureIds;
   /**
    * The counts above 1, as positions in `ids` (ascending) and counts: nearly every count is 1
    * (96 % of the features of 100,000 questions), and a count per feature took a fifth of the
@@ -70,7 +71,8 @@ export function collectDocs(each: (visit: (doc: DocSource) => void) => void, voc
   const count = lengths.length;
   const start = new Int32Array(count + 1);
   for (let d = 0; d < count; d++) start[d + 1] = start[d]! + lengths[d]!;
-  const ids = new Int32Array(start[count]!);
+  // The first pass interned every feature, so the vocabulary's size is final here.
+  const ids: FeatureIds = vocab.size <= 65536 ? new Uint16Array(start[count]!) : new Int32Array(start[count]!);
   const repeatAt = new Int32Array(repeats);
   const repeatCount = new Uint16Array(repeats);
   let tf = new Uint16Array(256);

@@ -14,7 +14,7 @@
  * - Training steps look only at the candidates of the example, found once before the epochs.
  */
 import type { TrainOptions } from './softmax-classifier.js';
-import type { SparseVector } from './vectorizer.js';
+import type { FeatureIds, SparseVector } from './vectorizer.js';
 import { seededRandom, shuffle } from './seeded-random.js';
 
 export interface CandidateOptions {
@@ -57,7 +57,7 @@ export interface SparseSoftmaxState {
  * index/value[start[doc[i]]…start[doc[i] + 1]), of entry y[i] and training weight weight[i].
  */
 export interface Examples {
-  index: Int32Array;
+  index: FeatureIds;
   value: Float32Array;
   start: Int32Array;
   doc: Int32Array;
@@ -231,7 +231,7 @@ export class SparseSoftmax {
    * Up to `candidates` entries sharing the most TF-IDF mass with x, best first, into `out`;
    * `force` (the example's own entry when training) is always among them.
    */
-  private candidatesFor(index: Int32Array, value: Float32Array, from: number, to: number, out: Int32Array, force: number, at = 0): number {
+  private candidatesFor(index: FeatureIds, value: Float32Array, from: number, to: number, out: Int32Array, force: number, at = 0): number {
     const { featStart, postClass, postVal } = this.s;
     const acc = this.acc;
     const seen = this.seen;
@@ -280,11 +280,11 @@ export class SparseSoftmax {
     return m;
   }
 
-  private scatter(index: Int32Array, value: Float32Array, from: number, to: number): void {
+  private scatter(index: FeatureIds, value: Float32Array, from: number, to: number): void {
     for (let k = from; k < to; k++) this.xs[index[k]!] = value[k]!;
   }
 
-  private unscatter(index: Int32Array, from: number, to: number): void {
+  private unscatter(index: FeatureIds, from: number, to: number): void {
     for (let k = from; k < to; k++) this.xs[index[k]!] = 0;
   }
 }

@@ -8,11 +8,11 @@
  */
 import { firstRepeat, type KbDocs } from './kb-docs.js';
 import type { Features } from './tokenize.js';
-import { DEFAULT_KIND_WEIGHTS, type KindWeights, type SparseVector } from './vectorizer.js';
+import { DEFAULT_KIND_WEIGHTS, type FeatureIds, type KindWeights, type SparseVector } from './vectorizer.js';
 
 /** A document's features as ids (ascending) and counts. */
 export interface TermDoc {
-  ids: Int32Array;
+  ids: FeatureIds;
   tf: Uint16Array;
 }
 
@@ -61,7 +61,7 @@ export class Vocabulary {
    * Writes the features of a document added before into `ids` from `at`, ascending, and their
    * counts into `tf` from 0 (room for f.size); returns how many.
    */
-  write(f: Features, ids: Int32Array, at: number, tf: Uint16Array): number {
+  write(f: Features, ids: FeatureIds, at: number, tf: Uint16Array): number {
     const n = this.pack(f, true);
     for (let k = 0; k < n; k++) {
       const v = packed[k]!;

@@ -4,8 +4,14 @@
  */
 import type { Features } from './tokenize.js';
 
+/**
+ * Feature ids: 16-bit when the vocabulary has at most 65,536 features (the knowledge base's
+ * document vectors are most of an index's memory; half the bytes for their ids), else 32-bit.
+ */
+export type FeatureIds = Int32Array | Uint16Array;
+
 export interface SparseVector {
-  index: Int32Array;
+  index: FeatureIds;
   value: Float32Array;
 }
 

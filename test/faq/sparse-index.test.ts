@@ -10,6 +10,7 @@ import { datasetsDir } from '../../bench/datasets.js';
 import { DEFAULT_CALIBRATION } from '../../src/faq/calibrate.js';
 import type { FaqEntry } from '../../src/faq/entry.js';
 import { FaqIndex } from '../../src/faq/faq-index.js';
+import { seededRandom } from '../../src/faq/seeded-random.js';
 
 const data = JSON.parse(readFileSync(join(datasetsDir(), 'clinc150/data_full.json'), 'utf8')) as Record<string, [string, string][]>;
 const intents = new Set([...new Set(data.train!.map(([, i]) => i))].sort().slice(0, 20));
@@ -66,5 +67,34 @@ describe('the sparse classifier of a large knowledge base', () => {
     questions.forEach((q, i) => expect(again.match(q), q).toEqual(before[i]));
     // Transferred, the arrays now belong to the copy, which still answers.
     expect(built.match(questions[0]!).candidates.length).toBeGreaterThan(0);
+  });
+});
+
+describe('feature ids', () => {
+  // Made-up words: every one brings its own character n-grams, so a few hundred entries pass
+  // the 65,536 features that 16-bit ids can name.
+  const rnd = seededRandom(7);
+  const word = () => Array.from({ length: 9 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(rnd() * 26)]).join('');
+  const made = (n: number): FaqEntry[] =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `e${i}`,
+      locale: 'en',
+      questions: [0, 1].map(() => Array.from({ length: 5 }, word).join(' ')),
+      answer: `answer ${i}`,
+      tags: [],
+    }));
+
+  it('are 16-bit for a vocabulary of up to 65,536 features and 32-bit past it, answering the same way', () => {
+    for (const [n, wide] of [
+      [40, false],
+      [500, true],
+    ] as const) {
+      const kb = made(n);
+      const index = new FaqIndex(kb, new Map(), { calibrate: false });
+      const { state } = index.state();
+      expect(state.vocabulary.length > 65_536, `${n} entries`).toBe(wide);
+      expect(state.model.docIdx).toBeInstanceOf(wide ? Int32Array : Uint16Array);
+      for (const e of kb.slice(0, 40)) expect(index.match(e.questions[1]!).candidates[0]?.entryId).toBe(e.id);
+    }
   });
 });
