@@ -324,7 +324,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     // Only commits that added outbox rows wake it (its own commits record deliveries and add none).
     const stopKick = store.onOutbox(() => outbox.kick());
     const stopKickWebhooks = store.onWebhookDeliveries(() => webhooks.kick());
-    const stopWatching = store.watchForeignEvents(config.INSTANCE_POLL_SECONDS * 1000);
+    // PostgreSQL: the slow net under the other instances' notifications (Store.checkForeignEvents).
+    const stopWatching = config.DATABASE_URL
+      ? runEvery(() => store.checkForeignEvents(), {
+          everyMs: config.INSTANCE_POLL_SECONDS * 1000,
+          onError: (err) => log.warn("looking for other instances' commits failed", { part: 'instances', err: String(err) }),
+        })
+      : () => {};
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
     // Uploads never sent go after a day (idempotent, so every instance may run it).
     const stopSweep = runEvery(() => sweepUnsent(store, fileStore, clock), {
