@@ -1,4 +1,5 @@
-import { loadConfig, readEnv } from './config.js';
+import { loadConfig, readEnv, shutdownGraceMs } from './config.js';
+import { createLogger } from './log.js';
 import { AppError } from './domain/errors.js';
 import { openStore } from './store/store.js';
 import { AGENTS_USAGE, runAgentsCli } from './access/cli-agents.js';
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function start(env: Record<string, string | undefined>): Promise<number> {
+  const config = loadConfig(env);
   const running = await startSwitchboard(env);
   process.stdout.write(`switchboard is running at ${running.url} — web chat: ${running.url}/chat\n`);
   await new Promise<void>((resolve) => {
@@ -51,7 +53,18 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // Each step of stop() is bounded, but what no step bounds (a callback that never returns, a
+  // busy loop's timers) must not keep a stopped instance alive either: past the grace, it exits.
+  const graceMs = shutdownGraceMs(config);
+  const forced = setTimeout(() => {
+    createLogger(config.LOG_LEVEL).error('shutdown did not finish in time; exiting', {
+      graceSeconds: graceMs / 1000,
+      unfinished: running.stopping(),
+    });
+    process.exit(1);
+  }, graceMs);
   await running.stop();
+  clearTimeout(forced);
   return 0;
 }
 

@@ -157,6 +157,8 @@ const schema = z.object({
   WEBHOOK_LOG_DAYS: z.coerce.number().positive().default(30),
   /** On SIGTERM: how long requests and sends in flight may take to finish before connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** On SIGTERM: a shutdown not finished this long after the signal is abandoned, naming what it waited for; unset: SHUTDOWN_TIMEOUT_MS + 10 s. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   MAX_BODY_KB: z.coerce.number().int().positive().default(256),
@@ -227,6 +229,11 @@ const checked = schema.superRefine((c, ctx) => {
       message: 'superseded by SLA_TARGETS: set only SLA_TARGETS (see the README, "SLAs in business hours")',
     });
 });
+
+/** How long after SIGTERM the process exits even if its shutdown has not finished. */
+export function shutdownGraceMs(c: Config): number {
+  return c.SHUTDOWN_GRACE_SECONDS === undefined ? c.SHUTDOWN_TIMEOUT_MS + 10_000 : c.SHUTDOWN_GRACE_SECONDS * 1000;
+}
 
 /** The SLA settings the environment gives (an admin's saved ones win over them; src/sla/policy.ts). */
 export function slaSettingsOf(c: Config): SlaSettings {

@@ -59,6 +59,7 @@ import { reclaimDeadLeases, scheduleReclaim } from './outbox/reclaim.js';
 import { closeAllSseStreams } from './kit/sse.js';
 import { lingerOnClose } from './kit/lingering-close.js';
 import { closeServerGracefully } from './kit/close-server.js';
+import { ShutdownSteps } from './kit/shutdown-steps.js';
 import type { Server } from 'node:http';
 import { AutoAssigner } from './routing/assigner.js';
 import { Presence } from './routing/presence.js';
@@ -69,16 +70,19 @@ export interface Running {
   /** Where METRICS_PORT serves `/metrics`, when set. */
   metricsPort?: number;
   store: Store;
-  /**
-   * Graceful shutdown: stops accepting, ends SSE streams with a reconnect hint, lets requests
-   * and outbox sends in flight finish within SHUTDOWN_TIMEOUT_MS, releases this process's
-   * leases, then closes channels and the store.
-   */
   /** The event fan-out (tests and benchmarks count its reads). */
   hub: EventHub;
   /** The pipeline every channel delivers into (tests feed it messages a channel would have normalized). */
   deliver(m: InboundMessage): Promise<DeliverResult>;
+  /**
+   * Graceful shutdown: stops accepting, ends SSE streams with a reconnect hint, lets requests
+   * and outbox sends in flight finish within SHUTDOWN_TIMEOUT_MS, releases this process's
+   * leases, then closes channels and the store. Every step is bounded (STEP_TIMEOUT_MS past
+   * that deadline for the first ones): a stuck one is logged and left behind, so this resolves.
+   */
   stop(): Promise<void>;
+  /** The shutdown steps started and not finished (what a forced exit names). */
+  stopping(): string[];
   createAgent(name: string, role?: AgentRole): Promise<{ id: string; token: string; tokenId: string }>;
   /** Resolves when background drafts have finished (tests, graceful shutdown). */
   draftsIdle(): Promise<void>;
@@ -128,10 +132,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
   // Until the API is assembled the server answers liveness and readiness only; then it hands over.
   let handle: Fetch = bootApp(readiness).fetch;
   const server = (await listen((req, env) => handle(req, env), config.PORT, config.HOST)) as Server;
-  const cleanups: (() => Promise<void> | void)[] = [() => closeServerGracefully(server, 0).then(() => undefined)];
+  // Run in reverse order of registration at stop, each one bounded (src/kit/shutdown-steps.ts).
+  const cleanups: [name: string, run: () => unknown][] = [['http server', () => closeServerGracefully(server, 0)]];
+  const onStop = (name: string, run: () => unknown) => void cleanups.unshift([name, run]);
+  const steps = new ShutdownSteps((msg, fields) => log.warn(msg, fields), STEP_TIMEOUT_MS);
   try {
     const store = await openStore({ databaseUrl: config.DATABASE_URL, sqliteFile: config.sqliteFile });
-    cleanups.unshift(() => store.close());
+    onStop('store', () => store.close());
     held.store = store;
     const metrics = new Metrics(store, clock, () => held.leadership);
 
@@ -153,7 +160,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       maxConcurrent: config.LLM_MAX_CONCURRENT,
       breaker: { failures: config.LLM_BREAKER_FAILURES, cooldownMs: config.LLM_BREAKER_COOLDOWN_SECONDS * 1000 },
     });
-    cleanups.unshift(() => drafts.stop());
+    onStop('drafts', () => drafts.stop());
     const summaries = new Summaries({
       store,
       clock,
@@ -171,7 +178,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           }
         : {}),
     });
-    cleanups.unshift(() => summaries.stop());
+    onStop('summaries', () => summaries.stop());
     const translations = new Translations({
       store,
       clock,
@@ -192,9 +199,9 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     // One event read per batch of commits, fanned out to every open event stream.
     const hub = new EventHub(store, (err) => log.warn('event hub read failed', { err: String(err) }));
     await hub.start();
-    cleanups.unshift(() => hub.stop());
+    onStop('event hub', () => hub.stop());
     // Other instances on the same PostgreSQL wake this one's hub, outbox and webhook worker, and relay their signals.
-    if (config.DATABASE_URL) cleanups.unshift(await store.joinInstances(config.DATABASE_URL, log.child({ part: 'instances' })));
+    if (config.DATABASE_URL) onStop('instance channel', await store.joinInstances(config.DATABASE_URL, log.child({ part: 'instances' })));
     const streams: StreamPolicy = {
       heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000,
       idleMs: config.SSE_IDLE_TIMEOUT_SECONDS * 1000,
@@ -204,7 +211,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     };
     // One process on SQLite counts in memory; instances sharing a PostgreSQL share counter rows.
     const limiter: RateLimiter = config.DATABASE_URL ? new StoreRateLimiter(store, clock) : new MemoryRateLimiter(clock);
-    cleanups.unshift(() => limiter.close());
+    onStop('rate limiter', () => limiter.close());
     const minute = (max: number) => ({ max, windowMs: 60_000, refusalDelayMs: config.RATE_LIMIT_DELAY_MS });
 
     // Files customers and agents send (DATA_DIR/attachments or ATTACHMENT_S3_BUCKET).
@@ -214,13 +221,17 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const visitors = new Visitors(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const invites = new Invites(config.WIDGET_VISITOR_RETENTION_MINUTES * 60_000);
     const agentSignals = new AgentSignals();
-    cleanups.unshift(signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()));
+    onStop(
+      'visitor signals',
+      signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()),
+    );
     if (config.DATABASE_URL) {
       // Typing and the visitors signal reach the streams held by the other instances too.
       signals.relay = (sessionId, s) => void store.relaySignal({ to: 'session', sessionId, event: s.event, data: s.data });
       agentSignals.relay = (s) =>
         void store.relaySignal({ to: 'agents', event: s.event, data: s.data, ...(s.holder ? { holder: s.holder } : {}) });
-      cleanups.unshift(
+      onStop(
+        'relayed signals',
         store.onRelayedSignal((s) => {
           if (s.to === 'session' && typeof s.sessionId === 'string' && s.event === 'typing')
             signals.deliver(s.sessionId, { event: s.event, data: s.data });
@@ -267,7 +278,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const byChannel: Partial<Record<ChannelId, ChannelAdapter>> = Object.fromEntries(adapters.map((a) => [a.channel, a]));
 
     const liveness = config.DATABASE_URL ? await postgresLiveness(config.DATABASE_URL) : soleLiveness();
-    cleanups.unshift(() => liveness.close());
+    onStop('liveness lock', () => liveness.close());
     const outboxLog = log.child({ part: 'outbox' });
     const copies = await emailCopies({
       store,
@@ -313,7 +324,13 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     // Only commits that added outbox rows wake it (its own commits record deliveries and add none).
     const stopKick = store.onOutbox(() => outbox.kick());
     const stopKickWebhooks = store.onWebhookDeliveries(() => webhooks.kick());
-    const stopWatching = store.watchForeignEvents(config.INSTANCE_POLL_SECONDS * 1000);
+    // PostgreSQL: the slow net under the other instances' notifications (Store.checkForeignEvents).
+    const stopWatching = config.DATABASE_URL
+      ? runEvery(() => store.checkForeignEvents(), {
+          everyMs: config.INSTANCE_POLL_SECONDS * 1000,
+          onError: (err) => log.warn("looking for other instances' commits failed", { part: 'instances', err: String(err) }),
+        })
+      : () => {};
     const stopClosing = scheduleCloseResolved(store, clock, config.CLOSE_AFTER_HOURS * 3_600_000, log.child({ part: 'queue' }));
     // Uploads never sent go after a day (idempotent, so every instance may run it).
     const stopSweep = runEvery(() => sweepUnsent(store, fileStore, clock), {
@@ -321,8 +338,10 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       firstAfterMs: 60_000,
       onError: (err) => log.warn('sweeping unsent uploads failed', { err }),
     });
-    cleanups.unshift(stopSweep);
-    cleanups.unshift(stopReclaim, stopReclaimWebhooks, stopKick, stopKickWebhooks, stopWatching, stopClosing);
+    onStop('upload sweep', stopSweep);
+    onStop('schedules', () =>
+      [stopReclaim, stopReclaimWebhooks, stopKick, stopKickWebhooks, stopWatching, stopClosing].forEach((f) => f()),
+    );
     // Before the channels stop, since sends go through them; bounded by the shutdown deadline.
     const stopOutbox = async (deadline: number) => {
       const timeUp = new AbortController();
@@ -343,7 +362,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const presence = new Presence(store, clock, awayMs, (agentId) => assigner.kickAgent(agentId));
     const sweep = setInterval(() => void assigner.kickAll().catch(() => undefined), config.ASSIGN_SWEEP_SECONDS * 1000);
     sweep.unref();
-    cleanups.unshift(async () => {
+    onStop('auto-assignment', async () => {
       clearInterval(sweep);
       presence.stop();
       await assigner.idle();
@@ -424,11 +443,11 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     const port = (server.address() as AddressInfo).port;
     const metricsServer =
       config.METRICS_PORT === undefined ? undefined : await listen(metricsOnlyApp(metrics).fetch, config.METRICS_PORT, config.HOST);
-    if (metricsServer) cleanups.unshift(() => new Promise<void>((res) => metricsServer.close(() => res())));
+    if (metricsServer) onStop('metrics server', () => new Promise<void>((res) => metricsServer.close(() => res())));
 
     const leadership = config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL, log.child({ part: 'leader' })) : soleLeadership();
     held.leadership = leadership;
-    cleanups.unshift(() => leadership.close());
+    onStop('leadership', () => leadership.close());
     // Ingest waits for the FAQ index: a message arriving while it is built is taken in (stored and
     // decided) once the index is there, never handed off for want of it. Until then nothing is
     // stored, so a channel that gives up waiting delivers it again, and its external id keeps it single.
@@ -450,7 +469,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         );
       } else {
         await adapter.start(deliver);
-        cleanups.unshift(() => adapter.stop());
+        onStop(`channel ${adapter.channel}`, () => adapter.stop());
       }
     }
     if (config.RETENTION_DAYS !== undefined) {
@@ -490,7 +509,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
     matcher = await faqIn;
     // Watched from here: a reload finished before the first build must not be replaced by it.
     const watcher = watchFaq(config.FAQ_DIR, (m) => (matcher = m), log.child({ part: 'faq' }), faqOpts);
-    cleanups.unshift(() => watcher.close());
+    onStop('faq watcher', () => watcher.close());
     readiness.markStarted();
 
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -518,19 +537,30 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
         stopped = true;
         readiness.markStopping();
         const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+        // Sends in flight may use what is left of SHUTDOWN_TIMEOUT_MS; every other step gets STEP_TIMEOUT_MS.
+        const untilDeadline = () => Math.max(STEP_TIMEOUT_MS, deadline - Date.now() + STEP_TIMEOUT_MS);
         const streams = closeAllSseStreams(2_000);
-        const http = await closeServerGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
-        await copies?.worker.stop();
-        await stopOutbox(deadline);
+        let http: 'drained' | 'cut' | 'unfinished' = 'unfinished';
+        await steps.run(
+          'http requests',
+          async () => (http = await closeServerGracefully(server, config.SHUTDOWN_TIMEOUT_MS)),
+          untilDeadline(),
+        );
+        await steps.run('email copies', () => copies?.worker.stop(), untilDeadline());
+        await steps.run('outbox', () => stopOutbox(deadline), untilDeadline());
         log.info('switchboard stopping', { sseStreamsClosed: streams, requests: http });
-        for (const c of cleanups) await c();
+        for (const [name, run] of cleanups) await steps.run(name, run);
       },
+      stopping: () => steps.unfinished(),
     };
   } catch (err) {
-    for (const c of cleanups) await Promise.resolve(c()).catch(() => undefined);
+    for (const [name, run] of cleanups) await steps.run(name, run);
     throw err;
   }
 }
+
+/** How long one shutdown step (a worker, a lock connection, the store) may take before the next one starts without it. */
+const STEP_TIMEOUT_MS = 5_000;
 
 /** Longer URLs are refused with 414; request headers over MAX_HEADER_BYTES get Node's 431. */
 const MAX_URL_BYTES = 8 * 1024;

@@ -21,7 +21,7 @@ import { detectInjection } from '../llm/injection.js';
 import type { Logger } from '../log.js';
 import { detectComplaint } from '../pipeline/complaint.js';
 import { firstDelivery } from '../pipeline/dedupe.js';
-import { draftPromptChars, type ModelBudget } from '../pipeline/drafting.js';
+import { draftPromptChars, type ModelBudget, type Reservation } from '../pipeline/drafting.js';
 import { asksForHuman, detectLocale, isStartCommand } from '../pipeline/intent.js';
 import type { Store } from '../store/store.js';
 import { coversConversation, readAiAgentSettings } from './settings.js';
@@ -68,7 +68,7 @@ export interface ModelSpend {
 /** Room for the selection prompt's tool schema and tags beyond its text, in characters. */
 const SELECTION_OVERHEAD_CHARS = 1000;
 
-export type AiPlan =
+export type AiPlan = (
   | {
       kind: 'agent';
       /** Set when the model answered within the guardrails checked so far. */
@@ -78,7 +78,15 @@ export type AiPlan =
       spent?: ModelSpend;
     }
   /** Mode off, the FAQ unsure: the entry the model picked among the offered ones, or null for none. */
-  | { kind: 'pick'; entryId: string | null; offered: string[]; spent: ModelSpend };
+  | { kind: 'pick'; entryId: string | null; offered: string[]; spent: ModelSpend }
+) & {
+  /**
+   * With `spent`: the call's budget reservation, still held. The caller releases it once the
+   * transaction meant to record `spent` has ended, so until the tokens are a committed row the
+   * budget counts them as reserved, never as neither (src/pipeline/ingest.ts).
+   */
+  held?: Reservation;
+};
 
 /** Picks from offered choices and the like: those are not questions for the model. */
 function notAQuestion(m: InboundMessage): boolean {
@@ -153,17 +161,18 @@ export async function planAhead(
       maxOutputTokens: ai.budget.maxOutputTokens,
     });
     if ('paused' in held) return declined('llm_unavailable', held.paused);
+    const keep = handOver(held);
     try {
       const draft = await ai.drafter.draft(request, { signal: AbortSignal.timeout(ai.timeoutMs) });
       if (!draft) return declined('llm_failed', 'empty reply');
       const model = draft.model ?? ai.drafter.model ?? null;
       const spent: ModelSpend | undefined = draft.usage ? { kind: 'ai_agent', model, usage: draft.usage } : undefined;
       // The model's own reason is not kept: it may quote the customer, and events outlive erasure of messages.
-      if (draft.needsCheck) return declined('needs_human_check', undefined, spent);
+      if (draft.needsCheck) return keep.plan(declined('needs_human_check', undefined, spent));
       // Cited ids are already only the ones sent (anthropic-drafter.ts); none left: nothing backs the reply.
       const cited = draft.entryIds.filter((id) => offered.includes(id));
-      if (cited.length === 0) return declined('no_citation', undefined, spent);
-      return {
+      if (cited.length === 0) return keep.plan(declined('no_citation', undefined, spent));
+      return keep.plan({
         kind: 'agent',
         answer: {
           text: draft.text,
@@ -173,13 +182,12 @@ export async function planAhead(
           outputTokens: draft.usage?.outputTokens ?? 0,
         },
         ...(spent ? { spent } : {}),
-      };
+      });
     } catch (err) {
       ai.log.warn('ai agent: the model failed', { err });
       return declined('llm_failed', err instanceof Error ? err.message.slice(0, 200) : 'error');
     } finally {
-      // Its usage is in the plan now, and lands beside the drafts when the message is stored.
-      held.release();
+      keep.orRelease();
     }
   }
 
@@ -194,13 +202,32 @@ export async function planAhead(
     maxOutputTokens: SELECT_MAX_TOKENS,
   });
   if ('paused' in held) return undefined;
+  const keep = handOver(held);
   try {
     const pick = await ai.selector.select(selection, { signal: AbortSignal.timeout(ai.timeoutMs) });
-    return { kind: 'pick', entryId: pick.entryId, offered, spent: { kind: 'selection', model: pick.model, usage: pick.usage } };
+    return keep.plan({ kind: 'pick', entryId: pick.entryId, offered, spent: { kind: 'selection', model: pick.model, usage: pick.usage } });
   } catch (err) {
     ai.log.warn('answer selection failed; asking back', { err });
     return undefined;
   } finally {
-    held.release();
+    keep.orRelease();
   }
+}
+
+/**
+ * A plan with tokens to record takes the reservation along (AiPlan's `held`); on every other way
+ * out of the call (no usage, a failure) `orRelease` releases it at once.
+ */
+function handOver(held: Reservation) {
+  let handed = false;
+  return {
+    plan(p: AiPlan): AiPlan {
+      if (!p.spent) return p;
+      handed = true;
+      return { ...p, held };
+    },
+    orRelease() {
+      if (!handed) held.release();
+    },
+  };
 }

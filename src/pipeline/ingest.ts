@@ -14,7 +14,7 @@ import { annotateComplaint } from './complaint.js';
 import { endSnooze } from '../queue/annotations.js';
 import { CUSTOMER } from '../domain/events.js';
 import type { SlaSettings } from '../sla/settings.js';
-import { planAhead, type AiAgentDeps } from '../ai-agent/plan.js';
+import { planAhead, type AiAgentDeps, type AiPlan } from '../ai-agent/plan.js';
 import {
   dropUnreferenced,
   fetchInbound,
@@ -55,11 +55,26 @@ class DuplicateDelivery extends Error {}
  * external id) changes nothing and returns the first result.
  */
 export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<DeliverResult> {
-  let queued = false;
-  let decided: { kind: string; rule: string } | undefined;
   const faq = matchedAhead(deps, m);
   // Never inside the transaction: the model is slow and may fail (src/ai-agent/plan.ts).
   const ai = await planAhead(deps, m);
+  try {
+    return await ingestPlanned(deps, m, faq, ai);
+  } finally {
+    // Only now: until the transaction that records the call's tokens (rules/model-spend.ts) has
+    // committed, the budget counts them as reserved, and no call slips in between.
+    ai?.held?.release();
+  }
+}
+
+async function ingestPlanned(
+  deps: PipelineDeps,
+  m: InboundMessage,
+  faq: ReturnType<typeof matchedAhead>,
+  ai: AiPlan | undefined,
+): Promise<DeliverResult> {
+  let queued = false;
+  let decided: { kind: string; rule: string } | undefined;
   let fetched: Fetched[] = [];
   if (deps.files && hasFiles(m)) {
     // Downloaded before the transaction (never holding a lock on a slow CDN), and not at all for a re-delivery.

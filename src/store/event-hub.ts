@@ -22,7 +22,7 @@ const PAGE = 500;
  * open stream ran its own read on every commit, so idle streams of one customer slowed everyone.
  *
  * It wakes on this instance's commits (`Store.onEvents`) and, on PostgreSQL, on the other
- * instances' (`Store.joinInstances`: LISTEN/NOTIFY, with `Store.watchForeignEvents` as a slow net). A stream
+ * instances' (`Store.joinInstances`: LISTEN/NOTIFY, with `Store.checkForeignEvents` as a slow net). A stream
  * that starts behind the hub (a reconnect with `Last-Event-ID`) reads its gap from the database
  * itself and then follows the hub; see src/kit/sse.ts.
  */

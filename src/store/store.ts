@@ -38,6 +38,8 @@ export class Store {
   private readonly webhookListeners = new Set<() => void>();
   private readonly signalListeners = new Set<(s: RelayedSignal) => void>();
   private channel: InstanceChannel | undefined;
+  /** The newest event sequence `checkForeignEvents` saw (-1: none yet). */
+  private lastSeenSeq = -1;
 
   constructor(readonly database: Database) {}
 
@@ -146,21 +148,17 @@ export class Store {
   }
 
   /**
-   * The safety net under `joinInstances`: one cheap query every `intervalMs` finds other
-   * instances' commits that no notification reported (a listening connection that died without
-   * the socket saying so yet) and wakes the local streams, the outbox and the webhook worker.
-   * The first check always wakes them, covering commits made before the watch began.
+   * The safety net under `joinInstances`, run every INSTANCE_POLL_SECONDS (src/main.ts): one
+   * cheap query finds other instances' commits that no notification reported (a listening
+   * connection that died without the socket saying so yet) and wakes the local streams, the
+   * outbox and the webhook worker. The first check always wakes them, covering commits made
+   * before the checks began; a failed one wakes nothing and throws.
    */
-  watchForeignEvents(intervalMs = 30_000): () => void {
-    if (this.database.dialect !== 'pg') return () => {};
-    let last = -1;
-    const timer = setInterval(async () => {
-      const seq = await this.read((r) => r.events.maxSeq()).catch(() => last);
-      if (seq !== last) this.wake({ events: true, outbox: true, webhooks: true });
-      last = seq;
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+  async checkForeignEvents(): Promise<void> {
+    if (this.database.dialect !== 'pg') return;
+    const seq = await this.read((r) => r.events.maxSeq());
+    if (seq !== this.lastSeenSeq) this.wake({ events: true, outbox: true, webhooks: true });
+    this.lastSeenSeq = seq;
   }
 
   close(): Promise<void> {

@@ -11,6 +11,9 @@ import { WebchatCustomer } from '../support/webchat-client.js';
 import { closeEntriesKb, writeKb } from '../faq/fixtures.js';
 import { decodeLogged } from '../../src/domain/events.js';
 import type { Running } from '../../src/main.js';
+import type { InboundMessage } from '../../src/domain/channel.js';
+import { streamOf } from '../attachments/fixtures.js';
+import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 
 const MODEL = 'claude-test-sonnet';
 
@@ -82,5 +85,95 @@ describe('the monthly budget over AI agent mode and the answer selector', () => 
     expect(events.flatMap((e) => (e.type === 'ai_agent' ? [e.data] : []))).toEqual([
       expect.objectContaining({ decision: 'declined', reason: 'llm_unavailable', detail: 'budget' }),
     ]);
+  });
+});
+
+/**
+ * On PostgreSQL, where a message's file download (before its transaction, on a connection of its
+ * own) does not hold up the other customers' reads as SQLite's one reader connection does.
+ */
+describe.skipIf(!TEST_DATABASE_URL)('a model call stays reserved until its tokens are recorded (PostgreSQL)', () => {
+  let app: Running;
+  let llm: FakeAnthropic;
+  let boss: { token: string };
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  /** Lets the held download finish, so a failed test does not leave it holding the app's stop. */
+  let finishDownload = () => {};
+
+  beforeAll(async () => {
+    llm = await startFakeAnthropic();
+    db = await createTestDatabase();
+    // As above: the worst case of one call is over the budget, so one call reserved pauses the next.
+    app = await startApp({
+      ...llmEnv(llm, writeKb(closeEntriesKb)),
+      DATABASE_URL: db.url,
+      LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
+      LLM_MONTHLY_BUDGET: '0.0001',
+    });
+    boss = await app.createAgent('Boss', 'admin');
+  });
+  afterAll(async () => {
+    finishDownload();
+    await app?.stop();
+    await llm?.close();
+    await db?.drop();
+  });
+
+  const drafting = async () => (await api(app, boss.token, 'GET', '/api/reports/llm')).body.drafting;
+
+  it('between the call and the commit of its message (a slow file download) the budget counts it, so a second call is not made', async () => {
+    expect((await api(app, boss.token, 'PUT', '/api/settings/ai-agent', { enabled: false })).status).toBe(200);
+    llm.reply = answering('MODEL TEXT MUST NOT BE SENT', { pick: 'gift-card-expiry' });
+    expect((await drafting()).paused).toBe(null);
+
+    // The first message's file downloads after the selection call and before its transaction, until the test lets it.
+    let downloading!: () => void;
+    const downloadStarted = new Promise<void>((r) => (downloading = r));
+    const downloadDone = new Promise<void>((r) => (finishDownload = r));
+    const a = await WebchatCustomer.open(app.url);
+    const m: InboundMessage = {
+      channel: 'webchat',
+      externalMessageId: `${a.sessionId}:slow-file`,
+      threadKey: a.sessionId,
+      sender: { channelUserId: a.sessionId },
+      text: 'gift card',
+      attachments: [
+        {
+          name: 'receipt.txt',
+          mime: 'text/plain',
+          size: 0,
+          open: async () => {
+            downloading();
+            await downloadDone;
+            return streamOf(Buffer.from('receipt'));
+          },
+        },
+      ],
+      receivedAt: new Date(),
+    };
+    const calls = llm.requests.length;
+    const first = app.deliver(m);
+    await downloadStarted;
+    expect(llm.requests.length).toBe(calls + 1);
+    const during = await drafting();
+    expect(during.budget.spentThisMonth).toBe(0);
+    expect(during.budget.reserved).toBeGreaterThan(0.0001);
+    expect(during.paused).toBe('budget');
+
+    // Another customer meanwhile: asked back without the model.
+    const b = await WebchatCustomer.open(app.url);
+    expect((await b.say('gift card')).status).toBeLessThan(300);
+    const reply = await eventually(async () => (await b.history()).items.find((x) => x.author === 'bot'), 8_000, 'bot reply');
+    expect(llm.requests.length, 'the model was asked again while the first call was unrecorded').toBe(calls + 1);
+    expect(reply.choices?.length).toBeGreaterThan(1);
+
+    finishDownload();
+    const { conversationId } = await first;
+    const rows = await app.store.read((r) => r.drafts.list(conversationId));
+    expect(rows).toEqual([expect.objectContaining({ kind: 'selection', model: MODEL })]);
+    const after = await drafting();
+    expect(after.budget.reserved).toBe(0);
+    expect(after.budget.spentThisMonth).toBeGreaterThan(0);
+    expect(after.paused).toBe('budget');
   });
 });

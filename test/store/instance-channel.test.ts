@@ -68,4 +68,26 @@ describe.skipIf(!TEST_DATABASE_URL)('instances notification channel (PostgreSQL 
     await a.tx((r) => r.events.append(null, note, 1));
     await eventually(() => got.bEvents > before, 5_000, 'the committed append waking B');
   });
+
+  it('the safety net: a check wakes everything the first time and after commits no notification reported, and not otherwise', async () => {
+    // A third instance that never joined the channel hears nothing of A's commits but by checking.
+    const c = await openStore({ databaseUrl: db.url, sqliteFile: '' });
+    try {
+      const woken = { events: 0, outbox: 0, webhooks: 0 };
+      c.onEvents(() => woken.events++);
+      c.onOutbox(() => woken.outbox++);
+      c.onWebhookDeliveries(() => woken.webhooks++);
+      await c.checkForeignEvents();
+      expect(woken, 'the first check wakes everything').toEqual({ events: 1, outbox: 1, webhooks: 1 });
+      await c.checkForeignEvents();
+      expect(woken, 'nothing new, no wake-up').toEqual({ events: 1, outbox: 1, webhooks: 1 });
+      await a.tx((r) => r.events.append(null, { type: 'note', data: { messageId: 'm2', agentId: 'a' } }, 2));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(woken.events, 'no notification reaches an instance off the channel').toBe(1);
+      await c.checkForeignEvents();
+      expect(woken).toEqual({ events: 2, outbox: 2, webhooks: 2 });
+    } finally {
+      await c.close();
+    }
+  });
 });

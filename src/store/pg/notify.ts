@@ -16,7 +16,7 @@ import type { QueryDb } from '../dialect.js';
  * commit; the ones that append events already do (events-repo.ts's append lock).
  *
  * Notifications sent while a listening connection is down are never delivered to it, so on each
- * (re)connect everything is woken once; a slow poll (Store.watchForeignEvents) stays as a net
+ * (re)connect everything is woken once; a slow poll (Store.checkForeignEvents) stays as a net
  * for what no notification reports (a half-open connection not yet noticed).
  */
 export const CHANNEL = 'switchboard';
