@@ -31,18 +31,28 @@ export interface AttachmentMeta {
 
 const MAX_NAME = 200;
 
-/**
- * Downloads the files of a message into the store, before its transaction: a slow CDN never
- * holds a database lock. Past the per-message count, the size limit or the customer's daily
- * allowance a file is not kept (the download is cut there) and the refusal is returned, so the
- * customer can be told which file and why.
- */
-export async function fetchInbound(files: InboundFiles, r: Pick<Repos, 'attachments' | 'customers'>, m: InboundMessage, now: number) {
-  const { policy } = files;
+/** What the sender may still upload today (their first message: the whole allowance). */
+export async function dailyBytesLeft(
+  policy: InboundFiles['policy'],
+  r: Pick<Repos, 'attachments' | 'customers'>,
+  m: InboundMessage,
+  now: number,
+): Promise<number> {
   const identity = await r.customers.findIdentity(m.channel, m.sender.channelUserId);
-  let left = identity
+  return identity
     ? policy.dailyBytes - (await r.attachments.bytesSince({ customerId: identity.customerId }, now - DAY_MS))
     : policy.dailyBytes;
+}
+
+/**
+ * Downloads the files of a message into the store, before its transaction and outside any read
+ * (dailyBytesLeft is read first): a slow CDN never holds a database lock, nor a read connection
+ * that the API and event streams wait for. Past the per-message count, the size limit or the
+ * customer's daily allowance `left` a file is not kept (the download is cut there) and the
+ * refusal is returned, so the customer can be told which file and why.
+ */
+export async function fetchInbound(files: InboundFiles, left: number, m: InboundMessage) {
+  const { policy } = files;
   const out: Fetched[] = [];
   let counted = 0;
   for (const raw of m.attachments) {

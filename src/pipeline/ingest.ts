@@ -17,6 +17,7 @@ import type { SlaSettings } from '../sla/settings.js';
 import { planAhead, type AiAgentDeps, type AiPlan } from '../ai-agent/plan.js';
 import {
   dropUnreferenced,
+  dailyBytesLeft,
   fetchInbound,
   hasFiles,
   linkInbound,
@@ -78,10 +79,13 @@ async function ingestPlanned(
   let fetched: Fetched[] = [];
   if (deps.files && hasFiles(m)) {
     // Downloaded before the transaction (never holding a lock on a slow CDN), and not at all for a re-delivery.
-    const known = await deps.store.read((r) => firstDelivery(r, m));
-    if (known) return known;
     const files = deps.files;
-    fetched = await deps.store.read((r) => fetchInbound(files, r, m, deps.clock.now().getTime()));
+    const ahead = await deps.store.read(async (r) => {
+      const known = await firstDelivery(r, m);
+      return known ? { known } : { left: await dailyBytesLeft(files.policy, r, m, deps.clock.now().getTime()) };
+    });
+    if (ahead.known) return ahead.known;
+    fetched = await fetchInbound(files, ahead.left, m);
   }
   try {
     const result = await deps.store.tx(async (r) => {

@@ -88,10 +88,7 @@ describe('the monthly budget over AI agent mode and the answer selector', () => 
   });
 });
 
-/**
- * On PostgreSQL, where a message's file download (before its transaction, on a connection of its
- * own) does not hold up the other customers' reads as SQLite's one reader connection does.
- */
+/** On PostgreSQL: a message's file download, before its transaction, holds the call's reservation open meanwhile. */
 describe.skipIf(!TEST_DATABASE_URL)('a model call stays reserved until its tokens are recorded (PostgreSQL)', () => {
   let app: Running;
   let llm: FakeAnthropic;

@@ -144,6 +144,37 @@ describe('files in both directions (real HTTP, SQLite, disk file store)', () => 
     expect(told.text).toContain('"c.txt": at most 3 files can be sent in one message');
   });
 
+  it('keeps answering reads while a file downloads (SQLite has one reader connection, and the download holds none)', async () => {
+    let started!: () => void;
+    const downloading = new Promise<void>((r) => (started = r));
+    let finish!: () => void;
+    const done = new Promise<void>((r) => (finish = r));
+    const slow: Attachment = {
+      name: 'slow.txt',
+      mime: 'text/plain',
+      size: 0,
+      open: async () => {
+        started();
+        await done;
+        return streamOf(Buffer.from('at last'));
+      },
+    };
+    const delivered = app.deliver(fromCustomer(customer, 'slow', [slow]));
+    try {
+      await downloading;
+      // Reads of the API and of the customer's own history do not wait for the download.
+      const t0 = performance.now();
+      expect((await get('/api/conversations?status=bot')).status).toBe(200);
+      expect((await customer.history()).items.length).toBeGreaterThan(0);
+      expect(performance.now() - t0).toBeLessThan(2_000);
+    } finally {
+      finish();
+    }
+    const { messageId } = await delivered;
+    const [message] = (await messagesOf(conversationId)).filter((x) => x.id === messageId);
+    expect(message.attachments.map((a: any) => a.name)).toEqual(['slow.txt']);
+  });
+
   it('lets the customer fetch their own files through their session, and nobody else', async () => {
     const items = (await customer.history()).items as any[];
     const file = items.find((i) => i.attachments?.length)!.attachments[0];
