@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig, shutdownGraceMs } from '../../src/config.js';
 
 /**
  * The deployment recipe (compose.yaml, Dockerfile, deploy/Caddyfile) read as data: no Docker is
@@ -18,6 +19,7 @@ interface Service {
   healthcheck?: { test: string[] };
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
+  stop_grace_period?: string;
 }
 const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, Service> };
 const instances = Object.entries(compose.services).filter(([, s]) => s.build === '.');
@@ -57,6 +59,18 @@ describe('compose.yaml', () => {
       expect(url.username).toBe(pg.POSTGRES_USER);
       expect(url.pathname).toBe(`/${pg.POSTGRES_DB}`);
       expect(s.depends_on?.postgres?.condition).toBe('service_healthy');
+    }
+  });
+
+  it('lets each instance finish its own shutdown before Docker kills it', () => {
+    for (const [name, s] of instances) {
+      // As compose expands them: `${X:-default}` is its default here, a required `${X:?…}` any value.
+      const env = Object.fromEntries(
+        Object.entries(s.environment!).map(([k, v]) => [k, v.replace(/\$\{\w+:-([^}]*)\}/g, '$1').replace(/\$\{\w+:\?[^}]*\}/g, 'x')]),
+      );
+      const grace = shutdownGraceMs(loadConfig({ DATA_DIR: '/tmp', ...env }));
+      const seconds = Number(/^(\d+)s$/.exec(s.stop_grace_period ?? '')?.[1] ?? 10);
+      expect(seconds * 1000, `${name}: stop_grace_period`).toBeGreaterThan(grace);
     }
   });
 
