@@ -55,7 +55,19 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL share the v
 
   it("a page view reported to B is in A's list with its trail, signalled on A's stream; a leave on B takes it off A's", async () => {
     const events = new RawSseReader(`${a.url}/api/events`, { authorization: `Bearer ${token}` });
-    await sleep(300);
+    const signalled = () => events.events.filter((e) => e.event === 'visitors').length;
+    // A's stream is live once it has a signal (of a warm-up visitor's view on B); then the throttle's 2 s pass.
+    await eventually(
+      async () => {
+        await presence(b, { visitorId: visitorId(), kind: 'view', url: `${SHOP}/warm-up` });
+        await sleep(200);
+        return signalled() > 0;
+      },
+      10_000,
+      "A's stream live",
+    );
+    await sleep(2_500);
+    const signalledBefore = signalled();
     const id = visitorId();
     const sent = Date.now();
     const first = {
@@ -81,7 +93,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL share the v
       online: true,
       conversationId: null,
     });
-    await eventually(() => events.events.some((e) => e.event === 'visitors'), 5_000, "the visitors signal on A's stream");
+    await eventually(() => signalled() > signalledBefore, 5_000, "the visitors signal on A's stream");
 
     // The next page is reported to A; a heartbeat to B; both instances show the same two-page trail.
     expect((await presence(a, { visitorId: id, kind: 'view', pageId: 'p2', url: `${SHOP}/shoes/red`, title: 'Red' })).status).toBe(204);
