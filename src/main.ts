@@ -48,6 +48,7 @@ import { Invites } from './kit/invites.js';
 import { publicRules } from './invitations/rules.js';
 import { AgentSignals, signalVisitorChanges } from './kit/agent-signals.js';
 import { customerTypingRelay } from './api/typing.js';
+import { relayPresence } from '../adapters/webchat/presence-relay.js';
 import { teamAvailability } from './routing/availability.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
@@ -226,16 +227,26 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
       signalVisitorChanges(visitors, agentSignals, () => clock.now().getTime()),
     );
     if (config.DATABASE_URL) {
-      // Typing and the visitors signal reach the streams held by the other instances too.
-      signals.relay = (sessionId, s) => void store.relaySignal({ to: 'session', sessionId, event: s.event, data: s.data });
+      // Typing reaches the streams held by the other instances too, and every instance holds the same visitors and invitations.
+      signals.relay = (sessionId, s) => store.relaySignal({ to: 'session', sessionId, event: s.event, data: s.data });
       agentSignals.relay = (s) =>
         void store.relaySignal({ to: 'agents', event: s.event, data: s.data, ...(s.holder ? { holder: s.holder } : {}) });
+      onStop(
+        'presence relay',
+        relayPresence({
+          visitors,
+          invites,
+          relay: (s) => store.relaySignal(s),
+          onRelayed: (l) => store.onRelayedSignal(l),
+          now: () => clock.now().getTime(),
+        }),
+      );
       onStop(
         'relayed signals',
         store.onRelayedSignal((s) => {
           if (s.to === 'session' && typeof s.sessionId === 'string' && s.event === 'typing')
             signals.deliver(s.sessionId, { event: s.event, data: s.data });
-          else if (s.to === 'agents' && (s.event === 'typing' || s.event === 'visitors'))
+          else if (s.to === 'agents' && s.event === 'typing')
             agentSignals.deliver({ event: s.event, data: s.data, ...(s.holder ? { holder: s.holder } : {}) });
         }),
       );

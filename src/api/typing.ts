@@ -36,8 +36,10 @@ export function typingRoutes(d: { store: Store; signals: SessionSignals; channel
       return { conv, identity };
     });
     if (conv.channel === 'webchat') {
-      const streams = d.signals.publish(conv.threadKey, { event: 'typing', data: { author: 'agent' } });
-      return c.json({ delivered: streams > 0 }, 202);
+      // `delivered`: an open chat on this instance showed it. With several instances the visitor's chat may be
+      // open on another one, which this one cannot see: `relayed` says whether it was passed on to them.
+      const { streams, relayed } = d.signals.publish(conv.threadKey, { event: 'typing', data: { author: 'agent' } });
+      return c.json({ delivered: streams > 0, ...(relayed === undefined ? {} : { relayed }) }, 202);
     }
     const typing = d.channels?.[conv.channel];
     if (!typing) return c.json({ delivered: false }, 202);

@@ -3,8 +3,9 @@ import { maySeeConversation, type Holder, type Viewer } from '../domain/visibili
 /**
  * Ephemeral signals to the agents' open event streams (GET /api/events): the visitors list
  * changed, a customer is typing. Like SessionSignals they are pushed to the streams and
- * forgotten: no id, never stored, never replayed on reconnect; like them they reach the other
- * instances on one PostgreSQL through `relay`. `holder` (data, so it crosses instances) limits a
+ * forgotten: no id, never stored, never replayed on reconnect; like them a customer's typing
+ * reaches the other instances on one PostgreSQL through `relay` (the visitors signal does not
+ * need to: every instance holds the visitors and signals its own streams). `holder` (data, so it crosses instances) limits a
  * signal to the agents who may see a conversation held so (a customer's typing); `to`, a
  * function, limits it too but keeps it in this process.
  */
@@ -67,7 +68,9 @@ export function signalVisitorChanges(
     pending = undefined;
     lastAt = now();
     seen = visitors.signature(lastAt);
-    signals.publish({ event: 'visitors', data: { at: new Date(lastAt).toISOString() } });
+    // To this process's streams only: with several instances each holds the same visitors
+    // (adapters/webchat/presence-relay.ts) and signals its own streams when its copy changes.
+    signals.deliver({ event: 'visitors', data: { at: new Date(lastAt).toISOString() } });
   };
   const changed = () => {
     if (pending) return;

@@ -13,13 +13,20 @@ export interface SessionSignal {
 
 export class SessionSignals {
   private readonly listeners = new Map<string, Set<(s: SessionSignal) => void>>();
-  /** Set where other instances exist: called with every signal published here (not those delivered from elsewhere). */
-  relay?: (sessionId: string, signal: SessionSignal) => void;
+  /**
+   * Set where other instances exist: called with every signal published here (not those
+   * delivered from elsewhere); true when it went to them (false: too big, or not connected).
+   */
+  relay?: (sessionId: string, signal: SessionSignal) => boolean;
 
-  /** To this process's streams of the session and, through `relay`, the other instances'; returns how many streams here got it. */
-  publish(sessionId: string, signal: SessionSignal): number {
-    this.relay?.(sessionId, signal);
-    return this.deliver(sessionId, signal);
+  /**
+   * To this process's streams of the session and, through `relay`, the other instances'; returns
+   * how many streams here got it and, where other instances exist, whether it went to them (who
+   * got it there, if anyone, this instance does not learn).
+   */
+  publish(sessionId: string, signal: SessionSignal): { streams: number; relayed?: boolean } {
+    const relayed = this.relay?.(sessionId, signal);
+    return { streams: this.deliver(sessionId, signal), ...(relayed === undefined ? {} : { relayed }) };
   }
 
   /** To this process's streams only: what another instance relayed. */

@@ -2,7 +2,12 @@
  * Who is on the shop's site now (widget.js reports each page view and a heartbeat), with the pages
  * each visitor went through. Kept in memory, per process, for `retentionMs` after a visitor's last
  * sign of life, then forgotten: it is a live view for agents, not analytics. With several
- * instances each knows the visitors whose requests it served.
+ * instances on one PostgreSQL, `relay` passes each report and session link made here to the
+ * other instances, which `apply` it to their own copy (adapters/webchat/presence-relay.ts), so
+ * every instance lists the same visitors whichever instance their widget's requests landed on.
+ * Like the typing signals it is a hint: a report lost while an instance reconnects to the
+ * database is not sent again (the visitor's next page view makes them known there), and an
+ * instance started later knows the visitors from their next page view.
  */
 
 export interface PageView {
@@ -41,6 +46,9 @@ export interface VisitorReport {
   visits?: number;
 }
 
+/** A report or a session link, as one instance passes it to the others. */
+export type VisitorChange = { kind: 'report'; report: VisitorReport } | { kind: 'link'; visitorId: string; sessionId: string };
+
 /** A visitor whose page has not pinged for this long is no longer on the site (widget.js pings every 30 s). */
 export const ONLINE_MS = 75_000;
 const MAX_TRAIL = 50;
@@ -53,10 +61,24 @@ export class Visitors {
   private readonly sessionOfVisitor = new Map<string, string>();
   /** Told when the list agents see may have changed (a page view, a link, someone leaving). */
   onChange?: () => void;
+  /** Set where other instances exist: called with every report and link made here (not those applied from elsewhere). */
+  relay?: (change: VisitorChange) => void;
 
   constructor(private readonly retentionMs: number) {}
 
+  /** A page view, heartbeat or leave, here and, through `relay`, on the other instances. */
   report(r: VisitorReport, now: number): void {
+    this.relay?.({ kind: 'report', report: r });
+    this.applyReport(r, now);
+  }
+
+  /** What another instance relayed, here only. */
+  apply(change: VisitorChange, now: number): void {
+    if (change.kind === 'report') this.applyReport(change.report, now);
+    else this.applyLink(change.visitorId, change.sessionId, now);
+  }
+
+  private applyReport(r: VisitorReport, now: number): void {
     this.sweep(now);
     let v = this.byId.get(r.visitorId);
     if (!v) {
@@ -97,6 +119,11 @@ export class Visitors {
    * conversation. A session has one visitor (the latest to say so) and a visitor one session.
    */
   link(visitorId: string, sessionId: string, now: number): void {
+    this.relay?.({ kind: 'link', visitorId, sessionId });
+    this.applyLink(visitorId, sessionId, now);
+  }
+
+  private applyLink(visitorId: string, sessionId: string, now: number): void {
     this.sweep(now);
     const before = this.visitorOfSession.get(sessionId);
     if (before === visitorId) return;

@@ -31,6 +31,7 @@ import { InstanceChannel, type InstanceChannelLog, type RelayedSignal, type Wake
 
 export type { Repos } from './ports.js';
 export type { RelayedSignal } from './pg/notify.js';
+export { MAX_PAYLOAD_BYTES } from './pg/notify.js';
 
 export class Store {
   private readonly commitListeners = new Set<() => void>();

@@ -1,7 +1,8 @@
 /**
  * The instances' notification channel on a real PostgreSQL: a signal reaches the other instance
- * and not its sender, a payload the server would refuse is not sent, a wake-up sent inside a
- * transaction arrives only if it commits, and a notification that does not parse is ignored.
+ * and not its sender, a payload the server would refuse is not sent, a visitors signal's shape is
+ * checked on receipt, a wake-up sent inside a transaction arrives only if it commits, and a
+ * notification that does not parse is ignored.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,22 @@ describe.skipIf(!TEST_DATABASE_URL)('instances notification channel (PostgreSQL 
     await new Promise((r) => setTimeout(r, 200));
     expect(got.a).toEqual([]);
     expect(got.b).toHaveLength(1);
+  });
+
+  it('a visitors signal is delivered when well formed; one naming no visitor or another change is ignored', async () => {
+    const raw = new pg.Client({ connectionString: db.url });
+    await raw.connect();
+    const before = got.b.length;
+    const send = (s: unknown) => raw.query(`select pg_notify('switchboard', $1)`, [JSON.stringify({ o: 'x', s })]);
+    await send({ to: 'visitors', event: 'ping', data: { visitorId: 7 } });
+    await send({ to: 'visitors', event: 'reload', data: { visitorId: 'v'.repeat(16) } });
+    await send({ to: 'visitors', event: 'ping', data: null });
+    const good: RelayedSignal = { to: 'visitors', event: 'ping', data: { visitorId: 'v'.repeat(16), visits: 2 } };
+    await send(good);
+    await raw.end();
+    await eventually(() => got.b.length > before, 5_000, 'the well-formed one on B');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.b.slice(before)).toEqual([good]);
   });
 
   it('a wake-up goes with the commit: none for a rolled-back transaction, malformed notifications ignored', async () => {

@@ -27,15 +27,25 @@ export const LISTENER_NAME = 'switchboard-listen';
 /** The server refuses payloads of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7999;
 
+/** Signals waiting for the server at most; past it `publish` drops them (they are hints). */
+const MAX_UNSENT = 1000;
+
 export interface Wake {
   events: boolean;
   outbox: boolean;
   webhooks: boolean;
 }
 
-/** A signal another instance published: to one web chat session's streams, or to agents' streams. */
+/** What a `visitors` signal reports: a page view, heartbeat or leave, a session link, or an invitation offered, dismissed or handed over. */
+export const VISITOR_CHANGES = ['view', 'ping', 'leave', 'link', 'offer', 'dismiss', 'take'] as const;
+
+/**
+ * A signal another instance published: to one web chat session's streams, to agents' streams,
+ * or a change to the visitors and invitations every instance holds (src/kit/visitors.ts, invites.ts).
+ */
 export type RelayedSignal =
   | { to: 'session'; sessionId: string; event: string; data: Record<string, unknown> }
+  | { to: 'visitors'; event: (typeof VISITOR_CHANGES)[number]; data: { visitorId: string } & Record<string, unknown> }
   | {
       to: 'agents';
       event: string;
@@ -79,6 +89,8 @@ export class InstanceChannel {
   private retry: ReturnType<typeof setTimeout> | undefined;
   /** (Re)connections made so far (tests, logs). */
   connects = 0;
+  private sending: Promise<unknown> = Promise.resolve();
+  private unsent = 0;
 
   constructor(
     private readonly url: string,
@@ -98,13 +110,19 @@ export class InstanceChannel {
     await db.run(sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ o: this.id, w } satisfies Notice)})`);
   }
 
-  /** Sends a signal to the other instances; false when it is too big or the connection is down. */
+  /** Sends a signal to the other instances; false when it is too big, the connection is down or MAX_UNSENT wait already. */
   publish(signal: RelayedSignal): boolean {
     const payload = JSON.stringify({ o: this.id, s: signal } satisfies Notice);
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) return false;
     const client = this.client;
-    if (!client) return false;
-    client.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(() => undefined);
+    // A database too slow to take them (heartbeats arrive all the time) does not pile them up here.
+    if (!client || this.unsent >= MAX_UNSENT) return false;
+    // One at a time, in order, on the listening connection (node-postgres would queue them too, but warns).
+    this.unsent++;
+    this.sending = this.sending
+      .then(() => client.query('select pg_notify($1, $2)', [CHANNEL, payload]))
+      .catch(() => undefined)
+      .finally(() => this.unsent--);
     return true;
   }
 
@@ -187,6 +205,9 @@ function wellFormed(s: unknown): s is RelayedSignal {
   const r = s as Record<string, unknown>;
   if (typeof r.event !== 'string' || typeof r.data !== 'object' || r.data === null) return false;
   if (r.to === 'session') return typeof r.sessionId === 'string';
+  // Its fields are checked as a widget's request would be where it is applied (adapters/webchat/presence-relay.ts).
+  if (r.to === 'visitors')
+    return (VISITOR_CHANGES as readonly unknown[]).includes(r.event) && typeof (r.data as Record<string, unknown>).visitorId === 'string';
   if (r.to !== 'agents') return false;
   if (r.holder === undefined) return true;
   const h = r.holder as Record<string, unknown> | null;
