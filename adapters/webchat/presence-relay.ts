@@ -1,6 +1,6 @@
 import type { InviteChange, Invites } from '../../src/kit/invites.js';
 import type { VisitorChange, VisitorReport, Visitors } from '../../src/kit/visitors.js';
-import { MAX_PAYLOAD_BYTES, type RelayedSignal } from '../../src/store/store.js';
+import { MAX_PAYLOAD_BYTES, type RelayedSignal } from '../../src/domain/relayed-signal.js';
 import { toVisitorReport, VISITOR_ID } from './presence.js';
 
 type VisitorsSignal = Extract<RelayedSignal, { to: 'visitors' }>;

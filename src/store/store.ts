@@ -27,11 +27,10 @@ import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
 import { openPostgres } from './pg/database.js';
-import { InstanceChannel, type InstanceChannelLog, type RelayedSignal, type Wake } from './pg/notify.js';
+import { InstanceChannel, type InstanceChannelLog, type Wake } from './pg/notify.js';
+import type { RelayedSignal } from '../domain/relayed-signal.js';
 
 export type { Repos } from './ports.js';
-export type { RelayedSignal } from './pg/notify.js';
-export { MAX_PAYLOAD_BYTES } from './pg/notify.js';
 
 export class Store {
   private readonly commitListeners = new Set<() => void>();

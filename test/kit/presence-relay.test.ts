@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fromSignal, inviteSignal, relayPresence, visitorSignal } from '../../adapters/webchat/presence-relay.js';
 import { Invites } from '../../src/kit/invites.js';
 import { Visitors } from '../../src/kit/visitors.js';
-import { MAX_PAYLOAD_BYTES, type RelayedSignal } from '../../src/store/store.js';
+import { MAX_PAYLOAD_BYTES, type RelayedSignal } from '../../src/domain/relayed-signal.js';
 
 const id = 'v'.repeat(16);
 /** What InstanceChannel.publish sends: the sender's id (a UUID) and the signal. */

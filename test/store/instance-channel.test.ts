@@ -6,7 +6,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type RelayedSignal, type Store } from '../../src/store/store.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import type { RelayedSignal } from '../../src/domain/relayed-signal.js';
 import { eventually } from '../support/eventually.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 

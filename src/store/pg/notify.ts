@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { QueryDb } from '../dialect.js';
+import { MAX_PAYLOAD_BYTES, VISITOR_CHANGES, type RelayedSignal } from '../../domain/relayed-signal.js';
 
 /**
  * Instances on one PostgreSQL database tell each other of their commits and signals with
@@ -24,9 +25,6 @@ export const CHANNEL = 'switchboard';
 /** The listening connections' application_name, so operators (and tests) can find them in pg_stat_activity. */
 export const LISTENER_NAME = 'switchboard-listen';
 
-/** The server refuses payloads of 8000 bytes or more. */
-export const MAX_PAYLOAD_BYTES = 7999;
-
 /** Signals waiting for the server at most; past it `publish` drops them (they are hints). */
 const MAX_UNSENT = 1000;
 
@@ -35,23 +33,6 @@ export interface Wake {
   outbox: boolean;
   webhooks: boolean;
 }
-
-/** What a `visitors` signal reports: a page view, heartbeat or leave, a session link, or an invitation offered, dismissed or handed over. */
-export const VISITOR_CHANGES = ['view', 'ping', 'leave', 'link', 'offer', 'dismiss', 'take'] as const;
-
-/**
- * A signal another instance published: to one web chat session's streams, to agents' streams,
- * or a change to the visitors and invitations every instance holds (src/kit/visitors.ts, invites.ts).
- */
-export type RelayedSignal =
-  | { to: 'session'; sessionId: string; event: string; data: Record<string, unknown> }
-  | { to: 'visitors'; event: (typeof VISITOR_CHANGES)[number]; data: { visitorId: string } & Record<string, unknown> }
-  | {
-      to: 'agents';
-      event: string;
-      data: Record<string, unknown>;
-      holder?: { assigneeId: string | null; participantIds?: readonly string[] };
-    };
 
 /** What goes over the channel: the sending instance's id, then a wake-up or a signal. */
 type Notice = { o: string; w?: string; s?: RelayedSignal };
