@@ -81,9 +81,10 @@ export type AiPlan = (
   | { kind: 'pick'; entryId: string | null; offered: string[]; spent: ModelSpend }
 ) & {
   /**
-   * With `spent`: the call's budget reservation, still held. The caller releases it once the
-   * transaction meant to record `spent` has ended, so until the tokens are a committed row the
-   * budget counts them as reserved, never as neither (src/pipeline/ingest.ts).
+   * With `spent`: the call's budget reservation, still held. The transaction that records `spent`
+   * deletes it too (rules/model-spend.ts), so the tokens are counted as reserved until they are a
+   * committed row, never as neither; if that transaction does not commit, the caller releases it
+   * once it has ended (src/pipeline/ingest.ts).
    */
   held?: Reservation;
 };
@@ -156,6 +157,7 @@ export async function planAhead(
       close: offered,
     };
     const held = await ai.budget.reserve({
+      kind: 'ai_agent',
       model: ai.drafter.model,
       promptChars: draftPromptChars(request),
       maxOutputTokens: ai.budget.maxOutputTokens,
@@ -187,7 +189,7 @@ export async function planAhead(
       ai.log.warn('ai agent: the model failed', { err });
       return declined('llm_failed', err instanceof Error ? err.message.slice(0, 200) : 'error');
     } finally {
-      keep.orRelease();
+      await keep.orRelease();
     }
   }
 
@@ -197,6 +199,7 @@ export async function planAhead(
   const selection = { question: m.text, history, candidates: sources };
   const prompt = buildSelectionPrompt(selection);
   const held = await ai.budget.reserve({
+    kind: 'selection',
     model: ai.selector.model,
     promptChars: prompt.system.length + prompt.user.length + SELECTION_OVERHEAD_CHARS,
     maxOutputTokens: SELECT_MAX_TOKENS,
@@ -210,7 +213,7 @@ export async function planAhead(
     ai.log.warn('answer selection failed; asking back', { err });
     return undefined;
   } finally {
-    keep.orRelease();
+    await keep.orRelease();
   }
 }
 
@@ -226,8 +229,8 @@ function handOver(held: Reservation) {
       handed = true;
       return { ...p, held };
     },
-    orRelease() {
-      if (!handed) held.release();
+    async orRelease() {
+      if (!handed) await held.release();
     },
   };
 }

@@ -9,7 +9,7 @@ import type { FaqMatcher } from '../faq/matcher.js';
 import { detectInjection, injectionInputOf, type InjectionMatch } from '../llm/injection.js';
 import type { Logger } from '../log.js';
 import type { DraftRow, DraftStatus } from '../store/ports.js';
-import type { Store } from '../store/store.js';
+import type { Repos, Store } from '../store/store.js';
 
 export interface DraftingDeps {
   store: Store;
@@ -44,6 +44,8 @@ export function draftPromptChars(req: DraftRequest): number {
 
 /** One model call as the budget sees it before it is made. */
 export interface ModelCall {
+  /** What the call is for, kept on its reservation row. */
+  kind?: 'draft' | 'ai_agent' | 'selection';
   model?: string | undefined;
   promptChars: number;
   maxOutputTokens: number;
@@ -65,10 +67,26 @@ export function callWorstCase(prices: PriceTable, call: ModelCall): number {
   );
 }
 
-/** A call's share of the budget while it is in flight; released once its usage is known. */
+/**
+ * A call's share of the budget while it is in flight: a row of `llm_reservations`, shared by every
+ * instance on the database, deleted once the call's usage is recorded.
+ */
 export interface Reservation {
-  release(): void;
+  /**
+   * Deletes the reservation in the transaction `r` that records the call's tokens, so "recorded"
+   * and "no longer reserved" are one commit; once it has committed, `release()` does nothing.
+   */
+  settleIn(r: Repos): Promise<void>;
+  /**
+   * Deletes the reservation on its own: the call recorded nothing (it failed, or had no usage),
+   * or the transaction meant to settle it did not commit. Never throws: a reservation that cannot
+   * be deleted stays and counts, at its worst case, for the rest of its month.
+   */
+  release(): Promise<void>;
 }
+
+/** The lock reservers take turns on, on PostgreSQL across instances too. */
+const BUDGET_LOCK = 'llm-budget';
 
 /**
  * The budget (LLM_MONTHLY_BUDGET) and circuit breaker as a model call outside drafting sees them
@@ -87,7 +105,10 @@ export interface DraftingStatus {
   /** 'llm' drafts with the model; 'faq' is the no-key fallback. */
   mode: 'llm' | 'faq';
   paused: PauseReason | null;
-  /** `reserved`: the worst-case cost of the drafts this instance has in flight (settled when each ends). */
+  /**
+   * `reserved`: the worst-case cost of the model calls in flight on every instance sharing the
+   * database (settled when each ends), and of any a crash left unsettled this month.
+   */
   budget: { monthly: number | null; spentThisMonth: number; reserved: number; monthStart: string } | null;
   breaker: { state: BreakerState; opened: number; lastError: string | null; retryAt: string | null } | null;
 }
@@ -147,8 +168,6 @@ export class DraftJobs implements ModelBudget {
   readonly breaker: CircuitBreaker | undefined;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  /** Worst-case cost of the drafts in flight, so concurrent drafts cannot together pass the budget. */
-  private reserved = 0;
 
   constructor(private readonly d: DraftingDeps) {
     this.breaker =
@@ -186,20 +205,42 @@ export class DraftJobs implements ModelBudget {
 
   /**
    * The reservation drafts take, for any model call: refused while paused (the worst case of the
-   * calls in flight counts, see status()); otherwise the call's worst case is added with no await
-   * after that check, so calls starting together cannot all slip under the budget.
+   * calls in flight counts, see status()); otherwise the call's worst case is inserted as a row of
+   * `llm_reservations` in the transaction that checked the budget. Reservers take turns on one
+   * lock (on PostgreSQL across instances too; SQLite's writes take turns anyway), so calls
+   * starting together, on any instance, cannot all slip under the budget.
+   *
+   * A crash between the paid call and the commit that records its tokens leaves the row behind:
+   * it keeps counting at its worst case for the rest of its month (more than was spent, never
+   * less), and reservations of past months are dropped by the next reservation.
    */
   async reserve(call: ModelCall): Promise<Reservation | { paused: PauseReason }> {
-    const status = await this.status();
-    if (status.paused) return { paused: status.paused };
     const cost = callWorstCase(this.d.prices ?? {}, call);
-    this.reserved += cost;
-    let held = true;
+    const now = this.d.clock.now().getTime();
+    const since = monthStart(now);
+    const id = newId(now);
+    const paused = await this.d.store.tx(async (r) => {
+      await r.lock(BUDGET_LOCK);
+      const { spent, reserved } = await this.budgetIn(r, since);
+      const why = this.pausedBy(spent, reserved);
+      if (why) return why;
+      await r.llmReservations.purge(since);
+      await r.llmReservations.insert({ id, kind: call.kind ?? 'draft', cost, createdAt: now });
+      return null;
+    });
+    if (paused) return { paused };
+    let settled = false;
     return {
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.reserved = Math.max(0, this.reserved - cost);
+      settleIn: async (r) => {
+        await r.llmReservations.delete(id);
+        r.afterCommit(() => (settled = true));
+      },
+      release: async () => {
+        if (settled) return;
+        settled = true;
+        await this.d.store
+          .tx((r) => r.llmReservations.delete(id))
+          .catch((err: unknown) => this.d.log.warn('llm budget: a reservation was not released; it counts until its month ends', { err }));
       },
     };
   }
@@ -212,15 +253,15 @@ export class DraftJobs implements ModelBudget {
     const mode = this.d.drafter.kind;
     if (mode === 'faq') return { mode, paused: null, budget: null, breaker: null };
     const now = this.d.clock.now().getTime();
-    const spent = await this.spentSince(monthStart(now));
+    const { spent, reserved } = await this.d.store.read((r) => this.budgetIn(r, monthStart(now)));
     const monthly = this.d.monthlyBudget ?? null;
     const b = this.breaker!;
     const state = b.state();
     const retryAt = b.retryAt();
     return {
       mode,
-      paused: monthly !== null && spent + this.reserved >= monthly ? 'budget' : state === 'open' ? 'breaker' : null,
-      budget: { monthly, spentThisMonth: spent, reserved: roundCost(this.reserved), monthStart: new Date(monthStart(now)).toISOString() },
+      paused: this.pausedBy(spent, reserved),
+      budget: { monthly, spentThisMonth: spent, reserved, monthStart: new Date(monthStart(now)).toISOString() },
       breaker: { state, opened: b.opened, lastError: b.lastError, retryAt: retryAt === null ? null : new Date(retryAt).toISOString() },
     };
   }
@@ -230,10 +271,25 @@ export class DraftJobs implements ModelBudget {
     void job.finally(() => this.pending.delete(job));
   }
 
-  private async spentSince(since: number): Promise<number> {
-    const sums = await this.d.store.read((r) => r.drafts.usageSince(since));
+  /** Why a model call may not be made now, given the month's spend and open reservations. */
+  private pausedBy(spent: number, reserved: number): PauseReason | null {
+    if (this.d.drafter.kind === 'faq') return null;
+    const monthly = this.d.monthlyBudget ?? null;
+    if (monthly !== null && spent + reserved >= monthly) return 'budget';
+    return this.breaker?.state() === 'open' ? 'breaker' : null;
+  }
+
+  /**
+   * The month's spend (the tokens recorded on draft rows) and open reservations. The reservations
+   * are read first: where each statement sees the latest commits (PostgreSQL), a call settled
+   * between the two reads is then counted twice for a moment, never not at all.
+   */
+  private async budgetIn(r: Repos, since: number): Promise<{ spent: number; reserved: number }> {
+    const reserved = roundCost(await r.llmReservations.costSince(since));
+    const sums = await r.drafts.usageSince(since);
     const prices = this.d.prices ?? {};
-    return roundCost(sums.reduce((total, s) => total + (estimateCost(prices, s.model ?? this.d.drafter.model, s) ?? 0), 0));
+    const spent = roundCost(sums.reduce((total, s) => total + (estimateCost(prices, s.model ?? this.d.drafter.model, s) ?? 0), 0));
+    return { spent, reserved };
   }
 
   private async prepare(
@@ -275,6 +331,7 @@ export class DraftJobs implements ModelBudget {
     if (drafter.kind === 'llm') {
       // Only the one draft that starts under the budget can pass it (reserve()).
       const held = await this.reserve({
+        kind: 'draft',
         model: drafter.model,
         promptChars: draftPromptChars(request),
         maxOutputTokens: this.maxOutputTokens,
@@ -289,7 +346,7 @@ export class DraftJobs implements ModelBudget {
         await r.events.append(conversationId, { type: 'draft', data: { draftId: base.id, kind: drafter.kind, status: 'streaming' } }, now);
       });
     } catch (err) {
-      reservation?.release();
+      await reservation?.release();
       throw err;
     }
     // Decided in code, whatever the model says: a conversation that tries to instruct it gets a person's look (injection.ts).
@@ -316,12 +373,17 @@ export class DraftJobs implements ModelBudget {
     try {
       await this.writeReserved(job);
     } finally {
-      // Settled: the real usage is on the draft row now (or the draft failed before it was billed).
-      job.reservation?.release();
+      // Settled with the draft row's usage in its transaction (writeReserved); if that did not commit, released here.
+      await job.reservation?.release();
     }
   }
 
-  private async writeReserved(job: { row: DraftRow; request: DraftRequest; injection?: InjectionMatch }): Promise<void> {
+  private async writeReserved(job: {
+    row: DraftRow;
+    request: DraftRequest;
+    injection?: InjectionMatch;
+    reservation?: Reservation;
+  }): Promise<void> {
     const { row } = job;
     const own = new AbortController();
     this.streams.open(row.id, own);
@@ -372,6 +434,8 @@ export class DraftJobs implements ModelBudget {
           : {}),
       });
       await r.events.append(row.conversationId, { type: 'draft', data: { draftId: row.id, kind: this.d.drafter.kind, status } }, now);
+      // The usage recorded and the reservation gone in one commit.
+      await job.reservation?.settleIn(r);
     });
     this.streams.finish(row.id, status, reason);
   }

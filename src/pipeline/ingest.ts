@@ -62,9 +62,11 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
   try {
     return await ingestPlanned(deps, m, faq, ai);
   } finally {
-    // Only now: until the transaction that records the call's tokens (rules/model-spend.ts) has
-    // committed, the budget counts them as reserved, and no call slips in between.
-    ai?.held?.release();
+    // The transaction that records the call's tokens deletes its reservation (rules/model-spend.ts);
+    // if it did not commit (a re-delivery, a failure, no tokens to record), the reservation goes
+    // only now, so until then no call slips in between. A crash first leaves the reservation
+    // counting at its worst case for the rest of its month.
+    await ai?.held?.release();
   }
 }
 

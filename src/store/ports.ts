@@ -796,6 +796,25 @@ export interface RateLimitsRepo {
   purge(before: number): Promise<void>;
 }
 
+/** A model call's budget reservation while it is in flight (see the schema's `llm_reservations`). */
+export interface LlmReservationRow {
+  id: string;
+  kind: string;
+  /** The call's worst-case cost, in LLM_PRICES' currency. */
+  cost: number;
+  createdAt: number;
+}
+
+export interface LlmReservationsRepo {
+  insert(row: LlmReservationRow): Promise<void>;
+  /** Deletes the reservation; false when it was gone already. */
+  delete(id: string): Promise<boolean>;
+  /** The summed cost of the reservations made since `since` (0 for none). */
+  costSince(since: number): Promise<number>;
+  /** Drops reservations made before `before` (they no longer count in any budget). */
+  purge(before: number): Promise<void>;
+}
+
 export interface FaqSuggestionsRepo {
   insert(row: FaqSuggestionRow): Promise<void>;
   get(id: string): Promise<FaqSuggestionRow | undefined>;
@@ -945,6 +964,8 @@ export interface Repos {
   search: SearchRepo;
   reports: ReportsRepo;
   attachments: AttachmentsRepo;
+  /** The model calls in flight, reserved against LLM_MONTHLY_BUDGET (src/pipeline/drafting.ts). */
+  llmReservations: LlmReservationsRepo;
   /** Serialises transactions that touch the same key (a thread, an identity) until this one ends. */
   lock(key: string): Promise<void>;
   /** Runs after this transaction commits (e.g. wake SSE streams); dropped on rollback. */

@@ -23,6 +23,7 @@ import { SqlWebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 import { SqlEmailCopiesRepo } from './email-copies-repo.js';
 import { SqlReportsRepo } from './reports-repo.js';
 import { SqlAttachmentsRepo } from './attachments-repo.js';
+import { SqlLlmReservationsRepo } from './llm-reservations-repo.js';
 import type { Database, QueryDb } from './dialect.js';
 import type { Repos } from './ports.js';
 import { openSqlite } from './sqlite/database.js';
@@ -196,6 +197,7 @@ export class Store {
       search,
       reports: new SqlReportsRepo(db),
       attachments: new SqlAttachmentsRepo(db),
+      llmReservations: new SqlLlmReservationsRepo(db),
       lock: (key) => ops.lockKey(db, key),
       afterCommit: (fn) => hooks.push(fn),
     };

@@ -1,4 +1,4 @@
-import { pgTable, text, bigint, bigserial, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, text, bigint, bigserial, integer, doublePrecision, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import {
   AGENT_ROLES,
@@ -546,4 +546,16 @@ export const attachments = pgTable(
     index('attachments_owner').on(t.owner, t.createdAt),
     index('attachments_sha256').on(t.sha256),
   ],
+);
+
+/** See the SQLite schema. */
+export const llmReservations = pgTable(
+  'llm_reservations',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    cost: doublePrecision('cost').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('llm_reservations_created').on(t.createdAt)],
 );

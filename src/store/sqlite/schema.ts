@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import {
   AGENT_ROLES,
   DRAFT_KINDS,
@@ -576,4 +576,23 @@ export const attachments = sqliteTable(
     index('attachments_owner').on(t.owner, t.createdAt),
     index('attachments_sha256').on(t.sha256),
   ],
+);
+
+/**
+ * The worst-case cost of each model call in flight (LLM_MONTHLY_BUDGET), shared by every instance
+ * on one database: a call reserves its row before it is made (checked against the month's spend
+ * and open reservations in the same transaction), and the row is deleted in the transaction that
+ * records the call's tokens, or on its own when the call recorded none. A row left by a crash
+ * keeps counting, at its worst case, for the rest of its month.
+ */
+export const llmReservations = sqliteTable(
+  'llm_reservations',
+  {
+    id: text('id').primaryKey(),
+    /** What the call was for: `draft`, `ai_agent` or `selection`. */
+    kind: text('kind').notNull(),
+    cost: real('cost').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('llm_reservations_created').on(t.createdAt)],
 );

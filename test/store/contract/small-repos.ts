@@ -35,6 +35,26 @@ export function smallReposContract(current: () => Store) {
       expect(await tx((r) => r.rateLimits.hit(a, 2000))).toBe(1);
     });
 
+    it('keeps model-call reservations: their summed cost since a time, deleted once, purged before a time', async () => {
+      // Times of their own, so no other test's rows are summed with these.
+      const t = 9_000_000_000_000;
+      const a = { id: uid('llmres'), kind: 'draft', cost: 0.0314, createdAt: t };
+      const b = { id: uid('llmres'), kind: 'selection', cost: 0.0002, createdAt: t + 10 };
+      expect(await tx((r) => r.llmReservations.costSince(t))).toBe(0);
+      await tx(async (r) => {
+        await r.llmReservations.insert(a);
+        await r.llmReservations.insert(b);
+      });
+      expect(await tx((r) => r.llmReservations.costSince(t))).toBeCloseTo(0.0316, 10);
+      expect(await tx((r) => r.llmReservations.costSince(t + 1))).toBeCloseTo(0.0002, 10);
+      await expect(tx((r) => r.llmReservations.insert(a))).rejects.toThrow();
+      expect(await tx((r) => r.llmReservations.delete(b.id))).toBe(true);
+      expect(await tx((r) => r.llmReservations.delete(b.id))).toBe(false);
+      expect(await tx((r) => r.llmReservations.costSince(t))).toBeCloseTo(0.0314, 10);
+      await tx((r) => r.llmReservations.purge(t + 1));
+      expect(await tx((r) => r.llmReservations.costSince(0))).toBe(0);
+    });
+
     it('keeps channel state per key', async () => {
       const a = uid('state');
       const b = uid('state');
