@@ -220,8 +220,9 @@ export class DraftJobs implements ModelBudget {
     const since = monthStart(now);
     const id = newId(now);
     const paused = await this.d.store.tx(async (r) => {
-      await r.lock(BUDGET_LOCK);
-      const { spent, reserved } = await this.budgetIn(r, since);
+      // Without a budget only the breaker can pause a call, and reservers need not take turns.
+      if (this.d.monthlyBudget !== undefined) await r.lock(BUDGET_LOCK);
+      const { spent, reserved } = this.d.monthlyBudget === undefined ? { spent: 0, reserved: 0 } : await this.budgetIn(r, since);
       const why = this.pausedBy(spent, reserved);
       if (why) return why;
       await r.llmReservations.purge(since);
