@@ -12,6 +12,10 @@ import type { DraftRequest, DraftUsage } from './drafter.js';
 
 export const SUMMARY_TOOL_NAME = 'conversation_summary';
 const MAX_HISTORY = 40;
+/** The summary's max_tokens, and so the output the budget reserves for one. */
+export const SUMMARY_MAX_TOKENS = 400;
+/** Room for the tool schema and the tags around each message, in characters. */
+const SUMMARY_OVERHEAD_CHARS = 600;
 
 export interface Summary {
   text: string;
@@ -48,6 +52,12 @@ const TOOL: Anthropic.Tool = {
   },
 };
 
+/** The prompt's size in characters, for the budget's worst case before the call. */
+export function summaryPromptChars(history: DraftRequest['history']): number {
+  const shown = history.slice(-MAX_HISTORY);
+  return INSTRUCTIONS.length + SUMMARY_OVERHEAD_CHARS + shown.reduce((n, m) => n + m.text.length + 40, 0);
+}
+
 export function createAnthropicSummarizer(config: AnthropicDrafterConfig): Summarizer {
   const model = config.model ?? DEFAULT_ANTHROPIC_MODEL;
   const client = quietClient(config);
@@ -60,7 +70,7 @@ export function createAnthropicSummarizer(config: AnthropicDrafterConfig): Summa
       const message = await client.messages.create(
         {
           model,
-          max_tokens: 400,
+          max_tokens: SUMMARY_MAX_TOKENS,
           system: [{ type: 'text', text: INSTRUCTIONS, cache_control: { type: 'ephemeral' } }],
           tools: [TOOL],
           tool_choice: { type: 'tool', name: SUMMARY_TOOL_NAME },

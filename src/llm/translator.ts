@@ -55,6 +55,17 @@ const TOOL: Anthropic.Tool = {
   },
 };
 
+/** The translation's max_tokens: Chinese takes more tokens per character than the English it came from. */
+export function translationMaxTokens(req: TranslationRequest): number {
+  return Math.min(8192, 256 + req.text.length * 3);
+}
+
+/** The prompt's size in characters (with room for the tool schema), for the budget's worst case before the call. */
+export function translationPromptChars(req: TranslationRequest): number {
+  const p = translationPrompt(req);
+  return p.system[0]!.text.length + p.user.reduce((n, t) => n + t.text.length, 0) + 300;
+}
+
 /** The request the model gets; exported so tests can check where the text sits. */
 export function translationPrompt(req: TranslationRequest) {
   const who = req.direction === 'for_agent' ? "a customer's message, for the agent to read" : "the agent's reply, to send to the customer";
@@ -81,8 +92,7 @@ export function createAnthropicTranslator(config: AnthropicDrafterConfig): Trans
       const message = await client.messages.create(
         {
           model,
-          // Chinese takes more tokens per character than the English it came from.
-          max_tokens: Math.min(8192, 256 + req.text.length * 3),
+          max_tokens: translationMaxTokens(req),
           system: prompt.system,
           tools: [TOOL],
           tool_choice: { type: 'tool', name: TRANSLATION_TOOL_NAME },

@@ -1,10 +1,10 @@
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
-import type { Summarizer } from '../llm/summarizer.js';
+import { SUMMARY_MAX_TOKENS, summaryPromptChars, type Summarizer } from '../llm/summarizer.js';
 import type { MessageRow } from '../store/ports.js';
 import type { Store } from '../store/store.js';
-import { DRAFT_DEFAULTS_ROW, type DraftJobs, type PauseReason } from './drafting.js';
+import { DRAFT_DEFAULTS_ROW, type DraftJobs, type PauseReason, type Reservation } from './drafting.js';
 
 export type SummaryTrigger = 'handoff' | 'transfer' | 'request';
 
@@ -65,14 +65,35 @@ export class Summaries {
     const history = await store.read((r) => r.messages.recent(conversationId, 40));
     const shown = history.filter((m) => m.direction !== 'internal');
     if (trigger !== 'request' && shown.length < MIN_MESSAGES) return { skipped: 'too_short' };
+    const messages = shown.map((m) => ({ author: m.author, text: m.text }));
+    // The call's worst case is reserved (one budget with drafts, on every instance) until the
+    // transaction that records its tokens commits, or released if it records none.
+    const held = await drafting.reserve({
+      kind: 'summary',
+      model: summarizer.model,
+      promptChars: summaryPromptChars(messages),
+      maxOutputTokens: SUMMARY_MAX_TOKENS,
+    });
+    if ('paused' in held) return { skipped: held.paused };
+    try {
+      return await this.summarizeHeld(conversationId, trigger, messages, held);
+    } finally {
+      await held.release();
+    }
+  }
+
+  private async summarizeHeld(
+    conversationId: string,
+    trigger: SummaryTrigger,
+    messages: { author: MessageRow['author']; text: string }[],
+    held: Reservation,
+  ): Promise<SummaryResult> {
+    const { summarizer, drafting, store } = this.d;
     const breaker = drafting.breaker;
     if (breaker && !breaker.allow()) return { skipped: 'breaker' };
     let summary;
     try {
-      summary = await summarizer.summarize(
-        shown.map((m) => ({ author: m.author, text: m.text })),
-        AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.d.timeoutMs)]),
-      );
+      summary = await summarizer!.summarize(messages, AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.d.timeoutMs)]));
       breaker?.success();
     } catch (err) {
       if (!this.controller.signal.aborted) breaker?.failure(err instanceof Error ? err.message.slice(0, 200) : 'error');
@@ -112,6 +133,7 @@ export class Summaries {
         cacheWriteTokens: found.usage.cacheWriteTokens,
         cacheReadTokens: found.usage.cacheReadTokens,
       });
+      await held.settleIn(r);
       return { note };
     });
   }

@@ -8,7 +8,16 @@ import { ConflictError, NotFoundError, UnavailableError, ValidationError } from 
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
-import { asLanguage, detectLanguage, type Language, type Translation, type Translator } from '../llm/translator.js';
+import {
+  asLanguage,
+  detectLanguage,
+  translationMaxTokens,
+  translationPromptChars,
+  type Language,
+  type Translation,
+  type TranslationRequest,
+  type Translator,
+} from '../llm/translator.js';
 import type { MessageRow, Repos } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 import { DRAFT_DEFAULTS_ROW, type DraftJobs, type PauseReason } from './drafting.js';
@@ -71,27 +80,28 @@ export class Translations {
       throw new ValidationError('only a customer message with text is translated', 'messageId');
     const from = detectLanguage(message.text) ?? (await this.customerLanguage(conversationId));
     if (from === to) throw new ConflictError(`the message is already in ${to}`);
-    const found = await this.call({ text: message.text, from, to, direction: 'for_agent' });
-    const now = this.d.clock.now().getTime();
-    return this.d.store.tx(async (r) => {
-      const conv = await r.conversations.get(conversationId);
-      if (!conv) throw new NotFoundError(`conversation ${conversationId} not found`);
-      const note: MessageRow = {
-        id: newId(now),
-        conversationId,
-        channel: conv.channel,
-        externalId: null,
-        direction: 'internal',
-        author: 'bot',
-        agentId: null,
-        text: found.text,
-        meta: JSON.stringify({ generated: { kind: 'translation', from, to, messageId, model: found.model } }),
-        createdAt: now,
-      };
-      await r.messages.insert(note);
-      await r.events.append(conversationId, { type: 'note', data: { messageId: note.id, agentId: null, generated: 'translation' } }, now);
-      await this.record(r, conversationId, note.id, found, now);
-      return note;
+    return this.withCall(conversationId, { text: message.text, from, to, direction: 'for_agent' }, (found, record) => {
+      const now = this.d.clock.now().getTime();
+      return this.d.store.tx(async (r) => {
+        const conv = await r.conversations.get(conversationId);
+        if (!conv) throw new NotFoundError(`conversation ${conversationId} not found`);
+        const note: MessageRow = {
+          id: newId(now),
+          conversationId,
+          channel: conv.channel,
+          externalId: null,
+          direction: 'internal',
+          author: 'bot',
+          agentId: null,
+          text: found.text,
+          meta: JSON.stringify({ generated: { kind: 'translation', from, to, messageId, model: found.model } }),
+          createdAt: now,
+        };
+        await r.messages.insert(note);
+        await r.events.append(conversationId, { type: 'note', data: { messageId: note.id, agentId: null, generated: 'translation' } }, now);
+        await record(r, note.id, now);
+        return note;
+      });
     });
   }
 
@@ -101,11 +111,12 @@ export class Translations {
    */
   async forCustomer(conversationId: string, text: string): Promise<{ translation: Translation; from: Language; to: Language }> {
     const { from, to } = await this.replyLanguages(conversationId, text);
-    const translation = await this.call({ text, from, to, direction: 'for_customer' });
-    const now = this.d.clock.now().getTime();
-    const last = await this.d.store.read(async (r) => [...(await r.messages.recent(conversationId, 20))].reverse()[0]);
-    await this.d.store.tx((r) => this.record(r, conversationId, last?.id ?? '', translation, now));
-    return { translation, from, to };
+    return this.withCall(conversationId, { text, from, to, direction: 'for_customer' }, async (translation, record) => {
+      const now = this.d.clock.now().getTime();
+      const last = await this.d.store.read(async (r) => [...(await r.messages.recent(conversationId, 20))].reverse()[0]);
+      await this.d.store.tx((r) => record(r, last?.id ?? '', now));
+      return { translation, from, to };
+    });
   }
 
   /** What an agent's reply is written in and what the customer reads; 409 when they are the same. */
@@ -116,11 +127,38 @@ export class Translations {
     return { from, to };
   }
 
-  private async call(req: Parameters<Translator['translate']>[0]): Promise<Translation> {
+  /**
+   * Translates under the budget: the call's worst case is reserved (one budget with drafts, on
+   * every instance) until `then` records its tokens with `record`, in the transaction that
+   * settles the reservation, or released if it records none.
+   */
+  private async withCall<T>(
+    conversationId: string,
+    req: TranslationRequest,
+    then: (found: Translation, record: (r: Repos, messageId: string, now: number) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const { translator, drafting } = this.d;
     if (!translator) throw new UnavailableError('translation needs ANTHROPIC_API_KEY');
-    const status = await drafting.status();
-    if (status.paused) throw new TranslationPaused(status.paused);
+    const held = await drafting.reserve({
+      kind: 'translation',
+      model: translator.model,
+      promptChars: translationPromptChars(req),
+      maxOutputTokens: translationMaxTokens(req),
+    });
+    if ('paused' in held) throw new TranslationPaused(held.paused);
+    try {
+      const found = await this.call(translator, req);
+      return await then(found, async (r, messageId, now) => {
+        await this.record(r, conversationId, messageId, found, now);
+        await held.settleIn(r);
+      });
+    } finally {
+      await held.release();
+    }
+  }
+
+  private async call(translator: Translator, req: TranslationRequest): Promise<Translation> {
+    const { drafting } = this.d;
     const breaker = drafting.breaker;
     if (breaker && !breaker.allow()) throw new TranslationPaused('breaker');
     let found: Translation | null;

@@ -75,3 +75,74 @@ describe('the monthly budget with drafts in flight', () => {
     expect((await app.store.read((r) => r.drafts.list(c)))[0]?.status).toBe('ready');
   });
 });
+
+describe('the monthly budget with a translation or a summary in flight', () => {
+  let llm: FakeAnthropic;
+  let app: Running;
+  let ann: { token: string };
+
+  beforeAll(async () => {
+    llm = await startFakeAnthropic();
+    app = await startApp({
+      ANTHROPIC_API_KEY: llm.apiKey,
+      ANTHROPIC_BASE_URL: llm.url,
+      ANTHROPIC_MODEL: MODEL,
+      LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
+      LLM_MONTHLY_BUDGET: '100',
+      DRAFT_TIMEOUT_MS: '5000',
+    });
+    ann = await app.createAgent('Ann');
+    llm.reply = (req) => {
+      const tool = req.body.tool_choice?.type === 'tool' ? req.body.tool_choice.name : '';
+      if (tool === 'translation') return { toolInput: { translation: 'My order has not arrived.' } };
+      if (tool === 'conversation_summary')
+        return { toolInput: { problem: 'Late order.', bot_said: 'Nothing yet.', open_points: 'Where it is.' } };
+      return { toolInput: { reply: 'A draft.', cited_entry_ids: [], needs_human_check: true } };
+    };
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await llm?.close();
+  });
+
+  const budget = async (id: string) => (await api(app, ann.token, 'GET', `/api/conversations/${id}`)).body.drafting.budget;
+
+  it('each call is reserved at its worst case while the model works, and settled with its tokens', async () => {
+    const customer = await WebchatCustomer.open(app.url);
+    await customer.say('我的订单还没到，能帮我查一下吗？');
+    await customer.say('人工客服');
+    const id = await eventually(
+      async () => {
+        const c = await app.store.read((r) => r.conversations.latestForThread('webchat', customer.sessionId));
+        return c?.status === 'queued' ? c.id : undefined;
+      },
+      5_000,
+      'hand-off',
+    );
+    await app.draftsIdle();
+    expect((await api(app, ann.token, 'POST', `/api/conversations/${id}/claim`)).status).toBe(200);
+    const messageId = (await api(app, ann.token, 'GET', `/api/conversations/${id}`)).body.messages.find(
+      (m: { author: string }) => m.author === 'customer',
+    ).id;
+
+    llm.delayMs = 500;
+    for (const call of [
+      () => api(app, ann.token, 'POST', `/api/conversations/${id}/messages/${messageId}/translate`, { to: 'en' }),
+      () => api(app, ann.token, 'POST', `/api/conversations/${id}/summary`),
+    ]) {
+      const before = await budget(id);
+      expect(before.reserved).toBe(0);
+      const calls = llm.requests.length;
+      const done = call();
+      await eventually(async () => llm.requests.length > calls || undefined, 5_000, 'the model call');
+      const during = await budget(id);
+      expect(during.reserved).toBeGreaterThan(0);
+      expect(during.spentThisMonth).toBe(before.spentThisMonth);
+      expect((await done).status).toBeLessThan(300);
+      const after = await budget(id);
+      expect(after.reserved).toBe(0);
+      expect(after.spentThisMonth).toBeGreaterThan(before.spentThisMonth);
+    }
+    llm.delayMs = 0;
+  });
+});
