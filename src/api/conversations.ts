@@ -240,7 +240,7 @@ export function conversationRoutes(
       const view = await viewIn(r);
       const lines = await r.messages.lastLinesOf(ids);
       const customerIds = [...new Set(rows.map((x) => x.customerId))];
-      const customers = await r.customers.byIds(customerIds);
+      const customers = await r.customers.cardsOf(customerIds);
       const identities = await r.customers.identitiesOfMany(customerIds);
       const labels = await r.labels.of(ids);
       const participants = await r.participants.of(ids);

@@ -4,6 +4,7 @@ import { conversationSla, type SlaPolicy, type TargetState } from '../sla/policy
 import type {
   CannedResponseRow,
   ConversationRow,
+  CustomerCard,
   CustomerRow,
   DraftRow,
   EmailCopyRow,
@@ -81,7 +82,7 @@ export function cannedView(c: CannedResponseRow) {
   };
 }
 
-export function customerView(c: CustomerRow | undefined, identities: IdentityRow[]) {
+export function customerView(c: CustomerCard | undefined, identities: IdentityRow[]) {
   if (!c) return null;
   return {
     id: c.id,

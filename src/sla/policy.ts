@@ -45,14 +45,22 @@ export async function currentPolicy(r: Repos, fallback: SlaSettings): Promise<Sl
   const row = await r.settings.get(SLA_SETTINGS_KEY);
   // The row is still read every time; only parsing the same stored text again is skipped.
   if (row && lastStored?.value === row.value && lastStored.updatedAt === row.updatedAt && lastStored.updatedBy === row.updatedBy)
-    return lastStored.policy ?? compilePolicy(fallback);
+    return lastStored.policy ?? fallbackPolicy(fallback);
   if (row) {
     const parsed = slaSettingsSchema.safeParse(safeJson(row.value));
     const policy = parsed.success ? compilePolicy(parsed.data, 'database', row.updatedAt, row.updatedBy) : undefined;
     lastStored = { value: row.value, updatedAt: row.updatedAt, updatedBy: row.updatedBy, policy };
     if (policy) return policy;
   }
-  return compilePolicy(fallback);
+  return fallbackPolicy(fallback);
+}
+
+/** The environment's policy, compiled once per settings object (they are made at startup and not changed). */
+const fallbacks = new WeakMap<SlaSettings, SlaPolicy>();
+function fallbackPolicy(settings: SlaSettings): SlaPolicy {
+  let policy = fallbacks.get(settings);
+  if (!policy) fallbacks.set(settings, (policy = compilePolicy(settings)));
+  return policy;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, getTableColumns, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { conversationLabels, conversations, messages } from './sqlite/schema.js';
-import { ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
+import { literalLimit, ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, rowsOf, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
 import { NOT_WAITING } from '../domain/list-order.js';
 import type { BrowseFilter, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
@@ -146,12 +146,17 @@ export class SqlConversationsRepo implements ConversationsRepo {
     for (let p = Math.max(0, from); p < RANKED.length && rows.length < limit; p++) {
       const priority = RANKED[p]!;
       const within = after && p === from ? after : undefined;
-      rows = rows.concat(await this.waitingPage(status, priority, filter, limit - rows.length, within));
+      rows = rows.concat(await this.waitingPage(status, priority, filter, limit, within));
     }
-    return rows;
+    return rows.length > limit ? rows.slice(0, limit) : rows;
   }
 
-  /** Rows with a waiting time (by it, then id), then those without (by id), past `after` of the same priority. */
+  /**
+   * Rows with a waiting time (by it, then id), then those without (by id), past `after` of the
+   * same priority; up to `limit` from each part. Every part reads the whole `limit` rather than
+   * what the parts before left, so the limit, written into the statement, is the page size
+   * alone; the caller drops the rows past it.
+   */
   private async waitingPage(
     status: ConversationStatus,
     priority: Priority,
@@ -170,24 +175,25 @@ export class SqlConversationsRepo implements ConversationsRepo {
     };
     let rows: ConversationRow[] = [];
     if (!after || after.waitingSince !== null) {
-      rows = await this.pageQuery(filter, after ? 'waiting-after' : 'waiting').all({ ...values, limit });
+      rows = toConversationRows((await this.pageQuery(filter, after ? 'waiting-after' : 'waiting', limit).values(values)) as unknown[][]);
     }
     if (rows.length < limit) {
       const part = after?.waitingSince === null ? 'unwaiting-after' : 'unwaiting';
-      rows = rows.concat(await this.pageQuery(filter, part).all({ ...values, limit: limit - rows.length }));
+      const more = toConversationRows((await this.pageQuery(filter, part, limit).values(values)) as unknown[][]);
+      rows = rows.length === 0 ? more : rows.concat(more);
     }
     return rows;
   }
 
   /**
-   * One part of one priority's page, prepared once per shape: which filters are set and which
-   * part is read. Building the query cost more than running it, several times a page.
+   * One part of one priority's page, prepared once per shape: which filters are set, which part
+   * is read, and the limit. Building the query cost more than running it, several times a page.
    */
-  private pageQuery(filter: ConversationFilter, part: 'waiting' | 'waiting-after' | 'unwaiting' | 'unwaiting-after') {
+  private pageQuery(filter: ConversationFilter, part: 'waiting' | 'waiting-after' | 'unwaiting' | 'unwaiting-after', limit: number) {
     const c = conversations;
     const team = filter.team === undefined ? '-' : filter.team === null ? 'null' : 'eq';
     const snoozed = filter.snoozed === undefined ? '-' : String(filter.snoozed);
-    const key = `conversations.page:${part}:${filter.assigneeId ? 'a' : '-'}:${team}:${snoozed}:${filter.label !== undefined ? 'l' : '-'}`;
+    const key = `conversations.page:${part}:${filter.assigneeId ? 'a' : '-'}:${team}:${snoozed}:${filter.label !== undefined ? 'l' : '-'}:${limit}`;
     return prepared(this.db, key, (db) => {
       const conds: SQL[] = [eq(c.status, sql.placeholder('status')), eq(c.priority, sql.placeholder('priority'))];
       if (filter.assigneeId) conds.push(eq(c.assigneeId, sql.placeholder('assigneeId')));
@@ -220,7 +226,7 @@ export class SqlConversationsRepo implements ConversationsRepo {
         .from(c)
         .where(and(...conds))
         .orderBy(asc(c.waitingSince), asc(c.id))
-        .limit(sql.placeholder('limit'))
+        .limit(literalLimit(limit))
         .prepare();
     });
   }
@@ -308,6 +314,9 @@ export class SqlConversationsRepo implements ConversationsRepo {
     );
   }
 }
+
+/** A page's rows from `.values()`: the table's columns in order (what `select()` selects). */
+const toConversationRows = rowsOf<ConversationRow>(Object.keys(getTableColumns(conversations)));
 
 /** Priorities in list order: urgent first. */
 const RANKED = [...PRIORITIES].reverse();

@@ -123,3 +123,26 @@ export function inPlaceholders(ids: readonly string[]): { size: number; list: Pl
   for (let i = 0; i < size; i++) values[IN_NAMES[i]!] = ids[Math.min(i, ids.length - 1)]!;
   return { size, list, values };
 }
+
+/**
+ * A `limit n` written into the statement (see ONE_ROW): a bound LIMIT made SQLite prepare the
+ * statement again at every run, about 13 µs, more than an empty index range costs to read. Only
+ * for a limit from a small set (a page size), since each value is a statement of its own.
+ */
+export function literalLimit(n: number): Placeholder {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`store: a limit must be a whole number, not ${n}`);
+  return sql.raw(String(n)) as unknown as Placeholder;
+}
+
+/**
+ * Turns the rows of a prepared select's `.values()` (arrays, in the order of its selection) into
+ * objects with the selection's keys, as `.all()` would. drizzle's own mapping walks every
+ * column's decoder and path for every value, which cost a list page more than SQLite's read;
+ * this is one object literal per row. Only for a flat selection of columns whose driver value is
+ * the value itself (text and integer columns, no JSON or boolean modes), on both dialects.
+ */
+export function rowsOf<T>(keys: readonly string[]): (rows: unknown[][]) => T[] {
+  // An object literal with the keys in order: one hidden class for every row.
+  const body = `return rows.map((r) => ({ ${keys.map((k, i) => `${JSON.stringify(k)}: r[${i}]`).join(', ')} }));`;
+  return new Function('rows', body) as (rows: unknown[][]) => T[];
+}

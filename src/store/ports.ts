@@ -47,6 +47,9 @@ export type FaqSuggestionSource = (typeof FAQ_SUGGESTION_SOURCES)[number];
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
+/** The columns of a customer a conversation list shows. */
+export type CustomerCard = Pick<CustomerRow, 'id' | 'displayName' | 'email' | 'locale'>;
+
 export interface CustomerRow {
   id: string;
   displayName: string | null;
@@ -531,6 +534,8 @@ export interface CustomersRepo {
   insert(row: CustomerRow): Promise<void>;
   get(id: string): Promise<CustomerRow | undefined>;
   byIds(ids: string[]): Promise<Map<string, CustomerRow>>;
+  /** What a list shows of each customer (id, name, email, locale), by id; only those columns are read. */
+  cardsOf(ids: string[]): Promise<Map<string, CustomerCard>>;
   findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined>;
   /** The identity and, read by the same statement, its customer (a reply's recipient needs both). */
   findSender(channel: string, channelUserId: string): Promise<{ identity: IdentityRow; customer: CustomerRow | undefined } | undefined>;
