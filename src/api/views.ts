@@ -5,7 +5,6 @@ import type {
   CannedResponseRow,
   ConversationRow,
   CustomerCard,
-  CustomerRow,
   DraftRow,
   EmailCopyRow,
   IdentityRow,

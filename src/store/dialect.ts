@@ -138,11 +138,20 @@ export function literalLimit(n: number): Placeholder {
  * Turns the rows of a prepared select's `.values()` (arrays, in the order of its selection) into
  * objects with the selection's keys, as `.all()` would. drizzle's own mapping walks every
  * column's decoder and path for every value, which cost a list page more than SQLite's read;
- * this is one object literal per row. Only for a flat selection of columns whose driver value is
+ * this is one object per row, its keys set in order. Only for a flat selection of columns whose driver value is
  * the value itself (text and integer columns, no JSON or boolean modes), on both dialects.
  */
 export function rowsOf<T>(keys: readonly string[]): (rows: unknown[][]) => T[] {
-  // An object literal with the keys in order: one hidden class for every row.
-  const body = `return rows.map((r) => ({ ${keys.map((k, i) => `${JSON.stringify(k)}: r[${i}]`).join(', ')} }));`;
-  return new Function('rows', body) as (rows: unknown[][]) => T[];
+  const n = keys.length;
+  return (rows) => {
+    const out = new Array<T>(rows.length);
+    for (let j = 0; j < rows.length; j++) {
+      const r = rows[j]!;
+      // Keys added in the same order: every row shares one hidden class.
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) o[keys[i]!] = r[i];
+      out[j] = o as T;
+    }
+    return out;
+  };
 }
