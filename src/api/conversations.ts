@@ -13,7 +13,7 @@ import type { ApiEnv } from './auth.js';
 import { cleanTextField, parseBody } from './body.js';
 import { currentPolicy } from '../sla/policy.js';
 import type { SlaSettings } from '../sla/settings.js';
-import { conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
+import { conversationListItem, conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
 import { isoTime } from '../domain/iso-time.js';
@@ -237,7 +237,8 @@ export function conversationRoutes(
         if (got.length > limit && end) next = encodeCursor({ p: end.priority, w: end.waitingSince, i: end.id });
       }
       const ids = rows.map((x) => x.id);
-      const view = await viewIn(r);
+      const policy = await currentPolicy(r, sla.settings);
+      const now = sla.clock.now().getTime();
       const lines = await r.messages.lastLinesOf(ids);
       const customerIds = [...new Set(rows.map((x) => x.customerId))];
       const customers = await r.customers.cardsOf(customerIds);
@@ -249,16 +250,22 @@ export function conversationRoutes(
         const lastMessage = line?.last;
         const fromCustomer = line?.fromCustomer;
         const customer = customers.get(row.customerId);
-        // Assigned onto the view rather than spread into a new literal: V8's slow path for a spread
-        // in front of literal properties cost more than the rest of the row.
-        return Object.assign(view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }), {
-          customer: customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
-          lastMessage: lastMessage
-            ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: isoTime(lastMessage.createdAt) }
-            : null,
-          // What the customer said last: the line an agent triages by, not the bot's holding reply.
-          lastCustomerMessage: fromCustomer ? { text: fromCustomer.text.slice(0, 200), createdAt: isoTime(fromCustomer.createdAt) } : null,
-        });
+        return conversationListItem(
+          row,
+          policy,
+          now,
+          { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] },
+          customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
+          {
+            lastMessage: lastMessage
+              ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: isoTime(lastMessage.createdAt) }
+              : null,
+            // What the customer said last: the line an agent triages by, not the bot's holding reply.
+            lastCustomerMessage: fromCustomer
+              ? { text: fromCustomer.text.slice(0, 200), createdAt: isoTime(fromCustomer.createdAt) }
+              : null,
+          },
+        );
       });
       return { items, nextCursor: next, eventCursor };
     });

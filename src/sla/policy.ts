@@ -109,15 +109,31 @@ export function conversationSla(c: ConversationRow, policy: SlaPolicy, now: numb
   const target = policy.settings.targets[c.priority];
   // Resolving (or closing) stops both clocks; a first response never given is then not owed.
   const stoppedAt = OPEN.has(c.status) ? null : (c.resolvedAt ?? c.updatedAt);
-  const state = (minutes: number, metAt: number | null): TargetState => {
-    const dueAt = addBusinessMinutes(policy.calendar, startedAt, minutes);
-    const end = metAt ?? stoppedAt ?? now;
-    return { dueAt, metAt, breachedAt: end > dueAt ? dueAt : null };
-  };
   return {
     priority: c.priority,
     startedAt,
-    firstResponse: state(target.firstResponseMinutes, c.firstRespondedAt),
-    resolution: state(target.resolutionMinutes, stoppedAt != null && c.resolvedAt != null ? c.resolvedAt : null),
+    firstResponse: targetState(policy, startedAt, target.firstResponseMinutes, c.firstRespondedAt, stoppedAt, now),
+    resolution: targetState(
+      policy,
+      startedAt,
+      target.resolutionMinutes,
+      stoppedAt != null && c.resolvedAt != null ? c.resolvedAt : null,
+      stoppedAt,
+      now,
+    ),
   };
+}
+
+/** One target's state. A module function, not a closure made per call: a list page computes a hundred. */
+function targetState(
+  policy: SlaPolicy,
+  startedAt: number,
+  minutes: number,
+  metAt: number | null,
+  stoppedAt: number | null,
+  now: number,
+): TargetState {
+  const dueAt = addBusinessMinutes(policy.calendar, startedAt, minutes);
+  const end = metAt ?? stoppedAt ?? now;
+  return { dueAt, metAt, breachedAt: end > dueAt ? dueAt : null };
 }
