@@ -1,9 +1,38 @@
-import { and, desc, eq, exists, getTableColumns, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { conversationLabels, conversations, messages } from './sqlite/schema.js';
+import {
+  and,
+  desc,
+  eq,
+  exists,
+  getTableColumns,
+  inArray,
+  asc,
+  gt,
+  gte,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type Placeholder,
+  type SQL,
+} from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { conversationLabels, conversations, customers, messages } from './sqlite/schema.js';
 import { literalLimit, ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, rowsOf, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
 import { NOT_WAITING } from '../domain/list-order.js';
-import type { BrowseFilter, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
+import type {
+  BrowseFilter,
+  ConversationFilter,
+  ConversationKey,
+  ConversationRow,
+  ConversationSort,
+  ConversationsRepo,
+  ListedConversation,
+  MessageAuthor,
+} from './ports.js';
 import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {
@@ -74,9 +103,24 @@ export class SqlConversationsRepo implements ConversationsRepo {
     // Keyset reads per status, each walking the priorities urgent first with index ranges on
     // (status, priority, waiting_since, id), with the assignee or team in front; "all open" merges
     // the open statuses' pages rather than scanning past closed ones.
+    return this.listOf(ROWS, filter);
+  }
+
+  async listWithLines(filter: ConversationFilter): Promise<ListedConversation[]> {
+    // The same reads as `list`, each row joined with its last lines and its customer's card:
+    // the joins run only for the rows a part returns, and a page needs no second and third
+    // statement looking its conversations and customers up again by id.
+    return this.listOf(WITH_LINES, filter);
+  }
+
+  private async listOf<T>(shape: PageShape<T>, filter: ConversationFilter): Promise<T[]> {
     const statuses = filter.status ? [filter.status] : STATUSES.filter((s) => s !== 'closed');
-    const pages = await Promise.all(statuses.map((status) => this.pageOf(status, filter, filter.limit, filter.after)));
-    return pages.flat().sort(compareKeys).slice(0, filter.limit);
+    const pages = await Promise.all(statuses.map((status) => this.pageOf(shape, status, filter, filter.limit, filter.after)));
+    if (pages.length === 1) return pages[0]!.slice(0, filter.limit);
+    return pages
+      .flat()
+      .sort((a, b) => compareKeys(shape.key(a), shape.key(b)))
+      .slice(0, filter.limit);
   }
 
   async browse(filter: BrowseFilter): Promise<ConversationRow[]> {
@@ -135,18 +179,19 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 
   /** One status's page in list order: priority by priority (urgent first), each as `waitingPage` reads it. */
-  private async pageOf(
+  private async pageOf<T>(
+    shape: PageShape<T>,
     status: ConversationStatus,
     filter: ConversationFilter,
     limit: number,
     after?: ConversationKey,
-  ): Promise<ConversationRow[]> {
+  ): Promise<T[]> {
     const from = after ? RANKED.indexOf(after.priority) : 0;
-    let rows: ConversationRow[] = [];
+    let rows: T[] = [];
     for (let p = Math.max(0, from); p < RANKED.length && rows.length < limit; p++) {
       const priority = RANKED[p]!;
       const within = after && p === from ? after : undefined;
-      rows = rows.concat(await this.waitingPage(status, priority, filter, limit, within));
+      rows = rows.concat(await this.waitingPage(shape, status, priority, filter, limit, within));
     }
     return rows.length > limit ? rows.slice(0, limit) : rows;
   }
@@ -157,13 +202,14 @@ export class SqlConversationsRepo implements ConversationsRepo {
    * what the parts before left, so the limit, written into the statement, is the page size
    * alone; the caller drops the rows past it.
    */
-  private async waitingPage(
+  private async waitingPage<T>(
+    shape: PageShape<T>,
     status: ConversationStatus,
     priority: Priority,
     filter: ConversationFilter,
     limit: number,
     after?: ConversationKey,
-  ): Promise<ConversationRow[]> {
+  ): Promise<T[]> {
     const values = {
       status,
       priority,
@@ -173,13 +219,13 @@ export class SqlConversationsRepo implements ConversationsRepo {
       afterW: after?.waitingSince ?? undefined,
       afterId: after?.id,
     };
-    let rows: ConversationRow[] = [];
+    let rows: T[] = [];
     if (!after || after.waitingSince !== null) {
-      rows = toConversationRows((await this.pageQuery(filter, after ? 'waiting-after' : 'waiting', limit).values(values)) as unknown[][]);
+      rows = shape.map((await this.pageQuery(shape, filter, after ? 'waiting-after' : 'waiting', limit).values(values)) as unknown[][]);
     }
     if (rows.length < limit) {
       const part = after?.waitingSince === null ? 'unwaiting-after' : 'unwaiting';
-      const more = toConversationRows((await this.pageQuery(filter, part, limit).values(values)) as unknown[][]);
+      const more = shape.map((await this.pageQuery(shape, filter, part, limit).values(values)) as unknown[][]);
       rows = rows.length === 0 ? more : rows.concat(more);
     }
     return rows;
@@ -189,11 +235,16 @@ export class SqlConversationsRepo implements ConversationsRepo {
    * One part of one priority's page, prepared once per shape: which filters are set, which part
    * is read, and the limit. Building the query cost more than running it, several times a page.
    */
-  private pageQuery(filter: ConversationFilter, part: 'waiting' | 'waiting-after' | 'unwaiting' | 'unwaiting-after', limit: number) {
+  private pageQuery<T>(
+    shape: PageShape<T>,
+    filter: ConversationFilter,
+    part: 'waiting' | 'waiting-after' | 'unwaiting' | 'unwaiting-after',
+    limit: number,
+  ) {
     const c = conversations;
     const team = filter.team === undefined ? '-' : filter.team === null ? 'null' : 'eq';
     const snoozed = filter.snoozed === undefined ? '-' : String(filter.snoozed);
-    const key = `conversations.page:${part}:${filter.assigneeId ? 'a' : '-'}:${team}:${snoozed}:${filter.label !== undefined ? 'l' : '-'}:${limit}`;
+    const key = `conversations.page:${shape.name}:${part}:${filter.assigneeId ? 'a' : '-'}:${team}:${snoozed}:${filter.label !== undefined ? 'l' : '-'}:${limit}`;
     return prepared(this.db, key, (db) => {
       const conds: SQL[] = [eq(c.status, sql.placeholder('status')), eq(c.priority, sql.placeholder('priority'))];
       if (filter.assigneeId) conds.push(eq(c.assigneeId, sql.placeholder('assigneeId')));
@@ -221,9 +272,8 @@ export class SqlConversationsRepo implements ConversationsRepo {
         );
       if (part === 'unwaiting') conds.push(isNull(c.waitingSince));
       if (part === 'unwaiting-after') conds.push(isNull(c.waitingSince), gt(c.id, sql.placeholder('afterId')));
-      return db
-        .select()
-        .from(c)
+      return shape
+        .from(db)
         .where(and(...conds))
         .orderBy(asc(c.waitingSince), asc(c.id))
         .limit(literalLimit(limit))
@@ -315,8 +365,93 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 }
 
-/** A page's rows from `.values()`: the table's columns in order (what `select()` selects). */
-const toConversationRows = rowsOf<ConversationRow>(Object.keys(getTableColumns(conversations)));
+/**
+ * What a list page's parts select and how their `.values()` rows become results: the rows
+ * alone, or with their last lines and customer card. Rows are read as arrays and mapped here:
+ * drizzle's own mapping of every value cost a page more than SQLite's read.
+ */
+interface PageShape<T> {
+  name: string;
+  from(db: QueryDb): PageSelect;
+  map(rows: unknown[][]): T[];
+  key(item: T): ConversationKey;
+}
+
+/** The part of a select that `pageQuery` completes: conditions, order, limit, then prepared. */
+interface PageSelect {
+  where(where: SQL | undefined): {
+    orderBy(...by: SQL[]): { limit(limit: Placeholder): { prepare(): { values(placeholders?: Record<string, unknown>): unknown } } };
+  };
+}
+
+const COLUMNS = getTableColumns(conversations);
+const toConversationRows = rowsOf<ConversationRow>(Object.keys(COLUMNS));
+
+const ROWS: PageShape<ConversationRow> = {
+  name: 'rows',
+  from: (db) => db.select().from(conversations),
+  map: toConversationRows,
+  key: (row) => row,
+};
+
+const lastMessage = alias(messages, 'last_message');
+const lastCustomerMessage = alias(messages, 'last_customer_message');
+/** The newest message of the row's conversation that `where` matches: a backward walk of (conversation_id, id) that stops at the first. */
+const newest = (where: SQL) =>
+  sql`(select ${messages.id} from ${messages} where ${messages.conversationId} = ${conversations.id} and ${where} order by ${messages.id} desc limit 1)`;
+const COLUMN_COUNT = Object.keys(COLUMNS).length;
+
+const WITH_LINES: PageShape<ListedConversation> = {
+  name: 'lines',
+  from: (db) =>
+    db
+      .select({
+        ...COLUMNS,
+        lastText: lastMessage.text,
+        lastAuthor: lastMessage.author,
+        lastAt: lastMessage.createdAt,
+        customerText: lastCustomerMessage.text,
+        customerAt: lastCustomerMessage.createdAt,
+        cardId: customers.id,
+        cardName: customers.displayName,
+        cardEmail: customers.email,
+        cardLocale: customers.locale,
+      })
+      .from(conversations)
+      .leftJoin(lastMessage, eq(lastMessage.id, newest(ne(messages.direction, 'internal'))))
+      .leftJoin(lastCustomerMessage, eq(lastCustomerMessage.id, newest(eq(messages.author, 'customer'))))
+      .leftJoin(customers, eq(customers.id, conversations.customerId)),
+  map: (values) => {
+    const rows = toConversationRows(values);
+    const out = new Array<ListedConversation>(values.length);
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j]!;
+      const [lastText, lastAuthor, lastAt, customerText, customerAt, cardId, cardName, cardEmail, cardLocale] = v.slice(COLUMN_COUNT) as [
+        string | null,
+        MessageAuthor | null,
+        number | null,
+        string | null,
+        number | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+      ];
+      out[j] = {
+        row: rows[j]!,
+        lines: {
+          last:
+            lastText !== null && lastAuthor !== null && lastAt !== null ? { text: lastText, author: lastAuthor, createdAt: lastAt } : null,
+          fromCustomer:
+            customerText !== null && customerAt !== null ? { text: customerText, author: 'customer', createdAt: customerAt } : null,
+        },
+        customer: cardId === null ? null : { id: cardId, displayName: cardName, email: cardEmail, locale: cardLocale },
+      };
+    }
+    return out;
+  },
+  key: (item) => item.row,
+};
 
 /** Priorities in list order: urgent first. */
 const RANKED = [...PRIORITIES].reverse();

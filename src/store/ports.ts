@@ -468,6 +468,8 @@ export interface ConversationsRepo {
    * conversations there are.
    */
   list(filter: ConversationFilter): Promise<ConversationRow[]>;
+  /** `list`'s page, each row with its last lines and its customer's card, read by the same statements. */
+  listWithLines(filter: ConversationFilter): Promise<ListedConversation[]>;
   /** One page in the order `filter.sort` names, past `filter.after`. */
   browse(filter: BrowseFilter): Promise<ConversationRow[]>;
   /** Snoozed conversations whose time came by `now`, soonest first. */
@@ -648,6 +650,14 @@ export interface MessageLine {
 export interface LastLines {
   last: MessageLine | null;
   fromCustomer: MessageLine | null;
+}
+
+/** A conversation of a list page with what the list shows beside it (see ConversationsRepo.listWithLines). */
+export interface ListedConversation {
+  row: ConversationRow;
+  lines: LastLines;
+  /** Null when the customer row is missing. */
+  customer: CustomerCard | null;
 }
 
 export interface MessagesRepo {

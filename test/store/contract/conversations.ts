@@ -89,6 +89,57 @@ export function conversationsContract(current: () => Store) {
       expect(queued.map((c) => c.waitingSince! - T)).toEqual([1, 5, 10]);
     });
 
+    it('lists each conversation with its last lines and customer card, in the same order and pages as list', async () => {
+      const agent = uid('agent');
+      const ada = await f.customer({ displayName: 'Ada', email: 'ada@example.com', locale: 'zh', notes: 'not shown' });
+      // Far from other tests' waiting times, which share the database (countQueuedBefore counts them all).
+      const T = 7_500_000_000_000;
+      const mk = (patch: Partial<ConversationRow>) =>
+        f.conversation({
+          status: 'queued',
+          assigneeId: agent,
+          ...patch,
+          waitingSince: patch.waitingSince == null ? null : T + patch.waitingSince,
+        });
+      const urgent = await mk({ priority: 'urgent', waitingSince: 50, customerId: ada.id });
+      const first = await mk({ waitingSince: 10 });
+      const second = await mk({ waitingSince: 20, customerId: ada.id });
+      const never = await mk({ waitingSince: null });
+      const low = await mk({ priority: 'low', waitingSince: 1 });
+      const asked = await f.message(first, { text: 'where is my order?' });
+      const answered = await f.message(first, { direction: 'out', author: 'bot', text: 'an agent will answer' });
+      await f.message(first, { direction: 'internal', author: 'agent', text: 'a note' });
+      await f.message(second, { direction: 'internal', author: 'agent', text: 'only a note' });
+      const line = (m: { text: string; author: string; createdAt: number }) => ({ text: m.text, author: m.author, createdAt: m.createdAt });
+
+      const all = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, status: 'queued', limit: 50 }));
+      expect(all.map((x) => x.row)).toEqual(await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 50 })));
+      expect(all.map((x) => x.row.id)).toEqual([urgent.id, first.id, second.id, never.id, low.id]);
+      const byId = new Map(all.map((x) => [x.row.id, x]));
+      expect(byId.get(first.id)!.lines).toEqual({ last: line(answered), fromCustomer: line(asked) });
+      expect(byId.get(second.id)!.lines).toEqual({ last: null, fromCustomer: null });
+      expect(byId.get(urgent.id)!.customer).toEqual({ id: ada.id, displayName: 'Ada', email: 'ada@example.com', locale: 'zh' });
+      expect(byId.get(second.id)!.customer).toEqual(byId.get(urgent.id)!.customer);
+      expect(byId.get(first.id)!.customer?.id).toBe(first.customerId);
+
+      // Pages of two, after the last row of the page before: the same rows as list's pages.
+      const seen: string[] = [];
+      let after: ConversationRow | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, status: 'queued', limit: 2, after }));
+        expect(page.map((x) => x.row)).toEqual(
+          await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 2, after })),
+        );
+        if (page.length === 0) break;
+        seen.push(...page.map((x) => x.row.id));
+        after = page.at(-1)!.row;
+      }
+      expect(seen).toEqual(all.map((x) => x.row.id));
+      // Every open status merged, as list merges them.
+      const open = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, limit: 3 }));
+      expect(open.map((x) => x.row)).toEqual(await f.tx((r) => r.conversations.list({ assigneeId: agent, limit: 3 })));
+    });
+
     it('names conversations resolved before a cutoff', async () => {
       const before = await f.conversation({ status: 'resolved', resolvedAt: 100 });
       const after = await f.conversation({ status: 'resolved', resolvedAt: 300 });
