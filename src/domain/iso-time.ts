@@ -13,8 +13,12 @@ const four = (n: number) => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 
 /** The date part of the day last written: a page's timestamps mostly fall on a few days. */
 let lastDay = Number.NaN;
 let lastDate = '';
+/** The time last written and its string: a conversation's times often repeat (created, waiting since, last message). */
+let lastMs = Number.NaN;
+let lastIso = '';
 
 export function isoTime(ms: number): string {
+  if (ms === lastMs) return lastIso;
   if (!Number.isInteger(ms) || ms < 0 || ms > LAST_MS) return new Date(ms).toISOString();
   const days = Math.floor(ms / DAY_MS);
   let rest = ms - days * DAY_MS;
@@ -27,7 +31,9 @@ export function isoTime(ms: number): string {
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
-  return `${lastDate}T${two(hours)}:${two(minutes)}:${two(seconds)}.${three(rest - seconds * 1000)}Z`;
+  lastIso = `${lastDate}T${two(hours)}:${two(minutes)}:${two(seconds)}.${three(rest - seconds * 1000)}Z`;
+  lastMs = ms;
+  return lastIso;
 }
 
 /** `YYYY-MM-DD` of a day count since 1970-01-01: H. Hinnant's days_from_civil inverse, in 400-year eras from 0000-03-01. */
