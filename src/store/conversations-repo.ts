@@ -426,17 +426,13 @@ const WITH_LINES: PageShape<ListedConversation> = {
     const out = new Array<ListedConversation>(values.length);
     for (let j = 0; j < values.length; j++) {
       const v = values[j]!;
-      const [lastText, lastAuthor, lastAt, customerText, customerAt, cardId, cardName, cardEmail, cardLocale] = v.slice(COLUMN_COUNT) as [
-        string | null,
-        MessageAuthor | null,
-        number | null,
-        string | null,
-        number | null,
-        string | null,
-        string | null,
-        string | null,
-        string | null,
-      ];
+      // The columns after the row's, read in place rather than sliced off into another array.
+      const lastText = v[COLUMN_COUNT] as string | null;
+      const lastAuthor = v[COLUMN_COUNT + 1] as MessageAuthor | null;
+      const lastAt = v[COLUMN_COUNT + 2] as number | null;
+      const customerText = v[COLUMN_COUNT + 3] as string | null;
+      const customerAt = v[COLUMN_COUNT + 4] as number | null;
+      const cardId = v[COLUMN_COUNT + 5] as string | null;
       out[j] = {
         row: rows[j]!,
         lines: {
@@ -445,7 +441,15 @@ const WITH_LINES: PageShape<ListedConversation> = {
           fromCustomer:
             customerText !== null && customerAt !== null ? { text: customerText, author: 'customer', createdAt: customerAt } : null,
         },
-        customer: cardId === null ? null : { id: cardId, displayName: cardName, email: cardEmail, locale: cardLocale },
+        customer:
+          cardId === null
+            ? null
+            : {
+                id: cardId,
+                displayName: v[COLUMN_COUNT + 6] as string | null,
+                email: v[COLUMN_COUNT + 7] as string | null,
+                locale: v[COLUMN_COUNT + 8] as string | null,
+              },
       };
     }
     return out;
