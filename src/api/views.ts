@@ -8,6 +8,7 @@ import type {
   DraftRow,
   EmailCopyRow,
   IdentityRow,
+  ListedRow,
   MessageRow,
   OutboxRow,
 } from '../store/ports.js';
@@ -23,7 +24,7 @@ export interface ConversationAnnotations {
 }
 
 /** A target's due time while it is still owed: not met, and the conversation waits for an agent. */
-function openDueAt(c: ConversationRow, t: TargetState | undefined): number | null {
+function openDueAt(c: ListedRow, t: TargetState | undefined): number | null {
   return t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
 }
 
@@ -82,7 +83,7 @@ export interface ListLines {
  * in test/api/views.test.ts keeps the keys and values the same as that composition's.
  */
 export function conversationListItem(
-  c: ConversationRow,
+  c: ListedRow,
   policy: SlaPolicy,
   now: number,
   annotations: ConversationAnnotations,

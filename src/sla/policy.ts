@@ -1,6 +1,6 @@
 import type { Priority } from '../domain/conversation.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow } from '../store/ports.js';
+import type { ListedRow } from '../store/ports.js';
 import { addBusinessMinutes, calendar, type BusinessCalendar } from './business-calendar.js';
 import { parseBusinessHours, slaSettingsSchema, type SlaSettings } from './settings.js';
 
@@ -102,7 +102,7 @@ const OPEN = new Set(['queued', 'assigned']);
  * resolved time, priority) and the policy in force: a change of priority or settings moves the
  * due times with it. Null when no hand-off started the clock.
  */
-export function conversationSla(c: ConversationRow, policy: SlaPolicy, now: number): ConversationSla | null {
+export function conversationSla(c: ListedRow, policy: SlaPolicy, now: number): ConversationSla | null {
   // Conversations waiting since before the clock was stored count from when they began to wait.
   const startedAt = c.slaStartedAt ?? (OPEN.has(c.status) ? c.waitingSince : null);
   if (startedAt == null) return null;

@@ -652,9 +652,15 @@ export interface LastLines {
   fromCustomer: MessageLine | null;
 }
 
+/** The columns of a conversation a list shows: every other value read costs a list page (see listWithLines). */
+export type ListedRow = Omit<
+  ConversationRow,
+  'threadKey' | 'lastAssigneeId' | 'firstResponseBreachedAt' | 'resolutionBreachedAt' | 'redactedAt'
+>;
+
 /** A conversation of a list page with what the list shows beside it (see ConversationsRepo.listWithLines). */
 export interface ListedConversation {
-  row: ConversationRow;
+  row: ListedRow;
   lines: LastLines;
   /** Null when the customer row is missing. */
   customer: CustomerCard | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
 import type { ConversationStatus } from '../../../src/domain/conversation.js';
-import type { ConversationRow } from '../../../src/store/ports.js';
+import type { ConversationKey, ConversationRow, ListedRow } from '../../../src/store/ports.js';
 import { fixtures, uid } from './fixtures.js';
 
 export function conversationsContract(current: () => Store) {
@@ -113,7 +113,14 @@ export function conversationsContract(current: () => Store) {
       const line = (m: { text: string; author: string; createdAt: number }) => ({ text: m.text, author: m.author, createdAt: m.createdAt });
 
       const all = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, status: 'queued', limit: 50 }));
-      expect(all.map((x) => x.row)).toEqual(await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 50 })));
+      // The list's columns of list's rows.
+      const shown = (rows: ConversationRow[]): ListedRow[] =>
+        rows.map(
+          ({ threadKey: _t, lastAssigneeId: _l, firstResponseBreachedAt: _f, resolutionBreachedAt: _r, redactedAt: _d, ...kept }) => kept,
+        );
+      expect(all.map((x) => x.row)).toEqual(
+        shown(await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 50 }))),
+      );
       expect(all.map((x) => x.row.id)).toEqual([urgent.id, first.id, second.id, never.id, low.id]);
       const byId = new Map(all.map((x) => [x.row.id, x]));
       expect(byId.get(first.id)!.lines).toEqual({ last: line(answered), fromCustomer: line(asked) });
@@ -124,11 +131,11 @@ export function conversationsContract(current: () => Store) {
 
       // Pages of two, after the last row of the page before: the same rows as list's pages.
       const seen: string[] = [];
-      let after: ConversationRow | undefined;
+      let after: ConversationKey | undefined;
       for (let pages = 0; pages < 10; pages++) {
         const page = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, status: 'queued', limit: 2, after }));
         expect(page.map((x) => x.row)).toEqual(
-          await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 2, after })),
+          shown(await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 2, after }))),
         );
         if (page.length === 0) break;
         seen.push(...page.map((x) => x.row.id));
@@ -137,7 +144,7 @@ export function conversationsContract(current: () => Store) {
       expect(seen).toEqual(all.map((x) => x.row.id));
       // Every open status merged, as list merges them.
       const open = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, limit: 3 }));
-      expect(open.map((x) => x.row)).toEqual(await f.tx((r) => r.conversations.list({ assigneeId: agent, limit: 3 })));
+      expect(open.map((x) => x.row)).toEqual(shown(await f.tx((r) => r.conversations.list({ assigneeId: agent, limit: 3 }))));
     });
 
     it('names conversations resolved before a cutoff', async () => {
