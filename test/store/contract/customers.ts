@@ -64,6 +64,30 @@ export function customersContract(current: () => Store) {
       expect(await f.tx((r) => r.customers.identitiesOf('no-such-customer'))).toEqual([]);
     });
 
+    it('lists the identities of several customers, by customer', async () => {
+      const a = await f.customer();
+      const b = await f.customer();
+      const none = await f.customer();
+      const identity = (customerId: string, channel: string, createdAt: number): IdentityRow => ({
+        id: uid('idn'),
+        customerId,
+        channel,
+        channelUserId: uid('user'),
+        displayName: channel === 'telegram' ? 'Ada L' : null,
+        username: null,
+        createdAt,
+      });
+      const rows = [identity(a.id, 'telegram', 1), identity(a.id, 'email', 2), identity(b.id, 'webchat', 3)];
+      await f.tx(async (r) => {
+        for (const row of rows) await r.customers.insertIdentity(row);
+      });
+      const found = await f.tx((r) => r.customers.identitiesOfMany([a.id, b.id, none.id, 'no-such-customer']));
+      expect([...found.keys()].sort()).toEqual([a.id, b.id].sort());
+      expect(found.get(a.id)!.sort((x, y) => x.createdAt - y.createdAt)).toEqual([rows[0], rows[1]]);
+      expect(found.get(b.id)).toEqual([rows[2]]);
+      expect((await f.tx((r) => r.customers.identitiesOfMany([]))).size).toBe(0);
+    });
+
     it('refuses a second identity for the same channel user', async () => {
       const c = await f.customer();
       const user = uid('user');
