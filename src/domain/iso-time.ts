@@ -6,8 +6,11 @@
 const LAST_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
 const DAY_MS = 86_400_000;
 
-const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const three = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+/** `00`…`99` and `000`…`999`, made once: a page writes some four hundred times, each of several fields. */
+const TWO = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+const two = (n: number) => TWO[n]!;
+const three = (n: number) => THREE[n]!;
 const four = (n: number) => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : `${n}`);
 
 /** The date part of the day last written: a page's timestamps mostly fall on a few days. */
