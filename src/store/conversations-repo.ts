@@ -407,6 +407,11 @@ const LISTED_COLUMNS = (() => {
 })();
 const toListedRows = rowsOf<ListedRow>(Object.keys(LISTED_COLUMNS));
 const COLUMN_COUNT = Object.keys(LISTED_COLUMNS).length;
+/**
+ * The last line is the customer's own: then it is also their last (a customer's message is never
+ * internal, so none of theirs can be newer), and the second walk and look-up are skipped.
+ */
+const customerSpokeLast = sql`${lastMessage.author} = 'customer'`;
 
 const WITH_LINES: PageShape<ListedConversation> = {
   name: 'lines',
@@ -417,8 +422,10 @@ const WITH_LINES: PageShape<ListedConversation> = {
         lastText: lastMessage.text,
         lastAuthor: lastMessage.author,
         lastAt: lastMessage.createdAt,
-        customerText: lastCustomerMessage.text,
-        customerAt: lastCustomerMessage.createdAt,
+        customerText: sql<string | null>`case when ${customerSpokeLast} then ${lastMessage.text} else ${lastCustomerMessage.text} end`,
+        customerAt: sql<
+          number | null
+        >`case when ${customerSpokeLast} then ${lastMessage.createdAt} else ${lastCustomerMessage.createdAt} end`,
         cardId: customers.id,
         cardName: customers.displayName,
         cardEmail: customers.email,
@@ -426,7 +433,10 @@ const WITH_LINES: PageShape<ListedConversation> = {
       })
       .from(conversations)
       .leftJoin(lastMessage, eq(lastMessage.id, newest(ne(messages.direction, 'internal'))))
-      .leftJoin(lastCustomerMessage, eq(lastCustomerMessage.id, newest(eq(messages.author, 'customer'))))
+      .leftJoin(
+        lastCustomerMessage,
+        eq(lastCustomerMessage.id, sql`case when ${customerSpokeLast} then null else ${newest(eq(messages.author, 'customer'))} end`),
+      )
       .leftJoin(customers, eq(customers.id, conversations.customerId)),
   map: (values) => {
     const rows = toListedRows(values);

@@ -110,6 +110,11 @@ export function conversationsContract(current: () => Store) {
       const answered = await f.message(first, { direction: 'out', author: 'bot', text: 'an agent will answer' });
       await f.message(first, { direction: 'internal', author: 'agent', text: 'a note' });
       await f.message(second, { direction: 'internal', author: 'agent', text: 'only a note' });
+      // The customer wrote last, after the bot and a note: that is both lines.
+      await f.message(urgent, { text: 'hello?' });
+      await f.message(urgent, { direction: 'out', author: 'bot', text: 'an agent will answer' });
+      const again = await f.message(urgent, { text: 'still waiting' });
+      await f.message(low, { direction: 'out', author: 'bot', text: 'we are on it' });
       const line = (m: { text: string; author: string; createdAt: number }) => ({ text: m.text, author: m.author, createdAt: m.createdAt });
 
       const all = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, status: 'queued', limit: 50 }));
@@ -125,6 +130,11 @@ export function conversationsContract(current: () => Store) {
       const byId = new Map(all.map((x) => [x.row.id, x]));
       expect(byId.get(first.id)!.lines).toEqual({ last: line(answered), fromCustomer: line(asked) });
       expect(byId.get(second.id)!.lines).toEqual({ last: null, fromCustomer: null });
+      expect(byId.get(urgent.id)!.lines).toEqual({ last: line(again), fromCustomer: line(again) });
+      expect(byId.get(low.id)!.lines).toEqual({ last: { text: 'we are on it', author: 'bot', createdAt: 1_000 }, fromCustomer: null });
+      // The same lines as lastLinesOf gives.
+      const lines = await f.tx((r) => r.messages.lastLinesOf(all.map((x) => x.row.id)));
+      for (const x of all) expect(x.lines, x.row.id).toEqual(lines.get(x.row.id) ?? { last: null, fromCustomer: null });
       expect(byId.get(urgent.id)!.customer).toEqual({ id: ada.id, displayName: 'Ada', email: 'ada@example.com', locale: 'zh' });
       expect(byId.get(second.id)!.customer).toEqual(byId.get(urgent.id)!.customer);
       expect(byId.get(first.id)!.customer?.id).toBe(first.customerId);
