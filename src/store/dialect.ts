@@ -127,7 +127,8 @@ export function inPlaceholders(ids: readonly string[]): { size: number; list: Pl
 /**
  * A `limit n` written into the statement (see ONE_ROW): a bound LIMIT made SQLite prepare the
  * statement again at every run, about 13 µs, more than an empty index range costs to read. Only
- * for a limit from a small set (a page size), since each value is a statement of its own.
+ * for a limit from a small set (a page size: at most MAX_PAGE + 1 values), since each value is a
+ * statement of its own, kept for the life of the process.
  */
 export function literalLimit(n: number): Placeholder {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`store: a limit must be a whole number, not ${n}`);
@@ -138,8 +139,9 @@ export function literalLimit(n: number): Placeholder {
  * Turns the rows of a prepared select's `.values()` (arrays, in the order of its selection) into
  * objects with the selection's keys, as `.all()` would. drizzle's own mapping walks every
  * column's decoder and path for every value, which cost a list page more than SQLite's read;
- * this is one object per row, its keys set in order. Only for a flat selection of columns whose driver value is
- * the value itself (text and integer columns, no JSON or boolean modes), on both dialects.
+ * this is one object per row, its keys set in order. Only for a flat selection of columns whose
+ * driver value is the value itself (text and integer columns, no JSON or boolean modes), on both
+ * dialects.
  */
 export function rowsOf<T>(keys: readonly string[]): (rows: unknown[][]) => T[] {
   const n = keys.length;
