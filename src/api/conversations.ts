@@ -4,7 +4,7 @@ import { PRIORITIES, STATUSES, type ConversationStatus } from '../domain/convers
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { QueueActions } from '../queue/actions.js';
 import type { Store } from '../store/store.js';
-import { CONVERSATION_SORTS, SEARCH_KINDS, type ConversationRow, type Repos } from '../store/ports.js';
+import { CONVERSATION_SORTS, SEARCH_KINDS, type ConversationRow, type ListedConversation, type Repos } from '../store/ports.js';
 import { browseKey } from '../domain/list-order.js';
 import { searchQuery } from './search.js';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
@@ -13,7 +13,7 @@ import type { ApiEnv } from './auth.js';
 import { cleanTextField, parseBody } from './body.js';
 import { currentPolicy } from '../sla/policy.js';
 import type { SlaSettings } from '../sla/settings.js';
-import { conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
+import { conversationListItem, conversationView, customerView, draftView, messageView, type ConversationAnnotations } from './views.js';
 import type { AnnotatedConversation, ConversationTools } from '../queue/tools.js';
 import { normalizeLabel } from '../domain/labels.js';
 import { isoTime } from '../domain/iso-time.js';
@@ -180,7 +180,10 @@ export function conversationRoutes(
       // Where GET /api/events should resume (Last-Event-ID) for changes after this read, so a
       // console that loads the list and then opens the stream misses nothing and replays no history.
       const eventCursor = await r.events.maxSeq();
-      let rows: ConversationRow[];
+      // The queue's own order reads each row with its last lines and customer card; search and
+      // the other sorts read rows, and those are looked up for them below.
+      let rows: ConversationRow[] | undefined;
+      let listed: ListedConversation[] | undefined;
       let next: string | null = null;
       if (q) {
         // Search: the conversations of the best matches (messages, notes, customer names) the agent
@@ -226,39 +229,52 @@ export function conversationRoutes(
         }
       } else {
         const after = decodeCursor(c.req.query('cursor'), conversationCursor);
-        const got = await r.conversations.list({
+        const got = await r.conversations.listWithLines({
           ...common,
           status,
           limit: limit + 1,
           after: after && { priority: after.p, waitingSince: after.w, id: after.i },
         });
-        rows = got.slice(0, limit);
-        const end = rows.at(-1);
+        listed = got.slice(0, limit);
+        const end = listed.at(-1)?.row;
         if (got.length > limit && end) next = encodeCursor({ p: end.priority, w: end.waitingSince, i: end.id });
       }
-      const ids = rows.map((x) => x.id);
-      const view = await viewIn(r);
-      const lines = await r.messages.lastLinesOf(ids);
-      const customerIds = [...new Set(rows.map((x) => x.customerId))];
-      const customers = await r.customers.byIds(customerIds);
+      if (!listed) {
+        const shown = rows ?? [];
+        const lines = await r.messages.lastLinesOf(shown.map((x) => x.id));
+        const cards = await r.customers.cardsOf([...new Set(shown.map((x) => x.customerId))]);
+        listed = shown.map((row) => ({
+          row,
+          lines: lines.get(row.id) ?? { last: null, fromCustomer: null },
+          customer: cards.get(row.customerId) ?? null,
+        }));
+      }
+      const ids = listed.map((x) => x.row.id);
+      const policy = await currentPolicy(r, sla.settings);
+      const now = sla.clock.now().getTime();
+      const customerIds = [...new Set(listed.flatMap((x) => (x.customer ? [x.customer.id] : [])))];
       const identities = await r.customers.identitiesOfMany(customerIds);
       const labels = await r.labels.of(ids);
       const participants = await r.participants.of(ids);
-      const items = rows.map((row) => {
-        const line = lines.get(row.id);
-        const lastMessage = line?.last;
-        const fromCustomer = line?.fromCustomer;
-        const customer = customers.get(row.customerId);
-        // Assigned onto the view rather than spread into a new literal: V8's slow path for a spread
-        // in front of literal properties cost more than the rest of the row.
-        return Object.assign(view(row, { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] }), {
-          customer: customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
-          lastMessage: lastMessage
-            ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: isoTime(lastMessage.createdAt) }
-            : null,
-          // What the customer said last: the line an agent triages by, not the bot's holding reply.
-          lastCustomerMessage: fromCustomer ? { text: fromCustomer.text.slice(0, 200), createdAt: isoTime(fromCustomer.createdAt) } : null,
-        });
+      const items = listed.map(({ row, lines, customer }) => {
+        const lastMessage = lines.last;
+        const fromCustomer = lines.fromCustomer;
+        return conversationListItem(
+          row,
+          policy,
+          now,
+          { labels: labels.get(row.id) ?? [], participantIds: participants.get(row.id) ?? [] },
+          customer ? customerView(customer, identities.get(customer.id) ?? []) : null,
+          {
+            lastMessage: lastMessage
+              ? { text: lastMessage.text.slice(0, 200), author: lastMessage.author, createdAt: isoTime(lastMessage.createdAt) }
+              : null,
+            // What the customer said last: the line an agent triages by, not the bot's holding reply.
+            lastCustomerMessage: fromCustomer
+              ? { text: fromCustomer.text.slice(0, 200), createdAt: isoTime(fromCustomer.createdAt) }
+              : null,
+          },
+        );
       });
       return { items, nextCursor: next, eventCursor };
     });

@@ -4,10 +4,11 @@ import { conversationSla, type SlaPolicy, type TargetState } from '../sla/policy
 import type {
   CannedResponseRow,
   ConversationRow,
-  CustomerRow,
+  CustomerCard,
   DraftRow,
   EmailCopyRow,
   IdentityRow,
+  ListedRow,
   MessageRow,
   OutboxRow,
 } from '../store/ports.js';
@@ -23,7 +24,7 @@ export interface ConversationAnnotations {
 }
 
 /** A target's due time while it is still owed: not met, and the conversation waits for an agent. */
-function openDueAt(c: ConversationRow, t: TargetState | undefined): number | null {
+function openDueAt(c: ListedRow, t: TargetState | undefined): number | null {
   return t && t.metAt == null && (c.status === 'queued' || c.status === 'assigned') ? t.dueAt : null;
 }
 
@@ -68,6 +69,63 @@ export function conversationView(c: ConversationRow, policy: SlaPolicy, now: num
   return annotations ? Object.assign({}, annotations, view) : view;
 }
 
+/** The last lines a list shows with a conversation. */
+export interface ListLines {
+  lastMessage: { text: string; author: string; createdAt: string } | null;
+  lastCustomerMessage: { text: string; createdAt: string } | null;
+}
+
+/**
+ * A conversation as a list shows it: its annotations, `conversationView`'s keys in its order,
+ * then the customer and the last lines. One object literal: building the view and then copying
+ * it twice with Object.assign (annotations in front, list fields after) was a list page's largest
+ * share of view building, and a literal's in-object properties also serialise faster. The test
+ * in test/api/views.test.ts keeps the keys and values the same as that composition's.
+ */
+export function conversationListItem(
+  c: ListedRow,
+  policy: SlaPolicy,
+  now: number,
+  annotations: ConversationAnnotations,
+  customer: ReturnType<typeof customerView>,
+  lines: ListLines,
+) {
+  const sla = conversationSla(c, policy, now);
+  const firstResponseDueAt = openDueAt(c, sla?.firstResponse);
+  const firstResponseDue = iso(firstResponseDueAt);
+  return {
+    labels: annotations.labels,
+    participantIds: annotations.participantIds,
+    id: c.id,
+    channel: c.channel,
+    status: c.status,
+    assigneeId: c.assigneeId,
+    team: c.team,
+    priority: c.priority,
+    locale: c.locale,
+    subject: c.subject,
+    waitingSince: iso(c.waitingSince),
+    slaStartedAt: iso(c.slaStartedAt),
+    firstResponseDueAt: firstResponseDue,
+    firstRespondedAt: iso(c.firstRespondedAt),
+    resolutionDueAt: iso(openDueAt(c, sla?.resolution)),
+    breached: {
+      firstResponse: iso(sla?.firstResponse.breachedAt),
+      resolution: iso(sla?.resolution.breachedAt),
+    },
+    slaDueAt: firstResponseDue,
+    overdue: firstResponseDueAt != null && now > firstResponseDueAt,
+    lastMessageAt: iso(c.lastMessageAt),
+    createdAt: iso(c.createdAt),
+    resolvedAt: iso(c.resolvedAt),
+    csat: c.csat,
+    snoozedUntil: iso(c.snoozedUntil),
+    customer,
+    lastMessage: lines.lastMessage,
+    lastCustomerMessage: lines.lastCustomerMessage,
+  };
+}
+
 export function cannedView(c: CannedResponseRow) {
   return {
     id: c.id,
@@ -81,7 +139,7 @@ export function cannedView(c: CannedResponseRow) {
   };
 }
 
-export function customerView(c: CustomerRow | undefined, identities: IdentityRow[]) {
+export function customerView(c: CustomerCard | undefined, identities: IdentityRow[]) {
   if (!c) return null;
   return {
     id: c.id,

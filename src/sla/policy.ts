@@ -1,6 +1,6 @@
 import type { Priority } from '../domain/conversation.js';
 import type { Repos } from '../store/store.js';
-import type { ConversationRow } from '../store/ports.js';
+import type { ListedRow } from '../store/ports.js';
 import { addBusinessMinutes, calendar, type BusinessCalendar } from './business-calendar.js';
 import { parseBusinessHours, slaSettingsSchema, type SlaSettings } from './settings.js';
 
@@ -45,14 +45,22 @@ export async function currentPolicy(r: Repos, fallback: SlaSettings): Promise<Sl
   const row = await r.settings.get(SLA_SETTINGS_KEY);
   // The row is still read every time; only parsing the same stored text again is skipped.
   if (row && lastStored?.value === row.value && lastStored.updatedAt === row.updatedAt && lastStored.updatedBy === row.updatedBy)
-    return lastStored.policy ?? compilePolicy(fallback);
+    return lastStored.policy ?? fallbackPolicy(fallback);
   if (row) {
     const parsed = slaSettingsSchema.safeParse(safeJson(row.value));
     const policy = parsed.success ? compilePolicy(parsed.data, 'database', row.updatedAt, row.updatedBy) : undefined;
     lastStored = { value: row.value, updatedAt: row.updatedAt, updatedBy: row.updatedBy, policy };
     if (policy) return policy;
   }
-  return compilePolicy(fallback);
+  return fallbackPolicy(fallback);
+}
+
+/** The environment's policy, compiled once per settings object (they are made at startup and not changed). */
+const fallbacks = new WeakMap<SlaSettings, SlaPolicy>();
+function fallbackPolicy(settings: SlaSettings): SlaPolicy {
+  let policy = fallbacks.get(settings);
+  if (!policy) fallbacks.set(settings, (policy = compilePolicy(settings)));
+  return policy;
 }
 
 /**
@@ -94,22 +102,38 @@ const OPEN = new Set(['queued', 'assigned']);
  * resolved time, priority) and the policy in force: a change of priority or settings moves the
  * due times with it. Null when no hand-off started the clock.
  */
-export function conversationSla(c: ConversationRow, policy: SlaPolicy, now: number): ConversationSla | null {
+export function conversationSla(c: ListedRow, policy: SlaPolicy, now: number): ConversationSla | null {
   // Conversations waiting since before the clock was stored count from when they began to wait.
   const startedAt = c.slaStartedAt ?? (OPEN.has(c.status) ? c.waitingSince : null);
   if (startedAt == null) return null;
   const target = policy.settings.targets[c.priority];
   // Resolving (or closing) stops both clocks; a first response never given is then not owed.
   const stoppedAt = OPEN.has(c.status) ? null : (c.resolvedAt ?? c.updatedAt);
-  const state = (minutes: number, metAt: number | null): TargetState => {
-    const dueAt = addBusinessMinutes(policy.calendar, startedAt, minutes);
-    const end = metAt ?? stoppedAt ?? now;
-    return { dueAt, metAt, breachedAt: end > dueAt ? dueAt : null };
-  };
   return {
     priority: c.priority,
     startedAt,
-    firstResponse: state(target.firstResponseMinutes, c.firstRespondedAt),
-    resolution: state(target.resolutionMinutes, stoppedAt != null && c.resolvedAt != null ? c.resolvedAt : null),
+    firstResponse: targetState(policy, startedAt, target.firstResponseMinutes, c.firstRespondedAt, stoppedAt, now),
+    resolution: targetState(
+      policy,
+      startedAt,
+      target.resolutionMinutes,
+      stoppedAt != null && c.resolvedAt != null ? c.resolvedAt : null,
+      stoppedAt,
+      now,
+    ),
   };
+}
+
+/** One target's state. A module function, not a closure made per call: a list page computes a hundred. */
+function targetState(
+  policy: SlaPolicy,
+  startedAt: number,
+  minutes: number,
+  metAt: number | null,
+  stoppedAt: number | null,
+  now: number,
+): TargetState {
+  const dueAt = addBusinessMinutes(policy.calendar, startedAt, minutes);
+  const end = metAt ?? stoppedAt ?? now;
+  return { dueAt, metAt, breachedAt: end > dueAt ? dueAt : null };
 }

@@ -1,7 +1,11 @@
-import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { agents, agentTokens } from './sqlite/schema.js';
-import { ONE_ROW, prepared, type QueryDb } from './dialect.js';
+import { ONE_ROW, prepared, rowsOf, type QueryDb } from './dialect.js';
 import type { AgentRow, AgentsRepo, AgentTokenRow, AgentTokensRepo } from './ports.js';
+
+const TOKEN_COLUMNS = Object.keys(getTableColumns(agentTokens)).length;
+const toTokens = rowsOf<AgentTokenRow>(Object.keys(getTableColumns(agentTokens)));
+const toAgents = rowsOf<AgentRow>(Object.keys(getTableColumns(agents)));
 
 export class SqlAgentsRepo implements AgentsRepo {
   constructor(private readonly db: QueryDb) {}
@@ -41,7 +45,9 @@ export class SqlAgentTokensRepo implements AgentTokensRepo {
         .limit(ONE_ROW)
         .prepare(),
     );
-    return (await q.all({ tokenHash }))[0];
+    // A row as an array (`.values()`): the token's columns, then the agent's, mapped here.
+    const row = ((await q.values({ tokenHash })) as unknown[][])[0];
+    return row && { token: toTokens([row.slice(0, TOKEN_COLUMNS)])[0]!, agent: toAgents([row.slice(TOKEN_COLUMNS)])[0]! };
   }
 
   async get(id: string): Promise<AgentTokenRow | undefined> {

@@ -1,9 +1,39 @@
-import { and, desc, eq, exists, inArray, asc, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { conversationLabels, conversations, messages } from './sqlite/schema.js';
-import { ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, type DialectOps, type QueryDb } from './dialect.js';
+import {
+  and,
+  desc,
+  eq,
+  exists,
+  getTableColumns,
+  inArray,
+  asc,
+  gt,
+  gte,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type Placeholder,
+  type SQL,
+} from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { conversationLabels, conversations, customers, messages } from './sqlite/schema.js';
+import { literalLimit, ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, rowsOf, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
 import { NOT_WAITING } from '../domain/list-order.js';
-import type { BrowseFilter, ConversationFilter, ConversationKey, ConversationRow, ConversationSort, ConversationsRepo } from './ports.js';
+import type {
+  BrowseFilter,
+  ConversationFilter,
+  ConversationKey,
+  ConversationRow,
+  ConversationSort,
+  ConversationsRepo,
+  ListedConversation,
+  ListedRow,
+  MessageAuthor,
+} from './ports.js';
 import { PRIORITIES, STATUSES } from '../domain/conversation.js';
 
 export class SqlConversationsRepo implements ConversationsRepo {
@@ -74,9 +104,24 @@ export class SqlConversationsRepo implements ConversationsRepo {
     // Keyset reads per status, each walking the priorities urgent first with index ranges on
     // (status, priority, waiting_since, id), with the assignee or team in front; "all open" merges
     // the open statuses' pages rather than scanning past closed ones.
+    return this.listOf(ROWS, filter);
+  }
+
+  async listWithLines(filter: ConversationFilter): Promise<ListedConversation[]> {
+    // The same reads as `list`, each row joined with its last lines and its customer's card:
+    // the joins run only for the rows a part returns, and a page needs no second and third
+    // statement looking its conversations and customers up again by id.
+    return this.listOf(WITH_LINES, filter);
+  }
+
+  private async listOf<T>(shape: PageShape<T>, filter: ConversationFilter): Promise<T[]> {
     const statuses = filter.status ? [filter.status] : STATUSES.filter((s) => s !== 'closed');
-    const pages = await Promise.all(statuses.map((status) => this.pageOf(status, filter, filter.limit, filter.after)));
-    return pages.flat().sort(compareKeys).slice(0, filter.limit);
+    const pages = await Promise.all(statuses.map((status) => this.pageOf(shape, status, filter, filter.limit, filter.after)));
+    if (pages.length === 1) return pages[0]!.slice(0, filter.limit);
+    return pages
+      .flat()
+      .sort((a, b) => compareKeys(shape.key(a), shape.key(b)))
+      .slice(0, filter.limit);
   }
 
   async browse(filter: BrowseFilter): Promise<ConversationRow[]> {
@@ -135,30 +180,37 @@ export class SqlConversationsRepo implements ConversationsRepo {
   }
 
   /** One status's page in list order: priority by priority (urgent first), each as `waitingPage` reads it. */
-  private async pageOf(
+  private async pageOf<T>(
+    shape: PageShape<T>,
     status: ConversationStatus,
     filter: ConversationFilter,
     limit: number,
     after?: ConversationKey,
-  ): Promise<ConversationRow[]> {
+  ): Promise<T[]> {
     const from = after ? RANKED.indexOf(after.priority) : 0;
-    let rows: ConversationRow[] = [];
+    let rows: T[] = [];
     for (let p = Math.max(0, from); p < RANKED.length && rows.length < limit; p++) {
       const priority = RANKED[p]!;
       const within = after && p === from ? after : undefined;
-      rows = rows.concat(await this.waitingPage(status, priority, filter, limit - rows.length, within));
+      rows = rows.concat(await this.waitingPage(shape, status, priority, filter, limit, within));
     }
-    return rows;
+    return rows.length > limit ? rows.slice(0, limit) : rows;
   }
 
-  /** Rows with a waiting time (by it, then id), then those without (by id), past `after` of the same priority. */
-  private async waitingPage(
+  /**
+   * Rows with a waiting time (by it, then id), then those without (by id), past `after` of the
+   * same priority; up to `limit` from each part. Every part reads the whole `limit` rather than
+   * what the parts before left, so the limit, written into the statement, is the page size
+   * alone; the caller drops the rows past it.
+   */
+  private async waitingPage<T>(
+    shape: PageShape<T>,
     status: ConversationStatus,
     priority: Priority,
     filter: ConversationFilter,
     limit: number,
     after?: ConversationKey,
-  ): Promise<ConversationRow[]> {
+  ): Promise<T[]> {
     const values = {
       status,
       priority,
@@ -168,26 +220,32 @@ export class SqlConversationsRepo implements ConversationsRepo {
       afterW: after?.waitingSince ?? undefined,
       afterId: after?.id,
     };
-    let rows: ConversationRow[] = [];
+    let rows: T[] = [];
     if (!after || after.waitingSince !== null) {
-      rows = await this.pageQuery(filter, after ? 'waiting-after' : 'waiting').all({ ...values, limit });
+      rows = shape.map((await this.pageQuery(shape, filter, after ? 'waiting-after' : 'waiting', limit).values(values)) as unknown[][]);
     }
     if (rows.length < limit) {
       const part = after?.waitingSince === null ? 'unwaiting-after' : 'unwaiting';
-      rows = rows.concat(await this.pageQuery(filter, part).all({ ...values, limit: limit - rows.length }));
+      const more = shape.map((await this.pageQuery(shape, filter, part, limit).values(values)) as unknown[][]);
+      rows = rows.length === 0 ? more : rows.concat(more);
     }
     return rows;
   }
 
   /**
-   * One part of one priority's page, prepared once per shape: which filters are set and which
-   * part is read. Building the query cost more than running it, several times a page.
+   * One part of one priority's page, prepared once per shape: which filters are set, which part
+   * is read, and the limit. Building the query cost more than running it, several times a page.
    */
-  private pageQuery(filter: ConversationFilter, part: 'waiting' | 'waiting-after' | 'unwaiting' | 'unwaiting-after') {
+  private pageQuery<T>(
+    shape: PageShape<T>,
+    filter: ConversationFilter,
+    part: 'waiting' | 'waiting-after' | 'unwaiting' | 'unwaiting-after',
+    limit: number,
+  ) {
     const c = conversations;
     const team = filter.team === undefined ? '-' : filter.team === null ? 'null' : 'eq';
     const snoozed = filter.snoozed === undefined ? '-' : String(filter.snoozed);
-    const key = `conversations.page:${part}:${filter.assigneeId ? 'a' : '-'}:${team}:${snoozed}:${filter.label !== undefined ? 'l' : '-'}`;
+    const key = `conversations.page:${shape.name}:${part}:${filter.assigneeId ? 'a' : '-'}:${team}:${snoozed}:${filter.label !== undefined ? 'l' : '-'}:${limit}`;
     return prepared(this.db, key, (db) => {
       const conds: SQL[] = [eq(c.status, sql.placeholder('status')), eq(c.priority, sql.placeholder('priority'))];
       if (filter.assigneeId) conds.push(eq(c.assigneeId, sql.placeholder('assigneeId')));
@@ -215,12 +273,11 @@ export class SqlConversationsRepo implements ConversationsRepo {
         );
       if (part === 'unwaiting') conds.push(isNull(c.waitingSince));
       if (part === 'unwaiting-after') conds.push(isNull(c.waitingSince), gt(c.id, sql.placeholder('afterId')));
-      return db
-        .select()
-        .from(c)
+      return shape
+        .from(db)
         .where(and(...conds))
         .orderBy(asc(c.waitingSince), asc(c.id))
-        .limit(sql.placeholder('limit'))
+        .limit(literalLimit(limit))
         .prepare();
     });
   }
@@ -308,6 +365,114 @@ export class SqlConversationsRepo implements ConversationsRepo {
     );
   }
 }
+
+/**
+ * What a list page's parts select and how their `.values()` rows become results: the rows
+ * alone, or with their last lines and customer card. Rows are read as arrays and mapped here:
+ * drizzle's own mapping of every value cost a page more than SQLite's read.
+ */
+interface PageShape<T> {
+  name: string;
+  from(db: QueryDb): PageSelect;
+  map(rows: unknown[][]): T[];
+  key(item: T): ConversationKey;
+}
+
+/** The part of a select that `pageQuery` completes: conditions, order, limit, then prepared. */
+interface PageSelect {
+  where(where: SQL | undefined): {
+    orderBy(...by: SQL[]): { limit(limit: Placeholder): { prepare(): { values(placeholders?: Record<string, unknown>): unknown } } };
+  };
+}
+
+const COLUMNS = getTableColumns(conversations);
+const toConversationRows = rowsOf<ConversationRow>(Object.keys(COLUMNS));
+
+const ROWS: PageShape<ConversationRow> = {
+  name: 'rows',
+  from: (db) => db.select().from(conversations),
+  map: toConversationRows,
+  key: (row) => row,
+};
+
+const lastMessage = alias(messages, 'last_message');
+const lastCustomerMessage = alias(messages, 'last_customer_message');
+/** The newest message of the row's conversation that `where` matches: a backward walk of (conversation_id, id) that stops at the first. */
+const newest = (where: SQL) =>
+  sql`(select ${messages.id} from ${messages} where ${messages.conversationId} = ${conversations.id} and ${where} order by ${messages.id} desc limit 1)`;
+/** The columns `ListedRow` keeps: each value read costs a page of 50 rows some 3 µs on SQLite. */
+const LISTED_COLUMNS = (() => {
+  const { threadKey: _t, lastAssigneeId: _l, firstResponseBreachedAt: _f, resolutionBreachedAt: _r, redactedAt: _d, ...kept } = COLUMNS;
+  return kept;
+})();
+const toListedRows = rowsOf<ListedRow>(Object.keys(LISTED_COLUMNS));
+const COLUMN_COUNT = Object.keys(LISTED_COLUMNS).length;
+/**
+ * The last line is the customer's own: then it is also their last (a customer's message is never
+ * internal, so none of theirs can be newer), and the second walk and look-up are skipped.
+ */
+const customerSpokeLast = sql`${lastMessage.author} = 'customer'`;
+
+const WITH_LINES: PageShape<ListedConversation> = {
+  name: 'lines',
+  from: (db) =>
+    db
+      .select({
+        ...LISTED_COLUMNS,
+        lastText: lastMessage.text,
+        lastAuthor: lastMessage.author,
+        lastAt: lastMessage.createdAt,
+        customerText: sql<string | null>`case when ${customerSpokeLast} then ${lastMessage.text} else ${lastCustomerMessage.text} end`,
+        customerAt: sql<
+          number | null
+        >`case when ${customerSpokeLast} then ${lastMessage.createdAt} else ${lastCustomerMessage.createdAt} end`,
+        cardId: customers.id,
+        cardName: customers.displayName,
+        cardEmail: customers.email,
+        cardLocale: customers.locale,
+      })
+      .from(conversations)
+      .leftJoin(lastMessage, eq(lastMessage.id, newest(ne(messages.direction, 'internal'))))
+      .leftJoin(
+        lastCustomerMessage,
+        eq(lastCustomerMessage.id, sql`case when ${customerSpokeLast} then null else ${newest(eq(messages.author, 'customer'))} end`),
+      )
+      .leftJoin(customers, eq(customers.id, conversations.customerId)),
+  map: (values) => {
+    const rows = toListedRows(values);
+    const out = new Array<ListedConversation>(values.length);
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j]!;
+      // The columns after the row's, read in place rather than sliced off into another array.
+      const lastText = v[COLUMN_COUNT] as string | null;
+      const lastAuthor = v[COLUMN_COUNT + 1] as MessageAuthor | null;
+      const lastAt = v[COLUMN_COUNT + 2] as number | null;
+      const customerText = v[COLUMN_COUNT + 3] as string | null;
+      const customerAt = v[COLUMN_COUNT + 4] as number | null;
+      const cardId = v[COLUMN_COUNT + 5] as string | null;
+      out[j] = {
+        row: rows[j]!,
+        lines: {
+          last:
+            lastText !== null && lastAuthor !== null && lastAt !== null ? { text: lastText, author: lastAuthor, createdAt: lastAt } : null,
+          fromCustomer:
+            customerText !== null && customerAt !== null ? { text: customerText, author: 'customer', createdAt: customerAt } : null,
+        },
+        customer:
+          cardId === null
+            ? null
+            : {
+                id: cardId,
+                displayName: v[COLUMN_COUNT + 6] as string | null,
+                email: v[COLUMN_COUNT + 7] as string | null,
+                locale: v[COLUMN_COUNT + 8] as string | null,
+              },
+      };
+    }
+    return out;
+  },
+  key: (item) => item.row,
+};
 
 /** Priorities in list order: urgent first. */
 const RANKED = [...PRIORITIES].reverse();

@@ -1,12 +1,18 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, or, sql, type Placeholder } from 'drizzle-orm';
 import { customers, channelIdentities, customerMerges } from './sqlite/schema.js';
-import { inPlaceholders, ONE_ROW, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
-import type { CustomerMergeRow, CustomerRow, IdentityRow, CustomersRepo, SearchRepo } from './ports.js';
+import { inPlaceholders, ONE_ROW, prepared, rowPlaceholders, rowsOf, type QueryDb } from './dialect.js';
+import type { CustomerCard, CustomerMergeRow, CustomerRow, IdentityRow, CustomersRepo, SearchRepo } from './ports.js';
 
 /**
  * Customers and the channel identities (a Telegram user, an email address…) that belong to them.
  * Every write of a name, email or handle re-indexes the customer for search in the same transaction.
  */
+/** `identitiesOfMany`'s rows from `.values()`: the table's columns in order. */
+const toIdentities = rowsOf<IdentityRow>(Object.keys(getTableColumns(channelIdentities)));
+
+/** `cardsOf`'s rows from `.values()`, in its selection's order. */
+const toCards = rowsOf<CustomerCard>(['id', 'displayName', 'email', 'locale']);
+
 /** The identity a channel knows someone by, its values as placeholders for a prepared query. */
 const identityIs = () =>
   and(eq(channelIdentities.channel, sql.placeholder('channel')), eq(channelIdentities.channelUserId, sql.placeholder('channelUserId')));
@@ -44,6 +50,23 @@ export class SqlCustomersRepo implements CustomersRepo {
         ).all(list.values)
       : await this.db.select().from(customers).where(inArray(customers.id, ids));
     return new Map(rows.map((c) => [c.id, c]));
+  }
+
+  async cardsOf(ids: string[]): Promise<Map<string, CustomerCard>> {
+    if (ids.length === 0) return new Map();
+    const c = customers;
+    const cards = (db: QueryDb, list: (string | Placeholder)[]) =>
+      db.select({ id: c.id, displayName: c.displayName, email: c.email, locale: c.locale }).from(c).where(inArray(c.id, list));
+    const list = inPlaceholders(ids);
+    // Rows as arrays (`.values()`), mapped here: drizzle's mapping cost more than the read.
+    const rows = toCards(
+      (list
+        ? await prepared(this.db, `customers.cardsOf:${list.size}`, (db) => cards(db, list.list).prepare()).values(list.values)
+        : await cards(this.db, ids).values()) as unknown[][],
+    );
+    const out = new Map<string, CustomerCard>();
+    for (const card of rows) out.set(card.id, card);
+    return out;
   }
 
   async findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined> {
@@ -86,12 +109,19 @@ export class SqlCustomersRepo implements CustomersRepo {
     const out = new Map<string, IdentityRow[]>();
     if (customerIds.length === 0) return out;
     const list = inPlaceholders(customerIds);
-    const rows = list
-      ? await prepared(this.db, `customers.identitiesOfMany:${list.size}`, (db) =>
-          db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, list.list)).prepare(),
-        ).all(list.values)
-      : await this.db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, customerIds));
-    for (const r of rows) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r]);
+    // Rows as arrays (`.values()`), mapped here: drizzle's mapping cost more than the read.
+    const rows = toIdentities(
+      (list
+        ? await prepared(this.db, `customers.identitiesOfMany:${list.size}`, (db) =>
+            db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, list.list)).prepare(),
+          ).values(list.values)
+        : await this.db.select().from(channelIdentities).where(inArray(channelIdentities.customerId, customerIds)).values()) as unknown[][],
+    );
+    for (const r of rows) {
+      const got = out.get(r.customerId);
+      if (got) got.push(r);
+      else out.set(r.customerId, [r]);
+    }
     return out;
   }
 

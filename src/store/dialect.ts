@@ -123,3 +123,37 @@ export function inPlaceholders(ids: readonly string[]): { size: number; list: Pl
   for (let i = 0; i < size; i++) values[IN_NAMES[i]!] = ids[Math.min(i, ids.length - 1)]!;
   return { size, list, values };
 }
+
+/**
+ * A `limit n` written into the statement (see ONE_ROW): a bound LIMIT made SQLite prepare the
+ * statement again at every run, about 13 µs, more than an empty index range costs to read. Only
+ * for a limit from a small set (a page size: at most MAX_PAGE + 1 values), since each value is a
+ * statement of its own, kept for the life of the process.
+ */
+export function literalLimit(n: number): Placeholder {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`store: a limit must be a whole number, not ${n}`);
+  return sql.raw(String(n)) as unknown as Placeholder;
+}
+
+/**
+ * Turns the rows of a prepared select's `.values()` (arrays, in the order of its selection) into
+ * objects with the selection's keys, as `.all()` would. drizzle's own mapping walks every
+ * column's decoder and path for every value, which cost a list page more than SQLite's read;
+ * this is one object per row, its keys set in order. Only for a flat selection of columns whose
+ * driver value is the value itself (text and integer columns, no JSON or boolean modes), on both
+ * dialects.
+ */
+export function rowsOf<T>(keys: readonly string[]): (rows: unknown[][]) => T[] {
+  const n = keys.length;
+  return (rows) => {
+    const out = new Array<T>(rows.length);
+    for (let j = 0; j < rows.length; j++) {
+      const r = rows[j]!;
+      // Keys added in the same order: every row shares one hidden class.
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) o[keys[i]!] = r[i];
+      out[j] = o as T;
+    }
+    return out;
+  };
+}

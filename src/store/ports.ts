@@ -47,6 +47,9 @@ export type FaqSuggestionSource = (typeof FAQ_SUGGESTION_SOURCES)[number];
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
+/** The columns of a customer a conversation list shows. */
+export type CustomerCard = Pick<CustomerRow, 'id' | 'displayName' | 'email' | 'locale'>;
+
 export interface CustomerRow {
   id: string;
   displayName: string | null;
@@ -465,6 +468,8 @@ export interface ConversationsRepo {
    * conversations there are.
    */
   list(filter: ConversationFilter): Promise<ConversationRow[]>;
+  /** `list`'s page, each row with its last lines and its customer's card, read by the same statements. */
+  listWithLines(filter: ConversationFilter): Promise<ListedConversation[]>;
   /** One page in the order `filter.sort` names, past `filter.after`. */
   browse(filter: BrowseFilter): Promise<ConversationRow[]>;
   /** Snoozed conversations whose time came by `now`, soonest first. */
@@ -531,6 +536,8 @@ export interface CustomersRepo {
   insert(row: CustomerRow): Promise<void>;
   get(id: string): Promise<CustomerRow | undefined>;
   byIds(ids: string[]): Promise<Map<string, CustomerRow>>;
+  /** What a list shows of each customer (id, name, email, locale), by id; only those columns are read. */
+  cardsOf(ids: string[]): Promise<Map<string, CustomerCard>>;
   findIdentity(channel: string, channelUserId: string): Promise<IdentityRow | undefined>;
   /** The identity and, read by the same statement, its customer (a reply's recipient needs both). */
   findSender(channel: string, channelUserId: string): Promise<{ identity: IdentityRow; customer: CustomerRow | undefined } | undefined>;
@@ -643,6 +650,20 @@ export interface MessageLine {
 export interface LastLines {
   last: MessageLine | null;
   fromCustomer: MessageLine | null;
+}
+
+/** The columns of a conversation a list shows: every other value read costs a list page (see listWithLines). */
+export type ListedRow = Omit<
+  ConversationRow,
+  'threadKey' | 'lastAssigneeId' | 'firstResponseBreachedAt' | 'resolutionBreachedAt' | 'redactedAt'
+>;
+
+/** A conversation of a list page with what the list shows beside it (see ConversationsRepo.listWithLines). */
+export interface ListedConversation {
+  row: ListedRow;
+  lines: LastLines;
+  /** Null when the customer row is missing. */
+  customer: CustomerCard | null;
 }
 
 export interface MessagesRepo {

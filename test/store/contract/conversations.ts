@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
 import type { ConversationStatus } from '../../../src/domain/conversation.js';
-import type { ConversationRow } from '../../../src/store/ports.js';
+import type { ConversationKey, ConversationRow, ListedRow } from '../../../src/store/ports.js';
 import { fixtures, uid } from './fixtures.js';
 
 export function conversationsContract(current: () => Store) {
@@ -87,6 +87,74 @@ export function conversationsContract(current: () => Store) {
       // The queue alone, in order.
       const queued = await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 10 }));
       expect(queued.map((c) => c.waitingSince! - T)).toEqual([1, 5, 10]);
+    });
+
+    it('lists each conversation with its last lines and customer card, in the same order and pages as list', async () => {
+      const agent = uid('agent');
+      const ada = await f.customer({ displayName: 'Ada', email: 'ada@example.com', locale: 'zh', notes: 'not shown' });
+      // Far from other tests' waiting times, which share the database (countQueuedBefore counts them all).
+      const T = 7_500_000_000_000;
+      const mk = (patch: Partial<ConversationRow>) =>
+        f.conversation({
+          status: 'queued',
+          assigneeId: agent,
+          ...patch,
+          waitingSince: patch.waitingSince == null ? null : T + patch.waitingSince,
+        });
+      const urgent = await mk({ priority: 'urgent', waitingSince: 50, customerId: ada.id });
+      const first = await mk({ waitingSince: 10 });
+      const second = await mk({ waitingSince: 20, customerId: ada.id });
+      const never = await mk({ waitingSince: null });
+      const low = await mk({ priority: 'low', waitingSince: 1 });
+      const asked = await f.message(first, { text: 'where is my order?' });
+      const answered = await f.message(first, { direction: 'out', author: 'bot', text: 'an agent will answer' });
+      await f.message(first, { direction: 'internal', author: 'agent', text: 'a note' });
+      await f.message(second, { direction: 'internal', author: 'agent', text: 'only a note' });
+      // The customer wrote last, after the bot and a note: that is both lines.
+      await f.message(urgent, { text: 'hello?' });
+      await f.message(urgent, { direction: 'out', author: 'bot', text: 'an agent will answer' });
+      const again = await f.message(urgent, { text: 'still waiting' });
+      await f.message(low, { direction: 'out', author: 'bot', text: 'we are on it' });
+      const line = (m: { text: string; author: string; createdAt: number }) => ({ text: m.text, author: m.author, createdAt: m.createdAt });
+
+      const all = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, status: 'queued', limit: 50 }));
+      // The list's columns of list's rows.
+      const shown = (rows: ConversationRow[]): ListedRow[] =>
+        rows.map(
+          ({ threadKey: _t, lastAssigneeId: _l, firstResponseBreachedAt: _f, resolutionBreachedAt: _r, redactedAt: _d, ...kept }) => kept,
+        );
+      expect(all.map((x) => x.row)).toEqual(
+        shown(await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 50 }))),
+      );
+      expect(all.map((x) => x.row.id)).toEqual([urgent.id, first.id, second.id, never.id, low.id]);
+      const byId = new Map(all.map((x) => [x.row.id, x]));
+      expect(byId.get(first.id)!.lines).toEqual({ last: line(answered), fromCustomer: line(asked) });
+      expect(byId.get(second.id)!.lines).toEqual({ last: null, fromCustomer: null });
+      expect(byId.get(urgent.id)!.lines).toEqual({ last: line(again), fromCustomer: line(again) });
+      expect(byId.get(low.id)!.lines).toEqual({ last: { text: 'we are on it', author: 'bot', createdAt: 1_000 }, fromCustomer: null });
+      // The same lines as lastLinesOf gives.
+      const lines = await f.tx((r) => r.messages.lastLinesOf(all.map((x) => x.row.id)));
+      for (const x of all) expect(x.lines, x.row.id).toEqual(lines.get(x.row.id) ?? { last: null, fromCustomer: null });
+      expect(byId.get(urgent.id)!.customer).toEqual({ id: ada.id, displayName: 'Ada', email: 'ada@example.com', locale: 'zh' });
+      expect(byId.get(second.id)!.customer).toEqual(byId.get(urgent.id)!.customer);
+      expect(byId.get(first.id)!.customer?.id).toBe(first.customerId);
+
+      // Pages of two, after the last row of the page before: the same rows as list's pages.
+      const seen: string[] = [];
+      let after: ConversationKey | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, status: 'queued', limit: 2, after }));
+        expect(page.map((x) => x.row)).toEqual(
+          shown(await f.tx((r) => r.conversations.list({ assigneeId: agent, status: 'queued', limit: 2, after }))),
+        );
+        if (page.length === 0) break;
+        seen.push(...page.map((x) => x.row.id));
+        after = page.at(-1)!.row;
+      }
+      expect(seen).toEqual(all.map((x) => x.row.id));
+      // Every open status merged, as list merges them.
+      const open = await f.tx((r) => r.conversations.listWithLines({ assigneeId: agent, limit: 3 }));
+      expect(open.map((x) => x.row)).toEqual(shown(await f.tx((r) => r.conversations.list({ assigneeId: agent, limit: 3 }))));
     });
 
     it('names conversations resolved before a cutoff', async () => {
