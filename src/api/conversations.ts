@@ -195,7 +195,12 @@ export function conversationRoutes(
           limit: 200,
         });
         const ids = [...new Set(hits.map((h) => h.conversationId).filter((id): id is string => !!id))];
-        const found = (await Promise.all(ids.map((id) => r.conversations.get(id)))).filter((x): x is ConversationRow => !!x);
+        // One after another: the reads share this request's one connection.
+        const found: ConversationRow[] = [];
+        for (const id of ids) {
+          const row = await r.conversations.get(id);
+          if (row) found.push(row);
+        }
         const labelled = label === undefined ? undefined : await r.labels.of(found.map((x) => x.id));
         rows = found
           .filter(

@@ -68,7 +68,8 @@ function conversationSummary(c: ConversationRow, visible: boolean, labels: strin
 }
 
 async function summaries(r: Repos, rows: CustomerRow[]) {
-  return Promise.all(rows.map(async (c) => summaryView(c, await r.customers.identitiesOf(c.id))));
+  const identities = await r.customers.identitiesOfMany(rows.map((c) => c.id));
+  return rows.map((c) => summaryView(c, identities.get(c.id) ?? []));
 }
 
 /** Customers across channels: find, read, edit, merge and split (any agent; the tier is an admin's, see src/customers/profile.ts). */

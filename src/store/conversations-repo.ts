@@ -116,7 +116,10 @@ export class SqlConversationsRepo implements ConversationsRepo {
 
   private async listOf<T>(shape: PageShape<T>, filter: ConversationFilter): Promise<T[]> {
     const statuses = filter.status ? [filter.status] : STATUSES.filter((s) => s !== 'closed');
-    const pages = await Promise.all(statuses.map((status) => this.pageOf(shape, status, filter, filter.limit, filter.after)));
+    // One status after another: the reads share the request's one connection (node-postgres
+    // queues queries sent at once on a client, and warns that it will stop doing so).
+    const pages: T[][] = [];
+    for (const status of statuses) pages.push(await this.pageOf(shape, status, filter, filter.limit, filter.after));
     if (pages.length === 1) return pages[0]!.slice(0, filter.limit);
     return pages
       .flat()
@@ -128,7 +131,8 @@ export class SqlConversationsRepo implements ConversationsRepo {
     // Newest activity first is an index range per status (conversations_activity); several
     // statuses in one read would sort every matching row, so each is read alone and merged.
     if (filter.sort === 'activity' && filter.statuses.length > 1) {
-      const pages = await Promise.all(filter.statuses.map((status) => this.browse({ ...filter, statuses: [status] })));
+      const pages: ConversationRow[][] = [];
+      for (const status of filter.statuses) pages.push(await this.browse({ ...filter, statuses: [status] }));
       return pages
         .flat()
         .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
