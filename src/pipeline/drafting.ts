@@ -45,7 +45,7 @@ export function draftPromptChars(req: DraftRequest): number {
 /** One model call as the budget sees it before it is made. */
 export interface ModelCall {
   /** What the call is for, kept on its reservation row. */
-  kind?: 'draft' | 'ai_agent' | 'selection';
+  kind?: 'draft' | 'ai_agent' | 'selection' | 'summary' | 'translation';
   model?: string | undefined;
   promptChars: number;
   maxOutputTokens: number;
