@@ -115,6 +115,8 @@ describe.skipIf(chromiumMissing)(browserSuite('the console shell: live inbox, re
     expect(await page.evaluate(() => document.activeElement?.closest('li')?.dataset.id)).toBe(ids[1]);
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`#/c/${ids[1]}$`));
+    // As an agent does: Escape once the conversation is on the screen, not while it loads.
+    await page.locator('#view .conv-main').waitFor();
     await page.keyboard.press('Escape');
     await page.waitForURL(/#\/inbox\/unassigned$/);
     // Typing in the search box is typing, not shortcuts.
