@@ -1,4 +1,5 @@
 import { newId } from '../domain/ids.js';
+import { addGeneratedNote } from './generated-note.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import { SUMMARY_MAX_TOKENS, summaryPromptChars, type Summarizer } from '../llm/summarizer.js';
@@ -105,20 +106,7 @@ export class Summaries {
     return store.tx(async (r) => {
       const conv = await r.conversations.get(conversationId);
       if (!conv) return { skipped: 'empty' as const };
-      const note: MessageRow = {
-        id: newId(now),
-        conversationId,
-        channel: conv.channel,
-        externalId: null,
-        direction: 'internal',
-        author: 'bot',
-        agentId: null,
-        text: found.text,
-        meta: JSON.stringify({ generated: { kind: 'summary', trigger, model: found.model } }),
-        createdAt: now,
-      };
-      await r.messages.insert(note);
-      await r.events.append(conversationId, { type: 'note', data: { messageId: note.id, agentId: null, generated: 'summary' } }, now);
+      const note = await addGeneratedNote(r, conv, found.text, { kind: 'summary', trigger, model: found.model }, now);
       await r.drafts.insert({
         ...DRAFT_DEFAULTS_ROW,
         id: newId(now),

@@ -4,6 +4,7 @@
  * and circuit breaker govern it (one spend, one failing API), and its tokens are kept as a
  * `translation` row beside the drafts, so the budget and the LLM report count them.
  */
+import { addGeneratedNote } from './generated-note.js';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
@@ -85,20 +86,7 @@ export class Translations {
       return this.d.store.tx(async (r) => {
         const conv = await r.conversations.get(conversationId);
         if (!conv) throw new NotFoundError(`conversation ${conversationId} not found`);
-        const note: MessageRow = {
-          id: newId(now),
-          conversationId,
-          channel: conv.channel,
-          externalId: null,
-          direction: 'internal',
-          author: 'bot',
-          agentId: null,
-          text: found.text,
-          meta: JSON.stringify({ generated: { kind: 'translation', from, to, messageId, model: found.model } }),
-          createdAt: now,
-        };
-        await r.messages.insert(note);
-        await r.events.append(conversationId, { type: 'note', data: { messageId: note.id, agentId: null, generated: 'translation' } }, now);
+        const note = await addGeneratedNote(r, conv, found.text, { kind: 'translation', from, to, messageId, model: found.model }, now);
         await record(r, note.id, now);
         return note;
       });
