@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { ByteStream } from '../../src/domain/channel.js';
+import type { Attachment, ByteStream } from '../../src/domain/channel.js';
 
 /** A real PNG of `w`×`h` pixels, made by sharp. */
 export async function pngBytes(w = 640, h = 480): Promise<Buffer> {
@@ -50,4 +50,26 @@ export function generated(total: number, first?: Buffer): ByteStream & { read: n
     },
   };
   return s;
+}
+
+/**
+ * A file whose download waits until the test lets it: `started` resolves once it is opened,
+ * `finish()` lets its bytes come (a slow CDN, held at a moment a test chooses).
+ */
+export function heldFile(name: string, bytes: Buffer): { file: Attachment; started: Promise<void>; finish: () => void } {
+  let opened!: () => void;
+  const started = new Promise<void>((r) => (opened = r));
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  const file: Attachment = {
+    name,
+    mime: 'text/plain',
+    size: 0,
+    open: async () => {
+      opened();
+      await done;
+      return streamOf(bytes);
+    },
+  };
+  return { file, started, finish };
 }

@@ -12,7 +12,7 @@ import { closeEntriesKb, writeKb } from '../faq/fixtures.js';
 import { decodeLogged } from '../../src/domain/events.js';
 import type { Running } from '../../src/main.js';
 import type { InboundMessage } from '../../src/domain/channel.js';
-import { streamOf } from '../attachments/fixtures.js';
+import { heldFile } from '../attachments/fixtures.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 
 const MODEL = 'claude-test-sonnet';
@@ -124,9 +124,8 @@ describe.skipIf(!TEST_DATABASE_URL)('a model call stays reserved until its token
     expect((await drafting()).paused).toBe(null);
 
     // The first message's file downloads after the selection call and before its transaction, until the test lets it.
-    let downloading!: () => void;
-    const downloadStarted = new Promise<void>((r) => (downloading = r));
-    const downloadDone = new Promise<void>((r) => (finishDownload = r));
+    const receipt = heldFile('receipt.txt', Buffer.from('receipt'));
+    finishDownload = receipt.finish;
     const a = await WebchatCustomer.open(app.url);
     const m: InboundMessage = {
       channel: 'webchat',
@@ -134,23 +133,12 @@ describe.skipIf(!TEST_DATABASE_URL)('a model call stays reserved until its token
       threadKey: a.sessionId,
       sender: { channelUserId: a.sessionId },
       text: 'gift card',
-      attachments: [
-        {
-          name: 'receipt.txt',
-          mime: 'text/plain',
-          size: 0,
-          open: async () => {
-            downloading();
-            await downloadDone;
-            return streamOf(Buffer.from('receipt'));
-          },
-        },
-      ],
+      attachments: [receipt.file],
       receivedAt: new Date(),
     };
     const calls = llm.requests.length;
     const first = app.deliver(m);
-    await downloadStarted;
+    await receipt.started;
     expect(llm.requests.length).toBe(calls + 1);
     const during = await drafting();
     expect(during.budget.spentThisMonth).toBe(0);

@@ -5,7 +5,7 @@ import type { Attachment, InboundMessage } from '../../src/domain/channel.js';
 import type { Running } from '../../src/main.js';
 import { api, eventually, startApp, tempDir } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
-import { generated, pdfBytes, pngBytes, streamOf } from '../attachments/fixtures.js';
+import { generated, heldFile, pdfBytes, pngBytes, streamOf } from '../attachments/fixtures.js';
 
 const MB = 1024 * 1024;
 
@@ -145,30 +145,17 @@ describe('files in both directions (real HTTP, SQLite, disk file store)', () => 
   });
 
   it('keeps answering reads while a file downloads (SQLite has one reader connection, and the download holds none)', async () => {
-    let started!: () => void;
-    const downloading = new Promise<void>((r) => (started = r));
-    let finish!: () => void;
-    const done = new Promise<void>((r) => (finish = r));
-    const slow: Attachment = {
-      name: 'slow.txt',
-      mime: 'text/plain',
-      size: 0,
-      open: async () => {
-        started();
-        await done;
-        return streamOf(Buffer.from('at last'));
-      },
-    };
-    const delivered = app.deliver(fromCustomer(customer, 'slow', [slow]));
+    const slow = heldFile('slow.txt', Buffer.from('at last'));
+    const delivered = app.deliver(fromCustomer(customer, 'slow', [slow.file]));
     try {
-      await downloading;
+      await slow.started;
       // Reads of the API and of the customer's own history do not wait for the download.
       const t0 = performance.now();
       expect((await get('/api/conversations?status=bot')).status).toBe(200);
       expect((await customer.history()).items.length).toBeGreaterThan(0);
       expect(performance.now() - t0).toBeLessThan(2_000);
     } finally {
-      finish();
+      slow.finish();
     }
     const { messageId } = await delivered;
     const [message] = (await messagesOf(conversationId)).filter((x) => x.id === messageId);

@@ -12,7 +12,7 @@ import { WebchatCustomer } from '../support/webchat-client.js';
 import { closeEntriesKb, writeKb } from '../faq/fixtures.js';
 import type { Running } from '../../src/main.js';
 import type { InboundMessage } from '../../src/domain/channel.js';
-import { streamOf } from '../attachments/fixtures.js';
+import { heldFile } from '../attachments/fixtures.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 
 const MODEL = 'claude-test-sonnet';
@@ -26,10 +26,7 @@ const setSelectionMode = async (app: Running, token: string) =>
 
 /** One customer question whose file download, after the model call and before the message's transaction, waits for `finish`. */
 async function heldQuestion(app: Running) {
-  let started!: () => void;
-  const downloadStarted = new Promise<void>((r) => (started = r));
-  let finish!: () => void;
-  const done = new Promise<void>((r) => (finish = r));
+  const receipt = heldFile('receipt.txt', Buffer.from('receipt'));
   const c = await WebchatCustomer.open(app.url);
   const m: InboundMessage = {
     channel: 'webchat',
@@ -37,25 +34,14 @@ async function heldQuestion(app: Running) {
     threadKey: c.sessionId,
     sender: { channelUserId: c.sessionId },
     text: 'gift card',
-    attachments: [
-      {
-        name: 'receipt.txt',
-        mime: 'text/plain',
-        size: 0,
-        open: async () => {
-          started();
-          await done;
-          return streamOf(Buffer.from('receipt'));
-        },
-      },
-    ],
+    attachments: [receipt.file],
     receivedAt: new Date(),
   };
   const delivered = app.deliver(m);
   // Whatever becomes of it (the store it was made on may be closed by then), never an unhandled rejection.
   delivered.catch(() => undefined);
-  await downloadStarted;
-  return { delivered, finish };
+  await receipt.started;
+  return { delivered, finish: receipt.finish };
 }
 
 /** A second customer's question: asked back with choices, and whether the model was asked meanwhile. */
