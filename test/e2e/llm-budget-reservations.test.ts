@@ -7,11 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../fakes/anthropic-messages-api.js';
 import { api, eventually, startApp } from '../support/app.js';
 import { WebchatCustomer } from '../support/webchat-client.js';
+import { queuedConversation } from '../support/conversations.js';
 import type { Running } from '../../src/main.js';
 
 const MODEL = 'claude-test-sonnet';
 const sourceIds = (req: RecordedRequest) =>
   [...((req.body.system as { text: string }[])[1]?.text ?? '').matchAll(/<entry id="([^"]+)">/g)].map((m) => m[1]!);
+
+/** The fake model, its prices, and LLM_MONTHLY_BUDGET at `monthly`. */
+const budgetEnv = (llm: FakeAnthropic, monthly: string) => ({
+  ANTHROPIC_API_KEY: llm.apiKey,
+  ANTHROPIC_BASE_URL: llm.url,
+  ANTHROPIC_MODEL: MODEL,
+  LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
+  LLM_MONTHLY_BUDGET: monthly,
+  DRAFT_TIMEOUT_MS: '5000',
+});
 
 describe('the monthly budget with drafts in flight', () => {
   let llm: FakeAnthropic;
@@ -21,14 +32,7 @@ describe('the monthly budget with drafts in flight', () => {
   beforeAll(async () => {
     llm = await startFakeAnthropic();
     // One draft's real cost is well under 0.01; its worst case (about 4,000 prompt characters at 3.75 and 1,024 tokens at 15 per million) is about 0.03.
-    app = await startApp({
-      ANTHROPIC_API_KEY: llm.apiKey,
-      ANTHROPIC_BASE_URL: llm.url,
-      ANTHROPIC_MODEL: MODEL,
-      LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
-      LLM_MONTHLY_BUDGET: '0.01',
-      DRAFT_TIMEOUT_MS: '5000',
-    });
+    app = await startApp(budgetEnv(llm, '0.01'));
     ann = await app.createAgent('Ann');
     llm.reply = (req) => ({ toolInput: { reply: 'A draft.', cited_entry_ids: sourceIds(req).slice(0, 1), needs_human_check: false } });
   });
@@ -83,14 +87,7 @@ describe('the monthly budget with a translation or a summary in flight', () => {
 
   beforeAll(async () => {
     llm = await startFakeAnthropic();
-    app = await startApp({
-      ANTHROPIC_API_KEY: llm.apiKey,
-      ANTHROPIC_BASE_URL: llm.url,
-      ANTHROPIC_MODEL: MODEL,
-      LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
-      LLM_MONTHLY_BUDGET: '100',
-      DRAFT_TIMEOUT_MS: '5000',
-    });
+    app = await startApp(budgetEnv(llm, '100'));
     ann = await app.createAgent('Ann');
     llm.reply = (req) => {
       const tool = req.body.tool_choice?.type === 'tool' ? req.body.tool_choice.name : '';
@@ -110,15 +107,7 @@ describe('the monthly budget with a translation or a summary in flight', () => {
   it('each call is reserved at its worst case while the model works, and settled with its tokens', async () => {
     const customer = await WebchatCustomer.open(app.url);
     await customer.say('我的订单还没到，能帮我查一下吗？');
-    await customer.say('人工客服');
-    const id = await eventually(
-      async () => {
-        const c = await app.store.read((r) => r.conversations.latestForThread('webchat', customer.sessionId));
-        return c?.status === 'queued' ? c.id : undefined;
-      },
-      5_000,
-      'hand-off',
-    );
+    const id = await queuedConversation(app, customer);
     await app.draftsIdle();
     expect((await api(app, ann.token, 'POST', `/api/conversations/${id}/claim`)).status).toBe(200);
     const messageId = (await api(app, ann.token, 'GET', `/api/conversations/${id}`)).body.messages.find(
