@@ -3,37 +3,14 @@ import { compilePolicy } from '../../src/sla/policy.js';
 import { DEFAULT_SLA_SETTINGS } from '../../src/sla/settings.js';
 import { conversationListItem, conversationView, customerView } from '../../src/api/views.js';
 import type { ConversationRow } from '../../src/store/ports.js';
+import { conversationRow } from '../support/conversation-row.js';
 
 const policy = compilePolicy(DEFAULT_SLA_SETTINGS);
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 const MIN = 60_000;
 
-const row = (patch: Partial<ConversationRow>): ConversationRow => ({
-  id: 'c1',
-  customerId: 'u1',
-  channel: 'webchat',
-  threadKey: 't1',
-  status: 'queued',
-  assigneeId: null,
-  lastAssigneeId: null,
-  team: null,
-  priority: 'urgent',
-  locale: 'en',
-  subject: null,
-  waitingSince: T0,
-  lastMessageAt: T0 + MIN,
-  resolvedAt: null,
-  csat: null,
-  createdAt: T0 - MIN,
-  updatedAt: T0,
-  redactedAt: null,
-  slaStartedAt: T0,
-  firstRespondedAt: null,
-  firstResponseBreachedAt: null,
-  resolutionBreachedAt: null,
-  snoozedUntil: null,
-  ...patch,
-});
+const row = (patch: Partial<ConversationRow>): ConversationRow =>
+  conversationRow(T0, { lastMessageAt: T0 + MIN, createdAt: T0 - MIN, ...patch });
 
 describe('a conversation as a list shows it', () => {
   const customer = customerView({ id: 'u1', displayName: 'Ada', email: null, locale: 'en' }, [

@@ -2,38 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicy, conversationSla } from '../../src/sla/policy.js';
 import { DEFAULT_SLA_SETTINGS } from '../../src/sla/settings.js';
 import type { ConversationRow } from '../../src/store/ports.js';
+import { conversationRow } from '../support/conversation-row.js';
 
 // Around the clock in UTC: business time is wall time, so the cases read plainly.
 const policy = compilePolicy(DEFAULT_SLA_SETTINGS);
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 const MIN = 60_000;
 
-const row = (patch: Partial<ConversationRow>): ConversationRow => ({
-  id: 'c1',
-  customerId: 'u1',
-  channel: 'webchat',
-  threadKey: 't1',
-  status: 'queued',
-  assigneeId: null,
-  lastAssigneeId: null,
-  team: null,
-  priority: 'urgent',
-  locale: 'en',
-  subject: null,
-  waitingSince: T0,
-  lastMessageAt: T0,
-  resolvedAt: null,
-  csat: null,
-  createdAt: T0,
-  updatedAt: T0,
-  redactedAt: null,
-  slaStartedAt: T0,
-  firstRespondedAt: null,
-  firstResponseBreachedAt: null,
-  resolutionBreachedAt: null,
-  snoozedUntil: null,
-  ...patch,
-});
+const row = (patch: Partial<ConversationRow>): ConversationRow => conversationRow(T0, patch);
 
 describe('a conversation’s SLA from its stored fields', () => {
   it('due times from the hand-off at its priority; breached once the due time passes unmet', () => {
