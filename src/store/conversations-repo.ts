@@ -12,13 +12,12 @@ import {
   isNull,
   lt,
   lte,
-  ne,
   or,
   sql,
   type Placeholder,
   type SQL,
 } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { lastCustomerMessage, lastLinesOf, lastMessage, newestFromCustomer, newestShown } from './last-lines.js';
 import { conversationLabels, conversations, customers, messages } from './sqlite/schema.js';
 import { literalLimit, ONE_ROW, patchPlaceholders, prepared, rowPlaceholders, rowsOf, type DialectOps, type QueryDb } from './dialect.js';
 import type { ConversationStatus, Priority } from '../domain/conversation.js';
@@ -399,11 +398,6 @@ const ROWS: PageShape<ConversationRow> = {
   key: (row) => row,
 };
 
-const lastMessage = alias(messages, 'last_message');
-const lastCustomerMessage = alias(messages, 'last_customer_message');
-/** The newest message of the row's conversation that `where` matches: a backward walk of (conversation_id, id) that stops at the first. */
-const newest = (where: SQL) =>
-  sql`(select ${messages.id} from ${messages} where ${messages.conversationId} = ${conversations.id} and ${where} order by ${messages.id} desc limit 1)`;
 /** The columns `ListedRow` keeps: each value read costs a page of 50 rows some 3 µs on SQLite. */
 const LISTED_COLUMNS = (() => {
   const { threadKey: _t, lastAssigneeId: _l, firstResponseBreachedAt: _f, resolutionBreachedAt: _r, redactedAt: _d, ...kept } = COLUMNS;
@@ -436,10 +430,10 @@ const WITH_LINES: PageShape<ListedConversation> = {
         cardLocale: customers.locale,
       })
       .from(conversations)
-      .leftJoin(lastMessage, eq(lastMessage.id, newest(ne(messages.direction, 'internal'))))
+      .leftJoin(lastMessage, eq(lastMessage.id, newestShown()))
       .leftJoin(
         lastCustomerMessage,
-        eq(lastCustomerMessage.id, sql`case when ${customerSpokeLast} then null else ${newest(eq(messages.author, 'customer'))} end`),
+        eq(lastCustomerMessage.id, sql`case when ${customerSpokeLast} then null else ${newestFromCustomer()} end`),
       )
       .leftJoin(customers, eq(customers.id, conversations.customerId)),
   map: (values) => {
@@ -456,12 +450,7 @@ const WITH_LINES: PageShape<ListedConversation> = {
       const cardId = v[COLUMN_COUNT + 5] as string | null;
       out[j] = {
         row: rows[j]!,
-        lines: {
-          last:
-            lastText !== null && lastAuthor !== null && lastAt !== null ? { text: lastText, author: lastAuthor, createdAt: lastAt } : null,
-          fromCustomer:
-            customerText !== null && customerAt !== null ? { text: customerText, author: 'customer', createdAt: customerAt } : null,
-        },
+        lines: lastLinesOf(lastText, lastAuthor, lastAt, customerText, customerAt),
         customer:
           cardId === null
             ? null

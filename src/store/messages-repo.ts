@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, asc, desc, eq, inArray, isNotNull, lt, ne, or, sql, type Placeholder } from 'drizzle-orm';
+import { lastCustomerMessage, lastLinesOf, lastMessage, newestFromCustomer, newestShown } from './last-lines.js';
 import { conversations, messages } from './sqlite/schema.js';
 import { inPlaceholders, ONE_ROW, prepared, rowPlaceholders, type QueryDb } from './dialect.js';
 import type { LastLines, MessageRow, MessagesRepo, SearchRepo } from './ports.js';
@@ -121,26 +121,20 @@ export class SqlMessagesRepo implements MessagesRepo {
   async lastLinesOf(conversationIds: string[]): Promise<Map<string, LastLines>> {
     const out = new Map<string, LastLines>();
     if (conversationIds.length === 0) return out;
-    // One statement for both lines, with only the columns they show: each is a backward walk of
-    // the conversation's (conversation_id, id) index that stops at the first match, where a
-    // max(id) per group read every message of the page's conversations, once per line.
-    const last = alias(messages, 'last_message');
-    const fromCustomer = alias(messages, 'last_customer_message');
-    const newest = (where: SQL) =>
-      sql`(select ${messages.id} from ${messages} where ${messages.conversationId} = ${conversations.id} and ${where} order by ${messages.id} desc limit 1)`;
+    // One statement for both lines, with only the columns they show (last-lines.ts).
     const lines = (db: QueryDb, ids: (string | Placeholder)[]) =>
       db
         .select({
           conversationId: conversations.id,
-          lastText: last.text,
-          lastAuthor: last.author,
-          lastAt: last.createdAt,
-          customerText: fromCustomer.text,
-          customerAt: fromCustomer.createdAt,
+          lastText: lastMessage.text,
+          lastAuthor: lastMessage.author,
+          lastAt: lastMessage.createdAt,
+          customerText: lastCustomerMessage.text,
+          customerAt: lastCustomerMessage.createdAt,
         })
         .from(conversations)
-        .leftJoin(last, eq(last.id, newest(ne(messages.direction, 'internal'))))
-        .leftJoin(fromCustomer, eq(fromCustomer.id, newest(eq(messages.author, 'customer'))))
+        .leftJoin(lastMessage, eq(lastMessage.id, newestShown()))
+        .leftJoin(lastCustomerMessage, eq(lastCustomerMessage.id, newestFromCustomer()))
         .where(inArray(conversations.id, ids));
     const list = inPlaceholders(conversationIds);
     // Rows as arrays (`.values()`), in the selection's order: drizzle's mapping of each value cost
@@ -151,11 +145,8 @@ export class SqlMessagesRepo implements MessagesRepo {
         : await lines(this.db, conversationIds).values()
     ) as [string, string | null, MessageRow['author'] | null, number | null, string | null, number | null][];
     for (const [conversationId, lastText, lastAuthor, lastAt, customerText, customerAt] of rows) {
-      const lastLine =
-        lastText !== null && lastAuthor !== null && lastAt !== null ? { text: lastText, author: lastAuthor, createdAt: lastAt } : null;
-      const customerLine =
-        customerText !== null && customerAt !== null ? { text: customerText, author: 'customer' as const, createdAt: customerAt } : null;
-      if (lastLine || customerLine) out.set(conversationId, { last: lastLine, fromCustomer: customerLine });
+      const found = lastLinesOf(lastText, lastAuthor, lastAt, customerText, customerAt);
+      if (found.last || found.fromCustomer) out.set(conversationId, found);
     }
     return out;
   }
