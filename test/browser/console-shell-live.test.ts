@@ -205,10 +205,13 @@ describe.skipIf(chromiumMissing)(browserSuite('the console shell: live inbox, re
     expect(await page.evaluate(() => localStorage.getItem('switchboard.notify'))).toBe('on');
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.waitForURL(/#\/reports$/);
+    // The URL changes before the hashchange handler has routed; the page mode is what says it has.
+    await page.locator('#app.shell-mode-page').waitFor();
     expect(await page.locator('#side').isVisible()).toBe(false);
     expect(await page.locator('#view').textContent()).not.toBe('');
     await page.getByRole('link', { name: 'Inbox' }).click();
     await page.waitForURL(/#\/inbox\/unassigned$/);
+    await page.locator('#app.shell-mode-list').waitFor();
     await page.locator('#list').waitFor({ state: 'attached' });
     expect(await page.locator('#side').isVisible()).toBe(true);
     await page.context().close();
