@@ -174,7 +174,8 @@ export class FaqModel {
     for (let i = 0; i < m; i++) {
       const c = top[i]!;
       const chance = k > 1 ? (topP[i]! - 1 / k) / (1 - 1 / k) : 1;
-      const nearest = this.nearestExample(x, c);
+      // No likelier than chance scores 0 whatever the similarity, which is then not worth computing.
+      const nearest = chance > 0 ? this.nearestExample(x, c) : 0;
       out.push({ entryId: this.ids[c]!, score: clamp01(chance * Math.min(1, nearest / this.opts.fullSimilarity)) });
     }
     return out.sort((a, b) => b.score - a.score);
