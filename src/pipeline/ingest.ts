@@ -27,6 +27,7 @@ import {
 } from '../attachments/inbound.js';
 import { refusalText } from '../attachments/refusal.js';
 import { enqueueReply } from '../outbox/enqueue.js';
+import { recordModelSpend } from './rules/model-spend.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -59,15 +60,37 @@ export async function ingest(deps: PipelineDeps, m: InboundMessage): Promise<Del
   const faq = matchedAhead(deps, m);
   // Never inside the transaction: the model is slow and may fail (src/ai-agent/plan.ts).
   const ai = await planAhead(deps, m);
+  let unrecorded = false;
   try {
-    return await ingestPlanned(deps, m, faq, ai);
+    const result = await ingestPlanned(deps, m, faq, ai);
+    // Another delivery of the same message was stored first: this one's call was paid all the same.
+    if (result.duplicate && ai?.spent) await spentOnDuplicate(deps, ai, result);
+    return result;
+  } catch (err) {
+    // The call was paid but its message not stored, so there is nothing to record its tokens
+    // against: its reservation keeps counting, at its worst case, for the rest of its month
+    // (`switchboard llm reservations` lists it), rather than the call counting for nothing.
+    if (ai?.spent && ai.held) {
+      unrecorded = true;
+      deps.ai?.log.warn('llm budget: a model call was paid for a message that was not stored; its reservation keeps counting', {
+        channel: m.channel,
+      });
+    }
+    throw err;
   } finally {
     // The transaction that records the call's tokens deletes its reservation (rules/model-spend.ts);
-    // if it did not commit (a re-delivery, a failure, no tokens to record), the reservation goes
-    // only now, so until then no call slips in between. A crash first leaves the reservation
-    // counting at its worst case for the rest of its month.
-    await ai?.held?.release();
+    // when there was none (no call, no tokens to record), the reservation goes only now, so until
+    // then no call slips in between. A crash first leaves it counting at its worst case too.
+    if (!unrecorded) await ai?.held?.release();
   }
+}
+
+/** Records a duplicate delivery's model call against the message stored first, so the budget and the LLM report count it. */
+async function spentOnDuplicate(deps: PipelineDeps, ai: AiPlan, first: DeliverResult): Promise<void> {
+  const now = deps.clock.now().getTime();
+  await deps.store
+    .tx((r) => recordModelSpend(r, ai, { conversationId: first.conversationId, messageId: first.messageId, now }))
+    .catch((err: unknown) => deps.ai?.log.warn("llm budget: the tokens of a duplicate delivery's model call were not recorded", { err }));
 }
 
 async function ingestPlanned(

@@ -88,6 +88,57 @@ describe('the monthly budget over AI agent mode and the answer selector', () => 
   });
 });
 
+describe('a model call made for a delivery that lost to another of the same message', () => {
+  let app: Running;
+  let llm: FakeAnthropic;
+  let boss: { token: string };
+
+  beforeAll(async () => {
+    llm = await startFakeAnthropic();
+    // A budget far above a few calls: both deliveries are let call the model.
+    app = await startApp({
+      ...llmEnv(llm, writeKb(closeEntriesKb)),
+      LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
+      LLM_MONTHLY_BUDGET: '100',
+    });
+    boss = await app.createAgent('Boss', 'admin');
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await llm?.close();
+  });
+
+  it('is still counted: its tokens are recorded against the message stored first, and nothing stays reserved', async () => {
+    expect((await api(app, boss.token, 'PUT', '/api/settings/ai-agent', { enabled: false })).status).toBe(200);
+    llm.reply = answering('MODEL TEXT MUST NOT BE SENT', { pick: 'gift-card-expiry' });
+    const c = await WebchatCustomer.open(app.url);
+    const m: InboundMessage = {
+      channel: 'webchat',
+      externalMessageId: `${c.sessionId}:twice`,
+      threadKey: c.sessionId,
+      sender: { channelUserId: c.sessionId },
+      text: 'gift card',
+      attachments: [],
+      receivedAt: new Date(),
+    };
+    const calls = llm.requests.length;
+    // Both look for the message before either stores it (as two instances, or a channel's retry, can), so both ask the model.
+    const results = await Promise.all([app.deliver(m), app.deliver(m)]);
+    expect(llm.requests.length).toBe(calls + 2);
+    expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
+    expect(new Set(results.map((r) => r.messageId)).size).toBe(1);
+
+    const rows = await app.store.read((r) => r.drafts.list(results[0].conversationId));
+    expect(rows).toEqual([
+      expect.objectContaining({ kind: 'selection', model: MODEL, messageId: results[0].messageId }),
+      expect.objectContaining({ kind: 'selection', model: MODEL, messageId: results[0].messageId }),
+    ]);
+    const report = (await api(app, boss.token, 'GET', '/api/reports/llm')).body;
+    expect(report.total.inputTokens).toBe(rows[0]!.inputTokens + rows[1]!.inputTokens);
+    expect(report.drafting.budget.reserved).toBe(0);
+  });
+});
+
 /** On PostgreSQL: a message's file download, before its transaction, holds the call's reservation open meanwhile. */
 describe.skipIf(!TEST_DATABASE_URL)('a model call stays reserved until its tokens are recorded (PostgreSQL)', () => {
   let app: Running;
