@@ -9,6 +9,7 @@ import { runFaqCheck } from './faq/cli-check.js';
 import { runFaqGaps } from './faq-learning/cli-gaps.js';
 import { startSwitchboard } from './main.js';
 import { runBackup, runRestore } from './ops/cli-backup.js';
+import { LLM_USAGE, runLlmCli } from './llm/cli-reservations.js';
 
 const USAGE = `usage: switchboard <command>
   start                                   run the service (web chat, agent API, enabled channels)
@@ -17,6 +18,7 @@ const USAGE = `usage: switchboard <command>
   restore FILE [--force]                  restore FILE into the configured database (stop the service first)
 ${AGENTS_USAGE}
 ${CUSTOMERS_USAGE}
+${LLM_USAGE}
   faq check [--faq-dir DIR]               validate the FAQ knowledge base
   faq ask [--faq-dir DIR] [--json] [QUESTION…]
                                           answer questions (arguments, or one per line on stdin)
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'backup' || cmd === 'restore') return (cmd === 'backup' ? runBackup : runRestore)(argv.slice(1), io);
   if (cmd === 'agents') return runAgentsCli(sub, rest, io);
   if (cmd === 'customers') return runCustomersCli(sub, rest, io);
+  if (cmd === 'llm') return runLlmCli(sub, rest, io);
   if (cmd === 'faq' && sub === 'check') return runFaqCheck(rest, io);
   if (cmd === 'faq' && sub === 'ask') return runFaqAsk(rest, io);
   if (cmd === 'faq' && sub === 'gaps') return runFaqGaps(rest, io);

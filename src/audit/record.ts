@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'webhook.create',
   'webhook.rotate_secret',
   'webhook.delete',
+  'llm_reservation.clear',
 ] as const;
 /** An agent's transition of a conversation (claim, release, transfer, resolve…) is audited under its lifecycle name. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | `conversation.${ConversationEvent['type']}`;

@@ -1,4 +1,4 @@
-import { eq, gte, lt, sum } from 'drizzle-orm';
+import { asc, eq, gte, inArray, lt, sum } from 'drizzle-orm';
 import { llmReservations } from './sqlite/schema.js';
 import type { QueryDb } from './dialect.js';
 import type { LlmReservationRow, LlmReservationsRepo } from './ports.js';
@@ -15,6 +15,15 @@ export class SqlLlmReservationsRepo implements LlmReservationsRepo {
     return gone.length > 0;
   }
 
+  async list(): Promise<LlmReservationRow[]> {
+    return this.db.select().from(llmReservations).orderBy(asc(llmReservations.createdAt), asc(llmReservations.id));
+  }
+
+  async deleteIds(ids: string[]): Promise<LlmReservationRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.delete(llmReservations).where(inArray(llmReservations.id, ids)).returning();
+  }
+
   async costSince(since: number): Promise<number> {
     const rows = await this.db
       .select({ cost: sum(llmReservations.cost) })
@@ -24,7 +33,7 @@ export class SqlLlmReservationsRepo implements LlmReservationsRepo {
     return Number(rows[0]?.cost ?? 0);
   }
 
-  async purge(before: number): Promise<void> {
-    await this.db.delete(llmReservations).where(lt(llmReservations.createdAt, before));
+  async purge(before: number): Promise<LlmReservationRow[]> {
+    return this.db.delete(llmReservations).where(lt(llmReservations.createdAt, before)).returning();
   }
 }

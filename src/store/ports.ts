@@ -830,10 +830,17 @@ export interface LlmReservationsRepo {
   insert(row: LlmReservationRow): Promise<void>;
   /** Deletes the reservation; false when it was gone already. */
   delete(id: string): Promise<boolean>;
+  /** Every reservation held, oldest first (`switchboard llm reservations`). */
+  list(): Promise<LlmReservationRow[]>;
+  /** Deletes the reservations with these ids; returns the rows deleted (ids not found are skipped). */
+  deleteIds(ids: string[]): Promise<LlmReservationRow[]>;
   /** The summed cost of the reservations made since `since` (0 for none). */
   costSince(since: number): Promise<number>;
-  /** Drops reservations made before `before` (they no longer count in any budget). */
-  purge(before: number): Promise<void>;
+  /**
+   * Drops reservations made before `before` and returns them: past months' rows (they no longer
+   * count in any budget), or those an operator clears as left behind by a crash.
+   */
+  purge(before: number): Promise<LlmReservationRow[]>;
 }
 
 export interface FaqSuggestionsRepo {

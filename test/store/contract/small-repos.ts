@@ -51,8 +51,27 @@ export function smallReposContract(current: () => Store) {
       expect(await tx((r) => r.llmReservations.delete(b.id))).toBe(true);
       expect(await tx((r) => r.llmReservations.delete(b.id))).toBe(false);
       expect(await tx((r) => r.llmReservations.costSince(t))).toBeCloseTo(0.0314, 10);
-      await tx((r) => r.llmReservations.purge(t + 1));
+      expect(await tx((r) => r.llmReservations.purge(t + 1))).toEqual([a]);
       expect(await tx((r) => r.llmReservations.costSince(0))).toBe(0);
+    });
+
+    it('lists model-call reservations oldest first and deletes them by id, returning what was deleted', async () => {
+      const t = 9_100_000_000_000;
+      const rows = [
+        { id: uid('llmres'), kind: 'ai_agent', cost: 0.5, createdAt: t + 20 },
+        { id: uid('llmres'), kind: 'draft', cost: 0.25, createdAt: t },
+        { id: uid('llmres'), kind: 'selection', cost: 0.125, createdAt: t + 10 },
+      ];
+      await tx(async (r) => {
+        for (const row of rows) await r.llmReservations.insert(row);
+      });
+      const mine = (list: { id: string }[]) => list.filter((x) => rows.some((row) => row.id === x.id));
+      expect(mine(await tx((r) => r.llmReservations.list()))).toEqual([rows[1], rows[2], rows[0]]);
+      expect(await tx((r) => r.llmReservations.deleteIds([]))).toEqual([]);
+      const gone = await tx((r) => r.llmReservations.deleteIds([rows[0]!.id, 'no-such-reservation', rows[1]!.id]));
+      expect(gone.sort((x, y) => x.createdAt - y.createdAt)).toEqual([rows[1], rows[0]]);
+      expect(mine(await tx((r) => r.llmReservations.list()))).toEqual([rows[2]]);
+      await tx((r) => r.llmReservations.deleteIds([rows[2]!.id]));
     });
 
     it('keeps channel state per key', async () => {
