@@ -42,6 +42,22 @@ export interface DialectOps {
    * transaction still running. Undefined where writers are serialised (SQLite).
    */
   readonly settledEvents: SQL | undefined;
+  /**
+   * Where transactions appending events run side by side (PostgreSQL): takes the appends' lock
+   * (`lockKey`), inserts the events in the order given and a delivery for each webhook that
+   * receives their type, all in one statement, as the lock is held from it to the commit.
+   * Undefined where the repository's own statements do (SQLite, which has no lock to hold).
+   */
+  appendEvents?(db: QueryDb, lockKey: string, rows: AppendedEvent[]): Promise<{ seqs: number[]; deliveries: number }>;
+}
+
+/** An event as written to the log (src/store/events-repo.ts). */
+export interface AppendedEvent {
+  conversationId: string | null;
+  type: string;
+  /** encodeEventData's JSON. */
+  data: string;
+  createdAt: number;
 }
 
 export interface Database {

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { events, conversations } from './sqlite/schema.js';
-import { prepared, type DialectOps, type QueryDb } from './dialect.js';
+import { prepared, type AppendedEvent, type DialectOps, type QueryDb } from './dialect.js';
 import type { EventRow, EventsRepo, FeedRow } from './ports.js';
 import { encodeEventData, type DomainEvent } from '../domain/events.js';
 import { SqlParticipantsRepo } from './participants-repo.js';
-import { APPEND_LOCK, enqueueWebhookDeliveries, enqueueWebhookDeliveriesOf } from './webhooks-repo.js';
+import { APPEND_LOCK, enqueueWebhookDeliveriesOf } from './webhooks-repo.js';
 import { recordFact } from './conversation-facts.js';
 
 interface PendingEvent {
@@ -35,31 +35,9 @@ export class SqlEventsRepo implements EventsRepo {
    */
   async append(conversationId: string | null, event: DomainEvent, now: number): Promise<number> {
     await this.flush();
-    // On PostgreSQL, transactions that append events take turns from their first event to their
-    // commit, so sequence numbers become visible in order: without it, a transaction could take
-    // seq 5, a second take seq 6 and commit first, and a reader at 6 would never see 5.
-    await this.ops.lockKey(this.db, APPEND_LOCK);
-    const q = prepared(this.db, 'events.append', (db) =>
-      db
-        .insert(events)
-        .values({
-          seq: this.ops.columnDefault,
-          conversationId: sql.placeholder('conversationId'),
-          type: sql.placeholder('type'),
-          data: sql.placeholder('data'),
-          createdAt: sql.placeholder('createdAt'),
-          txId: this.ops.columnDefault,
-        })
-        .returning({ seq: events.seq })
-        .prepare(),
-    );
-    const rows = await q.all({ conversationId, type: event.type, data: encodeEventData(event), createdAt: now });
-    const seq = Number(rows[0]!.seq);
-    // The reports' per-conversation row follows its events in the same transaction.
-    await recordFact(this.db, conversationId, event, now);
+    const [seq] = await this.write([{ conversationId, event, createdAt: now }]);
     this.onAppend();
-    if ((await enqueueWebhookDeliveries(this.db, seq, event.type, now)) > 0) this.onWebhookDeliveries();
-    return seq;
+    return seq!;
   }
 
   appendLater(conversationId: string | null, event: DomainEvent, now: number): void {
@@ -69,27 +47,52 @@ export class SqlEventsRepo implements EventsRepo {
 
   /**
    * Writes the events appended with `appendLater`, in order, in one statement. On PostgreSQL the
-   * appends' lock (see `append`) is taken only here, so a transaction holds it from its end
+   * appends' lock (see `write`) is taken only here, so a transaction holds it from its end
    * to its commit instead of from its first event on; every read of the log flushes first.
    */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const pending = this.pending;
     this.pending = [];
+    await this.write(pending);
+  }
+
+  /**
+   * Inserts events in order with their webhook deliveries, then the reports' rows; returns their
+   * sequence numbers. On PostgreSQL, transactions that append events take turns from their first
+   * event to their commit, so sequence numbers become visible in order: without it, a transaction
+   * could take seq 5, a second take seq 6 and commit first, and a reader at 6 would never see 5.
+   * There the lock, the events and the deliveries are one statement (DialectOps.appendEvents), so
+   * the lock is held for as few round trips as can be.
+   */
+  private async write(pending: PendingEvent[]): Promise<number[]> {
+    const rows = pending.map((p) => ({
+      conversationId: p.conversationId,
+      type: p.event.type,
+      data: encodeEventData(p.event),
+      createdAt: p.createdAt,
+    }));
+    const { seqs, deliveries } = this.ops.appendEvents ? await this.ops.appendEvents(this.db, APPEND_LOCK, rows) : await this.insert(rows);
+    for (const p of pending) await recordFact(this.db, p.conversationId, p.event, p.createdAt);
+    if (deliveries > 0) this.onWebhookDeliveries();
+    return seqs;
+  }
+
+  /** The events in one insert (prepared per number of events, up to a few; more are built), then their deliveries. */
+  private async insert(rows: AppendedEvent[]): Promise<{ seqs: number[]; deliveries: number }> {
     await this.ops.lockKey(this.db, APPEND_LOCK);
-    // Prepared per number of events (a message and its bot reply: two), up to a few; more are built.
     const values: Record<string, string | number | null> = {};
-    pending.forEach((p, i) => {
-      values[`conversationId${i}`] = p.conversationId;
-      values[`type${i}`] = p.event.type;
-      values[`data${i}`] = encodeEventData(p.event);
-      values[`createdAt${i}`] = p.createdAt;
+    rows.forEach((r, i) => {
+      values[`conversationId${i}`] = r.conversationId;
+      values[`type${i}`] = r.type;
+      values[`data${i}`] = r.data;
+      values[`createdAt${i}`] = r.createdAt;
     });
     const build = (db: QueryDb) =>
       db
         .insert(events)
         .values(
-          pending.map((_, i) => ({
+          rows.map((_, i) => ({
             seq: this.ops.columnDefault,
             conversationId: sql.placeholder(`conversationId${i}`),
             type: sql.placeholder(`type${i}`),
@@ -100,15 +103,13 @@ export class SqlEventsRepo implements EventsRepo {
         )
         .returning({ seq: events.seq })
         .prepare();
-    const rows = await (pending.length <= 8 ? prepared(this.db, `events.flush:${pending.length}`, build) : build(this.db)).all(values);
-    // What `append` does after its insert, for each event in order: the reports' row, then the
-    // webhook deliveries of all of them in one statement (the two touch different tables).
-    for (const p of pending) await recordFact(this.db, p.conversationId, p.event, p.createdAt);
+    const inserted = await (rows.length <= 8 ? prepared(this.db, `events.flush:${rows.length}`, build) : build(this.db)).all(values);
+    const seqs = inserted.map((r) => Number(r.seq));
     const deliveries = await enqueueWebhookDeliveriesOf(
       this.db,
-      pending.map((p, i) => ({ seq: Number(rows[i]!.seq), type: p.event.type, now: p.createdAt })),
+      rows.map((r, i) => ({ seq: seqs[i]!, type: r.type, now: r.createdAt })),
     );
-    if (deliveries > 0) this.onWebhookDeliveries();
+    return { seqs, deliveries };
   }
 
   async after(seq: number, opts: { conversationId?: string; limit: number }): Promise<EventRow[]> {

@@ -69,19 +69,16 @@ export class SqlWebhooksRepo implements WebhooksRepo {
   }
 }
 
-/**
- * Called by every event append, in its transaction: one pending delivery per webhook that receives
- * `type`, so an event and its deliveries commit (or roll back) together, on any instance. The
- * unique (webhook, event) index makes a repeated call harmless. Returns how many were written.
- */
-export function enqueueWebhookDeliveries(db: QueryDb, seq: number, type: string, now: number): Promise<number> {
-  return enqueueWebhookDeliveriesOf(db, [{ seq, type, now }]);
-}
-
 /** The events written together by one flush (events-repo.ts) in one statement, up to this many at a time. */
 const EVENTS_PER_STATEMENT = 4;
 
-/** `enqueueWebhookDeliveries` for several events: one statement per `EVENTS_PER_STATEMENT` of them. */
+/**
+ * Called by every event append, in its transaction: one pending delivery per webhook that receives
+ * each event's type, so an event and its deliveries commit (or roll back) together, on any
+ * instance. The unique (webhook, event) index makes a repeated call harmless. One statement per
+ * `EVENTS_PER_STATEMENT` events; returns how many deliveries were written. (PostgreSQL writes
+ * them in the events' own statement instead: pg/ops.ts.)
+ */
 export async function enqueueWebhookDeliveriesOf(db: QueryDb, events: { seq: number; type: string; now: number }[]): Promise<number> {
   let written = 0;
   for (let at = 0; at < events.length; at += EVENTS_PER_STATEMENT) {

@@ -41,6 +41,44 @@ export function eventsContract(current: () => Store) {
       expect(await f.tx((r) => r.events.maxSeq())).toBe(all.at(-1)!.seq);
     });
 
+    it('never shows an event before every lower sequence number is visible, with writers side by side', async () => {
+      const start = await f.tx((r) => r.events.maxSeq());
+      const seen: number[] = [];
+      let cursor = start;
+      const readOn = async () => {
+        for (const e of await current().read((r) => r.events.after(cursor, { limit: 1000 }))) {
+          seen.push(e.seq);
+          cursor = e.seq;
+        }
+      };
+      let writing = true;
+      const reader = (async () => {
+        while (writing) {
+          await readOn();
+          await new Promise((res) => setTimeout(res, 1));
+        }
+      })();
+      // Each writer holds its transaction open a while after its events: without the appends'
+      // turn-taking (PostgreSQL), a later one commits first, the reader moves past, and the earlier is never read.
+      const written = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          f.tx(async (r) => {
+            r.events.appendLater(null, note(`side-${i}`), 50);
+            const seq = await r.events.append(null, note(`side-${i}-now`), 50);
+            await new Promise((res) => setTimeout(res, (i * 7) % 15));
+            return seq;
+          }),
+        ),
+      );
+      writing = false;
+      await reader;
+      await readOn();
+      const all = (await f.tx((r) => r.events.after(start, { limit: 1000 }))).map((e) => e.seq);
+      expect(all).toHaveLength(48);
+      expect(all).toEqual(expect.arrayContaining(written));
+      expect(seen).toEqual(all);
+    });
+
     it('shows events appended for later to reads of the log in the same transaction, and drops them when it rolls back', async () => {
       const a = await f.conversation();
       const start = await f.tx((r) => r.events.maxSeq());
