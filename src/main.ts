@@ -238,6 +238,7 @@ export async function startSwitchboard(env: Record<string, string | undefined>, 
           invites,
           relay: (s) => store.relaySignal(s),
           onRelayed: (l) => store.onRelayedSignal(l),
+          onJoined: (l) => store.onInstancesJoined(l),
           now: () => clock.now().getTime(),
         }),
       );

@@ -1,9 +1,9 @@
 import type { InviteChange, Invites } from '../../src/kit/invites.js';
-import type { VisitorChange, VisitorReport, Visitors } from '../../src/kit/visitors.js';
+import type { KnownVisitor, VisitorChange, VisitorReport, Visitors } from '../../src/kit/visitors.js';
 import { MAX_PAYLOAD_BYTES, type RelayedSignal } from '../../src/domain/relayed-signal.js';
 import { toVisitorReport, VISITOR_ID } from './presence.js';
 
-type VisitorsSignal = Extract<RelayedSignal, { to: 'visitors' }>;
+type VisitorsSignal = Exclude<Extract<RelayedSignal, { to: 'visitors' }>, { event: 'hello' }>;
 
 /**
  * What a relayed signal's `data` may take, in bytes of JSON, so the whole notification (with the
@@ -13,6 +13,20 @@ const DATA_BYTES = MAX_PAYLOAD_BYTES - 200;
 /** An invitation's text is at most 300 characters (POST /api/visitors/:id/invite). */
 const MAX_INVITE_TEXT = 300;
 const MAX_SESSION_ID = 200;
+/**
+ * Visitors an answer to `hello` carries at most: those seen most recently. Each costs up to
+ * three notifications (its page, its chat session, its invitation or dismissal), so an answer
+ * stays at 300, well under the 1000 signals InstanceChannel lets wait for the server, and live
+ * heartbeats are not crowded out; 100 is more than agents work through on one Visitors page.
+ */
+export const HELLO_ANSWER_VISITORS = 100;
+/**
+ * An instance tells what it holds (answering `hello`, or as it joins) at most once in this long:
+ * one that joins again and again (a flapping connection) cannot make the others, or itself, flood
+ * the channel. A hello inside the pause gets one answer at its end (which every instance hears),
+ * so instances started together all catch up.
+ */
+export const HELLO_ANSWER_EVERY_MS = 10_000;
 
 /**
  * Shares the visitor list and the invitations between instances on one PostgreSQL: each
@@ -20,25 +34,74 @@ const MAX_SESSION_ID = 200;
  * notification: a heartbeat carries only the visitor id and visit count), and what the others
  * relay is checked as a widget's request would be, then applied here, never relayed again. The
  * sender skips its own notifications (pg/notify.ts), so nothing is applied twice.
+ *
+ * An instance that starts, or whose listening connection reconnects, missed what was relayed
+ * before: it sends `hello`, and each other instance answers with what it holds of its visitors
+ * (see HELLO_ANSWER_VISITORS, HELLO_ANSWER_EVERY_MS). It also tells what it holds itself, since
+ * the others may have missed it too: when the database restarts every instance reconnects, and
+ * the first back says hello to no one, so only the later ones' news reach it. Asking instead
+ * for the one visitor whose heartbeat names someone unknown would be as small, but leaves the
+ * list empty until the next heartbeats (up to 30 s), takes a question per visitor, and misses
+ * invitations and dismissals; one hello per join closes all of it at once.
  */
 export function relayPresence(d: {
   visitors: Visitors;
   invites: Invites;
   relay: (signal: RelayedSignal) => boolean;
   onRelayed: (listener: (signal: RelayedSignal) => void) => () => void;
+  /** Told each time this instance's listening connection (re)connects. */
+  onJoined: (listener: () => void) => () => void;
   now: () => number;
 }): () => void {
   d.visitors.relay = (change) => void d.relay(visitorSignal(change));
   d.invites.relay = (change) => void d.relay(inviteSignal(change));
-  const stop = d.onRelayed((s) => {
+  let toldAt = -Infinity;
+  let later: ReturnType<typeof setTimeout> | undefined;
+  const tellNow = () => {
+    const now = d.now();
+    const known = d.visitors.known(now, HELLO_ANSWER_VISITORS);
+    // Telling nothing costs nothing: only what was sent starts the pause.
+    if (known.length) toldAt = now;
+    for (const { report, sessionId, onSiteMs, onPageMs } of known) {
+      const view = visitorSignal({ kind: 'report', report });
+      d.relay({ to: 'visitors', event: 'known', data: fitted({ ...view.data, onSiteMs, onPageMs }) });
+      if (sessionId) d.relay(visitorSignal({ kind: 'link', visitorId: report.visitorId, sessionId }));
+      const held = d.invites.heldFor(report.visitorId, now);
+      if (held) d.relay(inviteSignal(held));
+    }
+  };
+  /** What this instance holds, to every other, now or at the end of the pause. */
+  const tell = () => {
+    if (later) return;
+    const wait = toldAt + HELLO_ANSWER_EVERY_MS - d.now();
+    if (wait <= 0) return tellNow();
+    later = setTimeout(() => {
+      later = undefined;
+      tellNow();
+    }, wait);
+    later.unref();
+  };
+  // What it holds, then the question, so that what it tells is not what the answers just told it.
+  const join = () => {
+    tell();
+    d.relay({ to: 'visitors', event: 'hello', data: {} });
+  };
+  const stopHearing = d.onRelayed((s) => {
     if (s.to !== 'visitors') return;
+    if (s.event === 'hello') return tell();
     const change = fromSignal(s);
     if (!change) return;
-    if (change.kind === 'report' || change.kind === 'link') d.visitors.apply(change, d.now());
+    if (change.kind === 'known') d.visitors.learn(change, d.now());
+    else if (change.kind === 'report' || change.kind === 'link') d.visitors.apply(change, d.now());
     else d.invites.apply(change, d.now());
   });
+  const stopJoining = d.onJoined(join);
+  // Started after the channel connected (src/main.ts): this is the join; if it is down, onJoined says when it is up.
+  join();
   return () => {
-    stop();
+    stopHearing();
+    stopJoining();
+    clearTimeout(later);
     d.visitors.relay = undefined;
     d.invites.relay = undefined;
   };
@@ -90,20 +153,28 @@ export function inviteSignal(change: InviteChange): VisitorsSignal {
 }
 
 /** What another instance relayed, checked like the request it came from; undefined when it is not one. */
-export function fromSignal(s: VisitorsSignal): VisitorChange | InviteChange | undefined {
+export function fromSignal(
+  s: VisitorsSignal,
+): VisitorChange | InviteChange | ({ kind: 'known' } & Omit<KnownVisitor, 'sessionId'>) | undefined {
   const { visitorId } = s.data;
   if (typeof visitorId !== 'string' || !VISITOR_ID.test(visitorId)) return undefined;
   switch (s.event) {
     case 'view':
     case 'ping':
-    case 'leave': {
+    case 'leave':
+    case 'known': {
+      // A visitor as another instance knows them is checked as the page view it was.
+      const kind = s.event === 'known' ? 'view' : s.event;
       let report: VisitorReport;
       try {
-        report = toVisitorReport({ ...s.data, kind: s.event });
+        report = toVisitorReport({ ...s.data, kind });
       } catch {
         return undefined;
       }
-      return { kind: 'report', report };
+      if (s.event !== 'known') return { kind: 'report', report };
+      // Durations in milliseconds; what is not one counts as none (Visitors.learn caps them by the retention).
+      const ms = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : 0);
+      return { kind: 'known', report: { ...report, kind: 'view' }, onSiteMs: ms(s.data.onSiteMs), onPageMs: ms(s.data.onPageMs) };
     }
     case 'link': {
       const { sessionId } = s.data;

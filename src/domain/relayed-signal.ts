@@ -6,8 +6,13 @@
 /** PostgreSQL refuses notification payloads of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7999;
 
-/** What a `visitors` signal reports: a page view, heartbeat or leave, a session link, or an invitation offered, dismissed or handed over. */
-export const VISITOR_CHANGES = ['view', 'ping', 'leave', 'link', 'offer', 'dismiss', 'take'] as const;
+/**
+ * What a `visitors` signal reports: a page view, heartbeat or leave, a session link, an invitation
+ * offered, dismissed or handed over, or a visitor's current page as the sender knows it (`known`:
+ * its answer to `hello`, the one `visitors` signal naming no visitor, which an instance sends when
+ * it joins to ask the others for what they hold).
+ */
+export const VISITOR_CHANGES = ['view', 'ping', 'leave', 'link', 'offer', 'dismiss', 'take', 'known'] as const;
 
 /**
  * A signal another instance published: to one web chat session's streams, to agents' streams,
@@ -16,6 +21,7 @@ export const VISITOR_CHANGES = ['view', 'ping', 'leave', 'link', 'offer', 'dismi
 export type RelayedSignal =
   | { to: 'session'; sessionId: string; event: string; data: Record<string, unknown> }
   | { to: 'visitors'; event: (typeof VISITOR_CHANGES)[number]; data: { visitorId: string } & Record<string, unknown> }
+  | { to: 'visitors'; event: 'hello'; data: Record<string, never> }
   | {
       to: 'agents';
       event: string;

@@ -62,6 +62,13 @@ export class Invites {
     this.dismissed.set(visitorId, now);
   }
 
+  /** What is held here for a visitor, as the change that would make another instance hold it too: their dismissal wins over an invitation. */
+  heldFor(visitorId: string, now: number): InviteChange | undefined {
+    if (this.hasDismissed(visitorId, now)) return { kind: 'dismiss', visitorId };
+    const held = this.pending.get(visitorId);
+    return held ? { kind: 'offer', visitorId, text: held.text } : undefined;
+  }
+
   hasDismissed(visitorId: string, now: number): boolean {
     this.sweep(now);
     return this.dismissed.has(visitorId);

@@ -5,9 +5,9 @@
  * instances on one PostgreSQL, `relay` passes each report and session link made here to the
  * other instances, which `apply` it to their own copy (adapters/webchat/presence-relay.ts), so
  * every instance lists the same visitors whichever instance their widget's requests landed on.
- * Like the typing signals it is a hint: a report lost while an instance reconnects to the
- * database is not sent again (the visitor's next page view makes them known there), and an
- * instance started later knows the visitors from their next page view.
+ * Like the typing signals it is a hint: a report lost while an instance reconnects is not sent
+ * again, but an instance that starts or reconnects asks the others for what they hold, and they
+ * answer with `known` (presence-relay.ts), which it takes in with `learn`.
  */
 
 export interface PageView {
@@ -48,6 +48,17 @@ export interface VisitorReport {
 
 /** A report or a session link, as one instance passes it to the others. */
 export type VisitorChange = { kind: 'report'; report: VisitorReport } | { kind: 'link'; visitorId: string; sessionId: string };
+
+/**
+ * A visitor as one instance tells another that joined: their current page as a page view, and how
+ * long they have been on the site and on that page (durations, so the two clocks need not agree).
+ */
+export interface KnownVisitor {
+  report: VisitorReport & { kind: 'view' };
+  onSiteMs: number;
+  onPageMs: number;
+  sessionId?: string;
+}
 
 /** A visitor whose page has not pinged for this long is no longer on the site (widget.js pings every 30 s). */
 export const ONLINE_MS = 75_000;
@@ -112,6 +123,57 @@ export class Visitors {
     }
     // A heartbeat changes no row agents look at (time on site counts on their side).
     if (r.kind !== 'ping') this.onChange?.();
+  }
+
+  /**
+   * A visitor as another instance knows them (its answer to this one joining): taken as a page
+   * view unless that page is in their trail here already, so an instance that heard the view live
+   * (every instance hears the answer) adds nothing, and one that missed it catches up. A visitor
+   * new here is on the site, and on that page, since the other says, not since now.
+   */
+  learn(k: Omit<KnownVisitor, 'sessionId'>, now: number): void {
+    const r = k.report;
+    const before = this.byId.get(r.visitorId);
+    const last = before?.trail.at(-1);
+    if (r.pageId ? before?.trail.some((p) => p.pageId === r.pageId) : last?.url === r.url) return;
+    this.applyReport(r, now);
+    const v = this.byId.get(r.visitorId);
+    const page = v?.trail.at(-1);
+    if (!v || !page || page === last) return;
+    if (!before) v.firstSeenAt = now - Math.min(k.onSiteMs, this.retentionMs);
+    const previous = v.trail.at(-2);
+    page.at = Math.max(now - Math.min(k.onPageMs, k.onSiteMs), v.firstSeenAt, previous?.at ?? -Infinity);
+    if (previous) previous.until = page.at;
+  }
+
+  /**
+   * The `max` visitors online here seen most recently (in the order seen), each as `learn` takes
+   * them, with their chat session if they opened one.
+   */
+  known(now: number, max: number): KnownVisitor[] {
+    this.sweep(now);
+    const found: KnownVisitor[] = [];
+    // Map order is last-seen order: the most recent are at the end.
+    for (const v of [...this.byId.values()].reverse()) {
+      if (found.length >= max || now - v.lastSeenAt > ONLINE_MS) break;
+      const page = v.trail.at(-1);
+      if (v.left || !page) continue;
+      const report: VisitorReport & { kind: 'view' } = {
+        visitorId: v.id,
+        kind: 'view',
+        url: page.url,
+        ...(page.title ? { title: page.title } : {}),
+        ...(page.pageId ? { pageId: page.pageId } : {}),
+        ...(v.referrer ? { referrer: v.referrer } : {}),
+        ...(v.timeZone ? { timeZone: v.timeZone } : {}),
+        ...(v.language ? { language: v.language } : {}),
+        visits: v.visits,
+      };
+      const sessionId = this.sessionOfVisitor.get(v.id);
+      found.push({ report, onSiteMs: now - v.firstSeenAt, onPageMs: now - page.at, ...(sessionId ? { sessionId } : {}) });
+    }
+    // Oldest first, so the instance that learns them lists them in the same order.
+    return found.reverse();
   }
 
   /**

@@ -38,6 +38,7 @@ export class Store {
   private readonly outboxListeners = new Set<() => void>();
   private readonly webhookListeners = new Set<() => void>();
   private readonly signalListeners = new Set<(s: RelayedSignal) => void>();
+  private readonly joinListeners = new Set<() => void>();
   private channel: InstanceChannel | undefined;
   /** The newest event sequence `checkForeignEvents` saw (-1: none yet). */
   private lastSeenSeq = -1;
@@ -116,7 +117,10 @@ export class Store {
       {
         wake: (w) => this.wake(w),
         // Notifications sent while the connection was down are lost: wake everything once.
-        reconnected: () => this.wake({ events: true, outbox: true, webhooks: true }),
+        reconnected: () => {
+          this.wake({ events: true, outbox: true, webhooks: true });
+          for (const l of this.joinListeners) l();
+        },
         signal: (s) => {
           for (const l of this.signalListeners) l(s);
         },
@@ -134,6 +138,12 @@ export class Store {
   /** Passes an ephemeral signal to the other instances (false: not sent, too big or not connected). */
   relaySignal(signal: RelayedSignal): boolean {
     return this.channel?.publish(signal) ?? false;
+  }
+
+  /** Called each time the listening connection (re)connects: signals relayed while it was down were lost. */
+  onInstancesJoined(listener: () => void): () => void {
+    this.joinListeners.add(listener);
+    return () => this.joinListeners.delete(listener);
   }
 
   /** Called with each signal another instance relayed. */

@@ -3,13 +3,17 @@
  * to B is in A's `GET /api/visitors` (and tells A's agent streams to refetch), a session linked
  * on B names its visitor on A, a leave on B takes them off A's list; an invitation offered
  * through A is handed to the widget's heartbeat on B, once, and a dismissal on B holds on A. An
- * agent typing on A to a chat open on B is answered `relayed`.
+ * agent typing on A to a chat open on B is answered `relayed`. An instance started later hears
+ * from the others who is on the site (its hello, their answer), with their page and invitation,
+ * and so does one whose listening connection was cut, of what it missed.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, startApp } from '../support/app.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 import { RawSseReader, WebchatCustomer } from '../support/webchat-client.js';
 import type { Running } from '../../src/main.js';
+import { LISTENER_NAME } from '../../src/store/pg/notify.js';
 
 const SHOP = 'https://shop.example';
 let n = 0;
@@ -33,16 +37,17 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL share the v
   let b: Running;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let token: string;
+  let env: Record<string, string>;
   const listed = async (app: Running) =>
     (await api(app, token, 'GET', '/api/visitors')).body.items as {
       id: string;
-      page: { url: string; title: string } | null;
+      page: { url: string; title: string; since: string } | null;
       [k: string]: any;
     }[];
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const env = { DATABASE_URL: db.url, INSTANCE_POLL_SECONDS: '600', WIDGET_ORIGINS: SHOP, RATE_LIMIT_PRESENCE_PER_MINUTE: '0' };
+    env = { DATABASE_URL: db.url, INSTANCE_POLL_SECONDS: '600', WIDGET_ORIGINS: SHOP, RATE_LIMIT_PRESENCE_PER_MINUTE: '0' };
     a = await startApp(env);
     b = await startApp(env);
     token = (await a.createAgent('Ann', 'admin')).token;
@@ -194,6 +199,32 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL share the v
     expect(onA.visits).toBe(1_000_000);
   });
 
+  it('an instance started later lists the visitors already on the site, with their page and invitation, before they send anything', async () => {
+    const id = visitorId();
+    const view = { visitorId: id, kind: 'view', pageId: 'p1', url: `${SHOP}/late`, title: 'Late', timeZone: 'Europe/Paris', visits: 3 };
+    expect((await presence(a, view)).status).toBe(204);
+    expect((await api(a, token, 'POST', `/api/visitors/${id}/invite`, { text: 'Need a hand?' })).status).toBe(202);
+    const c = await startApp(env);
+    try {
+      const started = Date.now();
+      const onC = await eventually(async () => (await listed(c)).find((v) => v.id === id), 5_000, 'the visitor on C');
+      console.log(`late instance: a visitor already on the site listed on C ${Date.now() - started} ms after it started`);
+      expect(onC).toMatchObject({ page: { url: `${SHOP}/late`, title: 'Late' }, timeZone: 'Europe/Paris', visits: 3, online: true });
+      expect(onC.trail).toHaveLength(1);
+      // On the site, and on that page, since the view on A (not since C heard of them).
+      const onA = (await listed(a)).find((v) => v.id === id)!;
+      expect(Math.abs(Date.parse(onC.firstSeenAt) - Date.parse(onA.firstSeenAt))).toBeLessThan(1000);
+      expect(Math.abs(Date.parse(onC.page!.since) - Date.parse(onA.page!.since))).toBeLessThan(1000);
+      expect(Date.now() - Date.parse(onC.firstSeenAt)).toBeGreaterThanOrEqual(1000);
+      // The invitation offered before C started is handed to the heartbeat C serves.
+      expect(await presence(c, { visitorId: id, kind: 'ping' })).toEqual({ status: 200, body: { invite: { text: 'Need a hand?' } } });
+      // A heard C's hello too, and its answer: A's trail is unchanged.
+      expect((await listed(a)).find((v) => v.id === id)?.trail).toHaveLength(1);
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('an agent typing on A to a chat open on B: not delivered on A, relayed to B, where the chat shows it', async () => {
     const onB = await WebchatCustomer.open(b.url);
     const stream = onB.stream();
@@ -215,5 +246,34 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL share the v
     expect(typed).toEqual({ status: 202, body: { delivered: false, relayed: true } });
     await eventually(() => stream.events.some((e) => e.event === 'typing'), 5_000, 'typing on the chat on B');
     stream.close();
+  });
+
+  it('a page view missed while the listening connections were down reaches the other instance once they are back', async () => {
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const listeners = async () =>
+        (
+          await admin.query<{ pid: number }>(
+            `select pid from pg_stat_activity where datname = current_database() and application_name = '${LISTENER_NAME}'`,
+          )
+        ).rows.map((r) => r.pid);
+      const killed = await listeners();
+      expect(killed).toHaveLength(2);
+      await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) pid', [killed]);
+      // Gone, and not back for 100 ms at least (the first reconnect pause): a page view now is neither relayed by A nor heard by B.
+      while ((await listeners()).some((p) => killed.includes(p))) await sleep(2);
+      const id = visitorId();
+      const sent = Date.now();
+      expect((await presence(a, { visitorId: id, kind: 'view', pageId: 'p1', url: `${SHOP}/gap`, title: 'Gap' })).status).toBe(204);
+      expect((await listed(b)).some((v) => v.id === id)).toBe(false);
+      // Each answers hellos at most every 10 s, and both answered C's in the test before.
+      const onB = await eventually(async () => (await listed(b)).find((v) => v.id === id), 15_000, 'the gap visitor on B');
+      console.log(`reconnected instance: a page view missed in the gap listed on B after ${Date.now() - sent} ms`);
+      expect(onB.page).toMatchObject({ url: `${SHOP}/gap`, title: 'Gap' });
+      expect((await listeners()).filter((p) => !killed.includes(p))).toHaveLength(2);
+    } finally {
+      await admin.end();
+    }
   });
 });

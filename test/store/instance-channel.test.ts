@@ -52,7 +52,7 @@ describe.skipIf(!TEST_DATABASE_URL)('instances notification channel (PostgreSQL 
     expect(got.b).toHaveLength(1);
   });
 
-  it('a visitors signal is delivered when well formed; one naming no visitor or another change is ignored', async () => {
+  it('a visitors signal is delivered when well formed; one naming no visitor (but a hello) or another change is ignored', async () => {
     const raw = new pg.Client({ connectionString: db.url });
     await raw.connect();
     const before = got.b.length;
@@ -62,10 +62,12 @@ describe.skipIf(!TEST_DATABASE_URL)('instances notification channel (PostgreSQL 
     await send({ to: 'visitors', event: 'ping', data: null });
     const good: RelayedSignal = { to: 'visitors', event: 'ping', data: { visitorId: 'v'.repeat(16), visits: 2 } };
     await send(good);
+    const hello: RelayedSignal = { to: 'visitors', event: 'hello', data: {} };
+    await send(hello);
     await raw.end();
-    await eventually(() => got.b.length > before, 5_000, 'the well-formed one on B');
+    await eventually(() => got.b.length > before + 1, 5_000, 'the well-formed ones on B');
     await new Promise((r) => setTimeout(r, 100));
-    expect(got.b.slice(before)).toEqual([good]);
+    expect(got.b.slice(before)).toEqual([good, hello]);
   });
 
   it('a wake-up goes with the commit: none for a rolled-back transaction, malformed notifications ignored', async () => {

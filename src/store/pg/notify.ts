@@ -188,7 +188,10 @@ function wellFormed(s: unknown): s is RelayedSignal {
   if (r.to === 'session') return typeof r.sessionId === 'string';
   // Its fields are checked as a widget's request would be where it is applied (adapters/webchat/presence-relay.ts).
   if (r.to === 'visitors')
-    return (VISITOR_CHANGES as readonly unknown[]).includes(r.event) && typeof (r.data as Record<string, unknown>).visitorId === 'string';
+    return (
+      r.event === 'hello' ||
+      ((VISITOR_CHANGES as readonly unknown[]).includes(r.event) && typeof (r.data as Record<string, unknown>).visitorId === 'string')
+    );
   if (r.to !== 'agents') return false;
   if (r.holder === undefined) return true;
   const h = r.holder as Record<string, unknown> | null;
