@@ -99,6 +99,17 @@ describe.skipIf(chromiumMissing)(browserSuite('/console quick replies'), () => {
     );
     expect(offered.choices).toEqual(stored.choices);
 
+    // The customer's chat page (the same session) offers them as buttons; a press reaches the agent.
+    const chat = await browser.newContext({ viewport: { width: 375, height: 700 } });
+    await chat.addInitScript((session) => localStorage.setItem('switchboard.session', session), JSON.stringify(customer));
+    const chatPage = await chat.newPage();
+    await chatPage.goto(`${app.url}/chat`);
+    const buttons = chatPage.locator('.choices button');
+    await expect.poll(() => buttons.allTextContents(), { timeout: 10_000 }).toEqual(['Refund', 'Replacement']);
+    await buttons.filter({ hasText: 'Replacement' }).click();
+    await view.locator('.conv-msg.conv-in', { hasText: 'Replacement' }).waitFor();
+    await chat.close();
+
     // Sent and cleared: no text, no labels, the control closed again.
     expect(await input.inputValue()).toBe('');
     expect(await view.locator('.conv-qr-input').count()).toBe(0);
@@ -164,6 +175,24 @@ describe.skipIf(chromiumMissing)(browserSuite('/console quick replies'), () => {
     await view.getByRole('button', { name: 'Remove quick replies' }).click();
     expect(await view.locator('.conv-qr-input').count()).toBe(0);
     expect(posts.filter((p) => p.url.endsWith('/messages'))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the API’s refusal in the panel and keeps the reply and its buttons', async () => {
+    const { page, posts } = await claimedAndOpen();
+    const view = page.locator('#view');
+    await view.getByRole('button', { name: 'Quick replies' }).click();
+    await view.getByRole('textbox', { name: 'Button 1' }).fill('Yes');
+    const input = view.getByRole('textbox', { name: 'Reply' });
+    // Only a zero-width space: not empty to the composer, blank to the API, which refuses the reply.
+    await input.fill('\u200b');
+    await input.press('Enter');
+    const error = view.locator('.conv-qr-error');
+    await expect.poll(() => error.textContent()).toContain('text: must not be empty');
+    expect(await page.locator('#notice').textContent()).toContain('text: must not be empty');
+    expect(posts).toHaveLength(1);
+    expect(await view.getByRole('textbox', { name: 'Button 1' }).inputValue()).toBe('Yes');
+    expect(await input.inputValue()).toBe('\u200b');
     await page.context().close();
   });
 

@@ -45,6 +45,8 @@ export function createQuickReplies(leave: () => void) {
   panel.append(legend, hint, list, el('div', 'conv-qr-actions', add, full), offer, error);
 
   let rows: Row[] = [];
+  /** The API's last refusal, kept until the labels change or the reply is sent again. */
+  let refusal = '';
 
   function addRow(value = ''): void {
     if (rows.length >= MAX_CHOICES) return;
@@ -59,7 +61,10 @@ export function createQuickReplies(leave: () => void) {
     remove.type = 'button';
     const row: Row = { input, label, remove, node: el('div', 'conv-qr-row', label, input, remove) };
     remove.addEventListener('click', () => removeRow(row));
-    input.addEventListener('input', () => check(false));
+    input.addEventListener('input', () => {
+      refusal = '';
+      check(false);
+    });
     input.addEventListener('keydown', (e) => {
       if (e.isComposing || e.keyCode === 229) return;
       if (e.key === 'Enter') {
@@ -108,6 +113,7 @@ export function createQuickReplies(leave: () => void) {
 
   function close(): void {
     rows = [];
+    refusal = '';
     list.replaceChildren();
     error.textContent = '';
     panel.hidden = true;
@@ -136,7 +142,7 @@ export function createQuickReplies(leave: () => void) {
       if (why && !first) first = { row, why };
     });
     const found = first as { row: Row; why: string } | null;
-    error.textContent = found?.why ?? '';
+    error.textContent = found?.why ?? refusal;
     renderOffer();
     return found?.row ?? null;
   }
@@ -176,6 +182,7 @@ export function createQuickReplies(leave: () => void) {
     /** The labels to send, or null (with the reason shown and the bad label focused) if the API would refuse them. */
     take(): string[] | null {
       if (panel.hidden) return [];
+      refusal = '';
       const bad = check(true);
       if (bad) {
         bad.input.focus();
@@ -185,6 +192,7 @@ export function createQuickReplies(leave: () => void) {
     },
     /** The API's refusal, where the agent is looking. */
     refused(message: string): void {
+      refusal = message;
       if (!panel.hidden) error.textContent = message;
     },
     clear: close,
