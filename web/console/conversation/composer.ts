@@ -10,6 +10,7 @@ import { td } from './drafts-strings.js';
 import { createTranslatedSend, foreign } from './translate.js';
 import type { Canned, Detail } from './types.js';
 import { PendingUploads } from './files.js';
+import { createQuickReplies } from './quick-replies.js';
 
 type Mode = 'reply' | 'note';
 let composers = 0;
@@ -64,6 +65,8 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     pending.add(picker.files ?? []);
     picker.value = '';
   });
+  // Buttons the customer may press instead of writing, sent as the reply's `choices`.
+  const quick = createQuickReplies(() => textarea.focus());
   const form = el(
     'form',
     'conv-composer',
@@ -72,7 +75,8 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     textarea,
     translated.preview,
     pending.node,
-    el('div', 'conv-composer-row', picker, attach, translated.toggle, draftUsed, reason, send),
+    quick.panel,
+    el('div', 'conv-composer-row', picker, attach, quick.toggle, translated.toggle, draftUsed, reason, send),
   );
   form.addEventListener('dragover', (e) => {
     if (mode === 'reply' && e.dataTransfer?.types.includes('Files')) {
@@ -222,6 +226,9 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     const text = textarea.value.trim();
     const withFiles = mode === 'reply' && pending.count > 0;
     if ((!text && !withFiles) || send.disabled || sending) return;
+    // Checked before anything is uploaded or sent: a refused label sends nothing.
+    const choices = mode === 'reply' && !translated.active() ? quick.take() : [];
+    if (!choices) return;
     sending = true;
     send.disabled = true;
     try {
@@ -234,8 +241,10 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
           text,
           ...(draftId ? { draftId } : {}),
           ...(attachments.length ? { attachments } : {}),
+          ...(choices.length ? { choices } : {}),
         });
         pending.clear();
+        quick.clear();
       } else await ctx.call('POST', `${path}/notes`, { text });
       ctx.notice(mode === 'reply' ? t('sent') : t('noteAdded'));
       textarea.value = '';
@@ -244,6 +253,7 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
       onSent();
     } catch (err) {
       ctx.notice((err as Error).message, true);
+      if (choices.length) quick.refused((err as Error).message);
     } finally {
       sending = false;
       relabel();
@@ -277,6 +287,8 @@ export function createComposer(ctx: PageContext, conversationId: string, onSent:
     attach.hidden = mode !== 'reply';
     pending.node.hidden = mode !== 'reply' || pending.count === 0;
     attach.textContent = t('attachFiles');
+    quick.setAvailable(mode === 'reply' && !translated.active());
+    quick.relabel();
     setDraft(draftId);
     let why = '';
     if (detail && mode === 'reply') {
