@@ -17,71 +17,74 @@ import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js';
 
 const MODEL = 'claude-test-sonnet';
 
-describe('the monthly budget over AI agent mode and the answer selector', () => {
-  let app: Running;
-  let llm: FakeAnthropic;
-  let boss: { token: string };
-
+/** The app for the enclosing describe, with the fake model priced at MODEL's rates and `budget` a month, and an admin. */
+function budgetApp(budget: string) {
+  const s = {} as { app: Running; llm: FakeAnthropic; boss: { token: string } };
   beforeAll(async () => {
-    llm = await startFakeAnthropic();
-    // One call of a few hundred tokens at 3 per million costs about 0.001: the first call spends the budget.
-    app = await startApp({
-      ...llmEnv(llm, writeKb(closeEntriesKb)),
+    s.llm = await startFakeAnthropic();
+    s.app = await startApp({
+      ...llmEnv(s.llm, writeKb(closeEntriesKb)),
       LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
-      LLM_MONTHLY_BUDGET: '0.0001',
+      LLM_MONTHLY_BUDGET: budget,
     });
-    boss = await app.createAgent('Boss', 'admin');
+    s.boss = await s.app.createAgent('Boss', 'admin');
   });
   afterAll(async () => {
-    await app?.stop();
-    await llm?.close();
+    await s.app?.stop();
+    await s.llm?.close();
   });
+  return s;
+}
+
+describe('the monthly budget over AI agent mode and the answer selector', () => {
+  // One call of a few hundred tokens at 3 per million costs about 0.001: the first call spends the budget.
+  const s = budgetApp('0.0001');
 
   const setMode = async (enabled: boolean) =>
-    expect((await api(app, boss.token, 'PUT', '/api/settings/ai-agent', { enabled })).status).toBe(200);
+    expect((await api(s.app, s.boss.token, 'PUT', '/api/settings/ai-agent', { enabled })).status).toBe(200);
 
   /** One customer message; resolves with the bot's reply and the conversation id. */
   async function ask(text: string) {
-    const c = await WebchatCustomer.open(app.url);
+    const c = await WebchatCustomer.open(s.app.url);
     expect((await c.say(text)).status).toBeLessThan(300);
     const reply = await eventually(async () => (await c.history()).items.find((m) => m.author === 'bot'), 8_000, 'bot reply');
-    const conv = (await app.store.read((r) => r.conversations.latestForThread('webchat', c.sessionId)))!;
+    const conv = (await s.app.store.read((r) => r.conversations.latestForThread('webchat', c.sessionId)))!;
     return { reply, conversationId: conv.id };
   }
-  const drafting = async () => (await api(app, boss.token, 'GET', '/api/reports/llm')).body.drafting;
+  const drafting = async () => (await api(s.app, s.boss.token, 'GET', '/api/reports/llm')).body.drafting;
 
   it('counts an answer selection in the budget and the LLM report, then asks back without the model once spent', async () => {
     await setMode(false);
-    llm.reply = answering('MODEL TEXT MUST NOT BE SENT', { pick: 'gift-card-expiry' });
+    s.llm.reply = answering('MODEL TEXT MUST NOT BE SENT', { pick: 'gift-card-expiry' });
     const first = await ask('gift card');
-    expect(toolOf(llm.requests.at(-1)!)).toBe('select_answer');
+    expect(toolOf(s.llm.requests.at(-1)!)).toBe('select_answer');
     expect(first.reply.text).toBe('Gift cards never expire.');
 
-    const rows = await app.store.read((r) => r.drafts.list(first.conversationId));
+    const rows = await s.app.store.read((r) => r.drafts.list(first.conversationId));
     expect(rows).toEqual([expect.objectContaining({ kind: 'selection', model: MODEL, inputTokens: expect.any(Number) })]);
     expect(rows[0]!.inputTokens).toBeGreaterThan(0);
-    const report = (await api(app, boss.token, 'GET', '/api/reports/llm')).body;
+    const report = (await api(s.app, s.boss.token, 'GET', '/api/reports/llm')).body;
     expect(report.total.inputTokens).toBe(rows[0]!.inputTokens);
     expect(report.total.estimatedCost).toBeGreaterThan(0.0001);
     expect(report.drafting.paused).toBe('budget');
     expect(report.drafting.budget.reserved).toBe(0);
 
-    const calls = llm.requests.length;
+    const calls = s.llm.requests.length;
     const second = await ask('gift card');
     expect(second.reply.choices?.length).toBeGreaterThan(1);
-    expect(llm.requests.length).toBe(calls);
-    expect(await app.store.read((r) => r.drafts.list(second.conversationId))).toEqual([]);
+    expect(s.llm.requests.length).toBe(calls);
+    expect(await s.app.store.read((r) => r.drafts.list(second.conversationId))).toEqual([]);
   });
 
   it('declines in AI agent mode without asking the model once the budget is spent', async () => {
     await setMode(true);
-    llm.reply = answering('Gift cards never expire.');
+    s.llm.reply = answering('Gift cards never expire.');
     expect((await drafting()).paused).toBe('budget');
-    const calls = llm.requests.length;
+    const calls = s.llm.requests.length;
     const { reply, conversationId } = await ask('gift card');
     expect(reply.text).not.toBe('Gift cards never expire.');
-    expect(llm.requests.length).toBe(calls);
-    const events = (await app.store.read((r) => r.events.after(0, { conversationId, limit: 100 }))).map(decodeLogged);
+    expect(s.llm.requests.length).toBe(calls);
+    const events = (await s.app.store.read((r) => r.events.after(0, { conversationId, limit: 100 }))).map(decodeLogged);
     expect(events.flatMap((e) => (e.type === 'ai_agent' ? [e.data] : []))).toEqual([
       expect.objectContaining({ decision: 'declined', reason: 'llm_unavailable', detail: 'budget' }),
     ]);
@@ -89,29 +92,13 @@ describe('the monthly budget over AI agent mode and the answer selector', () => 
 });
 
 describe('a model call made for a delivery that lost to another of the same message', () => {
-  let app: Running;
-  let llm: FakeAnthropic;
-  let boss: { token: string };
-
-  beforeAll(async () => {
-    llm = await startFakeAnthropic();
-    // A budget far above a few calls: both deliveries are let call the model.
-    app = await startApp({
-      ...llmEnv(llm, writeKb(closeEntriesKb)),
-      LLM_PRICES: JSON.stringify({ [MODEL]: { input: 3, output: 15 } }),
-      LLM_MONTHLY_BUDGET: '100',
-    });
-    boss = await app.createAgent('Boss', 'admin');
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await llm?.close();
-  });
+  // A budget far above a few calls: both deliveries are let call the model.
+  const s = budgetApp('100');
 
   it('is still counted: its tokens are recorded against the message stored first, and nothing stays reserved', async () => {
-    expect((await api(app, boss.token, 'PUT', '/api/settings/ai-agent', { enabled: false })).status).toBe(200);
-    llm.reply = answering('MODEL TEXT MUST NOT BE SENT', { pick: 'gift-card-expiry' });
-    const c = await WebchatCustomer.open(app.url);
+    expect((await api(s.app, s.boss.token, 'PUT', '/api/settings/ai-agent', { enabled: false })).status).toBe(200);
+    s.llm.reply = answering('MODEL TEXT MUST NOT BE SENT', { pick: 'gift-card-expiry' });
+    const c = await WebchatCustomer.open(s.app.url);
     const m: InboundMessage = {
       channel: 'webchat',
       externalMessageId: `${c.sessionId}:twice`,
@@ -121,19 +108,19 @@ describe('a model call made for a delivery that lost to another of the same mess
       attachments: [],
       receivedAt: new Date(),
     };
-    const calls = llm.requests.length;
+    const calls = s.llm.requests.length;
     // Both look for the message before either stores it (as two instances, or a channel's retry, can), so both ask the model.
-    const results = await Promise.all([app.deliver(m), app.deliver(m)]);
-    expect(llm.requests.length).toBe(calls + 2);
+    const results = await Promise.all([s.app.deliver(m), s.app.deliver(m)]);
+    expect(s.llm.requests.length).toBe(calls + 2);
     expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
     expect(new Set(results.map((r) => r.messageId)).size).toBe(1);
 
-    const rows = await app.store.read((r) => r.drafts.list(results[0].conversationId));
+    const rows = await s.app.store.read((r) => r.drafts.list(results[0].conversationId));
     expect(rows).toEqual([
       expect.objectContaining({ kind: 'selection', model: MODEL, messageId: results[0].messageId }),
       expect.objectContaining({ kind: 'selection', model: MODEL, messageId: results[0].messageId }),
     ]);
-    const report = (await api(app, boss.token, 'GET', '/api/reports/llm')).body;
+    const report = (await api(s.app, s.boss.token, 'GET', '/api/reports/llm')).body;
     expect(report.total.inputTokens).toBe(rows[0]!.inputTokens + rows[1]!.inputTokens);
     expect(report.drafting.budget.reserved).toBe(0);
   });
